@@ -1,0 +1,70 @@
+"""Lockout after repeated failed sign-ins (django-axes), with back-off.
+
+Attempts are counted per email address typed in, whether or not an account
+has it, and the page shown is the same either way, so a lockout reveals
+nothing about which accounts exist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+
+BASE_COOLOFF = timedelta(minutes=5)
+MAX_COOLOFF = timedelta(hours=24)
+
+
+def attempted_email(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:
+    source: Any = credentials if credentials else (request.POST if request is not None else {})
+    value = source.get("email") or source.get("username") or ""
+    return str(value).strip().lower()
+
+
+def cooloff_time(request: HttpRequest | None) -> timedelta:
+    """Five minutes, doubling with each further failure past the limit, up to a day."""
+    email = attempted_email(request)
+    failures = (
+        AccessAttempt.objects.filter(username=email).aggregate(n=Max("failures_since_start"))["n"] or 0
+        if email
+        else 0
+    )
+    extra = max(0, failures - settings.AXES_FAILURE_LIMIT)
+    return min(BASE_COOLOFF * (2 ** min(extra, 10)), MAX_COOLOFF)
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    from chorus.accounts.forms import SignInForm
+
+    minutes = int(cooloff_time(request).total_seconds() // 60)
+    audit_record(
+        actor=None,
+        action=AuditAction.LOCKED_OUT,
+        request=request,
+        object_type="accounts.signin",
+        object_repr=attempted_email(request, credentials),
+    )
+    form = SignInForm(request, initial={"email": attempted_email(request, credentials)})
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "locked_minutes": minutes},
+        status=429,
+    )
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:
+    """The key attempts are counted under: the email as typed, normalised."""
+    return attempted_email(request, credentials)

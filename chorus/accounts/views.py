@@ -1,0 +1,269 @@
+"""Signing in and out, two-factor authentication, and managing staff accounts."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.tokens import default_token_generator
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chorus.accounts import services
+from chorus.accounts.forms import (
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignInForm,
+    TeamForm,
+    TOTPSetupForm,
+    TOTPVerifyForm,
+    UserForm,
+)
+from chorus.accounts.models import ROLE_DESCRIPTIONS, Role, Team, User
+from chorus.core.access import (
+    administrator_required,
+    get_for_change,
+    get_for_view,
+    staff_required,
+    staff_user,
+)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("core:staff_home")
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert form.user is not None
+        user = form.user
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        next_url = _next_url(request)
+        if user.has_totp():
+            return redirect(f"{reverse('accounts:verify')}?next={next_url}")
+        if user.is_administrator:
+            return redirect("accounts:totp_setup")
+        return redirect(next_url)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("accounts:sign_in")
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for users with an authenticator app."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    user = staff_user(request)
+    if not user.has_totp():
+        return redirect(_next_url(request))
+    form = TOTPVerifyForm(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert form.device is not None
+        otp_login(request, form.device)
+        return redirect(_next_url(request))
+    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app; administrators must before they can do anything else."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    user = staff_user(request)
+    if user.has_totp() and not user.is_verified():  # type: ignore[attr-defined]
+        # Replacing an app needs the current one first.
+        return redirect(f"{reverse('accounts:verify')}?next={reverse('accounts:totp_setup')}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or request.method == "GET":
+        device = services.totp_device_start(user=user)
+    form = TOTPSetupForm(device, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.totp_device_confirm(request=request, user=user, device=device)
+        otp_login(request, device)
+        messages.success(request, _("Two-factor authentication is set up."))
+        return redirect("core:staff_home")
+    qr = segno.make(device.config_url, error="m")
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr.svg_inline(scale=4, title=_("QR code for your authenticator app")),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": user.is_administrator,
+        },
+    )
+
+
+@sensitive_post_parameters("new_password", "confirm_password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def set_password(request: HttpRequest, code: UUID, token: str) -> HttpResponse:
+    """Choose a password from an invitation or reset link."""
+    user = User.objects.filter(code=code, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/link_expired.html", status=404)
+    form = SetPasswordForm(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(request=request, user=user, password=form.cleaned_data["new_password"])
+        messages.success(request, _("Your password is set. Sign in with it now."))
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/set_password.html", {"form": form, "user_email": user.email})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_send_password_reset(request=request, email=form.cleaned_data["email"])
+        return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@staff_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    return render(request, "accounts/account.html", {"account": user, "has_totp": user.has_totp()})
+
+
+# Managing staff accounts: administrators only.
+
+
+@staff_required
+@administrator_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.prefetch_related("teams").order_by("full_name")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    with_totp = set(
+        TOTPDevice.objects.filter(confirmed=True, user__in=page.object_list).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "query": query, "role": role, "roles": Role.choices, "with_totp": with_totp},
+    )
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_invite(actor=staff_user(request), request=request, **form.cleaned_data)
+        messages.success(request, _("Account created. %(email)s has been emailed a link to set a password.") % {"email": user.email})
+        return redirect("accounts:user_detail", code=user.code)
+    return render(
+        request, "accounts/user_form.html", {"form": form, "role_descriptions": ROLE_DESCRIPTIONS, "creating": True}
+    )
+
+
+@staff_required
+@administrator_required
+def user_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = get_for_view(request, User.objects.prefetch_related("teams"), code=code)
+    return render(request, "accounts/user_detail.html", {"account": user, "has_totp": user.has_totp()})
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = get_for_change(request, User.objects.all(), code=code)
+    form = UserForm(data=request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        if user.pk == staff_user(request).pk and form.cleaned_data["role"] != Role.ADMINISTRATOR:
+            form.add_error("role", _("You cannot remove your own administrator role. Ask another administrator."))
+        else:
+            services.user_update(actor=staff_user(request), request=request, user=user, **form.cleaned_data)
+            messages.success(request, _("Account updated."))
+            return redirect("accounts:user_detail", code=user.code)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "role_descriptions": ROLE_DESCRIPTIONS, "creating": False, "account": user},
+    )
+
+
+@require_POST
+@staff_required
+@administrator_required
+def user_set_active(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = get_for_change(request, User.objects.all(), code=code)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=staff_user(request), request=request, user=user, active=active)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
+    return redirect("accounts:user_detail", code=user.code)
+
+
+@require_POST
+@staff_required
+@administrator_required
+def user_reset_totp(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = get_for_change(request, User.objects.all(), code=code)
+    services.totp_device_reset(actor=staff_user(request), request=request, user=user)
+    messages.success(request, _("Two-factor authentication removed. They will set it up again when they next sign in."))
+    return redirect("accounts:user_detail", code=user.code)
+
+
+@staff_required
+@administrator_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = Team.objects.annotate(member_count=Count("members")).order_by("name")
+    return render(request, "accounts/team_list.html", {"teams": teams})
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    team = get_for_change(request, Team.objects.all(), code=code) if code else None
+    form = TeamForm(data=request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        services.team_save(actor=staff_user(request), request=request, team=team, **form.cleaned_data)
+        messages.success(request, _("Team saved."))
+        return redirect("accounts:team_list")
+    members = team.members.order_by("full_name") if team else User.objects.none()
+    return render(request, "accounts/team_form.html", {"form": form, "team": team, "members": members})

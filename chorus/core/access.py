@@ -1,0 +1,112 @@
+"""The one place that decides what a staff user may see and change.
+
+Every view fetches records through ``get_for_view`` or ``get_for_change`` and
+lists them through ``visible_to``: a record the user may not see is a 404 (its
+existence is not revealed); one they may see but not change is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from chorus.accounts.models import Role
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+# Roles that may change records unless a model says otherwise.
+DEFAULT_CHANGE_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER})
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff user (views behind ``staff_required`` only)."""
+    return request.user  # type: ignore[return-value]
+
+
+def staff_required(view: View) -> View:
+    """Signed in, and past two-factor authentication where it applies."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_verified():  # type: ignore[union-attr]
+            if user.has_totp():  # type: ignore[union-attr]
+                return redirect_to_login(request.get_full_path(), "accounts:verify")
+            if user.is_administrator:  # type: ignore[union-attr]
+                return redirect("accounts:totp_setup")
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Refuse (403) users whose role is not one of ``roles``. Goes inside ``staff_required``."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if staff_user(request).role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+administrator_required = role_required(Role.ADMINISTRATOR)
+
+
+def visible_to(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The records of ``queryset`` that ``user`` may see."""
+    if not user.is_active:
+        return queryset.none()
+    team_path = getattr(queryset.model, "team_path", None)
+    if team_path is None or user.is_administrator:
+        return queryset
+    team_ids = list(user.teams.values_list("id", flat=True))
+    return queryset.filter(Q(**{f"{team_path}__isnull": True}) | Q(**{f"{team_path}__in": team_ids}))
+
+
+def can_change(user: User, obj: Model) -> bool:
+    roles: Collection[str] = getattr(obj, "change_roles", DEFAULT_CHANGE_ROLES)
+    return user.is_active and user.role in roles
+
+
+def get_for_view(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one record the user may see (404 otherwise), auditing views of personal data."""
+    user = staff_user(request)
+    try:
+        obj = visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+    if getattr(obj, "audit_views", False):
+        audit_record(actor=user, action=AuditAction.VIEW, obj=obj, request=request)
+    return obj
+
+
+def get_for_change(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one record the user may change: 404 if they may not see it, 403 if not change it."""
+    user = staff_user(request)
+    try:
+        obj = visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can_change(user, obj):
+        raise PermissionDenied
+    return obj

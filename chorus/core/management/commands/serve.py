@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser, BooleanOptionalAction
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Chorus's web server (gunicorn). In local mode (CHORUS_MODE=local) it also "
+        "applies migrations, collects static files and starts a task worker alongside."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("CHORUS_HOST", "127.0.0.1"), help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="Port to listen on.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None,
+            help="Web worker processes (default: 2 locally, 2 × cores + 1 in production).",
+        )
+        parser.add_argument(
+            "--with-worker",
+            action=BooleanOptionalAction,
+            default=None,
+            help="Also run a task worker (default: yes in local mode, no in production).",
+        )
+        parser.add_argument("--no-prepare", action="store_true", help="Skip migrate and collectstatic.")
+
+    def handle(self, *args: Any, host: str, port: int, workers: int | None, with_worker: bool | None, no_prepare: bool, **options: Any) -> None:
+        local = settings.LOCAL
+        run_worker = local if with_worker is None else with_worker
+        if local and not no_prepare:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0)
+        workers = workers or (2 if local else (os.cpu_count() or 1) * 2 + 1)
+        web = [
+            sys.executable, "-m", "gunicorn", "chorus.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        children = [subprocess.Popen(web)]  # noqa: S603  (fixed arguments)
+        if run_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "worker"]))  # noqa: S603
+        self._announce(host, port, run_worker)
+        self._supervise(children)
+
+    def _announce(self, host: str, port: int, run_worker: bool) -> None:
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+        url = f"http://{shown}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"\nChorus is running. Open {url}"))
+        self.stdout.write(f"  Staff sign in: {url}sign-in/")
+        if run_worker:
+            self.stdout.write("  A task worker is running alongside.")
+        if settings.LOCAL:
+            from chorus.accounts.demo import demo_sign_ins
+
+            lines = demo_sign_ins()
+            if lines:
+                self.stdout.write("  Demo sign-ins:")
+                for line in lines:
+                    self.stdout.write(f"    {line}")
+            self.stdout.write(f"  Emails are written to {settings.EMAIL_FILE_PATH}")
+        self.stdout.write("  Press Ctrl+C to stop.\n")
+
+    def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
+        def stop(signum: int, frame: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        codes = [child.returncode for child in children]
+        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+            raise CommandError(f"A Chorus process stopped unexpectedly (exit codes {codes}).")

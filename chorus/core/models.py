@@ -1,0 +1,146 @@
+"""What every app shares: base columns, the audit log, editable site pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CodedModel(TimeStampedModel):
+    """A record that URLs name by an unguessable UUID, never by its primary key.
+
+    ``team_path`` names the lookup from this model to the team that may see it
+    (``None``: every staff user may); ``audit_views`` says whether showing one
+    record is a view of personal data that the audit log must record.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    team_path: ClassVar[str | None] = None
+    audit_views: ClassVar[bool] = False
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    VIEW = "view", _("Viewed")
+    EXPORT = "export", _("Exported")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_OUT = "sign_out", _("Signed out")
+    LOCKED_OUT = "locked_out", _("Locked out")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did to, or saw of, personal data. Never changed once written.
+
+    The migration also installs a database trigger that refuses UPDATE, so the
+    rule holds for raw SQL too.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the entry still says who it was if the account goes.
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("kind of record"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class SitePage(TimeStampedModel):
+    """A public page whose words administrators edit (accessibility statement, privacy notice)."""
+
+    class Slug(models.TextChoices):
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        PRIVACY = "privacy", _("Privacy notice")
+
+    slug = models.CharField(max_length=40, choices=Slug.choices, unique=True)
+    title_en = models.CharField(_("title in English"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200)
+    body_en = models.TextField(_("text in English"))
+    body_cy = models.TextField(_("text in Welsh"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("site page")
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title_en
+
+    def body_for(self, language: str) -> str:
+        return self.body_cy if language == "cy" and self.body_cy else self.body_en
+
+
+class DemoDataset(models.Model):
+    """Which demo builders have already run, so `chorus demo` never adds twice."""
+
+    builder = models.CharField(max_length=100, unique=True)
+    scale = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+    summary = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.builder} ({self.scale})"

@@ -1,0 +1,85 @@
+"""Template tags that render Django form fields as GOV.UK Design System components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+def _kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+@register.simple_tag
+def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: str = "") -> SafeString:
+    """One form field with its label, hint and error message, the GOV.UK way."""
+    kind = _kind(field)
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "text")
+    value = field.value()
+    selected: set[str] = set()
+    if kind in ("radios", "checkboxes", "select"):
+        values = value if isinstance(value, list | tuple) else [value]
+        selected = {str(getattr(v, "pk", v)) for v in values if v not in (None, "")}
+    choices: list[dict[str, Any]] = []
+    if kind in ("radios", "checkboxes", "select"):
+        for index, (choice_value, choice_label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
+            raw = getattr(choice_value, "value", choice_value)
+            choices.append(
+                {
+                    "id": f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    "value": "" if raw is None else str(raw),
+                    "label": choice_label,
+                    "checked": str(raw) in selected,
+                }
+            )
+    context = {
+        "field": field,
+        "kind": kind,
+        "input_type": input_type,
+        "value": "" if value is None or kind != "input" and kind != "textarea" else value,
+        "choices": choices,
+        "attrs": widget.attrs,
+        "width": width,
+        "label_size": label_size,
+        "hint": hint or field.help_text,
+        "errors": field.errors,
+    }
+    if input_type == "password":
+        context["value"] = ""
+    return mark_safe(render_to_string("includes/field.html", context))  # noqa: S308  (template-escaped)
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
+    """The error summary that leads each failed form page."""
+    errors: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for message in form.non_field_errors():
+            errors.append({"href": "", "message": message})
+        for name, field_errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            for message in field_errors:
+                errors.append({"href": f"#{bound.id_for_label}", "message": message})
+    return {"errors": errors}

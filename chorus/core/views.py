@@ -1,0 +1,148 @@
+"""Public home, staff home, editable site pages and the audit log."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chorus.core.access import administrator_required, staff_required, staff_user
+from chorus.core.audit import audit_record
+from chorus.core.forms import AuditFilterForm, SitePageForm
+from chorus.core.models import AuditAction, SitePage
+from chorus.core.registry import attention_for
+from chorus.core.selectors import audit_entries_filtered, audit_object_types
+from chorus.core.services import site_page_update
+from chorus.core.text import render_page_text
+
+
+@require_GET
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/public_home.html")
+
+
+@require_GET
+def site_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = SitePage.objects.filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    language = get_language() or "en"
+    return render(
+        request,
+        "core/site_page.html",
+        {"page": page, "title": page.title_for(language), "body": render_page_text(page.body_for(language))},
+    )
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    return render(request, "core/staff_home.html", {"items": attention_for(user)})
+
+
+@staff_required
+@administrator_required
+def site_page_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/site_page_list.html", {"pages": SitePage.objects.order_by("slug")})
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def site_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    page = SitePage.objects.filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    initial = {"title_en": page.title_en, "body_en": page.body_en, "title_cy": page.title_cy, "body_cy": page.body_cy}
+    form = SitePageForm(data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        site_page_update(actor=staff_user(request), request=request, page=page, **form.cleaned_data)
+        messages.success(request, _("Page saved. The public page shows the new text now."))
+        return redirect("core:site_page_list")
+    return render(request, "core/site_page_edit.html", {"form": form, "page": page})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@staff_required
+@administrator_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries_filtered(filters)
+    if request.GET.get("format") == "csv" and form.is_valid():
+        audit_record(
+            actor=staff_user(request),
+            action=AuditAction.EXPORT,
+            request=request,
+            object_type="core.auditentry",
+            object_repr="Audit log CSV",
+            detail={key: str(value) for key, value in filters.items() if value},
+        )
+        writer = csv.writer(_Echo())
+        header = ["when", "who", "action", "kind of record", "record id", "record", "from address", "detail"]
+        rows = (
+            [e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id, e.object_repr, e.ip_address or "", e.detail]
+            for e in entries.iterator(chunk_size=2000)
+        )
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in _with_header(header, rows)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        return response
+    page = Paginator(entries, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "object_types": audit_object_types(), "query": query.urlencode()},
+    )
+
+
+def _with_header(header: list[str], rows: object) -> object:
+    yield header
+    yield from rows  # type: ignore[misc]
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand colour setting as CSS custom properties (no inline styles, so CSP stays strict)."""
+    colour = settings.CHORUS_BRAND_COLOUR
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    dark = "#{:02x}{:02x}{:02x}".format(*(int(c * 0.6) for c in (red, green, blue)))
+    css = f":root {{ --chorus-brand: {colour}; --chorus-brand-dark: {dark}; }}\n"
+    return HttpResponse(css, content_type="text/css")
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,274 @@
+"""Chorus settings: one module, read from the environment.
+
+Production is the default: DEBUG off, no wildcard hosts, and every required
+value must be given. ``CHORUS_MODE=local`` (set by ``scripts/start`` and the
+test settings) fills in friendly defaults for one machine: a SQLite file and a
+generated secret key in the data folder, and emails written to files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from chorus.env import (
+    env_allowed_hosts,
+    env_bool,
+    env_choice,
+    env_colour,
+    env_int,
+    env_list,
+    env_str,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+CHORUS_MODE = env_choice("CHORUS_MODE", "production", ("production", "local"))
+LOCAL = CHORUS_MODE == "local"
+
+DATA_DIR = Path(env_str("CHORUS_DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
+if LOCAL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key() -> str:
+    """Keep one generated key per data folder, so sessions survive restarts."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = _local_secret_key() if LOCAL and not os.environ.get("SECRET_KEY") else env_str("SECRET_KEY")
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long and random.")
+
+if LOCAL:
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must not contain '*'.")
+else:
+    ALLOWED_HOSTS = env_allowed_hosts("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+_default_database = f"sqlite:///{DATA_DIR / 'chorus.sqlite3'}" if LOCAL else None
+_database_url = env_str("DATABASE_URL", _default_database)
+try:
+    _database = dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database address Chorus understands ({error}). "
+        "Use postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///PATH."
+    ) from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the task worker and the web server use the file at once.
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    _database["CONN_MAX_AGE"] = 0
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    _database["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (production) or SQLite.")
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "chorus.core",
+    "chorus.accounts",
+    "chorus.admin_site.ChorusAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chorus.core.middleware.ClientAddressMiddleware",
+    # Last, so that a locked-out sign-in gets Chorus's own page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "chorus.urls"
+WSGI_APPLICATION = "chorus.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chorus.core.context_processors.chorus",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "core:staff_home"
+LOGOUT_REDIRECT_URL = "core:public_home"
+
+# Lockout after repeated failures, keyed on the email typed in, so that an
+# account that does not exist locks exactly like one that does.
+AXES_FAILURE_LIMIT = env_int("CHORUS_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = "chorus.accounts.lockout.cooloff_time"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Staff often share one office address, so attempts are not also counted per
+# address: one mistyped password must not lock out a whole building.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "chorus.accounts.lockout.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chorus.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IPWARE_PROXY_COUNT = env_int("CHORUS_PROXY_COUNT", 0)
+
+OTP_TOTP_ISSUER = env_str("CHORUS_SERVICE_NAME", "Chorus")
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+USE_TZ = True
+
+STATIC_URL = env_str("STATIC_URL", "/static/")
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+
+# Tasks are stored in the database and run by `chorus worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("CHORUS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
+}
+
+_email_default = "django.core.mail.backends.filebased.EmailBackend" if LOCAL else "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _email_default)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set at most one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chorus@localhost" if LOCAL else None)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Branding: a council or department runs Chorus under its own name and colour.
+CHORUS_SERVICE_NAME = env_str("CHORUS_SERVICE_NAME", "Chorus")
+CHORUS_SERVICE_NAME_CY = env_str("CHORUS_SERVICE_NAME_CY", CHORUS_SERVICE_NAME)
+CHORUS_ORGANISATION_NAME = env_str("CHORUS_ORGANISATION_NAME", "Demo Borough Council" if LOCAL else None)
+CHORUS_ORGANISATION_NAME_CY = env_str("CHORUS_ORGANISATION_NAME_CY", CHORUS_ORGANISATION_NAME)
+CHORUS_LOGO_URL = env_str("CHORUS_LOGO_URL", "")
+CHORUS_BRAND_COLOUR = env_colour("CHORUS_BRAND_COLOUR", "#1d70b8")
+CHORUS_SUPPORT_EMAIL = env_str("CHORUS_SUPPORT_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Security. Local mode runs on plain http://localhost, so HTTPS-only settings
+# apply in production only.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("CHORUS_SESSION_SECONDS", 8 * 60 * 60, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+_https = env_bool("CHORUS_HTTPS", not LOCAL)
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+if env_bool("CHORUS_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# How many rows a staff list shows on one page.
+CHORUS_PAGE_SIZE = 50
+CHORUS_INVITATION_DAYS = 7
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+CHORUS_AUDIT_RETENTION = timedelta(days=env_int("CHORUS_AUDIT_RETENTION_DAYS", 6 * 365, minimum=365))
+
+del _https, _email_default, _default_database, _database_url, _database

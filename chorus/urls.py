@@ -1,0 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from chorus.core import views as core_views
+
+admin.site.site_header = "Chorus administration"
+admin.site.site_title = "Chorus administration"
+
+handler403 = "chorus.core.views.error_403"
+handler404 = "chorus.core.views.error_404"
+handler500 = "chorus.core.views.error_500"
+
+urlpatterns = [
+    path("brand.css", core_views.brand_css, name="brand_css"),
+    path("healthz", core_views.health, name="health"),
+    path("django-admin/", admin.site.urls),
+]
+
+# English at the root, Welsh under /cy/.
+urlpatterns += i18n_patterns(
+    path("", include("chorus.core.urls")),
+    path("", include("chorus.accounts.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccessAppConfig(AppConfig):
+    name = "tests.accessapp"
+    label = "accessapp"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chorus.accounts.models import Role, Team, User
+from tests.factories import TeamFactory, UserFactory
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in, past two-factor authentication where their role needs it."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if user.role == Role.ADMINISTRATOR:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return TeamFactory(name="Family justice")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return TeamFactory(name="Crime")
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return UserFactory(role=Role.ADMINISTRATOR, email="admin@example.gov.uk", full_name="Ada Admin")
+
+
+@pytest.fixture
+def officer(team: Team) -> User:
+    return UserFactory(role=Role.ENGAGEMENT_OFFICER, email="officer@example.gov.uk", teams=[team])
+
+
+@pytest.fixture
+def viewer(team: Team) -> User:
+    return UserFactory(role=Role.VIEWER, email="viewer@example.gov.uk", teams=[team])
+
+
+@pytest.fixture
+def outsider(other_team: Team) -> User:
+    return UserFactory(role=Role.ENGAGEMENT_OFFICER, email="outsider@example.gov.uk", teams=[other_team])
+
+
+@pytest.fixture
+def admin_client(client: Client, admin: User) -> Client:
+    return sign_in(client, admin)
+
+
+@pytest.fixture
+def officer_client(client: Client, officer: User) -> Client:
+    return sign_in(client, officer)
