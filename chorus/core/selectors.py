@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from chorus.core.models import AuditEntry
+from chorus.core.models import AuditEntry, SitePage
+from chorus.core.site_page_defaults import DEFAULTS as SITE_PAGE_DEFAULTS
 
 
 def audit_entries_filtered(filters: dict[str, Any]) -> QuerySet[AuditEntry]:
@@ -35,3 +36,14 @@ def audit_object_types() -> list[str]:
     return sorted(
         t for t in AuditEntry.objects.values_list("object_type", flat=True).distinct() if t
     )
+
+
+def site_page_get(slug: str) -> SitePage:
+    """The stored page, or one made from the default text if nobody has edited it yet."""
+    page = SitePage.objects.filter(slug=slug).first()
+    if page is not None:
+        return page
+    if slug not in SITE_PAGE_DEFAULTS:
+        raise SitePage.DoesNotExist(slug)
+    title_en, body_en, title_cy, body_cy = SITE_PAGE_DEFAULTS[slug]
+    return SitePage(slug=slug, title_en=title_en, body_en=body_en, title_cy=title_cy, body_cy=body_cy)

@@ -20,7 +20,7 @@ from chorus.core.audit import audit_record
 from chorus.core.forms import AuditFilterForm, SitePageForm
 from chorus.core.models import AuditAction, SitePage
 from chorus.core.registry import attention_for
-from chorus.core.selectors import audit_entries_filtered, audit_object_types
+from chorus.core.selectors import audit_entries_filtered, audit_object_types, site_page_get
 from chorus.core.services import site_page_update
 from chorus.core.text import render_page_text
 
@@ -32,9 +32,10 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def site_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = SitePage.objects.filter(slug=slug).first()
-    if page is None:
-        raise Http404
+    try:
+        page = site_page_get(slug)
+    except SitePage.DoesNotExist:
+        raise Http404 from None
     language = get_language() or "en"
     return render(
         request,
@@ -52,16 +53,18 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @staff_required
 @administrator_required
 def site_page_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/site_page_list.html", {"pages": SitePage.objects.order_by("slug")})
+    pages = [site_page_get(slug) for slug in SitePage.Slug.values]
+    return render(request, "core/site_page_list.html", {"pages": pages})
 
 
 @staff_required
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def site_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    page = SitePage.objects.filter(slug=slug).first()
-    if page is None:
-        raise Http404
+    try:
+        page = site_page_get(slug)
+    except SitePage.DoesNotExist:
+        raise Http404 from None
     initial = {"title_en": page.title_en, "body_en": page.body_en, "title_cy": page.title_cy, "body_cy": page.body_cy}
     form = SitePageForm(data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
-"""Make the audit log refuse UPDATE at the database, and add the default site pages."""
+"""The words a new Chorus starts with on its editable public pages, until an administrator edits them."""
 
-from django.db import migrations
+# ruff: noqa: E501
 
 ACCESSIBILITY_EN = """This accessibility statement applies to this website.
 
@@ -94,67 +94,7 @@ Rydym yn cadw ymatebion a manylion cyswllt dim ond cyhyd ag y mae eu hangen arno
 
 Gallwch ofyn am gopi o'r data sydd gennym amdanoch, gofyn i ni ei gywiro, neu ofyn i ni ei ddileu. Gallwch hefyd gwyno i [Swyddfa'r Comisiynydd Gwybodaeth](https://ico.org.uk/)."""
 
-
-def add_pages(apps, schema_editor):
-    SitePage = apps.get_model("core", "SitePage")
-    SitePage.objects.get_or_create(
-        slug="accessibility",
-        defaults={
-            "title_en": "Accessibility statement",
-            "title_cy": "Datganiad hygyrchedd",
-            "body_en": ACCESSIBILITY_EN,
-            "body_cy": ACCESSIBILITY_CY,
-        },
-    )
-    SitePage.objects.get_or_create(
-        slug="privacy",
-        defaults={
-            "title_en": "Privacy notice",
-            "title_cy": "Hysbysiad preifatrwydd",
-            "body_en": PRIVACY_EN,
-            "body_cy": PRIVACY_CY,
-        },
-    )
-
-
-def add_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            """
-            CREATE OR REPLACE FUNCTION core_auditentry_refuse_update() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'Audit entries cannot be changed';
-            END;
-            $$ LANGUAGE plpgsql;
-            CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
-                FOR EACH ROW EXECUTE FUNCTION core_auditentry_refuse_update();
-            """
-        )
-    elif schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(
-            """
-            CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
-            BEGIN
-                SELECT RAISE(ABORT, 'Audit entries cannot be changed');
-            END;
-            """
-        )
-
-
-def remove_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "DROP TRIGGER IF EXISTS core_auditentry_no_update ON core_auditentry;"
-            "DROP FUNCTION IF EXISTS core_auditentry_refuse_update();"
-        )
-    elif schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update;")
-
-
-class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
-
-    operations = [
-        migrations.RunPython(add_trigger, remove_trigger),
-        migrations.RunPython(add_pages, migrations.RunPython.noop),
-    ]
+DEFAULTS = {
+    "accessibility": ("Accessibility statement", ACCESSIBILITY_EN, "Datganiad hygyrchedd", ACCESSIBILITY_CY),
+    "privacy": ("Privacy notice", PRIVACY_EN, "Hysbysiad preifatrwydd", PRIVACY_CY),
+}

@@ -1,0 +1,80 @@
+"""Every page named in the foundation issue passes axe-core, in English and Welsh."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from chorus.accounts.models import Role
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = [("", "en"), ("/cy", "cy")]
+
+
+def _sign_in(page: Page, base: str, prefix: str, email: str) -> None:
+    page.goto(f"{base}{prefix}/sign-in/")
+    page.get_by_label("Email address" if prefix == "" else "Cyfeiriad e-bost").fill(email)
+    page.get_by_label("Password" if prefix == "" else "Cyfrinair", exact=True).fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_public_home_page_is_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    page.goto(f"{live_server.url}{prefix}/")
+    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("h1")).to_have_text("Have your say" if lang == "en" else "Dweud eich dweud")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_sign_in_page_is_accessible_with_and_without_errors(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    page.goto(f"{live_server.url}{prefix}/sign-in/")
+    assert_accessible(page)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_staff_home_page_is_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER, teams=[TeamFactory()])
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    expect(page.locator("h1")).to_contain_text("Hello" if lang == "en" else "Helo")
+    assert_accessible(page)
+
+
+def test_the_language_switch_keeps_the_page(page: Page, live_server) -> None:
+    page.goto(f"{live_server.url}/accessibility/")
+    page.get_by_role("link", name="Cymraeg").click()
+    expect(page).to_have_url(f"{live_server.url}/cy/accessibility/")
+    expect(page.locator("h1")).to_have_text("Datganiad hygyrchedd")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("Accessibility statement")
+    assert_accessible(page)
+
+
+def test_an_administrator_sets_up_two_factor_and_reads_the_audit_log(page: Page, live_server) -> None:
+    admin = UserFactory(email="admin@example.gov.uk", role=Role.ADMINISTRATOR)
+    _sign_in(page, live_server.url, "", "admin@example.gov.uk")
+    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator("h1")).to_contain_text("Hello")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("h1")).to_have_text("Audit log")
+    expect(page.locator("table")).to_contain_text("Signed in")
+    assert_accessible(page)
+    page.get_by_role("link", name="Users and teams").click()
+    expect(page.locator("table")).to_contain_text("admin@example.gov.uk")
+    assert_accessible(page)

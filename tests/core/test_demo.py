@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from chorus.accounts.demo import DEMO_ACCOUNTS
+from chorus.accounts.models import Team, User
+from chorus.core.models import DemoDataset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_added_once_and_edits_survive_a_second_run() -> None:
+    call_command("demo", scale="small")
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    officer = User.objects.get(email="officer@demo.chorus.test")
+    officer.full_name = "Renamed by hand"
+    officer.save()
+    Team.objects.filter(name="Crime").delete()
+
+    call_command("demo", scale="small")
+
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    assert User.objects.get(email="officer@demo.chorus.test").full_name == "Renamed by hand"
+    assert not Team.objects.filter(name="Crime").exists()
+    assert DemoDataset.objects.filter(builder="accounts").count() == 1
+
+
+def test_demo_data_is_refused_outside_local_mode(settings) -> None:
+    settings.LOCAL = False
+    with pytest.raises(CommandError, match="Demo data is for local mode"):
+        call_command("demo")
+    assert not User.objects.exists()
+
+
+def test_an_unknown_scale_is_refused() -> None:
+    with pytest.raises(CommandError, match="invalid choice: 'huge'"):
+        call_command("demo", "--scale", "huge")
