@@ -13,7 +13,7 @@ class ChorusAdminSite(AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and user.is_verified())  # type: ignore[union-attr]
+        return bool(user.is_authenticated and user.is_active and user.is_staff and user.is_verified())
 
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login

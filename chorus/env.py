@@ -60,8 +60,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         if default is None:
             raise ImproperlyConfigured(
-                f"{name} is not set. Give a comma-separated list, for example "
-                f"{name}=chorus.example.gov.uk."
+                f"{name} is not set. Give a comma-separated list, for example {name}=chorus.example.gov.uk."
             )
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -89,7 +88,5 @@ def env_colour(name: str, default: str) -> str:
 def env_allowed_hosts(name: str) -> list[str]:
     hosts = env_list(name)
     if "*" in hosts:
-        raise ImproperlyConfigured(
-            f"{name} must not contain '*': name the host names Chorus is served on."
-        )
+        raise ImproperlyConfigured(f"{name} must not contain '*': name the host names Chorus is served on.")
     return hosts

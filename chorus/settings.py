@@ -198,7 +198,11 @@ TASKS = {
     }
 }
 
-_email_default = "django.core.mail.backends.filebased.EmailBackend" if LOCAL else "django.core.mail.backends.smtp.EmailBackend"
+_email_default = (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if LOCAL
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", _email_default)
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -10,11 +10,13 @@ os.environ.setdefault("CHORUS_MODE", "local")
 os.environ.setdefault("CHORUS_DATA_DIR", os.path.join(tempfile.gettempdir(), "chorus-test-data"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-to-pass-the-check")
 
-from chorus.settings import *  # noqa: E402, F403
-from chorus.settings import INSTALLED_APPS  # noqa: E402
+from chorus.settings import *  # noqa: F403
+from chorus.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.accessapp"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

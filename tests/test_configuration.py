@@ -21,10 +21,19 @@ PRODUCTION = {
 
 
 def _chorus(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "DJANGO_", "SECRET_", "DATABASE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHORUS_", "DJANGO_", "SECRET_", "DATABASE_"))
+    }
     clean.update(env)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "chorus.cli", *args], capture_output=True, text=True, env=clean, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "chorus.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -49,7 +58,9 @@ def test_check_deploy_reports_no_warnings_under_production_settings() -> None:
         ("CHORUS_MODE", "staging", "CHORUS_MODE must be one of production, local"),
     ],
 )
-def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(name: str, value: str, message: str) -> None:
+def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(
+    name: str, value: str, message: str
+) -> None:
     env = {**PRODUCTION, name: value}
     result = _chorus("check", **env)
     assert result.returncode != 0
@@ -57,7 +68,12 @@ def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(name: s
 
 
 def test_debug_is_off_unless_asked_for() -> None:
-    result = _chorus("shell", "-c", "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)", **PRODUCTION)
+    result = _chorus(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+        **PRODUCTION,
+    )
     assert result.stdout.strip().splitlines()[-1] == "False ['chorus.example.gov.uk']", result.stderr
 
 
@@ -68,8 +84,8 @@ def test_chorus_help_lists_the_operator_commands() -> None:
 
 
 @pytest.mark.parametrize("command", ["serve", "worker", "demo", "createadmin"])
-def test_each_command_explains_itself(command: str) -> None:
-    result = _chorus(command, "--help", CHORUS_MODE="local", CHORUS_DATA_DIR="/tmp/chorus-help-test")
+def test_each_command_explains_itself(command: str, tmp_path: Path) -> None:
+    result = _chorus(command, "--help", CHORUS_MODE="local", CHORUS_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "usage: chorus " + command in result.stdout
 
@@ -78,16 +94,35 @@ def test_createadmin_refuses_a_common_password_and_changes_nothing(tmp_path: Pat
     env = {"CHORUS_MODE": "local", "CHORUS_DATA_DIR": str(tmp_path)}
     assert _chorus("migrate", "-v0", **env).returncode == 0
     weak = _chorus(
-        "createadmin", "--email", "a@example.gov.uk", "--name", "A", "--no-input", CHORUS_ADMIN_PASSWORD="password123", **env
+        "createadmin",
+        "--email",
+        "a@example.gov.uk",
+        "--name",
+        "A",
+        "--no-input",
+        CHORUS_ADMIN_PASSWORD="password123",
+        **env,
     )
     assert weak.returncode != 0 and "too common" in weak.stderr
     ok = _chorus(
-        "createadmin", "--email", "a@example.gov.uk", "--name", "A", "--no-input",
-        CHORUS_ADMIN_PASSWORD="a-long-unusual-passphrase", **env,
+        "createadmin",
+        "--email",
+        "a@example.gov.uk",
+        "--name",
+        "A",
+        "--no-input",
+        CHORUS_ADMIN_PASSWORD="a-long-unusual-passphrase",
+        **env,
     )
     assert ok.returncode == 0, ok.stderr
     again = _chorus(
-        "createadmin", "--email", "A@example.gov.uk", "--name", "A", "--no-input",
-        CHORUS_ADMIN_PASSWORD="a-long-unusual-passphrase", **env,
+        "createadmin",
+        "--email",
+        "A@example.gov.uk",
+        "--name",
+        "A",
+        "--no-input",
+        CHORUS_ADMIN_PASSWORD="a-long-unusual-passphrase",
+        **env,
     )
     assert "already exists" in again.stderr

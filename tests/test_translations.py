@@ -29,8 +29,12 @@ def test_placeholders_survive_translation() -> None:
     for entry in polib.pofile(str(PO)).translated_entries():
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
-            assert set(pattern.findall(text)) <= set(pattern.findall(entry.msgid + entry.msgid_plural)), entry.msgid
-            assert set(pattern.findall(entry.msgid)) <= set(pattern.findall(text)) or entry.msgid_plural, entry.msgid
+            assert set(pattern.findall(text)) <= set(pattern.findall(entry.msgid + entry.msgid_plural)), (
+                entry.msgid
+            )
+            assert set(pattern.findall(entry.msgid)) <= set(pattern.findall(text)) or entry.msgid_plural, (
+                entry.msgid
+            )
 
 
 def test_the_compiled_catalogue_matches_the_source() -> None:
@@ -43,11 +47,21 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
     copy = tmp_path / "chorus"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("static", "__pycache__"))
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "cy", "--no-location", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True, env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(PACKAGE.parent)},
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(PACKAGE.parent),
+        },
     )
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale" / "cy" / "LC_MESSAGES" / "django.po")) if not e.obsolete}
+    fresh = {
+        e.msgid
+        for e in polib.pofile(str(copy / "locale" / "cy" / "LC_MESSAGES" / "django.po"))
+        if not e.obsolete
+    }
     committed = {e.msgid for e in polib.pofile(str(PO)) if not e.obsolete}
     assert fresh - committed == set(), "run scripts/translations to add these strings to the Welsh catalogue"

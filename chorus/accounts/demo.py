@@ -18,7 +18,12 @@ DEMO_TEAMS = [
 
 DEMO_ACCOUNTS = [
     ("admin@demo.chorus.test", "Aisha Administrator", Role.ADMINISTRATOR, []),
-    ("officer@demo.chorus.test", "Owen Officer", Role.ENGAGEMENT_OFFICER, ["Family justice", "Digital services"]),
+    (
+        "officer@demo.chorus.test",
+        "Owen Officer",
+        Role.ENGAGEMENT_OFFICER,
+        ["Family justice", "Digital services"],
+    ),
     ("analyst@demo.chorus.test", "Ana Analyst", Role.ANALYST, ["Family justice", "Civil and tribunals"]),
     ("viewer@demo.chorus.test", "Vik Viewer", Role.VIEWER, ["Family justice"]),
     ("crime.officer@demo.chorus.test", "Carys Criminal-Justice", Role.ENGAGEMENT_OFFICER, ["Crime"]),
@@ -42,10 +47,16 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
 
 def demo_sign_ins() -> list[str]:
     """How to sign in as each demo account that exists, for `chorus serve` to print."""
-    existing = set(User.objects.filter(email__in=[a[0] for a in DEMO_ACCOUNTS], is_active=True).values_list("email", flat=True))
+    existing = set(
+        User.objects.filter(email__in=[a[0] for a in DEMO_ACCOUNTS], is_active=True).values_list(
+            "email", flat=True
+        )
+    )
     lines = []
     for email, _name, role, _teams in DEMO_ACCOUNTS:
         if email in existing:
-            note = " (sets up two-factor authentication at first sign-in)" if role == Role.ADMINISTRATOR else ""
+            note = (
+                " (sets up two-factor authentication at first sign-in)" if role == Role.ADMINISTRATOR else ""
+            )
             lines.append(f"{role.label:<20} {email}  password: {DEMO_PASSWORD}{note}")
     return lines

@@ -53,7 +53,7 @@ class SignInForm(forms.Form):
                     ),
                     code="invalid_login",
                 )
-            self.user = user  # type: ignore[assignment]
+            self.user = user
         return cleaned
 
 
@@ -218,7 +218,9 @@ class SetPasswordForm(forms.Form):
         cleaned = super().clean() or {}
         password, confirm = cleaned.get("new_password"), cleaned.get("confirm_password")
         if password and confirm and password != confirm:
-            self.add_error("confirm_password", _("The passwords do not match. Enter the same password twice."))
+            self.add_error(
+                "confirm_password", _("The passwords do not match. Enter the same password twice.")
+            )
         elif password:
             try:
                 password_validation.validate_password(password, self.user)

@@ -32,13 +32,13 @@ def attempted_email(request: HttpRequest | None, credentials: dict[str, Any] | N
 def cooloff_time(request: HttpRequest | None) -> timedelta:
     """Five minutes, doubling with each further failure past the limit, up to a day."""
     email = attempted_email(request)
-    failures = (
-        AccessAttempt.objects.filter(username=email).aggregate(n=Max("failures_since_start"))["n"] or 0
-        if email
-        else 0
-    )
+    failures: int = 0
+    if email:
+        failures = (
+            AccessAttempt.objects.filter(username=email).aggregate(n=Max("failures_since_start"))["n"] or 0
+        )
     extra = max(0, failures - settings.AXES_FAILURE_LIMIT)
-    return min(BASE_COOLOFF * (2 ** min(extra, 10)), MAX_COOLOFF)
+    return min(BASE_COOLOFF * (1 << min(extra, 10)), MAX_COOLOFF)
 
 
 def locked_out(

@@ -116,10 +116,14 @@ class User(CodedModel, AbstractBaseUser):
     def can_see_contact_details(self) -> bool:
         return self.role != Role.VIEWER
 
+    def is_verified(self) -> bool:
+        """Past two-factor authentication in this session. OTPMiddleware replaces this per request."""
+        return False
+
     def has_totp(self) -> bool:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
+        return bool(TOTPDevice.objects.filter(user=self, confirmed=True).exists())
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

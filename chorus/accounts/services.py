@@ -40,9 +40,7 @@ def user_invite(
         user.full_clean()
         user.save()
         user.teams.set(teams)
-        audit_record(
-            actor=actor, action=AuditAction.CREATE, obj=user, request=request, detail={"role": role}
-        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=user, request=request, detail={"role": role})
         body = render_to_string(
             "accounts/email/invitation.txt",
             {
@@ -60,7 +58,14 @@ def user_invite(
 
 
 def user_update(
-    *, actor: User, request: HttpRequest, user: User, full_name: str, email: str, role: str, teams: Iterable[Team]
+    *,
+    actor: User,
+    request: HttpRequest,
+    user: User,
+    full_name: str,
+    email: str,
+    role: str,
+    teams: Iterable[Team],
 ) -> User:
     with transaction.atomic():
         before = {
@@ -116,7 +121,9 @@ def user_send_password_reset(*, request: HttpRequest, email: str) -> None:
         },
     )
     with transaction.atomic():
-        email_send_later(to=[user.email], subject=f"Reset your {settings.CHORUS_SERVICE_NAME} password", body=body)
+        email_send_later(
+            to=[user.email], subject=f"Reset your {settings.CHORUS_SERVICE_NAME} password", body=body
+        )
 
 
 def user_set_password(*, request: HttpRequest, user: User, password: str) -> User:

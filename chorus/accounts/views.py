@@ -56,8 +56,9 @@ def _next_url(request: HttpRequest) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assert form.user is not None
         user = form.user
+        if user is None:  # is_valid() sets it; this keeps the type checker honest
+            raise RuntimeError("SignInForm validated without a user")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         next_url = _next_url(request)
         if user.has_totp():
@@ -87,7 +88,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = TOTPVerifyForm(user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assert form.device is not None
+        if form.device is None:  # is_valid() sets it
+            raise RuntimeError("TOTPVerifyForm validated without a device")
         otp_login(request, form.device)
         return redirect(_next_url(request))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
@@ -101,7 +103,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
     user = staff_user(request)
-    if user.has_totp() and not user.is_verified():  # type: ignore[attr-defined]
+    if user.has_totp() and not user.is_verified():
         # Replacing an app needs the current one first.
         return redirect(f"{reverse('accounts:verify')}?next={reverse('accounts:totp_setup')}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -189,10 +191,16 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_invite(actor=staff_user(request), request=request, **form.cleaned_data)
-        messages.success(request, _("Account created. %(email)s has been emailed a link to set a password.") % {"email": user.email})
+        messages.success(
+            request,
+            _("Account created. %(email)s has been emailed a link to set a password.")
+            % {"email": user.email},
+        )
         return redirect("accounts:user_detail", code=user.code)
     return render(
-        request, "accounts/user_form.html", {"form": form, "role_descriptions": ROLE_DESCRIPTIONS, "creating": True}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "role_descriptions": ROLE_DESCRIPTIONS, "creating": True},
     )
 
 
@@ -211,7 +219,9 @@ def user_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     form = UserForm(data=request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         if user.pk == staff_user(request).pk and form.cleaned_data["role"] != Role.ADMINISTRATOR:
-            form.add_error("role", _("You cannot remove your own administrator role. Ask another administrator."))
+            form.add_error(
+                "role", _("You cannot remove your own administrator role. Ask another administrator.")
+            )
         else:
             services.user_update(actor=staff_user(request), request=request, user=user, **form.cleaned_data)
             messages.success(request, _("Account updated."))
@@ -244,7 +254,9 @@ def user_set_active(request: HttpRequest, code: UUID) -> HttpResponse:
 def user_reset_totp(request: HttpRequest, code: UUID) -> HttpResponse:
     user = get_for_change(request, User.objects.all(), code=code)
     services.totp_device_reset(actor=staff_user(request), request=request, user=user)
-    messages.success(request, _("Two-factor authentication removed. They will set it up again when they next sign in."))
+    messages.success(
+        request, _("Two-factor authentication removed. They will set it up again when they next sign in.")
+    )
     return redirect("accounts:user_detail", code=user.code)
 
 

@@ -12,9 +12,9 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
 from chorus.accounts.models import Role
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from chorus.accounts.models import User
 
 M = TypeVar("M", bound=Model)
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 # Roles that may change records unless a model says otherwise.
 DEFAULT_CHANGE_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER})
@@ -40,14 +40,14 @@ def staff_required(view: View) -> View:
     """Signed in, and past two-factor authentication where it applies."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_verified():  # type: ignore[union-attr]
-            if user.has_totp():  # type: ignore[union-attr]
+        user = staff_user(request)
+        if not user.is_verified():
+            if user.has_totp():
                 return redirect_to_login(request.get_full_path(), "accounts:verify")
-            if user.is_administrator:  # type: ignore[union-attr]
+            if user.is_administrator:
                 return redirect("accounts:totp_setup")
         return view(request, *args, **kwargs)
 
@@ -59,7 +59,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if staff_user(request).role not in roles:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -93,7 +93,7 @@ def get_for_view(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> 
     user = staff_user(request)
     try:
         obj = visible_to(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
     if getattr(obj, "audit_views", False):
         audit_record(actor=user, action=AuditAction.VIEW, obj=obj, request=request)
@@ -105,7 +105,7 @@ def get_for_change(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -
     user = staff_user(request)
     try:
         obj = visible_to(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
     if not can_change(user, obj):
         raise PermissionDenied

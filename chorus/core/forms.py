@@ -38,7 +38,9 @@ class AuditFilterForm(forms.Form):
 
 class SitePageForm(forms.Form):
     title_en = forms.CharField(
-        label=_("Title in English"), max_length=200, error_messages={"required": _("Enter a title in English")}
+        label=_("Title in English"),
+        max_length=200,
+        error_messages={"required": _("Enter a title in English")},
     )
     body_en = forms.CharField(
         label=_("Text in English"),

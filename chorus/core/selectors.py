@@ -33,9 +33,7 @@ def audit_entries_filtered(filters: dict[str, Any]) -> QuerySet[AuditEntry]:
 
 
 def audit_object_types() -> list[str]:
-    return sorted(
-        t for t in AuditEntry.objects.values_list("object_type", flat=True).distinct() if t
-    )
+    return sorted(t for t in AuditEntry.objects.values_list("object_type", flat=True).distinct() if t)
 
 
 def site_page_get(slug: str) -> SitePage:

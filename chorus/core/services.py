@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 
 def site_page_update(
-    *, actor: User, request: HttpRequest, page: SitePage, title_en: str, body_en: str, title_cy: str, body_cy: str
+    *,
+    actor: User,
+    request: HttpRequest,
+    page: SitePage,
+    title_en: str,
+    body_en: str,
+    title_cy: str,
+    body_cy: str,
 ) -> SitePage:
     with transaction.atomic():
         page.title_en, page.body_en, page.title_cy, page.body_cy = title_en, body_en, title_cy, body_cy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.contrib import messages
@@ -65,7 +66,12 @@ def site_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
         page = site_page_get(slug)
     except SitePage.DoesNotExist:
         raise Http404 from None
-    initial = {"title_en": page.title_en, "body_en": page.body_en, "title_cy": page.title_cy, "body_cy": page.body_cy}
+    initial = {
+        "title_en": page.title_en,
+        "body_en": page.body_en,
+        "title_cy": page.title_cy,
+        "body_cy": page.body_cy,
+    }
     form = SitePageForm(data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         site_page_update(actor=staff_user(request), request=request, page=page, **form.cleaned_data)
@@ -81,7 +87,7 @@ class _Echo:
 
 @staff_required
 @administrator_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilterForm(data=request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries_filtered(filters)
@@ -97,7 +103,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(_Echo())
         header = ["when", "who", "action", "kind of record", "record id", "record", "from address", "detail"]
         rows = (
-            [e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id, e.object_repr, e.ip_address or "", e.detail]
+            [
+                e.at.isoformat(),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.ip_address or "",
+                e.detail,
+            ]
             for e in entries.iterator(chunk_size=2000)
         )
         response = StreamingHttpResponse(
@@ -115,9 +130,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_header(header: list[str], rows: object) -> object:
-    yield header
-    yield from rows  # type: ignore[misc]
+def _with_header(header: list[str], rows: Iterable[list[object]]) -> Iterator[list[object]]:
+    yield list(header)
+    yield from rows
 
 
 @require_GET

@@ -8,7 +8,9 @@ from tests.accessapp.models import Dossier
 
 @staff_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    titles = visible_to(staff_user(request), Dossier.objects.order_by("title")).values_list("title", flat=True)
+    titles = visible_to(staff_user(request), Dossier.objects.order_by("title")).values_list(
+        "title", flat=True
+    )
     return HttpResponse(",".join(titles))
 
 

@@ -33,7 +33,9 @@ def test_a_password_reset_email_lets_the_user_choose_a_strong_password(
     mismatch = client.post(link, {"new_password": "a-Long-unusual-phrase-42", "confirm_password": "other"})
     assert "The passwords do not match" in mismatch.content.decode()
 
-    done = client.post(link, {"new_password": "a-Long-unusual-phrase-42", "confirm_password": "a-Long-unusual-phrase-42"})
+    done = client.post(
+        link, {"new_password": "a-Long-unusual-phrase-42", "confirm_password": "a-Long-unusual-phrase-42"}
+    )
     assert done.status_code == 302
     officer.refresh_from_db()
     assert officer.check_password("a-Long-unusual-phrase-42")

@@ -51,7 +51,9 @@ def test_an_empty_form_says_what_to_enter(client: Client) -> None:
     assert 'href="#id_email"' in body
 
 
-def test_repeated_failures_lock_the_address_whether_or_not_it_has_an_account(client: Client, officer: User) -> None:
+def test_repeated_failures_lock_the_address_whether_or_not_it_has_an_account(
+    client: Client, officer: User
+) -> None:
     for email in (officer.email, "ghost@example.gov.uk"):
         for _ in range(5):
             _post_sign_in(client, email, "wrong-password")
@@ -87,7 +89,9 @@ def test_an_administrator_must_set_up_two_factor_before_anything_else(client: Cl
     page = client.get(reverse("accounts:totp_setup"))
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    wrong = client.post(reverse("accounts:totp_setup"), {"code": "000000" if _current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("accounts:totp_setup"), {"code": "000000" if _current_code(device) != "000000" else "111111"}
+    )
     assert "The security code is not right" in wrong.content.decode()
     ok = client.post(reverse("accounts:totp_setup"), {"code": _current_code(device)})
     assert ok.url == reverse("core:staff_home")
@@ -109,7 +113,8 @@ def test_a_user_with_two_factor_enters_a_code_after_the_password(client: Client,
 
 def test_the_next_address_must_be_on_this_site(client: Client, officer: User) -> None:
     response = client.post(
-        reverse("accounts:sign_in"), {"email": officer.email, "password": PASSWORD, "next": "https://evil.example/"}
+        reverse("accounts:sign_in"),
+        {"email": officer.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.url == reverse("core:staff_home")
 

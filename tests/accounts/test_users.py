@@ -19,7 +19,12 @@ def test_an_administrator_invites_a_user_who_gets_an_email(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("accounts:user_create"),
-            {"full_name": "Nia Jones", "email": "Nia.Jones@example.gov.uk", "role": Role.ANALYST, "teams": [team.pk]},
+            {
+                "full_name": "Nia Jones",
+                "email": "Nia.Jones@example.gov.uk",
+                "role": Role.ANALYST,
+                "teams": [team.pk],
+            },
         )
     user = User.objects.get(email="nia.jones@example.gov.uk")
     assert response.url == reverse("accounts:user_detail", kwargs={"code": user.code})
@@ -31,7 +36,9 @@ def test_an_administrator_invites_a_user_who_gets_an_email(
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(user.code)).exists()
 
 
-def test_an_invitation_with_bad_input_says_what_to_fix_and_creates_nothing(admin_client: Client, officer: User) -> None:
+def test_an_invitation_with_bad_input_says_what_to_fix_and_creates_nothing(
+    admin_client: Client, officer: User
+) -> None:
     before = User.objects.count()
     response = admin_client.post(
         reverse("accounts:user_create"), {"full_name": "", "email": officer.email.upper(), "role": "wizard"}
@@ -45,7 +52,9 @@ def test_an_invitation_with_bad_input_says_what_to_fix_and_creates_nothing(admin
 
 def test_only_administrators_manage_users(officer_client: Client, viewer: User) -> None:
     assert officer_client.get(reverse("accounts:user_list")).status_code == 403
-    assert officer_client.get(reverse("accounts:user_detail", kwargs={"code": viewer.code})).status_code == 403
+    assert (
+        officer_client.get(reverse("accounts:user_detail", kwargs={"code": viewer.code})).status_code == 403
+    )
 
 
 def test_viewing_a_staff_account_is_audited(admin_client: Client, admin: User, viewer: User) -> None:
@@ -55,7 +64,9 @@ def test_viewing_a_staff_account_is_audited(admin_client: Client, admin: User, v
     assert entry.ip_address == "127.0.0.1"
 
 
-def test_a_role_change_is_recorded_with_before_and_after(admin_client: Client, viewer: User, team: Team) -> None:
+def test_a_role_change_is_recorded_with_before_and_after(
+    admin_client: Client, viewer: User, team: Team
+) -> None:
     admin_client.post(
         reverse("accounts:user_edit", kwargs={"code": viewer.code}),
         {"full_name": viewer.full_name, "email": viewer.email, "role": Role.ANALYST, "teams": [team.pk]},
@@ -66,7 +77,9 @@ def test_a_role_change_is_recorded_with_before_and_after(admin_client: Client, v
     assert entry.detail["role"] == [Role.VIEWER, Role.ANALYST]
 
 
-def test_the_last_administrator_cannot_be_deactivated_or_demote_themselves(admin_client: Client, admin: User) -> None:
+def test_the_last_administrator_cannot_be_deactivated_or_demote_themselves(
+    admin_client: Client, admin: User
+) -> None:
     response = admin_client.post(
         reverse("accounts:user_edit", kwargs={"code": admin.code}),
         {"full_name": admin.full_name, "email": admin.email, "role": Role.VIEWER},
@@ -83,7 +96,9 @@ def test_the_last_administrator_cannot_be_deactivated_or_demote_themselves(admin
 def test_a_deactivated_user_loses_access_at_once(client: Client, admin: User, officer: User) -> None:
     officer_client = Client()
     sign_in(officer_client, officer)
-    sign_in(client, admin).post(reverse("accounts:user_set_active", kwargs={"code": officer.code}), {"active": "0"})
+    sign_in(client, admin).post(
+        reverse("accounts:user_set_active", kwargs={"code": officer.code}), {"active": "0"}
+    )
     assert officer_client.get(reverse("core:staff_home")).status_code == 302
 
 

@@ -23,13 +23,17 @@ def open_dossier(db: None) -> Dossier:
     return Dossier.objects.create(title="Open dossier")
 
 
-def test_a_team_member_sees_and_changes_their_teams_record(client: Client, officer: User, restricted: Dossier) -> None:
+def test_a_team_member_sees_and_changes_their_teams_record(
+    client: Client, officer: User, restricted: Dossier
+) -> None:
     sign_in(client, officer)
     assert client.get(f"/test-dossiers/{restricted.code}/").content == b"Family dossier"
     assert client.get(f"/test-dossiers/{restricted.code}/edit/").status_code == 200
 
 
-def test_an_outsider_gets_404_for_another_teams_record(client: Client, outsider: User, restricted: Dossier) -> None:
+def test_an_outsider_gets_404_for_another_teams_record(
+    client: Client, outsider: User, restricted: Dossier
+) -> None:
     sign_in(client, outsider)
     assert client.get(f"/test-dossiers/{restricted.code}/").status_code == 404
     assert client.get(f"/test-dossiers/{restricted.code}/edit/").status_code == 404
@@ -50,7 +54,9 @@ def test_lists_hold_only_what_the_user_may_see(
     assert client.get("/test-dossiers/").content == b"Family dossier,Open dossier"
 
 
-def test_an_unrestricted_record_is_open_to_all_staff(client: Client, outsider: User, open_dossier: Dossier) -> None:
+def test_an_unrestricted_record_is_open_to_all_staff(
+    client: Client, outsider: User, open_dossier: Dossier
+) -> None:
     sign_in(client, outsider)
     assert client.get(f"/test-dossiers/{open_dossier.code}/").status_code == 200
 
@@ -70,7 +76,9 @@ def test_viewing_a_personal_record_is_audited_with_who_and_where(
     assert (entry.actor, entry.ip_address, entry.object_type) == (officer, "203.0.113.9", "accessapp.dossier")
 
 
-def test_a_refused_view_is_not_recorded_as_a_view(client: Client, outsider: User, restricted: Dossier) -> None:
+def test_a_refused_view_is_not_recorded_as_a_view(
+    client: Client, outsider: User, restricted: Dossier
+) -> None:
     sign_in(client, outsider)
     client.get(f"/test-dossiers/{restricted.code}/")
     assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()

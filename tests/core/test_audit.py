@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry(officer: User) -> AuditEntry:
-    return audit_record(actor=officer, action=AuditAction.VIEW, object_type="x.y", object_id="1", object_repr="Rec")
+    return audit_record(
+        actor=officer, action=AuditAction.VIEW, object_type="x.y", object_id="1", object_repr="Rec"
+    )
 
 
 def test_an_entry_cannot_be_changed_or_deleted_through_the_application(entry: AuditEntry) -> None:
@@ -47,8 +49,12 @@ def test_the_admin_site_offers_no_way_to_change_entries(admin_client: Client, en
 
 
 def test_administrators_search_and_filter_the_log(admin_client: Client, officer: User, viewer: User) -> None:
-    audit_record(actor=officer, action=AuditAction.EXPORT, object_type="directory.person", object_repr="Export A")
-    audit_record(actor=viewer, action=AuditAction.VIEW, object_type="directory.person", object_repr="Person B")
+    audit_record(
+        actor=officer, action=AuditAction.EXPORT, object_type="directory.person", object_repr="Export A"
+    )
+    audit_record(
+        actor=viewer, action=AuditAction.VIEW, object_type="directory.person", object_repr="Person B"
+    )
     body = admin_client.get(reverse("core:audit_log"), {"action": "export"}).content.decode()
     assert "Export A" in body and "Person B" not in body
     body = admin_client.get(reverse("core:audit_log"), {"q": "viewer@"}).content.decode()
@@ -58,7 +64,9 @@ def test_administrators_search_and_filter_the_log(admin_client: Client, officer:
 def test_a_bad_date_filter_says_how_to_fix_it(admin_client: Client) -> None:
     body = admin_client.get(reverse("core:audit_log"), {"date_from": "31/02/2026"}).content.decode()
     assert "Enter the start date as a real date" in body
-    reversed_range = admin_client.get(reverse("core:audit_log"), {"date_from": "2026-03-02", "date_to": "2026-03-01"})
+    reversed_range = admin_client.get(
+        reverse("core:audit_log"), {"date_from": "2026-03-02", "date_to": "2026-03-01"}
+    )
     assert "The end date must be the same as or after the start date" in reversed_range.content.decode()
 
 

@@ -46,7 +46,9 @@ def test_an_administrator_edits_the_accessibility_statement(admin_client: Client
     assert '<h2 class="govuk-heading-m">Our promise</h2>' in english
     assert "&lt;script&gt;every&lt;/script&gt;" in english
     assert "Ein haddewid" in Client().get("/cy/accessibility/").content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.CHANGE, object_type="core.sitepage", actor=admin).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CHANGE, object_type="core.sitepage", actor=admin
+    ).exists()
 
 
 def test_only_administrators_edit_site_pages(officer_client: Client) -> None:

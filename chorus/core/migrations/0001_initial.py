@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,51 +15,135 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('builder', models.CharField(max_length=100, unique=True)),
-                ('scale', models.CharField(max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('summary', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("builder", models.CharField(max_length=100, unique=True)),
+                ("scale", models.CharField(max_length=10)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("summary", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='SitePage',
+            name="SitePage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.CharField(choices=[('accessibility', 'Accessibility statement'), ('privacy', 'Privacy notice')], max_length=40, unique=True)),
-                ('title_en', models.CharField(max_length=200, verbose_name='title in English')),
-                ('title_cy', models.CharField(max_length=200, verbose_name='title in Welsh')),
-                ('body_en', models.TextField(verbose_name='text in English')),
-                ('body_cy', models.TextField(verbose_name='text in Welsh')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.CharField(
+                        choices=[("accessibility", "Accessibility statement"), ("privacy", "Privacy notice")],
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                ("title_en", models.CharField(max_length=200, verbose_name="title in English")),
+                ("title_cy", models.CharField(max_length=200, verbose_name="title in Welsh")),
+                ("body_en", models.TextField(verbose_name="text in English")),
+                ("body_cy", models.TextField(verbose_name="text in Welsh")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site page',
+                "verbose_name": "site page",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='who')),
-                ('action', models.CharField(choices=[('create', 'Created'), ('change', 'Changed'), ('delete', 'Deleted'), ('view', 'Viewed'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out')], db_index=True, max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='kind of record')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='record id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='record')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from address')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="who")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("change", "Changed"),
+                            ("delete", "Deleted"),
+                            ("view", "Viewed"),
+                            ("export", "Exported"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("sign_out", "Signed out"),
+                            ("locked_out", "Locked out"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="kind of record"
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="record id"),
+                ),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="record")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="from address"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', '-at'], name='core_audite_object__b5a5f1_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "-at"], name="core_audite_object__b5a5f1_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -2,6 +2,7 @@
 
 from django.db import migrations
 
+
 def add_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(

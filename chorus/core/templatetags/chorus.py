@@ -7,7 +7,6 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -28,7 +27,7 @@ def _kind(field: BoundField) -> str:
 
 
 @register.simple_tag
-def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: str = "") -> SafeString:
+def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: str = "") -> str:
     """One form field with its label, hint and error message, the GOV.UK way."""
     kind = _kind(field)
     widget = field.field.widget
@@ -54,7 +53,7 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
         "field": field,
         "kind": kind,
         "input_type": input_type,
-        "value": "" if value is None or kind != "input" and kind != "textarea" else value,
+        "value": "" if value is None or (kind != "input" and kind != "textarea") else value,
         "choices": choices,
         "attrs": widget.attrs,
         "width": width,
@@ -64,7 +63,8 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
     }
     if input_type == "password":
         context["value"] = ""
-    return mark_safe(render_to_string("includes/field.html", context))  # noqa: S308  (template-escaped)
+    # Template output is already a SafeString, escaped by the template engine.
+    return render_to_string("includes/field.html", context)
 
 
 @register.inclusion_tag("includes/error_summary.html")
@@ -75,11 +75,11 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
         if form is None or not form.is_bound:
             continue
         for message in form.non_field_errors():
-            errors.append({"href": "", "message": message})
+            errors.append({"href": "", "message": str(message)})
         for name, field_errors in form.errors.items():
             if name == "__all__":
                 continue
             bound = form[name]
             for message in field_errors:
-                errors.append({"href": f"#{bound.id_for_label}", "message": message})
+                errors.append({"href": f"#{bound.id_for_label}", "message": str(message)})
     return {"errors": errors}

@@ -24,16 +24,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--email", required=True, help="The administrator's email address (they sign in with it).")
+        parser.add_argument(
+            "--email", required=True, help="The administrator's email address (they sign in with it)."
+        )
         parser.add_argument("--name", required=True, help="Their full name.")
-        parser.add_argument("--no-input", action="store_true", help="Read the password from CHORUS_ADMIN_PASSWORD.")
+        parser.add_argument(
+            "--no-input", action="store_true", help="Read the password from CHORUS_ADMIN_PASSWORD."
+        )
 
     def handle(self, *args: Any, email: str, name: str, no_input: bool, **options: Any) -> None:
         email = email.strip().lower()
         try:
             validate_email(email)
         except ValidationError:
-            raise CommandError(f"{email!r} is not an email address. Give one like name@example.gov.uk.") from None
+            raise CommandError(
+                f"{email!r} is not an email address. Give one like name@example.gov.uk."
+            ) from None
         if not name.strip():
             raise CommandError("--name must not be empty.")
         if User.objects.filter(email=email).exists():
@@ -53,5 +59,12 @@ class Command(BaseCommand):
             raise CommandError("That password cannot be used: " + " ".join(error.messages)) from None
         with transaction.atomic():
             user = User.objects.create_user(email, password, full_name=name.strip(), role=Role.ADMINISTRATOR)
-            audit_record(actor=None, action=AuditAction.CREATE, obj=user, detail={"via": "chorus createadmin"})
-        self.stdout.write(self.style.SUCCESS(f"Administrator {email} created. They will set up two-factor authentication when they first sign in."))
+            audit_record(
+                actor=None, action=AuditAction.CREATE, obj=user, detail={"via": "chorus createadmin"}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Administrator {email} created. "
+                "They will set up two-factor authentication when they first sign in."
+            )
+        )

@@ -38,9 +38,11 @@ class Command(BaseCommand):
         done = dict(DemoDataset.objects.values_list("builder", "scale"))
         for builder in sorted(DEMO_BUILDERS.values(), key=lambda b: b.order):
             if builder.name in done:
-                self.stdout.write(f"  {builder.name}: already there ({done[builder.name]} scale), left as it is")
+                self.stdout.write(
+                    f"  {builder.name}: already there ({done[builder.name]} scale), left as it is"
+                )
                 continue
-            rng = random.Random(f"{seed}:{builder.name}")
+            rng = random.Random(f"{seed}:{builder.name}")  # noqa: S311  (repeatable demo data, not secrets)
             with transaction.atomic():
                 summary = builder.build(chosen, rng)
                 DemoDataset.objects.create(builder=builder.name, scale=scale, summary=summary)

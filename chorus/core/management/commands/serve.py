@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -20,13 +21,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("CHORUS_HOST", "127.0.0.1"), help="Address to listen on.")
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="Port to listen on.")
+        parser.add_argument(
+            "--host", default=os.environ.get("CHORUS_HOST", "127.0.0.1"), help="Address to listen on."
+        )
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="Port to listen on."
+        )
         parser.add_argument(
             "--workers",
             type=int,
             default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None,
-            help="Web worker processes (default: 2 locally, 2 × cores + 1 in production).",
+            help="Web worker processes (default: 2 locally, 2 x cores + 1 in production).",
         )
         parser.add_argument(
             "--with-worker",
@@ -36,7 +41,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-prepare", action="store_true", help="Skip migrate and collectstatic.")
 
-    def handle(self, *args: Any, host: str, port: int, workers: int | None, with_worker: bool | None, no_prepare: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int | None,
+        with_worker: bool | None,
+        no_prepare: bool,
+        **options: Any,
+    ) -> None:
         local = settings.LOCAL
         run_worker = local if with_worker is None else with_worker
         if local and not no_prepare:
@@ -44,20 +58,30 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or (2 if local else (os.cpu_count() or 1) * 2 + 1)
         web = [
-            sys.executable, "-m", "gunicorn", "chorus.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "chorus.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         children = [subprocess.Popen(web)]  # noqa: S603  (fixed arguments)
         if run_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "worker"]))  # noqa: S603
+            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "worker"]))
         self._announce(host, port, run_worker)
         self._supervise(children)
 
     def _announce(self, host: str, port: int, run_worker: bool) -> None:
-        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+        address = ipaddress.ip_address(host) if host.replace(".", "").replace(":", "").isalnum() else None
+        shown = (
+            "localhost" if address is not None and (address.is_loopback or address.is_unspecified) else host
+        )
         url = f"http://{shown}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nChorus is running. Open {url}"))
         self.stdout.write(f"  Staff sign in: {url}sign-in/")
