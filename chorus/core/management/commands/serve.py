@@ -78,10 +78,11 @@ class Command(BaseCommand):
         self._supervise(children)
 
     def _announce(self, host: str, port: int, run_worker: bool) -> None:
-        address = ipaddress.ip_address(host) if host.replace(".", "").replace(":", "").isalnum() else None
-        shown = (
-            "localhost" if address is not None and (address.is_loopback or address.is_unspecified) else host
-        )
+        try:
+            address = ipaddress.ip_address(host.strip("[]"))
+            shown = "localhost" if address.is_loopback or address.is_unspecified else host
+        except ValueError:
+            shown = host
         url = f"http://{shown}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nChorus is running. Open {url}"))
         self.stdout.write(f"  Staff sign in: {url}sign-in/")
