@@ -25,8 +25,7 @@ install_chorus() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "Installing Python packages from requirements/$kind.txt ..."
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "requirements/$kind.txt"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
-      || .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     echo "$want" > "$stamp"
   fi
   local npm_stamp="node_modules/.chorus-$kind-installed"
