@@ -39,6 +39,8 @@ from chorus.core.access import (
     staff_required,
     staff_user,
 )
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -174,6 +176,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if role in Role.values:
         users = users.filter(role=role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=staff_user(request),
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="accounts.user",
+        object_repr="Staff account list",
+        detail={"page": page.number, "q": query, "role": role, "shown": len(page.object_list)},
+    )
     with_totp = set(
         TOTPDevice.objects.filter(confirmed=True, user__in=page.object_list).values_list("user_id", flat=True)
     )

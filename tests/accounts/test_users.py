@@ -110,3 +110,10 @@ def test_an_administrator_creates_and_renames_a_team(admin_client: Client) -> No
     admin_client.post(reverse("accounts:team_edit", kwargs={"code": team.code}), {"name": "Youth courts"})
     team.refresh_from_db()
     assert team.name == "Youth courts"
+
+
+def test_listing_staff_accounts_is_audited(admin_client: Client, admin: User, viewer: User) -> None:
+    body = admin_client.get(reverse("accounts:user_list"), {"q": "viewer"}).content.decode()
+    assert viewer.email in body and admin.email not in body
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW, object_repr="Staff account list")
+    assert entry.detail["q"] == "viewer" and entry.detail["shown"] == 1
