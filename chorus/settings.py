@@ -86,6 +86,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "chorus.core",
     "chorus.accounts",
+    "chorus.directory",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

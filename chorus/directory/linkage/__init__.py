@@ -1,0 +1,1 @@
+"""Probabilistic record linkage for people, with Splink (plain Python: no Django here)."""

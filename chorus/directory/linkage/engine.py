@@ -1,0 +1,229 @@
+"""Find the records in a table of people that are probably the same person.
+
+Plain Python with no Django import, so that benchmarks and notebooks use exactly
+what Chorus runs. The model is Fellegi-Sunter, trained without labels, in Splink:
+DuckDB on one machine, or Spark (the same settings) for directories too big for one.
+
+Names count with nicknames (Jon/Jonathan), initials (J R Smith) and transposition
+(Smith John); emails, phones, postcodes, dates of birth, organisations, places and
+identifiers count when present. Email is compared exactly only: a fuzzy email
+comparison is correlated with the name comparisons and inflates matches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from nicknames import NickNamer
+from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+
+from chorus.directory.normalise import name_key, normalise_email, normalise_phone, normalise_postcode
+
+# The columns the engine understands; any may be missing or blank except unique_id.
+COLUMNS = ("unique_id", "first_name", "surname", "dob", "email", "phone", "postcode", "organisation", "city", "address", "identifier")
+
+_nicknamer = NickNamer()
+
+
+def _nicknames(first: str) -> list[str]:
+    """The name and every name it may be short for, or long for (jon -> jonathan, john, ...)."""
+    if not first:
+        return []
+    names = {first}
+    names |= {n.lower() for n in _nicknamer.canonicals_of(first)}
+    names |= {n.lower() for n in _nicknamer.nicknames_of(first)}
+    return sorted(names)
+
+
+def _blank_to_none(series: pd.Series) -> pd.Series:
+    return series.where(series.astype(str).str.len() > 0, None)
+
+
+def prepare(records: pd.DataFrame) -> pd.DataFrame:
+    """Normalise a table of people into the columns the model compares."""
+    df = pd.DataFrame({"unique_id": records["unique_id"]})
+    get = lambda name: records[name].fillna("").astype(str) if name in records else pd.Series([""] * len(records), index=records.index)  # noqa: E731
+    first = get("first_name").map(name_key)
+    surname = get("surname").map(name_key)
+    # "J R" or "JR" as a first name is initials; keep the first given name otherwise.
+    first_word = first.str.split(" ").str[0].fillna("")
+    df["first_name"] = _blank_to_none(first_word)
+    df["first_initial"] = _blank_to_none(first_word.str[:1])
+    df["surname"] = _blank_to_none(surname.str.replace(" ", "", regex=False))
+    df["first_name_nicks"] = first_word.map(_nicknames)
+    df["full_name"] = _blank_to_none((first_word + " " + df["surname"].fillna("")).str.strip())
+    df["dob"] = _blank_to_none(get("dob").str.strip())
+    df["email"] = _blank_to_none(get("email").map(normalise_email))
+    df["phone"] = _blank_to_none(get("phone").map(lambda v: normalise_phone(v) if v.strip() else ""))
+    postcode = get("postcode").map(lambda v: normalise_postcode(v) if v.strip() else "")
+    df["postcode"] = _blank_to_none(postcode)
+    df["postcode_district"] = _blank_to_none(postcode.str.split(" ").str[0])
+    df["organisation"] = _blank_to_none(get("organisation").map(name_key))
+    df["city"] = _blank_to_none(get("city").map(name_key))
+    df["address"] = _blank_to_none(get("address").map(name_key))
+    df["identifier"] = _blank_to_none(get("identifier").str.strip().str.lower())
+    return df
+
+
+def _present(df: pd.DataFrame, column: str) -> bool:
+    return column in df and df[column].notna().mean() > 0.02
+
+
+def _first_name_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_levels=[
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name").configure(tf_adjustment_column="first_name", tf_adjustment_weight=0.6),
+            cll.ColumnsReversedLevel("first_name", "surname").configure(label_for_charts="Transposed with surname"),
+            cll.ArrayIntersectLevel("first_name_nicks", min_intersection=1).configure(label_for_charts="Nickname"),
+            cll.JaroWinklerLevel("first_name", 0.9),
+            cll.CustomLevel(
+                '(length("first_name_l") <= 2 OR length("first_name_r") <= 2) '
+                'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
+                label_for_charts="Initial",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
+    comparisons: list[Any] = [
+        _first_name_comparison(),
+        cl.CustomComparison(
+            output_column_name="surname",
+            comparison_levels=[
+                cll.NullLevel("surname"),
+                cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname", tf_adjustment_weight=0.7),
+                cll.ColumnsReversedLevel("first_name", "surname").configure(label_for_charts="Transposed with first name"),
+                cll.JaroWinklerLevel("surname", 0.92),
+                cll.JaroWinklerLevel("surname", 0.8),
+                cll.ElseLevel(),
+            ],
+        ),
+    ]
+    rules = [
+        block_on("surname", "first_initial"),
+        block_on("substr(surname, 1, 3)", "first_initial"),
+        CustomRule("l.first_name = r.surname AND l.surname = r.first_name"),
+    ]
+    training = [block_on("first_name", "surname")]
+    if _present(df, "dob"):
+        comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True))
+        rules.append(block_on("dob", "first_initial"))
+        rules.append(block_on("dob", "substr(surname, 1, 2)"))
+        training.append(block_on("dob"))
+    if _present(df, "email"):
+        comparisons.append(cl.ExactMatch("email"))
+        rules.append(block_on("email"))
+        training.append(block_on("email"))
+    if _present(df, "phone"):
+        comparisons.append(cl.ExactMatch("phone"))
+        rules.append(block_on("phone"))
+    if _present(df, "postcode"):
+        comparisons.append(
+            cl.CustomComparison(
+                output_column_name="postcode",
+                comparison_levels=[
+                    cll.NullLevel("postcode"),
+                    cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode", tf_adjustment_weight=0.5),
+                    cll.LevenshteinLevel("postcode", 1),
+                    cll.ExactMatchLevel("postcode_district"),
+                    cll.ElseLevel(),
+                ],
+            )
+        )
+        rules.append(block_on("postcode", "first_initial"))
+        training.append(block_on("postcode"))
+    if _present(df, "organisation"):
+        comparisons.append(cl.JaroWinklerAtThresholds("organisation", [0.95, 0.85]))
+    if _present(df, "city"):
+        comparisons.append(cl.ExactMatch("city").configure(term_frequency_adjustments=True))
+        rules.append(block_on("first_name", "city"))
+    if _present(df, "address"):
+        comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.85]))
+    if _present(df, "identifier"):
+        comparisons.append(cl.ExactMatch("identifier"))
+        rules.append(block_on("identifier"))
+        training.append(block_on("identifier"))
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=rules,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    ), training
+
+
+@dataclass
+class LinkageResult:
+    """Candidate pairs above the review threshold, and clusters above the merge threshold."""
+
+    pairs: pd.DataFrame
+    clusters: pd.DataFrame
+    seconds: float
+
+    @property
+    def largest_cluster(self) -> int:
+        return int(self.clusters["cluster_id"].value_counts().max()) if len(self.clusters) else 0
+
+
+def _db_api(engine: str, spark: Any = None) -> Any:
+    if engine == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark)
+    from splink import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def find_duplicates(
+    records: pd.DataFrame,
+    *,
+    review_threshold: float = 0.5,
+    cluster_threshold: float = 0.95,
+    engine: str = "duckdb",
+    spark: Any = None,
+    seed: int = 42,
+) -> LinkageResult:
+    """Train a model on ``records`` and return likely duplicates.
+
+    ``records`` has a ``unique_id`` column and any of the other COLUMNS.
+    """
+    started = time.perf_counter()
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    df = prepare(records)
+    if len(df) < 2:
+        empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight"])
+        return LinkageResult(empty, pd.DataFrame({"unique_id": df["unique_id"], "cluster_id": df["unique_id"]}), 0.0)
+    settings, training = _settings(df)
+    db_api = _db_api(engine, spark)
+    linker = Linker(db_api.register(df), settings)
+    deterministic = [block_on("first_name", "surname", "email") if _present(df, "email") else block_on("first_name", "surname", "dob" if _present(df, "dob") else "first_initial")]
+    try:
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    except Exception:  # noqa: BLE001  (too few exact pairs to estimate: keep Splink's default prior)
+        logging.getLogger(__name__).info("kept the default prior match probability")
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    for rule in training:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
+        except Exception:  # noqa: BLE001  (a rule that finds no pairs trains nothing)
+            logging.getLogger(__name__).info("EM on %s found nothing to learn from", rule)
+    predictions = linker.inference.predict(threshold_match_probability=min(review_threshold, cluster_threshold))
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, cluster_threshold)
+    pairs = predictions.as_pandas_dataframe()
+    gamma_columns = [c for c in pairs.columns if c.startswith("gamma_")]
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *gamma_columns]]
+    cluster_frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    return LinkageResult(pairs=pairs, clusters=cluster_frame, seconds=time.perf_counter() - started)

@@ -1,0 +1,44 @@
+"""Reference data: UK nations and English regions, with Welsh names and ONS codes."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from chorus.directory.models import Region
+
+NATIONS = [
+    ("E92000001", "England", "Lloegr"),
+    ("W92000004", "Wales", "Cymru"),
+    ("S92000003", "Scotland", "Yr Alban"),
+    ("N92000002", "Northern Ireland", "Gogledd Iwerddon"),
+]
+ENGLISH_REGIONS = [
+    ("E12000001", "North East", "Gogledd Ddwyrain Lloegr"),
+    ("E12000002", "North West", "Gogledd Orllewin Lloegr"),
+    ("E12000003", "Yorkshire and The Humber", "Swydd Efrog a'r Humber"),
+    ("E12000004", "East Midlands", "Dwyrain Canolbarth Lloegr"),
+    ("E12000005", "West Midlands", "Gorllewin Canolbarth Lloegr"),
+    ("E12000006", "East of England", "Dwyrain Lloegr"),
+    ("E12000007", "London", "Llundain"),
+    ("E12000008", "South East", "De Ddwyrain Lloegr"),
+    ("E12000009", "South West", "De Orllewin Lloegr"),
+]
+
+
+def regions_ensure() -> None:
+    """Create the reference regions if they are missing (idempotent)."""
+    if Region.objects.count() == len(NATIONS) + len(ENGLISH_REGIONS):
+        return
+    with transaction.atomic():
+        england = None
+        for code, name_en, name_cy in NATIONS:
+            region, _ = Region.objects.update_or_create(
+                ons_code=code, defaults={"name_en": name_en, "name_cy": name_cy, "kind": Region.Kind.NATION}
+            )
+            if code == "E92000001":
+                england = region
+        for code, name_en, name_cy in ENGLISH_REGIONS:
+            Region.objects.update_or_create(
+                ons_code=code,
+                defaults={"name_en": name_en, "name_cy": name_cy, "kind": Region.Kind.ENGLISH_REGION, "parent": england},
+            )

@@ -1,0 +1,105 @@
+"""Typo-tolerant directory search that runs the same on SQLite and PostgreSQL.
+
+Each person's names, other names, emails, phones, postcode and organisations are
+split into words and stored in ``SearchToken`` (an inverted index kept current by
+the services). A query word matches a person's word exactly, as a prefix, or
+within one typo (two for long words) of a word in the vocabulary. Every query
+word must match. Exact matches rank first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from chorus.directory.models import ContactPoint, Membership, Person, SearchToken
+from chorus.directory.normalise import words
+
+VOCABULARY_SECONDS = 60
+_vocabulary: tuple[float, list[str]] = (0.0, [])
+
+
+def person_words(person: Person, organisation_names: Iterable[str], contacts: Iterable[str]) -> list[str]:
+    parts = [person.first_name, person.last_name, person.other_names, person.postcode, *organisation_names, *contacts]
+    seen: dict[str, None] = {}
+    for part in parts:
+        for word in words(part or ""):
+            if len(word) <= 60:
+                seen[word] = None
+            if "@" in word:
+                local, _, domain = word.partition("@")
+                for piece in (local, domain, *local.split(".")):
+                    if piece:
+                        seen[piece[:60]] = None
+    return list(seen)
+
+
+def person_index(people: Iterable[Person]) -> None:
+    """Rebuild the search words of ``people`` (after a create, change, merge or erasure)."""
+    people = list(people)
+    ids = [p.pk for p in people]
+    organisations: dict[int, list[str]] = {pid: [] for pid in ids}
+    for person_id, name in Membership.objects.filter(person_id__in=ids).values_list("person_id", "organisation__name"):
+        organisations[person_id].append(name)
+    contacts: dict[int, list[str]] = {pid: [] for pid in ids}
+    for person_id, value in ContactPoint.objects.filter(person_id__in=ids).values_list("person_id", "value"):
+        contacts[person_id].append(value)
+    SearchToken.objects.filter(person_id__in=ids).delete()
+    tokens: list[SearchToken] = []
+    for person in people:
+        if person.erased_at or person.merged_into_id:
+            person_words_list: list[str] = []
+        else:
+            person_words_list = person_words(person, organisations[person.pk], contacts[person.pk])
+        person.search_text = " ".join(person_words_list)
+        tokens.extend(SearchToken(person_id=person.pk, token=word) for word in person_words_list)
+    Person.objects.bulk_update(people, ["search_text"], batch_size=1000)
+    SearchToken.objects.bulk_create(tokens, batch_size=5000)
+
+
+def _vocabulary_words() -> list[str]:
+    global _vocabulary
+    loaded_at, vocabulary = _vocabulary
+    if time.monotonic() - loaded_at > VOCABULARY_SECONDS:
+        vocabulary = list(SearchToken.objects.values_list("token", flat=True).distinct())
+        _vocabulary = (time.monotonic(), vocabulary)
+    return vocabulary
+
+
+def _typo_variants(word: str) -> list[str]:
+    if len(word) < 4 or word.isdigit():
+        return []
+    allowed = 1 if len(word) < 8 else 2
+    matches = process.extract(
+        word, _vocabulary_words(), scorer=Levenshtein.distance, score_cutoff=allowed, limit=50
+    )
+    return [match for match, _score, _index in matches]
+
+
+def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People in ``queryset`` matching every word of ``query``, exact matches first."""
+    query_words = words(query)[:8]
+    if not query_words:
+        return queryset
+    exact = []
+    for word in query_words:
+        condition = Q(token=word) | Q(token__startswith=word) if len(word) >= 2 else Q(token=word)
+        variants = _typo_variants(word)
+        if variants:
+            condition |= Q(token__in=variants)
+        queryset = queryset.filter(pk__in=SearchToken.objects.filter(condition).values("person_id"))
+        exact.append(word)
+    score = (
+        SearchToken.objects.filter(person_id=OuterRef("pk"), token__in=exact)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        exact_words=Coalesce(Subquery(score, output_field=IntegerField()), Value(0))
+    ).order_by("-exact_words", "last_name", "first_name")

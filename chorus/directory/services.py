@@ -1,0 +1,219 @@
+"""Writes to the directory: validated, atomic, indexed for search and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.directory.models import (
+    Assessment,
+    ContactPoint,
+    Membership,
+    Note,
+    Organisation,
+    Person,
+    Region,
+    StakeholderGroup,
+    Topic,
+)
+from chorus.directory.normalise import normalise_email, normalise_phone, normalise_postcode
+from chorus.directory.search import person_index
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import Team, User
+
+PERSON_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "other_names",
+    "job_title",
+    "region",
+    "postcode",
+    "preferred_language",
+    "communication_needs",
+    "reasonable_adjustments",
+    "owner",
+    "team",
+    "external_id",
+)
+
+
+@dataclass
+class PersonData:
+    """What a form or an import gives to create or change a person."""
+
+    last_name: str
+    first_name: str = ""
+    title: str = ""
+    other_names: str = ""
+    job_title: str = ""
+    region: Region | None = None
+    postcode: str = ""
+    preferred_language: str = "en"
+    communication_needs: str = ""
+    reasonable_adjustments: str = ""
+    owner: User | None = None
+    team: Team | None = None
+    external_id: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    organisation: Organisation | None = None
+    organisation_role: str = ""
+    groups: list[StakeholderGroup] = field(default_factory=list)
+
+
+def _set_contacts(person: Person, emails: Iterable[str], phones: Iterable[str]) -> None:
+    wanted: list[tuple[str, str, str]] = []
+    for value in emails:
+        if value.strip():
+            wanted.append((ContactPoint.Kind.EMAIL, value.strip(), normalise_email(value)))
+    for value in phones:
+        if value.strip():
+            wanted.append((ContactPoint.Kind.PHONE, value.strip(), normalise_phone(value)))
+    keep: set[tuple[str, str]] = set()
+    first_of_kind: set[str] = set()
+    for kind, value, normalised in wanted:
+        if (kind, normalised) in keep:
+            continue
+        keep.add((kind, normalised))
+        ContactPoint.objects.update_or_create(
+            person=person,
+            kind=kind,
+            normalised=normalised,
+            defaults={"value": value, "is_primary": kind not in first_of_kind},
+        )
+        first_of_kind.add(kind)
+    for contact in person.contacts.all():
+        if (contact.kind, contact.normalised) not in keep:
+            contact.delete()
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    data = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    data["contacts"] = sorted(person.contacts.values_list("value", flat=True))
+    return data
+
+
+def person_create(*, actor: User | None, data: PersonData, request: HttpRequest | None = None, source: str = "") -> Person:
+    with transaction.atomic():
+        person = Person(**{name: getattr(data, name) for name in PERSON_FIELDS})
+        person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
+        person.full_clean(exclude=["search_text"])
+        person.save()
+        _set_contacts(person, data.emails, data.phones)
+        person.topics.set(data.topics)
+        if data.organisation is not None:
+            Membership.objects.create(person=person, organisation=data.organisation, role=data.organisation_role)
+        for group in data.groups:
+            person.group_memberships.create(group=group)
+        person_index([person])
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=person, request=request, detail={"source": source} if source else None
+        )
+    return person
+
+
+def person_update(*, actor: User, person: Person, data: PersonData, request: HttpRequest | None = None) -> Person:
+    with transaction.atomic():
+        before = _snapshot(person)
+        for name in PERSON_FIELDS:
+            setattr(person, name, getattr(data, name))
+        person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
+        person.full_clean(exclude=["search_text"])
+        person.save()
+        _set_contacts(person, data.emails, data.phones)
+        person.topics.set(data.topics)
+        person_index([person])
+        after = _snapshot(person)
+        changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        if changed:
+            audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, request=request, detail=changed)
+    return person
+
+
+def organisation_save(
+    *,
+    actor: User,
+    organisation: Organisation | None,
+    request: HttpRequest | None = None,
+    regions: Iterable[Region] = (),
+    topics: Iterable[Topic] = (),
+    groups: Iterable[StakeholderGroup] = (),
+    **fields: Any,
+) -> Organisation:
+    with transaction.atomic():
+        created = organisation is None
+        organisation = organisation or Organisation()
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.full_clean()
+        organisation.save()
+        organisation.regions.set(regions)
+        organisation.topics.set(topics)
+        organisation.groups.set(groups)
+        if not created:
+            person_index(Person.objects.filter(memberships__organisation=organisation))
+        audit_record(
+            actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=organisation, request=request
+        )
+    return organisation
+
+
+def membership_add(
+    *, actor: User, person: Person, organisation: Organisation, role: str, start: date | None, request: HttpRequest
+) -> Membership:
+    with transaction.atomic():
+        membership = Membership(person=person, organisation=organisation, role=role, start=start)
+        membership.full_clean()
+        membership.save()
+        person_index([person])
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=person, request=request,
+            detail={"membership added": f"{role} at {organisation.name}".strip()},
+        )
+    return membership
+
+
+def assessment_record(
+    *,
+    actor: User,
+    request: HttpRequest,
+    influence: int,
+    interest: int,
+    health: str,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+) -> Assessment:
+    with transaction.atomic():
+        assessment = Assessment(
+            person=person, organisation=organisation, influence=influence, interest=interest, health=health,
+            assessed_by=actor,
+        )
+        assessment.full_clean()
+        assessment.save()
+        subject = person or organisation
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=subject, request=request,
+            detail={"assessment": {"influence": influence, "interest": interest, "health": health}},
+        )
+    return assessment
+
+
+def note_add(
+    *, actor: User, request: HttpRequest, text: str, person: Person | None = None, organisation: Organisation | None = None
+) -> Note:
+    with transaction.atomic():
+        note = Note(person=person, organisation=organisation, text=text, author=actor)
+        note.full_clean()
+        note.save()
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=person or organisation, request=request, detail={"note": "added"})
+    return note
