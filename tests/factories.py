@@ -29,3 +29,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def teams(self, create: bool, extracted: list[Team] | None, **kwargs: object) -> None:
         if create and extracted:
             self.teams.set(extracted)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Organisation"
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+def make_person(**kwargs: object):
+    """A person made through the service, so contacts and the search index are set."""
+    from chorus.directory.services import PersonData, person_create
+
+    return person_create(actor=None, data=PersonData(**kwargs))  # type: ignore[arg-type]

@@ -25,7 +25,9 @@ class Region(models.Model):
     name_en = models.CharField(max_length=100)
     name_cy = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["kind", "name_en"]
@@ -57,7 +59,12 @@ class StakeholderGroup(CodedModel):
 
     name = models.CharField(_("name"), max_length=150)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
     is_panel = models.BooleanField(_("standing panel"), default=False)
@@ -89,22 +96,36 @@ class OrganisationKind(models.TextChoices):
 class Organisation(CodedModel):
     name = models.CharField(_("name"), max_length=200)
     other_names = models.TextField(_("other names"), blank=True, help_text=_("One per line"))
-    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+    kind = models.CharField(
+        _("type"), max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
+    )
     sector = models.CharField(_("sector"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
     groups = models.ManyToManyField(StakeholderGroup, verbose_name=_("stakeholder groups"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="children",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("relationship owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("restricted to team"), null=True, blank=True, on_delete=models.SET_NULL
+        "accounts.Team",
+        verbose_name=_("restricted to team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True, db_index=True)
 
@@ -132,9 +153,13 @@ class Person(CodedModel):
     title = models.CharField(_("title"), max_length=30, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
-    other_names = models.TextField(_("other names"), blank=True, help_text=_("Previous or alternative names, one per line"))
+    other_names = models.TextField(
+        _("other names"), blank=True, help_text=_("Previous or alternative names, one per line")
+    )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
@@ -143,11 +168,19 @@ class Person(CodedModel):
     reasonable_adjustments = models.TextField(_("reasonable adjustments"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics of interest"), blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("relationship owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("restricted to team"), null=True, blank=True, on_delete=models.SET_NULL
+        "accounts.Team",
+        verbose_name=_("restricted to team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True, db_index=True)
     # Set when a merge folded this record into another; such records are hidden.
@@ -198,7 +231,9 @@ class ContactPoint(TimeStampedModel):
     class Meta:
         ordering = ["-is_primary", "kind", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "normalised"], name="contact_unique_per_person"),
+            models.UniqueConstraint(
+                fields=["person", "kind", "normalised"], name="contact_unique_per_person"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -285,16 +320,24 @@ class Assessment(TimeStampedModel):
         FAIR = "fair", _("Fair")
         POOR = "poor", _("Poor")
 
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="assessments")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="assessments"
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="assessments"
     )
     # The engagement issue adds projects; until then assessments are overall.
     project_code = models.UUIDField(null=True, blank=True)
-    influence = models.PositiveSmallIntegerField(_("influence"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    interest = models.PositiveSmallIntegerField(_("interest"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    influence = models.PositiveSmallIntegerField(
+        _("influence"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    interest = models.PositiveSmallIntegerField(
+        _("interest"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     health = models.CharField(_("relationship health"), max_length=10, choices=Health.choices, blank=True)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
 
     class Meta:
@@ -305,8 +348,12 @@ class Assessment(TimeStampedModel):
                 | (Q(person__isnull=True) & Q(organisation__isnull=False)),
                 name="assessment_of_one_subject",
             ),
-            models.CheckConstraint(condition=Q(influence__gte=1, influence__lte=5), name="assessment_influence_1_5"),
-            models.CheckConstraint(condition=Q(interest__gte=1, interest__lte=5), name="assessment_interest_1_5"),
+            models.CheckConstraint(
+                condition=Q(influence__gte=1, influence__lte=5), name="assessment_influence_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(interest__gte=1, interest__lte=5), name="assessment_interest_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -315,9 +362,13 @@ class Assessment(TimeStampedModel):
 
 class Note(TimeStampedModel):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
     text = models.TextField(_("note"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -336,6 +387,9 @@ class SearchToken(models.Model):
         indexes = [models.Index(fields=["token", "person"])]
         constraints = [models.UniqueConstraint(fields=["person", "token"], name="search_token_unique")]
 
+    def __str__(self) -> str:
+        return self.token
+
 
 class DuplicateCandidate(TimeStampedModel):
     """Two people the linkage model thinks may be the same, waiting for a person to decide."""
@@ -352,7 +406,9 @@ class DuplicateCandidate(TimeStampedModel):
     # For each field compared: how far the two records agreed ("exact", "nickname", "missing", ...).
     agreement = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -360,7 +416,9 @@ class DuplicateCandidate(TimeStampedModel):
         ordering = ["-match_probability"]
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique"),
-            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,13 +431,17 @@ class MergeRecord(TimeStampedModel):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges_kept")
     duplicate = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges_folded")
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # {"app_label.model": {"field": "person", "ids": [..]}} for every row moved.
     moved = models.JSONField(default=dict)
     # Survivor fields filled from the duplicate: {"field": previous value}.
     filled = models.JSONField(default=dict)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

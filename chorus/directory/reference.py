@@ -40,5 +40,10 @@ def regions_ensure() -> None:
         for code, name_en, name_cy in ENGLISH_REGIONS:
             Region.objects.update_or_create(
                 ons_code=code,
-                defaults={"name_en": name_en, "name_cy": name_cy, "kind": Region.Kind.ENGLISH_REGION, "parent": england},
+                defaults={
+                    "name_en": name_en,
+                    "name_cy": name_cy,
+                    "kind": Region.Kind.ENGLISH_REGION,
+                    "parent": england,
+                },
             )

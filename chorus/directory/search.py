@@ -3,8 +3,8 @@
 Each person's names, other names, emails, phones, postcode and organisations are
 split into words and stored in ``SearchToken`` (an inverted index kept current by
 the services). A query word matches a person's word exactly, as a prefix, or
-within one typo (two for long words) of a word in the vocabulary. Every query
-word must match. Exact matches rank first.
+within one typo (a wrong, missing, extra or swapped letter; two for long words)
+of a word in the vocabulary. Every query word must match. Exact matches rank first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from chorus.directory.models import ContactPoint, Membership, Person, SearchToken
 from chorus.directory.normalise import words
@@ -25,7 +25,14 @@ _vocabulary: tuple[float, list[str]] = (0.0, [])
 
 
 def person_words(person: Person, organisation_names: Iterable[str], contacts: Iterable[str]) -> list[str]:
-    parts = [person.first_name, person.last_name, person.other_names, person.postcode, *organisation_names, *contacts]
+    parts = [
+        person.first_name,
+        person.last_name,
+        person.other_names,
+        person.postcode,
+        *organisation_names,
+        *contacts,
+    ]
     seen: dict[str, None] = {}
     for part in parts:
         for word in words(part or ""):
@@ -44,7 +51,9 @@ def person_index(people: Iterable[Person]) -> None:
     people = list(people)
     ids = [p.pk for p in people]
     organisations: dict[int, list[str]] = {pid: [] for pid in ids}
-    for person_id, name in Membership.objects.filter(person_id__in=ids).values_list("person_id", "organisation__name"):
+    for person_id, name in Membership.objects.filter(person_id__in=ids).values_list(
+        "person_id", "organisation__name"
+    ):
         organisations[person_id].append(name)
     contacts: dict[int, list[str]] = {pid: [] for pid in ids}
     for person_id, value in ContactPoint.objects.filter(person_id__in=ids).values_list("person_id", "value"):
@@ -75,9 +84,7 @@ def _typo_variants(word: str) -> list[str]:
     if len(word) < 4 or word.isdigit():
         return []
     allowed = 1 if len(word) < 8 else 2
-    matches = process.extract(
-        word, _vocabulary_words(), scorer=Levenshtein.distance, score_cutoff=allowed, limit=50
-    )
+    matches = process.extract(word, _vocabulary_words(), scorer=OSA.distance, score_cutoff=allowed, limit=50)
     return [match for match, _score, _index in matches]
 
 

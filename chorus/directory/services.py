@@ -98,12 +98,14 @@ def _set_contacts(person: Person, emails: Iterable[str], phones: Iterable[str]) 
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
-    data = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    data: dict[str, Any] = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
     data["contacts"] = sorted(person.contacts.values_list("value", flat=True))
     return data
 
 
-def person_create(*, actor: User | None, data: PersonData, request: HttpRequest | None = None, source: str = "") -> Person:
+def person_create(
+    *, actor: User | None, data: PersonData, request: HttpRequest | None = None, source: str = ""
+) -> Person:
     with transaction.atomic():
         person = Person(**{name: getattr(data, name) for name in PERSON_FIELDS})
         person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
@@ -112,17 +114,25 @@ def person_create(*, actor: User | None, data: PersonData, request: HttpRequest 
         _set_contacts(person, data.emails, data.phones)
         person.topics.set(data.topics)
         if data.organisation is not None:
-            Membership.objects.create(person=person, organisation=data.organisation, role=data.organisation_role)
+            Membership.objects.create(
+                person=person, organisation=data.organisation, role=data.organisation_role
+            )
         for group in data.groups:
             person.group_memberships.create(group=group)
         person_index([person])
         audit_record(
-            actor=actor, action=AuditAction.CREATE, obj=person, request=request, detail={"source": source} if source else None
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=person,
+            request=request,
+            detail={"source": source} if source else None,
         )
     return person
 
 
-def person_update(*, actor: User, person: Person, data: PersonData, request: HttpRequest | None = None) -> Person:
+def person_update(
+    *, actor: User, person: Person, data: PersonData, request: HttpRequest | None = None
+) -> Person:
     with transaction.atomic():
         before = _snapshot(person)
         for name in PERSON_FIELDS:
@@ -163,13 +173,22 @@ def organisation_save(
         if not created:
             person_index(Person.objects.filter(memberships__organisation=organisation))
         audit_record(
-            actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=organisation, request=request
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            obj=organisation,
+            request=request,
         )
     return organisation
 
 
 def membership_add(
-    *, actor: User, person: Person, organisation: Organisation, role: str, start: date | None, request: HttpRequest
+    *,
+    actor: User,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    start: date | None,
+    request: HttpRequest,
 ) -> Membership:
     with transaction.atomic():
         membership = Membership(person=person, organisation=organisation, role=role, start=start)
@@ -177,7 +196,10 @@ def membership_add(
         membership.save()
         person_index([person])
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=person, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            request=request,
             detail={"membership added": f"{role} at {organisation.name}".strip()},
         )
     return membership
@@ -195,25 +217,43 @@ def assessment_record(
 ) -> Assessment:
     with transaction.atomic():
         assessment = Assessment(
-            person=person, organisation=organisation, influence=influence, interest=interest, health=health,
+            person=person,
+            organisation=organisation,
+            influence=influence,
+            interest=interest,
+            health=health,
             assessed_by=actor,
         )
         assessment.full_clean()
         assessment.save()
         subject = person or organisation
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=subject, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=subject,
+            request=request,
             detail={"assessment": {"influence": influence, "interest": interest, "health": health}},
         )
     return assessment
 
 
 def note_add(
-    *, actor: User, request: HttpRequest, text: str, person: Person | None = None, organisation: Organisation | None = None
+    *,
+    actor: User,
+    request: HttpRequest,
+    text: str,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
 ) -> Note:
     with transaction.atomic():
         note = Note(person=person, organisation=organisation, text=text, author=actor)
         note.full_clean()
         note.save()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=person or organisation, request=request, detail={"note": "added"})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person or organisation,
+            request=request,
+            detail={"note": "added"},
+        )
     return note

@@ -12,9 +12,11 @@ comparison is correlated with the name comparisons and inflates matches.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,9 +29,24 @@ from splink.blocking_rule_library import CustomRule
 from chorus.directory.normalise import name_key, normalise_email, normalise_phone, normalise_postcode
 
 # The columns the engine understands; any may be missing or blank except unique_id.
-COLUMNS = ("unique_id", "first_name", "surname", "dob", "email", "phone", "postcode", "organisation", "city", "address", "identifier")
+COLUMNS = (
+    "unique_id",
+    "first_name",
+    "surname",
+    "dob",
+    "email",
+    "phone",
+    "postcode",
+    "organisation",
+    "city",
+    "address",
+    "identifier",
+)
 
 _nicknamer = NickNamer()
+DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.json")
+# The columns of the directory that the shipped model compares.
+DIRECTORY_COLUMNS = ("unique_id", "first_name", "surname", "email", "phone", "postcode", "organisation")
 
 
 def _nicknames(first: str) -> list[str]:
@@ -49,7 +66,12 @@ def _blank_to_none(series: pd.Series) -> pd.Series:
 def prepare(records: pd.DataFrame) -> pd.DataFrame:
     """Normalise a table of people into the columns the model compares."""
     df = pd.DataFrame({"unique_id": records["unique_id"]})
-    get = lambda name: records[name].fillna("").astype(str) if name in records else pd.Series([""] * len(records), index=records.index)  # noqa: E731
+
+    def get(name: str) -> pd.Series:
+        if name in records:
+            return records[name].fillna("").astype(str)
+        return pd.Series([""] * len(records), index=records.index)
+
     first = get("first_name").map(name_key)
     surname = get("surname").map(name_key)
     # "J R" or "JR" as a first name is initials; keep the first given name otherwise.
@@ -81,9 +103,15 @@ def _first_name_comparison() -> Any:
         output_column_name="first_name",
         comparison_levels=[
             cll.NullLevel("first_name"),
-            cll.ExactMatchLevel("first_name").configure(tf_adjustment_column="first_name", tf_adjustment_weight=0.6),
-            cll.ColumnsReversedLevel("first_name", "surname").configure(label_for_charts="Transposed with surname"),
-            cll.ArrayIntersectLevel("first_name_nicks", min_intersection=1).configure(label_for_charts="Nickname"),
+            cll.ExactMatchLevel("first_name").configure(
+                tf_adjustment_column="first_name", tf_adjustment_weight=0.6
+            ),
+            cll.ColumnsReversedLevel("first_name", "surname").configure(
+                label_for_charts="Transposed with surname"
+            ),
+            cll.ArrayIntersectLevel("first_name_nicks", min_intersection=1).configure(
+                label_for_charts="Nickname"
+            ),
             cll.JaroWinklerLevel("first_name", 0.9),
             cll.CustomLevel(
                 '(length("first_name_l") <= 2 OR length("first_name_r") <= 2) '
@@ -102,20 +130,24 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
             output_column_name="surname",
             comparison_levels=[
                 cll.NullLevel("surname"),
-                cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname", tf_adjustment_weight=0.7),
-                cll.ColumnsReversedLevel("first_name", "surname").configure(label_for_charts="Transposed with first name"),
+                cll.ExactMatchLevel("surname").configure(
+                    tf_adjustment_column="surname", tf_adjustment_weight=0.7
+                ),
+                cll.ColumnsReversedLevel("first_name", "surname").configure(
+                    label_for_charts="Transposed with first name"
+                ),
                 cll.JaroWinklerLevel("surname", 0.92),
                 cll.JaroWinklerLevel("surname", 0.8),
                 cll.ElseLevel(),
             ],
         ),
     ]
-    rules = [
+    rules: list[Any] = [
         block_on("surname", "first_initial"),
         block_on("substr(surname, 1, 3)", "first_initial"),
         CustomRule("l.first_name = r.surname AND l.surname = r.first_name"),
     ]
-    training = [block_on("first_name", "surname")]
+    training: list[Any] = [block_on("first_name", "surname")]
     if _present(df, "dob"):
         comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True))
         rules.append(block_on("dob", "first_initial"))
@@ -134,7 +166,9 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
                 output_column_name="postcode",
                 comparison_levels=[
                     cll.NullLevel("postcode"),
-                    cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode", tf_adjustment_weight=0.5),
+                    cll.ExactMatchLevel("postcode").configure(
+                        tf_adjustment_column="postcode", tf_adjustment_weight=0.5
+                    ),
                     cll.LevenshteinLevel("postcode", 1),
                     cll.ExactMatchLevel("postcode_district"),
                     cll.ElseLevel(),
@@ -159,7 +193,7 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
         unique_id_column_name="unique_id",
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=rules,
-        retain_intermediate_calculation_columns=False,
+        retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
     ), training
 
@@ -171,10 +205,18 @@ class LinkageResult:
     pairs: pd.DataFrame
     clusters: pd.DataFrame
     seconds: float
+    # {comparison: [(match weight of a level, readable label)]}, to explain each pair.
+    level_weights: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
-    @property
-    def largest_cluster(self) -> int:
-        return int(self.clusters["cluster_id"].value_counts().max()) if len(self.clusters) else 0
+    def explain(self, row: pd.Series) -> dict[str, str]:
+        """How each compared field agreed for one pair: the level whose weight it got."""
+        explanation = {}
+        for name, levels in self.level_weights.items():
+            weight = row.get(f"mw_{name}")
+            if weight is None or pd.isna(weight) or not levels:
+                continue
+            explanation[name] = min(levels, key=lambda level: abs(level[0] - float(weight)))[1]
+        return explanation
 
 
 def _db_api(engine: str, spark: Any = None) -> Any:
@@ -195,35 +237,102 @@ def find_duplicates(
     engine: str = "duckdb",
     spark: Any = None,
     seed: int = 42,
+    model: dict[str, Any] | None = None,
 ) -> LinkageResult:
-    """Train a model on ``records`` and return likely duplicates.
+    """Return likely duplicates in ``records``, which has ``unique_id`` and any of COLUMNS.
 
-    ``records`` has a ``unique_id`` column and any of the other COLUMNS.
+    With ``model`` (a trained model from ``train_model``, such as ``default_model()``)
+    the records are scored with it; otherwise a model is trained on them first, which
+    needs a few thousand records to be reliable.
     """
     started = time.perf_counter()
     logging.getLogger("splink").setLevel(logging.WARNING)
     df = prepare(records)
     if len(df) < 2:
         empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight"])
-        return LinkageResult(empty, pd.DataFrame({"unique_id": df["unique_id"], "cluster_id": df["unique_id"]}), 0.0)
-    settings, training = _settings(df)
+        return LinkageResult(
+            empty, pd.DataFrame({"unique_id": df["unique_id"], "cluster_id": df["unique_id"]}), 0.0
+        )
     db_api = _db_api(engine, spark)
+    if model is not None:
+        linker = Linker(db_api.register(df), _scaled(model, len(df)))
+    else:
+        linker = _trained_linker(df, db_api, seed)
+    predictions = linker.inference.predict(
+        threshold_match_probability=min(review_threshold, cluster_threshold)
+    )
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, cluster_threshold)
+    pairs = predictions.as_pandas_dataframe()
+    weight_columns = [c for c in pairs.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *weight_columns]]
+    cluster_frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    weights = {
+        comparison.output_column_name: [
+            (float(level._log2_bayes_factor), _readable(level.label_for_charts))
+            for level in comparison.comparison_levels
+            if level.is_null_level or level._bayes_factor not in (None, 0.0)
+        ]
+        for comparison in linker._settings_obj.comparisons
+    }
+    return LinkageResult(
+        pairs=pairs, clusters=cluster_frame, seconds=time.perf_counter() - started, level_weights=weights
+    )
+
+
+def _trained_linker(df: pd.DataFrame, db_api: Any, seed: int) -> Linker:
+    settings, training = _settings(df)
     linker = Linker(db_api.register(df), settings)
-    deterministic = [block_on("first_name", "surname", "email") if _present(df, "email") else block_on("first_name", "surname", "dob" if _present(df, "dob") else "first_initial")]
+    deterministic: list[Any] = [
+        block_on("first_name", "surname", "email")
+        if _present(df, "email")
+        else block_on("first_name", "surname", "dob" if _present(df, "dob") else "first_initial")
+    ]
     try:
         linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
-    except Exception:  # noqa: BLE001  (too few exact pairs to estimate: keep Splink's default prior)
+    except Exception:  # too few exact pairs to estimate: keep Splink's default prior
         logging.getLogger(__name__).info("kept the default prior match probability")
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     for rule in training:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
-        except Exception:  # noqa: BLE001  (a rule that finds no pairs trains nothing)
+        except Exception:  # a rule that finds no pairs trains nothing
             logging.getLogger(__name__).info("EM on %s found nothing to learn from", rule)
-    predictions = linker.inference.predict(threshold_match_probability=min(review_threshold, cluster_threshold))
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, cluster_threshold)
-    pairs = predictions.as_pandas_dataframe()
-    gamma_columns = [c for c in pairs.columns if c.startswith("gamma_")]
-    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *gamma_columns]]
-    cluster_frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
-    return LinkageResult(pairs=pairs, clusters=cluster_frame, seconds=time.perf_counter() - started)
+    return linker
+
+
+def train_model(records: pd.DataFrame, seed: int = 42) -> dict[str, Any]:
+    """Train on ``records`` and return the model (settings with its trained parameters)."""
+    from splink import DuckDBAPI
+
+    df = prepare(records)
+    linker = _trained_linker(df, DuckDBAPI(), seed)
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    model["trained_on_records"] = len(df)
+    return model
+
+
+def _scaled(model: dict[str, Any], records: int) -> dict[str, Any]:
+    """The prior chance that two records match falls as the directory grows (about 1/N)."""
+    scaled = {key: value for key, value in model.items() if key != "trained_on_records"}
+    trained_on = int(model.get("trained_on_records", records))
+    prior = float(model["probability_two_random_records_match"]) * trained_on / max(records, 2)
+    scaled["probability_two_random_records_match"] = min(prior, 0.5)
+    # Keep the per-field agreement (gamma) columns, which explain each pair to reviewers.
+    scaled["retain_intermediate_calculation_columns"] = True
+    return scaled
+
+
+def default_model() -> dict[str, Any]:
+    """The model shipped with Chorus, trained on a generated directory (see synthetic.py)."""
+    return dict(json.loads(DEFAULT_MODEL_PATH.read_text()))
+
+
+def _readable(label: str) -> str:
+    lowered = label.lower()
+    if "is null" in lowered:
+        return "missing"
+    if lowered.startswith("exact match"):
+        return "same"
+    if lowered.startswith("all other"):
+        return "different"
+    return label[0].lower() + label[1:]

@@ -1,0 +1,233 @@
+"""Finding duplicate people in the directory, and merging them (with undo)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.core.tasks import background
+from chorus.directory.models import (
+    ContactPoint,
+    DuplicateCandidate,
+    Membership,
+    MergeRecord,
+    Person,
+    SearchToken,
+)
+from chorus.directory.search import person_index
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+REVIEW_THRESHOLD = 0.5
+# Below this many people the directory is too small to train a model on reliably,
+# so the model shipped with Chorus (trained on a generated directory) scores it.
+TRAIN_FROM = 20_000
+# Survivor fields that a merge fills from the duplicate when the survivor's is blank.
+FILLABLE = (
+    "title",
+    "first_name",
+    "job_title",
+    "region_id",
+    "postcode",
+    "communication_needs",
+    "reasonable_adjustments",
+    "owner_id",
+    "external_id",
+)
+# Relations a merge does not move: bookkeeping of the directory itself.
+_NOT_MOVED = {SearchToken, DuplicateCandidate, MergeRecord, Person}
+
+
+def directory_frame(people: Any = None) -> pd.DataFrame:
+    """The live directory (not merged away, not erased) as a table for the linkage engine."""
+    people = people if people is not None else Person.objects.all()
+    people = people.filter(merged_into__isnull=True, erased_at__isnull=True)
+    rows = {
+        pk: {"unique_id": pk, "first_name": first, "surname": last, "postcode": postcode}
+        for pk, first, last, postcode in people.values_list(
+            "pk", "first_name", "last_name", "postcode"
+        ).iterator()
+    }
+    for person_id, kind, value in (
+        ContactPoint.objects.filter(person_id__in=people.values("pk"), is_primary=True)
+        .values_list("person_id", "kind", "normalised")
+        .iterator()
+    ):
+        rows[person_id]["email" if kind == ContactPoint.Kind.EMAIL else "phone"] = value
+    for person_id, organisation in (
+        Membership.objects.filter(person_id__in=people.values("pk"))
+        .order_by("person_id", "-start")
+        .values_list("person_id", "organisation__name")
+        .iterator()
+    ):
+        rows[person_id].setdefault("organisation", organisation)
+    return pd.DataFrame(
+        list(rows.values()),
+        columns=["unique_id", "first_name", "surname", "postcode", "email", "phone", "organisation"],
+    )
+
+
+def duplicates_find() -> int:
+    """Run the linkage model over the directory and queue new candidate pairs for review."""
+    from chorus.directory.linkage.engine import default_model, find_duplicates
+
+    frame = directory_frame()
+    if len(frame) < 2:
+        return 0
+    model = None if len(frame) >= TRAIN_FROM else default_model()
+    result = find_duplicates(frame, review_threshold=REVIEW_THRESHOLD, model=model)
+    decided = set(
+        DuplicateCandidate.objects.exclude(status=DuplicateCandidate.Status.PENDING).values_list(
+            "person_a_id", "person_b_id"
+        )
+    )
+    created = 0
+    with transaction.atomic():
+        for row in result.pairs.itertuples(index=False):
+            a, b = sorted((int(row.unique_id_l), int(row.unique_id_r)))
+            if (a, b) in decided:
+                continue
+            _, was_created = DuplicateCandidate.objects.update_or_create(
+                person_a_id=a,
+                person_b_id=b,
+                defaults={
+                    "match_probability": float(row.match_probability),
+                    "match_weight": float(row.match_weight),
+                    "agreement": result.explain(pd.Series(row._asdict())),
+                },
+            )
+            created += was_created
+    return created
+
+
+@background(queue="default")
+def duplicates_find_task() -> int:
+    return duplicates_find()
+
+
+def _moved_relations() -> list[tuple[type[Any], str]]:
+    relations = []
+    for relation in Person._meta.related_objects:
+        if relation.many_to_many or relation.related_model in _NOT_MOVED:
+            continue
+        relations.append((cast("type[Any]", relation.related_model), relation.field.name))
+    return relations
+
+
+def person_merge(
+    *, actor: User, survivor: Person, duplicate: Person, request: HttpRequest | None = None
+) -> MergeRecord:
+    """Fold ``duplicate`` into ``survivor``: every link moves, blanks are filled, and the
+    duplicate stays (hidden) so that the merge can be undone."""
+    if survivor.pk == duplicate.pk:
+        raise ValidationError("A record cannot be merged with itself.")
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ValidationError(
+            "One of these records has already been merged. Open the record it was merged into."
+        )
+    if survivor.erased_at or duplicate.erased_at:
+        raise ValidationError("An erased record cannot be merged.")
+    with transaction.atomic():
+        moved: dict[str, dict[str, Any]] = {}
+        kept: dict[str, list[int]] = {}
+        for model, field_name in _moved_relations():
+            ids: list[int] = []
+            for pk in list(model.objects.filter(**{field_name: duplicate}).values_list("pk", flat=True)):
+                try:
+                    with transaction.atomic():
+                        model.objects.filter(pk=pk).update(**{field_name: survivor})
+                    ids.append(pk)
+                except IntegrityError:
+                    # The survivor already has the same (the same email, say): it stays put.
+                    kept.setdefault(model._meta.label_lower, []).append(pk)
+            if ids:
+                moved[model._meta.label_lower] = {"field": field_name, "ids": ids}
+        added_topics = list(
+            duplicate.topics.exclude(pk__in=survivor.topics.values("pk")).values_list("pk", flat=True)
+        )
+        survivor.topics.add(*added_topics)
+        filled: dict[str, Any] = {"__topics__": added_topics, "other_names": survivor.other_names}
+        for name in FILLABLE:
+            if not getattr(survivor, name) and getattr(duplicate, name):
+                filled[name] = getattr(survivor, name)
+                setattr(survivor, name, getattr(duplicate, name))
+        other_names = survivor.other_name_list()
+        for name in [duplicate.full_name, *duplicate.other_name_list()]:
+            if name and name != survivor.full_name and name not in other_names:
+                other_names.append(name)
+        survivor.other_names = "\n".join(other_names)
+        survivor.save()
+        duplicate.merged_into = survivor
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        merge = MergeRecord.objects.create(
+            survivor=survivor, duplicate=duplicate, merged_by=actor, moved=moved, filled=filled
+        )
+        DuplicateCandidate.objects.filter(
+            Q(person_a=survivor, person_b=duplicate) | Q(person_a=duplicate, person_b=survivor)
+        ).update(status=DuplicateCandidate.Status.MERGED, reviewed_by=actor, reviewed_at=timezone.now())
+        person_index([survivor, duplicate])
+        detail = {
+            "merged": str(duplicate.code),
+            "into": str(survivor.code),
+            "moved": {k: len(v["ids"]) for k, v in moved.items()},
+            "kept": kept,
+        }
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=survivor, request=request, detail=detail)
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=duplicate, request=request, detail=detail)
+    return merge
+
+
+def person_merge_undo(*, actor: User, merge: MergeRecord, request: HttpRequest | None = None) -> None:
+    survivor, duplicate = merge.survivor, merge.duplicate
+    if merge.undone_at:
+        raise ValidationError("This merge has already been undone.")
+    if duplicate.merged_into_id != survivor.pk or survivor.merged_into_id:
+        raise ValidationError("A later merge involves these records. Undo that one first.")
+    models = {model._meta.label_lower: model for model, _ in _moved_relations()}
+    with transaction.atomic():
+        for label, entry in merge.moved.items():
+            model = models[label]
+            model.objects.filter(pk__in=entry["ids"], **{entry["field"]: survivor}).update(
+                **{entry["field"]: duplicate}
+            )
+        survivor.topics.remove(*merge.filled.get("__topics__", []))
+        for name, previous in merge.filled.items():
+            if name != "__topics__":
+                setattr(survivor, name, previous)
+        survivor.save()
+        duplicate.merged_into = None
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        merge.undone_at, merge.undone_by = timezone.now(), actor
+        merge.save(update_fields=["undone_at", "undone_by"])
+        DuplicateCandidate.objects.filter(
+            Q(person_a=survivor, person_b=duplicate) | Q(person_a=duplicate, person_b=survivor)
+        ).update(status=DuplicateCandidate.Status.PENDING, reviewed_by=None, reviewed_at=None)
+        person_index([survivor, duplicate])
+        detail = {"merge undone": str(merge.code)}
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=survivor, request=request, detail=detail)
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=duplicate, request=request, detail=detail)
+
+
+def candidate_mark_not_same(
+    *, actor: User, candidate: DuplicateCandidate, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        candidate.status = DuplicateCandidate.Status.NOT_SAME
+        candidate.reviewed_by, candidate.reviewed_at = actor, timezone.now()
+        candidate.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=candidate.person_a,
+            request=request,
+            detail={"not the same as": str(candidate.person_b.code)},
+        )
