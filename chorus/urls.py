@@ -21,5 +21,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("chorus.core.urls")),
     path("", include("chorus.accounts.urls")),
+    path("staff/directory/", include("chorus.directory.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,237 @@
+"""Forms for the directory's staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from chorus.accounts.models import Team, User
+from chorus.directory.models import Language, Organisation, OrganisationKind, Region, StakeholderGroup, Topic
+from chorus.directory.normalise import is_postcode, normalise_phone, normalise_postcode
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, email or organisation"), required=False, max_length=200)
+    group = forms.ModelChoiceField(
+        label=_("Stakeholder group"), queryset=StakeholderGroup.objects.all(), required=False
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Relationship owner"), queryset=User.objects.filter(is_active=True), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("group", "region", "topic", "owner"):
+            self.fields[name].empty_label = _("Any")  # type: ignore[attr-defined]
+
+
+class PersonForm(forms.Form):
+    title = forms.CharField(label=_("Title (optional)"), max_length=30, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, error_messages={"required": _("Enter the person's last name")}
+    )
+    other_names = forms.CharField(
+        label=_("Other names (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Previous or alternative names, one per line"),
+    )
+    job_title = forms.CharField(label=_("Job title (optional)"), max_length=150, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (optional)"), queryset=Organisation.objects.all(), required=False
+    )
+    organisation_role = forms.CharField(
+        label=_("Role in the organisation (optional)"), max_length=150, required=False
+    )
+    emails = forms.CharField(
+        label=_("Email addresses (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line. The first is the main one."),
+    )
+    phones = forms.CharField(
+        label=_("Phone numbers (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region (optional)"), queryset=Region.objects.all(), required=False
+    )
+    postcode = forms.CharField(label=_("Postcode (optional)"), max_length=10, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        initial=Language.ENGLISH,
+    )
+    communication_needs = forms.CharField(
+        label=_("Communication needs (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example, large print, British Sign Language, easy read"),
+    )
+    reasonable_adjustments = forms.CharField(
+        label=_("Reasonable adjustments (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example, step-free access, breaks, a quiet room"),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics of interest"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Stakeholder groups"),
+        queryset=StakeholderGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    team = forms.ModelChoiceField(
+        label=_("Restrict to a team (optional)"),
+        queryset=Team.objects.all(),
+        required=False,
+        help_text=_("Only the team's members and administrators will see this person."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_administrator:
+            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        self.fields["organisation"].empty_label = _("None")  # type: ignore[attr-defined]
+        self.fields["region"].empty_label = _("Not known")  # type: ignore[attr-defined]
+        self.fields["team"].empty_label = _("No: all staff may see them")  # type: ignore[attr-defined]
+
+    def clean_emails(self) -> list[str]:
+        emails = _lines(self.cleaned_data["emails"])
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _(
+                        "%(value)s is not an email address. "
+                        "Enter addresses like name@example.org, one per line"
+                    ),
+                    params={"value": email},
+                ) from None
+        return emails
+
+    def clean_phones(self) -> list[str]:
+        phones = _lines(self.cleaned_data["phones"])
+        for phone in phones:
+            digits = normalise_phone(phone).lstrip("+")
+            if not digits.isdigit() or not 7 <= len(digits) <= 15:
+                raise forms.ValidationError(
+                    _("%(value)s is not a phone number. Enter numbers like 029 2000 1234, one per line"),
+                    params={"value": phone},
+                )
+        return phones
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and not is_postcode(postcode):
+            raise forms.ValidationError(_("Enter a real postcode, like CF10 1AA"))
+        return normalise_postcode(postcode) if postcode else ""
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation's name")}
+    )
+    other_names = forms.CharField(
+        label=_("Other names (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Abbreviations and former names, one per line"),
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=OrganisationKind.choices)
+    sector = forms.CharField(label=_("Sector (optional)"), max_length=100, required=False)
+    website = forms.URLField(
+        label=_("Website (optional)"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address, like https://www.example.org")},
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Part of (optional)"), queryset=Organisation.objects.all(), required=False
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"), queryset=Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Stakeholder groups"),
+        queryset=StakeholderGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, instance: Organisation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = Organisation.objects.all()
+        if instance is not None:
+            parents = parents.exclude(pk=instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].empty_label = _("None")  # type: ignore[attr-defined]
+
+
+class AssessmentForm(forms.Form):
+    SCORES = [(str(i), str(i)) for i in range(1, 6)]
+    influence = forms.TypedChoiceField(
+        label=_("Influence"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 is little influence on the work, 5 is a great deal"),
+        error_messages={"required": _("Choose how much influence they have, from 1 to 5")},
+    )
+    interest = forms.TypedChoiceField(
+        label=_("Interest"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 is little interest in the work, 5 is a great deal"),
+        error_messages={"required": _("Choose how interested they are, from 1 to 5")},
+    )
+    health = forms.ChoiceField(
+        label=_("Relationship health (optional)"),
+        choices=[("", _("Not assessed")), ("good", _("Good")), ("fair", _("Fair")), ("poor", _("Poor"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the note")},
+    )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ChoiceField(
+        label=_("Which record should be kept?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the record to keep")},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = choices  # type: ignore[attr-defined]

@@ -1,0 +1,91 @@
+"""Reads of the directory that take more than one filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+
+from chorus.core.access import visible_to
+from chorus.core.models import AuditAction, AuditEntry
+from chorus.directory.models import ContactPoint, DuplicateCandidate, Membership, MergeRecord, Person
+from chorus.directory.search import search_people
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+
+def people_for(user: User) -> QuerySet[Person]:
+    """The live people ``user`` may see: not merged away, not erased."""
+    return visible_to(user, Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True))
+
+
+def people_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Person]:
+    people = people_for(user)
+    if group := filters.get("group"):
+        people = people.filter(group_memberships__group=group)
+    if region := filters.get("region"):
+        people = people.filter(region=region)
+    if topic := filters.get("topic"):
+        people = people.filter(topics=topic)
+    if owner := filters.get("owner"):
+        people = people.filter(owner=owner)
+    people = people.distinct() if any(filters.get(k) for k in ("group", "topic")) else people
+    if query := filters.get("q"):
+        people = search_people(people, query)
+    else:
+        people = people.order_by("last_name", "first_name")
+    return people.select_related("region").prefetch_related(
+        Prefetch("contacts", queryset=ContactPoint.objects.filter(is_primary=True)),
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str
+    text: str
+    actor: str
+    detail: dict[str, Any]
+
+
+def person_timeline(person: Person) -> list[TimelineItem]:
+    """Changes, merges and notes about a person, newest first."""
+    items: list[TimelineItem] = []
+    entries = AuditEntry.objects.filter(
+        object_type="directory.person",
+        object_id=str(person.code),
+        action__in=[AuditAction.CREATE, AuditAction.CHANGE],
+    )[:200]
+    for entry in entries:
+        items.append(
+            TimelineItem(entry.at, entry.action, entry.get_action_display(), entry.actor_label, entry.detail)
+        )
+    for note in person.notes.select_related("author"):
+        items.append(
+            TimelineItem(note.created_at, "note", note.text, note.author.full_name if note.author else "", {})
+        )
+    return sorted(items, key=lambda item: item.at, reverse=True)
+
+
+def pending_candidates(user: User) -> QuerySet[DuplicateCandidate]:
+    """Pairs to review where the user may see both people and neither has been merged away."""
+    visible = people_for(user)
+    return (
+        DuplicateCandidate.objects.filter(
+            status=DuplicateCandidate.Status.PENDING, person_a__in=visible, person_b__in=visible
+        )
+        .select_related("person_a", "person_b")
+        .order_by("-match_probability")
+    )
+
+
+def merges_for(person: Person) -> QuerySet[MergeRecord]:
+    return (
+        MergeRecord.objects.filter(survivor=person)
+        .select_related("duplicate", "merged_by")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,404 @@
+"""Staff pages of the directory: finding, reading and changing people and organisations."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chorus.accounts.models import Role
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    role_required,
+    staff_required,
+    staff_user,
+)
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.core.tasks import enqueue_after_commit
+from chorus.directory import services
+from chorus.directory.duplicates import (
+    candidate_mark_not_same,
+    duplicates_find_task,
+    person_merge,
+    person_merge_undo,
+)
+from chorus.directory.forms import (
+    AssessmentForm,
+    DirectoryFilterForm,
+    MergeForm,
+    NoteForm,
+    OrganisationForm,
+    PersonForm,
+)
+from chorus.directory.models import MergeRecord, Organisation, Person
+from chorus.directory.reference import regions_ensure
+from chorus.directory.selectors import (
+    merges_for,
+    pending_candidates,
+    people_filtered,
+    people_for,
+    person_timeline,
+)
+from chorus.directory.services import PersonData
+
+EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+
+
+@staff_required
+def person_list(request: HttpRequest) -> HttpResponseBase:
+    regions_ensure()
+    user = staff_user(request)
+    form = DirectoryFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = people_filtered(user, filters)
+    if request.GET.get("format") == "csv":
+        return _people_csv(request, people, filters)
+    page = Paginator(people, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="directory.person",
+        object_repr="Directory search",
+        detail={"q": filters.get("q", ""), "page": page.number, "shown": len(page.object_list)},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show_contacts": user.can_see_contact_details,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _people_csv(request: HttpRequest, people: object, filters: dict[str, object]) -> StreamingHttpResponse:
+    user = staff_user(request)
+    contacts = user.can_see_contact_details
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="directory.person",
+        object_repr="Directory CSV",
+        detail={k: str(v) for k, v in filters.items() if v},
+    )
+    header = ["id", "first name", "last name", "organisation", "job title", "region"]
+    if contacts:
+        header += ["email", "phone", "postcode"]
+
+    def rows() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for person in people:  # type: ignore[attr-defined]
+            membership = next(iter(person.memberships.all()), None)
+            row = [
+                str(person.code),
+                person.first_name,
+                person.last_name,
+                membership.organisation.name if membership else "",
+                person.job_title,
+                person.region.name_en if person.region else "",
+            ]
+            if contacts:
+                primary = {c.kind: c.value for c in person.contacts.all()}
+                row += [primary.get("email", ""), primary.get("phone", ""), person.postcode]
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="directory.csv"'
+    return response
+
+
+@staff_required
+def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_view(request, Person.objects.filter(erased_at__isnull=True), code=code)
+    if person.merged_into_id:
+        messages.info(request, _("This record was merged into the one shown here."))
+        return redirect("directory:person_detail", code=person.merged_into.code)  # type: ignore[union-attr]
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "show_contacts": user.can_see_contact_details,
+            "may_change": can_change(user, person),
+            "contacts": person.contacts.all(),
+            "memberships": person.memberships.select_related("organisation"),
+            "groups": person.group_memberships.select_related("group"),
+            "consents": person.consents.all(),
+            "assessment": person.assessments.first(),
+            "timeline": person_timeline(person),
+            "merges": merges_for(person),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+def _person_data(form: PersonForm) -> PersonData:
+    data = {k: v for k, v in form.cleaned_data.items() if k != "groups"}
+    return PersonData(**data, groups=list(form.cleaned_data["groups"]))
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    regions_ensure()
+    user = staff_user(request)
+    form = PersonForm(data=request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        person = services.person_create(actor=user, data=_person_data(form), request=request)
+        messages.success(request, _("%(name)s added to the directory.") % {"name": person.full_name})
+        return redirect("directory:person_detail", code=person.code)
+    return render(request, "directory/person_form.html", {"form": form, "person": None})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_change(request, people_for(user), code=code)
+    membership = person.memberships.first()
+    initial = {
+        "title": person.title,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "other_names": person.other_names,
+        "job_title": person.job_title,
+        "region": person.region,
+        "postcode": person.postcode,
+        "preferred_language": person.preferred_language,
+        "communication_needs": person.communication_needs,
+        "reasonable_adjustments": person.reasonable_adjustments,
+        "topics": list(person.topics.all()),
+        "team": person.team,
+        "groups": [m.group for m in person.group_memberships.select_related("group")],
+        "emails": "\n".join(c.value for c in person.contacts.filter(kind="email")),
+        "phones": "\n".join(c.value for c in person.contacts.filter(kind="phone")),
+        "organisation": membership.organisation if membership else None,
+        "organisation_role": membership.role if membership else "",
+    }
+    form = PersonForm(data=request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = _person_data(form)
+        data.owner, data.external_id = person.owner, person.external_id
+        services.person_update(actor=user, person=person, data=data, request=request)
+        messages.success(request, _("Changes saved."))
+        return redirect("directory:person_detail", code=person.code)
+    return render(request, "directory/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+@staff_required
+def person_note(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_change(request, people_for(user), code=code)
+    form = NoteForm(data=request.POST)
+    if form.is_valid():
+        services.note_add(actor=user, request=request, text=form.cleaned_data["text"], person=person)
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("Enter the note before adding it."))
+    return redirect("directory:person_detail", code=person.code)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_assess(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_change(request, people_for(user), code=code)
+    form = AssessmentForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_record(actor=user, request=request, person=person, **form.cleaned_data)
+        messages.success(request, _("Assessment recorded."))
+        return redirect("directory:person_detail", code=person.code)
+    return render(request, "directory/assess_form.html", {"form": form, "subject": person})
+
+
+# Organisations
+
+
+@staff_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    from chorus.core.access import visible_to
+
+    organisations = visible_to(staff_user(request), Organisation.objects.all()).annotate(
+        people=Count("memberships")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        organisations = organisations.filter(name__icontains=query) | organisations.filter(
+            other_names__icontains=query
+        )
+    page = Paginator(organisations.order_by("name"), settings.CHORUS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "directory/organisation_list.html",
+        {"page": page, "q": query, "query": f"q={query}" if query else ""},
+    )
+
+
+@staff_required
+def organisation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    organisation = get_for_view(request, Organisation.objects.all(), code=code)
+    members = people_for(user).filter(memberships__organisation=organisation).distinct()[:200]
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "may_change": can_change(user, organisation),
+            "children": organisation.children.all(),
+        },
+    )
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    regions_ensure()
+    user = staff_user(request)
+    organisation = get_for_change(request, Organisation.objects.all(), code=code) if code else None
+    initial = {}
+    if organisation is not None:
+        initial = {
+            "name": organisation.name,
+            "other_names": organisation.other_names,
+            "kind": organisation.kind,
+            "sector": organisation.sector,
+            "website": organisation.website,
+            "parent": organisation.parent,
+            "regions": list(organisation.regions.all()),
+            "topics": list(organisation.topics.all()),
+            "groups": list(organisation.groups.all()),
+        }
+    form = OrganisationForm(data=request.POST or None, initial=initial, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_save(
+            actor=user, organisation=organisation, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Organisation saved."))
+        return redirect("directory:organisation_detail", code=organisation.code)
+    return render(request, "directory/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+# Duplicates
+
+
+@staff_required
+@role_required(*EDITORS)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    candidates = pending_candidates(staff_user(request))
+    page = Paginator(candidates, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/duplicate_list.html", {"page": page, "query": ""})
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def duplicate_scan(request: HttpRequest) -> HttpResponse:
+    enqueue_after_commit(duplicates_find_task)
+    messages.success(request, _("Looking for duplicates. New pairs appear here in a minute or two."))
+    return redirect("directory:duplicate_list")
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def duplicate_review(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    candidate = get_for_view(request, pending_candidates(user), code=code)
+    a, b = candidate.person_a, candidate.person_b
+    form = MergeForm(
+        data=request.POST or None, choices=[(str(a.code), a.full_name), (str(b.code), b.full_name)]
+    )
+    if request.method == "POST" and request.POST.get("decision") == "not_same":
+        candidate_mark_not_same(actor=user, candidate=candidate, request=request)
+        messages.success(request, _("Marked as different people. This pair will not be suggested again."))
+        return redirect("directory:duplicate_list")
+    if request.method == "POST" and form.is_valid():
+        survivor, duplicate = (a, b) if form.cleaned_data["survivor"] == str(a.code) else (b, a)
+        try:
+            person_merge(actor=user, survivor=survivor, duplicate=duplicate, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("directory:duplicate_list")
+        messages.success(request, _("Records merged. You can undo this from the kept record's page."))
+        return redirect("directory:person_detail", code=survivor.code)
+    for person in (a, b):
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=person,
+            request=request,
+            detail={"via": "duplicate review"},
+        )
+    rows = [
+        (_("Name"), a.full_name, b.full_name),
+        (_("Other names"), ", ".join(a.other_name_list()), ", ".join(b.other_name_list())),
+        (
+            _("Email"),
+            ", ".join(c.value for c in a.contacts.filter(kind="email")),
+            ", ".join(c.value for c in b.contacts.filter(kind="email")),
+        ),
+        (
+            _("Phone"),
+            ", ".join(c.value for c in a.contacts.filter(kind="phone")),
+            ", ".join(c.value for c in b.contacts.filter(kind="phone")),
+        ),
+        (_("Postcode"), a.postcode, b.postcode),
+        (
+            _("Organisation"),
+            ", ".join(m.organisation.name for m in a.memberships.select_related("organisation")),
+            ", ".join(m.organisation.name for m in b.memberships.select_related("organisation")),
+        ),
+        (_("Job title"), a.job_title, b.job_title),
+        (_("Added"), a.created_at.strftime("%d %b %Y"), b.created_at.strftime("%d %b %Y")),
+    ]
+    return render(
+        request, "directory/duplicate_review.html", {"candidate": candidate, "form": form, "rows": rows}
+    )
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def merge_undo(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    merge = get_for_view(request, MergeRecord.objects.filter(survivor__in=people_for(user)), code=code)
+    try:
+        person_merge_undo(actor=user, merge=merge, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Merge undone. Both records are back as they were."))
+    return redirect("directory:person_detail", code=merge.survivor.code)
