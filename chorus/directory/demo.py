@@ -1,0 +1,227 @@
+"""Demo directory: organisations, people (with realistic duplicates), groups, panels and topics."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from chorus.accounts.models import Role, Team, User
+from chorus.core.registry import Scale, demo_builder
+from chorus.directory.linkage.synthetic import generate_people
+from chorus.directory.models import (
+    Assessment,
+    Consent,
+    ContactPoint,
+    GroupMembership,
+    LawfulBasis,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Region,
+    StakeholderGroup,
+    Topic,
+)
+from chorus.directory.normalise import normalise_email, normalise_phone
+from chorus.directory.reference import regions_ensure
+from chorus.directory.search import person_index
+
+TOPICS = [
+    ("Family justice", "Cyfiawnder teuluol"),
+    ("Civil courts", "Llysoedd sifil"),
+    ("Tribunals", "Tribiwnlysoedd"),
+    ("Crime and witnesses", "Troseddu a thystion"),
+    ("Digital services", "Gwasanaethau digidol"),
+    ("Accessibility", "Hygyrchedd"),
+    ("Legal aid", "Cymorth cyfreithiol"),
+    ("Housing", "Tai"),
+    ("Domestic abuse", "Cam-drin domestig"),
+    ("Youth justice", "Cyfiawnder ieuenctid"),
+]
+GROUPS = {
+    "Legal professionals": ["Family law practitioners", "Criminal defence solicitors", "Barristers"],
+    "Advice sector": ["Citizens Advice network", "Law centres"],
+    "Judiciary": [],
+    "Parliamentarians": [],
+    "Public user groups": ["Disabled people's organisations", "Carers' groups"],
+    "Academia": [],
+    "Media": [],
+}
+PANELS = ["Court users' panel", "Youth council", "Tenants' panel"]
+KIND_BY_SUFFIX = {
+    "Law Centre": OrganisationKind.ADVICE,
+    "Citizens Advice": OrganisationKind.ADVICE,
+    "Advice Network": OrganisationKind.ADVICE,
+    "Solicitors": OrganisationKind.LAW_FIRM,
+    "Chambers": OrganisationKind.LAW_FIRM,
+    "Trust": OrganisationKind.CHARITY,
+    "Foundation": OrganisationKind.CHARITY,
+    "Council": OrganisationKind.PUBLIC_BODY,
+    "University": OrganisationKind.ACADEMIC,
+}
+JOB_TITLES = [
+    "Solicitor",
+    "Caseworker",
+    "Policy officer",
+    "Chief executive",
+    "Volunteer",
+    "Researcher",
+    "Adviser",
+    "Clerk",
+    "Councillor",
+    "Journalist",
+    "Trustee",
+    "",
+]
+NEEDS = [
+    "Large print",
+    "British Sign Language interpreter",
+    "Easy read",
+    "Hearing loop",
+    "Information in Welsh",
+]
+ADJUSTMENTS = ["Step-free access", "Regular breaks", "A quiet room", "Papers a week in advance"]
+
+
+@demo_builder("directory", order=20)
+def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    regions_ensure()
+    regions = list(Region.objects.all())
+    wales = next(r for r in regions if r.ons_code == "W92000004")
+    topics = [Topic.objects.get_or_create(name_en=en, defaults={"name_cy": cy})[0] for en, cy in TOPICS]
+    groups: list[StakeholderGroup] = []
+    for parent_name, children in GROUPS.items():
+        parent, _ = StakeholderGroup.objects.get_or_create(name=parent_name, parent=None)
+        groups.append(parent)
+        groups += [StakeholderGroup.objects.get_or_create(name=child, parent=parent)[0] for child in children]
+    panels = [
+        StakeholderGroup.objects.get_or_create(name=name, parent=None, defaults={"is_panel": True})[0]
+        for name in PANELS
+    ]
+    owners = list(User.objects.filter(role__in=[Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR]))
+    family = Team.objects.filter(name="Family justice").first()
+
+    records = generate_people(scale.people, duplicate_rate=0.08, seed=rng.randint(0, 10**6))
+    organisation_names = sorted({name for name in records["organisation"] if name})[: scale.organisations]
+    organisations = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=name,
+                kind=KIND_BY_SUFFIX.get(
+                    next((s for s in KIND_BY_SUFFIX if name.endswith(s)), ""), OrganisationKind.OTHER
+                ),
+                sector=rng.choice(["Legal", "Advice", "Public sector", "Voluntary", "Education"]),
+            )
+            for name in organisation_names
+        ],
+        batch_size=2000,
+    )
+    by_name = {o.name: o for o in organisations}
+    for organisation in organisations[: min(len(organisations), 2000)]:
+        organisation.regions.add(rng.choice(regions))
+
+    people: list[Person] = []
+    for row in records.itertuples(index=False):
+        region = wales if rng.random() < 0.3 else rng.choice(regions)
+        people.append(
+            Person(
+                first_name=row.first_name,
+                last_name=row.surname,
+                postcode=row.postcode,
+                region=region,
+                job_title=rng.choice(JOB_TITLES),
+                preferred_language="cy" if region == wales and rng.random() < 0.4 else "en",
+                communication_needs=rng.choice(NEEDS) if rng.random() < 0.08 else "",
+                reasonable_adjustments=rng.choice(ADJUSTMENTS) if rng.random() < 0.05 else "",
+                owner=rng.choice(owners) if owners and rng.random() < 0.3 else None,
+                team=family if family and rng.random() < 0.1 else None,
+            )
+        )
+    people = Person.objects.bulk_create(people, batch_size=2000)
+    contacts: list[ContactPoint] = []
+    memberships: list[Membership] = []
+    group_memberships: list[GroupMembership] = []
+    consents: list[Consent] = []
+    assessments: list[Assessment] = []
+    topic_links = []
+    today = date.today()
+    for person, row in zip(people, records.itertuples(index=False), strict=True):
+        if row.email:
+            contacts.append(
+                ContactPoint(
+                    person=person,
+                    kind="email",
+                    value=row.email,
+                    normalised=normalise_email(row.email),
+                    is_primary=True,
+                )
+            )
+        if row.phone:
+            contacts.append(
+                ContactPoint(
+                    person=person,
+                    kind="phone",
+                    value=row.phone,
+                    normalised=normalise_phone(row.phone),
+                    is_primary=True,
+                )
+            )
+        if row.organisation in by_name:
+            memberships.append(
+                Membership(person=person, organisation=by_name[row.organisation], role=person.job_title)
+            )
+        if rng.random() < 0.6:
+            group_memberships.append(GroupMembership(person=person, group=rng.choice(groups)))
+        if rng.random() < 0.03:
+            start = today - timedelta(days=rng.randint(30, 700))
+            group_memberships.append(
+                GroupMembership(
+                    person=person, group=rng.choice(panels), start=start, end=start + timedelta(days=730)
+                )
+            )
+        if rng.random() < 0.85:
+            consents.append(
+                Consent(
+                    person=person,
+                    purpose="Engagement and bulletins",
+                    lawful_basis=rng.choice([LawfulBasis.CONSENT, LawfulBasis.PUBLIC_TASK]),
+                    given_on=today - timedelta(days=rng.randint(1, 900)),
+                    source=rng.choice(
+                        ["Event sign-up form", "Bulletin sign-up", "Imported list", "Staff contact"]
+                    ),
+                )
+            )
+        if rng.random() < 0.05:
+            assessments.append(
+                Assessment(
+                    person=person,
+                    influence=rng.randint(1, 5),
+                    interest=rng.randint(1, 5),
+                    health=rng.choice(["good", "fair", "poor", ""]),
+                    assessed_by=rng.choice(owners) if owners else None,
+                    assessed_on=today - timedelta(days=rng.randint(1, 365)),
+                )
+            )
+        for topic in rng.sample(topics, rng.choice((0, 1, 1, 2, 3))):
+            topic_links.append(Person.topics.through(person_id=person.pk, topic_id=topic.pk))
+    ContactPoint.objects.bulk_create(contacts, batch_size=5000, ignore_conflicts=True)
+    Membership.objects.bulk_create(memberships, batch_size=5000)
+    GroupMembership.objects.bulk_create(group_memberships, batch_size=5000, ignore_conflicts=True)
+    Consent.objects.bulk_create(consents, batch_size=5000)
+    Assessment.objects.bulk_create(assessments, batch_size=5000)
+    Person.topics.through.objects.bulk_create(topic_links, batch_size=5000)
+    for start in range(0, len(people), 5000):
+        person_index(people[start : start + 5000])
+    return {
+        "people": len(people),
+        "organisations": len(organisations),
+        "stakeholder groups": len(groups) + len(panels),
+    }
+
+
+@demo_builder("directory-duplicates", order=25)
+def find_demo_duplicates(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Run the linkage model so that the review queue has the demo's duplicates in it."""
+    from chorus.directory.duplicates import duplicates_find
+
+    return {"possible duplicate pairs": duplicates_find()}
