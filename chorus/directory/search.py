@@ -9,7 +9,6 @@ of a word in the vocabulary. Every query word must match. Exact matches rank fir
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -20,8 +19,9 @@ from rapidfuzz.distance import OSA
 from chorus.directory.models import ContactPoint, Membership, Person, SearchToken
 from chorus.directory.normalise import words
 
-VOCABULARY_SECONDS = 60
-_vocabulary: tuple[float, list[str]] = (0.0, [])
+# Every distinct search word, for typo matching, and the highest SearchToken id read
+# into it. Each query reads only the words added since, so it is always current.
+_vocabulary: tuple[int, list[str], set[str]] = (0, [], set())
 
 
 def person_words(person: Person, organisation_names: Iterable[str], contacts: Iterable[str]) -> list[str]:
@@ -73,10 +73,17 @@ def person_index(people: Iterable[Person]) -> None:
 
 def _vocabulary_words() -> list[str]:
     global _vocabulary
-    loaded_at, vocabulary = _vocabulary
-    if time.monotonic() - loaded_at > VOCABULARY_SECONDS:
-        vocabulary = list(SearchToken.objects.values_list("token", flat=True).distinct())
-        _vocabulary = (time.monotonic(), vocabulary)
+    read_to, vocabulary, known = _vocabulary
+    newest = SearchToken.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if newest < read_to:
+        # The index was rebuilt from scratch (tests, a restore): start again.
+        read_to, vocabulary, known = 0, [], set()
+    if newest > read_to:
+        for token in SearchToken.objects.filter(id__gt=read_to).values_list("token", flat=True).distinct():
+            if token not in known:
+                known.add(token)
+                vocabulary.append(token)
+        _vocabulary = (newest, vocabulary, known)
     return vocabulary
 
 

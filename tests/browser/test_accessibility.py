@@ -78,3 +78,41 @@ def test_an_administrator_sets_up_two_factor_and_reads_the_audit_log(page: Page,
     page.get_by_role("link", name="Users and teams").click()
     expect(page.locator("table")).to_contain_text("admin@example.gov.uk")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_directory_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    from chorus.directory.models import DuplicateCandidate
+    from tests.factories import make_person
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    a = make_person(first_name="Jonathan", last_name="Smith", emails=["js@example.org"], communication_needs="Large print")
+    b = make_person(first_name="Jon", last_name="Smith", emails=["jon@example.org"])
+    pair = DuplicateCandidate.objects.create(person_a=a, person_b=b, match_probability=0.9, match_weight=4,
+                                             agreement={"first_name": "nickname"})
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    for path in ("/staff/directory/", "/staff/directory/?q=smith", f"/staff/directory/people/{a.code}/",
+                 "/staff/directory/people/new/", f"/staff/directory/duplicates/{pair.code}/",
+                 "/staff/directory/organisations/"):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+
+
+def test_an_officer_adds_a_person_and_finds_them(page: Page, live_server) -> None:
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.get_by_role("link", name="Directory", exact=True).click()
+    page.get_by_role("link", name="Add a person").click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the person's last name")
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Gwenllian")
+    page.get_by_label("Last name").fill("Parry")
+    page.get_by_label("Email addresses (optional)").fill("gwen@example.org")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("h1")).to_have_text("Gwenllian Parry")
+    page.get_by_role("link", name="Directory", exact=True).click()
+    page.get_by_label("Name, email or organisation").fill("gwenlian")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("table")).to_contain_text("Gwenllian Parry")

@@ -37,13 +37,15 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
     if kind in ("radios", "checkboxes", "select"):
         values = value if isinstance(value, list | tuple) else [value]
         selected = {str(getattr(v, "pk", v)) for v in values if v not in (None, "")}
+    # Django gives radios and checkboxes no single label id, so use the field's own.
+    field_id = field.auto_id if kind in ("radios", "checkboxes") else field.id_for_label
     choices: list[dict[str, Any]] = []
     if kind in ("radios", "checkboxes", "select"):
         for index, (choice_value, choice_label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
             raw = getattr(choice_value, "value", choice_value)
             choices.append(
                 {
-                    "id": f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    "id": field_id if index == 0 else f"{field_id}-{index}",
                     "value": "" if raw is None else str(raw),
                     "label": choice_label,
                     "checked": str(raw) in selected,
@@ -51,6 +53,7 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
             )
     context = {
         "field": field,
+        "field_id": field_id,
         "kind": kind,
         "input_type": input_type,
         "value": "" if value is None or (kind != "input" and kind != "textarea") else value,
@@ -81,5 +84,6 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
                 continue
             bound = form[name]
             for message in field_errors:
-                errors.append({"href": f"#{bound.id_for_label}", "message": str(message)})
+                anchor = bound.auto_id if _kind(bound) in ("radios", "checkboxes") else bound.id_for_label
+                errors.append({"href": f"#{anchor}", "message": str(message)})
     return {"errors": errors}
