@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
 from chorus.core.registry import Scale, demo_builder
@@ -144,7 +146,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     consents: list[Consent] = []
     assessments: list[Assessment] = []
     topic_links = []
-    today = date.today()
+    today = timezone.localdate()
     for person, row in zip(people, records.itertuples(index=False), strict=True):
         if row.email:
             contacts.append(

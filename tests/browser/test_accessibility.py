@@ -86,14 +86,22 @@ def test_the_directory_pages_are_accessible(page: Page, live_server, prefix: str
     from tests.factories import make_person
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    a = make_person(first_name="Jonathan", last_name="Smith", emails=["js@example.org"], communication_needs="Large print")
+    a = make_person(
+        first_name="Jonathan", last_name="Smith", emails=["js@example.org"], communication_needs="Large print"
+    )
     b = make_person(first_name="Jon", last_name="Smith", emails=["jon@example.org"])
-    pair = DuplicateCandidate.objects.create(person_a=a, person_b=b, match_probability=0.9, match_weight=4,
-                                             agreement={"first_name": "nickname"})
+    pair = DuplicateCandidate.objects.create(
+        person_a=a, person_b=b, match_probability=0.9, match_weight=4, agreement={"first_name": "nickname"}
+    )
     _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
-    for path in ("/staff/directory/", "/staff/directory/?q=smith", f"/staff/directory/people/{a.code}/",
-                 "/staff/directory/people/new/", f"/staff/directory/duplicates/{pair.code}/",
-                 "/staff/directory/organisations/"):
+    for path in (
+        "/staff/directory/",
+        "/staff/directory/?q=smith",
+        f"/staff/directory/people/{a.code}/",
+        "/staff/directory/people/new/",
+        f"/staff/directory/duplicates/{pair.code}/",
+        "/staff/directory/organisations/",
+    ):
         page.goto(f"{live_server.url}{prefix}{path}")
         assert page.locator("html").get_attribute("lang") == lang
         assert_accessible(page)

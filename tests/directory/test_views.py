@@ -15,55 +15,91 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def restricted(team: Team) -> Person:
-    return make_person(first_name="Megan", last_name="Rees", emails=["megan@example.org"], phones=["029 2000 1111"],
-                       team=team, communication_needs="Large print")
+    return make_person(
+        first_name="Megan",
+        last_name="Rees",
+        emails=["megan@example.org"],
+        phones=["029 2000 1111"],
+        team=team,
+        communication_needs="Large print",
+    )
 
 
 def _detail(person: Person) -> str:
     return reverse("directory:person_detail", kwargs={"code": person.code})
 
 
-def test_a_team_member_sees_the_person_and_the_view_is_audited(client: Client, officer: User, restricted: Person) -> None:
+def test_a_team_member_sees_the_person_and_the_view_is_audited(
+    client: Client, officer: User, restricted: Person
+) -> None:
     body = sign_in(client, officer).get(_detail(restricted)).content.decode()
     assert "Megan Rees" in body and "megan@example.org" in body and "Large print" in body
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(restricted.code), actor=officer).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, object_id=str(restricted.code), actor=officer
+    ).exists()
 
 
-def test_an_outsider_gets_404_for_a_team_restricted_person(client: Client, outsider: User, restricted: Person) -> None:
+def test_an_outsider_gets_404_for_a_team_restricted_person(
+    client: Client, outsider: User, restricted: Person
+) -> None:
     sign_in(client, outsider)
     assert client.get(_detail(restricted)).status_code == 404
     assert client.get(reverse("directory:person_edit", kwargs={"code": restricted.code})).status_code == 404
     assert "Megan" not in client.get(reverse("directory:person_list")).content.decode()
 
 
-def test_a_viewer_sees_the_person_but_not_contact_details_or_needs(client: Client, viewer: User, restricted: Person) -> None:
+def test_a_viewer_sees_the_person_but_not_contact_details_or_needs(
+    client: Client, viewer: User, restricted: Person
+) -> None:
     body = sign_in(client, viewer).get(_detail(restricted)).content.decode()
     assert "Megan Rees" in body
     assert "megan@example.org" not in body and "Large print" not in body and "029 2000 1111" not in body
-    csv_text = b"".join(client.get(reverse("directory:person_list"), {"format": "csv"}).streaming_content).decode()
+    csv_text = b"".join(
+        client.get(reverse("directory:person_list"), {"format": "csv"}).streaming_content
+    ).decode()
     assert "Rees" in csv_text and "megan@example.org" not in csv_text
     assert client.get(reverse("directory:person_edit", kwargs={"code": restricted.code})).status_code == 403
 
 
 def test_exporting_the_directory_is_audited(client: Client, officer: User, restricted: Person) -> None:
     sign_in(client, officer)
-    csv_text = b"".join(client.get(reverse("directory:person_list"), {"format": "csv", "q": "rees"}).streaming_content).decode()
+    csv_text = b"".join(
+        client.get(reverse("directory:person_list"), {"format": "csv", "q": "rees"}).streaming_content
+    ).decode()
     assert "megan@example.org" in csv_text
-    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=officer, object_repr="Directory CSV").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.EXPORT, actor=officer, object_repr="Directory CSV"
+    ).exists()
 
 
 def test_adding_a_person_validates_every_field_and_saves_nothing_on_error(officer_client: Client) -> None:
     url = reverse("directory:person_create")
-    bad = officer_client.post(url, {"last_name": "", "emails": "not-an-email", "phones": "call me", "postcode": "XYZ",
-                                    "preferred_language": "en"})
+    bad = officer_client.post(
+        url,
+        {
+            "last_name": "",
+            "emails": "not-an-email",
+            "phones": "call me",
+            "postcode": "XYZ",
+            "preferred_language": "en",
+        },
+    )
     body = bad.content.decode()
     assert "Enter the person&#x27;s last name" in body
     assert "not-an-email is not an email address" in body
     assert "call me is not a phone number" in body
     assert "Enter a real postcode" in body
     assert not Person.objects.exists()
-    good = officer_client.post(url, {"first_name": "Ffion", "last_name": "Hughes", "emails": "ffion@example.org",
-                                     "postcode": "cf101aa", "preferred_language": "cy"})
+    good = officer_client.post(
+        url,
+        {
+            "first_name": "Ffion",
+            "last_name": "Hughes",
+            "emails": "ffion@example.org",
+            "postcode": "cf101aa",
+            "preferred_language": "cy",
+        },
+    )
     person = Person.objects.get()
     assert good.url == _detail(person)
     assert person.postcode == "CF10 1AA" and person.preferred_language == "cy"
@@ -81,8 +117,13 @@ def test_directory_search_finds_with_a_typo(officer_client: Client, restricted: 
 def test_a_reviewer_merges_a_pair_and_undoes_it(officer_client: Client, officer: User) -> None:
     a = make_person(first_name="Jonathan", last_name="Smith", emails=["js@example.org"])
     b = make_person(first_name="Jon", last_name="Smith", emails=["jon@example.org"])
-    candidate = DuplicateCandidate.objects.create(person_a=a, person_b=b, match_probability=0.97, match_weight=5,
-                                                  agreement={"first_name": "nickname", "surname": "same"})
+    candidate = DuplicateCandidate.objects.create(
+        person_a=a,
+        person_b=b,
+        match_probability=0.97,
+        match_weight=5,
+        agreement={"first_name": "nickname", "surname": "same"},
+    )
     listing = officer_client.get(reverse("directory:duplicate_list")).content.decode()
     assert "Jonathan Smith" in listing
     review = reverse("directory:duplicate_review", kwargs={"code": candidate.code})
@@ -105,8 +146,12 @@ def test_a_reviewer_merges_a_pair_and_undoes_it(officer_client: Client, officer:
 def test_marking_a_pair_as_different_people(officer_client: Client) -> None:
     a = make_person(first_name="Ann", last_name="Bell")
     b = make_person(first_name="Anne", last_name="Bell")
-    candidate = DuplicateCandidate.objects.create(person_a=a, person_b=b, match_probability=0.6, match_weight=1)
-    officer_client.post(reverse("directory:duplicate_review", kwargs={"code": candidate.code}), {"decision": "not_same"})
+    candidate = DuplicateCandidate.objects.create(
+        person_a=a, person_b=b, match_probability=0.6, match_weight=1
+    )
+    officer_client.post(
+        reverse("directory:duplicate_review", kwargs={"code": candidate.code}), {"decision": "not_same"}
+    )
     candidate.refresh_from_db()
     assert candidate.status == DuplicateCandidate.Status.NOT_SAME
     assert "Ann Bell" not in officer_client.get(reverse("directory:duplicate_list")).content.decode()

@@ -208,6 +208,10 @@ class LinkageResult:
     # {comparison: [(match weight of a level, readable label)]}, to explain each pair.
     level_weights: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
+    @property
+    def largest_cluster(self) -> int:
+        return int(self.clusters["cluster_id"].value_counts().max()) if len(self.clusters) else 0
+
     def explain(self, row: pd.Series) -> dict[str, str]:
         """How each compared field agreed for one pair: the level whose weight it got."""
         explanation = {}
