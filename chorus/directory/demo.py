@@ -212,8 +212,8 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     Consent.objects.bulk_create(consents, batch_size=5000)
     Assessment.objects.bulk_create(assessments, batch_size=5000)
     Person.topics.through.objects.bulk_create(topic_links, batch_size=5000)
-    for start in range(0, len(people), 5000):
-        person_index(people[start : start + 5000])
+    for offset in range(0, len(people), 5000):
+        person_index(people[offset : offset + 5000])
     return {
         "people": len(people),
         "organisations": len(organisations),
