@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.directory import views
+from chorus.directory import import_views, views
 
 app_name = "directory"
 
@@ -19,4 +19,13 @@ urlpatterns = [
     path("duplicates/scan/", views.duplicate_scan, name="duplicate_scan"),
     path("duplicates/<uuid:code>/", views.duplicate_review, name="duplicate_review"),
     path("merges/<uuid:code>/undo/", views.merge_undo, name="merge_undo"),
+]
+
+urlpatterns += [
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_upload, name="import_upload"),
+    path("imports/<uuid:code>/columns/", import_views.import_map, name="import_map"),
+    path("imports/<uuid:code>/check/", import_views.import_check_view, name="import_check"),
+    path("imports/<uuid:code>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<uuid:code>/rows-to-fix.csv", import_views.import_rejected, name="import_rejected"),
 ]

@@ -1,0 +1,596 @@
+"""Importing people from CSV or XLSX: read, map columns, check every row, then import.
+
+Nothing is written to the directory until a person has seen the check and chosen
+what happens: import the valid rows (the rest can be downloaded to fix) or nothing.
+Rows matching someone already in the directory (same external id, same email, or a
+probable match by the linkage model) update that person instead of creating a
+duplicate, so importing the same file twice adds no one. The import runs in atomic
+batches and records its progress, so a crash leaves whole batches and a rerun
+carries on where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chorus.core.models import AuditAction, AuditEntry
+from chorus.core.tasks import background
+from chorus.directory.models import (
+    Consent,
+    ContactPoint,
+    ImportJob,
+    Membership,
+    Organisation,
+    Person,
+    Region,
+)
+from chorus.directory.normalise import (
+    fold,
+    is_postcode,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    split_full_name,
+)
+from chorus.directory.reference import regions_ensure
+from chorus.directory.search import person_index
+
+MAX_BYTES = 50 * 1024 * 1024
+BATCH = 1000
+# Files up to this many rows are checked while the person waits; bigger ones by a task.
+CHECK_NOW_ROWS = 2000
+
+# Chorus field -> (label, header names that usually mean it)
+FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "external_id": (
+        gettext_lazy("External id"),
+        ("id", "external id", "reference", "ref", "contact id", "record id"),
+    ),
+    "full_name": (gettext_lazy("Full name"), ("name", "full name", "contact name", "attendee")),
+    "first_name": (
+        gettext_lazy("First name"),
+        ("first name", "firstname", "forename", "given name", "first"),
+    ),
+    "last_name": (gettext_lazy("Last name"), ("last name", "lastname", "surname", "family name", "last")),
+    "title": (gettext_lazy("Title"), ("title", "salutation", "prefix")),
+    "email": (gettext_lazy("Email"), ("email", "e-mail", "email address", "e-mail address")),
+    "phone": (gettext_lazy("Phone"), ("phone", "telephone", "mobile", "phone number", "tel")),
+    "organisation": (
+        gettext_lazy("Organisation"),
+        ("organisation", "organization", "company", "employer", "org"),
+    ),
+    "job_title": (gettext_lazy("Job title"), ("job title", "position", "role", "job")),
+    "postcode": (gettext_lazy("Postcode"), ("postcode", "post code", "postal code", "zip")),
+    "region": (gettext_lazy("Region"), ("region", "area", "nation")),
+    "preferred_language": (gettext_lazy("Preferred language"), ("language", "preferred language", "iaith")),
+    "communication_needs": (
+        gettext_lazy("Communication needs"),
+        ("communication needs", "access needs", "needs"),
+    ),
+    "other_names": (gettext_lazy("Other names"), ("other names", "alias", "also known as", "previous name")),
+}
+LANGUAGES = {
+    "en": "en",
+    "english": "en",
+    "saesneg": "en",
+    "cy": "cy",
+    "welsh": "cy",
+    "cymraeg": "cy",
+    "": "en",
+}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a spreadsheet; the message says why and what to do."""
+
+
+def read_table(path: Path, name: str) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and the rows of a CSV or XLSX file, as text."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1252 decodes nearly anything
+            raise ImportFileError(_("The file is not readable text. Save it as CSV UTF-8 and try again."))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(io.StringIO(text), dialect)
+        header = next(reader, None)
+        if not header:
+            raise ImportFileError(
+                _("The file is empty. It needs a header row naming the columns, then one row per person.")
+            )
+        return [h.strip() for h in header], ([cell.strip() for cell in row] for row in reader)
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+            raise ImportFileError(
+                _("The file is not a readable Excel workbook. Save it as .xlsx or CSV and try again.")
+            ) from None
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header or not any(header):
+            raise ImportFileError(
+                _("The first sheet is empty. Put a header row naming the columns in row 1.")
+            )
+
+        def text_rows() -> Iterator[list[str]]:
+            for row in rows:
+                yield ["" if cell is None else str(cell).strip() for cell in row]
+
+        return ["" if h is None else str(h).strip() for h in header], text_rows()
+    raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Chorus field -> file column, from the column names."""
+    mapping: dict[str, str] = {}
+    folded = {fold(h).replace("_", " ").strip(): h for h in headers if h}
+    for name, (_label, synonyms) in FIELDS.items():
+        for synonym in synonyms:
+            if synonym in folded and folded[synonym] not in mapping.values():
+                mapping[name] = folded[synonym]
+                break
+    if "first_name" in mapping and "last_name" in mapping:
+        mapping.pop("full_name", None)
+    return mapping
+
+
+@dataclass
+class CheckedRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+
+
+class RowChecker:
+    """Validates rows against the mapping, with the lookups they need loaded once."""
+
+    def __init__(self, headers: list[str], mapping: dict[str, str]) -> None:
+        regions_ensure()
+        self.index = {name: headers.index(column) for name, column in mapping.items() if column in headers}
+        self.regions: dict[str, Region] = {}
+        for region in Region.objects.all():
+            for key in (region.name_en, region.name_cy, region.ons_code):
+                self.regions[fold(key)] = region
+
+    def check(self, line: int, row: list[str]) -> CheckedRow:
+        values = {name: (row[i] if i < len(row) else "").strip() for name, i in self.index.items()}
+        checked = CheckedRow(line=line, values=values)
+        if values.get("full_name") and not values.get("last_name"):
+            first, last = split_full_name(values["full_name"])
+            values.setdefault("first_name", first)
+            values["first_name"] = values.get("first_name") or first
+            values["last_name"] = last
+        if not values.get("last_name"):
+            checked.errors.append(_("The last name is missing. Add it, or a full name column."))
+        if len(values.get("last_name", "")) > 100 or len(values.get("first_name", "")) > 100:
+            checked.errors.append(
+                _("A name is longer than 100 characters. Check the columns are matched correctly.")
+            )
+        if email := values.get("email"):
+            try:
+                validate_email(email)
+            except ValidationError:
+                checked.errors.append(_("“%(value)s” is not an email address.") % {"value": email})
+        if phone := values.get("phone"):
+            digits = normalise_phone(phone).lstrip("+")
+            if not digits.isdigit() or not 7 <= len(digits) <= 15:
+                checked.errors.append(_("“%(value)s” is not a phone number.") % {"value": phone})
+        if (postcode := values.get("postcode")) and not is_postcode(postcode):
+            checked.errors.append(_("“%(value)s” is not a UK postcode.") % {"value": postcode})
+        if (region := values.get("region")) and fold(region) not in self.regions:
+            checked.errors.append(
+                _(
+                    "“%(value)s” is not a region Chorus knows. "
+                    "Use a UK nation or English region, like Wales or London."
+                )
+                % {"value": region}
+            )
+        if fold(values.get("preferred_language", "")) not in LANGUAGES:
+            checked.errors.append(
+                _("“%(value)s” is not a language Chorus offers. Use English or Welsh.")
+                % {"value": values["preferred_language"]}
+            )
+        return checked
+
+
+def import_start(*, actor: Any, upload: Any, team: Any = None) -> ImportJob:
+    """Store an uploaded file and read its header. Raises ImportFileError if it cannot be read."""
+    if upload.size > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
+    job = ImportJob(original_name=upload.name, created_by=actor, team=team)
+    job.file.save(upload.name, upload, save=False)
+    try:
+        headers, rows = read_table(Path(job.file.path), upload.name)
+        if not any(h for h in headers):
+            raise ImportFileError(_("The header row is empty. Put the column names in the first row."))
+        job.headers = headers
+        job.mapping = guess_mapping(headers)
+        job.total_rows = sum(1 for row in rows if any(row))
+    except ImportFileError:
+        job.file.delete(save=False)
+        raise
+    if job.total_rows == 0:
+        job.file.delete(save=False)
+        raise ImportFileError(_("The file has a header row but no people in it."))
+    job.save()
+    return job
+
+
+def _rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:
+    _headers, rows = read_table(Path(job.file.path), job.original_name)
+    for number, row in enumerate(rows, start=2):
+        if any(row):
+            yield number, row
+
+
+def import_check(job: ImportJob) -> ImportJob:
+    """Check every row and find who each row probably is already. Writes only to the job."""
+    checker = RowChecker(job.headers, job.mapping)
+    problems: list[dict[str, Any]] = []
+    valid: list[CheckedRow] = []
+    for line, row in _rows(job):
+        checked = checker.check(line, row)
+        if checked.errors:
+            problems.append({"line": line, "errors": checked.errors})
+        else:
+            valid.append(checked)
+    job.problems = problems
+    job.valid_rows = len(valid)
+    job.matches = _find_matches(valid)
+    job.status = ImportJob.Status.CHECKED
+    job.save(update_fields=["problems", "valid_rows", "matches", "status", "updated_at"])
+    return job
+
+
+@background(queue="default")
+def import_check_task(job_id: int) -> int:
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        import_check(job)
+    except Exception as error:
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, failure=str(error)[:2000])
+        raise
+    return job.valid_rows
+
+
+def _live_people() -> QuerySet[Person]:
+    return Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
+
+
+def _find_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
+    """For each row, the existing person it is: same external id, same email, or probably (linkage)."""
+    matches: dict[str, dict[str, Any]] = {}
+    ids = {r.values["external_id"]: r for r in rows if r.values.get("external_id")}
+    for person in (
+        _live_people()
+        .filter(external_id__in=list(ids))
+        .only("code", "first_name", "last_name", "external_id")
+    ):
+        row = ids[person.external_id]
+        matches[str(row.line)] = {
+            "person": str(person.code),
+            "name": person.full_name,
+            "why": "same external id",
+            "probability": 1.0,
+        }
+    emails = {
+        normalise_email(r.values["email"]): r
+        for r in rows
+        if r.values.get("email") and str(r.line) not in matches
+    }
+    for value, code, first, last in ContactPoint.objects.filter(
+        kind="email", normalised__in=list(emails), person__in=_live_people()
+    ).values_list("normalised", "person__code", "person__first_name", "person__last_name"):
+        row = emails[value]
+        matches.setdefault(
+            str(row.line),
+            {"person": str(code), "name": f"{first} {last}".strip(), "why": "same email", "probability": 1.0},
+        )
+    unmatched = [r for r in rows if str(r.line) not in matches]
+    if unmatched:
+        matches.update(_probable_matches(unmatched))
+    return matches
+
+
+def _probable_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
+    import pandas as pd
+
+    from chorus.directory.duplicates import REVIEW_THRESHOLD, directory_frame
+    from chorus.directory.linkage.engine import default_model, find_duplicates
+
+    directory = directory_frame()
+    if directory.empty:
+        return {}
+    incoming = pd.DataFrame(
+        [
+            {
+                "unique_id": -r.line,
+                "first_name": r.values.get("first_name", ""),
+                "surname": r.values.get("last_name", ""),
+                "email": r.values.get("email", ""),
+                "phone": r.values.get("phone", ""),
+                "postcode": r.values.get("postcode", ""),
+                "organisation": r.values.get("organisation", ""),
+            }
+            for r in rows
+        ]
+    )
+    # Negative ids mark the file's rows; the directory's are positive primary keys.
+    result = find_duplicates(
+        pd.concat([directory, incoming], ignore_index=True),
+        review_threshold=REVIEW_THRESHOLD,
+        model=default_model(),
+    )
+    best: dict[int, tuple[float, int]] = {}
+    for left, right, probability in result.pairs[
+        ["unique_id_l", "unique_id_r", "match_probability"]
+    ].itertuples(index=False):
+        left, right = int(left), int(right)
+        if (left < 0) == (right < 0):
+            continue
+        line, person_id = (-left, right) if left < 0 else (-right, left)
+        if probability > best.get(line, (0.0, 0))[0]:
+            best[line] = (float(probability), person_id)
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[pid for _, pid in best.values()]).only(
+            "code", "first_name", "last_name"
+        )
+    }
+    return {
+        str(line): {
+            "person": str(people[pid].code),
+            "name": people[pid].full_name,
+            "why": "probable match",
+            "probability": round(p, 3),
+        }
+        for line, (p, pid) in best.items()
+        if pid in people
+    }
+
+
+def import_confirm(*, job: ImportJob, on_match: str, source: str, lawful_basis: str) -> ImportJob:
+    job.on_match, job.source, job.lawful_basis = on_match, source, lawful_basis
+    job.status = ImportJob.Status.IMPORTING
+    job.save(update_fields=["on_match", "source", "lawful_basis", "status", "updated_at"])
+    return job
+
+
+def import_run(job: ImportJob) -> ImportJob:
+    """Import the valid rows in atomic batches, from where any earlier run stopped."""
+    checker = RowChecker(job.headers, job.mapping)
+    organisations: dict[str, Organisation] = {}
+    batch: list[CheckedRow] = []
+    position = 0
+    for line, row in _rows(job):
+        checked = checker.check(line, row)
+        if checked.errors:
+            continue
+        position += 1
+        if position <= job.processed_rows:
+            continue
+        batch.append(checked)
+        if len(batch) >= BATCH:
+            _import_batch(job, batch, organisations, checker)
+            batch = []
+    if batch:
+        _import_batch(job, batch, organisations, checker)
+    job.status = ImportJob.Status.DONE
+    job.save(update_fields=["status", "updated_at"])
+    return job
+
+
+@background(queue="default")
+def import_run_task(job_id: int) -> int:
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        import_run(job)
+    except Exception as error:
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, failure=str(error)[:2000])
+        raise
+    return job.created_count
+
+
+def _organisation(name: str, cache: dict[str, Organisation]) -> Organisation | None:
+    if not name:
+        return None
+    key = fold(name)
+    if key not in cache:
+        found = Organisation.objects.filter(Q(name__iexact=name) | Q(other_names__icontains=name)).first()
+        cache[key] = found or Organisation.objects.create(name=name)
+    return cache[key]
+
+
+def _existing(job: ImportJob, row: CheckedRow) -> Person | None:
+    values = row.values
+    live = _live_people()
+    if values.get("external_id"):
+        found = live.filter(external_id=values["external_id"]).first()
+        if found:
+            return found
+    if values.get("email"):
+        found = live.filter(
+            contacts__kind="email", contacts__normalised=normalise_email(values["email"])
+        ).first()
+        if found:
+            return found
+    match = job.matches.get(str(row.line))
+    if match and job.on_match == ImportJob.Matches.LINK:
+        person = Person.objects.filter(code=match["person"]).first()
+        while person is not None and person.merged_into_id:
+            person = person.merged_into
+        return person
+    return None
+
+
+def _import_batch(
+    job: ImportJob, rows: list[CheckedRow], organisations: dict[str, Organisation], checker: RowChecker
+) -> None:
+    today = timezone.localdate()
+    actor = job.created_by
+    with transaction.atomic():
+        new_people: list[tuple[Person, CheckedRow]] = []
+        updated: list[Person] = []
+        for row in rows:
+            existing = _existing(job, row)
+            if existing is not None:
+                _update_from_row(existing, row, organisations)
+                updated.append(existing)
+            else:
+                new_people.append((_person_from_row(job, row, checker), row))
+        created = Person.objects.bulk_create([p for p, _ in new_people], batch_size=BATCH)
+        contacts, memberships, consents = [], [], []
+        for person, row in zip(created, (r for _, r in new_people), strict=True):
+            if email := row.values.get("email"):
+                contacts.append(
+                    ContactPoint(
+                        person=person,
+                        kind="email",
+                        value=email,
+                        normalised=normalise_email(email),
+                        is_primary=True,
+                    )
+                )
+            if phone := row.values.get("phone"):
+                contacts.append(
+                    ContactPoint(
+                        person=person,
+                        kind="phone",
+                        value=phone,
+                        normalised=normalise_phone(phone),
+                        is_primary=True,
+                    )
+                )
+            if organisation := _organisation(row.values.get("organisation", ""), organisations):
+                memberships.append(
+                    Membership(person=person, organisation=organisation, role=row.values.get("job_title", ""))
+                )
+            if job.lawful_basis:
+                consents.append(
+                    Consent(
+                        person=person,
+                        purpose="Engagement",
+                        lawful_basis=job.lawful_basis,
+                        given_on=today,
+                        source=job.source or job.original_name,
+                    )
+                )
+        ContactPoint.objects.bulk_create(contacts, batch_size=BATCH, ignore_conflicts=True)
+        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        Consent.objects.bulk_create(consents, batch_size=BATCH)
+        person_index([*created, *updated])
+        detail = {"import": str(job.code), "file": job.original_name}
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    actor=actor,
+                    actor_label=getattr(actor, "email", ""),
+                    action=AuditAction.CREATE,
+                    object_type="directory.person",
+                    object_id=str(p.code),
+                    object_repr=str(p)[:200],
+                    detail=detail,
+                )
+                for p in created
+            ]
+            + [
+                AuditEntry(
+                    actor=actor,
+                    actor_label=getattr(actor, "email", ""),
+                    action=AuditAction.CHANGE,
+                    object_type="directory.person",
+                    object_id=str(p.code),
+                    object_repr=str(p)[:200],
+                    detail=detail,
+                )
+                for p in updated
+            ],
+            batch_size=BATCH,
+        )
+        job.processed_rows += len(rows)
+        job.created_count += len(created)
+        job.updated_count += len(updated)
+        job.save(update_fields=["processed_rows", "created_count", "updated_count", "updated_at"])
+
+
+def _person_from_row(job: ImportJob, row: CheckedRow, checker: RowChecker) -> Person:
+    values = row.values
+    return Person(
+        title=values.get("title", "")[:30],
+        first_name=values.get("first_name", "")[:100],
+        last_name=values["last_name"][:100],
+        other_names=values.get("other_names", ""),
+        job_title=values.get("job_title", "")[:150],
+        postcode=normalise_postcode(values["postcode"]) if values.get("postcode") else "",
+        region=checker.regions.get(fold(values.get("region", ""))),
+        preferred_language=LANGUAGES[fold(values.get("preferred_language", ""))],
+        communication_needs=values.get("communication_needs", ""),
+        external_id=values.get("external_id", "")[:100],
+        team=job.team,
+    )
+
+
+def _update_from_row(person: Person, row: CheckedRow, organisations: dict[str, Organisation]) -> None:
+    """Fill the blanks of an existing person from the row, and add new contacts: never overwrite."""
+    values = row.values
+    changed = False
+    for name, value in (
+        ("first_name", values.get("first_name", "")),
+        ("job_title", values.get("job_title", "")),
+        ("external_id", values.get("external_id", "")),
+        ("communication_needs", values.get("communication_needs", "")),
+    ):
+        if value and not getattr(person, name):
+            setattr(person, name, value)
+            changed = True
+    if values.get("postcode") and not person.postcode:
+        person.postcode, changed = normalise_postcode(values["postcode"]), True
+    if changed:
+        person.save()
+    for kind, value, normalised in (
+        ("email", values.get("email", ""), normalise_email(values.get("email", ""))),
+        ("phone", values.get("phone", ""), normalise_phone(values.get("phone", ""))),
+    ):
+        if value:
+            ContactPoint.objects.get_or_create(
+                person=person, kind=kind, normalised=normalised, defaults={"value": value}
+            )
+    organisation = _organisation(values.get("organisation", ""), organisations)
+    if organisation and not person.memberships.filter(organisation=organisation).exists():
+        Membership.objects.create(person=person, organisation=organisation, role=values.get("job_title", ""))
+
+
+def rejected_rows(job: ImportJob) -> Iterator[list[str]]:
+    """The rows that failed the check, as they were, with the reasons in a last column."""
+    reasons = {p["line"]: " ".join(p["errors"]) for p in job.problems}
+    yield ["line", *job.headers, "what to fix"]
+    for line, row in _rows(job):
+        if line in reasons:
+            yield [str(line), *row, reasons[line]]
