@@ -53,6 +53,7 @@ class ConfirmForm(forms.Form):
         choices=ImportJob.Matches.choices,
         widget=forms.RadioSelect,
         initial=ImportJob.Matches.LINK,
+        required=False,
     )
     source = forms.CharField(
         label=gettext_lazy("Where the list came from"),
@@ -66,6 +67,10 @@ class ConfirmForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose the lawful basis for holding these details")},
     )
+
+    def clean_on_match(self) -> str:
+        # Only asked when some row matches someone; otherwise it does not matter.
+        return str(self.cleaned_data.get("on_match") or ImportJob.Matches.LINK)
 
 
 def _job(request: HttpRequest, code: UUID) -> ImportJob:

@@ -124,3 +124,23 @@ def test_an_officer_adds_a_person_and_finds_them(page: Page, live_server) -> Non
     page.get_by_label("Name, email or organisation").fill("gwenlian")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("table")).to_contain_text("Gwenllian Parry")
+
+
+def test_an_officer_imports_a_spreadsheet(page: Page, live_server, tmp_path) -> None:
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    sheet = tmp_path / "forum.csv"
+    sheet.write_text("Name,Email,Postcode\nAlys Hopkins,alys@example.org,LL57 2DG\nBad Row,nope,\n")
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.goto(f"{live_server.url}/staff/directory/imports/new/")
+    page.get_by_label("Upload a file").set_input_files(str(sheet))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Match the columns")
+    assert_accessible(page)
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.locator("#import-status")).to_contain_text("nope” is not an email address")
+    assert_accessible(page)
+    page.get_by_label("Where the list came from").fill("Bangor forum")
+    page.get_by_label("Consent").check()
+    page.get_by_role("button", name="Import 1 valid row").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("1 people added", timeout=15000)
+    assert_accessible(page)

@@ -36,7 +36,7 @@ def _job() -> ImportJob:
 
 
 def _check(client: Client, job: ImportJob) -> str:
-    mapping = {name: column for name, column in job.mapping.items()}
+    mapping = dict(job.mapping)
     response = client.post(reverse("directory:import_map", kwargs={"code": job.code}), mapping)
     return client.get(response.url).content.decode()
 
