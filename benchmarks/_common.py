@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -48,7 +50,7 @@ def versions(*packages: str) -> str:
 def commit() -> str:
     try:
         git = ["git", "rev-parse", "--short", "HEAD"]
-        return subprocess.run(git, capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()  # noqa: S603
+        return subprocess.run(git, capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -74,3 +76,56 @@ def record(title: str, packages: tuple[str, ...], text: str, notes: str = "") ->
         section += f"\n{notes}\n"
     with RESULTS.open("a") as handle:
         handle.write(section)
+
+
+def django_setup(data_dir: Path, database_url: str | None = None) -> None:
+    """Configure Chorus in local mode on a scratch data folder (and optionally another database)."""
+    os.environ["CHORUS_MODE"] = "local"
+    os.environ["CHORUS_DATA_DIR"] = str(data_dir)
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chorus.settings"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+class TemporaryPostgres:
+    """A throwaway PostgreSQL server on loopback, from Debian's packages, for one benchmark run."""
+
+    def __init__(self, port: int = 54331) -> None:
+        self.port = port
+        self.data = Path(tempfile.mkdtemp(prefix="chorus-bench-pg-"))
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        if not bins:
+            raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql).")
+        self.bin = bins[-1]
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True)
+
+    def __enter__(self) -> str:
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "chorus", "-A", "trust", "-E", "UTF8")
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data}"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-w", "-o", options, "start")
+        subprocess.run(
+            [str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "chorus", "chorus"],
+            check=True,
+        )
+        return f"postgres://chorus@127.0.0.1:{self.port}/chorus"
+
+    def __exit__(self, *exc: object) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "stop")
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]

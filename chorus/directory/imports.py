@@ -291,7 +291,7 @@ def _find_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
     for person in (
         _live_people()
         .filter(external_id__in=list(ids))
-        .only("code", "first_name", "last_name", "external_id")
+        .only("code", "first_name", "last_name", "external_id", "erased_at")
     ):
         row = ids[person.external_id]
         matches[str(row.line)] = {
@@ -361,7 +361,7 @@ def _probable_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
     people = {
         p.pk: p
         for p in Person.objects.filter(pk__in=[pid for _, pid in best.values()]).only(
-            "code", "first_name", "last_name"
+            "code", "first_name", "last_name", "erased_at"
         )
     }
     return {
@@ -428,26 +428,49 @@ def _organisation(name: str, cache: dict[str, Organisation]) -> Organisation | N
     return cache[key]
 
 
-def _existing(job: ImportJob, row: CheckedRow) -> Person | None:
-    values = row.values
-    live = _live_people()
-    if values.get("external_id"):
-        found = live.filter(external_id=values["external_id"]).first()
-        if found:
-            return found
-    if values.get("email"):
-        found = live.filter(
-            contacts__kind="email", contacts__normalised=normalise_email(values["email"])
-        ).first()
-        if found:
-            return found
-    match = job.matches.get(str(row.line))
-    if match and job.on_match == ImportJob.Matches.LINK:
-        person = Person.objects.filter(code=match["person"]).first()
-        while person is not None and person.merged_into_id:
-            person = person.merged_into
-        return person
-    return None
+class _Batch:
+    """Who each row of a batch already is, found with a few queries for the whole batch."""
+
+    def __init__(self, job: ImportJob, rows: list[CheckedRow]) -> None:
+        live = _live_people()
+        ext_ids = [r.values["external_id"] for r in rows if r.values.get("external_id")]
+        emails = [normalise_email(r.values["email"]) for r in rows if r.values.get("email")]
+        self.by_ext: dict[str, Person] = {p.external_id: p for p in live.filter(external_id__in=ext_ids)}
+        self.by_email: dict[str, Person] = {}
+        # Look contacts up by their indexed value, then keep live people only.
+        for contact in ContactPoint.objects.filter(kind="email", normalised__in=emails).select_related(
+            "person"
+        ):
+            person = contact.person
+            if person.merged_into_id is None and person.erased_at is None:
+                self.by_email.setdefault(contact.normalised, person)
+        self.by_match: dict[str, Person] = {}
+        if job.on_match == ImportJob.Matches.LINK:
+            lines = {
+                str(r.line): job.matches[str(r.line)]["person"] for r in rows if str(r.line) in job.matches
+            }
+            by_code: dict[str, Person] = {}
+            for person in Person.objects.filter(code__in=set(lines.values())).select_related("merged_into"):
+                survivor = person
+                while survivor.merged_into_id and survivor.merged_into is not None:
+                    survivor = survivor.merged_into
+                by_code[str(person.code)] = survivor
+            self.by_match = {line: by_code[code] for line, code in lines.items() if code in by_code}
+
+    def existing(self, row: CheckedRow) -> Person | None:
+        values = row.values
+        if values.get("external_id") and values["external_id"] in self.by_ext:
+            return self.by_ext[values["external_id"]]
+        if values.get("email") and normalise_email(values["email"]) in self.by_email:
+            return self.by_email[normalise_email(values["email"])]
+        return self.by_match.get(str(row.line))
+
+    def remember(self, row: CheckedRow, person: Person) -> None:
+        """Later rows of the same file that are this person find it too."""
+        if row.values.get("external_id"):
+            self.by_ext.setdefault(row.values["external_id"], person)
+        if row.values.get("email"):
+            self.by_email.setdefault(normalise_email(row.values["email"]), person)
 
 
 def _import_batch(
@@ -456,18 +479,30 @@ def _import_batch(
     today = timezone.localdate()
     actor = job.created_by
     with transaction.atomic():
-        new_people: list[tuple[Person, CheckedRow]] = []
-        updated: list[Person] = []
+        batch = _Batch(job, rows)
+        new_rows: list[tuple[Person, CheckedRow]] = []
+        updates: list[tuple[Person, CheckedRow]] = []
         for row in rows:
-            existing = _existing(job, row)
-            if existing is not None:
-                _update_from_row(existing, row, organisations)
-                updated.append(existing)
+            person = batch.existing(row)
+            if person is None:
+                person = _person_from_row(job, row, checker)
+                new_rows.append((person, row))
             else:
-                new_people.append((_person_from_row(job, row, checker), row))
-        created = Person.objects.bulk_create([p for p, _ in new_people], batch_size=BATCH)
+                updates.append((person, row))
+            batch.remember(row, person)
+        new_people = [person for person, _row in new_rows]
+        seen: set[int] = set()
+        unique_new = [p for p in new_people if not (id(p) in seen or seen.add(id(p)))]  # type: ignore[func-returns-value]
+        created = Person.objects.bulk_create(unique_new, batch_size=BATCH)
+        # Rows that were a person created earlier in this batch count as updates of them.
+        pending = [(person, row) for person, row in updates if person.pk is not None]
+        updated = _apply_updates(pending, organisations)
         contacts, memberships, consents = [], [], []
-        for person, row in zip(created, (r for _, r in new_people), strict=True):
+        first_rows: dict[int, CheckedRow] = {}
+        for person, row in new_rows:
+            first_rows.setdefault(id(person), row)
+        for person in created:
+            row = first_rows[id(person)]
             if email := row.values.get("email"):
                 contacts.append(
                     ContactPoint(
@@ -507,37 +542,73 @@ def _import_batch(
         Consent.objects.bulk_create(consents, batch_size=BATCH)
         person_index([*created, *updated])
         detail = {"import": str(job.code), "file": job.original_name}
+        label = getattr(actor, "email", "")
         AuditEntry.objects.bulk_create(
             [
                 AuditEntry(
                     actor=actor,
-                    actor_label=getattr(actor, "email", ""),
-                    action=AuditAction.CREATE,
+                    actor_label=label,
+                    action=action,
                     object_type="directory.person",
                     object_id=str(p.code),
                     object_repr=str(p)[:200],
                     detail=detail,
                 )
-                for p in created
-            ]
-            + [
-                AuditEntry(
-                    actor=actor,
-                    actor_label=getattr(actor, "email", ""),
-                    action=AuditAction.CHANGE,
-                    object_type="directory.person",
-                    object_id=str(p.code),
-                    object_repr=str(p)[:200],
-                    detail=detail,
-                )
-                for p in updated
+                for action, group in ((AuditAction.CREATE, created), (AuditAction.CHANGE, updated))
+                for p in group
             ],
             batch_size=BATCH,
         )
         job.processed_rows += len(rows)
         job.created_count += len(created)
-        job.updated_count += len(updated)
+        job.updated_count += len(rows) - len(created)
         job.save(update_fields=["processed_rows", "created_count", "updated_count", "updated_at"])
+
+
+FILLED_FROM_ROWS = ("first_name", "job_title", "external_id", "communication_needs")
+
+
+def _apply_updates(
+    updates: list[tuple[Person, CheckedRow]], organisations: dict[str, Organisation]
+) -> list[Person]:
+    """Fill blanks of existing people from their rows and add new contacts and memberships:
+    never overwrite what the directory already holds."""
+    if not updates:
+        return []
+    ids = {person.pk for person, _row in updates}
+    have_contacts = set(
+        ContactPoint.objects.filter(person_id__in=ids).values_list("person_id", "kind", "normalised")
+    )
+    have_orgs = set(Membership.objects.filter(person_id__in=ids).values_list("person_id", "organisation_id"))
+    changed: dict[int, Person] = {}
+    contacts: list[ContactPoint] = []
+    memberships: list[Membership] = []
+    for person, row in updates:
+        values = row.values
+        for name in FILLED_FROM_ROWS:
+            if values.get(name) and not getattr(person, name):
+                setattr(person, name, values[name])
+                changed[person.pk] = person
+        if values.get("postcode") and not person.postcode:
+            person.postcode = normalise_postcode(values["postcode"])
+            changed[person.pk] = person
+        for kind, value, normalised in (
+            ("email", values.get("email", ""), normalise_email(values.get("email", ""))),
+            ("phone", values.get("phone", ""), normalise_phone(values.get("phone", ""))),
+        ):
+            if value and (person.pk, kind, normalised) not in have_contacts:
+                have_contacts.add((person.pk, kind, normalised))
+                contacts.append(ContactPoint(person=person, kind=kind, value=value, normalised=normalised))
+        organisation = _organisation(values.get("organisation", ""), organisations)
+        if organisation and (person.pk, organisation.pk) not in have_orgs:
+            have_orgs.add((person.pk, organisation.pk))
+            memberships.append(
+                Membership(person=person, organisation=organisation, role=values.get("job_title", ""))
+            )
+    Person.objects.bulk_update(list(changed.values()), [*FILLED_FROM_ROWS, "postcode"], batch_size=BATCH)
+    ContactPoint.objects.bulk_create(contacts, batch_size=BATCH, ignore_conflicts=True)
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    return list({person.pk: person for person, _row in updates}.values())
 
 
 def _person_from_row(job: ImportJob, row: CheckedRow, checker: RowChecker) -> Person:
@@ -555,36 +626,6 @@ def _person_from_row(job: ImportJob, row: CheckedRow, checker: RowChecker) -> Pe
         external_id=values.get("external_id", "")[:100],
         team=job.team,
     )
-
-
-def _update_from_row(person: Person, row: CheckedRow, organisations: dict[str, Organisation]) -> None:
-    """Fill the blanks of an existing person from the row, and add new contacts: never overwrite."""
-    values = row.values
-    changed = False
-    for name, value in (
-        ("first_name", values.get("first_name", "")),
-        ("job_title", values.get("job_title", "")),
-        ("external_id", values.get("external_id", "")),
-        ("communication_needs", values.get("communication_needs", "")),
-    ):
-        if value and not getattr(person, name):
-            setattr(person, name, value)
-            changed = True
-    if values.get("postcode") and not person.postcode:
-        person.postcode, changed = normalise_postcode(values["postcode"]), True
-    if changed:
-        person.save()
-    for kind, value, normalised in (
-        ("email", values.get("email", ""), normalise_email(values.get("email", ""))),
-        ("phone", values.get("phone", ""), normalise_phone(values.get("phone", ""))),
-    ):
-        if value:
-            ContactPoint.objects.get_or_create(
-                person=person, kind=kind, normalised=normalised, defaults={"value": value}
-            )
-    organisation = _organisation(values.get("organisation", ""), organisations)
-    if organisation and not person.memberships.filter(organisation=organisation).exists():
-        Membership.objects.create(person=person, organisation=organisation, role=values.get("job_title", ""))
 
 
 def rejected_rows(job: ImportJob) -> Iterator[list[str]]:

@@ -188,8 +188,6 @@ class Person(CodedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
-    # Denormalised text for search and linkage, kept current by the services.
-    search_text = models.TextField(blank=True, editable=False)
 
     team_path = "team"
     audit_views = True
@@ -384,6 +382,7 @@ class SearchToken(models.Model):
     token = models.CharField(max_length=60)
 
     class Meta:
+        db_table = "directory_searchtoken"
         indexes = [models.Index(fields=["token", "person"])]
         constraints = [models.UniqueConstraint(fields=["person", "token"], name="search_token_unique")]
 

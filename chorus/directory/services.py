@@ -109,7 +109,7 @@ def person_create(
     with transaction.atomic():
         person = Person(**{name: getattr(data, name) for name in PERSON_FIELDS})
         person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
-        person.full_clean(exclude=["search_text"])
+        person.full_clean()
         person.save()
         _set_contacts(person, data.emails, data.phones)
         person.topics.set(data.topics)
@@ -138,7 +138,7 @@ def person_update(
         for name in PERSON_FIELDS:
             setattr(person, name, getattr(data, name))
         person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
-        person.full_clean(exclude=["search_text"])
+        person.full_clean()
         person.save()
         _set_contacts(person, data.emails, data.phones)
         person.topics.set(data.topics)
