@@ -20,9 +20,9 @@ from rapidfuzz.distance import OSA
 from chorus.directory.models import ContactPoint, Membership, Person, SearchToken
 from chorus.directory.normalise import words
 
-# Every distinct search word, for typo matching, and the highest SearchToken id read
+# Every distinct typo-matchable word by length, and the highest SearchToken id read
 # into it. Each query reads only the words added since, so it is always current.
-_vocabulary: tuple[int, list[str], set[str]] = (0, [], set())
+_vocabulary: tuple[int, dict[int, list[str]], set[str]] = (0, {}, set())
 
 
 def person_words(person: Person, organisation_names: Iterable[str], contacts: Iterable[str]) -> list[str]:
@@ -78,28 +78,41 @@ def person_index(people: Iterable[Person]) -> None:
             cursor.executemany(_INSERT_TOKENS, rows[start : start + 5000])
 
 
-def _vocabulary_words() -> list[str]:
+def _typo_candidate(token: str) -> bool:
+    """Names and organisation words, not email addresses, numbers or codes."""
+    return token.isalpha()
+
+
+def _vocabulary_words() -> dict[int, list[str]]:
+    """Typo-matchable words by length, read incrementally so they are always current."""
     global _vocabulary
-    read_to, vocabulary, known = _vocabulary
+    read_to, by_length, known = _vocabulary
     newest = SearchToken.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if newest < read_to:
         # The index was rebuilt from scratch (tests, a restore): start again.
-        read_to, vocabulary, known = 0, [], set()
+        read_to, by_length, known = 0, {}, set()
     if newest > read_to:
         for token in SearchToken.objects.filter(id__gt=read_to).values_list("token", flat=True).distinct():
-            if token not in known:
+            if token not in known and _typo_candidate(token):
                 known.add(token)
-                vocabulary.append(token)
-        _vocabulary = (newest, vocabulary, known)
-    return vocabulary
+                by_length.setdefault(len(token), []).append(token)
+        _vocabulary = (newest, by_length, known)
+    return by_length
 
 
 def _typo_variants(word: str) -> list[str]:
-    if len(word) < 4 or word.isdigit():
+    if len(word) < 4 or not word.isalpha():
         return []
     allowed = 1 if len(word) < 8 else 2
-    matches = process.extract(word, _vocabulary_words(), scorer=OSA.distance, score_cutoff=allowed, limit=50)
+    by_length = _vocabulary_words()
+    nearby = [token for size in range(len(word) - allowed, len(word) + allowed + 1) for token in by_length.get(size, ())]
+    matches = process.extract(word, nearby, scorer=OSA.distance, score_cutoff=allowed, limit=50)
     return [match for match, _score, _index in matches]
+
+
+def _starts_with(word: str) -> Q:
+    # A range rather than LIKE 'word%', so that both SQLite and PostgreSQL use the index.
+    return Q(token__gte=word, token__lt=word + "\uffff")
 
 
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -109,7 +122,7 @@ def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
         return queryset
     exact = []
     for word in query_words:
-        condition = Q(token=word) | Q(token__startswith=word) if len(word) >= 2 else Q(token=word)
+        condition = _starts_with(word) if len(word) >= 2 else Q(token=word)
         variants = _typo_variants(word)
         if variants:
             condition |= Q(token__in=variants)
