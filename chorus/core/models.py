@@ -104,6 +104,25 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries cannot be deleted.")
 
+    @staticmethod
+    def redact_record(*, object_type: str, object_id: str) -> int:
+        """After an erasure, replace the erased record's name in past entries.
+
+        This is the one change the database trigger allows: object_repr to the
+        fixed text below, every other column as it was.
+        """
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_auditentry SET object_repr = %s WHERE object_type = %s AND object_id = %s",
+                [REDACTED, object_type, object_id],
+            )
+            return int(cursor.rowcount)
+
+
+REDACTED = "Erased record"
+
 
 class SitePage(TimeStampedModel):
     """A public page whose words administrators edit (accessibility statement, privacy notice)."""

@@ -499,3 +499,29 @@ class ImportJob(CodedModel):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.valid_rows) if self.valid_rows else 0
+
+
+class SubjectAccessRequest(CodedModel):
+    """A request for everything Chorus holds on one person, answered with a ZIP file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    person_label = models.CharField(max_length=200)
+    reference = models.CharField(_("request reference"), max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="subject-access/", blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Subject access request for {self.person_label}"

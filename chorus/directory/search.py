@@ -105,7 +105,11 @@ def _typo_variants(word: str) -> list[str]:
         return []
     allowed = 1 if len(word) < 8 else 2
     by_length = _vocabulary_words()
-    nearby = [token for size in range(len(word) - allowed, len(word) + allowed + 1) for token in by_length.get(size, ())]
+    nearby = [
+        token
+        for size in range(len(word) - allowed, len(word) + allowed + 1)
+        for token in by_length.get(size, ())
+    ]
     matches = process.extract(word, nearby, scorer=OSA.distance, score_cutoff=allowed, limit=50)
     return [match for match, _score, _index in matches]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.directory import import_views, views
+from chorus.directory import import_views, rights_views, views
 
 app_name = "directory"
 
@@ -28,4 +28,14 @@ urlpatterns += [
     path("imports/<uuid:code>/check/", import_views.import_check_view, name="import_check"),
     path("imports/<uuid:code>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<uuid:code>/rows-to-fix.csv", import_views.import_rejected, name="import_rejected"),
+]
+
+urlpatterns += [
+    path(
+        "people/<uuid:code>/subject-access/",
+        rights_views.subject_access_request,
+        name="subject_access_request",
+    ),
+    path("subject-access/<uuid:code>/", rights_views.subject_access_download, name="subject_access_download"),
+    path("people/<uuid:code>/erase/", rights_views.person_erase_view, name="person_erase"),
 ]

@@ -43,7 +43,7 @@ from chorus.directory.forms import (
     OrganisationForm,
     PersonForm,
 )
-from chorus.directory.models import MergeRecord, Organisation, Person
+from chorus.directory.models import MergeRecord, Organisation, Person, SubjectAccessRequest
 from chorus.directory.reference import regions_ensure
 from chorus.directory.selectors import (
     merges_for,
@@ -154,6 +154,9 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "timeline": person_timeline(person),
             "merges": merges_for(person),
             "note_form": NoteForm(),
+            "access_requests": SubjectAccessRequest.objects.filter(person=person).select_related(
+                "requested_by"
+            )[:10],
         },
     )
 

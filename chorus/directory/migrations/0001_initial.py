@@ -9,333 +9,919 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=100, unique=True, verbose_name='name in English')),
-                ('name_cy', models.CharField(max_length=100, verbose_name='name in Welsh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=100, unique=True, verbose_name="name in English")),
+                ("name_cy", models.CharField(max_length=100, verbose_name="name in Welsh")),
             ],
             options={
-                'ordering': ['name_en'],
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('original_name', models.CharField(max_length=255)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('status', models.CharField(choices=[('uploaded', 'Columns to match'), ('checking', 'Checking rows'), ('checked', 'Ready to import'), ('importing', 'Importing'), ('done', 'Imported'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='uploaded', max_length=20)),
-                ('headers', models.JSONField(default=list)),
-                ('mapping', models.JSONField(default=dict)),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='where the list came from')),
-                ('lawful_basis', models.CharField(blank=True, choices=[('consent', 'Consent'), ('public_task', 'Public task'), ('legitimate_interests', 'Legitimate interests'), ('legal_obligation', 'Legal obligation'), ('contract', 'Contract')], max_length=30)),
-                ('on_match', models.CharField(choices=[('link', 'Update the existing record'), ('create', 'Create a new record anyway')], default='link', max_length=10)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('valid_rows', models.PositiveIntegerField(default=0)),
-                ('problems', models.JSONField(default=list)),
-                ('matches', models.JSONField(default=dict)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('failure', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("original_name", models.CharField(max_length=255)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Columns to match"),
+                            ("checking", "Checking rows"),
+                            ("checked", "Ready to import"),
+                            ("importing", "Importing"),
+                            ("done", "Imported"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                        ],
+                        default="uploaded",
+                        max_length=20,
+                    ),
+                ),
+                ("headers", models.JSONField(default=list)),
+                ("mapping", models.JSONField(default=dict)),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="where the list came from"),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consent", "Consent"),
+                            ("public_task", "Public task"),
+                            ("legitimate_interests", "Legitimate interests"),
+                            ("legal_obligation", "Legal obligation"),
+                            ("contract", "Contract"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "on_match",
+                    models.CharField(
+                        choices=[
+                            ("link", "Update the existing record"),
+                            ("create", "Create a new record anyway"),
+                        ],
+                        default="link",
+                        max_length=10,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("valid_rows", models.PositiveIntegerField(default=0)),
+                ("problems", models.JSONField(default=list)),
+                ("matches", models.JSONField(default=dict)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("failure", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('other_names', models.TextField(blank=True, help_text='One per line', verbose_name='other names')),
-                ('kind', models.CharField(choices=[('public_body', 'Public body'), ('charity', 'Charity or voluntary organisation'), ('advice', 'Advice agency'), ('law_firm', 'Law firm or chambers'), ('professional_body', 'Professional body'), ('academic', 'University or research body'), ('media', 'Media'), ('parliament', 'Parliament or assembly'), ('business', 'Business'), ('community', 'Community group'), ('other', 'Other')], default='other', max_length=30, verbose_name='type')),
-                ('sector', models.CharField(blank=True, max_length=100, verbose_name='sector')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('external_id', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='external id')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='relationship owner')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='directory.organisation', verbose_name='parent organisation')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.team', verbose_name='restricted to team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "other_names",
+                    models.TextField(blank=True, help_text="One per line", verbose_name="other names"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("public_body", "Public body"),
+                            ("charity", "Charity or voluntary organisation"),
+                            ("advice", "Advice agency"),
+                            ("law_firm", "Law firm or chambers"),
+                            ("professional_body", "Professional body"),
+                            ("academic", "University or research body"),
+                            ("media", "Media"),
+                            ("parliament", "Parliament or assembly"),
+                            ("business", "Business"),
+                            ("community", "Community group"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("sector", models.CharField(blank=True, max_length=100, verbose_name="sector")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "external_id",
+                    models.CharField(blank=True, db_index=True, max_length=100, verbose_name="external id"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="relationship owner",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="directory.organisation",
+                        verbose_name="parent organisation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.team",
+                        verbose_name="restricted to team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(blank=True, max_length=30, verbose_name='title')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('other_names', models.TextField(blank=True, help_text='Previous or alternative names, one per line', verbose_name='other names')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='job title')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('preferred_language', models.CharField(choices=[('en', 'English'), ('cy', 'Welsh')], default='en', max_length=2, verbose_name='preferred language')),
-                ('communication_needs', models.TextField(blank=True, verbose_name='communication needs')),
-                ('reasonable_adjustments', models.TextField(blank=True, verbose_name='reasonable adjustments')),
-                ('external_id', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='external id')),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='directory.person')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='relationship owner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.team', verbose_name='restricted to team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(blank=True, max_length=30, verbose_name="title")),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                (
+                    "other_names",
+                    models.TextField(
+                        blank=True,
+                        help_text="Previous or alternative names, one per line",
+                        verbose_name="other names",
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=150, verbose_name="job title")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("cy", "Welsh")],
+                        default="en",
+                        max_length=2,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                ("communication_needs", models.TextField(blank=True, verbose_name="communication needs")),
+                (
+                    "reasonable_adjustments",
+                    models.TextField(blank=True, verbose_name="reasonable adjustments"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, db_index=True, max_length=100, verbose_name="external id"),
+                ),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="directory.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="relationship owner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.team",
+                        verbose_name="restricted to team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('text', models.TextField(verbose_name='note')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='directory.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("text", models.TextField(verbose_name="note")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MergeRecord',
+            name="MergeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('moved', models.JSONField(default=dict)),
-                ('filled', models.JSONField(default=dict)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('merged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('duplicate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges_folded', to='directory.person')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges_kept', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("moved", models.JSONField(default=dict)),
+                ("filled", models.JSONField(default=dict)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges_folded",
+                        to="directory.person",
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges_kept",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('purpose', models.CharField(max_length=200, verbose_name='purpose')),
-                ('lawful_basis', models.CharField(choices=[('consent', 'Consent'), ('public_task', 'Public task'), ('legitimate_interests', 'Legitimate interests'), ('legal_obligation', 'Legal obligation'), ('contract', 'Contract')], max_length=30, verbose_name='lawful basis')),
-                ('given_on', models.DateField(verbose_name='date')),
-                ('source', models.CharField(help_text='For example, the event sign-up form', max_length=200, verbose_name='source')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("purpose", models.CharField(max_length=200, verbose_name="purpose")),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent"),
+                            ("public_task", "Public task"),
+                            ("legitimate_interests", "Legitimate interests"),
+                            ("legal_obligation", "Legal obligation"),
+                            ("contract", "Contract"),
+                        ],
+                        max_length=30,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="date")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="For example, the event sign-up form", max_length=200, verbose_name="source"
+                    ),
+                ),
+                ("withdrawn_on", models.DateField(blank=True, null=True, verbose_name="withdrawn on")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on'],
+                "ordering": ["-given_on"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ons_code', models.CharField(max_length=9, unique=True)),
-                ('name_en', models.CharField(max_length=100)),
-                ('name_cy', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('nation', 'Nation'), ('english_region', 'English region')], max_length=20)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directory.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ons_code", models.CharField(max_length=9, unique=True)),
+                ("name_en", models.CharField(max_length=100)),
+                ("name_cy", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("nation", "Nation"), ("english_region", "English region")], max_length=20
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directory.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name_en'],
+                "ordering": ["kind", "name_en"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='directory.region', verbose_name='region'),
+            model_name="person",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="directory.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='regions',
-            field=models.ManyToManyField(blank=True, to='directory.region', verbose_name='regions'),
+            model_name="organisation",
+            name="regions",
+            field=models.ManyToManyField(blank=True, to="directory.region", verbose_name="regions"),
         ),
         migrations.CreateModel(
-            name='StakeholderGroup',
+            name="StakeholderGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_panel', models.BooleanField(default=False, verbose_name='standing panel')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directory.stakeholdergroup', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_panel", models.BooleanField(default=False, verbose_name="standing panel")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directory.stakeholdergroup",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='groups',
-            field=models.ManyToManyField(blank=True, to='directory.stakeholdergroup', verbose_name='stakeholder groups'),
+            model_name="organisation",
+            name="groups",
+            field=models.ManyToManyField(
+                blank=True, to="directory.stakeholdergroup", verbose_name="stakeholder groups"
+            ),
         ),
         migrations.CreateModel(
-            name='GroupMembership',
+            name="GroupMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to='directory.person')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.stakeholdergroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("start", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_memberships",
+                        to="directory.person",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.stakeholdergroup",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='person',
-            name='topics',
-            field=models.ManyToManyField(blank=True, to='directory.topic', verbose_name='topics of interest'),
+            model_name="person",
+            name="topics",
+            field=models.ManyToManyField(blank=True, to="directory.topic", verbose_name="topics of interest"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='topics',
-            field=models.ManyToManyField(blank=True, to='directory.topic', verbose_name='topics'),
+            model_name="organisation",
+            name="topics",
+            field=models.ManyToManyField(blank=True, to="directory.topic", verbose_name="topics"),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('role', models.CharField(blank=True, max_length=150, verbose_name='role')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("role", models.CharField(blank=True, max_length=150, verbose_name="role")),
+                ("start", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='membership_ends_after_start')],
+                "ordering": ["-start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end__isnull", True),
+                            ("start__isnull", True),
+                            ("end__gte", models.F("start")),
+                            _connector="OR",
+                        ),
+                        name="membership_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="DuplicateCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('match_probability', models.FloatField()),
-                ('match_weight', models.FloatField()),
-                ('agreement', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('pending', 'To review'), ('merged', 'Merged'), ('not_same', 'Not the same person')], db_index=True, default='pending', max_length=10)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("match_probability", models.FloatField()),
+                ("match_weight", models.FloatField()),
+                ("agreement", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To review"),
+                            ("merged", "Merged"),
+                            ("not_same", "Not the same person"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.person"
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-match_probability'],
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='duplicate_pair_unique'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='duplicate_pair_ordered')],
+                "ordering": ["-match_probability"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="duplicate_pair_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))),
+                        name="duplicate_pair_ordered",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone')], max_length=10)),
-                ('value', models.CharField(max_length=254)),
-                ('normalised', models.CharField(db_index=True, max_length=254)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("kind", models.CharField(choices=[("email", "Email"), ("phone", "Phone")], max_length=10)),
+                ("value", models.CharField(max_length=254)),
+                ("normalised", models.CharField(db_index=True, max_length=254)),
+                ("is_primary", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_primary', 'kind', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'kind', 'normalised'), name='contact_unique_per_person')],
+                "ordering": ["-is_primary", "kind", "value"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "kind", "normalised"), name="contact_unique_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('project_code', models.UUIDField(blank=True, null=True)),
-                ('influence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='influence')),
-                ('interest', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='interest')),
-                ('health', models.CharField(blank=True, choices=[('good', 'Good'), ('fair', 'Fair'), ('poor', 'Poor')], max_length=10, verbose_name='relationship health')),
-                ('assessed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='assessed on')),
-                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='directory.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("project_code", models.UUIDField(blank=True, null=True)),
+                (
+                    "influence",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="influence",
+                    ),
+                ),
+                (
+                    "interest",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="interest",
+                    ),
+                ),
+                (
+                    "health",
+                    models.CharField(
+                        blank=True,
+                        choices=[("good", "Good"), ("fair", "Fair"), ("poor", "Poor")],
+                        max_length=10,
+                        verbose_name="relationship health",
+                    ),
+                ),
+                (
+                    "assessed_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="assessed on"),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('organisation__isnull', True)), models.Q(('person__isnull', True), ('organisation__isnull', False)), _connector='OR'), name='assessment_of_one_subject'), models.CheckConstraint(condition=models.Q(('influence__gte', 1), ('influence__lte', 5)), name='assessment_influence_1_5'), models.CheckConstraint(condition=models.Q(('interest__gte', 1), ('interest__lte', 5)), name='assessment_interest_1_5')],
+                "ordering": ["-assessed_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("person__isnull", False), ("organisation__isnull", True)),
+                            models.Q(("person__isnull", True), ("organisation__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="assessment_of_one_subject",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("influence__gte", 1), ("influence__lte", 5)),
+                        name="assessment_influence_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("interest__gte", 1), ("interest__lte", 5)),
+                        name="assessment_interest_1_5",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchToken',
+            name="SearchToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=60)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=60)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.person"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'directory_searchtoken',
-                'indexes': [models.Index(fields=['token', 'person'], name='directory_s_token_6ea3d6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'token'), name='search_token_unique')],
+                "db_table": "directory_searchtoken",
+                "indexes": [models.Index(fields=["token", "person"], name="directory_s_token_6ea3d6_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "token"), name="search_token_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='stakeholdergroup',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='group_name_unique_within_parent'),
+            model_name="stakeholdergroup",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="group_name_unique_within_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmembership',
-            constraint=models.UniqueConstraint(fields=('person', 'group', 'start'), name='group_membership_unique'),
+            model_name="groupmembership",
+            constraint=models.UniqueConstraint(
+                fields=("person", "group", "start"), name="group_membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmembership',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='group_membership_ends_after_start'),
+            model_name="groupmembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    ("start__isnull", True),
+                    ("end__gte", models.F("start")),
+                    _connector="OR",
+                ),
+                name="group_membership_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='directory_p_last_na_5db16b_idx'),
+            model_name="person",
+            index=models.Index(fields=["last_name", "first_name"], name="directory_p_last_na_5db16b_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['merged_into'], name='directory_p_merged__a64731_idx'),
+            model_name="person",
+            index=models.Index(fields=["merged_into"], name="directory_p_merged__a64731_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['name'], name='directory_o_name_65985c_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["name"], name="directory_o_name_65985c_idx"),
         ),
     ]
