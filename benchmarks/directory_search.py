@@ -23,6 +23,13 @@ from _common import ROOT, TemporaryPostgres, percentile, record, table
 PACKAGES = ("django", "psycopg", "rapidfuzz")
 
 
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"The measuring process failed:\n{result.stderr[-3000:]}")
+    return result
+
+
 def measure(database: str, scale: str, queries: int) -> dict[str, float]:
     """Run in a child process so that each database gets a fresh Django."""
     with tempfile.TemporaryDirectory() as data:
@@ -39,11 +46,9 @@ def measure(database: str, scale: str, queries: int) -> dict[str, float]:
         ]
         if database == "postgresql":
             with TemporaryPostgres() as url:
-                output = subprocess.run(
-                    [*command, "--database-url", url], capture_output=True, text=True, check=True
-                )
+                output = _run([*command, "--database-url", url])
         else:
-            output = subprocess.run(command, capture_output=True, text=True, check=True)
+            output = _run(command)
     line = [ln for ln in output.stdout.splitlines() if ln.startswith("CHILD ")][-1]
     return {k: float(v) for k, v in (part.split("=") for part in line.split()[1:])}
 

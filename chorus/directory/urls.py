@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<uuid:code>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:code>/note/", views.person_note, name="person_note"),
     path("people/<uuid:code>/assess/", views.person_assess, name="person_assess"),
+    path("map/", views.stakeholder_map, name="stakeholder_map"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
     path("organisations/<uuid:code>/", views.organisation_detail, name="organisation_detail"),

@@ -405,3 +405,47 @@ def merge_undo(request: HttpRequest, code: UUID) -> HttpResponse:
     else:
         messages.success(request, _("Merge undone. Both records are back as they were."))
     return redirect("directory:person_detail", code=merge.survivor.code)
+
+
+@staff_required
+def stakeholder_map(request: HttpRequest) -> HttpResponse:
+    from chorus.directory.stakeholder_map import map_csv, map_points, map_svg
+
+    regions_ensure()
+    user = staff_user(request)
+    form = DirectoryFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    points, total = map_points(user, filters)
+    download = request.GET.get("format")
+    if download in ("csv", "svg"):
+        audit_record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            request=request,
+            object_type="directory.person",
+            object_repr=f"Stakeholder map {download.upper()}",
+            detail={"points": len(points)},
+        )
+        content, kind = (
+            (map_csv(points), "text/csv")
+            if download == "csv"
+            else (str(map_svg(points, standalone=True)), "image/svg+xml")
+        )
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="stakeholder-map.{download}"'
+        return response
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="directory.person",
+        object_repr="Stakeholder map",
+        detail={"points": len(points)},
+    )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "directory/stakeholder_map.html",
+        {"form": form, "points": points, "total": total, "svg": map_svg(points), "query": query.urlencode()},
+    )

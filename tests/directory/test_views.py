@@ -159,3 +159,39 @@ def test_marking_a_pair_as_different_people(officer_client: Client) -> None:
 
 def test_viewers_and_analysts_do_not_review_duplicates(client: Client, viewer: User) -> None:
     assert sign_in(client, viewer).get(reverse("directory:duplicate_list")).status_code == 403
+
+
+def test_the_stakeholder_map_places_each_person_and_offers_downloads(
+    officer_client: Client, officer: User
+) -> None:
+    from chorus.directory.models import Assessment
+
+    minister = make_person(first_name="Elin", last_name="Jones")
+    Assessment.objects.create(
+        person=minister, influence=5, interest=2, assessed_by=officer, assessed_on="2026-01-01"
+    )
+    Assessment.objects.create(
+        person=minister, influence=5, interest=4, assessed_by=officer, assessed_on="2026-06-01"
+    )
+    make_person(first_name="Not", last_name="Assessed")
+    page = officer_client.get(reverse("directory:stakeholder_map")).content.decode()
+    assert 'aria-label="Elin Jones: influence 5, interest 4"' in page
+    assert "Not Assessed" not in page
+    csv_text = officer_client.get(reverse("directory:stakeholder_map"), {"format": "csv"}).content.decode()
+    assert csv_text.splitlines()[1] == "Elin Jones,5,4,,2026-06-01"
+    svg = officer_client.get(reverse("directory:stakeholder_map"), {"format": "svg"})
+    assert svg["Content-Type"] == "image/svg+xml" and b"<style>" in svg.content
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, object_repr="Stakeholder map CSV").exists()
+
+
+def test_the_map_leaves_out_people_the_user_may_not_see(
+    client: Client, outsider: User, team: Team, officer: User
+) -> None:
+    from chorus.directory.models import Assessment
+
+    hidden = make_person(first_name="Secret", last_name="Person", team=team)
+    Assessment.objects.create(person=hidden, influence=3, interest=3, assessed_by=officer)
+    assert (
+        "Secret Person"
+        not in sign_in(client, outsider).get(reverse("directory:stakeholder_map")).content.decode()
+    )
