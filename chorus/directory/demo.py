@@ -227,3 +227,57 @@ def find_demo_duplicates(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.directory.duplicates import duplicates_find
 
     return {"possible duplicate pairs": duplicates_find()}
+
+
+PLACES = [
+    (
+        "Cardiff Civil and Family Justice Centre",
+        "Cardiff Civil Justice Centre\nCardiff family court",
+        "2 Park Street, Cardiff",
+        "CF10 1ET",
+        "W92000004",
+    ),
+    (
+        "Swansea Civil Justice Centre",
+        "Swansea court\nSwansea CJC",
+        "Caravella House, Quay West, Swansea",
+        "SA1 1SP",
+        "W92000004",
+    ),
+    ("Royal Courts of Justice", "RCJ\nThe Strand courts", "Strand, London", "WC2A 2LL", "E12000007"),
+    (
+        "Manchester Civil Justice Centre",
+        "Manchester CJC\nThe filing cabinet",
+        "1 Bridge Street West, Manchester",
+        "M60 9DJ",
+        "E12000002",
+    ),
+    (
+        "Leeds Combined Court Centre",
+        "Leeds court\nLeeds Combined Court",
+        "1 Oxford Row, Leeds",
+        "LS1 3BG",
+        "E12000003",
+    ),
+    ("Online", "Teams\nZoom\nVideo call\nWebinar", "", "", None),
+]
+
+
+@demo_builder("places", order=21)
+def build_places(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.directory.models import Place
+
+    regions = {r.ons_code: r for r in Region.objects.all()}
+    for name, other_names, address, postcode, region in PLACES:
+        Place.objects.get_or_create(
+            name=name,
+            defaults={
+                "other_names": other_names,
+                "address": address,
+                "postcode": postcode,
+                "region": regions.get(region) if region else None,
+                "step_free": True,
+                "hearing_loop": rng.random() < 0.7,
+            },
+        )
+    return {"places": len(PLACES)}

@@ -68,6 +68,9 @@ class StakeholderGroup(CodedModel):
     )
     description = models.TextField(_("description"), blank=True)
     is_panel = models.BooleanField(_("standing panel"), default=False)
+    # For a panel: the share of members each region should have, to match the
+    # population it represents, as {ONS region code: percent}.
+    target_by_region = models.JSONField(_("target make-up by region"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -525,3 +528,27 @@ class SubjectAccessRequest(CodedModel):
 
     def __str__(self) -> str:
         return f"Subject access request for {self.person_label}"
+
+
+class Place(CodedModel):
+    """A venue or location, with the other names people write it as, so that free-text
+    place names from imports and sign-up forms resolve to one place."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    other_names = models.TextField(_("other names"), blank=True, help_text=_("One per line"))
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def other_name_list(self) -> list[str]:
+        return [line.strip() for line in self.other_names.splitlines() if line.strip()]

@@ -43,7 +43,8 @@ from chorus.directory.forms import (
     OrganisationForm,
     PersonForm,
 )
-from chorus.directory.models import MergeRecord, Organisation, Person, SubjectAccessRequest
+from chorus.directory.models import MergeRecord, Organisation, Person, StakeholderGroup, SubjectAccessRequest
+from chorus.directory.panels import current_memberships
 from chorus.directory.reference import regions_ensure
 from chorus.directory.selectors import (
     merges_for,
@@ -448,4 +449,33 @@ def stakeholder_map(request: HttpRequest) -> HttpResponse:
         request,
         "directory/stakeholder_map.html",
         {"form": form, "points": points, "total": total, "svg": map_svg(points), "query": query.urlencode()},
+    )
+
+
+@staff_required
+def panel_list(request: HttpRequest) -> HttpResponse:
+    from chorus.directory.panels import ending_soon
+
+    panels = StakeholderGroup.objects.filter(is_panel=True).order_by("name")
+    rows = [(panel, current_memberships(panel).count()) for panel in panels]
+    return render(request, "directory/panel_list.html", {"rows": rows, "ending": ending_soon(panels)[:100]})
+
+
+@staff_required
+def panel_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    from chorus.directory.panels import makeup_by, makeup_by_region
+
+    panel = get_for_view(request, StakeholderGroup.objects.filter(is_panel=True), code=code)
+    visible = people_for(staff_user(request))
+    members = current_memberships(panel).filter(person__in=visible).order_by("person__last_name")
+    return render(
+        request,
+        "directory/panel_detail.html",
+        {
+            "panel": panel,
+            "members": members,
+            "by_region": makeup_by_region(panel),
+            "by_kind": makeup_by(panel, "kind"),
+            "by_group": makeup_by(panel, "group"),
+        },
     )

@@ -1,0 +1,48 @@
+"""What the directory asks staff to act on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chorus.accounts.models import Role
+from chorus.core.registry import AttentionItem, attention_provider
+from chorus.directory.models import StakeholderGroup
+from chorus.directory.panels import REMINDER_DAYS, ending_soon
+from chorus.directory.selectors import pending_candidates
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+
+@attention_provider
+def directory(user: User) -> list[AttentionItem]:
+    if user.role not in (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER):
+        return []
+    items = []
+    ending = ending_soon(StakeholderGroup.objects.filter(is_panel=True)).count()
+    if ending:
+        items.append(
+            AttentionItem(
+                title=_("Panel memberships ending soon"),
+                description=_(
+                    "Places on standing panels that end in the next %(days)s days: renew them or recruit."
+                )
+                % {"days": REMINDER_DAYS},
+                url=reverse("directory:panel_list"),
+                count=ending,
+            )
+        )
+    duplicates = pending_candidates(user).count()
+    if duplicates:
+        items.append(
+            AttentionItem(
+                title=_("Possible duplicate people to review"),
+                description=_("Pairs of records that are probably the same person."),
+                url=reverse("directory:duplicate_list"),
+                count=duplicates,
+            )
+        )
+    return items
