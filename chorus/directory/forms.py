@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.directory.models import Language, Organisation, OrganisationKind, Region, StakeholderGroup, Topic
+from chorus.directory.models import (
+    Language,
+    LawfulBasis,
+    Organisation,
+    OrganisationKind,
+    Region,
+    StakeholderGroup,
+    Topic,
+)
 from chorus.directory.normalise import is_postcode, normalise_phone, normalise_postcode
 
 
@@ -235,3 +245,38 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["survivor"].choices = choices  # type: ignore[attr-defined]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("What for"),
+        max_length=200,
+        initial=_("Engagement and bulletins"),
+        error_messages={"required": _("Say what the consent or lawful basis covers")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis"),
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the lawful basis")},
+    )
+    given_on = forms.DateField(
+        label=_("Date"),
+        help_text=_("For example, 2026-03-27"),
+        error_messages={
+            "required": _("Enter the date"),
+            "invalid": _("Enter the date as a real date, like 2026-03-27"),
+        },
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        help_text=_("For example, the event sign-up form"),
+        error_messages={"required": _("Say where the consent came from")},
+    )
+
+    def clean_given_on(self) -> date:
+        given: date = self.cleaned_data["given_on"]
+        if given > timezone.localdate():
+            raise forms.ValidationError(_("The date must be today or in the past"))
+        return given

@@ -14,6 +14,7 @@ from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.directory.models import (
     Assessment,
+    Consent,
     ContactPoint,
     Membership,
     Note,
@@ -257,3 +258,29 @@ def note_add(
             detail={"note": "added"},
         )
     return note
+
+
+def consent_record(
+    *,
+    actor: User,
+    request: HttpRequest,
+    person: Person,
+    purpose: str,
+    lawful_basis: str,
+    given_on: date,
+    source: str,
+) -> Consent:
+    with transaction.atomic():
+        consent = Consent(
+            person=person, purpose=purpose, lawful_basis=lawful_basis, given_on=given_on, source=source
+        )
+        consent.full_clean()
+        consent.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            request=request,
+            detail={"consent": f"{purpose}: {lawful_basis} on {given_on.isoformat()} ({source})"},
+        )
+    return consent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from chorus.directory.duplicates import (
 )
 from chorus.directory.forms import (
     AssessmentForm,
+    ConsentForm,
     DirectoryFilterForm,
     MergeForm,
     NoteForm,
@@ -65,8 +67,8 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     form = DirectoryFilterForm(data=request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     people = people_filtered(user, filters)
-    if request.GET.get("format") == "csv":
-        return _people_csv(request, people, filters)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _people_export(request, people, filters, request.GET["format"])
     page = Paginator(people, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         actor=user,
@@ -95,7 +97,10 @@ class _Echo:
         return value
 
 
-def _people_csv(request: HttpRequest, people: object, filters: dict[str, object]) -> StreamingHttpResponse:
+def _people_export(
+    request: HttpRequest, people: QuerySet[Person], filters: dict[str, object], kind: str
+) -> HttpResponseBase:
+    """What the user may see, as CSV (streamed) or XLSX; contact details only if their role allows."""
     user = staff_user(request)
     contacts = user.can_see_contact_details
     audit_record(
@@ -103,17 +108,16 @@ def _people_csv(request: HttpRequest, people: object, filters: dict[str, object]
         action=AuditAction.EXPORT,
         request=request,
         object_type="directory.person",
-        object_repr="Directory CSV",
+        object_repr=f"Directory {kind.upper()}",
         detail={k: str(v) for k, v in filters.items() if v},
     )
     header = ["id", "first name", "last name", "organisation", "job title", "region"]
     if contacts:
         header += ["email", "phone", "postcode"]
 
-    def rows() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield writer.writerow(header)
-        for person in people:  # type: ignore[attr-defined]
+    def rows() -> Iterator[list[str]]:
+        yield header
+        for person in people.iterator(chunk_size=2000):
             membership = next(iter(person.memberships.all()), None)
             row = [
                 str(person.code),
@@ -126,10 +130,25 @@ def _people_csv(request: HttpRequest, people: object, filters: dict[str, object]
             if contacts:
                 primary = {c.kind: c.value for c in person.contacts.all()}
                 row += [primary.get("email", ""), primary.get("phone", ""), person.postcode]
-            yield writer.writerow(row)
+            yield row
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="directory.csv"'
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("People")
+        for row in rows():
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response: HttpResponseBase = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="directory.{kind}"'
     return response
 
 
@@ -479,3 +498,16 @@ def panel_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "by_group": makeup_by(panel, "group"),
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_consent(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_change(request, people_for(user), code=code)
+    form = ConsentForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(actor=user, request=request, person=person, **form.cleaned_data)
+        messages.success(request, _("Consent recorded."))
+        return redirect("directory:person_detail", code=person.code)
+    return render(request, "directory/consent_form.html", {"form": form, "person": person})

@@ -195,3 +195,25 @@ def test_the_map_leaves_out_people_the_user_may_not_see(
         "Secret Person"
         not in sign_in(client, outsider).get(reverse("directory:stakeholder_map")).content.decode()
     )
+
+
+def test_consent_is_recorded_with_its_source_and_a_future_date_is_refused(officer_client: Client, restricted: Person) -> None:
+    url = reverse("directory:person_consent", kwargs={"code": restricted.code})
+    future = officer_client.post(url, {"purpose": "Bulletins", "lawful_basis": "consent", "given_on": "2999-01-01", "source": "Form"})
+    assert "The date must be today or in the past" in future.content.decode()
+    assert not restricted.consents.exists()
+    officer_client.post(url, {"purpose": "Bulletins", "lawful_basis": "consent", "given_on": "2026-03-01", "source": "Forum sign-up"})
+    consent = restricted.consents.get()
+    assert (consent.lawful_basis, consent.source, str(consent.given_on)) == ("consent", "Forum sign-up", "2026-03-01")
+
+
+def test_the_directory_exports_to_excel(officer_client: Client, restricted: Person) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = officer_client.get(reverse("directory:person_list"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("id", "first name", "last name")
+    assert rows[1][2] == "Rees" and "megan@example.org" in rows[1]
