@@ -10,7 +10,14 @@ from django.db.models import Prefetch, QuerySet
 
 from chorus.core.access import visible_to
 from chorus.core.models import AuditAction, AuditEntry
-from chorus.directory.models import ContactPoint, DuplicateCandidate, Membership, MergeRecord, Person
+from chorus.directory.models import (
+    ContactPoint,
+    DuplicateCandidate,
+    Membership,
+    MergeRecord,
+    Organisation,
+    Person,
+)
 from chorus.directory.search import search_people
 
 if TYPE_CHECKING:
@@ -52,22 +59,21 @@ class TimelineItem:
     detail: dict[str, Any]
 
 
-def person_timeline(person: Person) -> list[TimelineItem]:
-    """Changes, merges and notes about a person, newest first."""
+def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
+    """Changes, merges and notes about a person or an organisation, newest first."""
     items: list[TimelineItem] = []
     entries = AuditEntry.objects.filter(
-        object_type="directory.person",
-        object_id=str(person.code),
+        object_type=record._meta.label_lower,
+        object_id=str(record.code),
         action__in=[AuditAction.CREATE, AuditAction.CHANGE],
     )[:200]
     for entry in entries:
         items.append(
             TimelineItem(entry.at, entry.action, entry.get_action_display(), entry.actor_label, entry.detail)
         )
-    for note in person.notes.select_related("author"):
-        items.append(
-            TimelineItem(note.created_at, "note", note.text, note.author.full_name if note.author else "", {})
-        )
+    for note in record.notes.select_related("author"):
+        author = note.author.full_name if note.author else ""
+        items.append(TimelineItem(note.created_at, "note", note.text, author, {}))
     return sorted(items, key=lambda item: item.at, reverse=True)
 
 

@@ -53,7 +53,7 @@ from chorus.directory.selectors import (
     pending_candidates,
     people_filtered,
     people_for,
-    person_timeline,
+    record_timeline,
 )
 from chorus.directory.services import PersonData
 
@@ -171,7 +171,7 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "groups": person.group_memberships.select_related("group"),
             "consents": person.consents.all(),
             "assessment": person.assessments.first(),
-            "timeline": person_timeline(person),
+            "timeline": record_timeline(person),
             "merges": merges_for(person),
             "note_form": NoteForm(),
             "access_requests": SubjectAccessRequest.objects.filter(person=person).select_related(
@@ -296,6 +296,9 @@ def organisation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         request,
         "directory/organisation_detail.html",
         {
+            "timeline": record_timeline(organisation),
+            "note_form": NoteForm(),
+            "assessment": organisation.assessments.first(),
             "organisation": organisation,
             "members": members,
             "may_change": can_change(user, organisation),
@@ -511,3 +514,34 @@ def person_consent(request: HttpRequest, code: UUID) -> HttpResponse:
         messages.success(request, _("Consent recorded."))
         return redirect("directory:person_detail", code=person.code)
     return render(request, "directory/consent_form.html", {"form": form, "person": person})
+
+
+@require_POST
+@staff_required
+def organisation_note(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    organisation = get_for_change(request, Organisation.objects.all(), code=code)
+    form = NoteForm(data=request.POST)
+    if form.is_valid():
+        services.note_add(
+            actor=user, request=request, text=form.cleaned_data["text"], organisation=organisation
+        )
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("Enter the note before adding it."))
+    return redirect("directory:organisation_detail", code=organisation.code)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def organisation_assess(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    organisation = get_for_change(request, Organisation.objects.all(), code=code)
+    form = AssessmentForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_record(
+            actor=user, request=request, organisation=organisation, **form.cleaned_data
+        )
+        messages.success(request, _("Assessment recorded."))
+        return redirect("directory:organisation_detail", code=organisation.code)
+    return render(request, "directory/assess_form.html", {"form": form, "subject": organisation})

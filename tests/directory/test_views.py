@@ -197,14 +197,30 @@ def test_the_map_leaves_out_people_the_user_may_not_see(
     )
 
 
-def test_consent_is_recorded_with_its_source_and_a_future_date_is_refused(officer_client: Client, restricted: Person) -> None:
+def test_consent_is_recorded_with_its_source_and_a_future_date_is_refused(
+    officer_client: Client, restricted: Person
+) -> None:
     url = reverse("directory:person_consent", kwargs={"code": restricted.code})
-    future = officer_client.post(url, {"purpose": "Bulletins", "lawful_basis": "consent", "given_on": "2999-01-01", "source": "Form"})
+    future = officer_client.post(
+        url, {"purpose": "Bulletins", "lawful_basis": "consent", "given_on": "2999-01-01", "source": "Form"}
+    )
     assert "The date must be today or in the past" in future.content.decode()
     assert not restricted.consents.exists()
-    officer_client.post(url, {"purpose": "Bulletins", "lawful_basis": "consent", "given_on": "2026-03-01", "source": "Forum sign-up"})
+    officer_client.post(
+        url,
+        {
+            "purpose": "Bulletins",
+            "lawful_basis": "consent",
+            "given_on": "2026-03-01",
+            "source": "Forum sign-up",
+        },
+    )
     consent = restricted.consents.get()
-    assert (consent.lawful_basis, consent.source, str(consent.given_on)) == ("consent", "Forum sign-up", "2026-03-01")
+    assert (consent.lawful_basis, consent.source, str(consent.given_on)) == (
+        "consent",
+        "Forum sign-up",
+        "2026-03-01",
+    )
 
 
 def test_the_directory_exports_to_excel(officer_client: Client, restricted: Person) -> None:
@@ -217,3 +233,14 @@ def test_the_directory_exports_to_excel(officer_client: Client, restricted: Pers
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("id", "first name", "last name")
     assert rows[1][2] == "Rees" and "megan@example.org" in rows[1]
+
+
+def test_an_organisation_has_notes_an_assessment_and_a_timeline(officer_client: Client, officer: User) -> None:
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Bar Council")
+    officer_client.post(reverse("directory:organisation_note", kwargs={"code": organisation.code}), {"text": "Met the chair"})
+    officer_client.post(reverse("directory:organisation_assess", kwargs={"code": organisation.code}),
+                        {"influence": "5", "interest": "3", "health": "good"})
+    body = officer_client.get(reverse("directory:organisation_detail", kwargs={"code": organisation.code})).content.decode()
+    assert "Met the chair" in body and "Influence 5 / 5, interest 3 / 5" in body
