@@ -235,12 +235,20 @@ def test_the_directory_exports_to_excel(officer_client: Client, restricted: Pers
     assert rows[1][2] == "Rees" and "megan@example.org" in rows[1]
 
 
-def test_an_organisation_has_notes_an_assessment_and_a_timeline(officer_client: Client, officer: User) -> None:
+def test_an_organisation_has_notes_an_assessment_and_a_timeline(
+    officer_client: Client, officer: User
+) -> None:
     from tests.factories import OrganisationFactory
 
     organisation = OrganisationFactory(name="Bar Council")
-    officer_client.post(reverse("directory:organisation_note", kwargs={"code": organisation.code}), {"text": "Met the chair"})
-    officer_client.post(reverse("directory:organisation_assess", kwargs={"code": organisation.code}),
-                        {"influence": "5", "interest": "3", "health": "good"})
-    body = officer_client.get(reverse("directory:organisation_detail", kwargs={"code": organisation.code})).content.decode()
+    officer_client.post(
+        reverse("directory:organisation_note", kwargs={"code": organisation.code}), {"text": "Met the chair"}
+    )
+    officer_client.post(
+        reverse("directory:organisation_assess", kwargs={"code": organisation.code}),
+        {"influence": "5", "interest": "3", "health": "good"},
+    )
+    body = officer_client.get(
+        reverse("directory:organisation_detail", kwargs={"code": organisation.code})
+    ).content.decode()
     assert "Met the chair" in body and "Influence 5 / 5, interest 3 / 5" in body

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,8 @@ def _first_name_comparison() -> Any:
                 '(length("first_name_l") <= 2 OR length("first_name_r") <= 2) '
                 'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
                 label_for_charts="Initial",
+                # Written for DuckDB; Splink translates it for Spark.
+                base_dialect_str="duckdb",
             ),
             cll.ElseLevel(),
         ],
@@ -145,7 +148,7 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
     rules: list[Any] = [
         block_on("surname", "first_initial"),
         block_on("substr(surname, 1, 3)", "first_initial"),
-        CustomRule("l.first_name = r.surname AND l.surname = r.first_name"),
+        CustomRule("l.first_name = r.surname AND l.surname = r.first_name", sql_dialect="duckdb"),
     ]
     training: list[Any] = [block_on("first_name", "surname")]
     if _present(df, "dob"):
@@ -223,11 +226,30 @@ class LinkageResult:
         return explanation
 
 
+def spark_session(app_name: str = "chorus-linkage", cores: str = "*") -> Any:
+    """A local Spark session with Splink's similarity functions, for trying the Spark engine
+    on one machine. On a cluster, pass your own session (with the same jar) instead."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    session = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(app_name)
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    # Splink checkpoints intermediate tables to break long lineages.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="chorus-spark-"))
+    return session
+
+
 def _db_api(engine: str, spark: Any = None) -> Any:
     if engine == "spark":
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=spark)
+        return SparkAPI(spark_session=spark or spark_session())
     from splink import DuckDBAPI
 
     return DuckDBAPI()
@@ -257,6 +279,10 @@ def find_duplicates(
         return LinkageResult(
             empty, pd.DataFrame({"unique_id": df["unique_id"], "cluster_id": df["unique_id"]}), 0.0
         )
+    if model is not None and engine == "spark":
+        # A saved model holds SQL written for DuckDB; on Spark the model is trained on the data,
+        # which is what a directory big enough to need Spark should do anyway.
+        raise ValueError("On Spark, leave out model= and let the engine train on the records.")
     db_api = _db_api(engine, spark)
     if model is not None:
         linker = Linker(db_api.register(df), _scaled(model, len(df)))

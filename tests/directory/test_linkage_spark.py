@@ -1,0 +1,33 @@
+"""The linkage model runs on Spark with the same settings, for directories too big for one machine."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from chorus.directory.linkage.engine import default_model, find_duplicates
+from chorus.directory.linkage.synthetic import generate_people
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("java") is None, reason="Spark needs Java, which is not installed"
+)
+
+COLUMNS = ["unique_id", "first_name", "surname", "email", "phone", "postcode", "organisation"]
+
+
+def test_spark_finds_the_same_duplicates_as_duckdb() -> None:
+    people = generate_people(1200, seed=8)[COLUMNS]
+    on_duckdb = find_duplicates(people)
+    on_spark = find_duplicates(people, engine="spark")
+    duck = {tuple(pair) for pair in on_duckdb.pairs[["unique_id_l", "unique_id_r"]].values.tolist()}
+    spark = {tuple(pair) for pair in on_spark.pairs[["unique_id_l", "unique_id_r"]].values.tolist()}
+    assert len(duck) > 50
+    # Random sampling for training differs between engines, so allow a sliver of difference.
+    assert len(duck & spark) / len(duck | spark) > 0.95
+    assert on_spark.largest_cluster <= 6
+
+
+def test_a_saved_duckdb_model_is_refused_on_spark() -> None:
+    with pytest.raises(ValueError, match="On Spark"):
+        find_duplicates(generate_people(10, seed=1)[COLUMNS], engine="spark", model=default_model())
