@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chorus.core.bulk import db_value, insert_rows
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.tasks import background
 from chorus.directory.models import (
@@ -494,70 +495,65 @@ def _import_batch(
         seen: set[int] = set()
         unique_new = [p for p in new_people if not (id(p) in seen or seen.add(id(p)))]  # type: ignore[func-returns-value]
         created = Person.objects.bulk_create(unique_new, batch_size=BATCH)
-        # Rows that were a person created earlier in this batch count as updates of them.
-        pending = [(person, row) for person, row in updates if person.pk is not None]
-        updated = _apply_updates(pending, organisations)
-        contacts, memberships, consents = [], [], []
         first_rows: dict[int, CheckedRow] = {}
         for person, row in new_rows:
             first_rows.setdefault(id(person), row)
+        now = db_value(ContactPoint, "created_at", timezone.now())
+        contacts: list[tuple[Any, ...]] = []
+        memberships: list[tuple[Any, ...]] = []
+        consents: list[tuple[Any, ...]] = []
+        given_on = db_value(Consent, "given_on", today)
+        consent_source = (job.source or job.original_name)[:200]
         for person in created:
             row = first_rows[id(person)]
             if email := row.values.get("email"):
-                contacts.append(
-                    ContactPoint(
-                        person=person,
-                        kind="email",
-                        value=email,
-                        normalised=normalise_email(email),
-                        is_primary=True,
-                    )
-                )
+                contacts.append((now, now, person.pk, "email", email, normalise_email(email), True))
             if phone := row.values.get("phone"):
-                contacts.append(
-                    ContactPoint(
-                        person=person,
-                        kind="phone",
-                        value=phone,
-                        normalised=normalise_phone(phone),
-                        is_primary=True,
-                    )
-                )
+                contacts.append((now, now, person.pk, "phone", phone, normalise_phone(phone), True))
             if organisation := _organisation(row.values.get("organisation", ""), organisations):
                 memberships.append(
-                    Membership(person=person, organisation=organisation, role=row.values.get("job_title", ""))
+                    (now, now, person.pk, organisation.pk, row.values.get("job_title", "")[:150])
                 )
             if job.lawful_basis:
                 consents.append(
-                    Consent(
-                        person=person,
-                        purpose="Engagement",
-                        lawful_basis=job.lawful_basis,
-                        given_on=today,
-                        source=job.source or job.original_name,
-                    )
+                    (now, now, person.pk, "Engagement", job.lawful_basis, given_on, consent_source)
                 )
-        ContactPoint.objects.bulk_create(contacts, batch_size=BATCH, ignore_conflicts=True)
-        Membership.objects.bulk_create(memberships, batch_size=BATCH)
-        Consent.objects.bulk_create(consents, batch_size=BATCH)
+        insert_rows(
+            ContactPoint,
+            ["created_at", "updated_at", "person", "kind", "value", "normalised", "is_primary"],
+            contacts,
+        )
+        insert_rows(Membership, ["created_at", "updated_at", "person", "organisation", "role"], memberships)
+        insert_rows(
+            Consent,
+            ["created_at", "updated_at", "person", "purpose", "lawful_basis", "given_on", "source"],
+            consents,
+        )
+        # After the new people's own rows, so a later row about one of them only adds what is new.
+        updated = _apply_updates(updates, organisations)
         person_index([*created, *updated])
-        detail = {"import": str(job.code), "file": job.original_name}
+        detail = db_value(AuditEntry, "detail", {"import": str(job.code), "file": job.original_name})
         label = getattr(actor, "email", "")
-        AuditEntry.objects.bulk_create(
+        actor_id = getattr(actor, "pk", None)
+        at = db_value(AuditEntry, "at", timezone.now())
+        insert_rows(
+            AuditEntry,
             [
-                AuditEntry(
-                    actor=actor,
-                    actor_label=label,
-                    action=action,
-                    object_type="directory.person",
-                    object_id=str(p.code),
-                    object_repr=str(p)[:200],
-                    detail=detail,
-                )
+                "at",
+                "actor",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "object_repr",
+                "ip_address",
+                "detail",
+            ],
+            (
+                (at, actor_id, label, action, "directory.person", str(p.code), str(p)[:200], None, detail)
                 for action, group in ((AuditAction.CREATE, created), (AuditAction.CHANGE, updated))
                 for p in group
-            ],
-            batch_size=BATCH,
+            ),
         )
         job.processed_rows += len(rows)
         job.created_count += len(created)
