@@ -16,6 +16,16 @@ pytestmark = pytest.mark.skipif(
 COLUMNS = ["unique_id", "first_name", "surname", "email", "phone", "postcode", "organisation"]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def stop_spark_afterwards():
+    yield
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+
+
 def test_spark_finds_the_same_duplicates_as_duckdb() -> None:
     people = generate_people(1200, seed=8)[COLUMNS]
     on_duckdb = find_duplicates(people)
