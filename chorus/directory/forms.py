@@ -280,3 +280,30 @@ class ConsentForm(forms.Form):
         if given > timezone.localdate():
             raise forms.ValidationError(_("The date must be today or in the past"))
         return given
+
+
+class GroupMembershipForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Group or panel"),
+        queryset=StakeholderGroup.objects.order_by("name"),
+        error_messages={"required": _("Choose a group or panel")},
+    )
+    start = forms.DateField(
+        label=_("From (optional)"),
+        required=False,
+        help_text=_("For a panel, when their place starts, like 2026-04-01"),
+        error_messages={"invalid": _("Enter the start as a real date, like 2026-04-01")},
+    )
+    end = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        help_text=_("For a panel, when their place ends"),
+        error_messages={"invalid": _("Enter the end as a real date, like 2028-03-31")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end must be on or after the start"))
+        return cleaned

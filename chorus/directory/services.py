@@ -16,6 +16,7 @@ from chorus.directory.models import (
     Assessment,
     Consent,
     ContactPoint,
+    GroupMembership,
     Membership,
     Note,
     Organisation,
@@ -284,3 +285,26 @@ def consent_record(
             detail={"consent": f"{purpose}: {lawful_basis} on {given_on.isoformat()} ({source})"},
         )
     return consent
+
+
+def group_membership_add(
+    *,
+    actor: User,
+    request: HttpRequest,
+    person: Person,
+    group: StakeholderGroup,
+    start: date | None,
+    end: date | None,
+) -> GroupMembership:
+    with transaction.atomic():
+        membership = GroupMembership(person=person, group=group, start=start, end=end)
+        membership.full_clean()
+        membership.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            request=request,
+            detail={"joined": group.name, "from": str(start or ""), "until": str(end or "")},
+        )
+    return membership

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<uuid:code>/note/", views.person_note, name="person_note"),
     path("people/<uuid:code>/assess/", views.person_assess, name="person_assess"),
     path("people/<uuid:code>/consent/", views.person_consent, name="person_consent"),
+    path("people/<uuid:code>/groups/", views.person_group_add, name="person_group_add"),
     path("map/", views.stakeholder_map, name="stakeholder_map"),
     path("panels/", views.panel_list, name="panel_list"),
     path("panels/<uuid:code>/", views.panel_detail, name="panel_detail"),

@@ -40,6 +40,7 @@ from chorus.directory.forms import (
     AssessmentForm,
     ConsentForm,
     DirectoryFilterForm,
+    GroupMembershipForm,
     MergeForm,
     NoteForm,
     OrganisationForm,
@@ -545,3 +546,20 @@ def organisation_assess(request: HttpRequest, code: UUID) -> HttpResponse:
         messages.success(request, _("Assessment recorded."))
         return redirect("directory:organisation_detail", code=organisation.code)
     return render(request, "directory/assess_form.html", {"form": form, "subject": organisation})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_group_add(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    person = get_for_change(request, people_for(user), code=code)
+    form = GroupMembershipForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_membership_add(actor=user, request=request, person=person, **form.cleaned_data)
+        except ValidationError:
+            form.add_error("group", _("They are already in this group from that date"))
+        else:
+            messages.success(request, _("Added to %(group)s.") % {"group": form.cleaned_data["group"].name})
+            return redirect("directory:person_detail", code=person.code)
+    return render(request, "directory/group_form.html", {"form": form, "person": person})

@@ -66,3 +66,14 @@ def test_free_text_place_names_resolve_to_one_place(db) -> None:
     assert place_resolve("Cardiff Civil & Family Justice Centre") == court
     assert place_resolve("ZOOM") == online
     assert place_resolve("Swansea") is None
+
+
+def test_an_officer_puts_someone_on_a_panel_with_dates(officer_client: Client, panel: StakeholderGroup) -> None:
+    person = make_person(first_name="Newydd", last_name="Aelod")
+    url = reverse("directory:person_group_add", kwargs={"code": person.code})
+    bad = officer_client.post(url, {"group": panel.pk, "start": "2026-05-01", "end": "2026-04-01"})
+    assert "The end must be on or after the start" in bad.content.decode()
+    assert not GroupMembership.objects.filter(person=person).exists()
+    officer_client.post(url, {"group": panel.pk, "start": "2026-05-01", "end": "2028-04-30"})
+    membership = GroupMembership.objects.get(person=person)
+    assert (str(membership.start), str(membership.end)) == ("2026-05-01", "2028-04-30")
