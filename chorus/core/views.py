@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.core.access import administrator_required, staff_required, staff_user
 from chorus.core.audit import audit_record
+from chorus.core.downloads import csv_response
 from chorus.core.forms import AuditFilterForm, SitePageForm
 from chorus.core.models import AuditAction, SitePage
 from chorus.core.registry import attention_for
@@ -80,11 +80,6 @@ def site_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "core/site_page_edit.html", {"form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_required
 @administrator_required
 def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
@@ -100,7 +95,6 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             object_repr="Audit log CSV",
             detail={key: str(value) for key, value in filters.items() if value},
         )
-        writer = csv.writer(_Echo())
         header = ["when", "who", "action", "kind of record", "record id", "record", "from address", "detail"]
         rows = (
             [
@@ -115,11 +109,7 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             ]
             for e in entries.iterator(chunk_size=2000)
         )
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _with_header(header, rows)), content_type="text/csv"
-        )
-        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-        return response
+        return csv_response(_with_header(header, rows), "audit-log.csv")
     page = Paginator(entries, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django import forms
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from chorus.accounts.models import Role
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
+from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory.imports import (
@@ -178,11 +178,6 @@ def import_progress(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_required
 @role_required(*EDITORS)
 def import_rejected(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
@@ -194,9 +189,4 @@ def import_rejected(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
         obj=job,
         object_repr=f"Rejected rows of {job.original_name}",
     )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rejected_rows(job)), content_type="text/csv"
-    )
-    response["Content-Disposition"] = 'attachment; filename="rows-to-fix.csv"'
-    return response
+    return csv_response(rejected_rows(job), "rows-to-fix.csv")

@@ -207,28 +207,25 @@ def membership_add(
     return membership
 
 
+def _subject(subject: Person | Organisation) -> dict[str, Person | Organisation]:
+    return {"person": subject} if isinstance(subject, Person) else {"organisation": subject}
+
+
 def assessment_record(
     *,
     actor: User,
     request: HttpRequest,
+    subject: Person | Organisation,
     influence: int,
     interest: int,
     health: str,
-    person: Person | None = None,
-    organisation: Organisation | None = None,
 ) -> Assessment:
     with transaction.atomic():
         assessment = Assessment(
-            person=person,
-            organisation=organisation,
-            influence=influence,
-            interest=interest,
-            health=health,
-            assessed_by=actor,
+            influence=influence, interest=interest, health=health, assessed_by=actor, **_subject(subject)
         )
         assessment.full_clean()
         assessment.save()
-        subject = person or organisation
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -239,24 +236,13 @@ def assessment_record(
     return assessment
 
 
-def note_add(
-    *,
-    actor: User,
-    request: HttpRequest,
-    text: str,
-    person: Person | None = None,
-    organisation: Organisation | None = None,
-) -> Note:
+def note_add(*, actor: User, request: HttpRequest, text: str, subject: Person | Organisation) -> Note:
     with transaction.atomic():
-        note = Note(person=person, organisation=organisation, text=text, author=actor)
+        note = Note(text=text, author=actor, **_subject(subject))
         note.full_clean()
         note.save()
         audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            obj=person or organisation,
-            request=request,
-            detail={"note": "added"},
+            actor=actor, action=AuditAction.CHANGE, obj=subject, request=request, detail={"note": "added"}
         )
     return note
 

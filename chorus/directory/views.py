@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from uuid import UUID
@@ -12,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +26,7 @@ from chorus.core.access import (
     staff_user,
 )
 from chorus.core.audit import audit_record
+from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import services
@@ -93,11 +93,6 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _people_export(
     request: HttpRequest, people: QuerySet[Person], filters: dict[str, object], kind: str
 ) -> HttpResponseBase:
@@ -146,11 +141,9 @@ def _people_export(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    else:
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="directory.{kind}"'
-    return response
+        response["Content-Disposition"] = 'attachment; filename="directory.xlsx"'
+        return response
+    return csv_response(rows(), "directory.csv")
 
 
 @staff_required
@@ -239,28 +232,38 @@ def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_POST
 @staff_required
 def person_note(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
-    person = get_for_change(request, people_for(user), code=code)
+    person = get_for_change(request, people_for(staff_user(request)), code=code)
+    return _add_note(request, person, "directory:person_detail")
+
+
+def _add_note(request: HttpRequest, record: Person | Organisation, detail_url: str) -> HttpResponse:
     form = NoteForm(data=request.POST)
     if form.is_valid():
-        services.note_add(actor=user, request=request, text=form.cleaned_data["text"], person=person)
+        services.note_add(
+            actor=staff_user(request), request=request, text=form.cleaned_data["text"], subject=record
+        )
         messages.success(request, _("Note added."))
     else:
         messages.error(request, _("Enter the note before adding it."))
-    return redirect("directory:person_detail", code=person.code)
+    return redirect(detail_url, code=record.code)
+
+
+def _assess(request: HttpRequest, record: Person | Organisation, detail_url: str) -> HttpResponse:
+    form = AssessmentForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_record(
+            actor=staff_user(request), request=request, subject=record, **form.cleaned_data
+        )
+        messages.success(request, _("Assessment recorded."))
+        return redirect(detail_url, code=record.code)
+    return render(request, "directory/assess_form.html", {"form": form, "subject": record})
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def person_assess(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
-    person = get_for_change(request, people_for(user), code=code)
-    form = AssessmentForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.assessment_record(actor=user, request=request, person=person, **form.cleaned_data)
-        messages.success(request, _("Assessment recorded."))
-        return redirect("directory:person_detail", code=person.code)
-    return render(request, "directory/assess_form.html", {"form": form, "subject": person})
+    person = get_for_change(request, people_for(staff_user(request)), code=code)
+    return _assess(request, person, "directory:person_detail")
 
 
 # Organisations
@@ -520,32 +523,15 @@ def person_consent(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_POST
 @staff_required
 def organisation_note(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
     organisation = get_for_change(request, Organisation.objects.all(), code=code)
-    form = NoteForm(data=request.POST)
-    if form.is_valid():
-        services.note_add(
-            actor=user, request=request, text=form.cleaned_data["text"], organisation=organisation
-        )
-        messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("Enter the note before adding it."))
-    return redirect("directory:organisation_detail", code=organisation.code)
+    return _add_note(request, organisation, "directory:organisation_detail")
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def organisation_assess(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
     organisation = get_for_change(request, Organisation.objects.all(), code=code)
-    form = AssessmentForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.assessment_record(
-            actor=user, request=request, organisation=organisation, **form.cleaned_data
-        )
-        messages.success(request, _("Assessment recorded."))
-        return redirect("directory:organisation_detail", code=organisation.code)
-    return render(request, "directory/assess_form.html", {"form": form, "subject": organisation})
+    return _assess(request, organisation, "directory:organisation_detail")
 
 
 @staff_required

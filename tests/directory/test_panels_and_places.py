@@ -68,7 +68,9 @@ def test_free_text_place_names_resolve_to_one_place(db) -> None:
     assert place_resolve("Swansea") is None
 
 
-def test_an_officer_puts_someone_on_a_panel_with_dates(officer_client: Client, panel: StakeholderGroup) -> None:
+def test_an_officer_puts_someone_on_a_panel_with_dates(
+    officer_client: Client, panel: StakeholderGroup
+) -> None:
     person = make_person(first_name="Newydd", last_name="Aelod")
     url = reverse("directory:person_group_add", kwargs={"code": person.code})
     bad = officer_client.post(url, {"group": panel.pk, "start": "2026-05-01", "end": "2026-04-01"})
