@@ -20,8 +20,8 @@ from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory.imports import (
     CHECK_NOW_ROWS,
-    FIELDS,
     ImportFileError,
+    fields_for,
     import_check,
     import_check_task,
     import_confirm,
@@ -35,6 +35,13 @@ EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What does the file list?"),
+        choices=ImportJob.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=ImportJob.Kind.PEOPLE,
+        required=False,
+    )
     file = forms.FileField(
         label=gettext_lazy("Upload a file"),
         help_text=gettext_lazy("A CSV or Excel (.xlsx) file with a header row, up to 50 MB"),
@@ -45,6 +52,9 @@ class UploadForm(forms.Form):
             ),
         },
     )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or ImportJob.Kind.PEOPLE)
 
 
 class ConfirmForm(forms.Form):
@@ -91,7 +101,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = import_start(actor=staff_user(request), upload=form.cleaned_data["file"])
+            job = import_start(
+                actor=staff_user(request), upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -108,16 +120,19 @@ def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
         return redirect("directory:import_check", code=job.code)
     errors: list[str] = []
     mapping = dict(job.mapping)
+    fields = fields_for(job.kind)
     if request.method == "POST":
         mapping = {
-            name: request.POST.get(name, "") for name in FIELDS if request.POST.get(name, "") in job.headers
+            name: request.POST.get(name, "") for name in fields if request.POST.get(name, "") in job.headers
         }
         chosen = list(mapping.values())
         if len(chosen) != len(set(chosen)):
             errors.append(
                 _("Each column can be matched to one field only. Check the fields that share a column.")
             )
-        if "last_name" not in mapping and "full_name" not in mapping:
+        if job.kind == ImportJob.Kind.ORGANISATIONS and "name" not in mapping:
+            errors.append(_("Match a column to Name: every organisation needs a name."))
+        elif job.kind == ImportJob.Kind.PEOPLE and "last_name" not in mapping and "full_name" not in mapping:
             errors.append(_("Match a column to Last name or to Full name: every person needs a name."))
         if not errors:
             job.mapping = mapping
@@ -128,11 +143,11 @@ def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
             else:
                 enqueue_after_commit(import_check_task, job.pk)
             return redirect("directory:import_check", code=job.code)
-    fields = [
+    rows = [
         {"name": name, "label": label, "column": mapping.get(name, "")}
-        for name, (label, _syn) in FIELDS.items()
+        for name, (label, _syn) in fields.items()
     ]
-    return render(request, "directory/import_map.html", {"job": job, "fields": fields, "errors": errors})
+    return render(request, "directory/import_map.html", {"job": job, "fields": rows, "errors": errors})
 
 
 @staff_required

@@ -148,11 +148,19 @@ def read_table(path: Path, name: str) -> tuple[list[str], Iterator[list[str]]]:
     raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str]:
+def fields_for(kind: str) -> dict[str, tuple[Any, tuple[str, ...]]]:
+    if kind == ImportJob.Kind.ORGANISATIONS:
+        from chorus.directory import import_organisations
+
+        return import_organisations.FIELDS
+    return FIELDS
+
+
+def guess_mapping(headers: list[str], kind: str = "people") -> dict[str, str]:
     """Chorus field -> file column, from the column names."""
     mapping: dict[str, str] = {}
     folded = {fold(h).replace("_", " ").strip(): h for h in headers if h}
-    for name, (_label, synonyms) in FIELDS.items():
+    for name, (_label, synonyms) in fields_for(kind).items():
         for synonym in synonyms:
             if synonym in folded and folded[synonym] not in mapping.values():
                 mapping[name] = folded[synonym]
@@ -221,25 +229,33 @@ class RowChecker:
         return checked
 
 
-def import_start(*, actor: Any, upload: Any, team: Any = None) -> ImportJob:
+def _checker(job: ImportJob) -> Any:
+    if job.kind == ImportJob.Kind.ORGANISATIONS:
+        from chorus.directory.import_organisations import OrganisationRowChecker
+
+        return OrganisationRowChecker(job.headers, job.mapping)
+    return RowChecker(job.headers, job.mapping)
+
+
+def import_start(*, actor: Any, upload: Any, team: Any = None, kind: str = "people") -> ImportJob:
     """Store an uploaded file and read its header. Raises ImportFileError if it cannot be read."""
     if upload.size > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
-    job = ImportJob(original_name=upload.name, created_by=actor, team=team)
+    job = ImportJob(original_name=upload.name, created_by=actor, team=team, kind=kind)
     job.file.save(upload.name, upload, save=False)
     try:
         headers, rows = read_table(Path(job.file.path), upload.name)
         if not any(h for h in headers):
             raise ImportFileError(_("The header row is empty. Put the column names in the first row."))
         job.headers = headers
-        job.mapping = guess_mapping(headers)
+        job.mapping = guess_mapping(headers, kind)
         job.total_rows = sum(1 for row in rows if any(row))
     except ImportFileError:
         job.file.delete(save=False)
         raise
     if job.total_rows == 0:
         job.file.delete(save=False)
-        raise ImportFileError(_("The file has a header row but no people in it."))
+        raise ImportFileError(_("The file has a header row but no rows under it."))
     job.save()
     return job
 
@@ -253,7 +269,7 @@ def _rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:
 
 def import_check(job: ImportJob) -> ImportJob:
     """Check every row and find who each row probably is already. Writes only to the job."""
-    checker = RowChecker(job.headers, job.mapping)
+    checker = _checker(job)
     problems: list[dict[str, Any]] = []
     valid: list[CheckedRow] = []
     for line, row in _rows(job):
@@ -264,7 +280,12 @@ def import_check(job: ImportJob) -> ImportJob:
             valid.append(checked)
     job.problems = problems
     job.valid_rows = len(valid)
-    job.matches = _find_matches(valid)
+    if job.kind == ImportJob.Kind.ORGANISATIONS:
+        from chorus.directory.import_organisations import find_matches
+
+        job.matches = find_matches(valid)
+    else:
+        job.matches = _find_matches(valid)
     job.status = ImportJob.Status.CHECKED
     job.save(update_fields=["problems", "valid_rows", "matches", "status", "updated_at"])
     return job
@@ -386,8 +407,17 @@ def import_confirm(*, job: ImportJob, on_match: str, source: str, lawful_basis: 
 
 def import_run(job: ImportJob) -> ImportJob:
     """Import the valid rows in atomic batches, from where any earlier run stopped."""
-    checker = RowChecker(job.headers, job.mapping)
+    checker = _checker(job)
     organisations: dict[str, Organisation] = {}
+
+    def run_batch(rows: list[CheckedRow]) -> None:
+        if job.kind == ImportJob.Kind.ORGANISATIONS:
+            from chorus.directory.import_organisations import import_batch
+
+            import_batch(job, rows, checker)
+        else:
+            _import_batch(job, rows, organisations, checker)
+
     batch: list[CheckedRow] = []
     position = 0
     for line, row in _rows(job):
@@ -399,10 +429,10 @@ def import_run(job: ImportJob) -> ImportJob:
             continue
         batch.append(checked)
         if len(batch) >= BATCH:
-            _import_batch(job, batch, organisations, checker)
+            run_batch(batch)
             batch = []
     if batch:
-        _import_batch(job, batch, organisations, checker)
+        run_batch(batch)
     job.status = ImportJob.Status.DONE
     job.save(update_fields=["status", "updated_at"])
     return job

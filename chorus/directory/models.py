@@ -453,7 +453,11 @@ class MergeRecord(TimeStampedModel):
 
 
 class ImportJob(CodedModel):
-    """One spreadsheet of people being brought into the directory."""
+    """One spreadsheet of people, or of organisations, being brought into the directory."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", _("People")
+        ORGANISATIONS = "organisations", _("Organisations")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Columns to match")
@@ -468,6 +472,7 @@ class ImportJob(CodedModel):
         LINK = "link", _("Update the existing record")
         CREATE = "create", _("Create a new record anyway")
 
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
     original_name = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/")
     created_by = models.ForeignKey(

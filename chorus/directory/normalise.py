@@ -70,3 +70,16 @@ def split_full_name(full: str) -> tuple[str, str]:
     if len(parts) == 1:
         return "", parts[0]
     return " ".join(parts[:-1]), parts[-1]
+
+
+_ORGANISATION_SUFFIXES = {"ltd", "limited", "llp", "plc", "cic", "cio", "inc"}
+
+
+def organisation_key(name: str) -> str:
+    """An organisation's name reduced for matching: 'The Law Centre & Co Ltd' -> 'law centre and co'."""
+    words_ = name_key(name.replace("&", " and ")).split()
+    if words_ and words_[0] == "the":
+        words_ = words_[1:]
+    while words_ and words_[-1] in _ORGANISATION_SUFFIXES:
+        words_ = words_[:-1]
+    return " ".join(words_)

@@ -149,7 +149,7 @@ def test_an_excel_file_imports_too(officer_client: Client, django_capture_on_com
     ("content", "name", "message"),
     [
         (b"", "empty.csv", "The file is empty"),
-        (b"Name,Email\n", "header.csv", "no people in it"),
+        (b"Name,Email\n", "header.csv", "no rows under it"),
         (b"not a workbook", "broken.xlsx", "not a readable Excel workbook"),
         (b"%PDF-1.4", "doc.pdf", "Choose a CSV or Excel"),
     ],
@@ -208,3 +208,52 @@ def test_only_the_uploader_sees_their_import(client: Client, officer: User, outs
     other = Client()
     sign_in(other, outsider)
     assert other.get(reverse("directory:import_check", kwargs={"code": job.code})).status_code == 404
+
+
+ORGANISATIONS = (
+    "Ref,Organisation,Type,Website,Region,Parent\n"
+    "O1,Cardiff Law Centre,Advice agency,cardifflawcentre.example.org,Wales,Law Centres Network\n"
+    "O2,Law Centres Network,Charity,https://lawcentres.example.org,London,\n"
+    "O3,Bad Org,Spaceship,not a url,Atlantis,\n"
+    "O4,Citizens Advice Cardiff & Vale,Advice agency,,Wales,\n"
+)
+
+
+def test_organisations_import_with_types_regions_and_parents(
+    officer_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    from chorus.directory.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    existing = OrganisationFactory(name="Citizens Advice Cardiff and Vale")
+    officer_client.post(
+        reverse("directory:import_upload"),
+        {"kind": "organisations", "file": SimpleUploadedFile("orgs.csv", ORGANISATIONS.encode())},
+    )
+    job = _job()
+    assert job.mapping == {
+        "external_id": "Ref",
+        "name": "Organisation",
+        "kind": "Type",
+        "website": "Website",
+        "region": "Region",
+        "parent": "Parent",
+    }
+    page = _check(officer_client, job)
+    job.refresh_from_db()
+    assert [p["line"] for p in job.problems] == [4]
+    assert "Spaceship” is not a type" in page and "not a url” is not a web address" in page
+    assert job.matches["5"]["organisation"] == str(existing.code)
+    _confirm(officer_client, job, django_capture_on_commit_callbacks)
+    centre = Organisation.objects.get(name="Cardiff Law Centre")
+    assert centre.kind == "advice" and centre.website == "https://cardifflawcentre.example.org"
+    assert centre.parent.name == "Law Centres Network" and centre.regions.get().name_en == "Wales"
+    assert Organisation.objects.count() == 3  # two new, one matched to the existing record
+    officer_client.post(
+        reverse("directory:import_upload"),
+        {"kind": "organisations", "file": SimpleUploadedFile("orgs.csv", ORGANISATIONS.encode())},
+    )
+    again = ImportJob.objects.order_by("-created_at").first()
+    _check(officer_client, again)
+    _confirm(officer_client, again, django_capture_on_commit_callbacks)
+    assert Organisation.objects.count() == 3
