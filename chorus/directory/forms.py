@@ -109,6 +109,12 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    owner = forms.ModelChoiceField(
+        label=_("Relationship owner (optional)"),
+        queryset=User.objects.filter(is_active=True).order_by("full_name"),
+        required=False,
+        help_text=_("The member of staff who looks after the relationship"),
+    )
     team = forms.ModelChoiceField(
         label=_("Restrict to a team (optional)"),
         queryset=Team.objects.all(),
@@ -121,6 +127,7 @@ class PersonForm(forms.Form):
         if not user.is_administrator:
             self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
         self.fields["organisation"].empty_label = _("None")  # type: ignore[attr-defined]
+        self.fields["owner"].empty_label = _("No one yet")  # type: ignore[attr-defined]
         self.fields["region"].empty_label = _("Not known")  # type: ignore[attr-defined]
         self.fields["team"].empty_label = _("No: all staff may see them")  # type: ignore[attr-defined]
 

@@ -213,6 +213,7 @@ def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         "reasonable_adjustments": person.reasonable_adjustments,
         "topics": list(person.topics.all()),
         "team": person.team,
+        "owner": person.owner,
         "groups": [m.group for m in person.group_memberships.select_related("group")],
         "emails": "\n".join(c.value for c in person.contacts.filter(kind="email")),
         "phones": "\n".join(c.value for c in person.contacts.filter(kind="phone")),
@@ -222,7 +223,7 @@ def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     form = PersonForm(data=request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = _person_data(form)
-        data.owner, data.external_id = person.owner, person.external_id
+        data.external_id = person.external_id
         services.person_update(actor=user, person=person, data=data, request=request)
         messages.success(request, _("Changes saved."))
         return redirect("directory:person_detail", code=person.code)
