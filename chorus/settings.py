@@ -267,7 +267,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "splink": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "splink": {"level": "WARNING"}, "py4j": {"level": "WARNING"}},
 }
 
 # How many rows a staff list shows on one page.
