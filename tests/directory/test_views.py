@@ -254,10 +254,20 @@ def test_an_organisation_has_notes_an_assessment_and_a_timeline(
     assert "Met the chair" in body and "Influence 5 / 5, interest 3 / 5" in body
 
 
-def test_a_relationship_owner_is_set_and_filterable(officer_client: Client, officer: User, restricted: Person) -> None:
+def test_a_relationship_owner_is_set_and_filterable(
+    officer_client: Client, officer: User, restricted: Person
+) -> None:
     url = reverse("directory:person_edit", kwargs={"code": restricted.code})
-    officer_client.post(url, {"first_name": "Megan", "last_name": "Rees", "preferred_language": "en", "owner": officer.pk,
-                              "emails": "megan@example.org"})
+    officer_client.post(
+        url,
+        {
+            "first_name": "Megan",
+            "last_name": "Rees",
+            "preferred_language": "en",
+            "owner": officer.pk,
+            "emails": "megan@example.org",
+        },
+    )
     restricted.refresh_from_db()
     assert restricted.owner == officer
     listing = officer_client.get(reverse("directory:person_list"), {"owner": officer.pk}).content.decode()
