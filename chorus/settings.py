@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "chorus.core",
     "chorus.accounts",
     "chorus.directory",
+    "chorus.engagement",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.core.urls")),
     path("", include("chorus.accounts.urls")),
     path("staff/directory/", include("chorus.directory.urls")),
+    path("", include("chorus.engagement.urls")),
     prefix_default_language=False,
 )

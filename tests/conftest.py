@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chorus.accounts.models import Role, Team, User
 from tests.factories import TeamFactory, UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    """A request under /cy/ leaves Welsh active in the thread, and reverse() would then
+    give Welsh addresses to the next test. Every test starts in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -71,6 +71,16 @@ def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
         items.append(
             TimelineItem(entry.at, entry.action, entry.get_action_display(), entry.actor_label, entry.detail)
         )
+    # Engagement (another app) links people to activities through `attendance`.
+    attendance = getattr(record, "attendance", None)
+    if attendance is not None:
+        for row in attendance.select_related("activity"):
+            status = "came" if row.attended else row.get_invitation_display()
+            items.append(
+                TimelineItem(
+                    row.activity.starts_at, "engagement", row.activity.title, "", {"status": str(status)}
+                )
+            )
     for note in record.notes.select_related("author"):
         author = note.author.full_name if note.author else ""
         items.append(TimelineItem(note.created_at, "note", note.text, author, {}))

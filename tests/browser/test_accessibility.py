@@ -144,3 +144,62 @@ def test_an_officer_imports_a_spreadsheet(page: Page, live_server, tmp_path) -> 
     page.get_by_role("button", name="Import 1 valid row").click()
     expect(page.locator(".govuk-panel")).to_contain_text("1 people added", timeout=15000)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_public_calendar_and_an_event_page_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.directory.models import Place
+    from chorus.engagement.models import Activity
+
+    place = Place.objects.create(name="Swansea Civil Justice Centre", step_free=True)
+    event = Activity.objects.create(
+        kind="user_forum",
+        title="Swansea user forum",
+        title_cy="Fforwm defnyddwyr Abertawe",
+        starts_at=timezone.now() + timedelta(days=5),
+        place=place,
+        is_public=True,
+    )
+    past = Activity.objects.create(
+        kind="webinar",
+        title="Webinar",
+        starts_at=timezone.now() - timedelta(days=5),
+        online_link="https://meet.example.org/a",
+        is_public=True,
+    )
+    past.materials.create(kind="recording", title="Recording", url="https://video.example.org/a")
+    page.goto(f"{live_server.url}{prefix}/events/")
+    expect(page.locator("main")).to_contain_text(
+        "Fforwm defnyddwyr Abertawe" if lang == "cy" else "Swansea user forum"
+    )
+    assert_accessible(page)
+    for item in (event, past):
+        page.goto(f"{live_server.url}{prefix}/events/{item.code}/")
+        assert_accessible(page)
+
+
+def test_an_officer_records_an_activity_with_an_attendee(page: Page, live_server) -> None:
+    from tests.factories import make_person
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    make_person(first_name="Rhodri", last_name="Morgan", communication_needs="Hearing loop")
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.get_by_role("link", name="Engagement").click()
+    page.get_by_role("link", name="Record an activity").click()
+    assert_accessible(page)
+    page.get_by_label("Type").select_option("meeting")
+    page.get_by_label("Title", exact=True).fill("Meeting with the advice sector")
+    page.get_by_label("Starts").fill("2026-10-01 10:00")
+    page.get_by_role("button", name="Save activity").click()
+    expect(page.locator("h1")).to_have_text("Meeting with the advice sector")
+    page.get_by_label("Name, email or organisation").fill("rhodri")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Add as came Rhodri Morgan").click()
+    expect(page.locator("table")).to_contain_text("Hearing loop")
+    assert_accessible(page)

@@ -285,7 +285,7 @@ def find_duplicates(
         raise ValueError("On Spark, leave out model= and let the engine train on the records.")
     db_api = _db_api(engine, spark)
     if model is not None:
-        linker = Linker(db_api.register(df), _scaled(model, len(df)))
+        linker = Linker(db_api.register(df), _scaled(model, len(df)), log_level=logging.WARNING)
     else:
         linker = _trained_linker(df, db_api, seed)
     predictions = linker.inference.predict(
@@ -311,7 +311,7 @@ def find_duplicates(
 
 def _trained_linker(df: pd.DataFrame, db_api: Any, seed: int) -> Linker:
     settings, training = _settings(df)
-    linker = Linker(db_api.register(df), settings)
+    linker = Linker(db_api.register(df), settings, log_level=logging.WARNING)
     deterministic: list[Any] = [
         block_on("first_name", "surname", "email")
         if _present(df, "email")

@@ -1,0 +1,132 @@
+"""Demo engagement: programmes, projects and two years of activities with attendance."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from chorus.accounts.models import Role, Team, User
+from chorus.core.bulk import db_value, insert_rows
+from chorus.core.registry import Scale, demo_builder
+from chorus.directory.models import Person, Place, Region, StakeholderGroup, Topic
+from chorus.engagement.models import Activity, ActivityType, Attendance, Material, Programme, Project, Stage
+
+PROGRAMMES = {
+    "Family justice reform": ["Online divorce", "Child arrangements", "Domestic abuse protection orders"],
+    "Civil and tribunals": ["Online money claims", "Employment tribunal digital service"],
+    "Courts and tribunals estate": ["Court accessibility improvements", "Video hearings"],
+}
+TITLES = {
+    ActivityType.USER_FORUM: ["{project} user forum", "Court users' forum: {project}"],
+    ActivityType.WEBINAR: ["Webinar: what's changing in {project}", "{project}: questions and answers"],
+    ActivityType.EVENT: ["{project} open day", "Drop-in session: {project}"],
+    ActivityType.MEETING: ["Meeting with advice sector on {project}"],
+    ActivityType.ROUNDTABLE: ["Roundtable: {project}"],
+    ActivityType.STRATEGIC_GROUP: ["Strategic engagement group: {project}"],
+    ActivityType.VISIT: ["Site visit: {project}"],
+    ActivityType.BULLETIN: ["{project} bulletin"],
+    ActivityType.SOCIAL_MEDIA: ["{project} social media campaign"],
+    ActivityType.SURVEY: ["{project} user survey"],
+}
+PUBLIC = {ActivityType.USER_FORUM, ActivityType.WEBINAR, ActivityType.EVENT}
+
+
+@demo_builder("engagement", order=30)
+def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    teams = list(Team.objects.all())
+    organisers = list(User.objects.filter(role__in=[Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR]))
+    projects = []
+    for programme_name, names in PROGRAMMES.items():
+        programme, _ = Programme.objects.get_or_create(name=programme_name)
+        for name in names:
+            project, _ = Project.objects.get_or_create(
+                programme=programme,
+                name=name,
+                defaults={
+                    "stage": rng.choice(Stage.values[:4]),
+                    "team": rng.choice(teams) if teams else None,
+                },
+            )
+            projects.append(project)
+    places = list(Place.objects.exclude(name="Online"))
+    regions = list(Region.objects.all())
+    groups = list(StakeholderGroup.objects.all())
+    topics = list(Topic.objects.all())
+    now = timezone.now()
+    kinds = list(TITLES)
+    weights = [8, 5, 4, 6, 2, 2, 1, 2, 1, 1]
+    activities = []
+    for _i in range(scale.activities):
+        kind = rng.choices(kinds, weights)[0]
+        project = rng.choice(projects)
+        starts = now - timedelta(days=rng.randint(-60, 730), hours=rng.randint(0, 8))
+        starts = starts.replace(minute=0, second=0, microsecond=0)
+        online = kind in (ActivityType.WEBINAR,) or rng.random() < 0.2
+        activities.append(
+            Activity(
+                kind=kind,
+                title=rng.choice(TITLES[kind]).format(project=project.name),
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=rng.choice((1, 2, 3))),
+                place=None if online or not places else rng.choice(places),
+                online_link="https://meet.example.org/" + str(rng.randint(1000, 9999)) if online else "",
+                organiser=rng.choice(organisers) if organisers else None,
+                summary=f"Discussion of {project.name}: what is working and what should change.",
+                unlisted_attendees=rng.randint(0, 25)
+                if kind not in (ActivityType.BULLETIN, ActivityType.SOCIAL_MEDIA)
+                else 0,
+                recipients=rng.randint(500, 5000) if kind == ActivityType.BULLETIN else 0,
+                impressions=rng.randint(2000, 40000) if kind == ActivityType.SOCIAL_MEDIA else 0,
+                is_public=kind in PUBLIC and rng.random() < 0.7,
+            )
+        )
+    activities = Activity.objects.bulk_create(activities, batch_size=2000)
+    links: dict[str, list[Any]] = {"projects": [], "regions": [], "groups": [], "topics": []}
+    for activity in activities:
+        links["projects"].append(
+            Activity.projects.through(activity_id=activity.pk, project_id=rng.choice(projects).pk)
+        )
+        if regions:
+            links["regions"].append(
+                Activity.regions.through(activity_id=activity.pk, region_id=rng.choice(regions).pk)
+            )
+        if groups:
+            links["groups"].append(
+                Activity.groups.through(activity_id=activity.pk, stakeholdergroup_id=rng.choice(groups).pk)
+            )
+        if topics:
+            links["topics"].append(
+                Activity.topics.through(activity_id=activity.pk, topic_id=rng.choice(topics).pk)
+            )
+    for name, rows in links.items():
+        getattr(Activity, name).through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    materials = [
+        Material(
+            activity=a,
+            kind=rng.choice(["slides", "recording", "qa"]),
+            title=f"{a.title}: slides and notes",
+            url=f"https://documents.example.org/{a.code}",
+        )
+        for a in activities
+        if a.is_public and a.starts_at < now
+    ]
+    Material.objects.bulk_create(materials, batch_size=5000)
+    people = list(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
+    attendance_rows = 0
+    if people:
+        stamp = db_value(Attendance, "created_at", now)
+        per_activity = max(1, scale.attendance // max(1, len(activities)))
+        rows = []
+        for activity in activities:
+            if activity.kind in (ActivityType.BULLETIN, ActivityType.SOCIAL_MEDIA):
+                continue
+            past = activity.starts_at < now
+            for person_id in rng.sample(people, min(len(people), rng.randint(1, per_activity * 2))):
+                rows.append((stamp, stamp, activity.pk, person_id, "accepted", past and rng.random() < 0.85))
+        attendance_rows = insert_rows(
+            Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
+        )
+    return {"projects": len(projects), "activities": len(activities), "attendance records": attendance_rows}

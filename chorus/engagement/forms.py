@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chorus.accounts.models import Team, User
+from chorus.directory.models import Place, Region, StakeholderGroup, Topic
+from chorus.engagement.models import ActivityType, Programme, Project, Stage
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the project's name")}
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme (optional)"), queryset=Programme.objects.all(), required=False
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    description = forms.CharField(
+        label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    team = forms.ModelChoiceField(
+        label=_("Owning team (optional)"), queryset=Team.objects.all(), required=False
+    )
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=ActivityType.choices,
+        error_messages={"required": _("Choose the type of activity")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        help_text=_("For example, 2026-03-27 14:00"),
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"],
+        error_messages={
+            "required": _("Enter when it starts"),
+            "invalid": _("Enter the start like 2026-03-27 14:00"),
+        },
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends (optional)"),
+        required=False,
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"],
+        error_messages={"invalid": _("Enter the end like 2026-03-27 16:00")},
+    )
+    place = forms.ModelChoiceField(label=_("Place (optional)"), queryset=Place.objects.all(), required=False)
+    online_link = forms.URLField(
+        label=_("Link to join online (optional)"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address, like https://meet.example.org/abc")},
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projects"),
+        queryset=Project.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"), queryset=Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Stakeholder groups targeted"),
+        queryset=StakeholderGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    summary = forms.CharField(
+        label=_("Summary (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    feedback = forms.CharField(
+        label=_("Feedback captured (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    unlisted_attendees = forms.IntegerField(
+        label=_("Attendees not in the directory"), min_value=0, initial=0, required=False
+    )
+    recipients = forms.IntegerField(
+        label=_("Recipients (broadcasts)"), min_value=0, initial=0, required=False
+    )
+    impressions = forms.IntegerField(
+        label=_("Impressions (social media)"), min_value=0, initial=0, required=False
+    )
+    is_public = forms.BooleanField(label=_("Show on the public calendar"), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Restrict to a team (optional)"), queryset=Team.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_administrator:
+            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        for name in ("place", "team"):
+            self.fields[name].empty_label = _("None")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("unlisted_attendees", "recipients", "impressions"):
+            cleaned[name] = cleaned.get(name) or 0
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The end must be after the start"))
+        if cleaned.get("is_public") and not (cleaned.get("place") or cleaned.get("online_link")):
+            self.add_error(
+                "place", _("A public event needs a place or a link to join, so people know how to come")
+            )
+        return cleaned
+
+
+class AttendeeForm(forms.Form):
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    invitation = forms.ChoiceField(
+        choices=[
+            ("invited", _("Invited")),
+            ("accepted", _("Accepted")),
+            ("declined", _("Declined")),
+            ("not_invited", _("Not invited")),
+        ]
+    )
+    attended = forms.BooleanField(required=False)
+
+
+class MaterialForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[
+            ("slides", _("Slides")),
+            ("recording", _("Recording")),
+            ("qa", _("Questions and answers")),
+            ("other", _("Other")),
+        ],
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Enter a title for the material")}
+    )
+    url = forms.URLField(
+        label=_("Link"),
+        assume_scheme="https",
+        error_messages={
+            "required": _("Enter the link"),
+            "invalid": _("Enter a web address, like https://www.example.org/slides"),
+        },
+    )

@@ -1,0 +1,69 @@
+"""iCalendar (RFC 5545) feeds of public events, for calendar apps to subscribe to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from chorus.engagement.models import Activity
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, start = [], 0
+    while start < len(encoded):
+        end = min(start + (75 if start == 0 else 74), len(encoded))
+        while end < len(encoded) and (encoded[end] & 0xC0) == 0x80:  # do not split a UTF-8 character
+            end -= 1
+        parts.append(encoded[start:end].decode())
+        start = end
+    return "\r\n ".join(parts)
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar(
+    activities: Iterable[Activity], *, name: str, host: str, url_for: object, language: str = "en"
+) -> str:
+    now = _when(datetime.now(UTC))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Chorus//Engagement calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
+    for activity in activities:
+        ends = activity.ends_at or activity.starts_at + timedelta(hours=1)
+        location = activity.place.name if activity.place else (activity.online_link or "")
+        url = url_for(activity)  # type: ignore[operator]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{activity.code}@{host}",
+            f"DTSTAMP:{now}",
+            f"DTSTART:{_when(activity.starts_at)}",
+            f"DTEND:{_when(ends)}",
+            f"SUMMARY:{_escape(activity.title_for(language))}",
+            f"DESCRIPTION:{_escape(activity.summary_for(language))}",
+            f"LOCATION:{_escape(location)}",
+            f"URL:{url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

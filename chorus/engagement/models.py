@@ -1,0 +1,191 @@
+"""Engagement: programmes and projects, activities, who came, and what changed because of it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chorus.core.models import CodedModel, TimeStampedModel
+
+
+class Programme(CodedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    DISCOVERY = "discovery", _("Discovery")
+    ALPHA = "alpha", _("Alpha")
+    BETA = "beta", _("Beta")
+    LIVE = "live", _("Live")
+    RETIRED = "retired", _("Retired")
+
+
+class Project(CodedModel):
+    """A project or service, in a programme, owned by a team."""
+
+    name = models.CharField(_("name"), max_length=200)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    description = models.TextField(_("description"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVERY)
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("owning team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    team_path = "team"
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="project_name_unique_in_programme")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityType(models.TextChoices):
+    USER_FORUM = "user_forum", _("Public user forum")
+    STRATEGIC_GROUP = "strategic_group", _("Strategic engagement group")
+    WEBINAR = "webinar", _("Webinar")
+    EVENT = "event", _("Event")
+    MEETING = "meeting", _("Meeting")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    VISIT = "visit", _("Visit")
+    BULLETIN = "bulletin", _("Bulletin")
+    SOCIAL_MEDIA = "social_media", _("Social media campaign")
+    SURVEY = "survey", _("Survey")
+    OTHER = "other", _("Other")
+
+
+BROADCAST_TYPES = {ActivityType.BULLETIN, ActivityType.SOCIAL_MEDIA, ActivityType.SURVEY}
+
+
+class Activity(CodedModel):
+    """One piece of engagement: a forum, a webinar, a meeting, a bulletin..."""
+
+    kind = models.CharField(_("type"), max_length=30, choices=ActivityType.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    place = models.ForeignKey(
+        "directory.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    online_link = models.URLField(_("link to join online"), blank=True)
+    regions = models.ManyToManyField("directory.Region", verbose_name=_("regions"), blank=True)
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects"), blank=True, related_name="activities"
+    )
+    groups = models.ManyToManyField(
+        "directory.StakeholderGroup", verbose_name=_("stakeholder groups targeted"), blank=True
+    )
+    topics = models.ManyToManyField("directory.Topic", verbose_name=_("topics"), blank=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    summary_cy = models.TextField(_("summary in Welsh"), blank=True)
+    feedback = models.TextField(_("feedback captured"), blank=True)
+    unlisted_attendees = models.PositiveIntegerField(_("attendees not in the directory"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    impressions = models.PositiveIntegerField(_("impressions"), default=0)
+    is_public = models.BooleanField(_("show on the public calendar"), default=False)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("restricted to team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+
+    team_path = "team"
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["kind", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="activity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+    def summary_for(self, language: str) -> str:
+        return self.summary_cy if language == "cy" and self.summary_cy else self.summary
+
+    @property
+    def is_broadcast(self) -> bool:
+        return self.kind in BROADCAST_TYPES
+
+
+class Material(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SLIDES = "slides", _("Slides")
+        RECORDING = "recording", _("Recording")
+        QA = "qa", _("Questions and answers")
+        OTHER = "other", _("Other")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"))
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(TimeStampedModel):
+    """A person from the directory invited to, or at, an activity."""
+
+    class Invitation(models.TextChoices):
+        NOT_INVITED = "not_invited", _("Not invited")
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey("directory.Person", on_delete=models.CASCADE, related_name="attendance")
+    invitation = models.CharField(
+        _("invitation"), max_length=20, choices=Invitation.choices, default=Invitation.NOT_INVITED
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="attendance_once_per_activity")
+        ]
+        indexes = [models.Index(fields=["person", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.activity}"

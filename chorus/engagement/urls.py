@@ -1,0 +1,26 @@
+from django.urls import path
+
+from chorus.engagement import views
+
+app_name = "engagement"
+
+urlpatterns = [
+    path("staff/activities/", views.activity_list, name="activity_list"),
+    path("staff/activities/new/", views.activity_edit, name="activity_create"),
+    path("staff/activities/<uuid:code>/", views.activity_detail, name="activity_detail"),
+    path("staff/activities/<uuid:code>/edit/", views.activity_edit, name="activity_edit"),
+    path("staff/activities/<uuid:code>/attendees/", views.attendee_set, name="attendee_set"),
+    path(
+        "staff/activities/<uuid:code>/attendees/<uuid:person>/remove/",
+        views.attendee_remove,
+        name="attendee_remove",
+    ),
+    path("staff/activities/<uuid:code>/materials/", views.material_add, name="material_add"),
+    path("staff/projects/", views.project_list, name="project_list"),
+    path("staff/projects/new/", views.project_edit, name="project_create"),
+    path("staff/projects/<uuid:code>/", views.project_detail, name="project_detail"),
+    path("staff/projects/<uuid:code>/edit/", views.project_edit, name="project_edit"),
+    path("events/", views.public_calendar, name="public_calendar"),
+    path("events/calendar.ics", views.public_calendar_feed, name="public_calendar_feed"),
+    path("events/<uuid:code>/", views.public_event, name="public_event"),
+]

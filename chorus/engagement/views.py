@@ -1,0 +1,323 @@
+"""Engagement pages: staff record activities and who came; the public see the calendar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chorus.accounts.models import Role
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    role_required,
+    staff_required,
+    staff_user,
+    visible_to,
+)
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.directory.models import Region, Topic
+from chorus.directory.reference import regions_ensure
+from chorus.directory.search import search_people
+from chorus.directory.selectors import people_for
+from chorus.engagement import services
+from chorus.engagement.forms import ActivityForm, AttendeeForm, MaterialForm, ProjectForm
+from chorus.engagement.ical import calendar
+from chorus.engagement.models import Activity, ActivityType, Attendance, Project
+from chorus.engagement.selectors import activities_for, public_events
+
+EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Title or summary"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        required=False,
+        choices=[("", gettext_lazy("Any type")), *ActivityType.choices],
+    )
+    project = forms.ModelChoiceField(
+        label=gettext_lazy("Project"), queryset=Project.objects.all(), required=False
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter the start date like 2026-03-27")},
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter the end date like 2026-03-31")},
+    )
+
+
+@staff_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(activities_for(staff_user(request), filters), settings.CHORUS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "engagement/activity_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _initial(activity: Activity) -> dict[str, object]:
+    values: dict[str, object] = {
+        name: getattr(activity, name)
+        for name in (
+            "kind",
+            "title",
+            "title_cy",
+            "place",
+            "online_link",
+            "summary",
+            "summary_cy",
+            "feedback",
+            "unlisted_attendees",
+            "recipients",
+            "impressions",
+            "is_public",
+            "team",
+        )
+    }
+    zone = timezone.get_current_timezone()
+    values["starts_at"] = activity.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    values["ends_at"] = (
+        activity.ends_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if activity.ends_at else ""
+    )
+    for name in ("projects", "regions", "groups", "topics"):
+        values[name] = list(getattr(activity, name).all())
+    return values
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    regions_ensure()
+    user = staff_user(request)
+    activity = get_for_change(request, Activity.objects.all(), code=code) if code else None
+    form = ActivityForm(
+        data=request.POST or None, initial=_initial(activity) if activity else None, user=user
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = services.activity_save(actor=user, request=request, activity=activity, **form.cleaned_data)
+        messages.success(request, _("Activity saved."))
+        return redirect("engagement:activity_detail", code=activity.code)
+    return render(request, "engagement/activity_form.html", {"form": form, "activity": activity})
+
+
+@staff_required
+def activity_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    activity = get_for_view(request, Activity.objects.select_related("place", "organiser"), code=code)
+    attendance = (
+        activity.attendance.filter(person__in=people_for(user))
+        .select_related("person")
+        .order_by("person__last_name")
+    )
+    if attendance:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=activity,
+            request=request,
+            object_type="engagement.attendance",
+            detail={"attendees shown": len(attendance)},
+        )
+    query = request.GET.get("q", "").strip()
+    candidates = search_people(people_for(user), query)[:20] if query else []
+    return render(
+        request,
+        "engagement/activity_detail.html",
+        {
+            "activity": activity,
+            "attendance": attendance,
+            "may_change": can_change(user, activity),
+            "show_needs": user.can_see_contact_details,
+            "query": query,
+            "candidates": candidates,
+            "attended": sum(1 for a in attendance if a.attended),
+            "material_form": MaterialForm(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def attendee_set(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    form = AttendeeForm(data=request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a person and their status."))
+        return redirect("engagement:activity_detail", code=activity.code)
+    person = get_for_view(request, people_for(user), code=form.cleaned_data["person"])
+    services.attendance_set(
+        actor=user,
+        request=request,
+        activity=activity,
+        person=person,
+        invitation=form.cleaned_data["invitation"],
+        attended=form.cleaned_data["attended"],
+    )
+    messages.success(request, _("%(name)s updated on the list.") % {"name": person.full_name})
+    return redirect("engagement:activity_detail", code=activity.code)
+
+
+@require_POST
+@staff_required
+def attendee_remove(request: HttpRequest, code: UUID, person: UUID) -> HttpResponse:
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    attendance = (
+        Attendance.objects.filter(activity=activity, person__code=person).select_related("person").first()
+    )
+    if attendance is None:
+        raise Http404
+    services.attendance_remove(actor=staff_user(request), request=request, attendance=attendance)
+    messages.success(request, _("Removed from the list."))
+    return redirect("engagement:activity_detail", code=activity.code)
+
+
+@require_POST
+@staff_required
+def material_add(request: HttpRequest, code: UUID) -> HttpResponse:
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    form = MaterialForm(data=request.POST)
+    if form.is_valid():
+        services.material_add(
+            actor=staff_user(request), request=request, activity=activity, **form.cleaned_data
+        )
+        messages.success(request, _("Material added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("engagement:activity_detail", code=activity.code)
+
+
+@staff_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = visible_to(staff_user(request), Project.objects.select_related("programme", "team"))
+    return render(request, "engagement/project_list.html", {"projects": projects})
+
+
+@staff_required
+def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    project = get_for_view(request, Project.objects.select_related("programme", "team"), code=code)
+    activities = activities_for(user, {"project": project})[:50]
+    return render(
+        request,
+        "engagement/project_detail.html",
+        {"project": project, "activities": activities, "may_change": can_change(user, project)},
+    )
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    user = staff_user(request)
+    project = get_for_change(request, Project.objects.all(), code=code) if code else None
+    initial = (
+        {n: getattr(project, n) for n in ("name", "programme", "stage", "description", "team")}
+        if project
+        else None
+    )
+    form = ProjectForm(data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_save(actor=user, request=request, project=project, **form.cleaned_data)
+        messages.success(request, _("Project saved."))
+        return redirect("engagement:project_detail", code=project.code)
+    return render(request, "engagement/project_form.html", {"form": form, "project": project})
+
+
+# Public pages
+
+
+class CalendarFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=gettext_lazy("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All topics"),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All regions"),
+    )
+
+
+@require_GET
+def public_calendar(request: HttpRequest) -> HttpResponse:
+    regions_ensure()
+    form = CalendarFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    now = timezone.now()
+    events = public_events(filters)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "engagement/public_calendar.html",
+        {
+            "form": form,
+            "upcoming": events.filter(starts_at__gte=now).order_by("starts_at")[:100],
+            "past": events.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+            "feed_url": reverse("engagement:public_calendar_feed") + (f"?{query}" if query else ""),
+            "language": get_language(),
+        },
+    )
+
+
+@require_GET
+def public_calendar_feed(request: HttpRequest) -> HttpResponse:
+    form = CalendarFilterForm(data=request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = (
+        public_events(filters)
+        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
+        .order_by("starts_at")
+    )
+    language = get_language() or "en"
+    text = calendar(
+        events,
+        name=f"{settings.CHORUS_SERVICE_NAME}: {_('events')}",
+        host=request.get_host().split(":")[0],
+        url_for=lambda a: request.build_absolute_uri(
+            reverse("engagement:public_event", kwargs={"code": a.code})
+        ),
+        language=language,
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+@require_GET
+def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
+    event = public_events({}).filter(code=code).prefetch_related("materials").first()
+    if event is None:
+        raise Http404
+    return render(
+        request,
+        "engagement/public_event.html",
+        {"event": event, "language": get_language(), "is_past": event.starts_at < timezone.now()},
+    )
