@@ -130,3 +130,54 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
             Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
         )
     return {"projects": len(projects), "activities": len(activities), "attendance records": attendance_rows}
+
+
+IMPACT = [
+    (
+        "People could not find the form to apply online.",
+        "We put the link on the start page and in the court letters.",
+        "Rhoesom y ddolen ar y dudalen gychwyn ac yn llythyrau'r llys.",
+    ),
+    (
+        "Hearing times clashed with school pick-up.",
+        "Family hearings now start at 10:00 and avoid 15:00 to 15:30.",
+        "Mae gwrandawiadau teulu bellach yn dechrau am 10:00 ac yn osgoi 15:00 i 15:30.",
+    ),
+    (
+        "The letters used legal words people did not understand.",
+        "We rewrote 12 letters in plain English and Welsh, tested with users.",
+        "Ailysgrifennwyd 12 llythyr mewn Cymraeg a Saesneg clir, wedi'u profi gyda defnyddwyr.",
+    ),
+    (
+        "Video hearings were hard to join on a phone.",
+        "We added a phone-friendly joining page and a practice call.",
+        "Ychwanegwyd tudalen ymuno sy'n addas i ffonau a galwad ymarfer.",
+    ),
+]
+
+
+@demo_builder("impact", order=31)
+def build_impact(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.engagement.models import ImpactRecord
+
+    now = timezone.now()
+    created = 0
+    for project in Project.objects.all():
+        past = list(project.activities.filter(starts_at__lt=now).order_by("-starts_at")[:3])
+        for you_said, we_did, we_did_cy in rng.sample(IMPACT, 2):
+            record = ImpactRecord.objects.create(
+                project=project,
+                you_said=you_said,
+                we_did=we_did,
+                we_did_cy=we_did_cy,
+                decided_by="Project board",
+                decided_on=(now - timedelta(days=rng.randint(10, 300))).date(),
+                is_published=rng.random() < 0.7,
+                shared_back_on=(now - timedelta(days=rng.randint(1, 9))).date()
+                if rng.random() < 0.5
+                else None,
+                shared_back_how="Email to everyone who took part",
+            )
+            record.activities.set(past)
+            created += 1
+    return {"you said, we did records": created}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.directory.models import Place, Region, StakeholderGroup, Topic
-from chorus.engagement.models import ActivityType, Programme, Project, Stage
+from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage
 
 
 class ProjectForm(forms.Form):
@@ -151,4 +151,60 @@ class MaterialForm(forms.Form):
             "required": _("Enter the link"),
             "invalid": _("Enter a web address, like https://www.example.org/slides"),
         },
+    )
+
+
+class ImpactForm(forms.Form):
+    you_said = forms.CharField(
+        label=_("You said"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A fair summary of what people told us, in their terms"),
+        error_messages={"required": _("Summarise what people said")},
+    )
+    you_said_cy = forms.CharField(
+        label=_("You said, in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    we_did = forms.CharField(
+        label=_("We did"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was decided or changed because of it"),
+        error_messages={"required": _("Say what was decided or changed")},
+    )
+    we_did_cy = forms.CharField(
+        label=_("We did, in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decided_by = forms.CharField(label=_("Decided by (optional)"), max_length=200, required=False)
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        help_text=_("For example, 2026-03-27"),
+        error_messages={
+            "required": _("Enter when it was decided"),
+            "invalid": _("Enter the date like 2026-03-27"),
+        },
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Where we heard it"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = project.activities.order_by("-starts_at")  # type: ignore[attr-defined]
+
+
+class SharedBackForm(forms.Form):
+    shared_back_on = forms.DateField(
+        label=_("Shared back on"),
+        error_messages={
+            "required": _("Enter the date it was shared"),
+            "invalid": _("Enter the date like 2026-03-27"),
+        },
+    )
+    shared_back_how = forms.CharField(
+        label=_("How"),
+        max_length=200,
+        help_text=_("For example, an email to everyone who came to the forums"),
+        error_messages={"required": _("Say how it was shared")},
     )

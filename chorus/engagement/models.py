@@ -189,3 +189,38 @@ class Attendance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.activity}"
+
+
+class ImpactRecord(CodedModel):
+    """ "You said, we did": what people told us, what changed because of it, and how we told them."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="impact"
+    )
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("where we heard it"), blank=True, related_name="impact"
+    )
+    you_said = models.TextField(_("you said"))
+    you_said_cy = models.TextField(_("you said, in Welsh"), blank=True)
+    we_did = models.TextField(_("we did"))
+    we_did_cy = models.TextField(_("we did, in Welsh"), blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    shared_back_on = models.DateField(_("shared back on"), null=True, blank=True)
+    shared_back_how = models.CharField(_("how it was shared back"), max_length=200, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    team_path = "project__team"
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.you_said[:80]
+
+    def you_said_for(self, language: str) -> str:
+        return self.you_said_cy if language == "cy" and self.you_said_cy else self.you_said
+
+    def we_did_for(self, language: str) -> str:
+        return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.directory.models import Person
-from chorus.engagement.models import Activity, Attendance, Material, Project
+from chorus.engagement.models import Activity, Attendance, ImpactRecord, Material, Project
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -102,3 +105,67 @@ def material_add(
             actor=actor, action=AuditAction.CHANGE, obj=activity, request=request, detail={"material": title}
         )
     return material
+
+
+def impact_save(
+    *, actor: User, request: HttpRequest, project: Project, record: ImpactRecord | None, **fields: Any
+) -> ImpactRecord:
+    with transaction.atomic():
+        created = record is None
+        record = record or ImpactRecord(project=project)
+        activities = fields.pop("activities", None)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()
+        if activities is not None:
+            record.activities.set(activities)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            obj=record,
+            request=request,
+        )
+    return record
+
+
+def impact_publish(*, actor: User, request: HttpRequest, record: ImpactRecord, publish: bool) -> ImpactRecord:
+    with transaction.atomic():
+        record.is_published = publish
+        record.published_at = timezone.now() if publish else None
+        record.save(update_fields=["is_published", "published_at", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=record, request=request, detail={"published": publish}
+        )
+    return record
+
+
+def impact_shared_back(
+    *, actor: User, request: HttpRequest, record: ImpactRecord, shared_back_on: date, shared_back_how: str
+) -> ImpactRecord:
+    with transaction.atomic():
+        record.shared_back_on, record.shared_back_how = shared_back_on, shared_back_how
+        record.full_clean()
+        record.save(update_fields=["shared_back_on", "shared_back_how", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=record,
+            request=request,
+            detail={"shared back": f"{shared_back_on.isoformat()}: {shared_back_how}"},
+        )
+    return record
+
+
+def impact_participants(record: ImpactRecord) -> QuerySet[Person]:
+    """Everyone from the directory who came to the activities the record came from."""
+    return (
+        Person.objects.filter(
+            attendance__activity__in=record.activities.all(),
+            attendance__attended=True,
+            merged_into__isnull=True,
+            erased_at__isnull=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

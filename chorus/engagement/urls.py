@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.engagement import views
+from chorus.engagement import impact_views, views
 
 app_name = "engagement"
 
@@ -20,6 +20,23 @@ urlpatterns = [
     path("staff/projects/new/", views.project_edit, name="project_create"),
     path("staff/projects/<uuid:code>/", views.project_detail, name="project_detail"),
     path("staff/projects/<uuid:code>/edit/", views.project_edit, name="project_edit"),
+    path(
+        "staff/projects/<uuid:project>/you-said-we-did/new/", impact_views.impact_edit, name="impact_create"
+    ),
+    path(
+        "staff/projects/<uuid:project>/you-said-we-did/<uuid:code>/",
+        impact_views.impact_edit,
+        name="impact_edit",
+    ),
+    path("staff/you-said-we-did/<uuid:code>/publish/", impact_views.impact_publish, name="impact_publish"),
+    path("staff/you-said-we-did/<uuid:code>/share/", impact_views.impact_share, name="impact_share"),
+    path(
+        "staff/you-said-we-did/<uuid:code>/participants.csv",
+        impact_views.impact_participants_csv,
+        name="impact_participants",
+    ),
+    path("you-said-we-did/", impact_views.public_impact_index, name="public_impact_index"),
+    path("you-said-we-did/<uuid:code>/", impact_views.public_impact, name="public_impact"),
     path("events/", views.public_calendar, name="public_calendar"),
     path("events/calendar.ics", views.public_calendar_feed, name="public_calendar_feed"),
     path("events/<uuid:code>/", views.public_event, name="public_event"),

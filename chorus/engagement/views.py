@@ -225,7 +225,12 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "engagement/project_detail.html",
-        {"project": project, "activities": activities, "may_change": can_change(user, project)},
+        {
+            "project": project,
+            "activities": activities,
+            "may_change": can_change(user, project),
+            "impact": project.impact.prefetch_related("activities"),
+        },
     )
 
 

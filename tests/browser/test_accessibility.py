@@ -203,3 +203,23 @@ def test_an_officer_records_an_activity_with_an_attendee(page: Page, live_server
     page.get_by_role("button", name="Add as came Rhodri Morgan").click()
     expect(page.locator("table")).to_contain_text("Hearing loop")
     assert_accessible(page)
+
+
+def test_a_published_you_said_we_did_page_is_accessible_in_both_languages(page: Page, live_server) -> None:
+    from chorus.engagement.models import ImpactRecord, Project
+
+    project = Project.objects.create(name="Online divorce")
+    ImpactRecord.objects.create(
+        project=project,
+        you_said="The form was hard to find",
+        we_did="We moved the link",
+        we_did_cy="Symudon ni'r ddolen",
+        decided_on="2026-06-01",
+        is_published=True,
+    )
+    for prefix in ("", "/cy"):
+        page.goto(f"{live_server.url}{prefix}/you-said-we-did/{project.code}/")
+        expect(page.locator("main")).to_contain_text("Symudon ni'r ddolen" if prefix else "We moved the link")
+        assert_accessible(page)
+        page.goto(f"{live_server.url}{prefix}/you-said-we-did/")
+        assert_accessible(page)
