@@ -181,3 +181,22 @@ def build_impact(scale: Scale, rng: random.Random) -> dict[str, int]:
             record.activities.set(past)
             created += 1
     return {"you said, we did records": created}
+
+
+@demo_builder("checkpoints", order=32)
+def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.engagement.models import Checkpoint
+
+    groups = list(StakeholderGroup.objects.filter(parent__isnull=True, is_panel=False))
+    today = timezone.localdate()
+    created = 0
+    for project in Project.objects.all():
+        for group in rng.sample(groups, min(2, len(groups))):
+            Checkpoint.objects.get_or_create(
+                project=project,
+                stage=project.stage,
+                group=group,
+                defaults={"due_on": today + timedelta(days=rng.randint(-45, 90))},
+            )
+            created += 1
+    return {"checkpoints": created}

@@ -208,3 +208,20 @@ class SharedBackForm(forms.Form):
         help_text=_("For example, an email to everyone who came to the forums"),
         error_messages={"required": _("Say how it was shared")},
     )
+
+
+class CheckpointForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    group = forms.ModelChoiceField(
+        label=_("Stakeholder group that must be engaged"),
+        queryset=StakeholderGroup.objects.order_by("name"),
+        error_messages={"required": _("Choose the stakeholder group")},
+    )
+    due_on = forms.DateField(
+        label=_("Due by"),
+        help_text=_("For example, 2026-09-30"),
+        error_messages={
+            "required": _("Enter the date it is due by"),
+            "invalid": _("Enter the date like 2026-09-30"),
+        },
+    )

@@ -224,3 +224,49 @@ class ImpactRecord(CodedModel):
 
     def we_did_for(self, language: str) -> str:
         return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did
+
+
+class Checkpoint(CodedModel):
+    """A stakeholder group a project must have engaged before a stage can close."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checkpoints")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    group = models.ForeignKey(
+        "directory.StakeholderGroup", verbose_name=_("stakeholder group"), on_delete=models.PROTECT
+    )
+    due_on = models.DateField(_("due by"))
+    waived_reason = models.CharField(_("reason for waiving"), max_length=300, blank=True)
+
+    team_path = "project__team"
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage", "group"], name="checkpoint_once_per_stage_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.group} by {self.due_on}"
+
+    def engaged_by(self) -> Activity | None:
+        """The project's first past activity that targeted this group on or before the due date."""
+        from django.utils import timezone
+
+        return (
+            self.project.activities.filter(
+                groups=self.group, starts_at__lte=timezone.now(), starts_at__date__lte=self.due_on
+            )
+            .order_by("starts_at")
+            .first()
+        )
+
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.waived_reason:
+            return "waived"
+        if self.engaged_by() is not None:
+            return "met"
+        return "overdue" if self.due_on < timezone.localdate() else "open"

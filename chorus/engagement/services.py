@@ -13,7 +13,7 @@ from django.utils import timezone
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.directory.models import Person
-from chorus.engagement.models import Activity, Attendance, ImpactRecord, Material, Project
+from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Material, Project
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -169,3 +169,20 @@ def impact_participants(record: ImpactRecord) -> QuerySet[Person]:
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def checkpoint_add(
+    *, actor: User, request: HttpRequest, project: Project, stage: str, group: Any, due_on: date
+) -> Checkpoint:
+    with transaction.atomic():
+        checkpoint = Checkpoint(project=project, stage=stage, group=group, due_on=due_on)
+        checkpoint.full_clean()
+        checkpoint.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=project,
+            request=request,
+            detail={"checkpoint": f"{group} by {due_on.isoformat()} ({stage})"},
+        )
+    return checkpoint

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/projects/new/", views.project_edit, name="project_create"),
     path("staff/projects/<uuid:code>/", views.project_detail, name="project_detail"),
     path("staff/projects/<uuid:code>/edit/", views.project_edit, name="project_edit"),
+    path("staff/projects/<uuid:code>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
     path(
         "staff/projects/<uuid:project>/you-said-we-did/new/", impact_views.impact_edit, name="impact_create"
     ),

@@ -8,6 +8,7 @@ from uuid import UUID
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
 from chorus.engagement import services
-from chorus.engagement.forms import ActivityForm, AttendeeForm, MaterialForm, ProjectForm
+from chorus.engagement.forms import ActivityForm, AttendeeForm, CheckpointForm, MaterialForm, ProjectForm
 from chorus.engagement.ical import calendar
 from chorus.engagement.models import Activity, ActivityType, Attendance, Project
 from chorus.engagement.selectors import activities_for, public_events
@@ -230,6 +231,8 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "activities": activities,
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
+            "checkpoints": project.checkpoints.select_related("group"),
+            "checkpoint_form": CheckpointForm(),
         },
     )
 
@@ -326,3 +329,23 @@ def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
         "engagement/public_event.html",
         {"event": event, "language": get_language(), "is_past": event.starts_at < timezone.now()},
     )
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def checkpoint_add(request: HttpRequest, code: UUID) -> HttpResponse:
+    project = get_for_change(request, Project.objects.all(), code=code)
+    form = CheckpointForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.checkpoint_add(
+                actor=staff_user(request), request=request, project=project, **form.cleaned_data
+            )
+        except ValidationError:
+            messages.error(request, _("That group already has a checkpoint for this stage."))
+        else:
+            messages.success(request, _("Checkpoint added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("engagement:project_detail", code=project.code)
