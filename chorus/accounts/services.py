@@ -16,6 +16,7 @@ from chorus.accounts.models import Role, Team, User
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
+from chorus.core.services import record_save
 
 
 def _set_password_url(request: HttpRequest, user: User) -> str:
@@ -164,15 +165,9 @@ def totp_device_reset(*, actor: User, request: HttpRequest, user: User) -> None:
 
 def team_save(*, actor: User, request: HttpRequest, team: Team | None, name: str, description: str) -> Team:
     with transaction.atomic():
-        created = team is None
-        team = team or Team()
-        team.name, team.description = name, description
-        team.full_clean()
-        team.save()
-        audit_record(
+        return record_save(
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj=team,
             request=request,
+            record=team or Team(),
+            fields={"name": name, "description": description},
         )
-    return team

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from chorus.core.audit import audit_record
@@ -10,6 +11,33 @@ from chorus.core.models import AuditAction, SitePage
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
+
+R = TypeVar("R", bound=models.Model)
+
+
+def record_save(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    record: R,
+    fields: dict[str, Any],
+    relations: dict[str, Iterable[Any] | None] | None = None,
+) -> R:
+    """Create or change ``record``: set its fields, validate, save, set its many-to-many
+    relations (a None value leaves one as it is) and audit it as created or changed.
+    Call inside the caller's transaction."""
+    created = record.pk is None
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    for name, values in (relations or {}).items():
+        if values is not None:
+            getattr(record, name).set(values)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=record, request=request
+    )
+    return record
 
 
 def site_page_update(

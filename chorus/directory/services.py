@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
+from chorus.core.services import record_save
 from chorus.directory.models import (
     Assessment,
     Consent,
@@ -163,23 +164,17 @@ def organisation_save(
     **fields: Any,
 ) -> Organisation:
     with transaction.atomic():
-        created = organisation is None
-        organisation = organisation or Organisation()
-        for name, value in fields.items():
-            setattr(organisation, name, value)
-        organisation.full_clean()
-        organisation.save()
-        organisation.regions.set(regions)
-        organisation.topics.set(topics)
-        organisation.groups.set(groups)
-        if not created:
-            person_index(Person.objects.filter(memberships__organisation=organisation))
-        audit_record(
+        changed = organisation is not None
+        organisation = record_save(
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj=organisation,
             request=request,
+            record=organisation or Organisation(),
+            fields=fields,
+            relations={"regions": regions, "topics": topics, "groups": groups},
         )
+        if changed:
+            # Organisation names are among the people's search words.
+            person_index(Person.objects.filter(memberships__organisation=organisation))
     return organisation
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
+from chorus.core.services import record_save
 from chorus.directory.models import Person
 from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Material, Project
 
@@ -23,39 +24,19 @@ M2M = ("projects", "regions", "groups", "topics")
 
 def project_save(*, actor: User, request: HttpRequest, project: Project | None, **fields: Any) -> Project:
     with transaction.atomic():
-        created = project is None
-        project = project or Project()
-        for name, value in fields.items():
-            setattr(project, name, value)
-        project.full_clean()
-        project.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj=project,
-            request=request,
-        )
-    return project
+        return record_save(actor=actor, request=request, record=project or Project(), fields=fields)
 
 
 def activity_save(*, actor: User, request: HttpRequest, activity: Activity | None, **fields: Any) -> Activity:
+    relations = {name: fields.pop(name) for name in M2M if name in fields}
     with transaction.atomic():
-        created = activity is None
-        activity = activity or Activity(organiser=actor)
-        relations = {name: fields.pop(name) for name in M2M if name in fields}
-        for name, value in fields.items():
-            setattr(activity, name, value)
-        activity.full_clean()
-        activity.save()
-        for name, values in relations.items():
-            getattr(activity, name).set(values)
-        audit_record(
+        return record_save(
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj=activity,
             request=request,
+            record=activity or Activity(organiser=actor),
+            fields=fields,
+            relations=relations,
         )
-    return activity
 
 
 def attendance_set(
@@ -110,23 +91,15 @@ def material_add(
 def impact_save(
     *, actor: User, request: HttpRequest, project: Project, record: ImpactRecord | None, **fields: Any
 ) -> ImpactRecord:
+    relations = {"activities": fields.pop("activities", None)}
     with transaction.atomic():
-        created = record is None
-        record = record or ImpactRecord(project=project)
-        activities = fields.pop("activities", None)
-        for name, value in fields.items():
-            setattr(record, name, value)
-        record.full_clean()
-        record.save()
-        if activities is not None:
-            record.activities.set(activities)
-        audit_record(
+        return record_save(
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj=record,
             request=request,
+            record=record or ImpactRecord(project=project),
+            fields=fields,
+            relations=relations,
         )
-    return record
 
 
 def impact_publish(*, actor: User, request: HttpRequest, record: ImpactRecord, publish: bool) -> ImpactRecord:
