@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 def overdue_checkpoints(user: User) -> list[AttentionItem]:
     if user.role == Role.VIEWER:
         return []
-    due = visible_to(user, Checkpoint.objects.filter(due_on__lt=timezone.localdate(), waived_reason=""))
-    overdue = [c for c in due.select_related("project", "group") if c.status() == "overdue"]
+    due = Checkpoint.objects.not_engaged().filter(due_on__lt=timezone.localdate(), waived_reason="")
+    overdue = list(visible_to(user, due).select_related("project", "group"))
     if not overdue:
         return []
     first = overdue[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.models import CodedModel, TimeStampedModel
@@ -226,6 +227,27 @@ class ImpactRecord(CodedModel):
         return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did
 
 
+def _engaging() -> models.Exists:
+    """Whether a past activity of the checkpoint's project targeted its group by the due date."""
+    return models.Exists(
+        Activity.objects.filter(
+            projects=models.OuterRef("project"),
+            groups=models.OuterRef("group"),
+            starts_at__lte=timezone.now(),
+            starts_at__date__lte=models.OuterRef("due_on"),
+        )
+    )
+
+
+class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
+    def with_engagement(self) -> CheckpointQuerySet:
+        """Annotate ``engaged`` (see ``_engaging``), so ``status()`` needs no query of its own."""
+        return self.annotate(engaged=_engaging())
+
+    def not_engaged(self) -> CheckpointQuerySet:
+        return self.exclude(_engaging())
+
+
 class Checkpoint(CodedModel):
     """A stakeholder group a project must have engaged before a stage can close."""
 
@@ -239,6 +261,8 @@ class Checkpoint(CodedModel):
 
     team_path = "project__team"
 
+    objects = CheckpointQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on"]
         constraints = [
@@ -250,23 +274,14 @@ class Checkpoint(CodedModel):
     def __str__(self) -> str:
         return f"{self.project}: {self.group} by {self.due_on}"
 
-    def engaged_by(self) -> Activity | None:
-        """The project's first past activity that targeted this group on or before the due date."""
-        from django.utils import timezone
-
-        return (
-            self.project.activities.filter(
-                groups=self.group, starts_at__lte=timezone.now(), starts_at__date__lte=self.due_on
-            )
-            .order_by("starts_at")
-            .first()
-        )
-
     def status(self) -> str:
-        from django.utils import timezone
-
+        """Waived, met (a past activity of the project targeted the group by the due date),
+        overdue or open. Fetch checkpoints with ``with_engagement()`` to avoid a query each."""
         if self.waived_reason:
             return "waived"
-        if self.engaged_by() is not None:
+        engaged = getattr(self, "engaged", None)
+        if engaged is None:
+            engaged = not Checkpoint.objects.filter(pk=self.pk).not_engaged().exists()
+        if engaged:
             return "met"
         return "overdue" if self.due_on < timezone.localdate() else "open"

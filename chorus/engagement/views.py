@@ -231,7 +231,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "activities": activities,
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
-            "checkpoints": project.checkpoints.select_related("group"),
+            "checkpoints": project.checkpoints.with_engagement().select_related("group"),
             "checkpoint_form": CheckpointForm(),
         },
     )
