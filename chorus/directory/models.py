@@ -82,39 +82,10 @@ class StakeholderGroup(CodedModel):
         return self.name
 
 
-class OrganisationKind(models.TextChoices):
-    PUBLIC_BODY = "public_body", _("Public body")
-    CHARITY = "charity", _("Charity or voluntary organisation")
-    ADVICE = "advice", _("Advice agency")
-    LAW_FIRM = "law_firm", _("Law firm or chambers")
-    PROFESSIONAL_BODY = "professional_body", _("Professional body")
-    ACADEMIC = "academic", _("University or research body")
-    MEDIA = "media", _("Media")
-    PARLIAMENT = "parliament", _("Parliament or assembly")
-    BUSINESS = "business", _("Business")
-    COMMUNITY = "community", _("Community group")
-    OTHER = "other", _("Other")
+class DirectoryRecord(CodedModel):
+    """What organisations and people both have: who looks after the relationship, the team
+    the record may be restricted to, and the id another system knows it by."""
 
-
-class Organisation(CodedModel):
-    name = models.CharField(_("name"), max_length=200)
-    other_names = models.TextField(_("other names"), blank=True, help_text=_("One per line"))
-    kind = models.CharField(
-        _("type"), max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
-    )
-    sector = models.CharField(_("sector"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
-    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
-    groups = models.ManyToManyField(StakeholderGroup, verbose_name=_("stakeholder groups"), blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="children",
-    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("relationship owner"),
@@ -135,6 +106,44 @@ class Organisation(CodedModel):
     team_path = "team"
 
     class Meta:
+        abstract = True
+
+
+class OrganisationKind(models.TextChoices):
+    PUBLIC_BODY = "public_body", _("Public body")
+    CHARITY = "charity", _("Charity or voluntary organisation")
+    ADVICE = "advice", _("Advice agency")
+    LAW_FIRM = "law_firm", _("Law firm or chambers")
+    PROFESSIONAL_BODY = "professional_body", _("Professional body")
+    ACADEMIC = "academic", _("University or research body")
+    MEDIA = "media", _("Media")
+    PARLIAMENT = "parliament", _("Parliament or assembly")
+    BUSINESS = "business", _("Business")
+    COMMUNITY = "community", _("Community group")
+    OTHER = "other", _("Other")
+
+
+class Organisation(DirectoryRecord):
+    name = models.CharField(_("name"), max_length=200)
+    other_names = models.TextField(_("other names"), blank=True, help_text=_("One per line"))
+    kind = models.CharField(
+        _("type"), max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
+    )
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    groups = models.ManyToManyField(StakeholderGroup, verbose_name=_("stakeholder groups"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+
+    class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"])]
 
@@ -150,7 +159,7 @@ class Language(models.TextChoices):
     WELSH = "cy", _("Welsh")
 
 
-class Person(CodedModel):
+class Person(DirectoryRecord):
     """Someone Chorus engages with. Viewing one is a view of personal data."""
 
     title = models.CharField(_("title"), max_length=30, blank=True)
@@ -170,29 +179,12 @@ class Person(CodedModel):
     communication_needs = models.TextField(_("communication needs"), blank=True)
     reasonable_adjustments = models.TextField(_("reasonable adjustments"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics of interest"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("relationship owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    team = models.ForeignKey(
-        "accounts.Team",
-        verbose_name=_("restricted to team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    external_id = models.CharField(_("external id"), max_length=100, blank=True, db_index=True)
     # Set when a merge folded this record into another; such records are hidden.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
 
-    team_path = "team"
     audit_views = True
 
     class Meta:
