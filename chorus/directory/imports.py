@@ -285,7 +285,7 @@ def import_check(job: ImportJob) -> ImportJob:
 
         job.matches = find_matches(valid)
     else:
-        job.matches = _find_matches(valid)
+        job.matches = match_people(valid)
     job.status = ImportJob.Status.CHECKED
     job.save(update_fields=["problems", "valid_rows", "matches", "status", "updated_at"])
     return job
@@ -306,7 +306,7 @@ def _live_people() -> QuerySet[Person]:
     return Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
 
 
-def _find_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
+def match_people(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
     """For each row, the existing person it is: same external id, same email, or probably (linkage)."""
     matches: dict[str, dict[str, Any]] = {}
     ids = {r.values["external_id"]: r for r in rows if r.values.get("external_id")}

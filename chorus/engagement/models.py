@@ -285,3 +285,37 @@ class Checkpoint(CodedModel):
         if engaged:
             return "met"
         return "overdue" if self.due_on < timezone.localdate() else "open"
+
+
+class AttendanceImport(CodedModel):
+    """An event sign-up list, checked against the directory, waiting for a person's decisions.
+
+    The rows are kept here (not the file): a sign-up list is small, and the review page
+    shows every row with who it probably is.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Ready to review")
+        DONE = "done", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
+    # [{"line": 2, "values": {...}, "errors": [...], "attended": true|false|null,
+    #   "match": {"person": code, "name": "...", "why": "same email", "probability": 1.0} | null}]
+    rows = models.JSONField(default=list)
+    linked_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+    team_path = "activity__team"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.engagement import impact_views, views
+from chorus.engagement import attendance_views, impact_views, views
 
 app_name = "engagement"
 
@@ -14,6 +14,16 @@ urlpatterns = [
         "staff/activities/<uuid:code>/attendees/<uuid:person>/remove/",
         views.attendee_remove,
         name="attendee_remove",
+    ),
+    path(
+        "staff/activities/<uuid:code>/attendees/import/",
+        attendance_views.attendance_import_upload,
+        name="attendance_import",
+    ),
+    path(
+        "staff/activities/<uuid:code>/attendees/import/<uuid:job>/",
+        attendance_views.attendance_import_review,
+        name="attendance_import_review",
     ),
     path("staff/activities/<uuid:code>/materials/", views.material_add, name="material_add"),
     path("staff/projects/", views.project_list, name="project_list"),

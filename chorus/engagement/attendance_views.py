@@ -1,0 +1,165 @@
+"""Staff pages for importing an activity's attendance from a sign-up list."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from chorus.core.access import get_for_change, staff_required, staff_user
+from chorus.directory.models import LawfulBasis
+from chorus.engagement.attendance_import import (
+    Decision,
+    ImportFileError,
+    attendance_import_apply,
+    attendance_import_start,
+    needs_decision,
+)
+from chorus.engagement.models import Activity, AttendanceImport
+
+
+class SignUpUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Upload the sign-up list"),
+        help_text=gettext_lazy(
+            "A CSV or Excel (.xlsx) file with a header row: a name column (or first and last name), "
+            "and where you have them email, organisation and whether each person came"
+        ),
+        error_messages={
+            "required": gettext_lazy("Choose a CSV or Excel file to upload"),
+            "empty": gettext_lazy("The file is empty. It needs a header row, then one row per person."),
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    everyone_came = forms.TypedChoiceField(
+        label=gettext_lazy("For rows that do not say whether the person came"),
+        choices=[
+            ("yes", gettext_lazy("They came (this is the list of who attended)")),
+            ("no", gettext_lazy("They signed up; record who came later")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Say whether the people on the list came")},
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Where the list came from"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Say where the list came from, so consent can be traced")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=gettext_lazy("Lawful basis for holding the details of people added to the directory"),
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+def _job(request: HttpRequest, code: UUID, job: UUID) -> tuple[Activity, AttendanceImport]:
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    found = get_for_change(request, AttendanceImport.objects.filter(activity=activity), code=job)
+    return activity, found
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def attendance_import_upload(request: HttpRequest, code: UUID) -> HttpResponse:
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    form = SignUpUploadForm(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = attendance_import_start(
+                actor=staff_user(request), activity=activity, upload=form.cleaned_data["file"]
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("engagement:attendance_import_review", code=activity.code, job=job.code)
+    return render(request, "engagement/attendance_upload.html", {"activity": activity, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> HttpResponse:
+    activity, found = _job(request, code, job)
+    if found.status != AttendanceImport.Status.CHECKED:
+        messages.info(request, _("That list has already been dealt with."))
+        return redirect("engagement:activity_detail", code=activity.code)
+    form = ReviewForm(
+        data=request.POST or None,
+        initial={"source": _("Sign-up list for %(title)s") % {"title": activity.title}},
+    )
+    decisions: dict[int, str] = {}
+    row_errors: dict[int, str] = {}
+    if request.method == "POST":
+        if request.POST.get("decision") == "cancel":
+            found.status = AttendanceImport.Status.CANCELLED
+            found.save(update_fields=["status", "updated_at"])
+            messages.success(request, _("Import cancelled. Nothing was changed."))
+            return redirect("engagement:activity_detail", code=activity.code)
+        for row in found.rows:
+            if not needs_decision(row):
+                continue
+            allowed = {Decision.NEW, Decision.SKIP} | ({Decision.LINK} if row["match"] else set())
+            value = request.POST.get(f"row-{row['line']}", "")
+            if value not in allowed:
+                row_errors[row["line"]] = _("Choose what to do with row %(line)s") % {"line": row["line"]}
+            else:
+                decisions[row["line"]] = value
+        valid = form.is_valid()
+        if valid and Decision.NEW in decisions.values() and not form.cleaned_data["lawful_basis"]:
+            form.add_error(
+                "lawful_basis", _("Choose the lawful basis for adding new people to the directory")
+            )
+            valid = False
+        if valid and not row_errors:
+            done = attendance_import_apply(
+                actor=staff_user(request),
+                request=request,
+                job=found,
+                decisions=decisions,
+                **form.cleaned_data,
+            )
+            messages.success(
+                request,
+                _(
+                    "Attendance imported: %(linked)s people from the directory, %(created)s added to it, %(skipped)s rows skipped."
+                )
+                % {"linked": done.linked_count, "created": done.created_count, "skipped": done.skipped_count},
+            )
+            return redirect("engagement:activity_detail", code=activity.code)
+    rows = [
+        {
+            **row,
+            "choose": needs_decision(row),
+            "chosen": decisions.get(row["line"])
+            or request.POST.get(f"row-{row['line']}")
+            or (Decision.LINK if row["match"] else Decision.NEW),
+            "error": row_errors.get(row["line"], ""),
+        }
+        for row in found.rows
+    ]
+    return render(
+        request,
+        "engagement/attendance_review.html",
+        {
+            "activity": activity,
+            "job": found,
+            "form": form,
+            "rows": rows,
+            "row_errors": row_errors,
+            "counts": {
+                "linked": sum(1 for r in rows if r["match"] and not r["choose"]),
+                "probable": sum(1 for r in rows if r["choose"] and r["match"]),
+                "new": sum(1 for r in rows if r["choose"] and not r["match"]),
+                "problems": sum(1 for r in rows if r["errors"]),
+            },
+        },
+    )
