@@ -226,6 +226,11 @@ CHORUS_ORGANISATION_NAME_CY = env_str("CHORUS_ORGANISATION_NAME_CY", CHORUS_ORGA
 CHORUS_LOGO_URL = env_str("CHORUS_LOGO_URL", "")
 CHORUS_BRAND_COLOUR = env_colour("CHORUS_BRAND_COLOUR", "#1d70b8")
 CHORUS_SUPPORT_EMAIL = env_str("CHORUS_SUPPORT_EMAIL", DEFAULT_FROM_EMAIL)
+# Where Chorus is reached, for links in emails sent by tasks (which have no request).
+CHORUS_BASE_URL = env_str(
+    "CHORUS_BASE_URL",
+    f"http://localhost:{env_str('PORT', '8000')}" if LOCAL else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 
 # Security. Local mode runs on plain http://localhost, so HTTPS-only settings
 # apply in production only.

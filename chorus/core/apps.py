@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        # Each app may contribute demo data and staff-home attention items.
+        # Each app may contribute demo data, staff-home attention items and periodic jobs.
         autodiscover_modules("demo")
         autodiscover_modules("attention")
+        autodiscover_modules("jobs")

@@ -163,3 +163,13 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.builder} ({self.scale})"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic task was last queued; the row lock stops two schedulers queuing it twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

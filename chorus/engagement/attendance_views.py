@@ -130,7 +130,8 @@ def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> Htt
             messages.success(
                 request,
                 _(
-                    "Attendance imported: %(linked)s people from the directory, %(created)s added to it, %(skipped)s rows skipped."
+                    "Attendance imported: %(linked)s people from the directory, "
+                    "%(created)s added to it, %(skipped)s rows skipped."
                 )
                 % {"linked": done.linked_count, "created": done.created_count, "skipped": done.skipped_count},
             )

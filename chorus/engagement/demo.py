@@ -12,7 +12,7 @@ from chorus.accounts.models import Role, Team, User
 from chorus.core.bulk import db_value, insert_rows
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Person, Place, Region, StakeholderGroup, Topic
-from chorus.engagement.models import Activity, ActivityType, Attendance, Material, Programme, Project, Stage
+from chorus.engagement.models import Activity, ActivityType, Attendance, Material, Programme, Project
 
 PROGRAMMES = {
     "Family justice reform": ["Online divorce", "Child arrangements", "Domestic abuse protection orders"],
@@ -46,7 +46,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
                 programme=programme,
                 name=name,
                 defaults={
-                    "stage": rng.choice(Stage.values[:4]),
+                    "stage_id": rng.choice(["discovery", "alpha", "beta", "live"]),
                     "team": rng.choice(teams) if teams else None,
                 },
             )

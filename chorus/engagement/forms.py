@@ -17,7 +17,7 @@ class ProjectForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme (optional)"), queryset=Programme.objects.all(), required=False
     )
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), empty_label=None)
     description = forms.CharField(
         label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -211,7 +211,7 @@ class SharedBackForm(forms.Form):
 
 
 class CheckpointForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), empty_label=None)
     group = forms.ModelChoiceField(
         label=_("Stakeholder group that must be engaged"),
         queryset=StakeholderGroup.objects.order_by("name"),
@@ -224,4 +224,31 @@ class CheckpointForm(forms.Form):
             "required": _("Enter the date it is due by"),
             "invalid": _("Enter the date like 2026-09-30"),
         },
+    )
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this group not need to be engaged?"),
+        max_length=300,
+        help_text=_("For example, the judiciary were engaged through the programme board instead"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Give the reason for waiving the checkpoint"),
+            "max_length": _("Keep the reason to 300 characters or fewer"),
+        },
+    )
+
+
+class CheckpointFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("overdue", _("Overdue")),
+            ("open", _("To do")),
+            ("met", _("Engaged")),
+            ("waived", _("Waived")),
+            ("", _("Any status")),
+        ],
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.models import CodedModel, TimeStampedModel
@@ -22,12 +23,32 @@ class Programme(CodedModel):
         return self.name
 
 
-class Stage(models.TextChoices):
-    DISCOVERY = "discovery", _("Discovery")
-    ALPHA = "alpha", _("Alpha")
-    BETA = "beta", _("Beta")
-    LIVE = "live", _("Live")
-    RETIRED = "retired", _("Retired")
+class Stage(models.Model):
+    """A stage a project passes through; administrators configure the list (discovery, alpha...)."""
+
+    slug = models.SlugField(_("short name"), max_length=20, primary_key=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_cy = models.CharField(_("name in Welsh"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name_for(get_language() or "en")
+
+    def name_for(self, language: str) -> str:
+        return self.name_cy if language == "cy" and self.name_cy else self.name
+
+
+# The stages a new installation starts with (the GOV.UK service phases).
+DEFAULT_STAGES = (
+    ("discovery", "Discovery", "Darganfod"),
+    ("alpha", "Alpha", "Alffa"),
+    ("beta", "Beta", "Beta"),
+    ("live", "Live", "Byw"),
+    ("retired", "Retired", "Wedi ymddeol"),
+)
 
 
 class Project(CodedModel):
@@ -43,7 +64,9 @@ class Project(CodedModel):
         related_name="projects",
     )
     description = models.TextField(_("description"), blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVERY)
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, db_column="stage", default="discovery"
+    )
     team = models.ForeignKey(
         "accounts.Team", verbose_name=_("owning team"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -252,12 +275,18 @@ class Checkpoint(CodedModel):
     """A stakeholder group a project must have engaged before a stage can close."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checkpoints")
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, db_column="stage", related_name="+"
+    )
     group = models.ForeignKey(
         "directory.StakeholderGroup", verbose_name=_("stakeholder group"), on_delete=models.PROTECT
     )
     due_on = models.DateField(_("due by"))
     waived_reason = models.CharField(_("reason for waiving"), max_length=300, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_on = models.DateField(_("team last reminded on"), null=True, blank=True)
 
     team_path = "project__team"
 

@@ -14,7 +14,15 @@ from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 from chorus.directory.models import Person
-from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Material, Project
+from chorus.engagement.models import (
+    Activity,
+    Attendance,
+    Checkpoint,
+    ImpactRecord,
+    Material,
+    Project,
+    Stage,
+)
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -145,7 +153,7 @@ def impact_participants(record: ImpactRecord) -> QuerySet[Person]:
 
 
 def checkpoint_add(
-    *, actor: User, request: HttpRequest, project: Project, stage: str, group: Any, due_on: date
+    *, actor: User, request: HttpRequest, project: Project, stage: Stage, group: Any, due_on: date
 ) -> Checkpoint:
     with transaction.atomic():
         checkpoint = Checkpoint(project=project, stage=stage, group=group, due_on=due_on)
@@ -157,5 +165,24 @@ def checkpoint_add(
             obj=project,
             request=request,
             detail={"checkpoint": f"{group} by {due_on.isoformat()} ({stage})"},
+        )
+    return checkpoint
+
+
+def checkpoint_waive(*, actor: User, request: HttpRequest, checkpoint: Checkpoint, reason: str) -> Checkpoint:
+    """Waive a checkpoint with a reason, or reinstate it with an empty reason."""
+    with transaction.atomic():
+        checkpoint.waived_reason = reason.strip()
+        checkpoint.waived_by = actor if checkpoint.waived_reason else None
+        checkpoint.save(update_fields=["waived_reason", "waived_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=checkpoint.project,
+            request=request,
+            detail={
+                "checkpoint": f"{checkpoint.group} ({checkpoint.stage_id})",
+                "waived": checkpoint.waived_reason or "reinstated",
+            },
         )
     return checkpoint

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.engagement import attendance_views, impact_views, views
+from chorus.engagement import attendance_views, checkpoint_views, impact_views, views
 
 app_name = "engagement"
 
@@ -31,6 +31,13 @@ urlpatterns = [
     path("staff/projects/<uuid:code>/", views.project_detail, name="project_detail"),
     path("staff/projects/<uuid:code>/edit/", views.project_edit, name="project_edit"),
     path("staff/projects/<uuid:code>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
+    path("staff/checkpoints/", checkpoint_views.checkpoint_list, name="checkpoint_list"),
+    path("staff/checkpoints/<uuid:code>/waive/", checkpoint_views.checkpoint_waive, name="checkpoint_waive"),
+    path(
+        "staff/checkpoints/<uuid:code>/reinstate/",
+        checkpoint_views.checkpoint_reinstate,
+        name="checkpoint_reinstate",
+    ),
     path(
         "staff/projects/<uuid:project>/you-said-we-did/new/", impact_views.impact_edit, name="impact_create"
     ),

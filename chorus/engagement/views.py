@@ -214,14 +214,14 @@ def material_add(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = visible_to(staff_user(request), Project.objects.select_related("programme", "team"))
+    projects = visible_to(staff_user(request), Project.objects.select_related("programme", "team", "stage"))
     return render(request, "engagement/project_list.html", {"projects": projects})
 
 
 @staff_required
 def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
-    project = get_for_view(request, Project.objects.select_related("programme", "team"), code=code)
+    project = get_for_view(request, Project.objects.select_related("programme", "team", "stage"), code=code)
     activities = activities_for(user, {"project": project})[:50]
     return render(
         request,
@@ -231,7 +231,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "activities": activities,
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
-            "checkpoints": project.checkpoints.with_engagement().select_related("group"),
+            "checkpoints": project.checkpoints.with_engagement().select_related("group", "stage"),
             "checkpoint_form": CheckpointForm(),
         },
     )

@@ -7,16 +7,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from chorus.core.models import AuditEntry
 from chorus.core.registry import attention_for
+from chorus.core.schedule import schedule_due
 from chorus.directory.models import StakeholderGroup
+from chorus.engagement.jobs import checkpoint_reminders_send
 from chorus.engagement.models import Activity, Checkpoint, Project
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def project(team) -> Project:
-    return Project.objects.create(name="Online divorce", team=team, stage="alpha")
+    return Project.objects.create(name="Online divorce", team=team, stage_id="alpha")
 
 
 def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
@@ -50,8 +54,91 @@ def test_overdue_checkpoints_are_flagged_to_the_team_not_outsiders(
 ) -> None:
     group = StakeholderGroup.objects.create(name="Judiciary")
     Checkpoint.objects.create(
-        project=project, stage="alpha", group=group, due_on=timezone.localdate() - timedelta(days=1)
+        project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=1)
     )
     mine = {str(i.title): i for i in attention_for(officer)}
     assert mine["Engagement checkpoints overdue"].count == 1
     assert "Engagement checkpoints overdue" not in {str(i.title) for i in attention_for(outsider)}
+
+
+def test_a_checkpoint_is_waived_with_a_reason_and_can_be_reinstated(
+    officer_client: Client, project: Project, client, viewer
+) -> None:
+    group = StakeholderGroup.objects.create(name="Judiciary")
+    checkpoint = Checkpoint.objects.create(
+        project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=1)
+    )
+    url = reverse("engagement:checkpoint_waive", kwargs={"code": checkpoint.code})
+    listing = officer_client.get(reverse("engagement:checkpoint_list")).content.decode()
+    assert "Judiciary" in listing and url in listing
+    bad = officer_client.post(url, {"reason": ""}).content.decode()
+    assert "Give the reason for waiving the checkpoint" in bad
+    checkpoint.refresh_from_db()
+    assert checkpoint.status() == "overdue"
+    officer_client.post(url, {"reason": "Engaged through the programme board"})
+    checkpoint.refresh_from_db()
+    assert checkpoint.status() == "waived" and checkpoint.waived_by is not None
+    assert AuditEntry.objects.filter(detail__waived="Engaged through the programme board").exists()
+    waived = officer_client.get(reverse("engagement:checkpoint_list") + "?status=waived").content.decode()
+    assert "Engaged through the programme board" in waived
+    officer_client.post(reverse("engagement:checkpoint_reinstate", kwargs={"code": checkpoint.code}))
+    checkpoint.refresh_from_db()
+    assert checkpoint.status() == "overdue"
+
+
+def test_viewers_may_not_waive(client: Client, project: Project, viewer) -> None:
+    group = StakeholderGroup.objects.create(name="Judiciary")
+    checkpoint = Checkpoint.objects.create(
+        project=project, stage_id="alpha", group=group, due_on=timezone.localdate()
+    )
+    response = sign_in(client, viewer).post(
+        reverse("engagement:checkpoint_waive", kwargs={"code": checkpoint.code}), {"reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_teams_are_emailed_overdue_checkpoints_once_then_weekly(
+    project: Project, officer, outsider, admin, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    judges = StakeholderGroup.objects.create(name="Judiciary")
+    advice = StakeholderGroup.objects.create(name="Advice sector")
+    today = timezone.localdate()
+    Checkpoint.objects.create(
+        project=project, stage_id="alpha", group=judges, due_on=today - timedelta(days=2)
+    )
+    Checkpoint.objects.create(
+        project=project, stage_id="alpha", group=advice, due_on=today + timedelta(days=2)
+    )
+    orphan = Project.objects.create(name="Probate", stage_id="beta")
+    Checkpoint.objects.create(project=orphan, stage_id="beta", group=advice, due_on=today - timedelta(days=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert checkpoint_reminders_send() == 2
+    by_recipient = {tuple(m.to): m for m in mailoutbox}
+    team_mail = by_recipient[(officer.email,)]
+    assert "Online divorce (Alpha): Judiciary" in team_mail.body and "Advice sector" not in team_mail.body
+    assert reverse("engagement:project_detail", kwargs={"code": project.code}) in team_mail.body
+    assert "Probate (Beta): Advice sector" in by_recipient[(admin.email,)].body
+    assert all(outsider.email not in m.to for m in mailoutbox)
+
+    assert checkpoint_reminders_send() == 0  # not again the same day
+    Checkpoint.objects.update(reminded_on=today - timedelta(days=7))
+    assert checkpoint_reminders_send() == 2  # weekly while still overdue
+
+
+def test_the_scheduler_queues_the_reminders_once_a_day(
+    project: Project, officer, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    Checkpoint.objects.create(
+        project=project,
+        stage_id="alpha",
+        group=StakeholderGroup.objects.create(name="Judiciary"),
+        due_on=timezone.localdate() - timedelta(days=2),
+    )
+    name = "chorus.engagement.jobs.checkpoint_reminders"
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert name in schedule_due(now)
+    assert len(mailoutbox) == 1
+    assert name not in schedule_due(now + timedelta(hours=23))
+    assert name in schedule_due(now + timedelta(hours=25))

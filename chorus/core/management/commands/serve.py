@@ -74,6 +74,7 @@ class Command(BaseCommand):
         children = [subprocess.Popen(web)]  # noqa: S603  (fixed arguments)
         if run_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "worker"]))
+            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "scheduler"]))
         self._announce(host, port, run_worker)
         self._supervise(children)
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nChorus is running. Open {url}"))
         self.stdout.write(f"  Staff sign in: {url}sign-in/")
         if run_worker:
-            self.stdout.write("  A task worker is running alongside.")
+            self.stdout.write("  A task worker and the scheduler of periodic tasks run alongside.")
         if settings.LOCAL:
             from chorus.accounts.demo import demo_sign_ins
 
