@@ -114,7 +114,7 @@ def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> Htt
             else:
                 decisions[row["line"]] = value
         valid = form.is_valid()
-        if valid and Decision.NEW in decisions.values() and not form.cleaned_data["lawful_basis"]:
+        if Decision.NEW in decisions.values() and not form.cleaned_data.get("lawful_basis"):
             form.add_error(
                 "lawful_basis", _("Choose the lawful basis for adding new people to the directory")
             )

@@ -51,6 +51,21 @@ DEFAULT_STAGES = (
 )
 
 
+def stages_ensure() -> None:
+    """Create the default stages when there are none (a migration seeds them; a flushed
+    test database or a restored empty table has none)."""
+    if not Stage.objects.exists():
+        for order, (slug, name, name_cy) in enumerate(DEFAULT_STAGES):
+            Stage.objects.get_or_create(
+                slug=slug, defaults={"name": name, "name_cy": name_cy, "order": order}
+            )
+
+
+def default_stage() -> str:
+    stages_ensure()
+    return DEFAULT_STAGES[0][0]
+
+
 class Project(CodedModel):
     """A project or service, in a programme, owned by a team."""
 
@@ -65,7 +80,7 @@ class Project(CodedModel):
     )
     description = models.TextField(_("description"), blank=True)
     stage = models.ForeignKey(
-        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, db_column="stage", default="discovery"
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, db_column="stage", default=default_stage
     )
     team = models.ForeignKey(
         "accounts.Team", verbose_name=_("owning team"), null=True, blank=True, on_delete=models.SET_NULL

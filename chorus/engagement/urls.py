@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.engagement import attendance_views, checkpoint_views, impact_views, views
+from chorus.engagement import attendance_views, checkpoint_views, impact_views, report_views, views
 
 app_name = "engagement"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("staff/projects/<uuid:code>/edit/", views.project_edit, name="project_edit"),
     path("staff/projects/<uuid:code>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
     path("staff/checkpoints/", checkpoint_views.checkpoint_list, name="checkpoint_list"),
+    path("staff/engagement-report/", report_views.report, name="report"),
+    path("staff/engagement-report.csv", report_views.report_csv, name="report_csv"),
+    path("staff/engagement-report.pdf", report_views.report_pdf, name="report_pdf"),
     path("staff/checkpoints/<uuid:code>/waive/", checkpoint_views.checkpoint_waive, name="checkpoint_waive"),
     path(
         "staff/checkpoints/<uuid:code>/reinstate/",

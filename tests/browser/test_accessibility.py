@@ -223,3 +223,77 @@ def test_a_published_you_said_we_did_page_is_accessible_in_both_languages(page: 
         assert_accessible(page)
         page.goto(f"{live_server.url}{prefix}/you-said-we-did/")
         assert_accessible(page)
+
+
+def test_an_officer_imports_attendance_from_a_sign_up_list(page: Page, live_server, tmp_path) -> None:
+    from django.utils import timezone
+
+    from chorus.engagement.models import Activity, Attendance
+    from tests.factories import make_person
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    make_person(first_name="Jon", last_name="Smith", postcode="CF10 1AA", emails=["jsmith@example.org"])
+    make_person(first_name="Mari", last_name="Evans", emails=["mari@example.org"])
+    activity = Activity.objects.create(
+        kind="user_forum", title="Civil users' forum", starts_at=timezone.now()
+    )
+    sheet = tmp_path / "eventbrite.csv"
+    sheet.write_text(
+        "First name,Last name,Email,Postcode,Checked in\n"
+        "Mari,Evans,mari@example.org,,yes\n"
+        "Jonathan,Smith,,CF10 1AA,yes\n"
+        "Siôn,Pritchard,sion@example.org,,no\n"
+    )
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.goto(f"{live_server.url}/staff/activities/{activity.code}/")
+    page.get_by_role("link", name="Import attendance from a sign-up list").click()
+    assert_accessible(page)
+    page.get_by_label("Upload the sign-up list").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the list").click()
+    expect(page.locator("h1")).to_have_text("Check the sign-up list")
+    expect(page.locator("table")).to_contain_text("Linked")
+    assert_accessible(page)
+    page.get_by_label("Yes, it is Jon Smith").check()
+    page.get_by_role("button", name="Import attendance").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the lawful basis")
+    assert_accessible(page)
+    page.get_by_label("They came (this is the list of who attended)").check()
+    page.get_by_label("Legitimate interests").check()
+    page.get_by_role("button", name="Import attendance").click()
+    expect(page.locator("h1")).to_have_text("Civil users' forum")
+    expect(page.locator("table").first).to_contain_text("Siôn Pritchard")
+    came = dict(Attendance.objects.values_list("person__last_name", "attended"))
+    assert came == {"Evans": True, "Smith": True, "Pritchard": False}
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_engagement_report_and_checkpoints_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.directory.models import StakeholderGroup
+    from chorus.engagement.models import Activity, Checkpoint, Project
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    project = Project.objects.create(name="Online divorce")
+    group = StakeholderGroup.objects.create(name="Judiciary")
+    Checkpoint.objects.create(
+        project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=3)
+    )
+    activity = Activity.objects.create(
+        kind="webinar", title="Webinar", starts_at=timezone.now() - timedelta(days=100)
+    )
+    activity.projects.add(project)
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    for path in (
+        "/staff/engagement-report/",
+        "/staff/engagement-report/?start=2026-09-30&end=2026-01-01",
+        "/staff/checkpoints/",
+        f"/staff/checkpoints/{Checkpoint.objects.get().code}/waive/",
+    ):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)

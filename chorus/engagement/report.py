@@ -1,0 +1,323 @@
+"""The engagement report: levels of engagement in a period, beside the period before.
+
+``engagement_report`` counts everything in the database (a fixed number of
+aggregate queries per period, whatever the volume); the page, the CSV and the PDF
+all render the one ``Report`` it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from chorus.core.access import visible_to
+from chorus.directory.models import Membership, Region, StakeholderGroup
+from chorus.engagement.models import (
+    BROADCAST_TYPES,
+    Activity,
+    ActivityType,
+    Attendance,
+    Checkpoint,
+    ImpactRecord,
+    Project,
+)
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import Team, User
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = (date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)) - timedelta(
+        days=1
+    )
+    return start, end
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The quarter before a quarter; otherwise the same number of days just before."""
+    if quarter_of(start) == (start, end):
+        return quarter_of(start - timedelta(days=1))
+    days = (end - start).days + 1
+    return start - timedelta(days=days), start - timedelta(days=1)
+
+
+@dataclass
+class Row:
+    label: str | Promise
+    current: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def change_percent(self) -> int | None:
+        if not self.previous:
+            return None
+        return round(100 * (self.current - self.previous) / self.previous)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str | Promise
+    measure: str | Promise
+    rows: list[Row]
+
+    @property
+    def largest(self) -> int:
+        return max([1, *(max(r.current, r.previous) for r in self.rows)])
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    project: Project | None
+    team: Team | None
+    headline: list[Row]
+    sections: list[Section]
+    groups_not_engaged: list[str] = field(default_factory=list)
+    regions_not_engaged: list[str] = field(default_factory=list)
+    projects_overdue: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _span(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+CHANNEL = Case(
+    When(kind__in=list(BROADCAST_TYPES), then=Value("broadcast")),
+    When(Q(place__isnull=False) & ~Q(online_link=""), then=Value("hybrid")),
+    When(place__isnull=False, then=Value("in_person")),
+    When(~Q(online_link=""), then=Value("online")),
+    default=Value("not_recorded"),
+    output_field=CharField(),
+)
+CHANNELS = {
+    "in_person": _("In person"),
+    "online": _("Online"),
+    "hybrid": _("In person and online"),
+    "broadcast": _("Broadcast (bulletins, social media, surveys)"),
+    "not_recorded": _("Not recorded"),
+}
+
+
+def _period(
+    base: QuerySet[Activity], impact: QuerySet[ImpactRecord], start: date, end: date
+) -> dict[str, Any]:
+    since, until = _span(start, end)
+    acts = base.filter(starts_at__gte=since, starts_at__lt=until)
+    ids = acts.values("pk")
+    came = Attendance.objects.filter(activity__in=ids, attended=True)
+    sums = acts.aggregate(
+        activities=Count("pk"),
+        unlisted=Sum("unlisted_attendees"),
+        recipients=Sum("recipients"),
+        impressions=Sum("impressions"),
+    )
+    earlier = Attendance.objects.filter(
+        activity__in=base.filter(starts_at__lt=since).values("pk"), attended=True
+    ).values("person")
+    figures: dict[str, Any] = {
+        "activities": sums["activities"],
+        "people": came.values("person").distinct().count(),
+        "new_people": came.exclude(person__in=earlier).values("person").distinct().count(),
+        "unlisted": sums["unlisted"] or 0,
+        "recipients": sums["recipients"] or 0,
+        "impressions": sums["impressions"] or 0,
+        "organisations": Membership.objects.filter(person__in=came.values("person"))
+        .values("organisation")
+        .distinct()
+        .count(),
+        "impact_made": impact.filter(decided_on__gte=start, decided_on__lte=end).count(),
+        "impact_shared": impact.filter(shared_back_on__gte=start, shared_back_on__lte=end).count(),
+        "kind": dict(acts.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")),
+        "channel": dict(
+            acts.annotate(channel=CHANNEL)
+            .values("channel")
+            .annotate(n=Count("pk"))
+            .values_list("channel", "n")
+        ),
+        "group": dict(
+            acts.filter(groups__isnull=False)
+            .values("groups")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("groups", "n")
+        ),
+        "region": dict(
+            acts.filter(regions__isnull=False)
+            .values("regions")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("regions", "n")
+        ),
+        "project": dict(
+            acts.filter(projects__isnull=False)
+            .values("projects")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("projects", "n")
+        ),
+        "project_people": dict(
+            came.filter(activity__projects__isnull=False)
+            .values("activity__projects")
+            .annotate(n=Count("person", distinct=True))
+            .values_list("activity__projects", "n")
+        ),
+    }
+    return figures
+
+
+def _rows(
+    labels: dict[Any, str | Promise], now: dict[Any, int], before: dict[Any, int], keep_all: bool = False
+) -> list[Row]:
+    rows = [
+        Row(label, now.get(key, 0), before.get(key, 0))
+        for key, label in labels.items()
+        if keep_all or now.get(key) or before.get(key)
+    ]
+    return sorted(rows, key=lambda r: (-r.current, -r.previous, str(r.label)))
+
+
+def engagement_report(
+    *, user: User, start: date, end: date, project: Project | None = None, team: Team | None = None
+) -> Report:
+    previous_start, previous_end = previous_period(start, end)
+    base = visible_to(user, Activity.objects.all())
+    impact = visible_to(user, ImpactRecord.objects.all())
+    projects = visible_to(user, Project.objects.all())
+    if project is not None:
+        base = base.filter(projects=project)
+        impact = impact.filter(project=project)
+        projects = projects.filter(pk=project.pk)
+    if team is not None:
+        base = base.filter(Q(team=team) | Q(projects__team=team)).distinct()
+        impact = impact.filter(project__team=team)
+        projects = projects.filter(team=team)
+    now = _period(base, impact, start, end)
+    before = _period(base, impact, previous_start, previous_end)
+
+    def row(label: str | Promise, key: str) -> Row:
+        return Row(label, now[key], before[key])
+
+    headline = [
+        row(_("Activities"), "activities"),
+        row(_("People from the directory who came"), "people"),
+        row(_("of whom engaged for the first time"), "new_people"),
+        row(_("Attendees not in the directory"), "unlisted"),
+        row(_("Unique organisations reached"), "organisations"),
+        row(_("Broadcast recipients"), "recipients"),
+        row(_("Broadcast impressions"), "impressions"),
+        row(_("“You said, we did” records made"), "impact_made"),
+        row(_("“You said, we did” records shared back"), "impact_shared"),
+    ]
+    language = get_language() or "en"
+    groups = {g.pk: g.name for g in StakeholderGroup.objects.filter(is_panel=False).only("pk", "name")}
+    regions = {
+        r.pk: (r.name_cy if language == "cy" and r.name_cy else r.name_en) for r in Region.objects.all()
+    }
+    project_names = {p.pk: p.name for p in projects.only("pk", "name")}
+    sections = [
+        Section(
+            "type",
+            _("Activities by type"),
+            _("Activities"),
+            _rows(dict(ActivityType.choices), now["kind"], before["kind"]),
+        ),
+        Section(
+            "channel",
+            _("Activities by channel"),
+            _("Activities"),
+            _rows(dict(CHANNELS), now["channel"], before["channel"]),
+        ),
+        Section(
+            "group",
+            _("Activities by stakeholder group targeted"),
+            _("Activities"),
+            _rows(dict(groups), now["group"], before["group"]),
+        ),
+        Section(
+            "region",
+            _("Activities by region"),
+            _("Activities"),
+            _rows(dict(regions), now["region"], before["region"]),
+        ),
+        Section(
+            "project",
+            _("Activities by project"),
+            _("Activities"),
+            _rows(dict(project_names), now["project"], before["project"]),
+        ),
+        Section(
+            "project_people",
+            _("People who came, by project"),
+            _("People"),
+            _rows(dict(project_names), now["project_people"], before["project_people"]),
+        ),
+    ]
+    top_groups = StakeholderGroup.objects.filter(is_panel=False, parent__isnull=True).order_by("name")
+    overdue_by = min(end + timedelta(days=1), timezone.localdate())
+    overdue = (
+        Checkpoint.objects.not_engaged()
+        .filter(project__in=projects.values("pk"), due_on__lt=overdue_by, waived_reason="")
+        .values("project__name")
+        .annotate(n=Count("pk"))
+        .order_by("project__name")
+    )
+    return Report(
+        start=start,
+        end=end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        project=project,
+        team=team,
+        headline=headline,
+        sections=sections,
+        groups_not_engaged=[g.name for g in top_groups if g.pk not in now["group"]],
+        regions_not_engaged=sorted(name for pk, name in regions.items() if pk not in now["region"]),
+        projects_overdue=[(o["project__name"], o["n"]) for o in overdue],
+    )
+
+
+def report_rows(report: Report) -> list[list[str]]:
+    """The report as CSV rows: section, item, this period, previous period, change."""
+    rows = [
+        [
+            "section",
+            "item",
+            f"{report.start}..{report.end}",
+            f"{report.previous_start}..{report.previous_end}",
+            "change",
+        ]
+    ]
+    for r in report.headline:
+        rows.append(["Headline", str(r.label), str(r.current), str(r.previous), str(r.change)])
+    for section in report.sections:
+        for r in section.rows:
+            rows.append([str(section.title), str(r.label), str(r.current), str(r.previous), str(r.change)])
+    for name in report.groups_not_engaged:
+        rows.append(["Stakeholder groups not engaged", name, "0", "", ""])
+    for name in report.regions_not_engaged:
+        rows.append(["Regions not engaged", name, "0", "", ""])
+    for name, count in report.projects_overdue:
+        rows.append(["Projects with overdue checkpoints", name, str(count), "", ""])
+    return rows

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pypdf
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.directory.models import Membership, Organisation, Region, StakeholderGroup
+from chorus.directory.reference import regions_ensure
+from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Project
+from chorus.engagement.report import engagement_report, previous_period, quarter_of
+from tests.conftest import sign_in
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def world(team):
+    regions_ensure()
+    wales = Region.objects.get(name_en="Wales")
+    advice = StakeholderGroup.objects.create(name="Advice sector")
+    StakeholderGroup.objects.create(name="Judiciary")
+    divorce = Project.objects.create(name="Online divorce", team=team)
+    probate = Project.objects.create(name="Probate")
+    cab = Organisation.objects.create(name="Cyngor Ar Bopeth Gŵyr")
+    people = [make_person(first_name=f"P{i}", last_name="Jones") for i in range(4)]
+    for person in people[:2]:
+        Membership.objects.create(person=person, organisation=cab)
+    # Q2 2026: one forum, one person.
+    forum = Activity.objects.create(kind="user_forum", title="Forum", starts_at=_at(date(2026, 5, 1)))
+    forum.projects.add(divorce)
+    Attendance.objects.create(activity=forum, person=people[0], attended=True)
+    # Q3 2026: a webinar (online) for the advice sector in Wales, and a bulletin.
+    webinar = Activity.objects.create(
+        kind="webinar",
+        title="Webinar",
+        starts_at=_at(date(2026, 8, 3)),
+        online_link="https://example.org/join",
+        unlisted_attendees=5,
+    )
+    webinar.projects.add(divorce)
+    webinar.groups.add(advice)
+    webinar.regions.add(wales)
+    for person in people[:3]:
+        Attendance.objects.create(activity=webinar, person=person, attended=True)
+    Attendance.objects.create(activity=webinar, person=people[3], attended=False)
+    bulletin = Activity.objects.create(
+        kind="bulletin", title="Bulletin", starts_at=_at(date(2026, 9, 30)), recipients=1200
+    )
+    bulletin.projects.add(probate)
+    ImpactRecord.objects.create(
+        project=divorce, you_said="Forms too long", we_did="Shortened", decided_on=date(2026, 9, 1)
+    )
+    Checkpoint.objects.create(project=probate, stage_id="beta", group=advice, due_on=date(2026, 9, 1))
+    return {"divorce": divorce, "probate": probate, "advice": advice}
+
+
+def test_periods() -> None:
+    assert quarter_of(date(2026, 11, 21)) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert previous_period(date(2026, 7, 1), date(2026, 9, 30)) == (date(2026, 4, 1), date(2026, 6, 30))
+    assert previous_period(date(2026, 7, 10), date(2026, 7, 19)) == (date(2026, 6, 30), date(2026, 7, 9))
+
+
+def test_the_report_counts_a_quarter_beside_the_one_before(world, admin) -> None:
+    report = engagement_report(user=admin, start=date(2026, 7, 1), end=date(2026, 9, 30))
+    headline = {str(r.label): (r.current, r.previous) for r in report.headline}
+    assert headline["Activities"] == (2, 1)
+    assert headline["People from the directory who came"] == (3, 1)
+    assert headline["of whom engaged for the first time"] == (2, 1)
+    assert headline["Attendees not in the directory"] == (5, 0)
+    assert headline["Unique organisations reached"] == (1, 1)
+    assert headline["Broadcast recipients"] == (1200, 0)
+    assert headline["“You said, we did” records made"] == (1, 0)
+    sections = {s.key: {str(r.label): (r.current, r.previous) for r in s.rows} for s in report.sections}
+    assert sections["type"] == {"Webinar": (1, 0), "Bulletin": (1, 0), "Public user forum": (0, 1)}
+    assert sections["channel"]["Online"] == (1, 0)
+    assert sections["group"] == {"Advice sector": (1, 0)}
+    assert sections["region"] == {"Wales": (1, 0)}
+    assert sections["project"] == {"Online divorce": (1, 1), "Probate": (1, 0)}
+    assert sections["project_people"] == {"Online divorce": (3, 1)}
+    assert report.groups_not_engaged == ["Judiciary"]
+    assert "Wales" not in report.regions_not_engaged and "London" in report.regions_not_engaged
+    assert report.projects_overdue == [("Probate", 1)]
+
+
+def test_filters_by_project_and_team_and_hides_what_a_user_may_not_see(world, admin, team, outsider) -> None:
+    by_project = engagement_report(
+        user=admin, start=date(2026, 7, 1), end=date(2026, 9, 30), project=world["probate"]
+    )
+    assert by_project.headline[0].current == 1 and by_project.projects_overdue == [("Probate", 1)]
+    by_team = engagement_report(user=admin, start=date(2026, 7, 1), end=date(2026, 9, 30), team=team)
+    assert (by_team.headline[0].current, by_team.headline[0].previous) == (1, 1)
+    assert by_team.projects_overdue == []
+    Activity.objects.filter(title="Webinar").update(team=team)
+    hidden = engagement_report(user=outsider, start=date(2026, 7, 1), end=date(2026, 9, 30))
+    assert hidden.headline[0].current == 1  # the bulletin only
+
+
+def test_the_page_csv_and_pdf(world, admin_client: Client) -> None:
+    query = "?start=2026-07-01&end=2026-09-30"
+    page = admin_client.get(reverse("engagement:report") + query).content.decode()
+    assert "Activities by type" in page and "<svg" in page and "Judiciary" in page
+    assert 'class="govuk-table__caption govuk-table__caption--s">Activities by region: figures' in page
+    rows = list(
+        csv.reader(io.StringIO(b"".join(admin_client.get(reverse("engagement:report_csv") + query)).decode()))
+    )
+    assert rows[0][:2] == ["section", "item"]
+    assert ["Headline", "Activities", "2", "1", "1"] in rows
+    assert ["Stakeholder groups not engaged", "Judiciary", "0", "", ""] in rows
+    response = admin_client.get(reverse("engagement:report_pdf") + query)
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "Engagement report" in text and "Activities by stakeholder group targeted" in text
+    assert "Judiciary" in text and "1 July 2026" in text
+
+
+def test_the_report_in_welsh_keeps_welsh_letters_in_the_pdf(world, admin_client: Client) -> None:
+    Project.objects.filter(name="Probate").update(name="Profiant Gŵyr")
+    response = admin_client.get("/cy" + reverse("engagement:report_pdf") + "?start=2026-07-01&end=2026-09-30")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "Profiant Gŵyr" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?start=2026-09-30&end=2026-07-01", "The last day must be on or after the first day"),
+        ("?start=yesterday&end=2026-07-01", "Enter the first day like 2026-07-01"),
+        ("?start=2020-01-01&end=2026-07-01", "Choose a period of three years or less"),
+    ],
+)
+def test_a_bad_period_is_explained(admin_client: Client, query: str, message: str) -> None:
+    page = admin_client.get(reverse("engagement:report") + query).content.decode()
+    assert message in page and "Headline figures" not in page
+    assert admin_client.get(reverse("engagement:report_pdf") + query).status_code == 400
+
+
+def test_the_default_is_the_last_full_quarter(admin_client: Client, client, viewer) -> None:
+    page = sign_in(client, viewer).get(reverse("engagement:report")).content.decode()
+    start, end = quarter_of(quarter_of(timezone.localdate())[0] - timedelta(days=1))
+    assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
