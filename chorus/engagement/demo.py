@@ -12,7 +12,15 @@ from chorus.accounts.models import Role, Team, User
 from chorus.core.bulk import db_value, insert_rows
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Person, Place, Region, StakeholderGroup, Topic
-from chorus.engagement.models import Activity, ActivityType, Attendance, Material, Programme, Project
+from chorus.engagement.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    Material,
+    Programme,
+    Project,
+    ToolkitItem,
+)
 
 PROGRAMMES = {
     "Family justice reform": ["Online divorce", "Child arrangements", "Domestic abuse protection orders"],
@@ -200,3 +208,104 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
             )
             created += 1
     return {"checkpoints": created}
+
+
+TOOLKIT = [
+    (
+        "guidance",
+        "Planning a public user forum",
+        "Cynllunio fforwm defnyddwyr cyhoeddus",
+        "Who to invite, how to run it, and what to record afterwards.",
+        "## Before the forum\n\n- Decide what you want to learn and what you can still change.\n"
+        "- Invite a mix of people who use the service, including people who find it hard.\n"
+        "- Ask everyone about communication needs and reasonable adjustments when they sign up.\n\n"
+        "## On the day\n\nStart with what changed since the last forum. "
+        "Leave half the time for questions.\n\n"
+        "## Afterwards\n\nRecord the activity and who came in Chorus the same week, add the slides and "
+        "the questions and answers, and record what you will do as a “you said, we did” record.",
+        "",
+    ),
+    (
+        "guidance",
+        "Accessible events checklist",
+        "Rhestr wirio digwyddiadau hygyrch",
+        "Venues, materials and online events that everyone can take part in.",
+        "- Step-free access, a hearing loop and accessible toilets at the venue.\n"
+        "- Slides sent two days before; large print and Easy Read on request.\n"
+        "- Captions on every webinar and recording.\n- Welsh language provision for events in Wales.",
+        "",
+    ),
+    (
+        "activity_plan",
+        "Quarterly user forum",
+        "Fforwm defnyddwyr chwarterol",
+        "A two-hour forum for people who use the service and those who support them.",
+        "Agenda: what changed since the last forum (20 minutes); the question of the quarter "
+        "(40 minutes in groups); open questions (40 minutes); what happens next (20 minutes).",
+        "user_forum",
+    ),
+    (
+        "invitation",
+        "Invitation to a user forum",
+        "Gwahoddiad i fforwm defnyddwyr",
+        "Email text with the event's details filled in.",
+        "You are invited to {title} on {date} at {time}, {place}.\n\n{summary}\n\n"
+        "Join online: {link}\n\nTell us about any communication needs or adjustments when you reply.",
+        "",
+    ),
+    (
+        "consultation",
+        "Consultation on a change to a service",
+        "Ymgynghoriad ar newid i wasanaeth",
+        "The questions most consultations on a service change ask.",
+        "## Questions\n\n- Do you agree or disagree with the proposal? (agree/disagree scale)\n"
+        "- Why? (free text)\n- How would the change affect you or the people you support? (free text)\n"
+        "- Is there anything we should do to reduce any negative effect? (free text)",
+        "",
+    ),
+    (
+        "survey",
+        "Exit survey for a digital service",
+        "Arolwg gadael ar gyfer gwasanaeth digidol",
+        "The standard satisfaction, effort and help questions.",
+        "- Overall, how did you feel about the service you received today? (five-point rating)\n"
+        "- How easy was it to use? (five-point rating)\n- Did you need help to use it? (yes/no)\n"
+        "- How could we improve it? (free text)",
+        "",
+    ),
+]
+
+
+@demo_builder("toolkit", order=33)
+def build_toolkit(scale: Scale, rng: random.Random) -> dict[str, int]:
+    created = 0
+    for kind, title, title_cy, summary, body, activity_kind in TOOLKIT:
+        _item, made = ToolkitItem.objects.get_or_create(
+            title=title,
+            defaults={
+                "kind": kind,
+                "title_cy": title_cy,
+                "summary": summary,
+                "body": body,
+                "activity_kind": activity_kind,
+            },
+        )
+        created += made
+    groups = list(StakeholderGroup.objects.filter(parent__isnull=True, is_panel=False).order_by("name")[:3])
+    if groups:
+        _item, made = ToolkitItem.objects.get_or_create(
+            title="Digital service: alpha and beta checkpoints",
+            defaults={
+                "kind": "checkpoint_set",
+                "title_cy": "Gwasanaeth digidol: pwyntiau gwirio alffa a beta",
+                "summary": "Who a digital service must have engaged before alpha and beta close.",
+                "body": "Use this set when a digital service starts its alpha.",
+                "checkpoints": [
+                    {"stage": "alpha", "group": groups[0].name, "days": 30},
+                    {"stage": "alpha", "group": groups[-1].name, "days": 60},
+                    {"stage": "beta", "group": groups[0].name, "days": 150},
+                ],
+            },
+        )
+        created += made
+    return {"toolkit items": created}

@@ -363,3 +363,44 @@ class AttendanceImport(CodedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ToolkitItem(CodedModel):
+    """Guidance or a reusable template in the engagement toolkit, edited by administrators."""
+
+    class Kind(models.TextChoices):
+        GUIDANCE = "guidance", _("Guidance")
+        ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+        INVITATION = "invitation", _("Invitation text")
+        CONSULTATION = "consultation", _("Consultation template")
+        SURVEY = "survey", _("Survey template")
+        CHECKPOINT_SET = "checkpoint_set", _("Checkpoint set")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    body_cy = models.TextField(_("text in Welsh"), blank=True)
+    # Activity plans: the type of activity started from the plan.
+    activity_kind = models.CharField(
+        _("type of activity"), max_length=30, choices=ActivityType.choices, blank=True
+    )
+    # Checkpoint sets: [{"stage": "alpha", "group": "Judiciary", "days": 30}]
+    checkpoints = models.JSONField(default=list, blank=True)
+    is_published = models.BooleanField(_("shown to staff"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+    def body_for(self, language: str) -> str:
+        return self.body_cy if language == "cy" and self.body_cy else self.body

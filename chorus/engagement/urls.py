@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.engagement import attendance_views, checkpoint_views, impact_views, report_views, views
+from chorus.engagement import attendance_views, checkpoint_views, impact_views, report_views, toolkit, views
 
 app_name = "engagement"
 
@@ -33,6 +33,11 @@ urlpatterns = [
     path("staff/projects/<uuid:code>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
     path("staff/checkpoints/", checkpoint_views.checkpoint_list, name="checkpoint_list"),
     path("staff/engagement-report/", report_views.report, name="report"),
+    path("staff/toolkit/", toolkit.toolkit, name="toolkit"),
+    path("staff/toolkit/new/", toolkit.toolkit_edit, name="toolkit_create"),
+    path("staff/toolkit/<uuid:code>/", toolkit.toolkit_item, name="toolkit_item"),
+    path("staff/toolkit/<uuid:code>/edit/", toolkit.toolkit_edit, name="toolkit_edit"),
+    path("staff/toolkit/<uuid:code>/delete/", toolkit.toolkit_delete, name="toolkit_delete"),
     path("staff/engagement-report.csv", report_views.report_csv, name="report_csv"),
     path("staff/engagement-report.pdf", report_views.report_pdf, name="report_pdf"),
     path("staff/checkpoints/<uuid:code>/waive/", checkpoint_views.checkpoint_waive, name="checkpoint_waive"),

@@ -37,7 +37,7 @@ from chorus.directory.selectors import people_for
 from chorus.engagement import services
 from chorus.engagement.forms import ActivityForm, AttendeeForm, CheckpointForm, MaterialForm, ProjectForm
 from chorus.engagement.ical import calendar
-from chorus.engagement.models import Activity, ActivityType, Attendance, Project
+from chorus.engagement.models import Activity, ActivityType, Attendance, Project, ToolkitItem
 from chorus.engagement.selectors import activities_for, public_events
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
@@ -115,14 +115,37 @@ def activity_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
     regions_ensure()
     user = staff_user(request)
     activity = get_for_change(request, Activity.objects.all(), code=code) if code else None
-    form = ActivityForm(
-        data=request.POST or None, initial=_initial(activity) if activity else None, user=user
-    )
+    initial = _initial(activity) if activity else None
+    plan = None
+    if activity is None and (plan_code := request.GET.get("plan")):
+        plan = ToolkitItem.objects.filter(
+            kind=ToolkitItem.Kind.ACTIVITY_PLAN,
+            is_published=True,
+            code__in=[plan_code] if _is_uuid(plan_code) else [],
+        ).first()
+        if plan is not None:
+            language = get_language() or "en"
+            initial = {
+                "kind": plan.activity_kind,
+                "title": plan.title_for(language),
+                "summary": plan.body_for(language),
+            }
+    form = ActivityForm(data=request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         activity = services.activity_save(actor=user, request=request, activity=activity, **form.cleaned_data)
         messages.success(request, _("Activity saved."))
         return redirect("engagement:activity_detail", code=activity.code)
-    return render(request, "engagement/activity_form.html", {"form": form, "activity": activity})
+    return render(
+        request, "engagement/activity_form.html", {"form": form, "activity": activity, "plan": plan}
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @staff_required

@@ -1,0 +1,349 @@
+"""The engagement toolkit: guidance and templates that administrators edit and staff start from.
+
+Staff start from a template in three ways: an activity plan opens the activity form
+filled in; an invitation text is filled in with an activity's details to copy; a
+checkpoint set adds its checkpoints to a project, due a set number of days from a date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chorus.core.access import administrator_required, can_change, staff_required, staff_user, visible_to
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.core.services import record_save
+from chorus.core.text import render_page_text
+from chorus.directory.models import StakeholderGroup
+from chorus.engagement.models import Activity, ActivityType, Checkpoint, Project, Stage, ToolkitItem
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+PLACEHOLDERS = ("{title}", "{date}", "{time}", "{place}", "{link}", "{summary}")
+
+
+def parse_checkpoint_lines(text: str) -> list[dict[str, Any]]:
+    """Lines like "alpha | Judiciary | 30" to checkpoint rules. Raises ValidationError naming the line."""
+    stages = {s.slug: s for s in Stage.objects.all()} | {s.name.lower(): s for s in Stage.objects.all()}
+    groups = {g.name.lower(): g for g in StakeholderGroup.objects.all()}
+    rules: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3:
+            raise forms.ValidationError(
+                _("Line %(n)s: write the stage, the group and the days, like “alpha | Judiciary | 30”.")
+                % {"n": number}
+            )
+        stage, group, days = parts
+        if stage.lower() not in stages:
+            raise forms.ValidationError(
+                _("Line %(n)s: “%(stage)s” is not a stage. Use one of: %(stages)s.")
+                % {"n": number, "stage": stage, "stages": ", ".join(s.slug for s in Stage.objects.all())}
+            )
+        if group.lower() not in groups:
+            raise forms.ValidationError(
+                _("Line %(n)s: there is no stakeholder group called “%(group)s”.")
+                % {"n": number, "group": group}
+            )
+        if not days.isdigit() or int(days) > 3650:
+            raise forms.ValidationError(
+                _("Line %(n)s: “%(days)s” is not a number of days from 0 to 3650.")
+                % {"n": number, "days": days}
+            )
+        rules.append(
+            {"stage": stages[stage.lower()].slug, "group": groups[group.lower()].name, "days": int(days)}
+        )
+    return rules
+
+
+class ToolkitItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=ToolkitItem.Kind.choices,
+        error_messages={"required": gettext_lazy("Choose the type")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Enter a title")},
+    )
+    title_cy = forms.CharField(
+        label=gettext_lazy("Title in Welsh (optional)"), max_length=200, required=False
+    )
+    summary = forms.CharField(label=gettext_lazy("Summary (optional)"), max_length=300, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        help_text=gettext_lazy(
+            "Blank lines separate paragraphs; start a line with “## ” for a heading or “- ” for a bullet; "
+            "[words](https://address) makes a link. Invitation texts may use {title}, {date}, {time}, "
+            "{place}, {link} and {summary}."
+        ),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": gettext_lazy("Enter the text")},
+    )
+    body_cy = forms.CharField(
+        label=gettext_lazy("Text in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    activity_kind = forms.ChoiceField(
+        label=gettext_lazy("Type of activity (activity plans)"),
+        choices=[("", gettext_lazy("Not an activity plan")), *ActivityType.choices],
+        required=False,
+    )
+    checkpoints = forms.CharField(
+        label=gettext_lazy("Checkpoints (checkpoint sets)"),
+        help_text=gettext_lazy(
+            "One per line: stage | stakeholder group | days from the start date, "
+            "like “alpha | Judiciary | 30”"
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    is_published = forms.BooleanField(label=gettext_lazy("Show to staff"), required=False, initial=True)
+
+    def clean_checkpoints(self) -> list[dict[str, Any]]:
+        return parse_checkpoint_lines(self.cleaned_data.get("checkpoints", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == ToolkitItem.Kind.ACTIVITY_PLAN and not data.get("activity_kind"):
+            self.add_error("activity_kind", _("Choose the type of activity the plan is for"))
+        if kind == ToolkitItem.Kind.CHECKPOINT_SET and "checkpoints" in data and not data["checkpoints"]:
+            self.add_error("checkpoints", _("Add at least one checkpoint to the set"))
+        return data
+
+
+class ApplyCheckpointsForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=gettext_lazy("Project"),
+        queryset=Project.objects.none(),
+        error_messages={"required": gettext_lazy("Choose the project")},
+    )
+    start = forms.DateField(
+        label=gettext_lazy("Count the days from"),
+        help_text=gettext_lazy("For example, 2026-09-01, the day the stage starts"),
+        error_messages={
+            "required": gettext_lazy("Enter the date to count from"),
+            "invalid": gettext_lazy("Enter the date like 2026-09-01"),
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in visible_to(user, Project.objects.all()) if can_change(user, p)]
+        )
+
+
+class FillInvitationForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        label=gettext_lazy("Activity"),
+        queryset=Activity.objects.none(),
+        error_messages={"required": gettext_lazy("Choose the activity")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The next 200 activities from a fortnight ago: the ones invitations are written for.
+        upcoming = (
+            visible_to(user, Activity.objects.all())
+            .filter(starts_at__gte=timezone.now() - timedelta(days=14))
+            .order_by("starts_at")
+            .values_list("pk", flat=True)[:200]
+        )
+        self.fields["activity"].queryset = Activity.objects.filter(  # type: ignore[attr-defined]
+            pk__in=list(upcoming)
+        ).order_by("starts_at")
+
+
+def invitation_fill(text: str, activity: Activity, language: str) -> str:
+    starts = localtime(activity.starts_at)
+    values = {
+        "{title}": activity.title_for(language),
+        "{date}": date_format(starts, "l j F Y"),
+        "{time}": date_format(starts, "H:i"),
+        "{place}": activity.place.name if activity.place else _("online"),
+        "{link}": activity.online_link,
+        "{summary}": activity.summary_for(language),
+    }
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def checkpoints_apply(
+    *, actor: User, request: HttpRequest, item: ToolkitItem, project: Project, start: date
+) -> tuple[int, int]:
+    """Add the set's checkpoints to a project; ones it already has are left as they are."""
+    groups = {
+        g.name: g for g in StakeholderGroup.objects.filter(name__in=[r["group"] for r in item.checkpoints])
+    }
+    added = skipped = 0
+    with transaction.atomic():
+        for rule in item.checkpoints:
+            group = groups.get(rule["group"])
+            if group is None:
+                skipped += 1
+                continue
+            _checkpoint, created = Checkpoint.objects.get_or_create(
+                project=project,
+                stage_id=rule["stage"],
+                group=group,
+                defaults={"due_on": start + timedelta(days=rule["days"])},
+            )
+            added += created
+            skipped += not created
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=project,
+            request=request,
+            detail={"checkpoint set": item.title, "added": added},
+        )
+    return added, skipped
+
+
+# Pages
+
+
+def _items(user: User) -> Any:
+    items = ToolkitItem.objects.all()
+    return items if user.is_administrator else items.filter(is_published=True)
+
+
+@staff_required
+def toolkit(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    language = get_language() or "en"
+    sections = []
+    items = list(_items(user))
+    for kind, label in ToolkitItem.Kind.choices:
+        found = [{"item": i, "title": i.title_for(language)} for i in items if i.kind == kind]
+        if found:
+            sections.append({"label": label, "items": found})
+    return render(request, "engagement/toolkit.html", {"sections": sections})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def toolkit_item(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    item = _items(user).filter(code=code).first()
+    if item is None:
+        raise Http404
+    language = get_language() or "en"
+    apply_form = fill_form = None
+    filled = ""
+    if item.kind == ToolkitItem.Kind.CHECKPOINT_SET:
+        apply_form = ApplyCheckpointsForm(data=request.POST or None, user=user)
+        if request.method == "POST" and apply_form.is_valid():
+            project = apply_form.cleaned_data["project"]
+            added, skipped = checkpoints_apply(
+                actor=user,
+                request=request,
+                item=item,
+                project=project,
+                start=apply_form.cleaned_data["start"],
+            )
+            messages.success(
+                request,
+                _("%(added)s checkpoints added; %(skipped)s the project already had.")
+                % {"added": added, "skipped": skipped},
+            )
+            return redirect("engagement:project_detail", code=project.code)
+    if item.kind == ToolkitItem.Kind.INVITATION:
+        fill_form = FillInvitationForm(data=request.GET if "activity" in request.GET else None, user=user)
+        if fill_form.is_bound and fill_form.is_valid():
+            filled = invitation_fill(item.body_for(language), fill_form.cleaned_data["activity"], language)
+    rules = [
+        {**rule, "stage_name": str(Stage.objects.filter(slug=rule["stage"]).first() or rule["stage"])}
+        for rule in item.checkpoints
+    ]
+    return render(
+        request,
+        "engagement/toolkit_item.html",
+        {
+            "item": item,
+            "title": item.title_for(language),
+            "body": render_page_text(item.body_for(language))
+            if item.kind != ToolkitItem.Kind.INVITATION
+            else None,
+            "raw_body": item.body_for(language),
+            "apply_form": apply_form,
+            "fill_form": fill_form,
+            "filled": filled,
+            "rules": rules,
+        },
+    )
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def toolkit_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    user = staff_user(request)
+    item = ToolkitItem.objects.filter(code=code).first() if code else None
+    if code and item is None:
+        raise Http404
+    initial = None
+    if item is not None:
+        initial = {
+            name: getattr(item, name)
+            for name in (
+                "kind",
+                "title",
+                "title_cy",
+                "summary",
+                "body",
+                "body_cy",
+                "activity_kind",
+                "is_published",
+            )
+        }
+        initial["checkpoints"] = "\n".join(
+            f"{r['stage']} | {r['group']} | {r['days']}" for r in item.checkpoints
+        )
+    form = ToolkitItemForm(data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            item = record_save(
+                actor=user,
+                request=request,
+                record=item or ToolkitItem(),
+                fields={**form.cleaned_data, "updated_by": user},
+            )
+        messages.success(request, _("Toolkit saved."))
+        return redirect("engagement:toolkit_item", code=item.code)
+    return render(request, "engagement/toolkit_form.html", {"form": form, "item": item})
+
+
+@require_POST
+@staff_required
+@administrator_required
+def toolkit_delete(request: HttpRequest, code: UUID) -> HttpResponse:
+    item = ToolkitItem.objects.filter(code=code).first()
+    if item is not None:
+        with transaction.atomic():
+            audit_record(actor=staff_user(request), action=AuditAction.DELETE, obj=item, request=request)
+            item.delete()
+        messages.success(request, _("Removed from the toolkit."))
+    return redirect("engagement:toolkit")
