@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "chorus.accounts",
     "chorus.directory",
     "chorus.engagement",
+    "chorus.consultations",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.accounts.urls")),
     path("staff/directory/", include("chorus.directory.urls")),
     path("", include("chorus.engagement.urls")),
+    path("", include("chorus.consultations.urls")),
     prefix_default_language=False,
 )

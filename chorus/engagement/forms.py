@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
+from chorus.consultations.models import Consultation
 from chorus.directory.models import Place, Region, StakeholderGroup, Topic
 from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage
 
@@ -188,10 +189,17 @@ class ImpactForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    consultations = forms.ModelMultipleChoiceField(
+        label=_("Consultations it came from"),
+        queryset=Consultation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["activities"].queryset = project.activities.order_by("-starts_at")  # type: ignore[attr-defined]
+        self.fields["consultations"].queryset = project.consultations.order_by("-opens_at")  # type: ignore[attr-defined]
 
 
 class SharedBackForm(forms.Form):

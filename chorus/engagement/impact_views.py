@@ -39,6 +39,7 @@ def impact_edit(request: HttpRequest, project: UUID, code: UUID | None = None) -
             for n in ("you_said", "you_said_cy", "we_did", "we_did_cy", "decided_by", "decided_on")
         }
         initial["activities"] = list(record.activities.all())
+        initial["consultations"] = list(record.consultations.all())
     form = ImpactForm(data=request.POST or None, initial=initial, project=the_project)
     if request.method == "POST" and form.is_valid():
         services.impact_save(

@@ -239,6 +239,12 @@ class ImpactRecord(CodedModel):
     activities = models.ManyToManyField(
         Activity, verbose_name=_("where we heard it"), blank=True, related_name="impact"
     )
+    consultations = models.ManyToManyField(
+        "consultations.Consultation",
+        verbose_name=_("consultations it came from"),
+        blank=True,
+        related_name="impact",
+    )
     you_said = models.TextField(_("you said"))
     you_said_cy = models.TextField(_("you said, in Welsh"), blank=True)
     we_did = models.TextField(_("we did"))

@@ -99,7 +99,7 @@ def material_add(
 def impact_save(
     *, actor: User, request: HttpRequest, project: Project, record: ImpactRecord | None, **fields: Any
 ) -> ImpactRecord:
-    relations = {"activities": fields.pop("activities", None)}
+    relations = {name: fields.pop(name, None) for name in ("activities", "consultations")}
     with transaction.atomic():
         return record_save(
             actor=actor,

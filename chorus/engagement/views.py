@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chorus.accounts.models import Role
+from chorus.consultations.selectors import public_consultations
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -37,7 +39,7 @@ from chorus.directory.selectors import people_for
 from chorus.engagement import services
 from chorus.engagement.forms import ActivityForm, AttendeeForm, CheckpointForm, MaterialForm, ProjectForm
 from chorus.engagement.ical import calendar
-from chorus.engagement.models import Activity, ActivityType, Attendance, Project, ToolkitItem
+from chorus.engagement.models import Activity, ActivityType, Attendance, ImpactRecord, Project, ToolkitItem
 from chorus.engagement.selectors import activities_for, public_events
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
@@ -305,16 +307,26 @@ def public_calendar(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     events = public_events(filters)
     query = request.GET.urlencode()
+    consultations = public_consultations(filters)
     return render(
         request,
         "engagement/public_calendar.html",
         {
             "form": form,
+            "open_consultations": consultations.open_at(now).order_by("closes_at")[:100],
+            "forthcoming_consultations": consultations.filter(opens_at__gt=now).order_by("opens_at")[:50],
+            "closed_consultations": consultations.filter(closes_at__lte=now).order_by("-closes_at")[:30],
             "upcoming": events.filter(starts_at__gte=now).order_by("starts_at")[:100],
             "past": events.filter(starts_at__lt=now).order_by("-starts_at")[:30],
             "feed_url": reverse("engagement:public_calendar_feed") + (f"?{query}" if query else ""),
             "language": get_language(),
         },
+    )
+
+
+def _published_impact() -> Prefetch[str]:
+    return Prefetch(
+        "impact", queryset=ImpactRecord.objects.filter(is_published=True), to_attr="published_impact"
     )
 
 
@@ -325,11 +337,17 @@ def public_calendar_feed(request: HttpRequest) -> HttpResponse:
     events = (
         public_events(filters)
         .filter(starts_at__gte=timezone.now() - timedelta(days=365))
+        .prefetch_related(_published_impact())
         .order_by("starts_at")
     )
     language = get_language() or "en"
+    consultations = public_consultations(filters).filter(closes_at__gte=timezone.now() - timedelta(days=365))
     text = calendar(
         events,
+        consultations=consultations.order_by("opens_at"),
+        consultation_url_for=lambda c: request.build_absolute_uri(
+            reverse("consultations:public_consultation", kwargs={"code": c.code})
+        ),
         name=f"{settings.CHORUS_SERVICE_NAME}: {_('events')}",
         host=request.get_host().split(":")[0],
         url_for=lambda a: request.build_absolute_uri(
@@ -344,7 +362,7 @@ def public_calendar_feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
-    event = public_events({}).filter(code=code).prefetch_related("materials").first()
+    event = public_events({}).filter(code=code).prefetch_related("materials", _published_impact()).first()
     if event is None:
         raise Http404
     return render(

@@ -297,3 +297,85 @@ def test_the_engagement_report_and_checkpoints_are_accessible(
         page.goto(f"{live_server.url}{prefix}{path}")
         assert page.locator("html").get_attribute("lang") == lang
         assert_accessible(page)
+
+
+def test_a_published_you_said_we_did_reaches_the_event_page_and_the_calendar_feed(
+    page: Page, live_server
+) -> None:
+    from datetime import timedelta
+
+    import icalendar
+    from django.utils import timezone
+
+    from chorus.engagement.models import Activity, Project
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    project = Project.objects.create(name="Online probate")
+    forum = Activity.objects.create(
+        kind="user_forum",
+        title="Probate users' forum",
+        starts_at=timezone.now() - timedelta(days=10),
+        online_link="https://meet.example.org/1",
+        is_public=True,
+    )
+    forum.projects.add(project)
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.goto(f"{live_server.url}/staff/projects/{project.code}/")
+    page.get_by_role("link", name="Record what changed").click()
+    page.get_by_label("You said", exact=True).fill("The fee page was hard to find")
+    page.get_by_label("We did", exact=True).fill("We linked the fee page from the start page")
+    page.get_by_label("Decided on").fill("2026-10-01")
+    page.get_by_label("Probate users' forum").check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".govuk-summary-card")).to_contain_text("Published")
+
+    page.goto(f"{live_server.url}/events/{forum.code}/")
+    expect(page.locator("main")).to_contain_text("We linked the fee page from the start page")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/you-said-we-did/{project.code}/")
+    expect(page.locator("main")).to_contain_text("The fee page was hard to find")
+    feed = page.request.get(f"{live_server.url}/events/calendar.ics")
+    events = icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
+    description = str(next(e for e in events if str(e["SUMMARY"]) == "Probate users' forum")["DESCRIPTION"])
+    assert "We did: We linked the fee page from the start page" in description
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_consultation_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.consultations.models import Consultation
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    consultation = Consultation.objects.create(
+        title="Changes to court fees",
+        title_cy="Newidiadau i ffioedd llys",
+        summary="We propose to change some court fees.",
+        body="## What we propose\n\n- A lower fee for appeals",
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=30),
+        is_published=True,
+    )
+    for path in ("/events/", f"/consultations/{consultation.code}/"):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        expect(page.locator("main")).to_contain_text(
+            "Newidiadau i ffioedd llys" if prefix else "Changes to court fees"
+        )
+        assert_accessible(page)
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    for path in (
+        "/staff/consultations/",
+        "/staff/consultations/new/",
+        f"/staff/consultations/{consultation.code}/",
+        "/staff/toolkit/",
+    ):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/staff/consultations/new/")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,141 @@
+"""Consultation pages: staff set them up; the public find them and see what changed."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chorus.accounts.models import Role
+from chorus.consultations import services
+from chorus.consultations.forms import ConsultationForm
+from chorus.consultations.models import Consultation
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    role_required,
+    staff_required,
+    staff_user,
+    visible_to,
+)
+from chorus.core.text import render_page_text
+from chorus.directory.reference import regions_ensure
+
+EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+FIELDS = (
+    "kind",
+    "title",
+    "title_cy",
+    "summary",
+    "summary_cy",
+    "body",
+    "body_cy",
+    "opens_at",
+    "closes_at",
+    "project",
+    "team",
+    "is_published",
+)
+
+
+@staff_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    consultations = visible_to(staff_user(request), Consultation.objects.select_related("project", "team"))
+    page = Paginator(consultations, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/consultation_list.html", {"page": page, "query": ""})
+
+
+@staff_required
+def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    consultation = get_for_view(
+        request, Consultation.objects.select_related("project", "owner", "team"), code=code
+    )
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "may_change": can_change(user, consultation),
+            "impact": consultation.impact.all(),
+        },
+    )
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    regions_ensure()
+    user = staff_user(request)
+    consultation = get_for_change(request, Consultation.objects.all(), code=code) if code else None
+    initial = None
+    if consultation is not None:
+        initial = {name: getattr(consultation, name) for name in FIELDS}
+        initial["topics"] = list(consultation.topics.all())
+        initial["regions"] = list(consultation.regions.all())
+    form = ConsultationForm(data=request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        consultation = services.consultation_save(
+            actor=user, request=request, consultation=consultation, **form.cleaned_data
+        )
+        messages.success(request, _("Consultation saved."))
+        return redirect("consultations:consultation_detail", code=consultation.code)
+    return render(
+        request, "consultations/consultation_form.html", {"form": form, "consultation": consultation}
+    )
+
+
+@require_GET
+def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = (
+        Consultation.objects.public().filter(code=code).prefetch_related("topics", "regions").first()
+    )
+    if consultation is None:
+        raise Http404
+    language = get_language() or "en"
+    return render(
+        request,
+        "consultations/public_consultation.html",
+        {
+            "consultation": consultation,
+            "title": consultation.title_for(language),
+            "summary": consultation.summary_for(language),
+            "body": render_page_text(consultation.body_for(language)),
+            "status": consultation.status(),
+            "impact": consultation.impact.filter(is_published=True),
+            "language": language,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_GET
+def public_consultation_impact(request: HttpRequest, code: UUID) -> HttpResponse:
+    """ "You said, we did" for one consultation: its published impact records."""
+    consultation = Consultation.objects.public().filter(code=code).first()
+    if consultation is None:
+        raise Http404
+    records = consultation.impact.filter(is_published=True)
+    if not records.exists():
+        raise Http404
+    language = get_language() or "en"
+    return render(
+        request,
+        "consultations/public_consultation_impact.html",
+        {
+            "consultation": consultation,
+            "title": consultation.title_for(language),
+            "records": records,
+            "language": language,
+        },
+    )
