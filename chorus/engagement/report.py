@@ -79,6 +79,11 @@ class Section:
     rows: list[Row]
 
     @property
+    def chart_height(self) -> int:
+        """Height of the page's SVG chart: 28 units a row, for the first 20 rows."""
+        return min(len(self.rows), 20) * 28 + 8
+
+    @property
     def largest(self) -> int:
         return max([1, *(max(r.current, r.previous) for r in self.rows)])
 

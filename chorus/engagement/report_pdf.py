@@ -6,6 +6,7 @@ covers Welsh letters such as ŵ and ŷ, which the PDF core fonts do not.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from fpdf.fonts import FontFace
 from chorus.engagement.report import Report, Row, Section
 
 FONTS = Path(font_roboto.__file__).parent / "files"
+# fontTools reports each font subset it makes at INFO; that is noise in the logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 BLUE = (29, 112, 184)
 GREY = (177, 180, 182)
 TEXT = (11, 12, 12)
