@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -141,13 +141,17 @@ def _period(
         recipients=Sum("recipients"),
         impressions=Sum("impressions"),
     )
+    # NOT EXISTS, not NOT IN: PostgreSQL plans NOT IN over a large subquery as a loop per row.
     earlier = Attendance.objects.filter(
-        activity__in=base.filter(starts_at__lt=since).values("pk"), attended=True
-    ).values("person")
+        person=OuterRef("person"),
+        attended=True,
+        activity__starts_at__lt=since,
+        activity__in=base.values("pk"),
+    )
     figures: dict[str, Any] = {
         "activities": sums["activities"],
         "people": came.values("person").distinct().count(),
-        "new_people": came.exclude(person__in=earlier).values("person").distinct().count(),
+        "new_people": came.exclude(Exists(earlier)).values("person").distinct().count(),
         "unlisted": sums["unlisted"] or 0,
         "recipients": sums["recipients"] or 0,
         "impressions": sums["impressions"] or 0,
