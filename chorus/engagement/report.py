@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -141,17 +141,19 @@ def _period(
         recipients=Sum("recipients"),
         impressions=Sum("impressions"),
     )
-    # NOT EXISTS, not NOT IN: PostgreSQL plans NOT IN over a large subquery as a loop per row.
-    earlier = Attendance.objects.filter(
-        person=OuterRef("person"),
-        attended=True,
-        activity__starts_at__lt=since,
-        activity__in=base.values("pk"),
+    # People whose first attendance (among these activities) falls in the period. One GROUP BY
+    # that both databases plan well: SQLite loops over IN and NOT EXISTS subqueries here, and
+    # PostgreSQL over NOT IN, taking minutes on 500,000 attendance rows.
+    first_time = (
+        Attendance.objects.filter(activity__in=base.values("pk"), attended=True)
+        .values("person")
+        .annotate(first=Min("activity__starts_at"))
+        .filter(first__gte=since, first__lt=until)
     )
     figures: dict[str, Any] = {
         "activities": sums["activities"],
         "people": came.values("person").distinct().count(),
-        "new_people": came.exclude(Exists(earlier)).values("person").distinct().count(),
+        "new_people": first_time.count(),
         "unlisted": sums["unlisted"] or 0,
         "recipients": sums["recipients"] or 0,
         "impressions": sums["impressions"] or 0,
