@@ -106,3 +106,161 @@ class Consultation(CodedModel):
 
     def body_for(self, language: str) -> str:
         return self.body_cy if language == "cy" and self.body_cy else self.body
+
+
+class Section(models.Model):
+    """A page of questions in a consultation."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+
+class Question(CodedModel):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Free text")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("Agree or disagree scale")
+        RATING = "rating", _("Rating from 1 to 5")
+        YES_NO = "yes_no", _("Yes or no")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    text_cy = models.CharField(_("question in Welsh"), max_length=500, blank=True)
+    help_text = models.CharField(_("hint"), max_length=500, blank=True)
+    help_text_cy = models.CharField(_("hint in Welsh"), max_length=500, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    max_length = models.PositiveIntegerField(_("character limit"), null=True, blank=True)
+    # Single and multiple choice: [{"value": "a", "label": "...", "label_cy": "..."}]
+    options = models.JSONField(default=list, blank=True)
+    # A follow-up is asked only when the question it follows got one of ``shown_for``.
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follow-up to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    shown_for = models.JSONField(default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    team_path = "section__consultation__team"
+
+    class Meta:
+        ordering = ["section__order", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def text_for(self, language: str) -> str:
+        return self.text_cy if language == "cy" and self.text_cy else self.text
+
+    def help_for(self, language: str) -> str:
+        return self.help_text_cy if language == "cy" and self.help_text_cy else self.help_text
+
+
+class ResponseDraft(CodedModel):
+    """Answers in progress, kept server-side; its code is in the respondent's session or in
+    the save-and-return link. Submitting turns it into exactly one Response."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="drafts")
+    about = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict)
+    expires_at = models.DateTimeField()
+    return_email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.code)
+
+
+class Response(CodedModel):
+    """One submitted response, from any channel."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        EMAIL = "email", _("Email")
+        POST = "post", _("Post")
+        PHONE = "phone", _("Phone")
+        FACE_TO_FACE = "face_to_face", _("Face to face")
+        ASSISTED = "assisted", _("Assisted digital")
+
+    class RespondentType(models.TextChoices):
+        INDIVIDUAL = "individual", _("As an individual")
+        ORGANISATION = "organisation", _("On behalf of an organisation")
+
+    class Publish(models.TextChoices):
+        NO = "no", _("Do not publish my response")
+        ANONYMOUS = "anonymous", _("Publish it without my name")
+        NAMED = "named", _("Publish it with my name")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="responses")
+    reference = models.CharField(max_length=12, unique=True)
+    draft = models.OneToOneField(
+        ResponseDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    respondent_type = models.CharField(
+        _("responding"), max_length=20, choices=RespondentType.choices, default=RespondentType.INDIVIDUAL
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    publish = models.CharField(_("publishing"), max_length=20, choices=Publish.choices, default=Publish.NO)
+    language = models.CharField(max_length=5, default="en")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    team_path = "consultation__team"
+    audit_views = True
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["consultation", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Text for free text, a list of option values for choices, else the value as text.
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.question}"
+
+
+class SubmissionAttempt(models.Model):
+    """A submission tried from an address (kept as a keyed hash, never the address itself), for
+    rate limits; rejected ones say why, so every rejection is on record."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    address_hash = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    rejected_because = models.CharField(max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.rejected_because or 'accepted'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import views
+from chorus.consultations import respond_views, views
 
 app_name = "consultations"
 
@@ -10,6 +10,21 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/", views.consultation_detail, name="consultation_detail"),
     path("staff/consultations/<uuid:code>/edit/", views.consultation_edit, name="consultation_edit"),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
+    path("consultations/<uuid:code>/respond/", respond_views.respond_start, name="respond_start"),
+    path("consultations/<uuid:code>/respond/about-you/", respond_views.respond_about, name="respond_about"),
+    path(
+        "consultations/<uuid:code>/respond/questions/<int:number>/",
+        respond_views.respond_section,
+        name="respond_section",
+    ),
+    path("consultations/<uuid:code>/respond/check/", respond_views.respond_check, name="respond_check"),
+    path("consultations/<uuid:code>/respond/done/", respond_views.respond_done, name="respond_done"),
+    path("consultations/<uuid:code>/respond/save/", respond_views.respond_save, name="respond_save"),
+    path(
+        "consultations/<uuid:code>/respond/return/<uuid:draft>/",
+        respond_views.respond_resume,
+        name="respond_resume",
+    ),
     path(
         "consultations/<uuid:code>/you-said-we-did/",
         views.public_consultation_impact,

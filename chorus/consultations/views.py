@@ -113,6 +113,7 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
             "body": render_page_text(consultation.body_for(language)),
             "status": consultation.status(),
             "impact": consultation.impact.filter(is_published=True),
+            "has_questions": consultation.sections.filter(questions__isnull=False).exists(),
             "language": language,
             "now": timezone.now(),
         },

@@ -1,0 +1,224 @@
+"""The public response journey: which questions a respondent sees, their forms, and submitting.
+
+Answers in progress live in a ``ResponseDraft`` (server-side). Submitting locks the
+draft and turns it into one ``Response``: a double click, a resubmitted form or a retry
+finds the draft already submitted and gets the same response back, never a second one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
+
+DRAFT_DAYS = 30
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+SCALE = [
+    ("strongly_agree", gettext_lazy("Strongly agree")),
+    ("agree", gettext_lazy("Agree")),
+    ("neither", gettext_lazy("Neither agree nor disagree")),
+    ("disagree", gettext_lazy("Disagree")),
+    ("strongly_disagree", gettext_lazy("Strongly disagree")),
+    ("dont_know", gettext_lazy("Don't know")),
+]
+RATING = [(str(n), str(n)) for n in range(1, 6)]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+
+def choices_for(question: Question, language: str) -> list[tuple[str, Any]]:
+    if question.kind == Question.Kind.SCALE:
+        return SCALE
+    if question.kind == Question.Kind.RATING:
+        return RATING
+    if question.kind == Question.Kind.YES_NO:
+        return YES_NO
+    return [
+        (o["value"], o.get("label_cy") or o["label"] if language == "cy" else o["label"])
+        for o in question.options
+    ]
+
+
+def is_visible(question: Question, answers: dict[str, Any]) -> bool:
+    """A follow-up is asked only when its question got one of the answers it is shown for."""
+    if question.follows is None:
+        return True
+    given = answers.get(str(question.follows.code))
+    chosen = given if isinstance(given, list) else [given]
+    return any(value in question.shown_for for value in chosen if value is not None)
+
+
+def visible_sections(
+    consultation: Consultation, answers: dict[str, Any]
+) -> list[tuple[Section, list[Question]]]:
+    pages = []
+    questions = Question.objects.filter(section__consultation=consultation).select_related(
+        "follows", "section"
+    )
+    by_section: dict[int, list[Question]] = {}
+    for question in questions:
+        by_section.setdefault(question.section_id, []).append(question)
+    for section in consultation.sections.all():
+        shown = [q for q in by_section.get(section.pk, []) if is_visible(q, answers)]
+        if shown:
+            pages.append((section, shown))
+    return pages
+
+
+def _field(question: Question, language: str) -> forms.Field:
+    label = question.text_for(language)
+    common: dict[str, Any] = {
+        "label": label,
+        "required": question.required,
+        "help_text": question.help_for(language),
+    }
+    kind = question.kind
+    if kind == Question.Kind.TEXT:
+        limit = question.max_length
+        return forms.CharField(
+            **common,
+            max_length=limit,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            error_messages={
+                "required": _("Enter your answer to “%(q)s”") % {"q": label},
+                "max_length": _("Your answer must be %(limit)s characters or fewer") % {"limit": limit},
+            },
+        )
+    if kind == Question.Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            **common,
+            choices=choices_for(question, language),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Select at least one answer to “%(q)s”") % {"q": label}},
+        )
+    if kind == Question.Kind.NUMBER:
+        return forms.DecimalField(
+            **common,
+            max_digits=15,
+            decimal_places=4,
+            error_messages={
+                "required": _("Enter a number for “%(q)s”") % {"q": label},
+                "invalid": _("Enter a number, like 12 or 3.5"),
+            },
+        )
+    if kind == Question.Kind.DATE:
+        return forms.DateField(
+            **common,
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            error_messages={
+                "required": _("Enter a date for “%(q)s”") % {"q": label},
+                "invalid": _("Enter the date like 2026-03-27 or 27/03/2026"),
+            },
+        )
+    return forms.ChoiceField(
+        **common,
+        choices=choices_for(question, language),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select an answer to “%(q)s”") % {"q": label}},
+    )
+
+
+def section_form(
+    questions: list[Question], language: str, data: Any = None, answers: dict[str, Any] | None = None
+) -> forms.Form:
+    form = forms.Form(
+        data=data, initial={f"q_{q.code.hex}": (answers or {}).get(str(q.code)) for q in questions}
+    )
+    for question in questions:
+        form.fields[f"q_{question.code.hex}"] = _field(question, language)
+    return form
+
+
+def stored(value: Any) -> Any:
+    """A cleaned form value as JSON: text, a list of option values, a number or a date as text."""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, date):
+        return value.isoformat()
+    if value in (None, "", []):
+        return None
+    return value
+
+
+def answers_from(form: forms.Form, questions: list[Question]) -> dict[str, Any]:
+    return {str(q.code): stored(form.cleaned_data.get(f"q_{q.code.hex}")) for q in questions}
+
+
+def shown_answer(question: Question, value: Any, language: str) -> str:
+    """An answer as the check-your-answers page and exports show it."""
+    if value in (None, "", []):
+        return ""
+    labels = dict(choices_for(question, language))
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.SCALE, Question.Kind.YES_NO):
+        return str(labels.get(value, value))
+    return str(value)
+
+
+def missing_required(consultation: Consultation, answers: dict[str, Any]) -> list[Question]:
+    return [
+        q
+        for _section, questions in visible_sections(consultation, answers)
+        for q in questions
+        if q.required and answers.get(str(q.code)) in (None, "", [])
+    ]
+
+
+def draft_start(consultation: Consultation) -> ResponseDraft:
+    return ResponseDraft.objects.create(
+        consultation=consultation, expires_at=timezone.now() + timedelta(days=DRAFT_DAYS)
+    )
+
+
+def _reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+
+
+class ConsultationClosed(Exception):
+    """The consultation closed before the response was submitted."""
+
+
+def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, bool]:
+    """Store the draft's answers as a response, once. Returns the response and whether it is new."""
+    with transaction.atomic():
+        draft = ResponseDraft.objects.select_for_update().select_related("consultation").get(pk=draft.pk)
+        existing = Response.objects.filter(draft=draft).first()
+        if existing is not None:
+            return existing, False
+        consultation = draft.consultation
+        if consultation.status() != Consultation.Status.OPEN:
+            raise ConsultationClosed
+        visible = {
+            q.code: q for _s, questions in visible_sections(consultation, draft.answers) for q in questions
+        }
+        about = draft.about
+        reference = _reference()
+        while Response.objects.filter(reference=reference).exists():
+            reference = _reference()
+        response = Response.objects.create(
+            consultation=consultation,
+            reference=reference,
+            draft=draft,
+            channel=Response.Channel.ONLINE,
+            respondent_type=about.get("respondent_type", Response.RespondentType.INDIVIDUAL),
+            name=about.get("name", ""),
+            email=about.get("email", ""),
+            organisation=about.get("organisation", ""),
+            publish=about.get("publish", Response.Publish.NO),
+            language=language,
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, question=question, value=draft.answers[str(code)])
+            for code, question in visible.items()
+            if draft.answers.get(str(code)) not in (None, "", [])
+        )
+    return response, True

@@ -1,0 +1,372 @@
+"""Public pages for responding to a consultation: about you, the questions, check, submit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chorus.consultations.journey import (
+    ConsultationClosed,
+    answers_from,
+    draft_start,
+    missing_required,
+    response_submit,
+    section_form,
+    shown_answer,
+    visible_sections,
+)
+from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
+from chorus.core.email import email_send_later
+
+logger = logging.getLogger("chorus.consultations")
+
+# Anti-spam without a CAPTCHA: a field people never see, a least time to answer, and a
+# limit of submissions per address.
+HONEYPOT = "website"
+LEAST_SECONDS = 5
+MOST_PER_ADDRESS = 10
+PER = timedelta(minutes=10)
+
+
+class AboutForm(forms.Form):
+    respondent_type = forms.ChoiceField(
+        label=gettext_lazy("Are you responding as an individual or on behalf of an organisation?"),
+        choices=Response.RespondentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy(
+                "Select whether you are responding as an individual or for an organisation"
+            )
+        },
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation name (if responding for one)"), max_length=200, required=False
+    )
+    name = forms.CharField(label=gettext_lazy("Your name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("Email address (optional)"),
+        help_text=gettext_lazy("We will send you a receipt with your reference number"),
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")
+        },
+    )
+    publish = forms.ChoiceField(
+        label=gettext_lazy("May we publish your response?"),
+        choices=Response.Publish.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Select whether we may publish your response")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("respondent_type") == Response.RespondentType.ORGANISATION and not data.get(
+            "organisation"
+        ):
+            self.add_error("organisation", _("Enter the name of the organisation you are responding for"))
+        if data.get("publish") == Response.Publish.NAMED and not (
+            data.get("name") or data.get("organisation")
+        ):
+            self.add_error("name", _("Enter your name, or choose to publish your response without it"))
+        return data
+
+
+class SaveForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        error_messages={
+            "required": gettext_lazy("Enter the email address to send the link to"),
+            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+
+
+def _session_key(consultation: Consultation) -> str:
+    return f"draft-{consultation.code}"
+
+
+def _consultation(code: UUID) -> Consultation:
+    found = Consultation.objects.public().filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _closed(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    status = consultation.status()
+    return render(
+        request,
+        "consultations/respond_closed.html",
+        {
+            "consultation": consultation,
+            "status": status,
+            "title": consultation.title_for(get_language() or "en"),
+        },
+        status=410 if status == Consultation.Status.CLOSED else 403,
+    )
+
+
+def _draft(request: HttpRequest, consultation: Consultation) -> ResponseDraft | None:
+    code = request.session.get(_session_key(consultation))
+    if not code:
+        return None
+    return ResponseDraft.objects.filter(
+        code=code, consultation=consultation, expires_at__gt=timezone.now()
+    ).first()
+
+
+def _context(consultation: Consultation, **more: Any) -> dict[str, Any]:
+    return {"consultation": consultation, "title": consultation.title_for(get_language() or "en"), **more}
+
+
+@require_POST
+def respond_start(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = _consultation(code)
+    if consultation.status() != Consultation.Status.OPEN:
+        return _closed(request, consultation)
+    draft = _draft(request, consultation)
+    if draft is None or hasattr(draft, "response"):
+        draft = draft_start(consultation)
+        request.session[_session_key(consultation)] = str(draft.code)
+    return redirect("consultations:respond_about", code=consultation.code)
+
+
+def _guard(
+    request: HttpRequest, code: UUID
+) -> tuple[Consultation, ResponseDraft | None, HttpResponse | None]:
+    consultation = _consultation(code)
+    if consultation.status() != Consultation.Status.OPEN:
+        return consultation, None, _closed(request, consultation)
+    draft = _draft(request, consultation)
+    if draft is None:
+        return consultation, None, redirect("consultations:public_consultation", code=consultation.code)
+    return consultation, draft, None
+
+
+@require_http_methods(["GET", "POST"])
+def respond_about(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation, draft, stop = _guard(request, code)
+    if stop or draft is None:
+        return stop or redirect("consultations:public_consultation", code=code)
+    form = AboutForm(data=request.POST or None, initial=draft.about or None)
+    if request.method == "POST" and form.is_valid():
+        draft.about = form.cleaned_data
+        draft.save(update_fields=["about", "updated_at"])
+        return redirect(_next_url(consultation, draft, 0))
+    return render(request, "consultations/respond_about.html", _context(consultation, form=form))
+
+
+def _next_url(consultation: Consultation, draft: ResponseDraft, after: int) -> str:
+    pages = visible_sections(consultation, draft.answers)
+    if after < len(pages):
+        return reverse(
+            "consultations:respond_section", kwargs={"code": consultation.code, "number": after + 1}
+        )
+    return reverse("consultations:respond_check", kwargs={"code": consultation.code})
+
+
+@require_http_methods(["GET", "POST"])
+def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpResponse:
+    consultation, draft, stop = _guard(request, code)
+    if stop or draft is None:
+        return stop or redirect("consultations:public_consultation", code=code)
+    language = get_language() or "en"
+    pages = visible_sections(consultation, draft.answers)
+    if not 1 <= number <= len(pages):
+        return redirect(_next_url(consultation, draft, len(pages)))
+    section, questions = pages[number - 1]
+    form = section_form(questions, language, data=request.POST or None, answers=draft.answers)
+    if request.method == "POST" and form.is_valid():
+        draft.answers = {**draft.answers, **answers_from(form, questions)}
+        draft.save(update_fields=["answers", "updated_at"])
+        if request.POST.get("save") == "later":
+            return redirect("consultations:respond_save", code=consultation.code)
+        return redirect(_next_url(consultation, draft, number))
+    back = (
+        reverse("consultations:respond_section", kwargs={"code": consultation.code, "number": number - 1})
+        if number > 1
+        else reverse("consultations:respond_about", kwargs={"code": consultation.code})
+    )
+    return render(
+        request,
+        "consultations/respond_section.html",
+        _context(
+            consultation,
+            form=form,
+            section_title=section.title_for(language),
+            number=number,
+            total=len(pages),
+            back=back,
+        ),
+    )
+
+
+def _address_hash(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _reject(request: HttpRequest, consultation: Consultation, address: str, reason: str) -> None:
+    SubmissionAttempt.objects.create(consultation=consultation, address_hash=address, rejected_because=reason)
+    logger.warning("Rejected a response to %s: %s", consultation.code, reason)
+
+
+@require_http_methods(["GET", "POST"])
+def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
+    language = get_language() or "en"
+    consultation = _consultation(code)
+    draft = _draft(request, consultation)
+    if draft is not None and hasattr(draft, "response"):
+        # Submitted already (a double click or a resubmitted form): the same response.
+        return redirect("consultations:respond_done", code=consultation.code)
+    if consultation.status() != Consultation.Status.OPEN:
+        return _closed(request, consultation)
+    if draft is None:
+        return redirect("consultations:public_consultation", code=consultation.code)
+    missing = missing_required(consultation, draft.answers)
+    if request.method == "POST":
+        address = _address_hash(request)
+        recent = SubmissionAttempt.objects.filter(address_hash=address, at__gte=timezone.now() - PER).count()
+        if recent >= MOST_PER_ADDRESS:
+            _reject(request, consultation, address, "rate limit")
+            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
+        if request.POST.get(HONEYPOT):
+            _reject(request, consultation, address, "honeypot")
+            return redirect("consultations:respond_done", code=consultation.code)
+        if (timezone.now() - draft.created_at).total_seconds() < LEAST_SECONDS:
+            _reject(request, consultation, address, "too fast")
+            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
+        if not missing:
+            try:
+                response, new = response_submit(draft=draft, language=language)
+            except ConsultationClosed:
+                return _closed(request, consultation)
+            if new:
+                SubmissionAttempt.objects.create(consultation=consultation, address_hash=address)
+                if response.email:
+                    _send_receipt(request, response, language)
+            return redirect("consultations:respond_done", code=consultation.code)
+    rows = []
+    for number, (section, questions) in enumerate(visible_sections(consultation, draft.answers), start=1):
+        rows.append(
+            {
+                "title": section.title_for(language),
+                "change": reverse(
+                    "consultations:respond_section", kwargs={"code": consultation.code, "number": number}
+                ),
+                "answers": [
+                    {
+                        "question": q.text_for(language),
+                        "answer": shown_answer(q, draft.answers.get(str(q.code)), language),
+                    }
+                    for q in questions
+                ],
+            }
+        )
+    return render(
+        request,
+        "consultations/respond_check.html",
+        _context(
+            consultation,
+            rows=rows,
+            about=draft.about,
+            about_labels={
+                "respondent_type": dict(Response.RespondentType.choices).get(
+                    draft.about.get("respondent_type", "")
+                ),
+                "publish": dict(Response.Publish.choices).get(draft.about.get("publish", "")),
+            },
+            missing=[q.text_for(language) for q in missing],
+            honeypot=HONEYPOT,
+        ),
+    )
+
+
+def _send_receipt(request: HttpRequest, response: Response, language: str) -> None:
+    consultation = response.consultation
+    body = render_to_string(
+        "consultations/email/receipt.txt",
+        {
+            "response": response,
+            "title": consultation.title_for(language),
+            "service_name": settings.CHORUS_SERVICE_NAME,
+            "url": request.build_absolute_uri(
+                reverse("consultations:public_consultation", kwargs={"code": consultation.code})
+            ),
+        },
+    )
+    email_send_later(
+        to=[response.email],
+        subject=_("Your response to %(title)s: %(reference)s")
+        % {"title": consultation.title_for(language), "reference": response.reference},
+        body=body,
+    )
+
+
+def respond_done(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = _consultation(code)
+    draft = _draft(request, consultation)
+    response = Response.objects.filter(draft=draft).first() if draft else None
+    return render(request, "consultations/respond_done.html", _context(consultation, response=response))
+
+
+@require_http_methods(["GET", "POST"])
+def respond_save(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation, draft, stop = _guard(request, code)
+    if stop or draft is None:
+        return stop or redirect("consultations:public_consultation", code=code)
+    form = SaveForm(data=request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        draft.return_email = form.cleaned_data["email"]
+        draft.save(update_fields=["return_email", "updated_at"])
+        language = get_language() or "en"
+        body = render_to_string(
+            "consultations/email/return_link.txt",
+            {
+                "title": consultation.title_for(language),
+                "expires": draft.expires_at,
+                "url": request.build_absolute_uri(
+                    reverse(
+                        "consultations:respond_resume",
+                        kwargs={"code": consultation.code, "draft": draft.code},
+                    )
+                ),
+                "service_name": settings.CHORUS_SERVICE_NAME,
+            },
+        )
+        email_send_later(
+            to=[draft.return_email],
+            subject=_("Return to your response: %(title)s") % {"title": consultation.title_for(language)},
+            body=body,
+        )
+        sent = True
+    return render(
+        request, "consultations/respond_save.html", _context(consultation, form=form, sent=sent, draft=draft)
+    )
+
+
+def respond_resume(request: HttpRequest, code: UUID, draft: UUID) -> HttpResponse:
+    consultation = _consultation(code)
+    found = ResponseDraft.objects.filter(code=draft, consultation=consultation).first()
+    if found is None or found.expires_at <= timezone.now() or hasattr(found, "response"):
+        return render(request, "consultations/respond_link_expired.html", _context(consultation), status=410)
+    if consultation.status() != Consultation.Status.OPEN:
+        return _closed(request, consultation)
+    request.session[_session_key(consultation)] = str(found.code)
+    return redirect("consultations:respond_check", code=consultation.code)

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.consultations.journey import response_submit
+from chorus.consultations.models import (
+    Answer,
+    Consultation,
+    Question,
+    Response,
+    ResponseDraft,
+    Section,
+    SubmissionAttempt,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation() -> Consultation:
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Changes to court fees",
+        summary="We propose to change some court fees.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        is_published=True,
+    )
+    first = Section.objects.create(consultation=consultation, title="The proposal", order=1)
+    second = Section.objects.create(consultation=consultation, title="Why", order=2)
+    stance = Question.objects.create(
+        section=first, kind="scale", text="Do you agree with the proposal?", required=True
+    )
+    Question.objects.create(section=first, kind="text", text="Anything else?", max_length=20)
+    Question.objects.create(
+        section=second,
+        kind="text",
+        text="Why do you disagree?",
+        follows=stance,
+        shown_for=["disagree", "strongly_disagree"],
+        required=True,
+    )
+    return consultation
+
+
+def _q(consultation: Consultation, text: str) -> str:
+    return f"q_{Question.objects.get(section__consultation=consultation, text=text).code.hex}"
+
+
+def _begin(client: Client, consultation: Consultation) -> None:
+    client.post(reverse("consultations:respond_start", args=[consultation.code]))
+    client.post(
+        reverse("consultations:respond_about", args=[consultation.code]),
+        {
+            "respondent_type": "individual",
+            "name": "Alys",
+            "email": "alys@example.org",
+            "publish": "anonymous",
+        },
+    )
+    ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+
+
+def test_a_respondent_answers_checks_and_sends_once(
+    client: Client, consultation, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    page = client.get(reverse("consultations:public_consultation", args=[consultation.code])).content.decode()
+    assert "Respond online" in page
+    _begin(client, consultation)
+    section = reverse("consultations:respond_section", args=[consultation.code, 1])
+    bad = client.post(section, {_q(consultation, "Anything else?"): "x" * 21}).content.decode()
+    assert "Select an answer to “Do you agree with the proposal?”" in bad
+    assert "Your answer must be 20 characters or fewer" in bad
+    response = client.post(
+        section,
+        {
+            _q(consultation, "Do you agree with the proposal?"): "disagree",
+            _q(consultation, "Anything else?"): "",
+        },
+    )
+    # The follow-up is asked because they disagreed.
+    assert response.url == reverse("consultations:respond_section", args=[consultation.code, 2])
+    follow_up = client.get(response.url).content.decode()
+    assert "Why do you disagree?" in follow_up
+    client.post(response.url, {_q(consultation, "Why do you disagree?"): "The fee is too high"})
+    check = client.get(reverse("consultations:respond_check", args=[consultation.code])).content.decode()
+    assert "Disagree" in check and "The fee is too high" in check and "Publish it without my name" in check
+
+    url = reverse("consultations:respond_check", args=[consultation.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url)
+        second = client.post(url)  # a double click or a resubmitted form
+    assert first.url == second.url == reverse("consultations:respond_done", args=[consultation.code])
+    stored = Response.objects.get()
+    assert Response.objects.count() == 1 and stored.publish == "anonymous" and stored.channel == "online"
+    assert {a.question.text: a.value for a in Answer.objects.all()} == {
+        "Do you agree with the proposal?": "disagree",
+        "Why do you disagree?": "The fee is too high",
+    }
+    done = client.get(first.url).content.decode()
+    assert stored.reference in done
+    assert len(mailoutbox) == 1 and stored.reference in mailoutbox[0].body
+
+
+def test_the_follow_up_is_skipped_for_other_answers(client: Client, consultation) -> None:
+    _begin(client, consultation)
+    response = client.post(
+        reverse("consultations:respond_section", args=[consultation.code, 1]),
+        {_q(consultation, "Do you agree with the proposal?"): "agree"},
+    )
+    assert response.url == reverse("consultations:respond_check", args=[consultation.code])
+    client.post(response.url)
+    assert list(Answer.objects.values_list("value", flat=True)) == ["agree"]
+
+
+def test_submitting_twice_at_once_stores_one_response(consultation) -> None:
+    draft = ResponseDraft.objects.create(
+        consultation=consultation,
+        expires_at=timezone.now() + timedelta(days=1),
+        answers={str(Question.objects.get(text="Do you agree with the proposal?").code): "agree"},
+    )
+    first, new = response_submit(draft=draft, language="en")
+    again, new_again = response_submit(draft=draft, language="en")
+    assert (new, new_again) == (True, False) and first.pk == again.pk
+    assert Response.objects.count() == 1
+
+
+def test_required_answers_block_sending(client: Client, consultation) -> None:
+    _begin(client, consultation)
+    page = client.post(reverse("consultations:respond_check", args=[consultation.code])).content.decode()
+    assert "Answer “Do you agree with the proposal?”: it is required" in page
+    assert not Response.objects.exists()
+
+
+def test_a_closed_consultation_refuses_answers(client: Client, consultation) -> None:
+    _begin(client, consultation)
+    Consultation.objects.update(
+        closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=2)
+    )
+    response = client.post(reverse("consultations:respond_check", args=[consultation.code]))
+    assert response.status_code == 410 and "This consultation has closed" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_spam_is_turned_away_and_logged(client: Client, consultation) -> None:
+    _begin(client, consultation)
+    client.post(
+        reverse("consultations:respond_section", args=[consultation.code, 1]),
+        {_q(consultation, "Do you agree with the proposal?"): "agree"},
+    )
+    url = reverse("consultations:respond_check", args=[consultation.code])
+    trap = client.post(url, {"website": "http://spam.example"})
+    assert trap.status_code == 302 and not Response.objects.exists()
+    ResponseDraft.objects.update(created_at=timezone.now())
+    too_fast = client.post(url)
+    assert too_fast.status_code == 429 and not Response.objects.exists()
+    assert set(SubmissionAttempt.objects.values_list("rejected_because", flat=True)) == {
+        "honeypot",
+        "too fast",
+    }
+    ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    for _i in range(10):
+        SubmissionAttempt.objects.create(
+            consultation=consultation, address_hash=SubmissionAttempt.objects.first().address_hash
+        )
+    limited = client.post(url)
+    assert limited.status_code == 429 and "Please wait before sending" in limited.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_save_and_return_by_email(
+    client: Client, consultation, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    _begin(client, consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("consultations:respond_section", args=[consultation.code, 1]),
+            {_q(consultation, "Do you agree with the proposal?"): "agree", "save": "later"},
+        )
+        bad = client.post(reverse("consultations:respond_save", args=[consultation.code]), {"email": "nope"})
+        assert "Enter an email address in the correct format" in bad.content.decode()
+        client.post(
+            reverse("consultations:respond_save", args=[consultation.code]), {"email": "alys@example.org"}
+        )
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/respond/return/" in line).strip()
+    other = Client()
+    resumed = other.get(link)
+    assert resumed.url == reverse("consultations:respond_check", args=[consultation.code])
+    assert "Agree" in other.get(resumed.url).content.decode()
+    ResponseDraft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client().get(link).status_code == 410
