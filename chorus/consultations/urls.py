@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import respond_views, views
+from chorus.consultations import builder, respond_views, views
 
 app_name = "consultations"
 
@@ -9,6 +9,15 @@ urlpatterns = [
     path("staff/consultations/new/", views.consultation_edit, name="consultation_create"),
     path("staff/consultations/<uuid:code>/", views.consultation_detail, name="consultation_detail"),
     path("staff/consultations/<uuid:code>/edit/", views.consultation_edit, name="consultation_edit"),
+    path("staff/consultations/<uuid:code>/questions/", builder.questions, name="questions"),
+    path(
+        "staff/consultations/<uuid:code>/questions/<uuid:question>/remove/",
+        builder.question_delete,
+        name="question_delete",
+    ),
+    path("staff/consultations/<uuid:code>/preview/", builder.preview, name="preview"),
+    path("staff/consultations/<uuid:code>/preview/<int:number>/", builder.preview, name="preview_page"),
+    path("staff/consultations/<uuid:code>/duplicate/", builder.duplicate, name="duplicate"),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
     path("consultations/<uuid:code>/respond/", respond_views.respond_start, name="respond_start"),
     path("consultations/<uuid:code>/respond/about-you/", respond_views.respond_about, name="respond_about"),
