@@ -213,6 +213,8 @@ class Response(CodedModel):
     draft = models.OneToOneField(
         ResponseDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )
+    # For responses staff enter: the form's one-off key, so a double click saves one response.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     respondent_type = models.CharField(
         _("responding"), max_length=20, choices=RespondentType.choices, default=RespondentType.INDIVIDUAL

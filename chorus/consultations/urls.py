@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import builder, respond_views, views
+from chorus.consultations import builder, respond_views, responses, views
 
 app_name = "consultations"
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/preview/", builder.preview, name="preview"),
     path("staff/consultations/<uuid:code>/preview/<int:number>/", builder.preview, name="preview_page"),
     path("staff/consultations/<uuid:code>/duplicate/", builder.duplicate, name="duplicate"),
+    path("staff/consultations/<uuid:code>/responses/", responses.response_list, name="response_list"),
+    path("staff/consultations/<uuid:code>/responses/new/", responses.response_enter, name="response_enter"),
+    path(
+        "staff/consultations/<uuid:code>/responses.<str:file_format>",
+        responses.response_export,
+        name="response_export",
+    ),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
     path("consultations/<uuid:code>/respond/", respond_views.respond_start, name="respond_start"),
     path("consultations/<uuid:code>/respond/about-you/", respond_views.respond_about, name="respond_about"),

@@ -1,4 +1,8 @@
-"""Streaming CSV downloads, so a large export never sits whole in memory."""
+"""Streaming CSV downloads, so a large export never sits whole in memory.
+
+Text that a spreadsheet would run as a formula (starting with =, +, -, @ or a control
+character) is prefixed with an apostrophe: exports carry text the public wrote.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import StreamingHttpResponse
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -19,6 +31,8 @@ class _Echo:
 def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingHttpResponse:
     """Stream ``rows`` (the first is the header) as a CSV attachment named ``filename``."""
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
+    response = StreamingHttpResponse(
+        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows), content_type="text/csv"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

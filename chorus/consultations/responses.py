@@ -1,0 +1,263 @@
+"""Responses for staff: entering those that came by email, post, phone or in person, listing
+them, and exporting them as CSV or XLSX (one row a response, one column a question, one
+column an option of a multiple-choice question)."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, time
+from typing import Any
+from uuid import UUID, uuid4
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from chorus.accounts.models import User
+from chorus.consultations.journey import (
+    REFERENCE_ALPHABET,
+    answers_from,
+    is_visible,
+    section_form,
+    shown_answer,
+)
+from chorus.consultations.models import Answer, Consultation, Question, Response
+from chorus.consultations.views import EDITORS
+from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
+from chorus.core.audit import audit_record
+from chorus.core.downloads import csv_response, spreadsheet_safe
+from chorus.core.models import AuditAction
+
+STAFF_CHANNELS = [c for c in Response.Channel.choices if c[0] != Response.Channel.ONLINE]
+
+
+class EnteredResponseForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How the response came"),
+        choices=STAFF_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose how the response came")},
+    )
+    received_on = forms.DateField(
+        label=gettext_lazy("Date received"),
+        help_text=gettext_lazy("For example, 2026-03-27"),
+        error_messages={
+            "required": gettext_lazy("Enter the date the response was received"),
+            "invalid": gettext_lazy("Enter the date like 2026-03-27"),
+        },
+    )
+    respondent_type = forms.ChoiceField(
+        label=gettext_lazy("Responding"), choices=Response.RespondentType.choices, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation (optional)"), max_length=200, required=False
+    )
+    name = forms.CharField(label=gettext_lazy("Name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(label=gettext_lazy("Email address (optional)"), required=False)
+    publish = forms.ChoiceField(
+        label=gettext_lazy("Publishing"), choices=Response.Publish.choices, widget=forms.RadioSelect
+    )
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future"))
+        return value
+
+
+def _questions(consultation: Consultation) -> list[Question]:
+    return list(
+        Question.objects.filter(section__consultation=consultation)
+        .select_related("section", "follows")
+        .order_by("section__order", "section_id", "order", "id")
+    )
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = get_for_change(request, Consultation.objects.all(), code=code)
+    questions = _questions(consultation)
+    about = EnteredResponseForm(
+        data=request.POST or None, initial={"respondent_type": "individual", "publish": "no"}
+    )
+    answers_form = section_form(questions, "en", data=request.POST or None)
+    for question in questions:  # staff type what they were sent: nothing is required here
+        answers_form.fields[f"q_{question.code.hex}"].required = False
+    key = _submission_key(request)
+    if request.method == "POST" and key and Response.objects.filter(submission_key=key).exists():
+        messages.info(request, _("That response was already saved."))
+        return redirect("consultations:response_list", code=consultation.code)
+    if request.method == "POST" and about.is_valid() and answers_form.is_valid():
+        user = staff_user(request)
+        answers = answers_from(answers_form, questions)
+        with transaction.atomic():
+            response = Response.objects.create(
+                consultation=consultation,
+                reference=_unique_reference(),
+                submission_key=key,
+                channel=about.cleaned_data["channel"],
+                respondent_type=about.cleaned_data["respondent_type"],
+                organisation=about.cleaned_data["organisation"],
+                name=about.cleaned_data["name"],
+                email=about.cleaned_data["email"],
+                publish=about.cleaned_data["publish"],
+                entered_by=user,
+                submitted_at=datetime.combine(
+                    about.cleaned_data["received_on"], time(12), tzinfo=timezone.get_current_timezone()
+                ),
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question=q, value=answers[str(q.code)])
+                for q in questions
+                if answers.get(str(q.code)) not in (None, "", []) and is_visible(q, answers)
+            )
+            audit_record(
+                actor=user,
+                action=AuditAction.CREATE,
+                obj=response,
+                request=request,
+                detail={"channel": response.channel},
+            )
+        messages.success(request, _("Response %(reference)s saved.") % {"reference": response.reference})
+        return redirect("consultations:response_enter", code=consultation.code)
+    return render(
+        request,
+        "consultations/response_enter.html",
+        {
+            "consultation": consultation,
+            "about": about,
+            "answers_form": answers_form,
+            "submission_key": key or uuid4(),
+        },
+    )
+
+
+def _submission_key(request: HttpRequest) -> UUID | None:
+    try:
+        return UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return None
+
+
+def _unique_reference() -> str:
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+        if not Response.objects.filter(reference=reference).exists():
+            return reference
+
+
+@staff_required
+def response_list(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = get_for_view(request, Consultation.objects.all(), code=code)
+    responses = consultation.responses.select_related("entered_by")
+    page = Paginator(responses, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    user = staff_user(request)
+    if page.object_list:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=consultation,
+            request=request,
+            object_type="consultations.response",
+            detail={"responses listed": len(page.object_list)},
+        )
+    by_channel = dict(
+        consultation.responses.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n")
+    )
+    return render(
+        request,
+        "consultations/response_list.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "query": "",
+            "show_contacts": user.can_see_contact_details,
+            "by_channel": [(label, by_channel.get(value, 0)) for value, label in Response.Channel.choices],
+        },
+    )
+
+
+def export_columns(questions: list[Question]) -> list[tuple[str, Question, str | None]]:
+    """(header, question, option value) for each export column after the fixed ones."""
+    columns: list[tuple[str, Question, str | None]] = []
+    for number, question in enumerate(questions, start=1):
+        if question.kind == Question.Kind.MULTIPLE:
+            for option in question.options:
+                columns.append((f"Q{number} {question.text}: {option['label']}", question, option["value"]))
+        else:
+            columns.append((f"Q{number} {question.text}", question, None))
+    return columns
+
+
+def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
+    questions = _questions(consultation)
+    columns = export_columns(questions)
+    contacts = user.can_see_contact_details
+    fixed = ["reference", "submitted", "channel", "responding", "organisation", "publishing"]
+    if contacts:
+        fixed += ["name", "email"]
+    yield fixed + [header for header, _q, _o in columns]
+    responses = consultation.responses.order_by("submitted_at", "id").prefetch_related("answers")
+    for response in responses.iterator(chunk_size=1000):
+        given = {a.question_id: a.value for a in response.answers.all()}
+        row: list[Any] = [
+            response.reference,
+            timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            response.get_channel_display(),
+            response.get_respondent_type_display(),
+            response.organisation,
+            response.get_publish_display(),
+        ]
+        if contacts:
+            row += [response.name, response.email]
+        for _header, question, option in columns:
+            value = given.get(question.pk)
+            if option is not None:
+                row.append(1 if isinstance(value, list) and option in value else 0)
+            else:
+                row.append(shown_answer(question, value, "en"))
+        yield row
+
+
+@staff_required
+def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpResponseBase:
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    consultation = get_for_view(request, Consultation.objects.all(), code=code)
+    user = staff_user(request)
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        obj=consultation,
+        request=request,
+        object_repr=f"Responses to {consultation.title} ({file_format})",
+    )
+    name = f"responses-{consultation.code}"
+    if file_format == "csv":
+        return csv_response(export_rows(consultation, user), f"{name}.csv")
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    for row in export_rows(consultation, user):
+        sheet.append([spreadsheet_safe(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.consultations.models import Consultation, Question, Response, Section
+from chorus.core.models import AuditEntry
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation() -> Consultation:
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Court fees",
+        summary="Fees.",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=30),
+    )
+    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
+    Question.objects.create(section=section, kind="text", text="Your view", order=1)
+    Question.objects.create(
+        section=section,
+        kind="multiple",
+        text="Which services?",
+        order=2,
+        options=[{"value": "probate", "label": "Probate"}, {"value": "divorce", "label": "Divorce"}],
+    )
+    return consultation
+
+
+def _q(text: str) -> str:
+    return f"q_{Question.objects.get(text=text).code.hex}"
+
+
+def test_staff_enter_a_postal_response_once(officer_client: Client, consultation) -> None:
+    url = reverse("consultations:response_enter", args=[consultation.code])
+    form = {
+        "channel": "post",
+        "received_on": "2099-01-01",
+        "respondent_type": "individual",
+        "publish": "no",
+        "submission_key": str(uuid.uuid4()),
+        _q("Your view"): '=HYPERLINK("http://evil.example")',
+        _q("Which services?"): ["probate"],
+    }
+    assert "The date received cannot be in the future" in officer_client.post(url, form).content.decode()
+    assert not Response.objects.exists()
+    form["received_on"] = timezone.localdate().isoformat()
+    officer_client.post(url, form)
+    again = officer_client.post(url, form)  # a double click
+    assert again.url == reverse("consultations:response_list", args=[consultation.code])
+    response = Response.objects.get()
+    assert response.channel == "post" and response.entered_by is not None
+
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    officer_client.get(
+                        reverse("consultations:response_export", args=[consultation.code, "csv"])
+                    )
+                ).decode()
+            )
+        )
+    )
+    header, row = rows
+    assert header[-3:] == ["Q1 Your view", "Q2 Which services?: Probate", "Q2 Which services?: Divorce"]
+    assert row[-3:] == ['\'=HYPERLINK("http://evil.example")', "1", "0"]
+    assert "name" in header  # an officer may see contact details
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(
+            officer_client.get(
+                reverse("consultations:response_export", args=[consultation.code, "xlsx"])
+            ).content
+        )
+    )
+    cells = [c.value for c in next(workbook.active.iter_rows(min_row=2, max_row=2))]
+    assert cells[-3:] == ['\'=HYPERLINK("http://evil.example")', 1, 0]
+    assert AuditEntry.objects.filter(action="export").count() == 2
+    assert (
+        officer_client.get(
+            reverse("consultations:response_export", args=[consultation.code, "pdf"])
+        ).status_code
+        == 404
+    )
+
+
+def test_viewers_export_without_contact_details(client: Client, consultation, viewer) -> None:
+    Response.objects.create(
+        consultation=consultation, reference="ABCDEFGH", name="Alys", email="a@example.org"
+    )
+    rows = b"".join(
+        sign_in(client, viewer).get(reverse("consultations:response_export", args=[consultation.code, "csv"]))
+    ).decode()
+    assert "Alys" not in rows and "a@example.org" not in rows and "ABCDEFGH" in rows
