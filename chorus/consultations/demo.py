@@ -69,3 +69,96 @@ def build_consultations(scale: Scale, rng: random.Random) -> dict[str, int]:
             record.consultations.add(rng.choice(closed))
             linked += 1
     return {"consultations": len(created), "impact records linked to consultations": linked}
+
+
+OPINIONS = [
+    "The proposal would make it easier to get help without travelling to a court.",
+    "Fees are already too high for people on low incomes; please do not raise them.",
+    "Online forms are fine, but there must always be a paper option and a phone line.",
+    "I support this change as long as the Welsh language service is kept.",
+    "Waiting times are the biggest problem; this does nothing about them.",
+    "Video hearings worked well for me and saved a day off work.",
+    "Advice services will have to pick up the extra work without any extra funding.",
+]
+
+
+@demo_builder("consultation-questions", order=35)
+def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.consultations.journey import SCALE
+    from chorus.consultations.models import Answer, Question, Response, Section
+
+    consultations = list(Consultation.objects.filter(sections__isnull=True))
+    if not consultations:
+        return {}
+    per = max(1, scale.responses // len(consultations))
+    answers: list[Answer] = []
+    made = 0
+    now = timezone.now()
+    for consultation in consultations:
+        proposal = Section.objects.create(
+            consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1
+        )
+        why = Section.objects.create(
+            consultation=consultation, title="Your reasons", title_cy="Eich rhesymau", order=2
+        )
+        stance = Question.objects.create(
+            section=proposal,
+            kind="scale",
+            text="Do you agree with the proposal?",
+            text_cy="Ydych chi'n cytuno â'r cynnig?",
+            required=True,
+            order=1,
+        )
+        used = Question.objects.create(
+            section=proposal,
+            kind="multiple",
+            text="Which services have you used?",
+            text_cy="Pa wasanaethau ydych chi wedi'u defnyddio?",
+            options=[
+                {"value": "online", "label": "Online", "label_cy": "Ar-lein"},
+                {"value": "phone", "label": "Phone", "label_cy": "Ffôn"},
+                {"value": "court", "label": "At a court", "label_cy": "Mewn llys"},
+            ],
+            order=2,
+        )
+        reasons = Question.objects.create(
+            section=why,
+            kind="text",
+            text="Why do you say that?",
+            text_cy="Pam ydych chi'n dweud hynny?",
+            max_length=5000,
+            order=1,
+        )
+        if consultation.opens_at > now:
+            continue
+        closes = min(consultation.closes_at, now)
+        span = max(1, int((closes - consultation.opens_at).total_seconds()))
+        responses = Response.objects.bulk_create(
+            Response(
+                consultation=consultation,
+                reference=f"D{consultation.pk:03d}{number:05d}"[:12],
+                channel=rng.choices(["online", "email", "post", "phone", "assisted"], [80, 8, 5, 4, 3])[0],
+                respondent_type="organisation" if rng.random() < 0.1 else "individual",
+                publish=rng.choice(["no", "anonymous", "named"]),
+                language="cy" if rng.random() < 0.08 else "en",
+                submitted_at=consultation.opens_at + timedelta(seconds=rng.randint(0, span)),
+            )
+            for number in range(rng.randint(per // 2, per))
+        )
+        made += len(responses)
+        for response in responses:
+            answers.append(Answer(response=response, question=stance, value=rng.choice(SCALE)[0]))
+            answers.append(
+                Answer(
+                    response=response,
+                    question=used,
+                    value=rng.sample(["online", "phone", "court"], rng.randint(1, 2)),
+                )
+            )
+            if rng.random() < 0.7:
+                answers.append(Answer(response=response, question=reasons, value=rng.choice(OPINIONS)))
+        if len(answers) > 20000:
+            Answer.objects.bulk_create(answers, batch_size=5000)
+            answers = []
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    return {"consultation responses": made}
