@@ -379,3 +379,49 @@ def test_consultation_pages_are_accessible(page: Page, live_server, prefix: str,
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_responding_to_a_consultation_is_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.consultations.models import Consultation, Question, Response, ResponseDraft, Section
+
+    consultation = Consultation.objects.create(
+        title="Changes to court fees",
+        title_cy="Newidiadau i ffioedd llys",
+        summary="We propose to change some court fees.",
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=30),
+        is_published=True,
+    )
+    section = Section.objects.create(
+        consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1
+    )
+    Question.objects.create(
+        section=section, kind="scale", text="Do you agree?", text_cy="Ydych chi'n cytuno?", required=True
+    )
+    Question.objects.create(section=section, kind="text", text="Why?", text_cy="Pam?", max_length=500)
+    page.goto(f"{live_server.url}{prefix}/consultations/{consultation.code}/")
+    page.locator(".govuk-button--start").click()
+    assert page.locator("html").get_attribute("lang") == lang
+    page.locator("main form button[type=submit]").click()  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.locator("input[name=respondent_type]").first.check()
+    page.locator("input[name=publish]").first.check()
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()  # the required question left out
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.locator("input[type=radio]").nth(1).check()
+    page.locator("textarea").fill("The appeal fee is too high")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main")).to_contain_text("The appeal fee is too high")
+    assert_accessible(page)
+    ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-panel")).to_contain_text(Response.objects.get().reference)
+    assert_accessible(page)
