@@ -266,3 +266,44 @@ class SubmissionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.rejected_because or 'accepted'}"
+
+
+class HelpRequest(CodedModel):
+    """Someone asking for help to respond (assisted digital): a call back, a meeting, in Welsh."""
+
+    class Way(models.TextChoices):
+        PHONE = "phone", _("Phone me back")
+        FACE_TO_FACE = "face_to_face", _("Meet me face to face")
+        PAPER = "paper", _("Send me a paper copy")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="help_requests")
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    way = models.CharField(_("help wanted"), max_length=20, choices=Way.choices)
+    in_welsh = models.BooleanField(_("in Welsh"), default=False)
+    when = models.CharField(_("good times to contact"), max_length=200, blank=True)
+    needs = models.TextField(_("anything else we should know"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response = models.OneToOneField(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_request"
+    )
+
+    team_path = "consultation__team"
+    audit_views = True
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_way_display()})"

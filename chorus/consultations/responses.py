@@ -32,7 +32,7 @@ from chorus.consultations.journey import (
     section_form,
     shown_answer,
 )
-from chorus.consultations.models import Answer, Consultation, Question, Response
+from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
@@ -90,9 +90,15 @@ def _questions(consultation: Consultation) -> list[Question]:
 def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = get_for_change(request, Consultation.objects.all(), code=code)
     questions = _questions(consultation)
-    about = EnteredResponseForm(
-        data=request.POST or None, initial={"respondent_type": "individual", "publish": "no"}
-    )
+    helped = _help_request(request, consultation)
+    initial: dict[str, Any] = {
+        "respondent_type": "individual",
+        "publish": "no",
+        "received_on": timezone.localdate(),
+    }
+    if helped is not None:
+        initial |= {"channel": Response.Channel.ASSISTED, "name": helped.name, "email": helped.email}
+    about = EnteredResponseForm(data=request.POST or None, initial=initial)
     answers_form = section_form(questions, "en", data=request.POST or None)
     for question in questions:  # staff type what they were sent: nothing is required here
         answers_form.fields[f"q_{question.code.hex}"].required = False
@@ -131,7 +137,13 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
                 request=request,
                 detail={"channel": response.channel},
             )
+            if helped is not None:
+                helped.response, helped.status = response, HelpRequest.Status.DONE
+                helped.assigned_to = helped.assigned_to or user
+                helped.save(update_fields=["response", "status", "assigned_to", "updated_at"])
         messages.success(request, _("Response %(reference)s saved.") % {"reference": response.reference})
+        if helped is not None:
+            return redirect("consultations:help_queue")
         return redirect("consultations:response_enter", code=consultation.code)
     return render(
         request,
@@ -141,8 +153,18 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
             "about": about,
             "answers_form": answers_form,
             "submission_key": key or uuid4(),
+            "helped": helped,
         },
     )
+
+
+def _help_request(request: HttpRequest, consultation: Consultation) -> HelpRequest | None:
+    """The help request a response is completed for (``?help=<code>``), if any."""
+    try:
+        wanted = UUID(request.GET.get("help", ""))
+    except ValueError:
+        return None
+    return HelpRequest.objects.filter(code=wanted, consultation=consultation, response__isnull=True).first()
 
 
 def _submission_key(request: HttpRequest) -> UUID | None:

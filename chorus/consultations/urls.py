@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import builder, respond_views, responses, views
+from chorus.consultations import builder, help, respond_views, responses, views
 
 app_name = "consultations"
 
@@ -25,7 +25,10 @@ urlpatterns = [
         responses.response_export,
         name="response_export",
     ),
+    path("staff/help-requests/", help.help_queue, name="help_queue"),
+    path("staff/help-requests/<uuid:code>/", help.help_update, name="help_update"),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
+    path("consultations/<uuid:code>/get-help/", help.help_request, name="help_request"),
     path("consultations/<uuid:code>/respond/", respond_views.respond_start, name="respond_start"),
     path("consultations/<uuid:code>/respond/about-you/", respond_views.respond_about, name="respond_about"),
     path(

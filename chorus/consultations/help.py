@@ -1,0 +1,167 @@
+"""Assisted digital: the public ask for help to respond; staff work through a queue and can
+complete the response on the person's behalf."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chorus.consultations.models import Consultation, HelpRequest
+from chorus.consultations.views import EDITORS
+from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.directory.normalise import normalise_phone
+
+
+class HelpForm(forms.Form):
+    way = forms.ChoiceField(
+        label=gettext_lazy("How would you like us to help?"),
+        choices=HelpRequest.Way.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Select how you would like us to help")},
+    )
+    in_welsh = forms.BooleanField(label=gettext_lazy("I would like help in Welsh"), required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Your name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Enter your name")},
+    )
+    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=40, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("Email address (optional)"),
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")
+        },
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Postal address (for a paper copy)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    when = forms.CharField(
+        label=gettext_lazy("Good times to contact you (optional)"), max_length=200, required=False
+    )
+    needs = forms.CharField(
+        label=gettext_lazy("Anything else we should know, such as access needs (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    website = forms.CharField(required=False)  # never shown; only bots fill it in
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone", "")).strip()
+        digits = normalise_phone(phone).lstrip("+")
+        if phone and (not digits.isdigit() or not 7 <= len(digits) <= 15):
+            raise forms.ValidationError(_("Enter a phone number, like 01632 960 001 or 07700 900 982"))
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        way = data.get("way")
+        if (
+            way in (HelpRequest.Way.PHONE, HelpRequest.Way.FACE_TO_FACE)
+            and not data.get("phone")
+            and not data.get("email")
+        ):
+            self.add_error("phone", _("Enter a phone number or an email address so we can arrange it"))
+        if way == HelpRequest.Way.PAPER and not data.get("address"):
+            self.add_error("address", _("Enter the address to post the paper copy to"))
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
+    consultation = Consultation.objects.public().filter(code=code).first()
+    if consultation is None:
+        raise Http404
+    language = get_language() or "en"
+    form = HelpForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data.pop("website"):
+            HelpRequest.objects.create(consultation=consultation, **data)
+        return render(
+            request,
+            "consultations/help_sent.html",
+            {"consultation": consultation, "title": consultation.title_for(language)},
+        )
+    return render(
+        request,
+        "consultations/help_form.html",
+        {"consultation": consultation, "title": consultation.title_for(language), "form": form},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("open", gettext_lazy("New and in progress")),
+            *HelpRequest.Status.choices,
+            ("", gettext_lazy("Any status")),
+        ],
+    )
+
+
+@staff_required
+def help_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(data=request.GET or {"status": "open"})
+    status = form.cleaned_data["status"] if form.is_valid() else "open"
+    requests_ = visible_to(
+        staff_user(request), HelpRequest.objects.select_related("consultation", "assigned_to")
+    )
+    if status == "open":
+        requests_ = requests_.filter(status__in=[HelpRequest.Status.NEW, HelpRequest.Status.IN_PROGRESS])
+    elif status:
+        requests_ = requests_.filter(status=status)
+    page = Paginator(requests_, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit_record(
+            actor=staff_user(request),
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="consultations.helprequest",
+            object_repr="Help requests",
+            detail={"shown": len(page.object_list)},
+        )
+    return render(
+        request,
+        "consultations/help_queue.html",
+        {"form": form, "page": page, "query": f"status={status}", "statuses": HelpRequest.Status.choices},
+    )
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def help_update(request: HttpRequest, code: UUID) -> HttpResponse:
+    found = get_for_change(request, HelpRequest.objects.all(), code=code)
+    status = request.POST.get("status", "")
+    if status not in HelpRequest.Status.values:
+        messages.error(request, _("Choose a status for the request."))
+        return redirect("consultations:help_queue")
+    user = staff_user(request)
+    with transaction.atomic():
+        found.status = status
+        if status == HelpRequest.Status.IN_PROGRESS and found.assigned_to is None:
+            found.assigned_to = user
+        found.save(update_fields=["status", "assigned_to", "updated_at"])
+        audit_record(
+            actor=user, action=AuditAction.CHANGE, obj=found, request=request, detail={"status": status}
+        )
+    messages.success(request, _("Help request updated."))
+    return redirect("consultations:help_queue")
