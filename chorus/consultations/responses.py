@@ -20,14 +20,15 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import User
 from chorus.consultations.journey import (
     REFERENCE_ALPHABET,
     answers_from,
+    choices_for,
     is_visible,
     section_form,
     shown_answer,
@@ -207,6 +208,7 @@ def response_list(request: HttpRequest, code: UUID) -> HttpResponse:
             "page": page,
             "query": "",
             "show_contacts": user.can_see_contact_details,
+            "summaries": closed_question_summary(consultation, get_language() or "en"),
             "by_channel": [(label, by_channel.get(value, 0)) for value, label in Response.Channel.choices],
         },
     )
@@ -283,3 +285,39 @@ def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpR
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def closed_question_summary(consultation: Consultation, language: str) -> list[dict[str, Any]]:
+    """For each question with answers to choose from: how many chose each answer."""
+    summaries = []
+    for question in _questions(consultation):
+        if question.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
+            continue
+        answers = Answer.objects.filter(question=question)
+        counts: dict[str, int] = {}
+        if question.kind == Question.Kind.MULTIPLE:
+            for value in answers.values_list("value", flat=True).iterator(chunk_size=5000):
+                for chosen in value if isinstance(value, list) else [value]:
+                    counts[chosen] = counts.get(chosen, 0) + 1
+        else:
+            for value, n in answers.values_list("value").annotate(n=Count("pk")).values_list("value", "n"):
+                counts[str(value)] = counts.get(str(value), 0) + n
+        answered = answers.count()
+        rows = [
+            {
+                "label": label,
+                "count": counts.get(value, 0),
+                "percent": round(100 * counts.get(value, 0) / answered) if answered else 0,
+            }
+            for value, label in choices_for(question, language)
+        ]
+        summaries.append(
+            {
+                "question": question.text_for(language),
+                "answered": answered,
+                "rows": rows,
+                "largest": max([1, *(r["count"] for r in rows)]),
+                "multiple": question.kind == Question.Kind.MULTIPLE,
+            }
+        )
+    return summaries

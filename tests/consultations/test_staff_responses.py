@@ -104,3 +104,19 @@ def test_viewers_export_without_contact_details(client: Client, consultation, vi
         sign_in(client, viewer).get(reverse("consultations:response_export", args=[consultation.code, "csv"]))
     ).decode()
     assert "Alys" not in rows and "a@example.org" not in rows and "ABCDEFGH" in rows
+
+
+def test_closed_questions_are_summarised_while_open(officer_client: Client, consultation) -> None:
+    from chorus.consultations.models import Answer
+
+    services = Question.objects.get(text="Which services?")
+    for number, chosen in enumerate([["probate"], ["probate", "divorce"], ["divorce"], ["probate"]]):
+        response = Response.objects.create(consultation=consultation, reference=f"REF{number}")
+        Answer.objects.create(response=response, question=services, value=chosen)
+    page = officer_client.get(
+        reverse("consultations:response_list", args=[consultation.code])
+    ).content.decode()
+    assert "Which services? (4 answers)" in page
+    probate = page[page.index('<th scope="row" class="govuk-table__header">Probate</th>') :]
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in probate[:200]
+    assert "75%" in probate[:300]
