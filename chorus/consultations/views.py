@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chorus.accounts.models import Role
 from chorus.consultations import services
 from chorus.consultations.forms import ConsultationForm
-from chorus.consultations.models import Consultation
+from chorus.consultations.journey import shown_answer
+from chorus.consultations.models import Consultation, Response
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -27,6 +28,7 @@ from chorus.core.access import (
     staff_user,
     visible_to,
 )
+from chorus.core.redact import redact
 from chorus.core.text import render_page_text
 from chorus.directory.reference import regions_ensure
 
@@ -114,6 +116,8 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
             "status": consultation.status(),
             "impact": consultation.impact.filter(is_published=True),
             "has_questions": consultation.sections.filter(questions__isnull=False).exists(),
+            "has_published_responses": consultation.status() == Consultation.Status.CLOSED
+            and consultation.responses.exclude(publish=Response.Publish.NO).exists(),
             "language": language,
             "now": timezone.now(),
         },
@@ -140,3 +144,53 @@ def public_consultation_impact(request: HttpRequest, code: UUID) -> HttpResponse
             "language": language,
         },
     )
+
+
+@require_GET
+def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Responses whose respondents agreed to publication, once the consultation has closed,
+    with personal details redacted and names only where they agreed to them."""
+    consultation = Consultation.objects.public().filter(code=code).first()
+    if consultation is None or consultation.status() != Consultation.Status.CLOSED:
+        raise Http404
+    language = get_language() or "en"
+    published = (
+        consultation.responses.exclude(publish=Response.Publish.NO)
+        .order_by("submitted_at", "id")
+        .prefetch_related("answers__question")
+    )
+    page = Paginator(published, 20).get_page(request.GET.get("page"))
+    entries = [
+        {
+            "who": published_name(response),
+            "answers": [
+                {
+                    "question": answer.question.text_for(language),
+                    "answer": redact(shown_answer(answer.question, answer.value, language)),
+                }
+                for answer in sorted(response.answers.all(), key=lambda a: (a.question.order, a.question_id))
+            ],
+        }
+        for response in page.object_list
+    ]
+    return render(
+        request,
+        "consultations/public_responses.html",
+        {
+            "consultation": consultation,
+            "title": consultation.title_for(language),
+            "page": page,
+            "entries": entries,
+            "query": "",
+        },
+    )
+
+
+def published_name(response: Response) -> str:
+    if response.publish != Response.Publish.NAMED:
+        return (
+            response.organisation
+            if response.respondent_type == Response.RespondentType.ORGANISATION and response.organisation
+            else ""
+        )
+    return ", ".join(part for part in (response.name, response.organisation) if part)

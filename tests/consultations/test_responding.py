@@ -194,3 +194,27 @@ def test_save_and_return_by_email(
     assert "Agree" in other.get(resumed.url).content.decode()
     ResponseDraft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert Client().get(link).status_code == 410
+
+
+def test_published_responses_appear_after_closing_redacted(client: Client, consultation) -> None:
+    stance = Question.objects.get(text="Do you agree with the proposal?")
+    other = Question.objects.get(text="Anything else?")
+    named = Response.objects.create(
+        consultation=consultation, reference="AAAA1111", name="Alys Jones", publish="named"
+    )
+    anonymous = Response.objects.create(
+        consultation=consultation, reference="BBBB2222", name="Bryn Hughes", publish="anonymous"
+    )
+    private = Response.objects.create(
+        consultation=consultation, reference="CCCC3333", name="Ceri Lloyd", publish="no"
+    )
+    Answer.objects.create(response=named, question=stance, value="agree")
+    Answer.objects.create(response=anonymous, question=other, value="Ring me on 01632 960001")
+    Answer.objects.create(response=private, question=other, value="Private view")
+    url = reverse("consultations:public_responses", args=[consultation.code])
+    assert client.get(url).status_code == 404  # not until it closes
+    Consultation.objects.update(closes_at=timezone.now() - timedelta(minutes=1))
+    page = client.get(url).content.decode()
+    assert "Alys Jones" in page and "Agree" in page
+    assert "Bryn Hughes" not in page and "Anonymous" in page and "Ring me on [phone]" in page
+    assert "Ceri Lloyd" not in page and "Private view" not in page
