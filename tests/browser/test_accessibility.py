@@ -425,3 +425,48 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-panel")).to_contain_text(Response.objects.get().reference)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_published_responses_and_getting_help_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+
+    now = timezone.now()
+    closed = Consultation.objects.create(
+        title="Old fees",
+        summary="Fees.",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=1),
+        is_published=True,
+    )
+    question = Question.objects.create(
+        section=Section.objects.create(consultation=closed, title="Views", order=1),
+        kind="text",
+        text="Your view",
+    )
+    response = Response.objects.create(
+        consultation=closed, reference="AAAA1111", name="Alys", publish="named"
+    )
+    Answer.objects.create(response=response, question=question, value="Keep the paper forms")
+    open_one = Consultation.objects.create(
+        title="New fees",
+        summary="Fees.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=9),
+        is_published=True,
+    )
+    page.goto(f"{live_server.url}{prefix}/consultations/{closed.code}/responses/")
+    expect(page.locator("main")).to_contain_text("Keep the paper forms")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/consultations/{open_one.code}/get-help/")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
