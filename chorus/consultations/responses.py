@@ -77,7 +77,7 @@ class EnteredResponseForm(forms.Form):
         return value
 
 
-def _questions(consultation: Consultation) -> list[Question]:
+def questions_in_order(consultation: Consultation) -> list[Question]:
     return list(
         Question.objects.filter(section__consultation=consultation)
         .select_related("section", "follows")
@@ -90,7 +90,7 @@ def _questions(consultation: Consultation) -> list[Question]:
 @require_http_methods(["GET", "POST"])
 def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = get_for_change(request, Consultation.objects.all(), code=code)
-    questions = _questions(consultation)
+    questions = questions_in_order(consultation)
     helped = _help_request(request, consultation)
     initial: dict[str, Any] = {
         "respondent_type": "individual",
@@ -113,7 +113,7 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
         with transaction.atomic():
             response = Response.objects.create(
                 consultation=consultation,
-                reference=_unique_reference(),
+                reference=unique_reference(),
                 submission_key=key,
                 channel=about.cleaned_data["channel"],
                 respondent_type=about.cleaned_data["respondent_type"],
@@ -175,7 +175,7 @@ def _submission_key(request: HttpRequest) -> UUID | None:
         return None
 
 
-def _unique_reference() -> str:
+def unique_reference() -> str:
     while True:
         reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
         if not Response.objects.filter(reference=reference).exists():
@@ -227,7 +227,7 @@ def export_columns(questions: list[Question]) -> list[tuple[str, Question, str |
 
 
 def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
-    questions = _questions(consultation)
+    questions = questions_in_order(consultation)
     columns = export_columns(questions)
     contacts = user.can_see_contact_details
     fixed = ["reference", "submitted", "channel", "responding", "organisation", "publishing"]
@@ -290,7 +290,7 @@ def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpR
 def closed_question_summary(consultation: Consultation, language: str) -> list[dict[str, Any]]:
     """For each question with answers to choose from: how many chose each answer."""
     summaries = []
-    for question in _questions(consultation):
+    for question in questions_in_order(consultation):
         if question.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
             continue
         answers = Answer.objects.filter(question=question)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import builder, help, respond_views, responses, views
+from chorus.consultations import builder, help, imports, respond_views, responses, views
 
 app_name = "consultations"
 
@@ -20,6 +20,19 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/duplicate/", builder.duplicate, name="duplicate"),
     path("staff/consultations/<uuid:code>/responses/", responses.response_list, name="response_list"),
     path("staff/consultations/<uuid:code>/responses/new/", responses.response_enter, name="response_enter"),
+    path(
+        "staff/consultations/<uuid:code>/responses/import/", imports.response_import, name="response_import"
+    ),
+    path(
+        "staff/consultations/<uuid:code>/responses/import/<uuid:job>/",
+        imports.response_import_check,
+        name="response_import_check",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/responses/import/<uuid:job>/rows-to-fix.csv",
+        imports.response_import_problems,
+        name="response_import_problems",
+    ),
     path(
         "staff/consultations/<uuid:code>/responses.<str:file_format>",
         responses.response_export,
