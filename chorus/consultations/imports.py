@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from chorus.consultations.journey import choices_for, is_visible
@@ -325,7 +325,11 @@ def response_import_check(request: HttpRequest, code: UUID, job: UUID) -> HttpRe
             messages.success(request, _("Import cancelled. No responses were added."))
             return redirect("consultations:response_list", code=consultation.code)
         done = import_confirm(actor=staff_user(request), request=request, job=found)
-        messages.success(request, _("%(n)s responses imported.") % {"n": done.imported_count})
+        messages.success(
+            request,
+            ngettext("%(n)s response imported.", "%(n)s responses imported.", done.imported_count)
+            % {"n": done.imported_count},
+        )
         return redirect("consultations:response_list", code=consultation.code)
     problems = [r for r in found.rows if r["errors"]]
     return render(

@@ -470,3 +470,34 @@ def test_published_responses_and_getting_help_are_accessible(
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_officer_imports_paper_responses(page: Page, live_server, tmp_path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.consultations.models import Consultation, Question, Response, Section
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    consultation = Consultation.objects.create(
+        title="Court fees",
+        summary="Fees.",
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=9),
+    )
+    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
+    Question.objects.create(section=section, kind="yes_no", text="Do you agree?")
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text("channel,name,Q1\npost,Alys,Yes\npost,Bryn,Perhaps\n")
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.goto(f"{live_server.url}/staff/consultations/{consultation.code}/responses/")
+    page.get_by_role("link", name="Import responses from a spreadsheet").click()
+    assert_accessible(page)
+    page.get_by_label("Upload a file of responses").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("main")).to_contain_text("“Perhaps” is not one of: Yes, No")
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 1 response").click()
+    expect(page.locator("main")).to_contain_text("1 response imported")
+    assert Response.objects.get().name == "Alys"
