@@ -9,10 +9,8 @@ choice answer lists its options separated by semicolons.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -28,15 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from chorus.consultations.journey import choices_for, is_visible
+from chorus.consultations.journey import choices_for, is_visible, unique_reference
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseImport
-from chorus.consultations.responses import questions_in_order, unique_reference
+from chorus.consultations.responses import questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
-from chorus.directory.imports import ImportFileError, read_table
+from chorus.directory.imports import ImportFileError, read_upload
 from chorus.directory.normalise import fold
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -206,12 +204,7 @@ def check_rows(
 def import_start(*, actor: Any, consultation: Consultation, upload: Any) -> ResponseImport:
     if upload.size > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB. Split it into smaller files."))
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        headers, raw = read_table(Path(handle.name), upload.name)
-        rows = [(line, row) for line, row in enumerate(raw, start=2) if any(row)]
+    headers, rows = read_upload(upload)
     if not rows:
         raise ImportFileError(_("The file has a header row but no rows under it."))
     if len(rows) > MAX_ROWS:

@@ -164,10 +164,11 @@ def shown_answer(question: Question, value: Any, language: str) -> str:
     return str(value)
 
 
-def missing_required(consultation: Consultation, answers: dict[str, Any]) -> list[Question]:
+def missing_required(pages: list[tuple[Section, list[Question]]], answers: dict[str, Any]) -> list[Question]:
+    """Required questions among those ``visible_sections`` shows that have no answer."""
     return [
         q
-        for _section, questions in visible_sections(consultation, answers)
+        for _section, questions in pages
         for q in questions
         if q.required and answers.get(str(q.code)) in (None, "", [])
     ]
@@ -179,8 +180,12 @@ def draft_start(consultation: Consultation) -> ResponseDraft:
     )
 
 
-def _reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+def unique_reference() -> str:
+    """A new response reference: 8 characters that are hard to misread, not used before."""
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+        if not Response.objects.filter(reference=reference).exists():
+            return reference
 
 
 class ConsultationClosed(Exception):
@@ -201,12 +206,9 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             q.code: q for _s, questions in visible_sections(consultation, draft.answers) for q in questions
         }
         about = draft.about
-        reference = _reference()
-        while Response.objects.filter(reference=reference).exists():
-            reference = _reference()
         response = Response.objects.create(
             consultation=consultation,
-            reference=reference,
+            reference=unique_reference(),
             draft=draft,
             channel=Response.Channel.ONLINE,
             respondent_type=about.get("respondent_type", Response.RespondentType.INDIVIDUAL),

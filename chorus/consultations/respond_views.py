@@ -238,7 +238,8 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
         return _closed(request, consultation)
     if draft is None:
         return redirect("consultations:public_consultation", code=consultation.code)
-    missing = missing_required(consultation, draft.answers)
+    pages = visible_sections(consultation, draft.answers)
+    missing = missing_required(pages, draft.answers)
     if request.method == "POST":
         address = _address_hash(request)
         recent = SubmissionAttempt.objects.filter(address_hash=address, at__gte=timezone.now() - PER).count()
@@ -262,7 +263,7 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
                     _send_receipt(request, response, language)
             return redirect("consultations:respond_done", code=consultation.code)
     rows = []
-    for number, (section, questions) in enumerate(visible_sections(consultation, draft.answers), start=1):
+    for number, (section, questions) in enumerate(pages, start=1):
         rows.append(
             {
                 "title": section.title_for(language),

@@ -5,7 +5,6 @@ column an option of a multiple-choice question)."""
 from __future__ import annotations
 
 import io
-import secrets
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
@@ -26,12 +25,12 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import User
 from chorus.consultations.journey import (
-    REFERENCE_ALPHABET,
     answers_from,
     choices_for,
     is_visible,
     section_form,
     shown_answer,
+    unique_reference,
 )
 from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response
 from chorus.consultations.views import EDITORS
@@ -173,13 +172,6 @@ def _submission_key(request: HttpRequest) -> UUID | None:
         return UUID(request.POST.get("submission_key", ""))
     except ValueError:
         return None
-
-
-def unique_reference() -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
-        if not Response.objects.filter(reference=reference).exists():
-            return reference
 
 
 @staff_required

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -146,6 +147,17 @@ def read_table(path: Path, name: str) -> tuple[list[str], Iterator[list[str]]]:
 
         return ["" if h is None else str(h).strip() for h in header], text_rows()
     raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
+
+
+def read_upload(upload: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """An uploaded CSV or XLSX file's header and its non-empty rows with their line numbers,
+    for files small enough to check while the person waits (sign-up lists, paper responses)."""
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        headers, raw = read_table(Path(handle.name), upload.name)
+        return headers, [(line, row) for line, row in enumerate(raw, start=2) if any(row)]
 
 
 def fields_for(kind: str) -> dict[str, tuple[Any, tuple[str, ...]]]:

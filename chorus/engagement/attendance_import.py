@@ -9,8 +9,6 @@ consents and attendance are written in one transaction, once.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,7 +24,7 @@ from chorus.directory.imports import (
     RowChecker,
     guess_mapping,
     match_people,
-    read_table,
+    read_upload,
 )
 from chorus.directory.models import Consent, Person
 from chorus.directory.normalise import fold, normalise_email
@@ -64,13 +62,7 @@ def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> 
     """Read, check and match a sign-up list. Raises ImportFileError saying what to fix."""
     if upload.size > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB. A sign-up list is rarely that big: check it."))
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        headers, raw_rows = read_table(Path(handle.name), upload.name)
-        rows = [(line, row) for line, row in enumerate(raw_rows, start=2) if any(row)]
+    headers, rows = read_upload(upload)
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
             _("The file has more than %(max)s rows. Import people through the directory import instead.")

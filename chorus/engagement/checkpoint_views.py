@@ -27,20 +27,20 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     checkpoints: CheckpointQuerySet = visible_to(  # type: ignore[assignment]
         staff_user(request), Checkpoint.objects.all()
-    ).select_related("project", "group", "stage", "waived_by")
+    )
+    checkpoints = checkpoints.with_engagement().select_related("project", "group", "stage", "waived_by")
     if status == "waived":
         checkpoints = checkpoints.exclude(waived_reason="")
     elif status:
         checkpoints = checkpoints.filter(waived_reason="")
         if status == "met":
-            checkpoints = checkpoints.exclude(pk__in=Checkpoint.objects.not_engaged().values("pk"))
+            checkpoints = checkpoints.engaged()
         else:
-            checkpoints = checkpoints.not_engaged().filter(
-                **({"due_on__lt": today} if status == "overdue" else {"due_on__gte": today})
-            )
-    page = Paginator(
-        checkpoints.with_engagement().order_by("due_on", "project__name"), settings.CHORUS_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+            due = {"due_on__lt": today} if status == "overdue" else {"due_on__gte": today}
+            checkpoints = checkpoints.not_engaged().filter(**due)
+    page = Paginator(checkpoints.order_by("due_on", "project__name"), settings.CHORUS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "engagement/checkpoint_list.html",

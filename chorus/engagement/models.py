@@ -288,6 +288,9 @@ class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
         """Annotate ``engaged`` (see ``_engaging``), so ``status()`` needs no query of its own."""
         return self.annotate(engaged=_engaging())
 
+    def engaged(self) -> CheckpointQuerySet:
+        return self.filter(_engaging())
+
     def not_engaged(self) -> CheckpointQuerySet:
         return self.exclude(_engaging())
 

@@ -50,7 +50,7 @@ class _Document(FPDF):
         self.cell(0, 6, f"{self.footer_text}    {self.page_no()}/{{nb}}", align="C")
 
 
-def _table(pdf: FPDF, heading: str, measure: str, rows: list[Row], periods: tuple[str, str]) -> None:
+def _table(pdf: FPDF, heading: str, rows: list[Row], periods: tuple[str, str]) -> None:
     shown = rows[:MOST_ROWS]
     data = [[heading, periods[0], periods[1], _("Change")]]
     data += [[str(r.label), f"{r.current:,}", f"{r.previous:,}", _change(r)] for r in shown]
@@ -163,13 +163,13 @@ def report_pdf_bytes(report: Report) -> bytes:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     periods = (_("This period"), _("Previous period"))
     _heading(pdf, _("Headline figures"))
-    _table(pdf, _("Measure"), "", report.headline, periods)
+    _table(pdf, _("Measure"), report.headline, periods)
     for section in report.sections:
         _heading(pdf, str(section.title))
         if not section.rows:
             pdf.multi_cell(0, 5, _("None in either period."), new_x="LMARGIN", new_y="NEXT")
             continue
-        _table(pdf, str(section.measure), str(section.measure), section.rows, periods)
+        _table(pdf, str(section.measure), section.rows, periods)
         _bars(pdf, section)
     _heading(pdf, _("Coverage gaps"))
     gaps = (

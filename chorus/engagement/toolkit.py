@@ -7,6 +7,7 @@ checkpoint set adds its checkpoints to a project, due a set number of days from 
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -34,7 +35,7 @@ from chorus.engagement.models import Activity, ActivityType, Checkpoint, Project
 if TYPE_CHECKING:
     from chorus.accounts.models import User
 
-PLACEHOLDERS = ("{title}", "{date}", "{time}", "{place}", "{link}", "{summary}")
+PLACEHOLDER = re.compile(r"\{(title|date|time|place|link|summary)\}")
 
 
 def parse_checkpoint_lines(text: str) -> list[dict[str, Any]]:
@@ -178,16 +179,15 @@ class FillInvitationForm(forms.Form):
 def invitation_fill(text: str, activity: Activity, language: str) -> str:
     starts = localtime(activity.starts_at)
     values = {
-        "{title}": activity.title_for(language),
-        "{date}": date_format(starts, "l j F Y"),
-        "{time}": date_format(starts, "H:i"),
-        "{place}": activity.place.name if activity.place else _("online"),
-        "{link}": activity.online_link,
-        "{summary}": activity.summary_for(language),
+        "title": activity.title_for(language),
+        "date": date_format(starts, "l j F Y"),
+        "time": date_format(starts, "H:i"),
+        "place": activity.place.name if activity.place else _("online"),
+        "link": activity.online_link,
+        "summary": activity.summary_for(language),
     }
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
+    # One pass, so a value that itself contains "{link}" is left as written.
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
 def checkpoints_apply(
@@ -274,10 +274,8 @@ def toolkit_item(request: HttpRequest, code: UUID) -> HttpResponse:
         fill_form = FillInvitationForm(data=request.GET if "activity" in request.GET else None, user=user)
         if fill_form.is_bound and fill_form.is_valid():
             filled = invitation_fill(item.body_for(language), fill_form.cleaned_data["activity"], language)
-    rules = [
-        {**rule, "stage_name": str(Stage.objects.filter(slug=rule["stage"]).first() or rule["stage"])}
-        for rule in item.checkpoints
-    ]
+    stages = {s.slug: str(s) for s in Stage.objects.filter(slug__in=[r["stage"] for r in item.checkpoints])}
+    rules = [{**rule, "stage_name": stages.get(rule["stage"], rule["stage"])} for rule in item.checkpoints]
     return render(
         request,
         "engagement/toolkit_item.html",

@@ -501,3 +501,74 @@ def test_an_officer_imports_paper_responses(page: Page, live_server, tmp_path) -
     page.get_by_role("button", name="Import 1 response").click()
     expect(page.locator("main")).to_contain_text("1 response imported")
     assert Response.objects.get().name == "Alys"
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_staff_pages_this_change_added_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
+    from chorus.directory.models import StakeholderGroup
+    from chorus.engagement.models import Activity, ToolkitItem
+
+    UserFactory(email="admin@example.gov.uk", role=Role.ADMINISTRATOR)
+    officer = UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    StakeholderGroup.objects.create(name="Judiciary")
+    activity = Activity.objects.create(
+        kind="webinar", title="Webinar", starts_at=timezone.now() + timedelta(days=2)
+    )
+    items = [
+        ToolkitItem.objects.create(kind="guidance", title="Planning", body="## Before\n\n- Invite people"),
+        ToolkitItem.objects.create(kind="invitation", title="Invite", body="Come to {title} on {date}"),
+        ToolkitItem.objects.create(
+            kind="activity_plan", title="Forum", body="Agenda", activity_kind="user_forum"
+        ),
+        ToolkitItem.objects.create(
+            kind="checkpoint_set",
+            title="Set",
+            body="Use it",
+            checkpoints=[{"stage": "alpha", "group": "Judiciary", "days": 30}],
+        ),
+    ]
+    consultation = Consultation.objects.create(
+        title="Court fees",
+        summary="Fees.",
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=9),
+    )
+    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
+    Question.objects.create(
+        section=section,
+        kind="single",
+        text="How often?",
+        options=[{"value": "a", "label": "Often"}, {"value": "b", "label": "Rarely"}],
+    )
+    Response.objects.create(
+        consultation=consultation, reference="AAAA1111", entered_by=officer, channel="post"
+    )
+    help_request = HelpRequest.objects.create(
+        consultation=consultation, name="Megan", phone="01632 960001", way="phone"
+    )
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    paths = [
+        f"/staff/activities/{activity.code}/attendees/import/",
+        "/staff/toolkit/",
+        *(f"/staff/toolkit/{item.code}/" for item in items),
+        f"/staff/toolkit/{items[1].code}/?activity={activity.pk}",
+        f"/staff/activities/new/?plan={items[2].code}",
+        f"/staff/consultations/{consultation.code}/questions/",
+        f"/staff/consultations/{consultation.code}/preview/",
+        f"/staff/consultations/{consultation.code}/responses/",
+        f"/staff/consultations/{consultation.code}/responses/new/",
+        f"/staff/consultations/{consultation.code}/responses/new/?help={help_request.code}",
+        f"/staff/consultations/{consultation.code}/responses/import/",
+        "/staff/help-requests/",
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
