@@ -198,8 +198,10 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
     groups = list(StakeholderGroup.objects.filter(parent__isnull=True, is_panel=False))
     today = timezone.localdate()
     created = 0
-    for project in Project.objects.all():
-        for group in rng.sample(groups, min(2, len(groups))):
+    projects = list(Project.objects.all())
+    for number, project in enumerate(projects):
+        chosen = rng.sample(groups, min(2, len(groups)))
+        for group in chosen:
             Checkpoint.objects.get_or_create(
                 project=project,
                 stage=project.stage,
@@ -207,6 +209,15 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
                 defaults={"due_on": today + timedelta(days=rng.randint(-45, 90))},
             )
             created += 1
+        if number % 3 == 0 and chosen:
+            # A group this project has not reached yet, so the demo shows overdue checkpoints.
+            missed = chosen[0]
+            Activity.groups.through.objects.filter(
+                activity__projects=project, stakeholdergroup=missed
+            ).delete()
+            Checkpoint.objects.filter(project=project, group=missed).update(
+                due_on=today - timedelta(days=rng.randint(5, 40))
+            )
     return {"checkpoints": created}
 
 
