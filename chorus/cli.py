@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         execute_from_command_line(["chorus", *args])
+        if args[0] == "migrate" and not any(a.startswith("--database") for a in args):
+            from django.conf import settings
+
+            if "equality" in settings.DATABASES:
+                # Equality answers live in their own database: migrate that one too.
+                execute_from_command_line(["chorus", *args, "--database", "equality"])
     except ImproperlyConfigured as error:
         print(f"chorus: configuration problem: {error}", file=sys.stderr)
         return 2

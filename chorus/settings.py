@@ -81,6 +81,17 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (production) or SQLite.")
 DATABASES = {"default": _database}
+# Equality monitoring answers may live in a database of their own (chorus/equality/routers.py).
+_equality_url = env_str("CHORUS_EQUALITY_DATABASE_URL", "")
+if _equality_url:
+    try:
+        DATABASES["equality"] = dj_database_url.parse(_equality_url)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"CHORUS_EQUALITY_DATABASE_URL is not a database address Chorus understands ({error})."
+        ) from None
+DATABASE_ROUTERS = ["chorus.equality.routers.EqualityRouter"]
+CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -89,6 +100,7 @@ INSTALLED_APPS = [
     "chorus.directory",
     "chorus.engagement",
     "chorus.consultations",
+    "chorus.equality",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("staff/directory/", include("chorus.directory.urls")),
     path("", include("chorus.engagement.urls")),
     path("", include("chorus.consultations.urls")),
+    path("", include("chorus.equality.urls")),
     prefix_default_language=False,
 )

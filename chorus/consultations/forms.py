@@ -74,6 +74,13 @@ class ConsultationForm(forms.Form):
         label=_("Publish: show it on the public calendar from its opening (and as forthcoming before)"),
         required=False,
     )
+    equality_monitoring = forms.BooleanField(
+        label=_("Ask the equality monitoring questions (optional for respondents)"),
+        help_text=_(
+            "Answers are kept apart from responses; staff only ever see counts, with small numbers hidden"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
+from chorus.equality.services import equality_answered, equality_submitted
 
 DRAFT_DAYS = 30
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -217,10 +218,16 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             organisation=about.get("organisation", ""),
             publish=about.get("publish", Response.Publish.NO),
             language=language,
+            equality_key=draft.equality_key
+            if draft.equality_key and equality_answered(draft.equality_key)
+            else None,
         )
         Answer.objects.bulk_create(
             Answer(response=response, question=question, value=draft.answers[str(code)])
             for code, question in visible.items()
             if draft.answers.get(str(code)) not in (None, "", [])
         )
+    if response.equality_key:
+        # After the commit: the answers may be in another database.
+        equality_submitted(response.equality_key)
     return response, True

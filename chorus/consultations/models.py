@@ -70,6 +70,14 @@ class Consultation(CodedModel):
         on_delete=models.SET_NULL,
     )
     is_published = models.BooleanField(_("published"), default=False)
+    equality_monitoring = models.BooleanField(
+        _("ask the equality monitoring questions"),
+        default=False,
+        help_text=_(
+            "An optional page of equality questions (ONS harmonised standards) before check your "
+            "answers. Answers are kept apart and only ever shown as counts."
+        ),
+    )
 
     team_path = "team"
 
@@ -183,6 +191,8 @@ class ResponseDraft(CodedModel):
     answers = models.JSONField(default=dict)
     expires_at = models.DateTimeField()
     return_email = models.EmailField(blank=True)
+    # Links the draft to equality answers held apart (see chorus.equality); never shown.
+    equality_key = models.UUIDField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return str(self.code)
@@ -215,6 +225,7 @@ class Response(CodedModel):
     )
     # For responses staff enter: the form's one-off key, so a double click saves one response.
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    equality_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     respondent_type = models.CharField(
         _("responding"), max_length=20, choices=RespondentType.choices, default=RespondentType.INDIVIDUAL

@@ -7,7 +7,7 @@ import hmac
 import logging
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django import forms
 from django.conf import settings
@@ -32,6 +32,8 @@ from chorus.consultations.journey import (
 )
 from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
 from chorus.core.email import email_send_later
+from chorus.equality.forms import EqualityForm
+from chorus.equality.services import equality_answered, equality_initial, equality_remove, equality_save
 
 logger = logging.getLogger("chorus.consultations")
 
@@ -177,6 +179,8 @@ def _next_url(consultation: Consultation, draft: ResponseDraft, after: int) -> s
         return reverse(
             "consultations:respond_section", kwargs={"code": consultation.code, "number": after + 1}
         )
+    if consultation.equality_monitoring:
+        return reverse("consultations:respond_equality", kwargs={"code": consultation.code})
     return reverse("consultations:respond_check", kwargs={"code": consultation.code})
 
 
@@ -213,6 +217,39 @@ def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpRespon
             total=len(pages),
             back=back,
         ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The optional equality monitoring page. Answers go straight to the separate store."""
+    consultation, draft, stop = _guard(request, code)
+    if stop or draft is None:
+        return stop or redirect("consultations:public_consultation", code=code)
+    if not consultation.equality_monitoring:
+        return redirect("consultations:respond_check", code=consultation.code)
+    if draft.equality_key is None:
+        draft.equality_key = uuid4()
+        draft.save(update_fields=["equality_key", "updated_at"])
+    key = draft.equality_key
+    if request.method == "POST" and request.POST.get("decline"):
+        equality_remove(key)
+        return redirect("consultations:respond_check", code=consultation.code)
+    form = EqualityForm(data=request.POST or None, initial=equality_initial(key))
+    if request.method == "POST" and form.is_valid():
+        if any(form.cleaned_data.values()):
+            equality_save(key=key, asked_for=consultation.code, answers=form.cleaned_data)
+        else:
+            equality_remove(key)
+        return redirect("consultations:respond_check", code=consultation.code)
+    pages = len(visible_sections(consultation, draft.answers))
+    back = (
+        reverse("consultations:respond_section", kwargs={"code": consultation.code, "number": pages})
+        if pages
+        else reverse("consultations:respond_about", kwargs={"code": consultation.code})
+    )
+    return render(
+        request, "consultations/respond_equality.html", _context(consultation, form=form, back=back)
     )
 
 
@@ -293,6 +330,7 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
                 "publish": dict(Response.Publish.choices).get(draft.about.get("publish", "")),
             },
             missing=[q.text_for(language) for q in missing],
+            equality_answered=bool(draft.equality_key and equality_answered(draft.equality_key)),
             honeypot=HONEYPOT,
         ),
     )
@@ -309,6 +347,11 @@ def _send_receipt(request: HttpRequest, response: Response, language: str) -> No
             "url": request.build_absolute_uri(
                 reverse("consultations:public_consultation", kwargs={"code": consultation.code})
             ),
+            "equality_remove": request.build_absolute_uri(
+                reverse("equality:remove", kwargs={"key": response.equality_key})
+            )
+            if response.equality_key
+            else "",
         },
     )
     email_send_later(

@@ -11,6 +11,9 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/edit/", views.consultation_edit, name="consultation_edit"),
     path("staff/consultations/<uuid:code>/questions/", builder.questions, name="questions"),
     path(
+        "staff/consultations/<uuid:code>/equality/", views.consultation_equality, name="consultation_equality"
+    ),
+    path(
         "staff/consultations/<uuid:code>/questions/<uuid:question>/remove/",
         builder.question_delete,
         name="question_delete",
@@ -49,6 +52,9 @@ urlpatterns = [
         "consultations/<uuid:code>/respond/questions/<int:number>/",
         respond_views.respond_section,
         name="respond_section",
+    ),
+    path(
+        "consultations/<uuid:code>/respond/equality/", respond_views.respond_equality, name="respond_equality"
     ),
     path("consultations/<uuid:code>/respond/check/", respond_views.respond_check, name="respond_check"),
     path("consultations/<uuid:code>/respond/done/", respond_views.respond_done, name="respond_done"),

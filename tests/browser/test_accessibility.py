@@ -370,6 +370,7 @@ def test_consultation_pages_are_accessible(page: Page, live_server, prefix: str,
         "/staff/consultations/",
         "/staff/consultations/new/",
         f"/staff/consultations/{consultation.code}/",
+        f"/staff/consultations/{consultation.code}/equality/",
         "/staff/toolkit/",
     ):
         page.goto(f"{live_server.url}{prefix}{path}")
@@ -396,6 +397,7 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
         opens_at=timezone.now() - timedelta(days=1),
         closes_at=timezone.now() + timedelta(days=30),
         is_published=True,
+        equality_monitoring=True,
     )
     section = Section.objects.create(
         consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1
@@ -419,12 +421,26 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
     page.locator("input[type=radio]").nth(1).check()
     page.locator("textarea").fill("The appeal fee is too high")
     page.locator("main form button[type=submit]").first.click()
+    # The optional equality monitoring page, then check your answers.
+    expect(page.locator("input[name=age_band]").first).to_be_visible()
+    assert_accessible(page)
+    page.locator("input[name=age_band][value='35_44']").check()
+    page.locator("input[name=caring][value='no']").check()
+    page.locator("main form .govuk-button-group button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("The appeal fee is too high")
     assert_accessible(page)
     ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-panel")).to_contain_text(Response.objects.get().reference)
     assert_accessible(page)
+    page.locator(f"a[href$='/equality-answers/{Response.objects.get().equality_key}/remove/']").click()
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-panel")).to_be_visible()
+    assert_accessible(page)
+    from chorus.equality.models import EqualityRecord
+
+    assert not EqualityRecord.objects.exists()
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)

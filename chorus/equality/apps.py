@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EqualityConfig(AppConfig):
+    name = "chorus.equality"
+    label = "equality"
+    verbose_name = _("Equality monitoring")
