@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "chorus.engagement",
     "chorus.consultations",
     "chorus.equality",
+    "chorus.feedback",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("brand.css", core_views.brand_css, name="brand_css"),
     path("healthz", core_views.health, name="health"),
     path("django-admin/", admin.site.urls),
+    # Not under /cy/: the API and its script serve both languages.
+    path("api/feedback/v1/", include("chorus.feedback.api_urls")),
 ]
 
 # English at the root, Welsh under /cy/.
@@ -25,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.engagement.urls")),
     path("", include("chorus.consultations.urls")),
     path("", include("chorus.equality.urls")),
+    path("", include("chorus.feedback.urls")),
     prefix_default_language=False,
 )

@@ -173,3 +173,14 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCount(models.Model):
+    """How many requests one (hashed) address made in one window of one rate limit."""
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -588,3 +588,125 @@ def test_the_staff_pages_this_change_added_are_accessible(
         page.goto(f"{live_server.url}{prefix}{path}")
         assert page.locator("html").get_attribute("lang") == lang
         assert_accessible(page)
+
+
+def _host_page_server(html: str):  # type: ignore[no-untyped-def]
+    """A page of a digital service on another origin (another port), to embed the script."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(("lang", "yes", "thanks"), [("en", "Yes", "Thank you"), ("cy", "Ydy", "Diolch")])
+def test_a_service_page_embeds_the_feedback_script(page: Page, live_server, lang, yes, thanks) -> None:
+    from chorus.feedback.models import PageFeedback, Service
+
+    html = (
+        f'<!doctype html><html lang="{lang}"><head><title>Apply for probate</title></head><body><main>'
+        "<h1>Apply for probate</h1>"
+        '<div id="chorus-feedback"></div>'
+        f'<script src="{live_server.url}/static/feedback/chorus-feedback.js" data-service="apply-for-probate" defer>'
+        "</script></main></body></html>"
+    )
+    server = _host_page_server(html)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        Service.objects.create(name="Apply for probate", slug="apply-for-probate", allowed_origins=origin)
+        page.goto(f"{origin}/start")
+        page.get_by_role("button", name=yes, exact=False).first.click()
+        expect(page.locator("#chorus-feedback")).to_contain_text(thanks)
+        page.goto(f"{origin}/upload?case=123")
+        page.locator("#chorus-feedback button.govuk-link").click()
+        page.locator("#chorus-feedback form button[type=submit]").click()  # nothing written
+        expect(page.locator("#chorus-feedback .govuk-error-message")).to_be_visible()
+        assert_accessible(page)
+        page.locator("#chorus-feedback textarea").fill("The upload button does nothing")
+        page.locator("#chorus-feedback form button[type=submit]").click()
+        expect(page.locator("#chorus-feedback")).to_contain_text(thanks)
+        assert_accessible(page)
+        stored = list(
+            PageFeedback.objects.order_by("created_at").values_list("kind", "page", "text", "language")
+        )
+        assert stored == [
+            ("useful", f"{origin}/start", "", lang),
+            ("problem", f"{origin}/upload", "The upload button does nothing", lang),  # no query string
+        ]
+        assert page.context.cookies(live_server.url) == []
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_exit_survey_and_service_pages_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    import uuid
+
+    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    service = Service.objects.create(
+        name="Apply for probate",
+        name_cy="Gwneud cais am brofiant",
+        slug="apply-for-probate",
+        allowed_origins="https://probate.example.gov.uk",
+        equality_monitoring=True,
+    )
+    PageFeedback.objects.create(
+        service=service, kind="problem", page="https://probate.example.gov.uk/a", text="Slow"
+    )
+    ExitSurveyResponse.objects.create(
+        service=service,
+        satisfaction=4,
+        effort=2,
+        needed_help=True,
+        help_from=["family"],
+        improvement="Clearer fees",
+        submission_key=uuid.uuid4(),
+    )
+    page.goto(f"{live_server.url}{prefix}/services/apply-for-probate/feedback/")
+    assert page.locator("html").get_attribute("lang") == lang
+    page.locator("main form button[type=submit]").click()  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    import time as clock
+
+    clock.sleep(3)  # the least time to answer
+    page.locator("input[name=satisfaction][value='5']").check()
+    page.locator("textarea[name=improvement]").fill("Good")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("input[name=age_band]").first).to_be_visible()
+    assert_accessible(page)
+    page.locator("main form button[name=decline]").click()
+    expect(page.locator(".govuk-panel")).to_be_visible()
+    assert_accessible(page)
+    assert ExitSurveyResponse.objects.filter(improvement="Good").count() == 1
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    for path in (
+        "/staff/services/",
+        "/staff/services/new/",
+        f"/staff/services/{service.code}/",
+        f"/staff/services/{service.code}/edit/",
+        f"/staff/services/{service.code}/equality/",
+    ):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/staff/services/new/")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)

@@ -25,6 +25,13 @@ def test_demo_data_is_added_once_and_edits_survive_a_second_run() -> None:
     assert User.objects.get(email="officer@demo.chorus.test").full_name == "Renamed by hand"
     assert not Team.objects.filter(name="Crime").exists()
     assert DemoDataset.objects.filter(builder="accounts").count() == 1
+    # Service feedback and equality answers (counted, never shown one by one) are there to see.
+    from chorus.equality.models import EqualityRecord
+    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+
+    assert Service.objects.count() == 4
+    assert PageFeedback.objects.count() == 2000 and ExitSurveyResponse.objects.count() == 500
+    assert EqualityRecord.objects.filter(submitted=True).count() > 100
 
 
 def test_demo_data_is_refused_outside_local_mode(settings) -> None:

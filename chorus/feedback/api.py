@@ -1,0 +1,280 @@
+"""The in-page feedback API: what the embedded script (or a service's own code) posts to.
+
+It sets no cookies, answers JSON only, and lets a browser post from a page only when the
+page's origin is on the service's allow-list. Every problem is a 4xx with a message per
+field; a retry with the same ``id`` returns the feedback already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from chorus.core.ratelimit import hit
+from chorus.feedback.models import PageFeedback, Service
+
+logger = logging.getLogger("chorus.feedback")
+
+MOST_BYTES = 16_384
+TEXT_LIMIT = 2000
+MOST_PER_ADDRESS = 60
+PER = timedelta(minutes=10)
+
+
+class FeedbackForm(forms.Form):
+    service = forms.SlugField(
+        max_length=60, error_messages={"required": gettext_lazy("Give the service's short name")}
+    )
+    kind = forms.ChoiceField(
+        choices=PageFeedback.Kind.choices,
+        error_messages={
+            "required": gettext_lazy("Say what kind of feedback this is: useful, not_useful or problem"),
+            "invalid_choice": gettext_lazy("Kind must be useful, not_useful or problem"),
+        },
+    )
+    page = forms.URLField(
+        max_length=2000,
+        assume_scheme="https",
+        error_messages={
+            "required": gettext_lazy("Give the address of the page the feedback is about"),
+            "invalid": gettext_lazy("Page must be a full web address, like https://example.gov.uk/apply"),
+        },
+    )
+    text = forms.CharField(
+        max_length=TEXT_LIMIT,
+        required=False,
+        error_messages={"max_length": gettext_lazy("Text must be 2000 characters or fewer")},
+    )
+    id = forms.UUIDField(
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Id must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427")
+        },
+    )
+    language = forms.ChoiceField(choices=[("en", "en"), ("cy", "cy")], required=False)
+
+    def __init__(self, *args: Any, present: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Optional, but when sent they must be right: an empty id is not a UUID.
+        for name in ("id", "language"):
+            self.fields[name].required = name in present
+        self.fields["id"].error_messages["required"] = _("Id must be a UUID, or left out")
+        self.fields["language"].error_messages["required"] = _("Language must be en or cy, or left out")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == PageFeedback.Kind.PROBLEM and not (data.get("text") or "").strip():
+            self.add_error("text", _("Describe the problem: text is required when reporting a problem"))
+        return data
+
+
+def _json(data: dict[str, Any], status: int, origin: str = "") -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Vary"] = "Origin"
+    return response
+
+
+def _errors(errors: dict[str, list[str]], status: int = 400, origin: str = "") -> JsonResponse:
+    return _json({"errors": errors}, status, origin)
+
+
+def _preflight(request: HttpRequest) -> HttpResponse:
+    origin = request.headers.get("Origin", "")
+    response = HttpResponse(status=204)
+    if origin:
+        # The service is in the body, which a preflight does not carry: allow any
+        # origin to ask; the POST itself is checked against the service's list.
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
+        response["Vary"] = "Origin"
+    return response
+
+
+@csrf_exempt
+def feedback_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _preflight(request)
+    if request.method != "POST":
+        response = _errors({"method": [_("Send feedback with POST")]}, status=405)
+        response["Allow"] = "POST, OPTIONS"
+        return response
+    origin = request.headers.get("Origin", "")
+    content_type = request.content_type or ""
+    if content_type not in ("application/json", "text/plain"):
+        return _errors({"body": [_("Send the feedback as JSON (Content-Type: application/json)")]}, 415)
+    if len(request.body) > MOST_BYTES:
+        return _errors({"body": [_("The feedback is too long: send at most 16 KB")]}, 413)
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return _errors({"body": [_("The body is not valid JSON")]})
+    if not isinstance(body, dict):
+        return _errors({"body": [_("The body must be a JSON object")]})
+    form = FeedbackForm(data={k: v for k, v in body.items() if isinstance(v, str)}, present=set(body))
+    not_text = sorted(k for k, v in body.items() if k in form.fields and not isinstance(v, str))
+    if not_text or not form.is_valid():
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items() if k not in not_text}
+        errors.update({k: [_("Must be a string")] for k in not_text})
+        return _errors(errors, origin=origin if origin else "")
+    data = form.cleaned_data
+    service = Service.objects.filter(slug=data["service"], is_active=True).first()
+    if service is None:
+        return _errors({"service": [_("There is no service with that short name taking feedback")]}, 404)
+    if origin and not service.allows(origin):
+        logger.warning("Feedback for %s refused from origin %s", service.slug, origin[:200])
+        return _errors({"origin": [_("This web address may not send feedback for this service")]}, 403)
+    allowed = origin if origin else ""
+    if hit(
+        f"feedback:{service.pk}",
+        getattr(request, "client_address", None) or "",
+        limit=MOST_PER_ADDRESS,
+        per=PER,
+    ):
+        response = _errors(
+            {"rate": [_("Too much feedback from one place: try again in 10 minutes")]}, 429, allowed
+        )
+        response["Retry-After"] = str(int(PER.total_seconds()))
+        return response
+    submission_id = data["id"] or uuid.uuid4()
+    try:
+        with transaction.atomic():
+            stored = PageFeedback.objects.create(
+                service=service,
+                kind=data["kind"],
+                page=data["page"],
+                text=data["text"].strip(),
+                language=data["language"] or (get_language() or "en")[:2],
+                submission_id=submission_id,
+            )
+    except IntegrityError:
+        existing = PageFeedback.objects.filter(submission_id=submission_id).first()
+        if existing is None or existing.service_id != service.pk:
+            return _errors({"id": [_("This id was used for other feedback: make a new one")]}, 409, allowed)
+        return _json({"id": str(existing.submission_id), "status": "already received"}, 200, allowed)
+    return _json({"id": str(stored.submission_id), "status": "received"}, 201, allowed)
+
+
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")))
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    error = {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {
+            "errors": {
+                "type": "object",
+                "description": (
+                    "For each field (or body, origin, rate, method), what is wrong and how to fix it"
+                ),
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        },
+    }
+    received = {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "enum": ["received", "already received"]},
+        },
+    }
+
+    def problem(description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": error}}}
+
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Chorus in-page feedback API",
+            "version": "1.0.0",
+            "description": (
+                "Feedback from the pages of a digital service: whether a page was useful, and "
+                "problems reported. Browsers may send it only from origins on the service's "
+                "allow-list. No cookies are set or read."
+            ),
+        },
+        "servers": [{"url": server}],
+        "paths": {
+            reverse("feedback_api:feedback"): {
+                "post": {
+                    "operationId": "feedbackCreate",
+                    "summary": "Send feedback about a page",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["service", "kind", "page"],
+                                    "properties": {
+                                        "service": {
+                                            "type": "string",
+                                            "description": "The service's short name",
+                                            "maxLength": 60,
+                                            "example": "apply-for-probate",
+                                        },
+                                        "kind": {
+                                            "type": "string",
+                                            "enum": ["useful", "not_useful", "problem"],
+                                        },
+                                        "page": {
+                                            "type": "string",
+                                            "format": "uri",
+                                            "maxLength": 2000,
+                                            "example": "https://apply-for-probate.example.gov.uk/start",
+                                        },
+                                        "text": {
+                                            "type": "string",
+                                            "maxLength": TEXT_LIMIT,
+                                            "description": "Required when kind is problem",
+                                        },
+                                        "id": {
+                                            "type": "string",
+                                            "format": "uuid",
+                                            "description": "Made by the sender; a retry with the same id is stored once",  # noqa: E501
+                                        },
+                                        "language": {"type": "string", "enum": ["en", "cy"]},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Stored",
+                            "content": {"application/json": {"schema": received}},
+                        },
+                        "200": {
+                            "description": "Already stored under this id",
+                            "content": {"application/json": {"schema": received}},
+                        },
+                        "400": problem("Something in the body is wrong"),
+                        "403": problem("The page's origin may not send feedback for this service"),
+                        "404": problem("No such service"),
+                        "405": problem("Not POST"),
+                        "409": problem("The id belongs to other feedback"),
+                        "413": problem("The body is too big"),
+                        "415": problem("The body is not JSON"),
+                        "429": problem("Too many from one address; see Retry-After"),
+                    },
+                }
+            }
+        },
+    }

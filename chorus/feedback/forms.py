@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chorus.accounts.models import Team, User
+from chorus.feedback.models import ExitSurveyResponse, Service, origin_of
+
+
+class ServiceForm(forms.ModelForm[Service]):
+    class Meta:
+        model = Service
+        fields = ["name", "name_cy", "slug", "team", "allowed_origins", "equality_monitoring", "is_active"]
+        labels = {
+            "name": _("Name"),
+            "name_cy": _("Name in Welsh (optional)"),
+            "slug": _("Short name"),
+            "team": _("Team (optional)"),
+            "allowed_origins": _("Web addresses allowed to send feedback"),
+            "equality_monitoring": _("Ask the equality monitoring questions after the exit survey"),
+            "is_active": _("Accepting feedback"),
+        }
+        help_texts = {
+            "slug": _(
+                "Lower case letters, numbers and hyphens, like apply-for-probate. "
+                "Used in the script and links"
+            ),
+            "allowed_origins": _(
+                "One per line, like https://apply-for-probate.service.gov.uk. "
+                "Pages elsewhere cannot send feedback"
+            ),
+        }
+        error_messages = {
+            "name": {"required": _("Enter the service's name")},
+            "slug": {
+                "required": _("Enter a short name"),
+                "invalid": _("Use only lower case letters, numbers and hyphens in the short name"),
+                "unique": _("Another service has this short name: choose another"),
+            },
+        }
+        widgets = {"allowed_origins": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_administrator:
+            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        else:
+            self.fields["team"].queryset = Team.objects.all()  # type: ignore[attr-defined]
+
+    def clean_allowed_origins(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]
+        bad = [line for line in lines if not origin_of(line)]
+        if bad:
+            raise forms.ValidationError(
+                _("“%(line)s” is not a web address: write each like https://example.gov.uk")
+                % {"line": bad[0]}
+            )
+        return "\n".join(origin_of(line) for line in lines)
+
+
+class ExitSurveyForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Overall, how did you feel about the service you received today?"),
+        choices=ExitSurveyResponse.Satisfaction.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how you felt about the service")},
+    )
+    effort = forms.TypedChoiceField(
+        label=_("How easy or difficult was it to use this service?"),
+        choices=ExitSurveyResponse.Effort.choices,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    needed_help = forms.TypedChoiceField(
+        label=_("Did you need any help to use this service?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    help_from = forms.MultipleChoiceField(
+        label=_("If you needed help, who helped you?"),
+        help_text=_("Select all that apply"),
+        choices=ExitSurveyResponse.Helper.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    improvement = forms.CharField(
+        label=_("How could we improve this service?"),
+        help_text=_("Do not include personal or financial information, like your National Insurance number"),
+        max_length=1200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": _("Your answer must be 1200 characters or fewer")},
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("help_from") and data.get("needed_help") is False:
+            self.add_error(
+                "help_from", _("You said you did not need help: clear who helped you, or change your answer")
+            )
+        return data

@@ -1,0 +1,157 @@
+"""The ready-made exit survey a service links to at the end of its journey."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from chorus.core.ratelimit import hit
+from chorus.equality.forms import EqualityForm
+from chorus.equality.services import equality_answered, equality_remove, equality_save
+from chorus.feedback.forms import ExitSurveyForm
+from chorus.feedback.models import ExitSurveyResponse, Service
+
+logger = logging.getLogger("chorus.feedback")
+
+HONEYPOT = "website"
+LEAST_SECONDS = 3
+MOST_PER_ADDRESS = 20
+PER = timedelta(minutes=10)
+SALT = "chorus.feedback.exit"
+
+
+def _service(slug: str) -> Service:
+    service = Service.objects.filter(slug=slug, is_active=True).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def _session_key(service: Service) -> str:
+    return f"exit-{service.code}"
+
+
+def _context(service: Service, **more: Any) -> dict[str, Any]:
+    return {"service": service, "title": service.name_for(get_language() or "en"), **more}
+
+
+def _came_from(service: Service, address: str) -> str:
+    """The service page the person came from, kept only when it is on the service's own site."""
+    address = (address or "").strip()[:2000]
+    return address if service.allows(address) else ""
+
+
+@require_http_methods(["GET", "POST"])
+def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    if request.method == "GET":
+        key = uuid4()
+        form = ExitSurveyForm(initial={"submission_key": key})
+        started = signing.dumps({"key": str(key), "at": time.time()}, salt=SALT)
+        came_from = _came_from(service, request.GET.get("from", ""))
+        return render(
+            request,
+            "feedback/exit_survey.html",
+            _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
+        )
+    address = getattr(request, "client_address", None) or ""
+    if request.POST.get(HONEYPOT):
+        logger.warning("Exit survey for %s rejected: honeypot", service.slug)
+        return redirect("feedback:exit_done", slug=service.slug)
+    if hit(f"exit:{service.pk}", address, limit=MOST_PER_ADDRESS, per=PER):
+        return render(request, "feedback/slow_down.html", _context(service), status=429)
+    form = ExitSurveyForm(data=request.POST)
+    started = request.POST.get("started", "")
+    came_from = _came_from(service, request.POST.get("came_from", ""))
+    if form.is_valid():
+        key = form.cleaned_data["submission_key"]
+        try:
+            token = signing.loads(started, salt=SALT)
+        except signing.BadSignature:
+            token = {}
+        if not isinstance(token, dict) or token.get("key") != str(key):
+            logger.warning("Exit survey for %s rejected: the form was not one we gave out", service.slug)
+            return render(request, "feedback/slow_down.html", _context(service), status=429)
+        if time.time() - float(token.get("at", 0)) < LEAST_SECONDS:
+            logger.warning("Exit survey for %s rejected: too fast", service.slug)
+            return render(request, "feedback/slow_down.html", _context(service), status=429)
+        response = _store(service, form.cleaned_data, came_from)
+        request.session[_session_key(service)] = str(response.submission_key)
+        if service.equality_monitoring:
+            return redirect("feedback:exit_equality", slug=service.slug)
+        return redirect("feedback:exit_done", slug=service.slug)
+    return render(
+        request,
+        "feedback/exit_survey.html",
+        _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
+    )
+
+
+def _store(service: Service, data: dict[str, Any], came_from: str) -> ExitSurveyResponse:
+    """Store the answers once: a second post of the same form finds the first."""
+    key: UUID = data["submission_key"]
+    existing = ExitSurveyResponse.objects.filter(submission_key=key, service=service).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return ExitSurveyResponse.objects.create(
+                service=service,
+                satisfaction=data["satisfaction"],
+                effort=data["effort"],
+                needed_help=data["needed_help"],
+                help_from=data["help_from"],
+                improvement=data["improvement"].strip(),
+                came_from=came_from,
+                language=(get_language() or "en")[:2],
+                submission_key=key,
+            )
+    except IntegrityError:
+        return ExitSurveyResponse.objects.get(submission_key=key, service=service)
+
+
+def _own_response(request: HttpRequest, service: Service) -> ExitSurveyResponse | None:
+    key = request.session.get(_session_key(service))
+    return ExitSurveyResponse.objects.filter(service=service, submission_key=key).first() if key else None
+
+
+@require_http_methods(["GET", "POST"])
+def exit_equality(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    response = _own_response(request, service)
+    if response is None or not service.equality_monitoring:
+        return redirect("feedback:exit_survey", slug=service.slug)
+    if response.equality_key is None:
+        response.equality_key = uuid4()
+        response.save(update_fields=["equality_key"])
+    key = response.equality_key
+    if request.method == "POST" and request.POST.get("decline"):
+        equality_remove(key)
+        return redirect("feedback:exit_done", slug=service.slug)
+    form = EqualityForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if any(form.cleaned_data.values()):
+            equality_save(key=key, asked_for=service.code, answers=form.cleaned_data, submitted=True)
+        else:
+            equality_remove(key)
+        return redirect("feedback:exit_done", slug=service.slug)
+    return render(request, "consultations/respond_equality.html", _context(service, form=form, back=""))
+
+
+def exit_done(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    response = _own_response(request, service)
+    answered = bool(response and response.equality_key and equality_answered(response.equality_key))
+    return render(
+        request, "feedback/exit_done.html", _context(service, response=response, equality_answered=answered)
+    )

@@ -1,0 +1,181 @@
+"""Staff pages for digital services: set one up, embed the script, read its feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import chain
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chorus.accounts.models import Role
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    role_required,
+    staff_required,
+    staff_user,
+    visible_to,
+)
+from chorus.core.audit import audit_record
+from chorus.core.disclosure import threshold
+from chorus.core.downloads import csv_response
+from chorus.core.models import AuditAction
+from chorus.core.services import record_save
+from chorus.equality.services import equality_counts
+from chorus.feedback.forms import ServiceForm
+from chorus.feedback.models import ExitSurveyResponse, Service
+from chorus.feedback.selectors import service_exit_responses, service_feedback, service_summary
+
+EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+PERIODS = (7, 30, 90, 365)
+
+
+def _days(request: HttpRequest) -> int:
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        return 30
+    return days if days in PERIODS else 30
+
+
+@staff_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    since = timezone.now() - timedelta(days=30)
+    services = visible_to(
+        staff_user(request), Service.objects.select_related("team").order_by("name")
+    ).annotate(
+        feedback_count=Count("page_feedback", filter=Q(page_feedback__created_at__gte=since), distinct=True),
+        exit_count=Count("exit_responses", filter=Q(exit_responses__created_at__gte=since), distinct=True),
+    )
+    page = Paginator(services, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feedback/service_list.html", {"page": page})
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    user = staff_user(request)
+    service = get_for_change(request, Service.objects.all(), code=code) if code else None
+    form = ServiceForm(data=request.POST or None, instance=service, user=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = record_save(
+                actor=user,
+                request=request,
+                record=service or Service(),
+                fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
+            )
+        messages.success(request, _("Service saved."))
+        return redirect("feedback:service_detail", code=saved.code)
+    return render(request, "feedback/service_form.html", {"form": form, "service": service})
+
+
+@staff_required
+def service_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    service = get_for_view(request, Service.objects.select_related("team"), code=code)
+    days = _days(request)
+    since = timezone.now() - timedelta(days=days)
+    comments = service_feedback(service, since).exclude(text="")
+    page = Paginator(comments, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    ideas = service_exit_responses(service, since).exclude(improvement="")[:20]
+    base = (
+        settings.CHORUS_BASE_URL.rstrip("/")
+        if settings.CHORUS_BASE_URL
+        else request.build_absolute_uri("/").rstrip("/")
+    )
+    return render(
+        request,
+        "feedback/service_detail.html",
+        {
+            "service": service,
+            "summary": service_summary(service, since),
+            "days": days,
+            "periods": PERIODS,
+            "page": page,
+            "ideas": ideas,
+            "may_change": can_change(user, service),
+            "script_url": base + "/static/feedback/chorus-feedback.js",
+            "exit_url": base + reverse("feedback:exit_survey", kwargs={"slug": service.slug}),
+            "openapi_url": base + reverse("feedback_api:openapi"),
+        },
+    )
+
+
+@staff_required
+def service_export(request: HttpRequest, code: UUID, what: str) -> StreamingHttpResponse:
+    service = get_for_view(request, Service.objects.all(), code=code)
+    since = timezone.now() - timedelta(days=_days(request))
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, obj=service, request=request, detail={"export": what}
+    )
+    if what == "feedback":
+        feedback = service_feedback(service, since).order_by("created_at")
+        return csv_response(
+            chain(
+                [["received", "feedback", "page", "comment", "language"]],
+                ([f.created_at.isoformat(), f.kind, f.page, f.text, f.language] for f in feedback.iterator()),
+            ),
+            f"{service.slug}-page-feedback.csv",
+        )
+    exits = service_exit_responses(service, since).order_by("created_at")
+    helpers = [value for value, _label in ExitSurveyResponse.Helper.choices]
+    header = [
+        "received",
+        "satisfaction (1 very dissatisfied to 5 very satisfied)",
+        "ease (1 very easy to 5 very difficult)",
+        "needed help",
+        *[f"help from: {h}" for h in helpers],
+        "ideas for improvement",
+        "came from",
+        "language",
+    ]
+
+    def exit_rows() -> Iterator[list[Any]]:
+        yield header
+        for e in exits.iterator():
+            yield [
+                e.created_at.isoformat(),
+                e.satisfaction,
+                e.effort or "",
+                "" if e.needed_help is None else ("yes" if e.needed_help else "no"),
+                *["yes" if h in (e.help_from or []) else "" for h in helpers],
+                e.improvement,
+                e.came_from,
+                e.language,
+            ]
+
+    return csv_response(exit_rows(), f"{service.slug}-exit-survey.csv")
+
+
+@staff_required
+def service_equality(request: HttpRequest, code: UUID) -> HttpResponse:
+    service = get_for_view(request, Service.objects.all(), code=code)
+    people, tables = equality_counts(service.code)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=service,
+        request=request,
+        detail={"viewed": "equality monitoring counts"},
+    )
+    return render(
+        request,
+        "feedback/service_equality.html",
+        {"service": service, "people": people, "tables": tables, "below": threshold()},
+    )

@@ -1,0 +1,30 @@
+"""The in-page feedback API, fuzzed from its own OpenAPI document: nothing yields a 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from chorus.feedback.models import Service
+
+schema = schemathesis.openapi.from_wsgi("/api/feedback/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def service(db) -> Service:
+    return Service.objects.get_or_create(
+        slug="apply-for-probate",
+        defaults={"name": "Apply for probate", "allowed_origins": "https://apply-for-probate.example.gov.uk"},
+    )[0]
+
+
+@schema.parametrize()
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_feedback_api_fail(case, service) -> None:
+    # Beyond the schema, the API asks more of valid-looking input (a reachable web
+    # address, text with a problem report), so a schema-valid request may get a 400.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
