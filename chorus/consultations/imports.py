@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.consultations.journey import choices_for, is_visible, unique_reference
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseImport
-from chorus.consultations.responses import questions_in_order
+from chorus.consultations.selectors import questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record

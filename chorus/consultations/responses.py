@@ -33,6 +33,7 @@ from chorus.consultations.journey import (
     unique_reference,
 )
 from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response
+from chorus.consultations.selectors import questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
@@ -74,14 +75,6 @@ class EnteredResponseForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date received cannot be in the future"))
         return value
-
-
-def questions_in_order(consultation: Consultation) -> list[Question]:
-    return list(
-        Question.objects.filter(section__consultation=consultation)
-        .select_related("section", "follows")
-        .order_by("section__order", "section_id", "order", "id")
-    )
 
 
 @staff_required

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chorus.consultations.models import Consultation, ConsultationQuerySet
+from chorus.consultations.models import Consultation, ConsultationQuerySet, Question
 
 
 def public_consultations(filters: dict[str, Any]) -> ConsultationQuerySet:
@@ -13,3 +13,11 @@ def public_consultations(filters: dict[str, Any]) -> ConsultationQuerySet:
     if region := filters.get("region"):
         found = found.filter(regions=region)
     return found.distinct()
+
+
+def questions_in_order(consultation: Consultation) -> list[Question]:
+    return list(
+        Question.objects.filter(section__consultation=consultation)
+        .select_related("section", "follows")
+        .order_by("section__order", "section_id", "order", "id")
+    )

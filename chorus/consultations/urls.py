@@ -46,6 +46,11 @@ urlpatterns = [
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
     path("consultations/<uuid:code>/get-help/", help.help_request, name="help_request"),
     path("consultations/<uuid:code>/responses/", views.public_responses, name="public_responses"),
+    path(
+        "consultations/<uuid:code>/published-responses.csv",
+        views.public_responses_download,
+        name="public_responses_download",
+    ),
     path("consultations/<uuid:code>/respond/", respond_views.respond_start, name="respond_start"),
     path("consultations/<uuid:code>/respond/about-you/", respond_views.respond_about, name="respond_about"),
     path(

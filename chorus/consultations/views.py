@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,6 +20,7 @@ from chorus.consultations import services
 from chorus.consultations.forms import ConsultationForm
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Consultation, Response
+from chorus.consultations.selectors import questions_in_order
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -30,6 +32,7 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record
 from chorus.core.disclosure import threshold
+from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
 from chorus.core.redact import redact
 from chorus.core.text import render_page_text
@@ -155,9 +158,7 @@ def public_consultation_impact(request: HttpRequest, code: UUID) -> HttpResponse
 def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
     """Responses whose respondents agreed to publication, once the consultation has closed,
     with personal details redacted and names only where they agreed to them."""
-    consultation = Consultation.objects.public().filter(code=code).first()
-    if consultation is None or consultation.status() != Consultation.Status.CLOSED:
-        raise Http404
+    consultation = _closed_public(code)
     language = get_language() or "en"
     published = (
         consultation.responses.exclude(publish=Response.Publish.NO)
@@ -189,6 +190,40 @@ def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
             "query": "",
         },
     )
+
+
+def _closed_public(code: UUID) -> Consultation:
+    consultation = Consultation.objects.public().filter(code=code).first()
+    if consultation is None or consultation.status() != Consultation.Status.CLOSED:
+        raise Http404
+    return consultation
+
+
+@require_GET
+def public_responses_download(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
+    """The published responses as CSV: one row per response, one column per question,
+    redacted exactly as on the page."""
+    consultation = _closed_public(code)
+    language = get_language() or "en"
+    questions = questions_in_order(consultation)
+    published = consultation.responses.exclude(publish=Response.Publish.NO).order_by("submitted_at", "id")
+
+    def rows() -> Iterator[list[str]]:
+        yield [_("Response"), _("Respondent"), _("Responding as"), *[q.text_for(language) for q in questions]]
+        number = 0
+        for chunk_start in range(0, published.count(), 500):
+            chunk = published[chunk_start : chunk_start + 500].prefetch_related("answers")
+            for response in chunk:
+                number += 1
+                given = {a.question_id: a.value for a in response.answers.all()}
+                yield [
+                    str(number),
+                    published_name(response) or _("Anonymous"),
+                    str(response.get_respondent_type_display()),
+                    *[redact(shown_answer(q, given.get(q.pk), language)) for q in questions],
+                ]
+
+    return csv_response(rows(), f"published-responses-{consultation.code}.csv")
 
 
 def published_name(response: Response) -> str:

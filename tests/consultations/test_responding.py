@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,13 @@ def test_published_responses_appear_after_closing_redacted(client: Client, consu
     assert "Alys Jones" in page and "Agree" in page
     assert "Bryn Hughes" not in page and "Anonymous" in page and "Ring me on [phone]" in page
     assert "Ceri Lloyd" not in page and "Private view" not in page
+    download = reverse("consultations:public_responses_download", args=[consultation.code])
+    assert download in page
+    rows = list(csv.reader(b"".join(client.get(download).streaming_content).decode().splitlines()))
+    assert rows[0][:3] == ["Response", "Respondent", "Responding as"]
+    assert "Do you agree with the proposal?" in rows[0]
+    assert [row[1] for row in rows[1:]] == ["Alys Jones", "Anonymous"]
+    assert "Agree" in rows[1] and "Ring me on [phone]" in rows[2]
+    flat = "\n".join(",".join(row) for row in rows)
+    assert "Bryn Hughes" not in flat and "Ceri Lloyd" not in flat and "Private view" not in flat
+    assert "01632" not in flat
