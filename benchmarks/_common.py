@@ -112,13 +112,34 @@ class TemporaryPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.data, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "chorus", "-A", "trust", "-E", "UTF8")
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data}"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-w", "-o", options, "start")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-w", "-o", self.options, "start"
+        )
         subprocess.run(
             [str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "chorus", "chorus"],
             check=True,
         )
         return f"postgres://chorus@127.0.0.1:{self.port}/chorus"
+
+    @property
+    def options(self) -> str:
+        return f"-c listen_addresses=127.0.0.1 -c max_connections=200 -p {self.port} -k {self.data}"
+
+    def restart(self) -> None:
+        """Stop (dropping every connection) and start again, as a database failover would."""
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.data / "log"),
+            "-m",
+            "fast",
+            "-w",
+            "-o",
+            self.options,
+            "restart",
+        )
 
     def __exit__(self, *exc: object) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "stop")

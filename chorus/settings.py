@@ -92,6 +92,10 @@ if _equality_url:
         ) from None
 DATABASE_ROUTERS = ["chorus.equality.routers.EqualityRouter"]
 CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
+# Anti-spam for consultation responses: the least seconds between starting and sending,
+# and the most responses from one address in 10 minutes.
+CHORUS_RESPOND_LEAST_SECONDS = env_int("CHORUS_RESPOND_LEAST_SECONDS", 5)
+CHORUS_RESPOND_MOST_PER_ADDRESS = env_int("CHORUS_RESPOND_MOST_PER_ADDRESS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

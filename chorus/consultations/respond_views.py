@@ -38,10 +38,9 @@ from chorus.equality.services import equality_answered, equality_initial, equali
 logger = logging.getLogger("chorus.consultations")
 
 # Anti-spam without a CAPTCHA: a field people never see, a least time to answer, and a
-# limit of submissions per address.
+# limit of submissions per address (settings CHORUS_RESPOND_LEAST_SECONDS, 5 unless set,
+# and CHORUS_RESPOND_MOST_PER_ADDRESS, 10 in 10 minutes unless set).
 HONEYPOT = "website"
-LEAST_SECONDS = 5
-MOST_PER_ADDRESS = 10
 PER = timedelta(minutes=10)
 
 
@@ -280,13 +279,13 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
     if request.method == "POST":
         address = _address_hash(request)
         recent = SubmissionAttempt.objects.filter(address_hash=address, at__gte=timezone.now() - PER).count()
-        if recent >= MOST_PER_ADDRESS:
+        if recent >= settings.CHORUS_RESPOND_MOST_PER_ADDRESS:
             _reject(request, consultation, address, "rate limit")
             return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
         if request.POST.get(HONEYPOT):
             _reject(request, consultation, address, "honeypot")
             return redirect("consultations:respond_done", code=consultation.code)
-        if (timezone.now() - draft.created_at).total_seconds() < LEAST_SECONDS:
+        if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
             _reject(request, consultation, address, "too fast")
             return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
         if not missing:
