@@ -596,7 +596,7 @@ def _host_page_server(html: str):  # type: ignore[no-untyped-def]
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = html.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -620,7 +620,8 @@ def test_a_service_page_embeds_the_feedback_script(page: Page, live_server, lang
         f'<!doctype html><html lang="{lang}"><head><title>Apply for probate</title></head><body><main>'
         "<h1>Apply for probate</h1>"
         '<div id="chorus-feedback"></div>'
-        f'<script src="{live_server.url}/static/feedback/chorus-feedback.js" data-service="apply-for-probate" defer>'
+        f'<script src="{live_server.url}/static/feedback/chorus-feedback.js" '
+        'data-service="apply-for-probate" defer>'
         "</script></main></body></html>"
     )
     server = _host_page_server(html)

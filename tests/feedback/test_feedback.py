@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core import signing
@@ -137,7 +138,7 @@ def test_the_script_is_served_and_needs_no_cookies(client: Client) -> None:
 
     path = finders.find("feedback/chorus-feedback.js")
     assert path
-    script = open(path, encoding="utf-8").read()
+    script = Path(path).read_text(encoding="utf-8")
     assert 'credentials: "omit"' in script and "document.cookie" not in script
     assert "/api/feedback/v1/feedback" in script
 
