@@ -30,14 +30,11 @@ from chorus.core.access import (
     staff_user,
     visible_to,
 )
-from chorus.core.audit import audit_record
-from chorus.core.disclosure import threshold
 from chorus.core.downloads import csv_response
-from chorus.core.models import AuditAction
 from chorus.core.redact import redact
 from chorus.core.text import render_page_text
 from chorus.directory.reference import regions_ensure
-from chorus.equality.services import equality_counts
+from chorus.equality.views import counts_page
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 FIELDS = (
@@ -240,16 +237,10 @@ def published_name(response: Response) -> str:
 def consultation_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     """Equality monitoring counts for a consultation: aggregates only, small numbers hidden."""
     consultation = get_for_view(request, Consultation.objects.all(), code=code)
-    people, tables = equality_counts(consultation.code)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=consultation,
-        request=request,
-        detail={"viewed": "equality monitoring counts"},
-    )
-    return render(
+    return counts_page(
         request,
-        "consultations/consultation_equality.html",
-        {"consultation": consultation, "people": people, "tables": tables, "below": threshold()},
+        asked=consultation,
+        asked_for=consultation.code,
+        template="consultations/consultation_equality.html",
+        name="consultation",
     )

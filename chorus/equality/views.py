@@ -1,14 +1,35 @@
-"""The public page where anyone holding the link from their receipt deletes their answers."""
+"""Equality pages: the public page where anyone holding the link from their receipt
+deletes their answers, and the staff page of counts shared by consultations and services."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from chorus.equality.services import equality_remove
+from chorus.core.audit import audit_record
+from chorus.core.disclosure import threshold
+from chorus.core.models import AuditAction
+from chorus.equality.services import equality_counts, equality_remove
+
+
+def counts_page(
+    request: HttpRequest, *, asked: Model, asked_for: UUID, template: str, name: str
+) -> HttpResponse:
+    """Staff page of equality counts for what ``asked`` (aggregates only, small numbers
+    hidden). The caller has checked the user may see ``asked``; the view is audited."""
+    people, tables = equality_counts(asked_for)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=asked,
+        request=request,
+        detail={"viewed": "equality monitoring counts"},
+    )
+    return render(request, template, {name: asked, "people": people, "tables": tables, "below": threshold()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,11 +31,10 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
-from chorus.core.disclosure import threshold
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
-from chorus.equality.services import equality_counts
+from chorus.equality.views import counts_page
 from chorus.feedback.forms import ServiceForm
 from chorus.feedback.models import ExitSurveyResponse, Service
 from chorus.feedback.selectors import service_exit_responses, service_feedback, service_summary
@@ -166,16 +165,10 @@ def service_export(request: HttpRequest, code: UUID, what: str) -> StreamingHttp
 @staff_required
 def service_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     service = get_for_view(request, Service.objects.all(), code=code)
-    people, tables = equality_counts(service.code)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=service,
-        request=request,
-        detail={"viewed": "equality monitoring counts"},
-    )
-    return render(
+    return counts_page(
         request,
-        "feedback/service_equality.html",
-        {"service": service, "people": people, "tables": tables, "below": threshold()},
+        asked=service,
+        asked_for=service.code,
+        template="feedback/service_equality.html",
+        name="service",
     )
