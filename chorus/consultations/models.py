@@ -347,3 +347,30 @@ class ResponseImport(CodedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SupportingDocument(CodedModel):
+    """A file published with a consultation: the full proposal, an impact assessment, an easy read version."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    file = models.FileField(upload_to="consultations/documents/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+    @property
+    def extension(self) -> str:
+        return self.original_name.rsplit(".", 1)[-1].upper() if "." in self.original_name else ""

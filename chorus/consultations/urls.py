@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.consultations import builder, help, imports, respond_views, responses, views
+from chorus.consultations import builder, documents, help, imports, respond_views, responses, views
 
 app_name = "consultations"
 
@@ -10,6 +10,17 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/", views.consultation_detail, name="consultation_detail"),
     path("staff/consultations/<uuid:code>/edit/", views.consultation_edit, name="consultation_edit"),
     path("staff/consultations/<uuid:code>/questions/", builder.questions, name="questions"),
+    path("staff/consultations/<uuid:code>/documents/", documents.document_add, name="document_add"),
+    path(
+        "staff/consultations/<uuid:code>/documents/<uuid:document>/",
+        documents.document_staff_download,
+        name="document_staff_download",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/documents/<uuid:document>/remove/",
+        documents.document_remove,
+        name="document_remove",
+    ),
     path(
         "staff/consultations/<uuid:code>/equality/", views.consultation_equality, name="consultation_equality"
     ),
@@ -45,6 +56,11 @@ urlpatterns = [
     path("staff/help-requests/<uuid:code>/", help.help_update, name="help_update"),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
     path("consultations/<uuid:code>/get-help/", help.help_request, name="help_request"),
+    path(
+        "consultations/<uuid:code>/documents/<uuid:document>/",
+        documents.document_download,
+        name="document_download",
+    ),
     path("consultations/<uuid:code>/responses/", views.public_responses, name="public_responses"),
     path(
         "consultations/<uuid:code>/published-responses.csv",

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.consultations import services
+from chorus.consultations.documents import DocumentForm
 from chorus.consultations.forms import ConsultationForm
 from chorus.consultations.journey import shown_answer
-from chorus.consultations.models import Consultation, Response
+from chorus.consultations.models import Consultation, Response, SupportingDocument
 from chorus.consultations.selectors import questions_in_order
 from chorus.core.access import (
     can_change,
@@ -74,6 +75,8 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "consultation": consultation,
             "may_change": can_change(user, consultation),
             "impact": consultation.impact.all(),
+            "documents": consultation.documents.all(),
+            "document_form": DocumentForm(),
         },
     )
 
@@ -121,6 +124,7 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
             "status": consultation.status(),
             "impact": consultation.impact.filter(is_published=True),
             "has_questions": consultation.sections.filter(questions__isnull=False).exists(),
+            "documents": [_shown(d, language) for d in consultation.documents.all()],
             "has_published_responses": consultation.status() == Consultation.Status.CLOSED
             and consultation.responses.exclude(publish=Response.Publish.NO).exists(),
             "language": language,
@@ -221,6 +225,11 @@ def public_responses_download(request: HttpRequest, code: UUID) -> StreamingHttp
                 ]
 
     return csv_response(rows(), f"published-responses-{consultation.code}.csv")
+
+
+def _shown(document: SupportingDocument, language: str) -> SupportingDocument:
+    document.shown_title = document.title_for(language)  # type: ignore[attr-defined]
+    return document
 
 
 def published_name(response: Response) -> str:
