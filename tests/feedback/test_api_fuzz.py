@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -21,9 +25,21 @@ def service(db) -> Service:
     )[0]
 
 
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """Schemathesis calls the WSGI application directly, whose end-of-request signal
+    would close the database connection and with it the test's transaction (on
+    PostgreSQL). Django's own test client stops that the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_input_makes_the_feedback_api_fail(case, service) -> None:
+def test_no_input_makes_the_feedback_api_fail(case, service, connection_kept) -> None:
     # Beyond the schema, the API asks more of valid-looking input (a reachable web
     # address, text with a problem report), so a schema-valid request may get a 400.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
