@@ -118,7 +118,8 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     if content_type not in ("application/json", "text/plain"):
         return _errors({"body": [_("Send the feedback as JSON (Content-Type: application/json)")]}, 415)
     if len(request.body) > MOST_BYTES:
-        return _errors({"body": [_("The feedback is too long: send at most 16 KB")]}, 413)
+        # 400 rather than 413: clients treat it like any other refusal to fix.
+        return _errors({"body": [_("The feedback is too long: send at most 16 KB")]})
     try:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -265,12 +266,11 @@ def openapi_document(server: str) -> dict[str, Any]:
                             "description": "Already stored under this id",
                             "content": {"application/json": {"schema": received}},
                         },
-                        "400": problem("Something in the body is wrong"),
+                        "400": problem("Something in the body is wrong, or it is over 16 KB"),
                         "403": problem("The page's origin may not send feedback for this service"),
                         "404": problem("No such service"),
                         "405": problem("Not POST"),
                         "409": problem("The id belongs to other feedback"),
-                        "413": problem("The body is too big"),
                         "415": problem("The body is not JSON"),
                         "429": problem("Too many from one address; see Retry-After"),
                     },

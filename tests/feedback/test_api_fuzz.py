@@ -38,7 +38,8 @@ def connection_kept() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised so that CI is repeatable; raise max_examples locally to search further.
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_the_feedback_api_fail(case, service, connection_kept) -> None:
     # Beyond the schema, the API asks more of valid-looking input (a reachable web
     # address, text with a problem report), so a schema-valid request may get a 400.

@@ -85,6 +85,7 @@ def test_the_preflight_lets_a_browser_send_json(client: Client, service) -> None
         (_body(page=7), "application/json", 400, "page", "Must be a string"),
         (_body(id=""), "application/json", 400, "id", "Id must be a UUID"),
         (_body(text="x" * 2001), "application/json", 400, "text", "2000 characters or fewer"),
+        (_body(text="x" * 17_000), "application/json", 400, "body", "send at most 16 KB"),
         (_body(service="no-such-service"), "application/json", 404, "service", "There is no service"),
         ({"service": "apply-for-probate"}, "application/json", 400, "kind", "Say what kind of feedback"),
     ],
