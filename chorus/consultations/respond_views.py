@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import timedelta
 from typing import Any
@@ -32,8 +30,9 @@ from chorus.consultations.journey import (
 )
 from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
 from chorus.core.email import email_send_later
-from chorus.equality.forms import EqualityForm
-from chorus.equality.services import equality_answered, equality_initial, equality_remove, equality_save
+from chorus.core.ratelimit import address_hash
+from chorus.equality.services import equality_answered
+from chorus.equality.views import equality_step
 
 logger = logging.getLogger("chorus.consultations")
 
@@ -230,16 +229,8 @@ def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     if draft.equality_key is None:
         draft.equality_key = uuid4()
         draft.save(update_fields=["equality_key", "updated_at"])
-    key = draft.equality_key
-    if request.method == "POST" and request.POST.get("decline"):
-        equality_remove(key)
-        return redirect("consultations:respond_check", code=consultation.code)
-    form = EqualityForm(data=request.POST or None, initial=equality_initial(key))
-    if request.method == "POST" and form.is_valid():
-        if any(form.cleaned_data.values()):
-            equality_save(key=key, asked_for=consultation.code, answers=form.cleaned_data)
-        else:
-            equality_remove(key)
+    form = equality_step(request, key=draft.equality_key, asked_for=consultation.code)
+    if form is None:
         return redirect("consultations:respond_check", code=consultation.code)
     pages = len(visible_sections(consultation, draft.answers))
     back = (
@@ -250,11 +241,6 @@ def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request, "consultations/respond_equality.html", _context(consultation, form=form, back=back)
     )
-
-
-def _address_hash(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def _reject(request: HttpRequest, consultation: Consultation, address: str, reason: str) -> None:
@@ -277,7 +263,7 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
     pages = visible_sections(consultation, draft.answers)
     missing = missing_required(pages, draft.answers)
     if request.method == "POST":
-        address = _address_hash(request)
+        address = address_hash(request.META.get("REMOTE_ADDR", ""))
         recent = SubmissionAttempt.objects.filter(address_hash=address, at__gte=timezone.now() - PER).count()
         if recent >= settings.CHORUS_RESPOND_MOST_PER_ADDRESS:
             _reject(request, consultation, address, "rate limit")

@@ -211,18 +211,15 @@ def public_responses_download(request: HttpRequest, code: UUID) -> StreamingHttp
 
     def rows() -> Iterator[list[str]]:
         yield [_("Response"), _("Respondent"), _("Responding as"), *[q.text_for(language) for q in questions]]
-        number = 0
-        for chunk_start in range(0, published.count(), 500):
-            chunk = published[chunk_start : chunk_start + 500].prefetch_related("answers")
-            for response in chunk:
-                number += 1
-                given = {a.question_id: a.value for a in response.answers.all()}
-                yield [
-                    str(number),
-                    published_name(response) or _("Anonymous"),
-                    str(response.get_respondent_type_display()),
-                    *[redact(shown_answer(q, given.get(q.pk), language)) for q in questions],
-                ]
+        answered = published.prefetch_related("answers").iterator(chunk_size=500)
+        for number, response in enumerate(answered, start=1):
+            given = {a.question_id: a.value for a in response.answers.all()}
+            yield [
+                str(number),
+                published_name(response) or _("Anonymous"),
+                str(response.get_respondent_type_display()),
+                *[redact(shown_answer(q, given.get(q.pk), language)) for q in questions],
+            ]
 
     return csv_response(rows(), f"published-responses-{consultation.code}.csv")
 

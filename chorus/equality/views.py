@@ -13,7 +13,29 @@ from django.views.decorators.http import require_http_methods
 from chorus.core.audit import audit_record
 from chorus.core.disclosure import threshold
 from chorus.core.models import AuditAction
-from chorus.equality.services import equality_counts, equality_remove
+from chorus.equality.forms import EqualityForm
+from chorus.equality.services import equality_counts, equality_initial, equality_remove, equality_save
+
+
+def equality_step(
+    request: HttpRequest, *, key: UUID, asked_for: UUID, submitted: bool = False
+) -> EqualityForm | None:
+    """The optional equality page's form handling, shared by every journey that asks.
+
+    Declining, or sending nothing, deletes answers held under ``key``; valid answers are
+    kept. Returns None when the person may go on, or the form to show (again)."""
+    if request.method == "POST" and request.POST.get("decline"):
+        equality_remove(key)
+        return None
+    initial = {} if submitted else equality_initial(key)
+    form = EqualityForm(data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if any(form.cleaned_data.values()):
+            equality_save(key=key, asked_for=asked_for, answers=form.cleaned_data, submitted=submitted)
+        else:
+            equality_remove(key)
+        return None
+    return form
 
 
 def counts_page(

@@ -131,7 +131,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     if not_text or not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items() if k not in not_text}
         errors.update({k: [_("Must be a string")] for k in not_text})
-        return _errors(errors, origin=origin if origin else "")
+        return _errors(errors, origin=origin)
     data = form.cleaned_data
     service = Service.objects.filter(slug=data["service"], is_active=True).first()
     if service is None:
@@ -139,7 +139,6 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     if origin and not service.allows(origin):
         logger.warning("Feedback for %s refused from origin %s", service.slug, origin[:200])
         return _errors({"origin": [_("This web address may not send feedback for this service")]}, 403)
-    allowed = origin if origin else ""
     if hit(
         f"feedback:{service.pk}",
         getattr(request, "client_address", None) or "",
@@ -147,7 +146,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         per=PER,
     ):
         response = _errors(
-            {"rate": [_("Too much feedback from one place: try again in 10 minutes")]}, 429, allowed
+            {"rate": [_("Too much feedback from one place: try again in 10 minutes")]}, 429, origin
         )
         response["Retry-After"] = str(int(PER.total_seconds()))
         return response
@@ -165,9 +164,9 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     except IntegrityError:
         existing = PageFeedback.objects.filter(submission_id=submission_id).first()
         if existing is None or existing.service_id != service.pk:
-            return _errors({"id": [_("This id was used for other feedback: make a new one")]}, 409, allowed)
-        return _json({"id": str(existing.submission_id), "status": "already received"}, 200, allowed)
-    return _json({"id": str(stored.submission_id), "status": "received"}, 201, allowed)
+            return _errors({"id": [_("This id was used for other feedback: make a new one")]}, 409, origin)
+        return _json({"id": str(existing.submission_id), "status": "already received"}, 200, origin)
+    return _json({"id": str(stored.submission_id), "status": "received"}, 201, origin)
 
 
 def openapi(request: HttpRequest) -> JsonResponse:

@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from chorus.core.ratelimit import hit
-from chorus.equality.forms import EqualityForm
-from chorus.equality.services import equality_answered, equality_remove, equality_save
+from chorus.equality.services import equality_answered
+from chorus.equality.views import equality_step
 from chorus.feedback.forms import ExitSurveyForm
 from chorus.feedback.models import ExitSurveyResponse, Service
 
@@ -134,16 +134,8 @@ def exit_equality(request: HttpRequest, slug: str) -> HttpResponse:
     if response.equality_key is None:
         response.equality_key = uuid4()
         response.save(update_fields=["equality_key"])
-    key = response.equality_key
-    if request.method == "POST" and request.POST.get("decline"):
-        equality_remove(key)
-        return redirect("feedback:exit_done", slug=service.slug)
-    form = EqualityForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if any(form.cleaned_data.values()):
-            equality_save(key=key, asked_for=service.code, answers=form.cleaned_data, submitted=True)
-        else:
-            equality_remove(key)
+    form = equality_step(request, key=response.equality_key, asked_for=service.code, submitted=True)
+    if form is None:
         return redirect("feedback:exit_done", slug=service.slug)
     return render(request, "consultations/respond_equality.html", _context(service, form=form, back=""))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any
 from uuid import UUID
@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +37,7 @@ from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 from chorus.equality.views import counts_page
 from chorus.feedback.forms import ServiceForm
-from chorus.feedback.models import ExitSurveyResponse, Service
+from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 from chorus.feedback.selectors import service_exit_responses, service_feedback, service_summary
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
@@ -51,14 +52,26 @@ def _days(request: HttpRequest) -> int:
     return days if days in PERIODS else 30
 
 
+def _recent_count(model: type[PageFeedback] | type[ExitSurveyResponse], since: datetime) -> Any:
+    """How many rows of ``model`` a service has had since ``since``, as one subquery (joining
+    both tables at once would multiply their rows)."""
+    rows = (
+        model.objects.filter(service=OuterRef("pk"), created_at__gte=since)
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 @staff_required
 def service_list(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=30)
     services = visible_to(
         staff_user(request), Service.objects.select_related("team").order_by("name")
     ).annotate(
-        feedback_count=Count("page_feedback", filter=Q(page_feedback__created_at__gte=since), distinct=True),
-        exit_count=Count("exit_responses", filter=Q(exit_responses__created_at__gte=since), distinct=True),
+        feedback_count=_recent_count(PageFeedback, since), exit_count=_recent_count(ExitSurveyResponse, since)
     )
     page = Paginator(services, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/service_list.html", {"page": page})
