@@ -95,6 +95,13 @@ CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
 # Anti-spam for consultation responses: the least seconds between starting and sending,
 # and the most responses from one address in 10 minutes.
 CHORUS_RESPOND_LEAST_SECONDS = env_int("CHORUS_RESPOND_LEAST_SECONDS", 5)
+# Text analysis: where the distilled fast model is kept, and an optional OpenAI-compatible
+# embeddings service ("remote" mode) for teams that run their own.
+CHORUS_MODEL_DIR = env_str("CHORUS_MODEL_DIR", str(DATA_DIR / "models"))
+os.environ.setdefault("CHORUS_MODEL_DIR", CHORUS_MODEL_DIR)
+CHORUS_EMBEDDINGS_URL = env_str("CHORUS_EMBEDDINGS_URL", "")
+CHORUS_EMBEDDINGS_MODEL = env_str("CHORUS_EMBEDDINGS_MODEL", "")
+CHORUS_EMBEDDINGS_KEY = env_str("CHORUS_EMBEDDINGS_KEY", "")
 CHORUS_RESPOND_MOST_PER_ADDRESS = env_int("CHORUS_RESPOND_MOST_PER_ADDRESS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -106,6 +113,7 @@ INSTALLED_APPS = [
     "chorus.consultations",
     "chorus.equality",
     "chorus.feedback",
+    "chorus.analysis",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,7 +222,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 TASKS = {
     "default": {
         "BACKEND": env_str("CHORUS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "analysis"],
     }
 }
 

@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.consultations.urls")),
     path("", include("chorus.equality.urls")),
     path("", include("chorus.feedback.urls")),
+    path("", include("chorus.analysis.urls")),
     prefix_default_language=False,
 )

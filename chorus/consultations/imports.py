@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from chorus.analysis.services import responses_added
 from chorus.consultations.journey import choices_for, is_visible, unique_reference
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseImport
 from chorus.consultations.selectors import questions_in_order
@@ -237,6 +238,7 @@ def import_confirm(*, actor: Any, request: HttpRequest | None, job: ResponseImpo
         questions = {str(q.code): q for q in questions_in_order(job.consultation)}
         zone = timezone.get_current_timezone()
         count = 0
+        imported: list[int] = []
         for row in job.rows:
             if row["errors"]:
                 continue
@@ -259,6 +261,8 @@ def import_confirm(*, actor: Any, request: HttpRequest | None, job: ResponseImpo
                 if code in questions and is_visible(questions[code], row["answers"])
             )
             count += 1
+            imported.append(response.pk)
+        responses_added(consultation_id=job.consultation_id, response_ids=imported)
         job.status = ResponseImport.Status.DONE
         job.imported_count = count
         job.save(update_fields=["status", "imported_count", "updated_at"])

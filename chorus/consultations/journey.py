@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chorus.analysis.services import responses_added
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
 from chorus.equality.services import equality_answered, equality_submitted
 
@@ -227,6 +228,7 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             for code, question in visible.items()
             if draft.answers.get(str(code)) not in (None, "", [])
         )
+        responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
     if response.equality_key:
         # After the commit: the answers may be in another database.
         equality_submitted(response.equality_key)

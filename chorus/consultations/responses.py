@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import User
+from chorus.analysis.services import responses_added
 from chorus.consultations.journey import (
     answers_from,
     choices_for,
@@ -123,6 +124,7 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
                 for q in questions
                 if answers.get(str(q.code)) not in (None, "", []) and is_visible(q, answers)
             )
+            responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
             audit_record(
                 actor=user,
                 action=AuditAction.CREATE,

@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from chorus.analysis.services import texts_added
 from chorus.core.ratelimit import hit
 from chorus.feedback.models import PageFeedback, Service
 
@@ -161,6 +162,8 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
                 language=data["language"] or (get_language() or "en")[:2],
                 submission_id=submission_id,
             )
+            if stored.text:
+                texts_added(source="page_feedback", ids=[stored.pk], subject="service", target_id=service.pk)
     except IntegrityError:
         existing = PageFeedback.objects.filter(submission_id=submission_id).first()
         if existing is None or existing.service_id != service.pk:

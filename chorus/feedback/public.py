@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from chorus.analysis.services import texts_added
 from chorus.core.ratelimit import hit
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
@@ -105,7 +106,7 @@ def _store(service: Service, data: dict[str, Any], came_from: str) -> ExitSurvey
         return existing
     try:
         with transaction.atomic():
-            return ExitSurveyResponse.objects.create(
+            stored = ExitSurveyResponse.objects.create(
                 service=service,
                 satisfaction=data["satisfaction"],
                 effort=data["effort"],
@@ -116,6 +117,9 @@ def _store(service: Service, data: dict[str, Any], came_from: str) -> ExitSurvey
                 language=(get_language() or "en")[:2],
                 submission_key=key,
             )
+            if stored.improvement:
+                texts_added(source="exit_survey", ids=[stored.pk], subject="service", target_id=service.pk)
+            return stored
     except IntegrityError:
         return ExitSurveyResponse.objects.get(submission_key=key, service=service)
 

@@ -1,0 +1,423 @@
+"""One analysis, start to finish: embed, find campaigns and personal data, discover
+themes (or code to a framework), label them, score sentiment, and assign.
+
+``analyse`` returns an ``Analysis``, which also assigns new comments to the themes it
+found (``assign_new``) without running again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chorus.analysis.engine import campaigns as campaigns_
+from chorus.analysis.engine import keyphrases, pii, themes
+from chorus.analysis.engine.embed import Embedder, _unit
+from chorus.analysis.engine.framework import CodedTheme, FrameworkModel
+from chorus.analysis.engine.sentiment import SentimentModel
+
+Progress = Callable[[str, float], None]
+
+NO_ANSWER_LABEL = "No answer given"
+_NON_ANSWERS = {
+    "",
+    "n a",
+    "na",
+    "none",
+    "nothing",
+    "no",
+    "no comment",
+    "no comments",
+    "nil",
+    "did not answer",
+    "not applicable",
+    "no answer",
+    "nothing to say",
+    "nothing to add",
+    "none thanks",
+    "no thanks",
+    "nothing else",
+    "dont know",
+    "don t know",
+    "not sure",
+    "idk",
+    "x",
+    "test",
+}
+_NORM = re.compile(r"[^a-z ]+")
+
+
+def is_non_answer(text: str) -> bool:
+    return " ".join(_NORM.sub(" ", text.lower()).split()) in _NON_ANSWERS
+
+
+@dataclass
+class Theme:
+    key: int
+    level: str  # "broad" or "fine"
+    label: str
+    description: str
+    keyphrases: list[str]
+    size: int = 0  # every response in it
+    counted: int = 0  # campaigns counted once
+    share: float = 0.0  # of all counted responses
+    quotes: list[int] = field(default_factory=list)  # indexes of representative responses
+    parent: int | None = None
+    centroid: np.ndarray | None = None
+    sentiment: dict[str, int] = field(default_factory=dict)
+    stance: dict[str, int] = field(default_factory=dict)
+    special: str = ""  # "no_answer" for the bucket of non-answers
+
+
+@dataclass
+class Item:
+    themes: list[tuple[int, float]]  # fine theme keys with confidence
+    sentiment: str
+    sentiment_score: float
+    personal_data: list[str]
+    redacted: str
+    campaign: int | None = None  # index into Analysis.campaigns
+    no_answer: bool = False
+
+
+@dataclass
+class Analysis:
+    embedder: Embedder
+    sentiment_model: SentimentModel
+    themes: list[Theme]
+    items: list[Item]
+    campaigns: list[list[int]]
+    names: pii.NameList | None = None
+    framework: FrameworkModel | None = None
+    chosen_k: int = 0
+
+    @property
+    def broad(self) -> list[Theme]:
+        return [t for t in self.themes if t.level == "broad"]
+
+    @property
+    def fine(self) -> list[Theme]:
+        return [t for t in self.themes if t.level == "fine"]
+
+    @property
+    def outlier_share(self) -> float:
+        if not self.items:
+            return 0.0
+        return sum(1 for i in self.items if not i.themes and not i.no_answer) / len(self.items)
+
+    def assign_new(self, text: str) -> Item:
+        """Themes, sentiment and personal data for one new comment, against this analysis."""
+        vector = self.embedder.encode([text])
+        return self.assign_vectors([text], vector)[0]
+
+    def assign_vectors(self, texts: Sequence[str], vectors: np.ndarray) -> list[Item]:
+        labels, scores = self.sentiment_model.predict_vectors(vectors)
+        fine = [t for t in self.fine if t.centroid is not None and not t.special]
+        no_answer_theme = next((t.key for t in self.fine if t.special == "no_answer"), None)
+        if self.framework is not None:
+            mapped = self.framework.predict(texts, vectors)
+        else:
+            mapped = _nearest(vectors, fine)
+        out = []
+        for i, text in enumerate(texts):
+            silent = is_non_answer(text)
+            chosen = (
+                [(no_answer_theme, 1.0)]
+                if silent and no_answer_theme is not None
+                else ([] if silent else mapped[i])
+            )
+            out.append(
+                Item(
+                    themes=[(k, c) for k, c in chosen if k is not None],
+                    sentiment=labels[i],
+                    sentiment_score=float(scores[i]),
+                    personal_data=pii.kinds(text, self.names),
+                    redacted=pii.redact(text, self.names),
+                    no_answer=silent,
+                )
+            )
+        return out
+
+
+def _nearest(
+    vectors: np.ndarray, fine: Sequence[Theme], *, temperature: float = 0.05
+) -> list[list[tuple[int, float]]]:
+    if not fine or len(vectors) == 0:
+        return [[] for _ in range(len(vectors))]
+    centroids = np.stack([t.centroid for t in fine if t.centroid is not None])
+    similarity = vectors @ centroids.T
+    logits = (similarity - similarity.max(axis=1, keepdims=True)) / temperature
+    probabilities = np.exp(logits)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    out: list[list[tuple[int, float]]] = []
+    for row_sim, row_p in zip(similarity, probabilities, strict=True):
+        order = np.argsort(-row_p)
+        picked = [(fine[order[0]].key, float(row_p[order[0]]))]
+        if len(order) > 1 and row_p[order[1]] >= 0.35 and row_sim[order[1]] >= 0.45:
+            picked.append((fine[order[1]].key, float(row_p[order[1]])))
+        out.append(picked)
+    return out
+
+
+def analyse(
+    texts: Sequence[str],
+    *,
+    embedder: Embedder,
+    framework: Sequence[CodedTheme] | None = None,
+    names: Sequence[str] = (),
+    stances: Sequence[str | None] | None = None,
+    sentiment_examples: Sequence[tuple[str, str]] = (),
+    min_size: int | None = None,
+    most_themes: int = 40,
+    broad_themes: int | None = None,
+    k: int | None = None,
+    campaign_min_words: int = 8,
+    progress: Progress | None = None,
+    seed: int = 0,
+) -> Analysis:
+    """Analyse a list of free-text responses. ``stances`` (optional, one per text) is the
+    closed answer paired with the text, such as "Agree" or "Disagree"."""
+
+    def step(stage: str, fraction: float) -> None:
+        if progress:
+            progress(stage, fraction)
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    n = len(texts)
+    step("Reading the responses", 0.02)
+    silent = np.array([is_non_answer(t) for t in texts], dtype=bool)
+    # Embed each distinct text once: copy-paste campaigns and repeated short answers are common.
+    distinct: dict[str, int] = {}
+    row_of = np.array([distinct.setdefault(t, len(distinct)) for t in texts], dtype=np.int64)
+    step("Embedding", 0.05)
+    unique_texts = list(distinct)
+    unique_vectors = _batched(embedder, unique_texts, lambda f: step("Embedding", 0.05 + 0.45 * f))
+    vectors = unique_vectors[row_of] if n else unique_vectors
+    step("Finding campaigns and copied responses", 0.5)
+    groups = campaigns_.find_groups(texts, min_words=campaign_min_words)
+    campaign_of = np.full(n, -1)
+    for g, members in enumerate(groups):
+        campaign_of[members] = g
+    # A campaign counts once: one weight shared among its members.
+    weight = np.ones(n)
+    for members in groups:
+        weight[members] = 1.0 / len(members)
+    step("Scoring sentiment", 0.55)
+    sentiment_model = SentimentModel(embedder, sentiment_examples)
+    labels, scores = sentiment_model.predict_vectors(vectors)
+    step("Checking for personal data", 0.6)
+    name_list = pii.NameList(names) if names else None
+    theme_list: list[Theme] = []
+    framework_model: FrameworkModel | None = None
+    answered = np.where(~silent)[0]
+    chosen_k = 0
+    if framework:
+        step("Coding to the framework", 0.65)
+        themes_in = list(framework)
+        example_texts = [f"{t.name}. {t.description}".strip() for t in themes_in]
+        example_texts = [
+            text for t in themes_in for text in [f"{t.name}. {t.description}".strip(), *t.examples]
+        ]
+        framework_model = FrameworkModel(
+            themes_in,
+            example_vectors=embedder.encode(example_texts),
+            corpus=[texts[i] for i in answered],
+            corpus_vectors=vectors[answered],
+        )
+        mapped = framework_model.predict([texts[i] for i in answered], vectors[answered])
+        assignment: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        for row, picked in zip(answered, mapped, strict=True):
+            assignment[row] = [(i + 1, c) for i, c in picked]
+        for i, t in enumerate(themes_in):
+            theme_list.append(
+                Theme(key=i + 1, level="fine", label=t.name, description=t.description, keyphrases=[])
+            )
+        framework_model.predict = _shifted(framework_model.predict)  # type: ignore[method-assign,no-untyped-call]
+    else:
+        step("Finding themes", 0.65)
+        clustering = themes.discover(
+            vectors[answered], min_size=min_size, most=most_themes, broad=broad_themes, k=k, seed=seed
+        )
+        chosen_k = clustering.chosen_k
+        fine_labels = np.full(n, -1)
+        fine_labels[answered] = clustering.labels
+        n_broad = len(clustering.broad_centroids)
+        for b in range(n_broad):
+            theme_list.append(
+                Theme(
+                    key=b + 1,
+                    level="broad",
+                    label="",
+                    description="",
+                    keyphrases=[],
+                    centroid=clustering.broad_centroids[b],
+                )
+            )
+        for f in range(len(clustering.centroids)):
+            theme_list.append(
+                Theme(
+                    key=n_broad + f + 1,
+                    level="fine",
+                    label="",
+                    description="",
+                    keyphrases=[],
+                    centroid=clustering.centroids[f],
+                    parent=int(clustering.parents[f]) + 1,
+                )
+            )
+        fine = [t for t in theme_list if t.level == "fine"]
+        mapped = _nearest(vectors, fine)
+        assignment = [[] for _ in range(n)]
+        for row in answered:
+            if fine_labels[row] >= 0:
+                primary = fine[fine_labels[row]].key
+                others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
+                confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
+                assignment[row] = [(primary, confidence), *others]
+    if silent.any():
+        key = max((t.key for t in theme_list), default=0) + 1
+        theme_list.append(
+            Theme(
+                key=key,
+                level="broad",
+                label=NO_ANSWER_LABEL,
+                description="Responses that gave no answer in words, such as 'N/A' or 'Nothing'.",
+                keyphrases=[],
+                special="no_answer",
+            )
+        )
+        theme_list.append(
+            Theme(
+                key=key + 1,
+                level="fine",
+                label=NO_ANSWER_LABEL,
+                description="Responses that gave no answer in words, such as 'N/A' or 'Nothing'.",
+                keyphrases=[],
+                parent=key,
+                special="no_answer",
+            )
+        )
+        for row in np.where(silent)[0]:
+            assignment[row] = [(key + 1, 1.0)]
+    step("Labelling themes", 0.8)
+    items = [
+        Item(
+            themes=assignment[i],
+            sentiment=labels[i],
+            sentiment_score=float(scores[i]),
+            personal_data=pii.kinds(texts[i], name_list),
+            redacted=pii.redact(texts[i], name_list),
+            campaign=int(campaign_of[i]) if campaign_of[i] >= 0 else None,
+            no_answer=bool(silent[i]),
+        )
+        for i in range(n)
+    ]
+    _describe(theme_list, items, texts, vectors, weight, stances, labelled=not framework)
+    step("Done", 1.0)
+    return Analysis(
+        embedder=embedder,
+        sentiment_model=sentiment_model,
+        themes=theme_list,
+        items=items,
+        campaigns=groups,
+        names=name_list,
+        framework=framework_model,
+        chosen_k=chosen_k,
+    )
+
+
+def _shifted(predict):  # type: ignore[no-untyped-def]
+    """Framework classes are 0-based; theme keys are 1-based."""
+
+    def wrapped(texts, vectors, **kwargs):  # type: ignore[no-untyped-def]
+        return [[(i + 1, c) for i, c in row] for row in predict(texts, vectors, **kwargs)]
+
+    return wrapped
+
+
+def _batched(
+    embedder: Embedder, texts: list[str], progress: Callable[[float], None], size: int = 4096
+) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), size):
+        parts.append(embedder.encode(texts[start : start + size]))
+        progress(min(1.0, (start + size) / max(1, len(texts))))
+    if not parts:
+        return np.zeros((0, 1), np.float32)
+    return np.vstack(parts)
+
+
+def _describe(
+    theme_list: list[Theme],
+    items: list[Item],
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    weight: np.ndarray,
+    stances: Sequence[str | None] | None,
+    *,
+    labelled: bool,
+) -> None:
+    """Sizes, shares, sentiment and stance mixes, quotes, and (for discovered themes) labels."""
+    by_key = {t.key: t for t in theme_list}
+    members: dict[int, list[int]] = {t.key: [] for t in theme_list}
+    for row, item in enumerate(items):
+        for key, _ in item.themes:
+            members[key].append(row)
+            parent = by_key[key].parent
+            if parent is not None and row not in members[parent][-1:]:
+                members[parent].append(row)
+    total = float(weight.sum()) or 1.0
+    for theme in theme_list:
+        rows = members[theme.key]
+        theme.size = len(rows)
+        theme.counted = round(float(weight[rows].sum())) if rows else 0
+        theme.share = float(weight[rows].sum()) / total if rows else 0.0
+        theme.sentiment = dict(Counter(items[r].sentiment for r in rows))
+        if stances is not None:
+            theme.stance = dict(Counter(s for r in rows if (s := stances[r])))
+        if rows:
+            if theme.centroid is None:
+                theme.centroid = _unit(vectors[rows].mean(axis=0))[0]
+            closeness = vectors[rows] @ theme.centroid
+            seen: set[str] = set()
+            for j in np.argsort(-closeness):
+                norm = campaigns_.normalise(texts[rows[j]])
+                if norm in seen or len(norm.split()) < 3:
+                    continue
+                seen.add(norm)
+                theme.quotes.append(rows[j])
+                if len(theme.quotes) == 3:
+                    break
+    if not labelled:
+        return
+    for level in ("fine", "broad"):
+        group = [t for t in theme_list if t.level == level and not t.special]
+        if not group:
+            continue
+        assigned = np.full(len(texts), -1)
+        for g, theme in enumerate(group):
+            assigned[members[theme.key]] = g
+        phrases = keyphrases.class_phrases(texts, assigned, len(group))
+        for theme, found in zip(group, phrases, strict=True):
+            theme.keyphrases = found
+            theme.label = keyphrases.label_from(found)
+            total_mix = sum(theme.sentiment.values()) or 1
+            theme.description = keyphrases.describe(
+                found, {k: v / total_mix for k, v in theme.sentiment.items()}
+            )
+    _unique_labels(theme_list)
+
+
+def _unique_labels(theme_list: list[Theme]) -> None:
+    for level in ("fine", "broad"):
+        seen: Counter[str] = Counter()
+        for theme in theme_list:
+            if theme.level != level:
+                continue
+            seen[theme.label] += 1
+            if seen[theme.label] > 1 and len(theme.keyphrases) > 2:
+                theme.label = keyphrases.label_from([theme.keyphrases[0], theme.keyphrases[2]])

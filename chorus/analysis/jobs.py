@@ -1,0 +1,21 @@
+"""Daily: look for emerging issues in every active service's feedback and tell its team."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chorus.analysis.emerging import emerging_notify, service_emerging_detect
+from chorus.core.schedule import periodic
+from chorus.core.tasks import background
+from chorus.feedback.models import Service
+
+
+@periodic(every=timedelta(hours=6))
+@background(queue="analysis")
+def emerging_issues_detect() -> int:
+    found = 0
+    for service in Service.objects.filter(is_active=True).select_related("team"):
+        issues = service_emerging_detect(service)
+        emerging_notify(service, issues)
+        found += len(issues)
+    return found

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from chorus.analysis import exports, social_views, views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("staff/analysis/", views.run_list, name="run_list"),
+    path("staff/analysis/new/", views.run_start, name="run_start"),
+    path("staff/analysis/social/", social_views.source_list, name="source_list"),
+    path("staff/analysis/social/<uuid:code>/", social_views.source_detail, name="source_detail"),
+    path("staff/analysis/emerging/<uuid:code>/", social_views.emerging, name="emerging"),
+    path("staff/analysis/<uuid:code>/", views.run_detail, name="run_detail"),
+    path("staff/analysis/<uuid:code>/responses/", views.run_responses, name="run_responses"),
+    path("staff/analysis/<uuid:code>/changes/", views.run_changes, name="run_changes"),
+    path("staff/analysis/<uuid:code>/move/", views.items_move, name="items_move"),
+    path("staff/analysis/<uuid:code>/themes/new/", views.theme_create, name="theme_create"),
+    path(
+        "staff/analysis/<uuid:code>/responses/<int:item>/sentiment/",
+        views.item_sentiment,
+        name="item_sentiment",
+    ),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/", views.theme_detail, name="theme_detail"),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/rename/", views.theme_rename, name="theme_rename"),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/lock/", views.theme_lock, name="theme_lock"),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/merge/", views.theme_merge, name="theme_merge"),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/split/", views.theme_split, name="theme_split"),
+    path("staff/analysis/<uuid:code>/themes/<int:key>/delete/", views.theme_delete, name="theme_delete"),
+    path("staff/analysis/<uuid:code>/themes.csv", exports.themes_csv, name="themes_csv"),
+    path("staff/analysis/<uuid:code>/assignments.csv", exports.assignments_csv, name="assignments_csv"),
+    path("staff/analysis/<uuid:code>/report.html", exports.report_html, name="report"),
+]

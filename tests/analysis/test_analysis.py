@@ -1,0 +1,240 @@
+"""Analyses through the staff pages: start, review, search, export, follow new responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.analysis.emerging import emerging_notify, service_emerging_detect
+from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialPost, SocialSource, Theme, ThemeChange
+from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+from chorus.feedback.models import PageFeedback, Service
+from tests.analysis.corpus import corpus
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation(team) -> Consultation:
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Court visits",
+        summary="Tell us.",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=30),
+        team=team,
+    )
+    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
+    question = Question.objects.create(section=section, kind="text", text="What happened?", order=1)
+    texts, _ = corpus(per_topic=20)
+    texts.append("Dr Jones was rude, call me on 07700 900123")
+    for i, text in enumerate(texts):
+        response = Response.objects.create(
+            consultation=consultation, reference=f"R{i:06d}", email=f"p{i}@example.com"
+        )
+        Answer.objects.create(response=response, question=question, value=text)
+    return consultation
+
+
+@pytest.fixture
+def start(django_capture_on_commit_callbacks):
+    def go(client: Client, subject: str) -> AnalysisRun:
+        with django_capture_on_commit_callbacks(execute=True):
+            return _start(client, subject)
+
+    return go
+
+
+def _start(client: Client, subject: str) -> AnalysisRun:
+    reply = client.post(reverse("analysis:run_start"), {"subject": subject, "mode": "fast"})
+    assert reply.status_code == 302, reply.content.decode()[:2000]
+    return AnalysisRun.objects.latest("created_at")
+
+
+def test_an_officer_analyses_a_question_and_reviews_its_themes(
+    officer_client: Client, consultation, start, officer
+) -> None:
+    question = Question.objects.get(section__consultation=consultation)
+    run = start(officer_client, f"question:{question.code}")
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.DONE and run.item_count == 61
+    page = officer_client.get(reverse("analysis:run_detail", args=[run.code]) + "?level=fine")
+    assert page.status_code == 200
+    fine = list(run.themes.filter(level="fine").order_by("-size"))
+    assert len(fine) >= 2
+    flagged = Item.objects.get(run=run, text__startswith="Dr Jones")
+    assert flagged.personal_data == ["name", "phone"] and "07700" not in flagged.redacted
+
+    first, second = fine[0], fine[1]
+    detail = officer_client.get(reverse("analysis:theme_detail", args=[run.code, first.key]))
+    assert detail.status_code == 200 and first.label in detail.content.decode()
+    officer_client.post(
+        reverse("analysis:theme_rename", args=[run.code, first.key]),
+        {"label": "Delays", "description": "Late hearings"},
+    )
+    first.refresh_from_db()
+    assert first.label == "Delays"
+    moved = list(Item.objects.filter(assignments__theme=second).values_list("pk", flat=True)[:2])
+    officer_client.post(
+        reverse("analysis:items_move", args=[run.code]),
+        {"source": second.key, "target": first.pk, "items": moved},
+    )
+    assert Assignment.objects.filter(theme=first, item_id__in=moved, by_analyst=True).count() == 2
+    officer_client.post(reverse("analysis:theme_lock", args=[run.code, first.key]), {"locked": "1"})
+    reply = officer_client.post(
+        reverse("analysis:theme_merge", args=[run.code, second.key]), {"into": first.pk}, follow=True
+    )
+    assert "is locked" in reply.content.decode()
+    assert Theme.objects.filter(pk=second.pk).exists()
+    officer_client.post(reverse("analysis:theme_lock", args=[run.code, first.key]), {"locked": "0"})
+    officer_client.post(reverse("analysis:theme_merge", args=[run.code, second.key]), {"into": first.pk})
+    assert not Theme.objects.filter(pk=second.pk).exists()
+    actions = list(ThemeChange.objects.filter(run=run).values_list("action", "actor"))
+    assert {a for a, _ in actions} >= {"rename", "move", "lock", "unlock", "merge"}
+    assert all(actor == officer.pk for _, actor in actions)
+
+
+def test_new_responses_are_assigned_to_a_finished_analysis(
+    officer_client: Client, consultation, start, django_capture_on_commit_callbacks
+) -> None:
+    run = start(officer_client, f"consultation:{consultation.code}")
+    question = Question.objects.get(section__consultation=consultation)
+    before = Item.objects.filter(run=run).count()
+    from chorus.analysis.services import assign_new_items
+
+    response = Response.objects.create(consultation=consultation, reference="NEW0001")
+    Answer.objects.create(
+        response=response,
+        question=question,
+        value="On hold on the telephone for an hour and nobody picked up",
+    )
+    answer = Answer.objects.get(response=response)
+    assign_new_items.enqueue(
+        source="answer", ids=[answer.pk], subject="consultation", target_id=consultation.pk
+    )
+    item = Item.objects.get(run=run, text__startswith="On hold on the telephone")
+    assert Item.objects.filter(run=run).count() == before + 1
+    assert item.assignments.exists()
+
+
+def test_search_filters_and_exports_use_redacted_text(officer_client: Client, consultation, start) -> None:
+    run = start(officer_client, f"consultation:{consultation.code}")
+    page = officer_client.get(reverse("analysis:run_responses", args=[run.code]), {"q": "helpline"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "helpline" in body.lower() and "usher" not in body.lower()
+    negative = officer_client.get(
+        reverse("analysis:run_responses", args=[run.code]), {"sentiment": "negative"}
+    )
+    assert negative.status_code == 200
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    officer_client.get(reverse("analysis:assignments_csv", args=[run.code])).streaming_content
+                ).decode()
+            )
+        )
+    )
+    assert rows[0][0] == "response" and len(rows) == 62
+    assert not any("07700" in cell for row in rows for cell in row)
+    themes = b"".join(
+        officer_client.get(reverse("analysis:themes_csv", args=[run.code])).streaming_content
+    ).decode()
+    assert "fine" in themes and "broad" in themes
+    report = officer_client.get(reverse("analysis:report", args=[run.code]))
+    assert report.status_code == 200 and "07700" not in report.content.decode()
+
+
+def test_outsiders_cannot_see_or_change_an_analysis(
+    client: Client, officer_client: Client, consultation, start, outsider, viewer
+) -> None:
+    run = start(officer_client, f"consultation:{consultation.code}")
+    theme = run.themes.filter(level="fine").first()
+    sign_in(client, outsider)
+    assert client.get(reverse("analysis:run_detail", args=[run.code])).status_code == 404
+    sign_in(client, viewer)
+    assert client.get(reverse("analysis:run_detail", args=[run.code])).status_code == 200
+    assert (
+        client.post(reverse("analysis:theme_rename", args=[run.code, theme.key]), {"label": "X"}).status_code
+        == 403
+    )
+
+
+def test_a_bad_framework_file_is_refused_with_the_reason(officer_client: Client, consultation) -> None:
+    upload = SimpleUploadedFile("framework.csv", b"theme,description,example\nOnly one,desc,ex\n", "text/csv")
+    reply = officer_client.post(
+        reverse("analysis:run_start"),
+        {"subject": f"consultation:{consultation.code}", "mode": "fast", "framework": upload},
+    )
+    assert reply.status_code == 200 and "at least two themes" in reply.content.decode()
+    assert not AnalysisRun.objects.exists()
+
+
+def test_social_posts_import_checks_every_row_and_adds_each_post_once(officer_client: Client, team) -> None:
+    source = SocialSource.objects.create(name="Mentions", team=team)
+    url = reverse("analysis:source_detail", args=[source.code])
+    bad = "author,date,text\n@a,2026-11-01,fine\n@b,not a date,hello\n,2026-11-02,\n"
+    reply = officer_client.post(url, {"file": SimpleUploadedFile("posts.csv", bad.encode())})
+    body = reply.content.decode()
+    assert "Line 3" in body and "Line 4" in body and not SocialPost.objects.exists()
+    posts = [
+        {
+            "handle": "@a",
+            "date": "2026-11-01T10:00:00Z",
+            "text": "Court was late",
+            "link": "https://x.example/1",
+        },
+        {"handle": "@b", "date": "2026-11-02", "text": "Phone line busy"},
+    ]
+    for _ in range(2):
+        officer_client.post(url, {"file": SimpleUploadedFile("posts.json", json.dumps(posts).encode())})
+    assert SocialPost.objects.filter(source=source).count() == 2
+
+
+def test_a_rise_in_negative_feedback_is_flagged_and_the_team_told(
+    team, officer, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    service = Service.objects.create(
+        name="Pay a fine", slug="pay", team=team, allowed_origins="https://pay.example"
+    )
+    now = timezone.now()
+    rows = []
+    for day in range(1, 60):
+        for _ in range(4):
+            rows.append(
+                PageFeedback(
+                    service=service,
+                    kind="useful",
+                    page="https://pay.example/start",
+                    created_at=now - timedelta(days=day),
+                )
+            )
+    for i in range(25):
+        rows.append(
+            PageFeedback(
+                service=service,
+                kind="problem",
+                page="https://pay.example/card",
+                text=f"Card payment failed again {i}",
+                created_at=now,
+            )
+        )
+    PageFeedback.objects.bulk_create(rows)
+    issues = service_emerging_detect(service)
+    assert any(i.about == "page" and i.key == "https://pay.example/card" for i in issues)
+    assert any(i.kind == "negative" for i in issues)
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext  # noqa: F401
+
+    with transaction.atomic():
+        emerging_notify(service, issues)
+    assert service_emerging_detect(service) == []  # found once a day

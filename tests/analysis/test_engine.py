@@ -1,0 +1,162 @@
+"""The analysis engine on its own: no database, the real offline models."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.metrics import adjusted_mutual_info_score
+
+from chorus.analysis.engine import analyse, embedder_for, emerging, pii
+from chorus.analysis.engine.campaigns import find_groups
+from chorus.analysis.engine.framework import CodedTheme, FrameworkError, check
+from tests.analysis.corpus import TOPICS, corpus
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return embedder_for("fast")
+
+
+def test_the_engine_imports_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, chorus.analysis.engine.pipeline, chorus.analysis.engine.emerging;"
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603
+
+
+def test_fast_embeddings_are_unit_rows_and_close_for_alike_texts(fast) -> None:
+    rows = fast.encode(["the phone line was busy", "nobody answered the telephone", "the usher was kind"])
+    assert rows.shape[0] == 3
+    assert abs(float((rows[0] ** 2).sum()) - 1.0) < 1e-3
+    assert rows[0] @ rows[1] > rows[0] @ rows[2]
+
+
+def test_it_finds_the_topics_without_being_told_how_many(fast) -> None:
+    texts, labels = corpus()
+    texts += ["N/A", "Nothing", "did not answer"]
+    labels += ["none", "none", "none"]
+    result = analyse(texts, embedder=fast, min_size=5)
+    first = []
+    for item in result.items:
+        first.append(item.themes[0][0] if item.themes else -1)
+    assert adjusted_mutual_info_score(labels, first) > 0.6
+    assert result.outlier_share <= 0.1, "few responses are left outside every theme"
+    no_answer = [t for t in result.fine if t.special == "no_answer"]
+    assert no_answer and no_answer[0].size == 3
+    broad_keys = {t.key for t in result.broad}
+    assert all(t.parent in broad_keys for t in result.fine)
+    for theme in result.fine:
+        if not theme.special:
+            assert theme.label and theme.description and theme.quotes
+    assert 0.85 <= sum(t.share for t in result.broad) <= 1.0 + 1e-6
+
+
+def test_a_campaign_is_grouped_and_counted_once(fast) -> None:
+    texts, _ = corpus(per_topic=20)
+    campaign = (
+        "I strongly object to closing the county court because families will have to travel much further"
+    )
+    copies = [
+        campaign,
+        campaign.upper(),
+        campaign + " Please think again.",
+        campaign.replace("strongly ", ""),
+    ]
+    result = analyse(texts + copies * 5, embedder=fast, min_size=5)
+    groups = [g for g in result.campaigns if len(g) >= 20]
+    assert len(groups) == 1 and set(groups[0]) == set(range(len(texts), len(texts) + 20))
+    theme = next(t for t in result.fine if t.key == result.items[len(texts)].themes[0][0])
+    assert theme.size - theme.counted >= 19
+
+
+def test_near_duplicates_need_long_alike_texts() -> None:
+    texts = [
+        "Very good",
+        "Very good",
+        "The court should stay open because people on low incomes cannot afford to travel",
+        "The court must stay open because people on low incomes cannot afford the travel",
+        "Parking at the court is too expensive and there are not enough spaces for visitors",
+    ]
+    assert find_groups(texts) == [[2, 3]]
+
+
+def test_sentiment_is_scored_for_every_response(fast) -> None:
+    result = analyse(
+        ["The staff were wonderful and kind", "Terrible, rude and slow, I am furious", "I filled in the form"]
+        * 3,
+        embedder=fast,
+    )
+    assert [i.sentiment for i in result.items[:3]] == ["positive", "negative", "neutral"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("write to jo.bloggs@example.com please", "email"),
+        ("call me on 07700 900123", "phone"),
+        ("I live at SW1A 1AA", "postcode"),
+        ("my NI number is AB 12 34 56 C", "ni_number"),
+        ("case number KB-2024-000123 is still open", "reference"),
+        ("Dr Patel was very rude", "name"),
+    ],
+)
+def test_personal_data_is_found_and_redacted(text: str, kind: str) -> None:
+    assert kind in pii.kinds(text)
+    assert pii.LABELS[kind] in pii.redact(text)
+
+
+def test_directory_names_are_found() -> None:
+    names = pii.NameList(["Jonathan Smith", "Priya Patel"])
+    assert pii.redact("jonathan  smith helped me", names) == "[name] helped me"
+    assert pii.kinds("Waited 2 hours in 2024 for a COVID19 test") == []
+
+
+def test_a_coding_framework_assigns_to_its_themes(fast) -> None:
+    texts, labels = corpus(per_topic=20)
+    framework = [
+        CodedTheme("Delays", "Waiting for hearings to start", [TOPICS["waiting"][0].format(n=3)]),
+        CodedTheme("Telephone", "Getting through on the phone", [TOPICS["phone"][0].format(n=10)]),
+        CodedTheme("Staff manner", "How staff treated people", [TOPICS["staff"][0]]),
+    ]
+    result = analyse(texts, embedder=fast, framework=framework)
+    names = {"waiting": "Delays", "phone": "Telephone", "staff": "Staff manner"}
+    by_key = {t.key: t.label for t in result.themes}
+    right = sum(
+        1
+        for item, label in zip(result.items, labels, strict=True)
+        if by_key[item.themes[0][0]] == names[label]
+    )
+    assert right / len(labels) > 0.9
+    new = result.assign_new("On hold for an hour, nobody picked up the phone. Call me on 07700 900123")
+    assert by_key[new.themes[0][0]] == "Telephone"
+    assert new.personal_data == ["phone"] and "[phone]" in new.redacted
+
+
+def test_a_framework_needs_two_named_themes_with_something_to_go_on() -> None:
+    with pytest.raises(FrameworkError, match="at least two"):
+        check([CodedTheme("Only", "one")])
+    with pytest.raises(FrameworkError, match="needs a description or at least one example"):
+        check([CodedTheme("A", "a"), CodedTheme("B")])
+
+
+def test_new_comments_are_assigned_to_discovered_themes(fast) -> None:
+    texts, _ = corpus()
+    result = analyse(texts, embedder=fast, min_size=5)
+    reference = analyse([TOPICS["phone"][1].format(n=5)], embedder=fast)  # warm; unrelated result
+    assert reference.items
+    new = result.assign_new("Nobody answered the phone, on hold for 40 minutes")
+    phone_item = next(i for i, t in enumerate(texts) if "phone" in t)
+    assert new.themes[0][0] == result.items[phone_item].themes[0][0]
+
+
+def test_a_rise_beyond_history_is_flagged_and_ordinary_days_are_not() -> None:
+    steady = [4, 5, 3, 4, 6, 5, 4] * 8
+    series = {
+        "/pay": emerging.Series(counts=[*steady, 30], negatives=[1] * len(steady) + [25]),
+        "/apply": emerging.Series(counts=[*steady, 5], negatives=[1] * len(steady) + [1]),
+    }
+    alerts = emerging.detect(series, window=1)
+    assert {(a.key, a.kind) for a in alerts} == {("/pay", "volume"), ("/pay", "negative")}
