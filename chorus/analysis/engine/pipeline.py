@@ -218,7 +218,6 @@ def analyse(
     if framework:
         step("Coding to the framework", 0.65)
         themes_in = list(framework)
-        example_texts = [f"{t.name}. {t.description}".strip() for t in themes_in]
         example_texts = [
             text for t in themes_in for text in [f"{t.name}. {t.description}".strip(), *t.examples]
         ]
