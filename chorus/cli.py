@@ -16,6 +16,7 @@ Operator commands:
   createadmin   Create an administrator account.
   check         Check the configuration (add --deploy under production settings).
   migrate       Create or update the database tables.
+  analyse       Analyse a CSV file of free-text responses; no server or database needed.
 
 Every Django management command works too (chorus help --commands lists them all).
 Run 'chorus COMMAND --help' for a command's options.
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     if args == ["help"]:
         print(OVERVIEW)
         return 0
+    if args[0] in ("analyse", "analyze"):
+        from chorus.analysis.cli import run
+
+        return run(args[1:])
     if args[0] == "help" and args[1:] == ["--commands"]:
         args = ["help", "--commands"]
 

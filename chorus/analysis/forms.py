@@ -19,11 +19,13 @@ class RunForm(forms.Form):
     subject = forms.ChoiceField(
         label=_("What to analyse"),
         help_text=_("A question, a whole consultation, a service's feedback or social media posts."),
+        error_messages={"required": _("Choose what to analyse from the list.")},
     )
     mode = forms.ChoiceField(
         label=_("Mode"),
         choices=AnalysisRun.Mode.choices,
         initial=AnalysisRun.Mode.FAST,
+        error_messages={"required": _("Choose a mode: fast suits most work.")},
         help_text=_("Fast suits most work; accurate is slower and finds themes a little better."),
     )
     framework = forms.FileField(
@@ -95,7 +97,14 @@ class RunForm(forms.Form):
 
 
 class ThemeForm(forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=200)
+    label = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter a name for the theme."),
+            "max_length": _("Keep the theme's name to 200 characters or fewer."),
+        },
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -112,7 +121,13 @@ class NewThemeForm(ThemeForm):
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
-        queryset=Theme.objects.none(), label=_("Merge this theme into"), empty_label=_("Choose a theme")
+        queryset=Theme.objects.none(),
+        label=_("Merge this theme into"),
+        empty_label=_("Choose a theme"),
+        error_messages={
+            "required": _("Choose the theme to merge this one into."),
+            "invalid_choice": _("Choose a theme from the list: the one you chose may have been deleted."),
+        },
     )
 
     def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
@@ -127,6 +142,10 @@ class MoveForm(forms.Form):
         queryset=Theme.objects.none(),
         label=_("Move the chosen responses to"),
         empty_label=_("Choose a theme"),
+        error_messages={
+            "required": _("Choose the theme to move the responses to."),
+            "invalid_choice": _("Choose a theme from the list: the one you chose may have been deleted."),
+        },
     )
 
     def __init__(self, *args: Any, run: AnalysisRun, exclude: Theme | None = None, **kwargs: Any) -> None:
@@ -154,7 +173,10 @@ class FilterForm(forms.Form):
 
 class SocialSourceForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=200, help_text=_("For example: Mentions of the court service")
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example: Mentions of the court service"),
+        error_messages={"required": _("Enter a name for the source of posts.")},
     )
     description = forms.CharField(
         label=_("What it collects"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -164,6 +186,7 @@ class SocialSourceForm(forms.Form):
 class SocialImportForm(forms.Form):
     file = forms.FileField(
         label=_("Export file"),
+        error_messages={"required": _("Choose the file exported from your social media tool.")},
         help_text=_(
             "CSV or JSON exported from your social media tool, with author handle, date, text "
             "and (optionally) link."

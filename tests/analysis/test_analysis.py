@@ -109,18 +109,17 @@ def test_new_responses_are_assigned_to_a_finished_analysis(
     run = start(officer_client, f"consultation:{consultation.code}")
     question = Question.objects.get(section__consultation=consultation)
     before = Item.objects.filter(run=run).count()
-    from chorus.analysis.services import assign_new_items
+    from chorus.analysis.services import responses_added
 
-    response = Response.objects.create(consultation=consultation, reference="NEW0001")
-    Answer.objects.create(
-        response=response,
-        question=question,
-        value="On hold on the telephone for an hour and nobody picked up",
-    )
-    answer = Answer.objects.get(response=response)
-    assign_new_items.enqueue(
-        source="answer", ids=[answer.pk], subject="consultation", target_id=consultation.pk
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Response.objects.create(consultation=consultation, reference="NEW0001")
+        Answer.objects.create(
+            response=response,
+            question=question,
+            value="On hold on the telephone for an hour and nobody picked up",
+        )
+        # What the journey, staff entry and imports call once a response is stored.
+        responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
     item = Item.objects.get(run=run, text__startswith="On hold on the telephone")
     assert Item.objects.filter(run=run).count() == before + 1
     assert item.assignments.exists()
