@@ -97,6 +97,8 @@ def test_sentiment_is_scored_for_every_response(fast) -> None:
     [
         ("write to jo.bloggs@example.com please", "email"),
         ("call me on 07700 900123", "phone"),
+        ("the office is on (01632) 960123", "phone"),
+        ("ring +44 (0)20 7946 0123 after six", "phone"),
         ("I live at SW1A 1AA", "postcode"),
         ("my NI number is AB 12 34 56 C", "ni_number"),
         ("case number KB-2024-000123 is still open", "reference"),

@@ -27,7 +27,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "postcode",
         re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE),
     ),
-    ("phone", re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s)-]?){9,10}(?!\w)")),
+    ("phone", re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d(?:\)\s?|[\s-])?){9,10}(?!\w)")),
     (
         "reference",
         re.compile(
