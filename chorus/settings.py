@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "chorus.equality",
     "chorus.feedback",
     "chorus.analysis",
+    "chorus.bulletins",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -257,6 +258,25 @@ CHORUS_BASE_URL = env_str(
     "CHORUS_BASE_URL",
     f"http://localhost:{env_str('PORT', '8000')}" if LOCAL else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
 ).rstrip("/")
+
+# Bulletins: the sender's address, messages per second (0: no limit), batch size, how many
+# workers send one bulletin at once, GOV.UK Notify (used instead of the email backend when
+# a key is set), and the token that bounce and complaint callbacks must carry.
+CHORUS_BULLETIN_FROM_EMAIL = env_str("CHORUS_BULLETIN_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+CHORUS_BULLETIN_RATE = env_int("CHORUS_BULLETIN_RATE", 50)
+CHORUS_BULLETIN_BATCH = env_int("CHORUS_BULLETIN_BATCH", 200, minimum=1)
+CHORUS_BULLETIN_SENDERS = env_int("CHORUS_BULLETIN_SENDERS", 1, minimum=1)
+CHORUS_NOTIFY_API_KEY = env_str("CHORUS_NOTIFY_API_KEY", "")
+CHORUS_NOTIFY_TEMPLATE_ID = env_str("CHORUS_NOTIFY_TEMPLATE_ID", "")
+CHORUS_NOTIFY_BASE_URL = env_str("CHORUS_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+CHORUS_BULLETIN_CALLBACK_TOKEN = env_str("CHORUS_BULLETIN_CALLBACK_TOKEN", "")
+if CHORUS_NOTIFY_API_KEY:
+    if not CHORUS_NOTIFY_TEMPLATE_ID:
+        raise ImproperlyConfigured(
+            "Set CHORUS_NOTIFY_TEMPLATE_ID to a Notify email template whose subject is ((subject)) "
+            "and whose body is ((body)), or leave CHORUS_NOTIFY_API_KEY empty."
+        )
+    EMAIL_BACKEND = "chorus.bulletins.notify.NotifyEmailBackend"
 
 # Security. Local mode runs on plain http://localhost, so HTTPS-only settings
 # apply in production only.

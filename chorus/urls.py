@@ -17,6 +17,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # Not under /cy/: the API and its script serve both languages.
     path("api/feedback/v1/", include("chorus.feedback.api_urls")),
+    path("", include(("chorus.bulletins.tracking_urls", "bulletins_tracking"))),
 ]
 
 # English at the root, Welsh under /cy/.
@@ -29,5 +30,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.equality.urls")),
     path("", include("chorus.feedback.urls")),
     path("", include("chorus.analysis.urls")),
+    path("", include("chorus.bulletins.urls")),
     prefix_default_language=False,
 )

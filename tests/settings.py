@@ -28,3 +28,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+CHORUS_BULLETIN_RATE = 0  # no pauses between batches in tests

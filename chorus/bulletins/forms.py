@@ -1,0 +1,289 @@
+"""Forms for subscribing, composing and sending bulletins, and importing subscribers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chorus.bulletins.models import Arm, Bulletin, SubscriberList
+from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
+
+
+class _Names(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Regions and topics shown by their name in the page's language."""
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name_cy if self.language == "cy" and obj.name_cy else obj.name_en)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+    regions = _Names(
+        queryset=Region.objects.all(),
+        label=_("Which areas do you want to hear about?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to hear about everywhere."),
+    )
+    topics = _Names(
+        queryset=Topic.objects.all(),
+        label=_("Which topics do you want to hear about?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to hear about every topic."),
+    )
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("regions", "topics"):
+            cast(Any, self.fields[name]).language = language
+
+
+class PreferencesForm(forms.Form):
+    regions = SubscribeForm.base_fields["regions"]
+    topics = SubscribeForm.base_fields["topics"]
+    language = forms.ChoiceField(
+        label=_("Language for bulletins"),
+        choices=[("en", "English"), ("cy", "Cymraeg")],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose English or Cymraeg")},
+    )
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("regions", "topics"):
+            cast(Any, self.fields[name]).language = language
+
+
+class BulletinForm(forms.ModelForm[Bulletin]):
+    class Meta:
+        model = Bulletin
+        fields = [
+            "title",
+            "subject",
+            "body",
+            "subject_cy",
+            "body_cy",
+            "regions",
+            "topics",
+            "groups",
+            "lists",
+            "team",
+            "is_trial",
+            "outcome",
+            "outcome_consultation",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "body_cy": forms.Textarea(attrs={"rows": 8}),
+            "regions": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+            "groups": forms.CheckboxSelectMultiple,
+            "lists": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "body": _(
+                "Markdown: **bold**, [a link](https://example.org), lists with '- '. Content blocks: "
+                "{{ events }}, {{ consultations }} and {{ you_said_we_did }} are filled in when it is sent."
+            ),
+            "regions": _("Subscribers who chose any of these areas, or chose every area."),
+            "lists": _("Everyone on these lists, whatever their areas and topics."),
+        }
+        error_messages = {
+            "title": {"required": _("Enter a title, so colleagues can find the bulletin")},
+            "subject": {"required": _("Enter the subject line people will see")},
+            "body": {"required": _("Enter the message")},
+        }
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = cast(Any, self.fields)
+        fields["team"].queryset = teams
+        fields["groups"].queryset = StakeholderGroup.objects.order_by("name")
+        fields["lists"].queryset = SubscriberList.objects.all()
+        from chorus.consultations.models import Consultation
+
+        fields["outcome_consultation"].queryset = Consultation.objects.order_by("-opens_at")
+        if self.instance.pk and self.instance.is_locked:
+            for field in fields.values():
+                field.disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk and self.instance.is_locked:
+            raise ValidationError(
+                _("This bulletin has been sent: its content, audience and outcome cannot change.")
+            )
+        if data.get("is_trial") and not data.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome the trial measures"))
+        if data.get("outcome") == Bulletin.Outcome.RESPONSE and not data.get("outcome_consultation"):
+            self.add_error("outcome_consultation", _("Choose the consultation whose responses count"))
+        return data
+
+
+class ArmForm(forms.ModelForm[Arm]):
+    class Meta:
+        model = Arm
+        fields = ["name", "subject", "body", "weight"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "weight": _(
+                "Versions with shares 1 and 1 go to half the audience each; "
+                "2 and 1 to two thirds and a third."
+            )
+        }
+        error_messages = {
+            "name": {"required": _("Enter a name for the version, such as A or Short subject")},
+            "subject": {"required": _("Enter the version's subject line")},
+            "weight": {"required": _("Enter the version's share, a whole number from 1")},
+        }
+
+    def clean_weight(self) -> int:
+        weight = self.cleaned_data["weight"]
+        if weight < 1:
+            raise ValidationError(_("Enter a share of 1 or more"))
+        return int(weight)
+
+
+class SendForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("When to send"),
+        choices=[("now", _("Now")), ("later", _("At a time I choose"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose when to send")},
+    )
+    send_at = forms.DateTimeField(
+        label=_("Send at"),
+        required=False,
+        help_text=_("For example, 2026-12-01 09:00"),
+        error_messages={"invalid": _("Enter the date and time like 2026-12-01 09:00")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("when") == "later":
+            send_at = data.get("send_at")
+            if not send_at and "send_at" not in self.errors:
+                self.add_error("send_at", _("Enter the date and time to send it"))
+            elif send_at and send_at <= timezone.now():
+                self.add_error("send_at", _("Enter a time in the future"))
+        return data
+
+
+class SubscriberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Subscribers file"),
+        help_text=_(
+            "A CSV file with an email column, and optionally language (en or cy), regions and topics."
+        ),
+        error_messages={"required": _("Choose a CSV file of subscribers")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis for emailing them"),
+        choices=[("", _("Choose a lawful basis")), *LawfulBasis.choices],
+        error_messages={"required": _("Choose the lawful basis for emailing these people")},
+    )
+    source_detail = forms.CharField(
+        label=_("Where the list came from"),
+        max_length=200,
+        help_text=_("For example, the sign-up sheet at the Cardiff forum, 3 March 2026"),
+        error_messages={"required": _("Say where the list came from")},
+    )
+    into = forms.ModelChoiceField(
+        queryset=SubscriberList.objects.all(),
+        label=_("Add them to a list (optional)"),
+        required=False,
+        empty_label=_("No list"),
+    )
+
+    MOST_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self) -> list[dict[str, Any]]:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MOST_BYTES:
+            raise ValidationError(_("The file is over 5 MB: split it into smaller files."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError(
+                _("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.")
+            ) from error
+        reader = csv.DictReader(io.StringIO(text))
+        columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+        if "email" not in columns:
+            raise ValidationError(_("The file needs a column called email."))
+        regions = {r.name_en.lower(): r for r in Region.objects.all()} | {
+            r.name_cy.lower(): r for r in Region.objects.all()
+        }
+        topics = {t.name_en.lower(): t for t in Topic.objects.all()}
+        rows: list[dict[str, Any]] = []
+        problems: list[str] = []
+        seen: set[str] = set()
+        for line, raw in enumerate(reader, start=2):
+            email = (raw.get(columns["email"]) or "").strip().lower()
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(
+                    _("Line %(line)s: “%(value)s” is not an email address") % {"line": line, "value": email}
+                )
+                continue
+            if email in seen:
+                continue
+            seen.add(email)
+            language = (raw.get(columns.get("language", ""), "") or "en").strip().lower() or "en"
+            if language not in ("en", "cy"):
+                problems.append(_("Line %(line)s: language must be en or cy") % {"line": line})
+                continue
+            found_regions, found_topics = [], []
+            for name in _split(raw.get(columns.get("regions", ""), "")):
+                if name.lower() not in regions:
+                    problems.append(
+                        _("Line %(line)s: there is no region called “%(name)s”")
+                        % {"line": line, "name": name}
+                    )
+                else:
+                    found_regions.append(regions[name.lower()])
+            for name in _split(raw.get(columns.get("topics", ""), "")):
+                if name.lower() not in topics:
+                    problems.append(
+                        _("Line %(line)s: there is no topic called “%(name)s”") % {"line": line, "name": name}
+                    )
+                else:
+                    found_topics.append(topics[name.lower()])
+            rows.append(
+                {"email": email, "language": language, "regions": found_regions, "topics": found_topics}
+            )
+        if problems:
+            shown = problems[:20]
+            more = len(problems) - len(shown)
+            if more:
+                shown.append(_("and %(count)s more problems") % {"count": more})
+            raise ValidationError(
+                [_("Nothing was imported. Correct these rows and upload the file again:"), *shown]
+            )
+        if not rows:
+            raise ValidationError(_("The file has no subscribers in it."))
+        return rows
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").replace(";", "|").split("|") if part.strip()]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from chorus.bulletins import views
+
+app_name = "bulletins"
+
+urlpatterns = [
+    path("bulletins/subscribe/", views.subscribe, name="subscribe"),
+    path("bulletins/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("bulletins/manage/<str:token>/", views.manage, name="manage"),
+    path("bulletins/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("staff/bulletins/", views.bulletin_list, name="bulletin_list"),
+    path("staff/bulletins/new/", views.bulletin_edit, name="bulletin_create"),
+    path("staff/bulletins/preview/", views.bulletin_preview, name="bulletin_preview"),
+    path("staff/bulletins/subscribers/", views.subscriber_list, name="subscriber_list"),
+    path("staff/bulletins/<uuid:code>/", views.bulletin_detail, name="bulletin_detail"),
+    path("staff/bulletins/<uuid:code>/edit/", views.bulletin_edit, name="bulletin_edit"),
+    path("staff/bulletins/<uuid:code>/versions/", views.arm_add, name="arm_add"),
+]

@@ -1,0 +1,361 @@
+"""Public subscription pages, tracked links, the delivery-status callback, and staff pages."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chorus.accounts.models import Team
+from chorus.bulletins import services, trials
+from chorus.bulletins.forms import (
+    ArmForm,
+    BulletinForm,
+    PreferencesForm,
+    SendForm,
+    SubscribeForm,
+    SubscriberImportForm,
+)
+from chorus.bulletins.models import AddressEvent, Bulletin, Delivery, Link, Subscriber
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    staff_required,
+    staff_user,
+    visible_to,
+)
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.core.ratelimit import hit
+from chorus.directory.reference import regions_ensure
+
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+    b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def _language() -> str:
+    return "cy" if (get_language() or "en").startswith("cy") else "en"
+
+
+# Public --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    regions_ensure()
+    form = SubscribeForm(request.POST or None, language=_language())
+    if request.method == "POST" and form.is_valid():
+        address = getattr(request, "client_address", None) or ""
+        if hit("bulletin-subscribe", address, limit=10, per=timedelta(minutes=10)):
+            return render(request, "bulletins/slow_down.html", status=429)
+        services.subscribe(
+            email=form.cleaned_data["email"],
+            regions=form.cleaned_data["regions"],
+            topics=form.cleaned_data["topics"],
+            language=_language(),
+        )
+        return render(request, "bulletins/check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "bulletins/subscribe.html", {"form": form})
+
+
+def _subscriber(token: str) -> Subscriber:
+    return get_object_or_404(Subscriber, token=token)
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _subscriber(token)
+    services.confirm(subscriber)
+    return render(request, "bulletins/confirmed.html", {"subscriber": subscriber})
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _subscriber(token)
+    initial = {
+        "regions": subscriber.regions.all(),
+        "topics": subscriber.topics.all(),
+        "language": subscriber.language,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial, language=_language())
+    if request.method == "POST" and form.is_valid():
+        subscriber.language = form.cleaned_data["language"]
+        subscriber.save(update_fields=["language", "updated_at"])
+        subscriber.regions.set(form.cleaned_data["regions"])
+        subscriber.topics.set(form.cleaned_data["topics"])
+        messages.success(request, _("Your choices are saved."))
+        return redirect("bulletins:manage", token=token)
+    return render(request, "bulletins/manage.html", {"form": form, "subscriber": subscriber})
+
+
+@csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click: the link in every bulletin unsubscribes at once and offers an undo; a
+    mail client's List-Unsubscribe-Post does the same without a page."""
+    subscriber = _subscriber(token)
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        services.unsubscribe(subscriber, how="one-click")
+        return HttpResponse(status=200)
+    if request.method == "POST" and request.POST.get("undo"):
+        services.resubscribe(subscriber)
+        messages.success(request, _("You are subscribed again."))
+        return redirect("bulletins:manage", token=token)
+    services.unsubscribe(subscriber, how="link")
+    return render(request, "bulletins/unsubscribed.html", {"subscriber": subscriber})
+
+
+def click(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, token=token)
+    link = get_object_or_404(Link, bulletin_id=delivery.bulletin_id, number=number)
+    services.click_record(delivery, link)
+    return redirect(link.url)
+
+
+def opened(request: HttpRequest, token: str) -> HttpResponse:
+    delivery = Delivery.objects.filter(token=token).first()
+    if delivery is not None:
+        services.open_record(delivery)
+    return HttpResponse(PIXEL, content_type="image/gif", headers={"Cache-Control": "no-store"})
+
+
+@csrf_exempt
+@require_POST
+def delivery_status(request: HttpRequest) -> HttpResponse:
+    """Bounces and complaints, from GOV.UK Notify's callbacks or any mail service.
+
+    Authorised by ``Authorization: Bearer CHORUS_BULLETIN_CALLBACK_TOKEN``. Accepts Notify's
+    delivery receipt (``to``, ``status``) or ``{"email": ..., "event": "bounce"|"complaint"}``."""
+    expected = settings.CHORUS_BULLETIN_CALLBACK_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given, expected):
+        return JsonResponse({"error": "A valid bearer token is required."}, status=401)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": "The body must be JSON."}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+    email = str(body.get("email") or body.get("to") or "").strip()
+    event = str(body.get("event") or "")
+    status = str(body.get("status") or "")
+    if status == "permanent-failure":
+        event = AddressEvent.Kind.BOUNCE
+    elif status in ("delivered", "temporary-failure", "technical-failure", "sending", "created"):
+        return JsonResponse({"recorded": False, "reason": f"status {status} needs no action"})
+    if not email or "@" not in email:
+        return JsonResponse({"error": "Give the address as email (or Notify's to)."}, status=400)
+    if event not in (AddressEvent.Kind.BOUNCE, AddressEvent.Kind.COMPLAINT):
+        return JsonResponse({"error": "event must be bounce or complaint."}, status=400)
+    stopped = services.address_stopped(
+        email=email, kind=event, detail=str(body.get("detail") or status)[:300], source="callback"
+    )
+    return JsonResponse({"recorded": True, "subscribers_stopped": stopped})
+
+
+# Staff ---------------------------------------------------------------------------------
+
+
+def _teams(request: HttpRequest) -> Any:
+    user = staff_user(request)
+    return Team.objects.all() if user.is_administrator else user.teams.all()
+
+
+@staff_required
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    bulletins = visible_to(user, Bulletin.objects.all())
+    page = Paginator(bulletins, 25).get_page(request.GET.get("page"))
+    counts = {
+        "active": Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count(),
+        "pending": Subscriber.objects.filter(status=Subscriber.Status.PENDING).count(),
+    }
+    return render(
+        request,
+        "bulletins/bulletin_list.html",
+        {"page": page, "counts": counts, "can_add": can_change(user, Bulletin())},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    user = staff_user(request)
+    bulletin = (
+        get_for_change(request, Bulletin.objects.all(), code=code) if code else Bulletin(created_by=user)
+    )
+    if not code and not can_change(user, bulletin):
+        raise Http404
+    regions_ensure()
+    form = BulletinForm(request.POST or None, instance=bulletin, teams=_teams(request))
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit_record(actor=user, action=AuditAction.CHANGE if code else AuditAction.CREATE, obj=saved)
+        return redirect("bulletins:bulletin_detail", code=saved.code)
+    return render(request, "bulletins/bulletin_form.html", {"form": form, "bulletin": bulletin})
+
+
+@staff_required
+@require_POST
+def bulletin_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview beside the editor (htmx): rendered Markdown and the reach."""
+    body = services.blocks_fill(request.POST.get("body", ""), _language())
+    form = BulletinForm(request.POST, teams=_teams(request))
+    reach = _reach_of(form.cleaned_data) if form.is_valid() else None
+    return render(request, "bulletins/_preview.html", {"html": services.markdown_html(body), "reach": reach})
+
+
+def _reach_of(data: dict[str, Any]) -> int:
+    """How many the audience chosen in an unsaved form reaches."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        probe = Bulletin.objects.create(title="preview", subject="preview", body="")
+        probe.regions.set(data.get("regions") or [])
+        probe.topics.set(data.get("topics") or [])
+        probe.groups.set(data.get("groups") or [])
+        probe.lists.set(data.get("lists") or [])
+        count = services.audience(probe).count()
+        transaction.set_rollback(True)
+    return count
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    bulletin = get_for_view(request, Bulletin.objects.all(), code=code)
+    changeable = can_change(user, bulletin) and not bulletin.is_locked
+    send_form = SendForm(request.POST or None) if changeable else None
+    arm_form = ArmForm(prefix="arm") if changeable and bulletin.is_trial else None
+    if request.method == "POST":
+        if not changeable or send_form is None:
+            return HttpResponse(status=403)
+        if send_form.is_valid():
+            when = send_form.cleaned_data
+            try:
+                services.bulletin_send(
+                    bulletin=bulletin,
+                    actor=user,
+                    send_at=when.get("send_at") if when["when"] == "later" else None,
+                )
+            except services.SendError as error:
+                send_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The bulletin is on its way.")
+                    if when["when"] == "now"
+                    else _("The bulletin is scheduled."),
+                )
+                return redirect("bulletins:bulletin_detail", code=bulletin.code)
+    audience = services.audience(bulletin) if not bulletin.is_locked else None
+    preview_for = None
+    preview_email = request.GET.get("as", "").strip().lower()
+    if preview_email:
+        preview_for = Subscriber.objects.filter(email=preview_email).first()
+        if preview_for is None:
+            messages.error(
+                request, _("Nobody subscribes with that address: enter a subscriber's email address.")
+            )
+        else:
+            audit_record(actor=user, action=AuditAction.VIEW, obj=preview_for, request=request)
+    preview = services.message_for(
+        bulletin,
+        preview_for or Subscriber(email="someone@example.org", token="preview"),  # noqa: S106 (not a secret)
+    )
+    counts = dict.fromkeys(Delivery.Status.values, 0)
+    for row in bulletin.deliveries.values("status").order_by().annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return render(
+        request,
+        "bulletins/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "reach": audience.count() if audience is not None else bulletin.recipients,
+            "send_form": send_form,
+            "arm_form": arm_form,
+            "arms": bulletin.arms.all(),
+            "preview_html": preview.alternatives[0][0] if preview.alternatives else "",
+            "preview_subject": preview.subject,
+            "preview_for": preview_for,
+            "counts": counts,
+            "result": trials.result(bulletin)
+            if bulletin.is_trial and bulletin.status == Bulletin.Status.SENT
+            else None,
+            "changeable": changeable,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def arm_add(request: HttpRequest, code: UUID) -> HttpResponse:
+    bulletin = get_for_change(request, Bulletin.objects.all(), code=code)
+    if bulletin.is_locked:
+        return HttpResponse(_("This bulletin has been sent: its versions cannot change."), status=409)
+    form = ArmForm(request.POST, prefix="arm")
+    if form.is_valid():
+        if bulletin.arms.filter(name=form.cleaned_data["name"]).exists():
+            form.add_error("name", _("Another version already has this name"))
+        else:
+            arm = form.save(commit=False)
+            arm.bulletin = bulletin
+            arm.save()
+            messages.success(request, _("Version added."))
+            return redirect("bulletins:bulletin_detail", code=bulletin.code)
+    return render(request, "bulletins/arm_form.html", {"form": form, "bulletin": bulletin}, status=400)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def subscriber_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    regions_ensure()
+    form = SubscriberImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_change(user, Bulletin()):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            added, updated = services.import_subscribers(
+                rows=form.cleaned_data["file"],
+                lawful_basis=form.cleaned_data["lawful_basis"],
+                source_detail=form.cleaned_data["source_detail"],
+                actor=user,
+                into=form.cleaned_data["into"],
+            )
+            messages.success(
+                request,
+                _("%(added)s subscribers added, %(updated)s already subscribed.")
+                % {"added": added, "updated": updated},
+            )
+            return redirect("bulletins:subscriber_list")
+    query = request.GET.get("q", "").strip().lower()
+    subscribers = Subscriber.objects.prefetch_related("regions", "topics")
+    if query:
+        subscribers = subscribers.filter(email__icontains=query)
+    page = Paginator(subscribers, 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="bulletins.subscriber",
+        object_repr=_("Subscriber list"),
+        detail={"q": query, "page": page.number},
+        request=request,
+    )
+    return render(request, "bulletins/subscriber_list.html", {"page": page, "form": form, "q": query})
