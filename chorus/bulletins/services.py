@@ -168,11 +168,19 @@ def audience(bulletin: Bulletin) -> QuerySet[Subscriber]:
     Regions and topics narrow: a subscriber who chose any of the bulletin's regions (or
     chose none, meaning every region) and any of its topics (likewise). Lists and
     stakeholder groups add their members. With nothing chosen, every active subscriber."""
+    return audience_for(
+        regions=list(bulletin.regions.values_list("pk", flat=True)),
+        topics=list(bulletin.topics.values_list("pk", flat=True)),
+        lists=list(bulletin.lists.values_list("pk", flat=True)),
+        groups=list(bulletin.groups.values_list("pk", flat=True)),
+    )
+
+
+def audience_for(
+    *, regions: Sequence[int], topics: Sequence[int], lists: Sequence[int], groups: Sequence[int]
+) -> QuerySet[Subscriber]:
+    """The audience for these choices (ids), as ``audience`` explains."""
     active = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
-    regions = list(bulletin.regions.values_list("pk", flat=True))
-    topics = list(bulletin.topics.values_list("pk", flat=True))
-    lists = list(bulletin.lists.values_list("pk", flat=True))
-    groups = list(bulletin.groups.values_list("pk", flat=True))
     if not (regions or topics or lists or groups):
         return active
     chosen = Q(pk__in=[])
@@ -252,6 +260,14 @@ def _content(bulletin: Bulletin, subscriber: Subscriber, arm: Arm | None) -> tup
         bulletin.body_cy if welsh and bulletin.body_cy else bulletin.body
     )
     return subject, body
+
+
+def preview(bulletin: Bulletin, subscriber: Subscriber) -> tuple[str, str]:
+    """(subject, message HTML) as this subscriber would see them, with content blocks filled in."""
+    subject, body = _content(bulletin, subscriber, None)
+    if not bulletin.is_locked:
+        body = blocks_fill(body, subscriber.language)
+    return subject, markdown_html(body)
 
 
 def message_for(

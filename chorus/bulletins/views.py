@@ -222,17 +222,13 @@ def bulletin_preview(request: HttpRequest) -> HttpResponse:
 
 def _reach_of(data: dict[str, Any]) -> int:
     """How many the audience chosen in an unsaved form reaches."""
-    from django.db import transaction
 
-    with transaction.atomic():
-        probe = Bulletin.objects.create(title="preview", subject="preview", body="")
-        probe.regions.set(data.get("regions") or [])
-        probe.topics.set(data.get("topics") or [])
-        probe.groups.set(data.get("groups") or [])
-        probe.lists.set(data.get("lists") or [])
-        count = services.audience(probe).count()
-        transaction.set_rollback(True)
-    return count
+    def ids(name: str) -> list[int]:
+        return [item.pk for item in data.get(name) or []]
+
+    return services.audience_for(
+        regions=ids("regions"), topics=ids("topics"), lists=ids("lists"), groups=ids("groups")
+    ).count()
 
 
 @staff_required
@@ -275,9 +271,8 @@ def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             )
         else:
             audit_record(actor=user, action=AuditAction.VIEW, obj=preview_for, request=request)
-    preview = services.message_for(
-        bulletin,
-        preview_for or Subscriber(email="someone@example.org", token="preview"),  # noqa: S106 (not a secret)
+    preview_subject, preview_html = services.preview(
+        bulletin, preview_for or Subscriber(email="someone@example.org", language=_language())
     )
     counts = dict.fromkeys(Delivery.Status.values, 0)
     for row in bulletin.deliveries.values("status").order_by().annotate(n=Count("pk")):
@@ -291,8 +286,8 @@ def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "send_form": send_form,
             "arm_form": arm_form,
             "arms": bulletin.arms.all(),
-            "preview_html": preview.alternatives[0][0] if preview.alternatives else "",
-            "preview_subject": preview.subject,
+            "preview_html": preview_html,
+            "preview_subject": preview_subject,
             "preview_for": preview_for,
             "counts": counts,
             "result": trials.result(bulletin)

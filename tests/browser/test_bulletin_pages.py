@@ -1,0 +1,90 @@
+"""Bulletin pages in the browser: the public sign-up journey and the staff pages pass
+axe-core in English and Welsh; an officer composes with the live preview."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from chorus.accounts.models import Role
+from chorus.bulletins.models import Arm, Bulletin, Subscriber
+from chorus.directory.reference import regions_ensure
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_accessibility import LANGUAGES, _sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_public_bulletin_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    regions_ensure()
+    page.goto(f"{live_server.url}{prefix}/bulletins/subscribe/")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email address" if lang == "en" else "Cyfeiriad e-bost").fill("gwen@example.org")
+    page.locator("input[name=regions]").first.check()
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Check your email" if lang == "en" else "Gwiriwch eich e-bost")
+    assert_accessible(page)
+    subscriber = Subscriber.objects.get()
+    for path in (
+        f"/bulletins/confirm/{subscriber.token}/",
+        f"/bulletins/manage/{subscriber.token}/",
+        f"/bulletins/unsubscribe/{subscriber.token}/",
+        f"/bulletins/manage/{subscriber.token}/",
+    ):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert_accessible(page)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_staff_bulletin_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    Subscriber.objects.create(
+        email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now()
+    )
+    bulletin = Bulletin.objects.create(
+        title="December", subject="News", body="**Hello**", is_trial=True, outcome="click"
+    )
+    Arm.objects.create(bulletin=bulletin, name="A", subject="News")
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    for path in (
+        "/staff/bulletins/",
+        "/staff/bulletins/new/",
+        f"/staff/bulletins/{bulletin.code}/",
+        f"/staff/bulletins/{bulletin.code}/?as=a@example.org",
+        f"/staff/bulletins/{bulletin.code}/edit/",
+        "/staff/bulletins/subscribers/",
+    ):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+
+
+def test_an_officer_writes_a_bulletin_with_a_live_preview_and_sends_it(page: Page, live_server) -> None:
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    Subscriber.objects.create(
+        email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now()
+    )
+    _sign_in(page, live_server.url, "", "officer@example.gov.uk")
+    page.get_by_role("link", name="Bulletins", exact=True).click()
+    page.get_by_role("link", name="Write a bulletin").click()
+    page.get_by_label("Internal title").fill("December news")
+    page.get_by_label("Subject line", exact=True).fill("What is happening in December")
+    page.get_by_label("Message", exact=True).fill("**Come along** to the forum")
+    expect(page.locator("#preview .govuk-inset-text strong")).to_have_text("Come along")
+    expect(page.locator("#preview")).to_contain_text("Reaches 1 subscriber")
+    page.get_by_role("button", name="Save the bulletin").click()
+    expect(page.locator("h1")).to_have_text("December news")
+    page.get_by_label("Now").check()
+    page.get_by_role("button", name="Send the bulletin").click()
+    expect(page.locator(".govuk-notification-banner, .govuk-caption-l").first).to_be_visible()
+    bulletin = Bulletin.objects.get()
+    assert bulletin.status in (Bulletin.Status.SENDING, Bulletin.Status.SENT)
