@@ -36,7 +36,6 @@ from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
 from chorus.core.tasks import background, enqueue_after_commit
 
-STALE_CLAIM = timedelta(minutes=10)
 BLOCKS = ("{{ events }}", "{{ consultations }}", "{{ you_said_we_did }}")
 _LINK = re.compile(r'href="(https?://[^"]+)"')
 
@@ -276,6 +275,7 @@ def message_for(
     *,
     delivery: Delivery | None = None,
     links: dict[str, int] | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     """The email one subscriber gets, with tracked links and the unsubscribe header."""
     arm = delivery.arm if delivery else None
@@ -283,7 +283,11 @@ def message_for(
     with translation.override(subscriber.language):
         manage = _absolute(reverse("bulletins:manage", args=[subscriber.token]))
         unsubscribe_url = _absolute(reverse("bulletins:unsubscribe", args=[subscriber.token]))
-    html = markdown_html(body)
+    # Markdown is rendered once per version and language; only the links differ per recipient.
+    if rendered is None:
+        html = markdown_html(body)
+    else:
+        html = rendered.get(body) or rendered.setdefault(body, markdown_html(body))
     if delivery is not None and links is not None:
         token = delivery.token
 
@@ -432,6 +436,7 @@ def bulletin_deliver(*, bulletin_id: int) -> int:
     batch = settings.CHORUS_BULLETIN_BATCH
     rate = settings.CHORUS_BULLETIN_RATE  # messages per second, 0 for no limit
     sent = 0
+    rendered: dict[str, str] = {}
     while ids := _claim(bulletin_id, batch):
         started = time.monotonic()
         deliveries = list(
@@ -446,7 +451,7 @@ def bulletin_deliver(*, bulletin_id: int) -> int:
                 skipped.append(delivery.pk)
                 continue
             messages.append(
-                (delivery, message_for(bulletin, delivery.subscriber, delivery=delivery, links=links))
+                (delivery, message_for(bulletin, delivery.subscriber, delivery=delivery, links=links, rendered=rendered))
             )
         connection = get_connection()
         try:
@@ -513,6 +518,7 @@ def bulletins_resume() -> int:
     """Start scheduled bulletins that are due; restart stalled sends. Returns bulletins touched."""
     touched = 0
     now = timezone.now()
+    stale_claim = timedelta(seconds=settings.CHORUS_BULLETIN_STALE_SECONDS)
     for bulletin in Bulletin.objects.filter(status=Bulletin.Status.SCHEDULED, send_at__lte=now):
         with transaction.atomic():
             locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -521,11 +527,11 @@ def bulletins_resume() -> int:
                 touched += 1
     for bulletin in Bulletin.objects.filter(status=Bulletin.Status.SENDING):
         stale = Delivery.objects.filter(
-            bulletin=bulletin, status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+            bulletin=bulletin, status=Delivery.Status.SENDING, claimed_at__lt=now - stale_claim
         )
         lost = stale.update(status=Delivery.Status.UNKNOWN)
         recent = Delivery.objects.filter(
-            bulletin=bulletin, status=Delivery.Status.SENDING, claimed_at__gte=now - STALE_CLAIM
+            bulletin=bulletin, status=Delivery.Status.SENDING, claimed_at__gte=now - stale_claim
         ).exists()
         if not recent and (
             lost or Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.QUEUED).exists()

@@ -172,7 +172,7 @@ def analyse(
     stances: Sequence[str | None] | None = None,
     sentiment_examples: Sequence[tuple[str, str]] = (),
     min_size: int | None = None,
-    most_themes: int = 40,
+    most_themes: int = 100,
     broad_themes: int | None = None,
     k: int | None = None,
     campaign_min_words: int = 8,

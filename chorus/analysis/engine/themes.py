@@ -4,7 +4,8 @@
    best cosine silhouette: the number of themes is chosen by the data.
 2. Clusters smaller than ``min_size`` go to "other": they are too small to call a theme.
 3. Broad themes: Ward clustering of the fine themes' centroids, so each broad theme is a
-   set of fine ones (analysts switch between about 10 broad and up to 40 fine).
+   set of fine ones (analysts switch between about 10 broad and the fine ones; the
+   silhouette picks from 8 to 100 fine themes, as many as the data holds).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def choose_k(vectors: np.ndarray, *, most: int, seed: int) -> int:
     n = len(vectors)
     rng = np.random.default_rng(seed)
     sample = vectors if n <= 4000 else vectors[rng.choice(n, 4000, replace=False)]
-    candidates = sorted({k for k in (8, 10, 12, 16, 20, 24, 30, 36, 42, 50) if 2 <= k <= most})
+    candidates = sorted({k for k in (8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100) if 2 <= k <= most})
     if not candidates:
         return max(1, min(2, n))
     best_k, best = candidates[0], -2.0
@@ -66,7 +67,7 @@ def discover(
     vectors: np.ndarray,
     *,
     min_size: int | None = None,
-    most: int = 40,
+    most: int = 100,
     broad: int | None = None,
     k: int | None = None,
     seed: int = 0,
