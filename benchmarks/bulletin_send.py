@@ -33,12 +33,15 @@ PACKAGES = ("django", "aiosmtpd", "markdown-it-py")
 
 
 def _sink(port: int, out: str, stop: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
+    import logging
+
     from aiosmtpd.controller import Controller
 
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     counts: Counter[str] = Counter()
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        async def handle_DATA(self, server, session, envelope):
             for address in envelope.rcpt_tos:
                 counts[address.lower()] += 1
             return "250 OK"
@@ -93,7 +96,9 @@ bulletin_deliver.call(bulletin_id={bulletin})
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="5,000 subscribers instead of 100,000")
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--database-url", help="Default: a scratch SQLite file.")
@@ -123,13 +128,18 @@ def main() -> None:
 
                 settings.EMAIL_PORT = sink.port
                 officer, _ = User.objects.get_or_create(
-                    email="bench@example.gov.uk", defaults={"full_name": "Bench", "role": Role.ENGAGEMENT_OFFICER}
+                    email="bench@example.gov.uk",
+                    defaults={"full_name": "Bench", "role": Role.ENGAGEMENT_OFFICER},
                 )
                 if not Subscriber.objects.exists():
                     now = timezone.now()
                     Subscriber.objects.bulk_create(
                         [
-                            Subscriber(email=f"s{i:06d}@example.org", status=Subscriber.Status.ACTIVE, consented_at=now)
+                            Subscriber(
+                                email=f"s{i:06d}@example.org",
+                                status=Subscriber.Status.ACTIVE,
+                                consented_at=now,
+                            )
                             for i in range(count)
                         ],
                         batch_size=5000,
@@ -140,18 +150,27 @@ def main() -> None:
                     body="Come to the **forum** on 3 December.\n\nRead [the plan](https://example.gov.uk/plan).",
                 )
                 started = time.perf_counter()
-                services.bulletin_send(bulletin=bulletin, actor=officer)  # writes deliveries (tasks queued, not run)
+                services.bulletin_send(
+                    bulletin=bulletin, actor=officer
+                )  # writes deliveries (tasks queued, not run)
                 prepared = time.perf_counter()
                 killed_after = ""
                 if attempt == "clean send":
                     services.bulletin_deliver.call(bulletin_id=bulletin.pk)
                 else:
-                    env = {k: v for k, v in os.environ.items() if k.startswith(("CHORUS_", "EMAIL_", "DJANGO_", "DATABASE_", "ALLOWED_"))}
-                    child = subprocess.Popen(  # noqa: S603 (our own interpreter)
+                    env = {
+                        k: v
+                        for k, v in os.environ.items()
+                        if k.startswith(("CHORUS_", "EMAIL_", "DJANGO_", "DATABASE_", "ALLOWED_"))
+                    }
+                    child = subprocess.Popen(
                         [sys.executable, "-c", CHILD.format(root=str(ROOT), env=env, bulletin=bulletin.pk)]
                     )
                     target = max(1, count // 3)
-                    while Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.SENT).count() < target:
+                    while (
+                        Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.SENT).count()
+                        < target
+                    ):
                         if child.poll() is not None:
                             break
                         time.sleep(0.2)
@@ -164,7 +183,9 @@ def main() -> None:
                     services.bulletin_deliver.call(bulletin_id=bulletin.pk)
                 done = time.perf_counter()
                 received = sink.counts()
-                statuses = Counter(Delivery.objects.filter(bulletin=bulletin).values_list("status", flat=True))
+                statuses = Counter(
+                    Delivery.objects.filter(bulletin=bulletin).values_list("status", flat=True)
+                )
                 bulletin.refresh_from_db()
                 twice = sum(1 for n in received.values() if n > 1)
                 missing = count - len(received)
