@@ -8,4 +8,4 @@ class BulletinsConfig(AppConfig):
     verbose_name = _("Bulletins")
 
     def ready(self) -> None:
-        from chorus.bulletins import jobs  # noqa: F401  (registers the weekly digest and the sender)
+        from chorus.bulletins import demo, jobs  # noqa: F401  (registers demo data, the digest and the sender)

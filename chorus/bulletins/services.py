@@ -313,7 +313,7 @@ def message_for(
             else "",
         }
         text = render_to_string("bulletins/email/bulletin.txt", context)
-        rendered = render_to_string("bulletins/email/bulletin.html", context)
+        page = render_to_string("bulletins/email/bulletin.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -325,7 +325,7 @@ def message_for(
             "X-Chorus-Delivery": delivery.token if delivery else "preview",
         },
     )
-    message.attach_alternative(rendered, "text/html")
+    message.attach_alternative(page, "text/html")
     return message
 
 
@@ -451,7 +451,12 @@ def bulletin_deliver(*, bulletin_id: int) -> int:
                 skipped.append(delivery.pk)
                 continue
             messages.append(
-                (delivery, message_for(bulletin, delivery.subscriber, delivery=delivery, links=links, rendered=rendered))
+                (
+                    delivery,
+                    message_for(
+                        bulletin, delivery.subscriber, delivery=delivery, links=links, rendered=rendered
+                    ),
+                )
             )
         connection = get_connection()
         try:

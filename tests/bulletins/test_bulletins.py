@@ -334,3 +334,58 @@ def test_staff_compose_preview_and_see_the_reach(officer_client: Client) -> None
         reverse("bulletins:bulletin_detail", args=[bulletin.code]) + "?as=one@example.org"
     )
     assert "December" in detail.content.decode() and "Reaches" not in detail.content.decode()
+
+
+def test_the_notify_backend_posts_each_email_with_a_signed_token(settings) -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from django.core.mail import EmailMessage
+
+    from chorus.bulletins.notify import NotifyEmailBackend
+
+    received: list[tuple[str, dict]] = []
+
+    class Notify(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append((self.headers["Authorization"], body))
+            self.send_response(201)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Notify)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    service, secret = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+    settings.CHORUS_NOTIFY_API_KEY = f"chorus_live-{service}-{secret}"
+    settings.CHORUS_NOTIFY_TEMPLATE_ID = "template-1"
+    settings.CHORUS_NOTIFY_BASE_URL = f"http://127.0.0.1:{server.server_port}"
+    try:
+        message = EmailMessage(
+            "Hello",
+            "The body",
+            "from@example.gov.uk",
+            ["a@example.org"],
+            headers={"X-Chorus-Delivery": "tok"},
+        )
+        assert NotifyEmailBackend().send_messages([message]) == 1
+    finally:
+        server.shutdown()
+    authorization, body = received[0]
+    assert body == {
+        "email_address": "a@example.org",
+        "template_id": "template-1",
+        "personalisation": {"subject": "Hello", "body": "The body"},
+        "reference": "tok",
+    }
+    header, claims, signature = authorization.removeprefix("Bearer ").split(".")
+    expected = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "==") == expected
+    assert json.loads(base64.urlsafe_b64decode(claims + "=="))["iss"] == service

@@ -32,6 +32,15 @@ def test_demo_data_is_added_once_and_edits_survive_a_second_run() -> None:
     assert Service.objects.count() == 4
     assert PageFeedback.objects.count() == 2000 and ExitSurveyResponse.objects.count() == 500
     assert EqualityRecord.objects.filter(submitted=True).count() > 100
+    # Bulletins: subscribers, a sent bulletin with deliveries, a sent trial, a draft.
+    from chorus.bulletins.models import Bulletin, Delivery, Subscriber
+    from chorus.bulletins.trials import result
+
+    assert Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count() > 100
+    assert Bulletin.objects.filter(status=Bulletin.Status.SENT).count() == 2
+    trial = Bulletin.objects.get(is_trial=True)
+    assert Delivery.objects.filter(bulletin=trial).count() > 100
+    assert len(result(trial).arms) == 2
 
 
 def test_demo_data_is_refused_outside_local_mode(settings) -> None:

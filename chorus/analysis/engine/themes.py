@@ -49,7 +49,8 @@ def choose_k(vectors: np.ndarray, *, most: int, seed: int) -> int:
     n = len(vectors)
     rng = np.random.default_rng(seed)
     sample = vectors if n <= 4000 else vectors[rng.choice(n, 4000, replace=False)]
-    candidates = sorted({k for k in (8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100) if 2 <= k <= most})
+    tried = (8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
+    candidates = sorted({k for k in tried if 2 <= k <= most})
     if not candidates:
         return max(1, min(2, n))
     best_k, best = candidates[0], -2.0
