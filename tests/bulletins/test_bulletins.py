@@ -389,3 +389,32 @@ def test_the_notify_backend_posts_each_email_with_a_signed_token(settings) -> No
     expected = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
     assert base64.urlsafe_b64decode(signature + "==") == expected
     assert json.loads(base64.urlsafe_b64decode(claims + "=="))["iss"] == service
+
+
+def test_a_scheduled_bulletin_goes_when_due_and_not_before(officer, django_capture_on_commit_callbacks) -> None:
+    _subscriber("s@example.org")
+    bulletin = Bulletin.objects.create(title="Later", subject="Later", body="Hi")
+    services.bulletin_send(bulletin=bulletin, actor=officer, send_at=timezone.now() + timedelta(hours=1))
+    bulletin.refresh_from_db()
+    assert bulletin.status == Bulletin.Status.SCHEDULED and not bulletin.deliveries.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulletins_resume()
+    assert not mail.outbox
+    Bulletin.objects.filter(pk=bulletin.pk).update(send_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulletins_resume()
+    bulletin.refresh_from_db()
+    assert bulletin.status == Bulletin.Status.SENT and [m.to for m in mail.outbox] == [["s@example.org"]]
+
+
+def test_the_weekly_partner_digest_is_drafted_for_review_once(officer) -> None:
+    from chorus.bulletins.jobs import partner_digest_draft
+
+    partners = SubscriberList.objects.create(name="Partners", is_partner_digest=True)
+    SubscriberList.objects.create(name="Staff")
+    assert partner_digest_draft.call() == 1
+    assert partner_digest_draft.call() == 0
+    digest = Bulletin.objects.get()
+    assert digest.kind == Bulletin.Kind.DIGEST and digest.status == Bulletin.Status.DRAFT
+    assert list(digest.lists.all()) == [partners]
+    assert "{{ events }}" in digest.body and not mail.outbox
