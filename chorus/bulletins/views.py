@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.accounts.models import Team
+from chorus.accounts.models import Role, Team
 from chorus.bulletins import services, trials
 from chorus.bulletins.forms import (
     ArmForm,
@@ -34,6 +34,7 @@ from chorus.core.access import (
     can_change,
     get_for_change,
     get_for_view,
+    role_required,
     staff_required,
     staff_user,
     visible_to,
@@ -43,6 +44,7 @@ from chorus.core.models import AuditAction
 from chorus.core.ratelimit import hit
 from chorus.directory.reference import regions_ensure
 
+HONEYPOT = "website"
 PIXEL = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
     b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
@@ -60,6 +62,9 @@ def _language() -> str:
 def subscribe(request: HttpRequest) -> HttpResponse:
     regions_ensure()
     form = SubscribeForm(request.POST or None, language=_language())
+    if request.method == "POST" and request.POST.get(HONEYPOT):
+        # A bot filled the hidden field: answer as if it worked, send nothing.
+        return render(request, "bulletins/check_email.html", {"email": request.POST.get("email", "")})
     if request.method == "POST" and form.is_valid():
         address = getattr(request, "client_address", None) or ""
         if hit("bulletin-subscribe", address, limit=10, per=timedelta(minutes=10)):
@@ -71,7 +76,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             language=_language(),
         )
         return render(request, "bulletins/check_email.html", {"email": form.cleaned_data["email"]})
-    return render(request, "bulletins/subscribe.html", {"form": form})
+    return render(request, "bulletins/subscribe.html", {"form": form, "honeypot": HONEYPOT})
 
 
 def _subscriber(token: str) -> Subscriber:
@@ -318,6 +323,7 @@ def arm_add(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @staff_required
+@role_required(Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 @require_http_methods(["GET", "POST"])
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)

@@ -391,7 +391,9 @@ def test_the_notify_backend_posts_each_email_with_a_signed_token(settings) -> No
     assert json.loads(base64.urlsafe_b64decode(claims + "=="))["iss"] == service
 
 
-def test_a_scheduled_bulletin_goes_when_due_and_not_before(officer, django_capture_on_commit_callbacks) -> None:
+def test_a_scheduled_bulletin_goes_when_due_and_not_before(
+    officer, django_capture_on_commit_callbacks
+) -> None:
     _subscriber("s@example.org")
     bulletin = Bulletin.objects.create(title="Later", subject="Later", body="Hi")
     services.bulletin_send(bulletin=bulletin, actor=officer, send_at=timezone.now() + timedelta(hours=1))
@@ -418,3 +420,16 @@ def test_the_weekly_partner_digest_is_drafted_for_review_once(officer) -> None:
     assert digest.kind == Bulletin.Kind.DIGEST and digest.status == Bulletin.Status.DRAFT
     assert list(digest.lists.all()) == [partners]
     assert "{{ events }}" in digest.body and not mail.outbox
+
+
+def test_a_bot_filling_the_hidden_field_subscribes_no_one(client: Client) -> None:
+    page = client.post(reverse("bulletins:subscribe"), {"email": "bot@example.org", "website": "http://spam"})
+    assert page.status_code == 200 and not Subscriber.objects.exists() and not mail.outbox
+
+
+def test_viewers_cannot_read_the_subscriber_list(client: Client, viewer) -> None:
+    from tests.conftest import sign_in
+
+    _subscriber("private@example.org")
+    page = sign_in(client, viewer).get(reverse("bulletins:subscriber_list"))
+    assert page.status_code == 403 and "private@example.org" not in page.content.decode()
