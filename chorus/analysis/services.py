@@ -304,15 +304,17 @@ def _refresh_counts(run: AnalysisRun) -> None:
         if parent_id:
             members[parent_id].add(item_id)
     sentiment_of = dict(items.values_list("pk", "sentiment"))
-    for theme in run.themes.all():
+    themes = list(run.themes.all())
+    for theme in themes:
         rows = members.get(theme.pk, set())
         counted = sum(weights[i] for i in rows)
         mix: dict[str, int] = defaultdict(int)
         for i in rows:
             mix[sentiment_of[i]] += 1
-        Theme.objects.filter(pk=theme.pk).update(
-            size=len(rows), counted=round(counted), share=round(counted / total, 5), sentiment=dict(mix)
-        )
+        theme.size, theme.counted = len(rows), round(counted)
+        theme.share, theme.sentiment = round(counted / total, 5), dict(mix)
+    # One statement per batch rather than one per theme.
+    Theme.objects.bulk_update(themes, ["size", "counted", "share", "sentiment"], batch_size=200)
     outliers = items.filter(assignments__isnull=True, no_answer=False).count()
     AnalysisRun.objects.filter(pk=run.pk).update(outlier_share=round(outliers / max(1, len(weights)), 4))
 
