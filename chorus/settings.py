@@ -102,6 +102,10 @@ os.environ.setdefault("CHORUS_MODEL_DIR", CHORUS_MODEL_DIR)
 CHORUS_EMBEDDINGS_URL = env_str("CHORUS_EMBEDDINGS_URL", "")
 CHORUS_EMBEDDINGS_MODEL = env_str("CHORUS_EMBEDDINGS_MODEL", "")
 CHORUS_EMBEDDINGS_KEY = env_str("CHORUS_EMBEDDINGS_KEY", "")
+# Optional: an OpenAI-compatible chat endpoint that rewrites theme labels from their quotes.
+CHORUS_CHAT_URL = env_str("CHORUS_CHAT_URL", "")
+CHORUS_CHAT_MODEL = env_str("CHORUS_CHAT_MODEL", "")
+CHORUS_CHAT_KEY = env_str("CHORUS_CHAT_KEY", "")
 CHORUS_RESPOND_MOST_PER_ADDRESS = env_int("CHORUS_RESPOND_MOST_PER_ADDRESS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

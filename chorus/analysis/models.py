@@ -58,6 +58,23 @@ class SocialPost(models.Model):
         return f"{self.handle}: {self.text[:60]}"
 
 
+# The engine reports its stages in English; staff see them in their language.
+STAGES = {
+    "Starting": _("Starting"),
+    "Reading the responses": _("Reading the responses"),
+    "Embedding": _("Embedding"),
+    "Finding campaigns and copied responses": _("Finding campaigns and copied responses"),
+    "Scoring sentiment": _("Scoring sentiment"),
+    "Checking for personal data": _("Checking for personal data"),
+    "Coding to the framework": _("Coding to the framework"),
+    "Finding themes": _("Finding themes"),
+    "Labelling themes": _("Labelling themes"),
+    "Rewriting theme labels": _("Rewriting theme labels"),
+    "Done": _("Done"),
+    "Finished": _("Finished"),
+}
+
+
 class AnalysisRun(CodedModel):
     class Subject(models.TextChoices):
         QUESTION = "question", _("A consultation question")
@@ -119,6 +136,10 @@ class AnalysisRun(CodedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def stage_display(self) -> str:
+        return str(STAGES.get(self.stage, self.stage))
 
     @property
     def is_active(self) -> bool:

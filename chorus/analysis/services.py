@@ -136,7 +136,10 @@ def run_execute(run: AnalysisRun) -> None:
         sentiment_examples=_sentiment_corrections(run),
         progress=progress,
     )
-    vectors = embedder.encode([t.text for t in texts]) if texts else np.zeros((0, 1))
+    vectors = result.vectors if result.vectors is not None and texts else np.zeros((0, 1))
+    if settings.CHORUS_CHAT_URL and not framework:
+        progress("Rewriting theme labels", 0.95)
+        _labels_rewrite(result)
     with transaction.atomic():
         run.items.all().delete()
         run.themes.all().delete()
@@ -154,6 +157,23 @@ def run_execute(run: AnalysisRun) -> None:
             outlier_share=round(result.outlier_share, 4),
             campaign_count=len(result.campaigns),
         )
+
+
+def _labels_rewrite(result: Analysis) -> int:
+    """Optional: have the configured chat endpoint rewrite discovered themes' labels from
+    their keyphrases and redacted quotes. Returns how many it rewrote."""
+    from chorus.analysis.engine.relabel import ChatLabeller
+
+    labeller = ChatLabeller(settings.CHORUS_CHAT_URL, settings.CHORUS_CHAT_MODEL, settings.CHORUS_CHAT_KEY)
+    rewritten = 0
+    for theme in result.themes:
+        if theme.special or not theme.quotes:
+            continue
+        found = labeller.rewrite(theme.keyphrases, [result.items[q].redacted for q in theme.quotes])
+        if found is not None:
+            theme.label, theme.description = found.label, found.description or theme.description
+            rewritten += 1
+    return rewritten
 
 
 def _sentiment_corrections(run: AnalysisRun) -> list[tuple[str, str]]:

@@ -237,3 +237,62 @@ def test_a_rise_in_negative_feedback_is_flagged_and_the_team_told(
     with transaction.atomic():
         emerging_notify(service, issues)
     assert service_emerging_detect(service) == []  # found once a day
+
+
+def test_a_configured_chat_endpoint_rewrites_labels_from_redacted_quotes(
+    officer_client: Client, consultation, start, settings
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    prompts: list[str] = []
+
+    class Chat(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            prompts.append(body["messages"][1]["content"])
+            number = len(prompts)
+            reply = {"label": f"Rewritten theme {number}", "description": "What people said, in a sentence."}
+            # Every third answer is unusable: the engine's own label stays.
+            content = "not json" if number % 3 == 0 else f"```json\n{json.dumps(reply)}\n```"
+            data = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Chat)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CHORUS_CHAT_URL = f"http://127.0.0.1:{server.server_port}/v1"
+    settings.CHORUS_CHAT_MODEL = "local"
+    try:
+        question = Question.objects.get(section__consultation=consultation)
+        run = start(officer_client, f"question:{question.code}")
+    finally:
+        server.shutdown()
+    labels = list(run.themes.exclude(special="").values_list("label", flat=True)) + list(
+        run.themes.filter(special="").values_list("label", flat=True)
+    )
+    assert any(label.startswith("Rewritten theme") for label in labels)
+    assert any(not label.startswith("Rewritten theme") for label in labels)
+    assert prompts and not any("07700" in p or "Dr Jones" in p for p in prompts)
+
+
+@pytest.mark.parametrize(
+    ("answer", "label"),
+    [
+        ('{"label": "Waiting times", "description": "Long waits."}', "Waiting times"),
+        ('Sure! {"label": "Phone line", "description": ""} hope that helps', "Phone line"),
+        ("no json here", None),
+        ('{"label": "' + "word " * 20 + '"}', None),
+        ('["a list"]', None),
+    ],
+)
+def test_chat_answers_are_checked_before_use(answer: str, label: str | None) -> None:
+    from chorus.analysis.engine.relabel import parse
+
+    found = parse(answer)
+    assert (found.label if found else None) == label

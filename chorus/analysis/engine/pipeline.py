@@ -94,6 +94,7 @@ class Analysis:
     names: pii.NameList | None = None
     framework: FrameworkModel | None = None
     chosen_k: int = 0
+    vectors: np.ndarray | None = None  # one unit row per text, for callers that store them
 
     @property
     def broad(self) -> list[Theme]:
@@ -326,6 +327,7 @@ def analyse(
         names=name_list,
         framework=framework_model,
         chosen_k=chosen_k,
+        vectors=vectors,
     )
 
 
