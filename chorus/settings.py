@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "chorus.feedback",
     "chorus.analysis",
     "chorus.bulletins",
+    "chorus.ideas",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -31,5 +31,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.feedback.urls")),
     path("", include("chorus.analysis.urls")),
     path("", include("chorus.bulletins.urls")),
+    path("", include("chorus.ideas.urls")),
     prefix_default_language=False,
 )

@@ -19,7 +19,9 @@ from chorus.engagement.models import (
     Material,
     Programme,
     Project,
+    Stage,
     ToolkitItem,
+    stages_ensure,
 )
 
 PROGRAMMES = {
@@ -44,6 +46,8 @@ PUBLIC = {ActivityType.USER_FORUM, ActivityType.WEBINAR, ActivityType.EVENT}
 
 @demo_builder("engagement", order=30)
 def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    stages_ensure()
+    stage_slugs = list(Stage.objects.order_by("order").values_list("slug", flat=True)[:4])
     teams = list(Team.objects.all())
     organisers = list(User.objects.filter(role__in=[Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR]))
     projects = []
@@ -54,7 +58,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
                 programme=programme,
                 name=name,
                 defaults={
-                    "stage_id": rng.choice(["discovery", "alpha", "beta", "live"]),
+                    "stage_id": rng.choice(stage_slugs),
                     "team": rng.choice(teams) if teams else None,
                 },
             )

@@ -109,6 +109,7 @@ class ActivityType(models.TextChoices):
     BULLETIN = "bulletin", _("Bulletin")
     SOCIAL_MEDIA = "social_media", _("Social media campaign")
     SURVEY = "survey", _("Survey")
+    IDEAS = "ideas", _("Ideas challenge")
     OTHER = "other", _("Other")
 
 
