@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from chorus.engagement.models import Activity
 from chorus.ideas import services
-from chorus.ideas.models import Challenge, Comment, Follow, Idea, Moderation, ModerationDecision, Participant, Support
+from chorus.ideas.models import (
+    Challenge,
+    Comment,
+    Follow,
+    Idea,
+    Moderation,
+    ModerationDecision,
+    Participant,
+    Support,
+)
 from chorus.ideas.views import SALT
 
 pytestmark = pytest.mark.django_db
@@ -68,19 +77,32 @@ def test_someone_confirms_their_email_and_proposes_an_idea(
     assert not Idea.objects.exists()
     client.post(
         propose,
-        {"title": "Text reminders", "body": "Send a text the day before.", "name": "Sam", "started": _started()},
+        {
+            "title": "Text reminders",
+            "body": "Send a text the day before.",
+            "name": "Sam",
+            "started": _started(),
+        },
     )
     idea = Idea.objects.get()
     assert idea.moderation == Moderation.PUBLISHED and idea.participant.email == "sam@example.org"
     assert Follow.objects.filter(idea=idea, participant=idea.participant).exists()
-    assert "Text reminders" in client.get(reverse("ideas:challenge_detail", args=[challenge.code])).content.decode()
+    assert (
+        "Text reminders"
+        in client.get(reverse("ideas:challenge_detail", args=[challenge.code])).content.decode()
+    )
 
 
 def test_similar_ideas_are_offered_while_typing(client: Client, challenge: Challenge) -> None:
     services.idea_propose(
-        challenge=challenge, participant=_person(), title="Text message reminders before hearings", body="A text the day before."
+        challenge=challenge,
+        participant=_person(),
+        title="Text message reminders before hearings",
+        body="A text the day before.",
     )
-    page = client.get(reverse("ideas:idea_similar", args=[challenge.code]), {"title": "hearing reminders by text"})
+    page = client.get(
+        reverse("ideas:idea_similar", args=[challenge.code]), {"title": "hearing reminders by text"}
+    )
     assert "Text message reminders before hearings" in page.content.decode()
     page = client.get(reverse("ideas:idea_similar", args=[challenge.code]), {"title": "free parking"})
     assert "Text message" not in page.content.decode()
@@ -91,13 +113,17 @@ def test_bots_and_hurried_posts_are_refused(client: Client, challenge: Challenge
     _take_part(client, _person())
     propose = reverse("ideas:idea_propose", args=[challenge.code])
     client.post(propose, {"title": "Spam", "body": "Buy", "website": "http://spam", "started": _started()})
-    page = client.post(propose, {"title": "Too quick", "body": "Hi", "started": signing.dumps("9999999999", salt=SALT)})
+    page = client.post(
+        propose, {"title": "Too quick", "body": "Hi", "started": signing.dumps("9999999999", salt=SALT)}
+    )
     assert "That was very quick" in page.content.decode()
     assert not Idea.objects.exists()
 
 
 def test_each_confirmed_email_supports_an_idea_once(client: Client, challenge: Challenge) -> None:
-    idea = services.idea_propose(challenge=challenge, participant=_person("a@example.org"), title="Wifi", body="Free wifi")
+    idea = services.idea_propose(
+        challenge=challenge, participant=_person("a@example.org"), title="Wifi", body="Free wifi"
+    )
     _take_part(client, _person("b@example.org"))
     for _ in range(3):
         client.post(reverse("ideas:idea_support", args=[idea.code]))
@@ -112,21 +138,26 @@ def test_posts_with_personal_data_or_abuse_wait_for_a_moderator(
     held = services.idea_propose(
         challenge=challenge, participant=author, title="The usher", body="Call me on 07700 900123 about it"
     )
-    rude = services.idea_propose(challenge=challenge, participant=author, title="Idiots", body="You are all idiots")
+    rude = services.idea_propose(
+        challenge=challenge, participant=author, title="Idiots", body="You are all idiots"
+    )
     assert held.moderation == rude.moderation == Moderation.HELD
     assert "personal data (phone)" in held.hold_reason and "abuse" in rude.hold_reason
     assert client.get(reverse("ideas:idea_detail", args=[held.code])).status_code == 404
     assert _take_part(Client(), author).get(reverse("ideas:idea_detail", args=[held.code])).status_code == 200
     queue = officer_client.get(reverse("ideas:moderation"))
     assert "The usher" in queue.content.decode()
-    page = officer_client.post(reverse("ideas:moderation"), {"kind": "idea", "pk": held.pk, "action": "hidden"})
+    page = officer_client.post(
+        reverse("ideas:moderation"), {"kind": "idea", "pk": held.pk, "action": "hidden"}
+    )
     # No reason given: refused with the reason why, and only the automatic hold is recorded.
     assert "Give a reason for your decision" in page.content.decode()
     assert held.decisions.count() == 1
     held.refresh_from_db()
     assert held.moderation == Moderation.HELD
     officer_client.post(
-        reverse("ideas:moderation"), {"kind": "idea", "pk": held.pk, "action": "hidden", "reason": "Names a member of staff"}
+        reverse("ideas:moderation"),
+        {"kind": "idea", "pk": held.pk, "action": "hidden", "reason": "Names a member of staff"},
     )
     held.refresh_from_db()
     assert held.moderation == Moderation.HIDDEN
@@ -134,8 +165,12 @@ def test_posts_with_personal_data_or_abuse_wait_for_a_moderator(
     assert decision is not None and decision.actor == officer and decision.reason == "Names a member of staff"
 
 
-def test_reported_comments_reach_the_queue_and_replies_nest(client: Client, challenge: Challenge, officer_client: Client) -> None:
-    idea = services.idea_propose(challenge=challenge, participant=_person("a@example.org"), title="Signs", body="Clearer signs")
+def test_reported_comments_reach_the_queue_and_replies_nest(
+    client: Client, challenge: Challenge, officer_client: Client
+) -> None:
+    idea = services.idea_propose(
+        challenge=challenge, participant=_person("a@example.org"), title="Signs", body="Clearer signs"
+    )
     _take_part(client, _person("b@example.org", "Bea"))
     client.post(reverse("ideas:idea_comment", args=[idea.code]), {"body": "Agreed, the signs are awful"})
     comment = Comment.objects.get()
@@ -144,13 +179,18 @@ def test_reported_comments_reach_the_queue_and_replies_nest(client: Client, chal
     page = client.post(reverse("ideas:idea_comment", args=[idea.code]), {"body": ""})
     assert page.status_code == 400
     Client().post(reverse("ideas:report", args=[idea.code]), {"comment": comment.pk})
-    assert "Agreed, the signs are awful" in officer_client.get(reverse("ideas:moderation") + "?what=comments").content.decode()
+    assert (
+        "Agreed, the signs are awful"
+        in officer_client.get(reverse("ideas:moderation") + "?what=comments").content.decode()
+    )
 
 
 def test_a_response_is_emailed_to_followers(
     officer_client: Client, challenge: Challenge, django_capture_on_commit_callbacks
 ) -> None:
-    idea = services.idea_propose(challenge=challenge, participant=_person("a@example.org"), title="Letters", body="Plain English")
+    idea = services.idea_propose(
+        challenge=challenge, participant=_person("a@example.org"), title="Letters", body="Plain English"
+    )
     services.follow_add(idea=idea, participant=_person("b@example.org"))
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(
@@ -161,7 +201,10 @@ def test_a_response_is_emailed_to_followers(
     assert idea.status == Idea.Status.TAKEN_FORWARD and idea.responded_at
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
     assert "We are rewriting our letters." in mail.outbox[0].body
-    assert "We are rewriting our letters." in Client().get(reverse("ideas:idea_detail", args=[idea.code])).content.decode()
+    assert (
+        "We are rewriting our letters."
+        in Client().get(reverse("ideas:idea_detail", args=[idea.code])).content.decode()
+    )
 
 
 def test_merging_moves_supports_comments_and_followers(
@@ -180,12 +223,17 @@ def test_merging_moves_supports_comments_and_followers(
     dupe.refresh_from_db()
     assert dupe.merged_into == keep and dupe.moderation == Moderation.HIDDEN
     assert keep.support_count == 2 and keep.comments.count() == 1
-    assert set(keep.follows.values_list("participant__email", flat=True)) == {"a@example.org", "b@example.org"}
+    assert set(keep.follows.values_list("participant__email", flat=True)) == {
+        "a@example.org",
+        "b@example.org",
+    }
     assert "b@example.org" in [m.to[0] for m in mail.outbox]
     assert Client().get(reverse("ideas:idea_detail", args=[dupe.code]))["Location"].endswith(f"{keep.code}/")
 
 
-def test_ideas_are_grouped_into_themes_and_answered_per_theme(officer_client: Client, challenge: Challenge) -> None:
+def test_ideas_are_grouped_into_themes_and_answered_per_theme(
+    officer_client: Client, challenge: Challenge
+) -> None:
     person = _person()
     texts = [
         ("Text reminders", "Send a text message reminder before the hearing"),
@@ -202,22 +250,38 @@ def test_ideas_are_grouped_into_themes_and_answered_per_theme(officer_client: Cl
     first = groups[0]
     page = officer_client.post(
         reverse("ideas:respond_theme", args=[challenge.code]),
-        {"ideas": [i.pk for i in first.ideas], "status": "considering", "response": "We are looking at this."},
+        {
+            "ideas": [i.pk for i in first.ideas],
+            "status": "considering",
+            "response": "We are looking at this.",
+        },
     )
     assert page.status_code == 302
     assert Idea.objects.filter(status="considering").count() == len(first.ideas)
-    assert "Themes" in officer_client.get(reverse("ideas:staff_challenge", args=[challenge.code]) + "?themes=1").content.decode()
+    assert (
+        "Themes"
+        in officer_client.get(
+            reverse("ideas:staff_challenge", args=[challenge.code]) + "?themes=1"
+        ).content.decode()
+    )
 
 
 def test_closing_publishes_the_summary_and_counts_an_activity(
     client: Client, officer_client: Client, challenge: Challenge
 ) -> None:
-    idea = services.idea_propose(challenge=challenge, participant=_person("a@example.org"), title="Signs", body="Signs")
+    idea = services.idea_propose(
+        challenge=challenge, participant=_person("a@example.org"), title="Signs", body="Signs"
+    )
     services.support_add(idea=idea, participant=_person("b@example.org"))
-    officer_client.post(reverse("ideas:challenge_close", args=[challenge.code]), {"summary": "We heard 1 idea."})
+    officer_client.post(
+        reverse("ideas:challenge_close", args=[challenge.code]), {"summary": "We heard 1 idea."}
+    )
     challenge.refresh_from_db()
     assert challenge.status() == Challenge.Status.CLOSED
-    assert "We heard 1 idea." in client.get(reverse("ideas:challenge_detail", args=[challenge.code])).content.decode()
+    assert (
+        "We heard 1 idea."
+        in client.get(reverse("ideas:challenge_detail", args=[challenge.code])).content.decode()
+    )
     activity = Activity.objects.get(challenge=challenge)
     assert activity.kind == "ideas" and activity.unlisted_attendees == 2
     _take_part(client, _person("c@example.org"))
@@ -227,10 +291,16 @@ def test_closing_publishes_the_summary_and_counts_an_activity(
     assert idea.support_count == 1
 
 
-def test_exports_hold_ideas_comments_and_supports_without_emails(officer_client: Client, challenge: Challenge) -> None:
-    idea = services.idea_propose(challenge=challenge, participant=_person(), title="=HYPERLINK(1)", body="Signs")
+def test_exports_hold_ideas_comments_and_supports_without_emails(
+    officer_client: Client, challenge: Challenge
+) -> None:
+    idea = services.idea_propose(
+        challenge=challenge, participant=_person(), title="=HYPERLINK(1)", body="Signs"
+    )
     services.comment_add(idea=idea, participant=_person("x@example.org"), body="Yes")
-    csv_text = b"".join(officer_client.get(reverse("ideas:export", args=[challenge.code, "ideas"])).streaming_content).decode()
+    csv_text = b"".join(
+        officer_client.get(reverse("ideas:export", args=[challenge.code, "ideas"])).streaming_content
+    ).decode()
     assert "'=HYPERLINK(1)" in csv_text and "@example.org" not in csv_text
     xlsx = officer_client.get(reverse("ideas:export", args=[challenge.code, "comments"]) + "?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
