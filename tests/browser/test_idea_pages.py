@@ -70,7 +70,8 @@ def test_the_public_idea_pages_are_accessible(
     assert_accessible(page)
 
 
-def test_someone_proposes_sees_a_similar_idea_and_supports_it(page: Page, live_server) -> None:
+def test_someone_proposes_sees_a_similar_idea_and_supports_it(page: Page, live_server, settings) -> None:
+    settings.CHORUS_RESPOND_LEAST_SECONDS = 0
     challenge = _challenge()
     existing = services.idea_propose(
         challenge=challenge,
@@ -88,6 +89,14 @@ def test_someone_proposes_sees_a_similar_idea_and_supports_it(page: Page, live_s
     expect(page.locator("main")).to_contain_text("You support this idea.")
     existing.refresh_from_db()
     assert existing.support_count == 1
+    # Then proposes an idea of their own.
+    page.goto(f"{live_server.url}/ideas/{challenge.code}/propose/")
+    page.get_by_label("Give your idea a short title").fill("Quiet rooms for witnesses")
+    page.get_by_label("Describe your idea").fill("A quiet room where vulnerable witnesses can wait.")
+    page.get_by_role("button", name="Send your idea").click()
+    expect(page.locator("h1")).to_have_text("Quiet rooms for witnesses")
+    expect(page.locator("main")).to_contain_text("Your idea is published.")
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
