@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "chorus.analysis",
     "chorus.bulletins",
     "chorus.ideas",
+    "chorus.insights",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

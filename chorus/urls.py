@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/feedback/v1/", include("chorus.feedback.api_urls")),
     path("", include(("chorus.bulletins.tracking_urls", "bulletins_tracking"))),
 ]
+# The insights app's pages are under the language prefix; its files and API are not.
+urlpatterns += [path("", include(("chorus.insights.file_urls", "insights_files")))]
 
 # English at the root, Welsh under /cy/.
 urlpatterns += i18n_patterns(
@@ -32,5 +34,6 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.analysis.urls")),
     path("", include("chorus.bulletins.urls")),
     path("", include("chorus.ideas.urls")),
+    path("", include("chorus.insights.urls")),
     prefix_default_language=False,
 )

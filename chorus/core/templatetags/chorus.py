@@ -7,6 +7,7 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -87,3 +88,13 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
                 anchor = bound.auto_id if _kind(bound) in ("radios", "checkboxes") else bound.id_for_label
                 errors.append({"href": f"#{anchor}", "message": str(message)})
     return {"errors": errors}
+
+
+@register.filter
+def localised(obj: Any, field: str) -> str:
+    """``{{ challenge|localised:"title" }}``: the Welsh text on Welsh pages where there is one."""
+    if (get_language() or "en").startswith("cy"):
+        welsh = getattr(obj, f"{field}_cy", "")
+        if welsh:
+            return str(welsh)
+    return str(getattr(obj, field, ""))

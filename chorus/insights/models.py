@@ -1,0 +1,60 @@
+"""The open-data catalogue: datasets, and the versions staff deliberately published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chorus.core.models import CodedModel, TimeStampedModel
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+class Dataset(CodedModel):
+    """A table Chorus can publish. ``builder`` names the code that makes it (``datasets.py``)."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ANNUAL = "annual", _("Yearly")
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    builder = models.CharField(max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
+    licence = models.URLField(_("licence"), default=OGL)
+    frequency = models.CharField(_("update frequency"), max_length=20, choices=Frequency.choices)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def latest(self) -> DatasetVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class DatasetVersion(TimeStampedModel):
+    """What was published, exactly as the public downloads it, and who published it."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    columns = models.JSONField()  # [{"name", "title", "description", "datatype"}]
+    rows = models.JSONField()  # list of lists; None where a number is suppressed
+    suppressed = models.PositiveIntegerField(default=0)
+    threshold = models.PositiveIntegerField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "number"], name="dataset_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug} v{self.number}"

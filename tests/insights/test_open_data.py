@@ -1,0 +1,131 @@
+"""The open-data catalogue: preview, a deliberate recorded publish, and the public
+downloads (CSV with CSVW, JSON, DCAT) and API, with small numbers suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.core.models import AuditEntry
+from chorus.feedback.models import PageFeedback, Service
+from chorus.insights.models import Dataset, DatasetVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feedback() -> Service:
+    service = Service.objects.create(name="Apply for probate", slug="probate")
+    now = timezone.now()
+    rows = [
+        PageFeedback(service=service, kind="useful", page="https://example.gov.uk/a", created_at=now)
+        for _ in range(40)
+    ]
+    rows += [
+        PageFeedback(service=service, kind="problem", page="https://example.gov.uk/a", created_at=now)
+        for _ in range(12)
+    ]
+    small = Service.objects.create(name="Tiny service", slug="tiny")
+    rows += [
+        PageFeedback(service=small, kind="useful", page="https://example.gov.uk/b", created_at=now)
+        for _ in range(3)
+    ]
+    PageFeedback.objects.bulk_create(rows)
+    return service
+
+
+def _publish(client: Client, slug: str) -> None:
+    client.get(reverse("insights:staff_datasets"))
+    page = client.post(reverse("insights:staff_dataset", args=[slug]), {"confirm": "yes"})
+    assert page.status_code == 302
+
+
+def test_publishing_is_a_deliberate_recorded_step(officer_client: Client, officer, feedback) -> None:
+    officer_client.get(reverse("insights:staff_datasets"))
+    preview = officer_client.get(reverse("insights:staff_dataset", args=["service-feedback"]))
+    assert "Apply for probate" in preview.content.decode()
+    assert Client().get("/data/service-feedback/").status_code == 404
+    officer_client.post(reverse("insights:staff_dataset", args=["service-feedback"]))
+    assert not DatasetVersion.objects.exists()
+    _publish(officer_client, "service-feedback")
+    version = DatasetVersion.objects.get()
+    assert version.published_by == officer and version.number == 1
+    assert AuditEntry.objects.filter(detail__published_version=1).exists()
+
+
+def test_the_public_downloads_suppress_small_numbers(officer_client: Client, feedback) -> None:
+    _publish(officer_client, "service-feedback")
+    public = Client()
+    page = public.get("/data/service-feedback/")
+    assert page.status_code == 200 and "Open Government Licence" in page.content.decode()
+    rows = list(csv.DictReader(io.StringIO(public.get("/data/service-feedback.csv").content.decode())))
+    by_service = {r["service"]: r for r in rows}
+    assert by_service["Apply for probate"]["feedback"] == "52"
+    assert by_service["Apply for probate"]["not_useful_percent"] == "23.1"
+    assert by_service["Tiny service"]["feedback"] == ""  # 3 is below 10
+    for row in rows:
+        for value in (row["feedback"],):
+            assert value == "" or int(value) >= 10
+    metadata = public.get("/data/service-feedback.csv-metadata.json").json()
+    assert metadata["@context"] == "http://www.w3.org/ns/csvw"
+    assert [c["name"] for c in metadata["tableSchema"]["columns"]] == list(rows[0])
+    data = public.get("/data/service-feedback.json").json()
+    assert data["suppressed_below"] == 10 and any(r["feedback"] is None for r in data["rows"])
+    catalogue = public.get("/data/catalog.jsonld").json()
+    assert catalogue["@type"] == "dcat:Catalog"
+    assert [d["dct:identifier"] for d in catalogue["dcat:dataset"]] == ["service-feedback"]
+
+
+def test_the_api_lists_and_serves_published_data_and_is_rate_limited(
+    officer_client: Client, feedback, settings
+) -> None:
+    _publish(officer_client, "service-feedback")
+    public = Client()
+    listed = public.get("/api/data/v1/datasets").json()["datasets"]
+    assert [d["dataset"] for d in listed] == ["service-feedback"]
+    assert public.get("/api/data/v1/datasets/service-feedback").json()["version"] == 1
+    missing = public.get("/api/data/v1/datasets/engagement-by-quarter")
+    assert missing.status_code == 404 and "GET /api/data/v1/datasets lists them" in missing.json()["error"]
+    spec = public.get("/api/data/v1/openapi.json").json()
+    assert "/api/data/v1/datasets/{slug}" in spec["paths"]
+    from chorus.insights import views
+
+    views.API_LIMIT, old = 2, views.API_LIMIT
+    try:
+        codes = [public.get("/api/data/v1/datasets").status_code for _ in range(3)]
+    finally:
+        views.API_LIMIT = old
+    assert codes[-1] == 429
+
+
+def test_every_catalogue_dataset_builds(officer_client: Client) -> None:
+    from django.core.management import call_command
+
+    from chorus.core.management.commands.demo import Command  # noqa: F401  (the demo builders register)
+
+    call_command("demo", scale="small")
+    officer_client.get(reverse("insights:staff_datasets"))
+    for dataset in Dataset.objects.all():
+        _publish(officer_client, dataset.slug)
+        version = dataset.latest
+        assert version is not None and version.rows, dataset.slug
+        assert Client().get(f"/data/{dataset.slug}.csv").status_code == 200
+
+
+def test_viewers_cannot_publish(client: Client, viewer) -> None:
+    from tests.conftest import sign_in
+
+    staff = sign_in(client, viewer)
+    staff.get(reverse("insights:staff_datasets"))
+    assert (
+        staff.post(
+            reverse("insights:staff_dataset", args=["service-feedback"]), {"confirm": "yes"}
+        ).status_code
+        == 403
+    )
+    assert not DatasetVersion.objects.exists()
