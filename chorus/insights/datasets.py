@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -46,8 +47,8 @@ class Built:
 @dataclass
 class Builder:
     slug: str
-    title: str
-    description: str
+    title: Any  # lazy translations
+    description: Any
     frequency: str
     build: Callable[[], Built]
 
@@ -217,25 +218,31 @@ BUILDERS = {
     for b in (
         Builder(
             "engagement-by-quarter",
-            "Engagement: people attending, by quarter",
-            "How many people attended our forums, webinars, meetings and events each quarter, "
-            "by type of activity.",
+            _("Engagement: people attending, by quarter"),
+            _(
+                "How many people attended our forums, webinars, meetings and events each quarter, "
+                "by type of activity."
+            ),
             "quarterly",
             engagement_by_quarter,
         ),
         Builder(
             "consultation-responses",
-            "Consultation responses by channel",
-            "How many responses each published consultation received, online, by email, by post, "
-            "by phone and with help.",
+            _("Consultation responses by channel"),
+            _(
+                "How many responses each published consultation received, online, by email, by post, "
+                "by phone and with help."
+            ),
             "monthly",
             consultation_responses,
         ),
         Builder(
             "service-feedback",
-            "Service feedback by month",
-            "In-page feedback on our digital services each month, the share that was negative, "
-            "and exit survey satisfaction.",
+            _("Service feedback by month"),
+            _(
+                "In-page feedback on our digital services each month, the share that was negative, "
+                "and exit survey satisfaction."
+            ),
             "monthly",
             service_feedback,
         ),
@@ -245,15 +252,23 @@ BUILDERS = {
 
 def catalogue_ensure() -> None:
     """A catalogue entry for every dataset Chorus can build (titles can then be edited)."""
+    from django.utils import translation
+
     from chorus.insights.models import Dataset
 
     for builder in BUILDERS.values():
+        with translation.override("en"):
+            title, description = str(builder.title), str(builder.description)
+        with translation.override("cy"):
+            title_cy, description_cy = str(builder.title), str(builder.description)
         Dataset.objects.get_or_create(
             slug=builder.slug,
             defaults={
                 "builder": builder.slug,
-                "title": builder.title,
-                "description": builder.description,
+                "title": title,
+                "title_cy": title_cy,
+                "description": description,
+                "description_cy": description_cy,
                 "frequency": builder.frequency,
             },
         )

@@ -1,0 +1,44 @@
+"""The open-data catalogue and a dataset page pass axe-core in English and Welsh; staff
+preview and publish in the browser."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from chorus.accounts.models import Role
+from chorus.feedback.models import PageFeedback, Service
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_accessibility import LANGUAGES, _sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, prefix: str, lang: str) -> None:
+    service = Service.objects.create(name="Apply for probate", slug="probate")
+    now = timezone.now()
+    PageFeedback.objects.bulk_create(
+        [
+            PageFeedback(service=service, kind="useful", page="https://example.gov.uk/a", created_at=now)
+            for _ in range(25)
+        ]
+    )
+    UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
+    _sign_in(page, live_server.url, prefix, "analyst@example.gov.uk")
+    page.goto(f"{live_server.url}{prefix}/staff/data/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/staff/data/service-feedback/")
+    expect(page.locator("main table")).to_contain_text("Apply for probate")
+    assert_accessible(page)
+    page.locator("#confirm").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("analyst@example.gov.uk")
+    for path in ("/data/", "/data/service-feedback/"):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+    if lang == "cy":
+        expect(page.locator("h1")).to_have_text("Adborth ar wasanaethau fesul mis")
