@@ -162,7 +162,7 @@ ERASED_FIELDS = {
 }
 
 
-def person_erase(*, actor: User, person: Person, request: HttpRequest | None = None) -> Person:
+def person_erase(*, actor: User | None, person: Person, request: HttpRequest | None = None) -> Person:
     """Anonymise ``person`` for good. Links that counts rely on (memberships, groups,
     attendance, assessments) stay, pointing at an anonymous record, so totals still add up;
     everything that identifies them goes, including their name in past audit entries."""

@@ -6,3 +6,6 @@ class InsightsConfig(AppConfig):
     name = "chorus.insights"
     label = "insights"
     verbose_name = _("Insights and open data")
+
+    def ready(self) -> None:
+        from chorus.insights import jobs  # noqa: F401  (registers the daily retention job)

@@ -58,3 +58,35 @@ class DatasetVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.dataset.slug} v{self.number}"
+
+
+class RetentionRule(TimeStampedModel):
+    """How long one kind of record is kept (``retention.KINDS`` lists the kinds)."""
+
+    kind = models.CharField(max_length=40, unique=True)
+    keep_days = models.PositiveIntegerField(_("days to keep"))
+    enabled = models.BooleanField(_("apply this rule"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.keep_days} days"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job: what was due, and what was done, per kind."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    results = models.JSONField(default=dict)  # {kind: {"due": n, "done": n}}
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Retention run {self.created_at:%Y-%m-%d %H:%M}"

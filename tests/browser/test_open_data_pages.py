@@ -28,8 +28,9 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
     )
     UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
     _sign_in(page, live_server.url, prefix, "analyst@example.gov.uk")
-    page.goto(f"{live_server.url}{prefix}/staff/data/")
-    assert_accessible(page)
+    for path in ("/staff/data/", "/staff/data/inventory/"):
+        page.goto(f"{live_server.url}{prefix}{path}")
+        assert_accessible(page)
     page.goto(f"{live_server.url}{prefix}/staff/data/service-feedback/")
     expect(page.locator("main table")).to_contain_text("Apply for probate")
     assert_accessible(page)

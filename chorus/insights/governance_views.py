@@ -1,0 +1,89 @@
+"""Retention rules (administrators), the retention report, and the data inventory."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chorus.accounts.models import Role
+from chorus.core.access import role_required, staff_required, staff_user
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.insights.inventory import HOLDINGS
+from chorus.insights.models import RetentionRule, RetentionRun
+from chorus.insights.retention import KINDS, report, retention_run, rules
+
+MOST_DAYS = 100 * 365
+
+
+@staff_required
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if request.POST.get("what") == "run":
+            run = retention_run(actor=user, dry_run=request.POST.get("dry_run") == "yes")
+            messages.success(
+                request, _("Retention run recorded.") if not run.dry_run else _("Report recorded.")
+            )
+            return redirect("insights:retention")
+        changes = []
+        for key in KINDS:
+            raw = request.POST.get(f"{key}-days", "").strip()
+            enabled = request.POST.get(f"{key}-enabled") == "yes"
+            if not raw.isdigit() or not 1 <= int(raw) <= MOST_DAYS:
+                errors[key] = _(
+                    "Enter the number of days to keep them, a whole number from 1 to %(most)s"
+                ) % {"most": MOST_DAYS}
+                continue
+            changes.append((key, int(raw), enabled))
+        if not errors:
+            for key, days, enabled in changes:
+                RetentionRule.objects.update_or_create(
+                    kind=key, defaults={"keep_days": days, "enabled": enabled, "updated_by": user}
+                )
+            audit_record(
+                actor=user,
+                action=AuditAction.CHANGE,
+                object_type="insights.retentionrule",
+                object_repr=_("Retention rules"),
+                detail={k: d for k, d, _e in changes},
+            )
+            messages.success(request, _("Retention rules saved."))
+            return redirect("insights:retention")
+    current = rules()
+    due = report()
+    rows = [
+        {
+            "key": key,
+            "label": kind.label,
+            "action": kind.action,
+            "days": request.POST.get(f"{key}-days")
+            if errors
+            else (current[key] if current[key] is not None else kind.default_days),
+            "enabled": current[key] is not None,
+            "due": due.get(key),
+            "error": errors.get(key, ""),
+        }
+        for key, kind in KINDS.items()
+    ]
+    return render(
+        request,
+        "insights/retention.html",
+        {"rows": rows, "runs": RetentionRun.objects.select_related("actor")[:20], "errors": errors},
+    )
+
+
+@staff_required
+def inventory(request: HttpRequest) -> HttpResponse:
+    current = rules()
+    rows = []
+    for holding in HOLDINGS:
+        days = current.get(holding.retention) if holding.retention else None
+        rows.append({"holding": holding, "days": days, "kind": KINDS.get(holding.retention)})
+    return render(request, "insights/inventory.html", {"rows": rows})

@@ -1,0 +1,163 @@
+"""Retention: no record outlives its rule; the job reports, then acts, and records both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.core.models import AuditEntry
+from chorus.insights.models import RetentionRule, RetentionRun
+from chorus.insights.retention import KINDS, report, retention_run, rules
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = timezone.now() - timedelta(days=20 * 365)
+
+
+def _consultation() -> Any:
+    from chorus.consultations.models import Consultation
+
+    now = timezone.now()
+    return Consultation.objects.create(
+        title="C", summary="S", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
+    )
+
+
+def _drafts(old: bool) -> Callable[[], bool]:
+    from chorus.consultations.models import ResponseDraft
+
+    draft = ResponseDraft.objects.create(
+        consultation=_consultation(), expires_at=LONG_AGO if old else timezone.now() + timedelta(days=5)
+    )
+    return lambda: ResponseDraft.objects.filter(pk=draft.pk).exists()
+
+
+def _responses(old: bool) -> Callable[[], bool]:
+    from chorus.consultations.models import Response
+
+    response = Response.objects.create(
+        consultation=_consultation(),
+        reference=f"R{int(old)}{Response.objects.count():05d}",
+        name="Alys Hopkins",
+        email="alys@example.org",
+        submitted_at=LONG_AGO if old else timezone.now(),
+    )
+    return lambda: Response.objects.get(pk=response.pk).email != ""
+
+
+def _equality(old: bool) -> Callable[[], bool]:
+    import uuid
+
+    from chorus.equality.models import EqualityRecord
+
+    record = EqualityRecord.objects.create(
+        key=uuid.uuid4(),
+        asked_for=uuid.uuid4(),
+        submitted=True,
+        recorded_on=(LONG_AGO if old else timezone.now()).date(),
+    )
+    return lambda: EqualityRecord.objects.filter(pk=record.pk).exists()
+
+
+def _people(old: bool) -> Callable[[], bool]:
+    from chorus.directory.models import Person
+    from tests.factories import make_person
+
+    person = make_person(first_name="Rhodri", last_name="Morgan", emails=[f"r{int(old)}@example.org"])
+    if old:
+        Person.objects.filter(pk=person.pk).update(updated_at=LONG_AGO)
+    return lambda: Person.objects.get(pk=person.pk).erased_at is None
+
+
+def _stopped(old: bool) -> Callable[[], bool]:
+    from chorus.bulletins.models import Subscriber
+
+    s = Subscriber.objects.create(
+        email=f"stopped{int(old)}@example.org", status=Subscriber.Status.UNSUBSCRIBED
+    )
+    if old:
+        Subscriber.objects.filter(pk=s.pk).update(updated_at=LONG_AGO)
+    return lambda: Subscriber.objects.filter(pk=s.pk).exists()
+
+
+def _unconfirmed(old: bool) -> Callable[[], bool]:
+    from chorus.bulletins.models import Subscriber
+
+    s = Subscriber.objects.create(
+        email=f"pending{int(old)}@example.org",
+        status=Subscriber.Status.PENDING,
+        created_at=LONG_AGO if old else timezone.now(),
+    )
+    return lambda: Subscriber.objects.filter(pk=s.pk).exists()
+
+
+def _audit(old: bool) -> Callable[[], bool]:
+    entry = AuditEntry.objects.create(
+        action="view",
+        object_type="test.thing",
+        object_repr=f"old={old}",
+        at=LONG_AGO if old else timezone.now(),
+    )
+    return lambda: AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
+    "response_drafts": _drafts,
+    "responses": _responses,
+    "equality_answers": _equality,
+    "inactive_contacts": _people,
+    "stopped_subscribers": _stopped,
+    "unconfirmed_subscribers": _unconfirmed,
+    "audit_entries": _audit,
+}
+
+
+def test_every_kind_of_record_with_a_rule_is_covered_here() -> None:
+    assert set(MAKERS) == set(KINDS), "A retention kind was added without a test of its rule"
+
+
+@pytest.mark.parametrize("key", sorted(KINDS))
+def test_no_record_outlives_its_rule(key: str) -> None:
+    still_there_old = MAKERS[key](True)
+    still_there_new = MAKERS[key](False)
+    assert report()[key] >= 1
+    run = retention_run()
+    assert not still_there_old(), f"{key}: a record past its time survived the retention run"
+    assert still_there_new(), f"{key}: a record within its time was removed"
+    assert run.results[key]["done"] >= 1 and not run.dry_run
+
+
+def test_a_report_changes_nothing_and_a_switched_off_rule_is_not_applied(admin) -> None:
+    still_there = _drafts(True)
+    run = retention_run(dry_run=True, actor=admin)
+    assert run.results["response_drafts"] == {"due": 1, "done": 0} and still_there()
+    RetentionRule.objects.create(kind="response_drafts", keep_days=30, enabled=False)
+    assert rules()["response_drafts"] is None
+    retention_run()
+    assert still_there()
+
+
+def test_administrators_set_rules_with_clear_errors(client: Client, admin) -> None:
+    from tests.conftest import sign_in
+
+    staff = sign_in(client, admin)
+    url = reverse("insights:retention")
+    data = {f"{k}-days": "365" for k in KINDS} | {f"{k}-enabled": "yes" for k in KINDS}
+    page = staff.post(url, data | {"responses-days": "soon"})
+    assert "Enter the number of days to keep them" in page.content.decode()
+    assert not RetentionRule.objects.exists()
+    staff.post(url, data)
+    assert RetentionRule.objects.get(kind="responses").keep_days == 365
+    staff.post(url, {"what": "run", "dry_run": "yes"})
+    assert RetentionRun.objects.get().dry_run
+    assert "Equality monitoring answers" in staff.get(reverse("insights:inventory")).content.decode()
+
+
+def test_only_administrators_change_retention(officer_client: Client) -> None:
+    assert officer_client.get(reverse("insights:retention")).status_code == 403
