@@ -90,3 +90,59 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"Retention run {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DataAccessRequest(CodedModel):
+    """An outside researcher's request for data that is not public."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Received")
+        REVIEW = "review", _("Under review by the panel")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    reference = models.CharField(max_length=12, unique=True)
+    name = models.CharField(_("your name"), max_length=200)
+    email = models.EmailField(_("email address"))
+    organisation = models.CharField(_("organisation"), max_length=200)
+    purpose = models.TextField(_("what the data is for"))
+    data_wanted = models.TextField(_("the data you want"))
+    legal_basis = models.TextField(_("legal basis"))
+    safeguards = models.TextField(_("how you will keep it safe"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    audit_views = True
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PanelReview(TimeStampedModel):
+    """One panel member's recommendation on a data access request."""
+
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        APPROVE_WITH_CONDITIONS = "conditions", _("Approve with conditions")
+        REFUSE = "refuse", _("Refuse")
+
+    request = models.ForeignKey(DataAccessRequest, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    comments = models.TextField(_("comments"))
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "reviewer"], name="one_review_per_panel_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id}: {self.recommendation}"

@@ -1,14 +1,18 @@
 from django.urls import path
 
-from chorus.insights import governance_views, views
+from chorus.insights import governance_views, requests, views
 
 app_name = "insights"
 
 urlpatterns = [
     path("data/", views.catalogue, name="catalogue"),
+    path("data/requests/new/", requests.request_new, name="request_new"),
+    path("data/requests/register/", requests.register, name="register"),
     path("data/<slug:slug>/", views.dataset_page, name="dataset_page"),
     path("staff/data/", views.staff_datasets, name="staff_datasets"),
     path("staff/data/retention/", governance_views.retention, name="retention"),
     path("staff/data/inventory/", governance_views.inventory, name="inventory"),
+    path("staff/data/requests/", requests.request_list, name="request_list"),
+    path("staff/data/requests/<uuid:code>/", requests.request_detail, name="request_detail"),
     path("staff/data/<slug:slug>/", views.staff_dataset, name="staff_dataset"),
 ]

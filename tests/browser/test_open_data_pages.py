@@ -43,3 +43,32 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
         assert_accessible(page)
     if lang == "cy":
         expect(page.locator("h1")).to_have_text("Adborth ar wasanaethau fesul mis")
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_the_data_access_request_pages_are_accessible(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    from chorus.insights.models import DataAccessRequest
+
+    DataAccessRequest.objects.create(
+        reference="DAR-ABC123",
+        name="Ann",
+        email="ann@example.ac.uk",
+        organisation="University of Example",
+        purpose="Research",
+        data_wanted="Counts",
+        legal_basis="Public task",
+        safeguards="Secure room",
+        status="approved",
+        reasons="Counts only.",
+        decided_at=timezone.now(),
+    )
+    page.goto(f"{live_server.url}{prefix}/data/requests/new/")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/data/requests/register/")
+    expect(page.locator("main")).to_contain_text("Counts only.")
+    assert_accessible(page)
