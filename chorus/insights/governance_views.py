@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -87,3 +89,57 @@ def inventory(request: HttpRequest) -> HttpResponse:
         days = current.get(holding.retention) if holding.retention else None
         rows.append({"holding": holding, "days": days, "kind": KINDS.get(holding.retention)})
     return render(request, "insights/inventory.html", {"rows": rows})
+
+
+@staff_required
+def quality(request: HttpRequest) -> HttpResponseBase:
+    """Records with missing information: counts now, the trend, and the records to fix."""
+    from uuid import UUID
+
+    from chorus.accounts.models import Team
+    from chorus.core.access import visible_to
+    from chorus.core.downloads import csv_response
+    from chorus.insights.quality import CHECKS, history
+
+    user = staff_user(request)
+    teams = Team.objects.all() if user.is_administrator else user.teams.all()
+    team = None
+    chosen = request.GET.get("team", "")
+    if chosen:
+        try:
+            team = teams.filter(code=UUID(chosen)).first()
+        except ValueError:
+            team = None
+    trend = history(team)
+    sections = []
+    for key, check in CHECKS.items():
+        records = check.records(team)
+        if check.owned_by_teams and team is None:
+            model = records.model
+            records = visible_to(user, records) if getattr(model, "team_path", None) else records
+        sections.append(
+            {
+                "key": key,
+                "label": check.label,
+                "fix": check.fix,
+                "count": records.count(),
+                "items": [(check.describe(r), check.url(r)) for r in records[:20]],
+                "trend": trend.get(key, []),
+            }
+        )
+    wanted = request.GET.get("download", "")
+    if wanted in CHECKS:
+        check = CHECKS[wanted]
+        audit_record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            object_type="insights.quality",
+            object_repr=wanted,
+            request=request,
+        )
+        rows = (
+            [check.describe(r), request.build_absolute_uri(check.url(r))]
+            for r in check.records(team).iterator()
+        )
+        return csv_response(chain([["record", "link"]], rows), f"data-quality-{wanted}.csv")
+    return render(request, "insights/quality.html", {"sections": sections, "teams": teams, "team": team})

@@ -13,3 +13,11 @@ from chorus.insights.retention import retention_run
 @background(queue="default")
 def retention_daily() -> dict[str, dict[str, int]]:
     return dict(retention_run().results)
+
+
+@periodic(every=timedelta(days=7))
+@background(queue="email")
+def data_quality_weekly() -> int:
+    from chorus.insights.quality import snapshot_and_tell
+
+    return snapshot_and_tell()

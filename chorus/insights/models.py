@@ -146,3 +146,23 @@ class PanelReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id}: {self.recommendation}"
+
+
+class QualitySnapshot(models.Model):
+    """One week's count for one data quality check, overall (no team) or for one team."""
+
+    on = models.DateField()
+    kind = models.CharField(max_length=60)  # a key of quality.CHECKS
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["on"]
+        constraints = [
+            models.UniqueConstraint(fields=["on", "kind", "team"], name="one_snapshot_per_check_team_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}: {self.count}"
