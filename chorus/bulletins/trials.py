@@ -3,13 +3,13 @@ whether the versions differ by more than chance would explain, said in plain wor
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chorus.bulletins.models import Bulletin, Delivery
+from chorus.core.stats import wilson
 
 
 @dataclass
@@ -28,15 +28,6 @@ class TrialResult:
     p_value: float | None
     significant: bool
     summary: str
-
-
-def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 0.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def chi_square_p(table: list[tuple[int, int]]) -> float | None:

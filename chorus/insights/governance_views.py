@@ -143,3 +143,60 @@ def quality(request: HttpRequest) -> HttpResponseBase:
         )
         return csv_response(chain([["record", "link"]], rows), f"data-quality-{wanted}.csv")
     return render(request, "insights/quality.html", {"sections": sections, "teams": teams, "team": team})
+
+
+@staff_required
+@role_required(Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST)
+def equality(request: HttpRequest) -> HttpResponse:
+    """Outcomes across protected-characteristic groups, in aggregate only."""
+
+    from chorus.consultations.models import Consultation
+    from chorus.core.access import visible_to
+    from chorus.feedback.models import Service
+    from chorus.insights.equality_analysis import OUTCOMES, analyse
+
+    user = staff_user(request)
+    services = list(visible_to(user, Service.objects.order_by("name")))
+    consultations = list(
+        visible_to(user, Consultation.objects.filter(equality_monitoring=True).order_by("-opens_at"))
+    )
+    subjects = [(f"service:{s.code}", s.name, s, ("satisfaction", "satisfied")) for s in services] + [
+        (f"consultation:{c.code}", c.title, c, ("negative",)) for c in consultations
+    ]
+    chosen = request.GET.get("subject", "")
+    outcome = request.GET.get("outcome", "")
+    found = next((s for s in subjects if s[0] == chosen), None)
+    result = None
+    error = ""
+    if chosen and found is None:
+        error = _("Choose a service or consultation from the list.")
+    elif found is not None:
+        allowed = found[3]
+        outcome = outcome if outcome in allowed else allowed[0]
+        kind, collect = OUTCOMES[outcome]
+        result = analyse(asked_for=found[2].code, outcomes=collect(found[2]), kind=kind, outcome=outcome)
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="equality.analysis",
+            object_repr=str(found[1]),
+            request=request,
+        )
+    labels = {
+        "satisfaction": _("Mean satisfaction (1 to 5)"),
+        "satisfied": _("Share satisfied or very satisfied"),
+        "negative": _("Share of responses with a negative comment"),
+    }
+    return render(
+        request,
+        "insights/equality.html",
+        {
+            "subjects": subjects,
+            "chosen": chosen,
+            "outcome": outcome,
+            "result": result,
+            "labels": labels,
+            "error": error,
+            "found": found,
+        },
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/data/retention/", governance_views.retention, name="retention"),
     path("staff/data/inventory/", governance_views.inventory, name="inventory"),
     path("staff/data/quality/", governance_views.quality, name="quality"),
+    path("staff/data/equality/", governance_views.equality, name="equality"),
     path("staff/data/requests/", requests.request_list, name="request_list"),
     path("staff/data/requests/<uuid:code>/", requests.request_detail, name="request_detail"),
     path("staff/data/<slug:slug>/", views.staff_dataset, name="staff_dataset"),

@@ -28,7 +28,13 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
     )
     UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
     _sign_in(page, live_server.url, prefix, "analyst@example.gov.uk")
-    for path in ("/staff/data/", "/staff/data/inventory/", "/staff/data/quality/", "/staff/data/requests/"):
+    for path in (
+        "/staff/data/",
+        "/staff/data/inventory/",
+        "/staff/data/quality/",
+        "/staff/data/requests/",
+        f"/staff/data/equality/?subject=service:{service.code}",
+    ):
         page.goto(f"{live_server.url}{prefix}{path}")
         assert_accessible(page)
     page.goto(f"{live_server.url}{prefix}/staff/data/service-feedback/")

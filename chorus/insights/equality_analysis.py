@@ -1,0 +1,228 @@
+"""Do some groups fare worse? Outcomes compared across protected-characteristic groups,
+only in aggregate, with confidence intervals and small groups suppressed.
+
+Equality answers live apart (possibly in their own database) and are joined to outcomes
+in memory by the random key both hold; nothing here returns one person's answers.
+For each question (age, sex, ...), each group is compared with everyone else who
+answered it: Welch's t-test for a mean, a two-proportion test for a rate, with Holm's
+adjustment for the several groups of one question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+
+from chorus.core.disclosure import suppress, threshold
+from chorus.core.stats import holm, mean_interval, two_proportion_p, welch_p, wilson
+from chorus.equality.models import EqualityRecord
+from chorus.equality.questions import QUESTIONS
+
+
+@dataclass
+class GroupResult:
+    label: Any
+    n: int | None  # None when suppressed
+    value: float | None
+    low: float | None
+    high: float | None
+    p: float | None
+    significant: bool
+    direction: str  # "higher", "lower" or ""
+
+
+@dataclass
+class QuestionResult:
+    heading: Any
+    groups: list[GroupResult]
+    too_small: list[Any]
+    notes: list[str]
+
+
+@dataclass
+class Analysis:
+    outcome: str
+    kind: str  # "mean" or "rate"
+    overall_n: int | None
+    overall: float | None
+    questions: list[QuestionResult]
+
+
+def _outcomes_service(service: Any, outcome: str) -> dict[UUID, float]:
+    from chorus.feedback.models import ExitSurveyResponse
+
+    rows = ExitSurveyResponse.objects.filter(service=service, equality_key__isnull=False)
+    if outcome == "satisfaction":
+        return {
+            k: float(v)
+            for k, v in rows.filter(satisfaction__isnull=False).values_list("equality_key", "satisfaction")
+            if k is not None
+        }
+    return {
+        k: 1.0 if v >= 4 else 0.0
+        for k, v in rows.filter(satisfaction__isnull=False).values_list("equality_key", "satisfaction")
+        if k is not None
+    }
+
+
+def _outcomes_consultation(consultation: Any) -> dict[UUID, float]:
+    """1 where the latest analysis scored any of the response's answers negative, else 0."""
+    from chorus.analysis.models import AnalysisRun, Item
+    from chorus.consultations.models import Answer
+
+    run = (
+        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE)
+        .filter(consultation=consultation)
+        .order_by("-finished_at")
+        .first()
+    ) or AnalysisRun.objects.filter(
+        status=AnalysisRun.Status.DONE, question__section__consultation=consultation
+    ).order_by("-finished_at").first()
+    if run is None:
+        return {}
+    sentiment = dict(
+        Item.objects.filter(run=run, source=Item.Source.ANSWER).values_list("source_id", "sentiment")
+    )
+    keys = dict(
+        Answer.objects.filter(pk__in=list(sentiment), response__equality_key__isnull=False).values_list(
+            "pk", "response__equality_key"
+        )
+    )
+    out: dict[UUID, float] = {}
+    for answer, key in keys.items():
+        if key is None:
+            continue
+        out[key] = max(out.get(key, 0.0), 1.0 if sentiment[answer] == "negative" else 0.0)
+    return out
+
+
+OUTCOMES: dict[str, tuple[str, Callable[[Any], dict[UUID, float]]]] = {
+    "satisfaction": ("mean", lambda subject: _outcomes_service(subject, "satisfaction")),
+    "satisfied": ("rate", lambda subject: _outcomes_service(subject, "satisfied")),
+    "negative": ("rate", _outcomes_consultation),
+}
+
+
+def analyse(*, asked_for: UUID, outcomes: dict[UUID, float], kind: str, outcome: str) -> Analysis:
+    below = threshold()
+    records = list(
+        EqualityRecord.objects.submitted()
+        .filter(asked_for=asked_for, key__in=list(outcomes))
+        .values("key", *[q.name for q in QUESTIONS])
+    )
+    everyone = [outcomes[r["key"]] for r in records]
+    overall_n = len(everyone) if len(everyone) >= below else None
+    overall = (sum(everyone) / len(everyone)) if overall_n else None
+    results = []
+    for question in QUESTIONS:
+        by_group: dict[str, list[float]] = {}
+        for r in records:
+            if r[question.name]:
+                by_group.setdefault(r[question.name], []).append(outcomes[r["key"]])
+        counts = {value: len(by_group.get(value, [])) for value, _label in question.choices}
+        cells, _total = suppress(counts, below=below)
+        labels = dict(question.choices)
+        shown = [c.key for c in cells if not c.suppressed and c.key != "prefer_not"]
+        raw_p: list[float | None] = []
+        pending: list[tuple[str, list[float], list[float]]] = []
+        for value in shown:
+            mine = by_group[value]
+            rest = [v for other, values in by_group.items() if other != value for v in values]
+            pending.append((value, mine, rest))
+            if kind == "mean":
+                raw_p.append(welch_p(mine, rest))
+            else:
+                raw_p.append(two_proportion_p(int(sum(mine)), len(mine), int(sum(rest)), len(rest)))
+        adjusted = holm(raw_p)
+        groups: list[GroupResult] = []
+        notes: list[str] = []
+        for (value, mine, rest), p in zip(pending, adjusted, strict=True):
+            if kind == "mean":
+                centre, low, high = mean_interval(mine)
+            else:
+                centre = sum(mine) / len(mine)
+                low, high = wilson(int(sum(mine)), len(mine))
+            rest_value = sum(rest) / len(rest) if rest else None
+            significant = p is not None and p < 0.05
+            direction = "" if rest_value is None else ("higher" if centre > rest_value else "lower")
+            groups.append(
+                GroupResult(
+                    labels[value],
+                    len(mine),
+                    centre,
+                    low,
+                    high,
+                    p,
+                    significant,
+                    direction if significant else "",
+                )
+            )
+            if significant and rest_value is not None:
+                notes.append(
+                    _note(
+                        question.heading,
+                        labels[value],
+                        kind,
+                        outcome,
+                        centre,
+                        rest_value,
+                        low,
+                        high,
+                        direction,
+                    )
+                )
+        too_small = [
+            labels[c.key] for c in cells if c.suppressed and c.key != "prefer_not" and counts[c.key] > 0
+        ]
+        for c in cells:
+            if c.suppressed and c.key != "prefer_not":
+                groups.append(GroupResult(labels[c.key], None, None, None, None, None, False, ""))
+        if not notes and groups:
+            notes.append(
+                _("%(heading)s: no group differs from the others by more than chance would explain.")
+                % {"heading": question.heading}
+            )
+        results.append(QuestionResult(question.heading, groups, too_small, notes))
+    return Analysis(outcome=outcome, kind=kind, overall_n=overall_n, overall=overall, questions=results)
+
+
+def _note(
+    heading: Any,
+    group: Any,
+    kind: str,
+    outcome: str,
+    value: float,
+    rest: float,
+    low: float,
+    high: float,
+    direction: str,
+) -> str:
+    if kind == "mean":
+        parts = {"value": f"{value:.2f}", "low": f"{low:.2f}", "high": f"{high:.2f}", "rest": f"{rest:.2f}"}
+    else:
+        parts = {
+            "value": f"{100 * value:.0f}%",
+            "low": f"{100 * low:.0f}%",
+            "high": f"{100 * high:.0f}%",
+            "rest": f"{100 * rest:.0f}%",
+        }
+    shown = _("%(value)s (95%% confidence interval %(low)s to %(high)s), others %(rest)s") % parts
+    if direction == "higher":
+        return _(
+            "%(heading)s: %(group)s scored higher than others: %(shown)s. This is statistically significant."
+        ) % {
+            "heading": heading,
+            "group": group,
+            "shown": shown,
+        }
+    return _(
+        "%(heading)s: %(group)s scored lower than others: %(shown)s. This is statistically significant."
+    ) % {
+        "heading": heading,
+        "group": group,
+        "shown": shown,
+    }
