@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.insights import governance_views, requests, views
+from chorus.insights import dashboards, governance_views, requests, views
 
 app_name = "insights"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/data/inventory/", governance_views.inventory, name="inventory"),
     path("staff/data/quality/", governance_views.quality, name="quality"),
     path("staff/data/equality/", governance_views.equality, name="equality"),
+    path("staff/data/services/", dashboards.services_dashboard, name="services_dashboard"),
     path("staff/data/requests/", requests.request_list, name="request_list"),
     path("staff/data/requests/<uuid:code>/", requests.request_detail, name="request_detail"),
     path("staff/data/<slug:slug>/", views.staff_dataset, name="staff_dataset"),

@@ -34,6 +34,7 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
         "/staff/data/quality/",
         "/staff/data/requests/",
         f"/staff/data/equality/?subject=service:{service.code}",
+        "/staff/data/services/",
     ):
         page.goto(f"{live_server.url}{prefix}{path}")
         assert_accessible(page)

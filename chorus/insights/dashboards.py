@@ -1,0 +1,177 @@
+"""Service excellence dashboard: every service's feedback side by side, this period against
+the one before, with the emerging issues the analysis found. A fixed number of aggregate
+queries whatever the volume; filters live in the URL; every chart has its table and CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import chain
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+
+from chorus.core.access import staff_required, staff_user, visible_to
+from chorus.core.disclosure import threshold
+from chorus.core.downloads import csv_response
+
+PERIODS = (7, 30, 90, 365)
+
+
+@dataclass
+class ServiceRow:
+    code: str
+    name: str
+    feedback: int
+    feedback_before: int
+    negative_share: float | None
+    negative_share_before: float | None
+    satisfaction: float | None
+    effort: float | None
+    needed_help: float | None
+    exit_count: int
+    emerging: int
+
+    @property
+    def change(self) -> int:
+        return self.feedback - self.feedback_before
+
+    @property
+    def negative_change(self) -> float | None:
+        if self.negative_share is None or self.negative_share_before is None:
+            return None
+        return self.negative_share - self.negative_share_before
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole >= threshold() else None
+
+
+def service_rows(services: Any, days: int) -> list[ServiceRow]:
+    from chorus.analysis.models import EmergingIssue
+    from chorus.feedback.models import PageFeedback
+
+    now = timezone.now()
+    start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
+    negative = ~Q(page_feedback__kind=PageFeedback.Kind.USEFUL)
+    feedback = {
+        row["pk"]: row
+        for row in services.values("pk").annotate(
+            now=Count("page_feedback", filter=Q(page_feedback__created_at__gte=start)),
+            now_negative=Count("page_feedback", filter=Q(page_feedback__created_at__gte=start) & negative),
+            before=Count(
+                "page_feedback",
+                filter=Q(page_feedback__created_at__gte=before, page_feedback__created_at__lt=start),
+            ),
+            before_negative=Count(
+                "page_feedback",
+                filter=Q(page_feedback__created_at__gte=before, page_feedback__created_at__lt=start)
+                & negative,
+            ),
+        )
+    }
+    exits = {
+        row["pk"]: row
+        for row in services.values("pk").annotate(
+            n=Count("exit_responses", filter=Q(exit_responses__created_at__gte=start)),
+            satisfaction=Avg("exit_responses__satisfaction", filter=Q(exit_responses__created_at__gte=start)),
+            effort=Avg("exit_responses__effort", filter=Q(exit_responses__created_at__gte=start)),
+            helped=Count(
+                "exit_responses",
+                filter=Q(exit_responses__created_at__gte=start, exit_responses__needed_help=True),
+            ),
+        )
+    }
+    emerging = dict(
+        EmergingIssue.objects.filter(service__in=services, detected_on__gte=start.date())
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values_list("service", "n")
+    )
+    below = threshold()
+    rows = []
+    for service in services.order_by("name"):
+        f, e = feedback[service.pk], exits[service.pk]
+        enough = e["n"] >= below
+        rows.append(
+            ServiceRow(
+                code=str(service.code),
+                name=service.name,
+                feedback=f["now"],
+                feedback_before=f["before"],
+                negative_share=_share(f["now_negative"], f["now"]),
+                negative_share_before=_share(f["before_negative"], f["before"]),
+                satisfaction=round(e["satisfaction"], 2)
+                if enough and e["satisfaction"] is not None
+                else None,
+                effort=round(e["effort"], 2) if enough and e["effort"] is not None else None,
+                needed_help=_share(e["helped"], e["n"]),
+                exit_count=e["n"],
+                emerging=emerging.get(service.pk, 0),
+            )
+        )
+    return rows
+
+
+@staff_required
+def services_dashboard(request: HttpRequest) -> HttpResponseBase:
+    from chorus.feedback.models import Service
+
+    user = staff_user(request)
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    days = days if days in PERIODS else 30
+    services = visible_to(user, Service.objects.all())
+    chosen = request.GET.getlist("service")
+    if chosen:
+        services = services.filter(code__in=[c for c in chosen if len(c) == 36])
+    rows = service_rows(services, days)
+    if request.GET.get("format") == "csv":
+        header = [
+            "service",
+            "feedback",
+            "feedback_previous_period",
+            "negative_share",
+            "negative_share_previous_period",
+            "mean_satisfaction",
+            "mean_ease",
+            "needed_help_share",
+            "exit_survey_answers",
+            "emerging_issues",
+        ]
+        body = (
+            [
+                r.name,
+                r.feedback,
+                r.feedback_before,
+                r.negative_share,
+                r.negative_share_before,
+                r.satisfaction,
+                r.effort,
+                r.needed_help,
+                r.exit_count,
+                r.emerging,
+            ]
+            for r in rows
+        )
+        return csv_response(chain([header], body), f"service-feedback-{days}-days.csv")
+    most = max((r.feedback for r in rows), default=0) or 1
+    return render(
+        request,
+        "insights/services_dashboard.html",
+        {
+            "rows": rows,
+            "days": days,
+            "periods": PERIODS,
+            "all_services": visible_to(user, Service.objects.order_by("name")),
+            "chosen": chosen,
+            "most": most,
+            "query": request.GET.urlencode(),
+            "below": threshold(),
+        },
+    )

@@ -1,0 +1,81 @@
+"""The service excellence dashboard: services side by side, this period against the last,
+filters in the URL, a CSV of the same table, small groups left out, per-team access."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def services(team, other_team) -> tuple[Service, Service]:
+    now = timezone.now()
+    probate = Service.objects.create(name="Apply for probate", slug="probate", team=team)
+    secret = Service.objects.create(name="Other team's service", slug="secret", team=other_team)
+    rows = [
+        PageFeedback(
+            service=probate, kind="useful", page="https://x.gov.uk/a", created_at=now - timedelta(days=1)
+        )
+        for _ in range(30)
+    ]
+    rows += [
+        PageFeedback(
+            service=probate, kind="problem", page="https://x.gov.uk/a", created_at=now - timedelta(days=2)
+        )
+        for _ in range(10)
+    ]
+    rows += [
+        PageFeedback(
+            service=probate, kind="useful", page="https://x.gov.uk/a", created_at=now - timedelta(days=40)
+        )
+        for _ in range(20)
+    ]
+    PageFeedback.objects.bulk_create(rows)
+    ExitSurveyResponse.objects.bulk_create(
+        [
+            ExitSurveyResponse(
+                service=probate, satisfaction=4, effort=3, needed_help=i < 3, submission_key=uuid.uuid4()
+            )
+            for i in range(12)
+        ]
+    )
+    return probate, secret
+
+
+def test_services_side_by_side_with_the_change(officer_client: Client, services) -> None:
+    page = officer_client.get(reverse("insights:services_dashboard"), {"days": 30}).content.decode()
+    assert "Apply for probate" in page and "Other team" not in page
+    assert "+20" in page  # 40 this period against 20 in the one before
+    assert "25%" in page  # 10 of 40 negative
+
+
+def test_the_csv_matches_the_filters(officer_client: Client, services) -> None:
+    probate, _secret = services
+    reply = officer_client.get(
+        reverse("insights:services_dashboard"), {"days": 7, "service": str(probate.code), "format": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(b"".join(reply.streaming_content).decode())))
+    assert [r["service"] for r in rows] == ["Apply for probate"]
+    assert rows[0]["feedback"] == "40" and rows[0]["feedback_previous_period"] == "0"
+    assert rows[0]["mean_satisfaction"] == "4.0" and rows[0]["needed_help_share"] == "0.25"
+
+
+def test_small_numbers_of_answers_give_no_means(officer_client: Client, team) -> None:
+    tiny = Service.objects.create(name="Tiny", slug="tiny", team=team)
+    ExitSurveyResponse.objects.bulk_create(
+        [ExitSurveyResponse(service=tiny, satisfaction=1, submission_key=uuid.uuid4()) for _ in range(3)]
+    )
+    reply = officer_client.get(reverse("insights:services_dashboard"), {"format": "csv"})
+    row = next(csv.DictReader(io.StringIO(b"".join(reply.streaming_content).decode())))
+    assert row["service"] == "Tiny" and row["mean_satisfaction"] == "" and row["needed_help_share"] == ""
