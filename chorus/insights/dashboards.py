@@ -175,3 +175,72 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
             "below": threshold(),
         },
     )
+
+
+@staff_required
+def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
+    """One consultation: responses week by week by channel, by respondent type, the
+    closed-question results, and the themes and sentiment of its latest analysis."""
+    from uuid import UUID
+
+    from django.db.models.functions import TruncWeek
+    from django.utils.translation import get_language
+
+    from chorus.analysis.models import AnalysisRun
+    from chorus.consultations.models import Consultation, Response
+    from chorus.consultations.responses import closed_question_summary
+
+    user = staff_user(request)
+    consultations = visible_to(user, Consultation.objects.order_by("-opens_at"))
+    chosen = request.GET.get("consultation", "")
+    consultation = None
+    if chosen:
+        try:
+            consultation = consultations.filter(code=UUID(chosen)).first()
+        except ValueError:
+            consultation = None
+    context: dict[str, Any] = {
+        "consultations": consultations[:200],
+        "consultation": consultation,
+        "chosen": chosen,
+    }
+    if consultation is None:
+        context["error"] = bool(chosen)
+        return render(request, "insights/consultations_dashboard.html", context)
+    responses = Response.objects.filter(consultation=consultation)
+    channels = [c for c, _label in Response.Channel.choices]
+    weekly: dict[Any, dict[str, int]] = {}
+    for row in (
+        responses.annotate(week=TruncWeek("submitted_at")).values("week", "channel").annotate(n=Count("pk"))
+    ):
+        weekly.setdefault(row["week"], dict.fromkeys(channels, 0))[row["channel"]] = row["n"]
+    weeks = [
+        (week, [counts[c] for c in channels], sum(counts.values())) for week, counts in sorted(weekly.items())
+    ]
+    types = dict(
+        responses.values_list("respondent_type").annotate(n=Count("pk")).values_list("respondent_type", "n")
+    )
+    if request.GET.get("format") == "csv":
+        header = ["week", *channels, "all"]
+        body = ([week.date().isoformat(), *counts, total] for week, counts, total in weeks)
+        return csv_response(chain([header], body), f"consultation-{consultation.code}-responses-by-week.csv")
+    run = (
+        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE)
+        .filter(Q(consultation=consultation) | Q(question__section__consultation=consultation))
+        .order_by("-finished_at")
+        .first()
+    )
+    themes = list(run.themes.filter(level="fine").order_by("-counted")[:15]) if run else []
+    context.update(
+        {
+            "channels": [label for _c, label in Response.Channel.choices],
+            "weeks": weeks,
+            "most": max([1, *(total for _w, _c, total in weeks)]),
+            "types": [(label, types.get(value, 0)) for value, label in Response.RespondentType.choices],
+            "total": responses.count(),
+            "summaries": closed_question_summary(consultation, get_language() or "en"),
+            "run": run,
+            "themes": themes,
+        }
+    )
+    return render(request, "insights/consultations_dashboard.html", context)

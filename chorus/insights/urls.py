@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/data/quality/", governance_views.quality, name="quality"),
     path("staff/data/equality/", governance_views.equality, name="equality"),
     path("staff/data/services/", dashboards.services_dashboard, name="services_dashboard"),
+    path("staff/data/consultations/", dashboards.consultations_dashboard, name="consultations_dashboard"),
     path("staff/data/requests/", requests.request_list, name="request_list"),
     path("staff/data/requests/<uuid:code>/", requests.request_detail, name="request_detail"),
     path("staff/data/<slug:slug>/", views.staff_dataset, name="staff_dataset"),

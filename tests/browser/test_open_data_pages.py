@@ -26,6 +26,17 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
             for _ in range(25)
         ]
     )
+    from datetime import timedelta
+
+    from chorus.consultations.models import Consultation, Response
+
+    consultation = Consultation.objects.create(
+        title="Court hours", summary="s", opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=9)
+    )
+    for i in range(3):
+        Response.objects.create(
+            consultation=consultation, reference=f"B{i:05d}", submitted_at=now - timedelta(days=7 * i)
+        )
     UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
     _sign_in(page, live_server.url, prefix, "analyst@example.gov.uk")
     for path in (
@@ -35,6 +46,8 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
         "/staff/data/requests/",
         f"/staff/data/equality/?subject=service:{service.code}",
         "/staff/data/services/",
+        "/staff/data/consultations/",
+        f"/staff/data/consultations/?consultation={consultation.code}",
     ):
         page.goto(f"{live_server.url}{prefix}{path}")
         assert_accessible(page)

@@ -79,3 +79,53 @@ def test_small_numbers_of_answers_give_no_means(officer_client: Client, team) ->
     reply = officer_client.get(reverse("insights:services_dashboard"), {"format": "csv"})
     row = next(csv.DictReader(io.StringIO(b"".join(reply.streaming_content).decode())))
     assert row["service"] == "Tiny" and row["mean_satisfaction"] == "" and row["needed_help_share"] == ""
+
+
+def test_a_consultation_dashboard_shows_weeks_channels_types_and_closed_answers(
+    officer_client: Client, team
+) -> None:
+    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Court hours",
+        summary="s",
+        opens_at=now - timedelta(days=30),
+        closes_at=now + timedelta(days=30),
+        team=team,
+    )
+    section = Section.objects.create(consultation=consultation, title="Q", order=1)
+    question = Question.objects.create(
+        section=section,
+        kind="single",
+        text="Do you agree?",
+        order=1,
+        options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+    )
+    for i in range(12):
+        response = Response.objects.create(
+            consultation=consultation,
+            reference=f"R{i:05d}",
+            channel="post" if i < 4 else "online",
+            submitted_at=now - timedelta(days=(i % 3) * 7),
+        )
+        Answer.objects.create(response=response, question=question, value="yes" if i % 2 else "no")
+    url = reverse("insights:consultations_dashboard")
+    page = officer_client.get(url, {"consultation": str(consultation.code)}).content.decode()
+    assert "12 responses" in page and "Responses each week, by channel" in page and "Do you agree?" in page
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(
+                    officer_client.get(
+                        url, {"consultation": str(consultation.code), "format": "csv"}
+                    ).streaming_content
+                ).decode()
+            )
+        )
+    )
+    assert sum(int(r["all"]) for r in rows) == 12 and sum(int(r["post"]) for r in rows) == 4
+    assert (
+        "Choose a consultation from the list."
+        in officer_client.get(url, {"consultation": "nope"}).content.decode()
+    )
