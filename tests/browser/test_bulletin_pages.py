@@ -79,7 +79,7 @@ def test_an_officer_writes_a_bulletin_with_a_live_preview_and_sends_it(page: Pag
     page.get_by_label("Internal title").fill("December news")
     page.get_by_label("Subject line", exact=True).fill("What is happening in December")
     page.get_by_label("Message", exact=True).fill("**Come along** to the forum")
-    expect(page.locator("#preview .govuk-inset-text strong")).to_have_text("Come along")
+    expect(page.locator("#preview .govuk-inset-text strong")).to_have_text("Come along", timeout=15000)
     expect(page.locator("#preview")).to_contain_text("Reaches 1 subscriber")
     page.get_by_role("button", name="Save the bulletin").click()
     expect(page.locator("h1")).to_have_text("December news")
