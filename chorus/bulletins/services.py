@@ -32,16 +32,13 @@ from markdown_it import MarkdownIt
 from chorus.accounts.models import User
 from chorus.bulletins.models import AddressEvent, Arm, Bulletin, Delivery, Link, Subscriber
 from chorus.core.audit import audit_record
+from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
 from chorus.core.tasks import background, enqueue_after_commit
 
 BLOCKS = ("{{ events }}", "{{ consultations }}", "{{ you_said_we_did }}")
 _LINK = re.compile(r'href="(https?://[^"]+)"')
-
-
-def _absolute(path: str) -> str:
-    return settings.CHORUS_BASE_URL.rstrip("/") + path
 
 
 # Subscribing ---------------------------------------------------------------------------
@@ -75,8 +72,8 @@ def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], lang
                     {
                         "subscriber": subscriber,
                         "service_name": settings.CHORUS_SERVICE_NAME,
-                        "confirm_url": _absolute(reverse("bulletins:confirm", args=[subscriber.token])),
-                        "manage_url": _absolute(reverse("bulletins:manage", args=[subscriber.token])),
+                        "confirm_url": absolute_url(reverse("bulletins:confirm", args=[subscriber.token])),
+                        "manage_url": absolute_url(reverse("bulletins:manage", args=[subscriber.token])),
                         "already": subscriber.status == Subscriber.Status.ACTIVE,
                     },
                 ),
@@ -215,14 +212,14 @@ def blocks_fill(markdown: str, language: str = "en") -> str:
     lines: dict[str, list[str]] = {b: [] for b in BLOCKS}
     with translation.override(language):
         for event in Activity.objects.filter(is_public=True, starts_at__gte=now).order_by("starts_at")[:5]:
-            url = _absolute(reverse("engagement:public_event", args=[event.code]))
+            url = absolute_url(reverse("engagement:public_event", args=[event.code]))
             lines["{{ events }}"].append(
                 f"- [{event.title_for(language)}]({url}), {timezone.localtime(event.starts_at):%d %B %Y}"
             )
         for consultation in Consultation.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by(
             "closes_at"
         )[:5]:
-            url = _absolute(reverse("consultations:public_consultation", args=[consultation.code]))
+            url = absolute_url(reverse("consultations:public_consultation", args=[consultation.code]))
             closes = f"{timezone.localtime(consultation.closes_at):%d %B %Y}"
             lines["{{ consultations }}"].append(
                 f"- [{consultation.title_for(language)}]({url}): " + _("closes %(date)s") % {"date": closes}
@@ -281,8 +278,8 @@ def message_for(
     arm = delivery.arm if delivery else None
     subject, body = _content(bulletin, subscriber, arm)
     with translation.override(subscriber.language):
-        manage = _absolute(reverse("bulletins:manage", args=[subscriber.token]))
-        unsubscribe_url = _absolute(reverse("bulletins:unsubscribe", args=[subscriber.token]))
+        manage = absolute_url(reverse("bulletins:manage", args=[subscriber.token]))
+        unsubscribe_url = absolute_url(reverse("bulletins:unsubscribe", args=[subscriber.token]))
     # Markdown is rendered once per version and language; only the links differ per recipient.
     if rendered is None:
         html = markdown_html(body)
@@ -295,7 +292,7 @@ def message_for(
             number = links.get(match.group(1).replace("&amp;", "&"))
             if number is None:
                 return match.group(0)
-            return f'href="{_absolute(reverse("bulletins_tracking:click", args=[token, number]))}"'
+            return f'href="{absolute_url(reverse("bulletins_tracking:click", args=[token, number]))}"'
 
         html = _LINK.sub(tracked, html)
     with translation.override(subscriber.language):
@@ -308,7 +305,7 @@ def message_for(
             "unsubscribe_url": unsubscribe_url,
             "service_name": settings.CHORUS_SERVICE_NAME,
             "organisation_name": settings.CHORUS_ORGANISATION_NAME,
-            "open_url": _absolute(reverse("bulletins_tracking:opened", args=[delivery.token]))
+            "open_url": absolute_url(reverse("bulletins_tracking:opened", args=[delivery.token]))
             if delivery is not None and bulletin.outcome == Bulletin.Outcome.OPEN
             else "",
         }

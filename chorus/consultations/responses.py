@@ -4,7 +4,6 @@ column an option of a multiple-choice question)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
@@ -38,7 +37,7 @@ from chorus.consultations.selectors import questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response, spreadsheet_safe
+from chorus.core.downloads import csv_response, xlsx_response
 from chorus.core.models import AuditAction
 
 STAFF_CHANNELS = [c for c in Response.Channel.choices if c[0] != Response.Channel.ONLINE]
@@ -259,19 +258,7 @@ def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpR
     name = f"responses-{consultation.code}"
     if file_format == "csv":
         return csv_response(export_rows(consultation, user), f"{name}.csv")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Responses")
-    for row in export_rows(consultation, user):
-        sheet.append([spreadsheet_safe(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(export_rows(consultation, user), f"{name}.xlsx", "Responses")
 
 
 def closed_question_summary(consultation: Consultation, language: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from chorus.accounts.models import User
 from chorus.analysis.engine import pii
 from chorus.core.audit import audit_record
+from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
 from chorus.ideas.models import (
@@ -66,10 +67,6 @@ class ClosedError(ValueError):
     pass
 
 
-def _absolute(path: str) -> str:
-    return settings.CHORUS_BASE_URL.rstrip("/") + path
-
-
 def hold_reason(text: str) -> str:
     """Why a post should wait for a moderator, or "" to publish it at once."""
     kinds = pii.kinds(text)
@@ -89,7 +86,10 @@ def participant_link_send(*, email: str, next_path: str, language: str) -> Parti
     participant.link_sent_at = timezone.now()
     participant.save(update_fields=["link_sent_at", "updated_at"])
     with translation.override(language):
-        url = _absolute(reverse("ideas:participant_confirm", args=[participant.token])) + f"?next={next_path}"
+        url = (
+            absolute_url(reverse("ideas:participant_confirm", args=[participant.token]))
+            + f"?next={next_path}"
+        )
         email_send_later(
             to=[participant.email],
             subject=_("Confirm your email to take part"),
@@ -234,7 +234,7 @@ def _tell_followers(ideas: Iterable[Idea], template: str, subject: str, extra: d
                 template,
                 {
                     "idea": idea,
-                    "url": _absolute(reverse("ideas:idea_detail", args=[idea.code])),
+                    "url": absolute_url(reverse("ideas:idea_detail", args=[idea.code])),
                     "service_name": settings.CHORUS_SERVICE_NAME,
                     **extra,
                 },

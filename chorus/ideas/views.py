@@ -33,7 +33,7 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response, spreadsheet_safe
+from chorus.core.downloads import csv_response, xlsx_response
 from chorus.core.models import AuditAction
 from chorus.core.ratelimit import hit
 from chorus.ideas import services
@@ -608,24 +608,5 @@ def challenge_export(request: HttpRequest, code: UUID, what: str) -> HttpRespons
         raise Http404
     name = f"challenge-{challenge.code}-{what}"
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(name, header, rows)
+        return xlsx_response(chain([header], rows), f"{name}.xlsx", name)
     return csv_response(chain([header], rows), f"{name}.csv")
-
-
-def _xlsx_response(name: str, header: list[str], rows: Any) -> HttpResponse:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(name[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([spreadsheet_safe(v) for v in row])
-    out = BytesIO()
-    book.save(out)
-    return HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )

@@ -18,17 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.core.access import role_required, staff_required, staff_user
-from chorus.core.downloads import spreadsheet_safe
+from chorus.core.downloads import absolute_url, spreadsheet_safe
 from chorus.core.ratelimit import hit
 from chorus.insights import services
 from chorus.insights.datasets import catalogue_ensure
 from chorus.insights.models import Dataset, DatasetVersion
 
 API_LIMIT = 120  # requests a minute per address
-
-
-def _absolute(path: str) -> str:
-    return settings.CHORUS_BASE_URL.rstrip("/") + path
 
 
 def _published(slug: str) -> tuple[Dataset, DatasetVersion]:
@@ -76,7 +72,7 @@ def dataset_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def _csvw(dataset: Dataset, version: DatasetVersion) -> dict[str, Any]:
     return {
         "@context": "http://www.w3.org/ns/csvw",
-        "url": _absolute(reverse("insights_files:dataset_csv", args=[dataset.slug])),
+        "url": absolute_url(reverse("insights_files:dataset_csv", args=[dataset.slug])),
         "dc:title": dataset.title,
         "dc:description": dataset.description,
         "dc:license": {"@id": dataset.licence},
@@ -133,7 +129,7 @@ def catalogue_dcat(request: HttpRequest) -> JsonResponse:
         datasets.append(
             {
                 "@type": "dcat:Dataset",
-                "@id": _absolute(reverse("insights:dataset_page", args=[dataset.slug])),
+                "@id": absolute_url(reverse("insights:dataset_page", args=[dataset.slug])),
                 "dct:identifier": dataset.slug,
                 "dct:title": dataset.title,
                 "dct:description": dataset.description,
@@ -144,17 +140,17 @@ def catalogue_dcat(request: HttpRequest) -> JsonResponse:
                     {
                         "@type": "dcat:Distribution",
                         "dcat:downloadURL": {
-                            "@id": _absolute(reverse("insights_files:dataset_csv", args=[dataset.slug]))
+                            "@id": absolute_url(reverse("insights_files:dataset_csv", args=[dataset.slug]))
                         },
                         "dcat:mediaType": "text/csv",
                         "dct:conformsTo": {
-                            "@id": _absolute(reverse("insights_files:dataset_csvw", args=[dataset.slug]))
+                            "@id": absolute_url(reverse("insights_files:dataset_csvw", args=[dataset.slug]))
                         },
                     },
                     {
                         "@type": "dcat:Distribution",
                         "dcat:downloadURL": {
-                            "@id": _absolute(reverse("insights_files:dataset_json", args=[dataset.slug]))
+                            "@id": absolute_url(reverse("insights_files:dataset_json", args=[dataset.slug]))
                         },
                         "dcat:mediaType": "application/json",
                     },
@@ -200,7 +196,7 @@ def api_datasets(request: HttpRequest) -> JsonResponse:
                     "title": dataset.title,
                     "version": version.number,
                     "published": version.created_at.isoformat(),
-                    "url": _absolute(reverse("insights_files:api_dataset", args=[dataset.slug])),
+                    "url": absolute_url(reverse("insights_files:api_dataset", args=[dataset.slug])),
                 }
             )
     return JsonResponse({"datasets": out})
