@@ -36,6 +36,8 @@ def welch_p(a: Sequence[float], b: Sequence[float]) -> float | None:
 
     if len(a) < 2 or len(b) < 2:
         return None
+    if len(set(a)) == 1 and len(set(b)) == 1:  # no spread in either: the test is undefined
+        return None
     result = ttest_ind(a, b, equal_var=False)
     p = float(result.pvalue)
     return None if math.isnan(p) else p

@@ -166,3 +166,39 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.kind}: {self.count}"
+
+
+class PerceptionSeries(CodedModel):
+    """A stakeholder perception survey repeated in waves. Each wave is a survey (usually a
+    copy of the baseline's); questions are matched across waves by type and wording."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("restricted to team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    baseline = models.ForeignKey(
+        "consultations.Consultation",
+        verbose_name=_("baseline wave"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    waves = models.ManyToManyField(
+        "consultations.Consultation", verbose_name=_("waves"), related_name="perception_series"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    team_path = "team"
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

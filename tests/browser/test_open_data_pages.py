@@ -92,3 +92,44 @@ def test_the_data_access_request_pages_are_accessible(
     page.goto(f"{live_server.url}{prefix}/data/requests/register/")
     expect(page.locator("main")).to_contain_text("Counts only.")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_an_analyst_tracks_a_perception_survey(page: Page, live_server, prefix: str, lang: str) -> None:
+    from tests.insights.test_perception import wave
+
+    spring = wave("Spring survey", 300, {"listen": ["agree"] * 30 + ["disagree"] * 30, "rating": ["3"] * 60})
+    autumn = wave("Autumn survey", 100, {"listen": ["agree"] * 45 + ["disagree"] * 15, "rating": ["4"] * 60})
+    UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
+    _sign_in(page, live_server.url, prefix, "analyst@example.gov.uk")
+    page.goto(f"{live_server.url}{prefix}/staff/data/perception/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{prefix}/staff/data/perception/new/")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.locator("#id_name").fill("Trust in us")
+    page.locator(f"input[name=waves][value='{spring.pk}']").check()
+    page.locator(f"input[name=waves][value='{autumn.pk}']").check()
+    page.locator("#id_baseline").select_option(str(spring.pk))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Trust in us")
+    expect(page.locator("main")).to_contain_text("+25")
+    assert_accessible(page)
+
+
+def test_an_administrator_reads_the_retention_page(page: Page, live_server) -> None:
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = UserFactory(email="admin@example.gov.uk", role=Role.ADMINISTRATOR)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    _sign_in(page, live_server.url, "", "admin@example.gov.uk")
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{live_server.url}/staff/data/retention/")
+    expect(page.locator("h1")).to_contain_text("Retention")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").first.click()
+    assert_accessible(page)

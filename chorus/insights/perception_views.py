@@ -1,0 +1,197 @@
+"""Perception tracking pages: the series, setting one up, and each wave beside the baseline."""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chorus.accounts.models import Team, User
+from chorus.consultations.models import Consultation
+from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user, visible_to
+from chorus.core.disclosure import threshold
+from chorus.core.downloads import csv_response
+from chorus.core.services import record_save
+from chorus.insights.models import PerceptionSeries
+from chorus.insights.perception import FILTER_CHOICES, compare, wave_sizes
+
+MOST_WAVES = 20
+
+
+class SeriesForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Enter a name for the perception survey")},
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    waves = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Waves"),
+        help_text=gettext_lazy(
+            "Choose the surveys that asked the same questions. "
+            "Make a new wave with Copy on the baseline survey."
+        ),
+        queryset=Consultation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least two surveys as waves")},
+    )
+    baseline = forms.ModelChoiceField(
+        label=gettext_lazy("Baseline wave"),
+        help_text=gettext_lazy("Every other wave is compared with this one"),
+        queryset=Consultation.objects.none(),
+        error_messages={"required": gettext_lazy("Choose the baseline wave")},
+    )
+    team = forms.ModelChoiceField(
+        label=gettext_lazy("Restrict to a team (optional)"), queryset=Team.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        surveys = visible_to(
+            user, Consultation.objects.filter(kind=Consultation.Kind.SURVEY).order_by("-opens_at")
+        )
+        self.fields["waves"].queryset = surveys  # type: ignore[attr-defined]
+        self.fields["baseline"].queryset = surveys  # type: ignore[attr-defined]
+        self.fields["waves"].label_from_instance = self._label  # type: ignore[attr-defined]
+        self.fields["baseline"].label_from_instance = self._label  # type: ignore[attr-defined]
+        if not user.is_administrator:
+            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _label(consultation: Consultation) -> str:
+        return f"{consultation.title} ({consultation.opens_at:%d %b %Y})"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        waves, baseline = cleaned.get("waves"), cleaned.get("baseline")
+        if waves is not None:
+            if len(waves) < 2:
+                self.add_error("waves", _("Choose at least two surveys as waves"))
+            elif len(waves) > MOST_WAVES:
+                self.add_error("waves", _("Choose at most %(most)s waves") % {"most": MOST_WAVES})
+            elif baseline is not None and baseline not in waves:
+                self.add_error("baseline", _("The baseline must be one of the waves you chose"))
+        return cleaned
+
+
+@staff_required
+def series_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    series = visible_to(user, PerceptionSeries.objects.select_related("baseline", "team"))
+    return render(request, "insights/perception_list.html", {"series": series})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    user = staff_user(request)
+    series = get_for_change(request, PerceptionSeries.objects.all(), code=code) if code else None
+    initial = None
+    if series is not None:
+        initial = {
+            "name": series.name,
+            "description": series.description,
+            "waves": list(series.waves.all()),
+            "baseline": series.baseline,
+            "team": series.team,
+        }
+    form = SeriesForm(data=request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            series = record_save(
+                actor=user,
+                request=request,
+                record=series or PerceptionSeries(created_by=user),
+                fields={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "baseline": data["baseline"],
+                    "team": data["team"],
+                },
+                relations={"waves": data["waves"]},
+            )
+        messages.success(request, _("Perception survey saved."))
+        return redirect("insights:perception", code=series.code)
+    return render(request, "insights/perception_form.html", {"form": form, "series": series})
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    chosen = {}
+    for name, (_label, choices) in FILTER_CHOICES.items():
+        value = request.GET.get(name, "")
+        if value in {v for v, _l in choices}:
+            chosen[name] = value
+    return chosen
+
+
+@staff_required
+def series_detail(request: HttpRequest, code: UUID) -> HttpResponseBase:
+    user = staff_user(request)
+    series = get_for_view(request, PerceptionSeries.objects.select_related("baseline"), code=code)
+    waves = list(visible_to(user, series.waves.order_by("opens_at")))
+    if series.baseline not in waves:
+        waves.insert(0, series.baseline)
+    filters = _filters(request)
+    language = get_language() or "en"
+    measures = compare(waves, series.baseline, language, filters)
+    if request.GET.get("format") == "csv":
+        header = [
+            "question",
+            "measure",
+            "wave",
+            "opens",
+            "answered",
+            "value",
+            "low",
+            "high",
+            "change",
+            "p",
+            "significant",
+        ]
+        body = (
+            [
+                m.question,
+                m.label,
+                v.wave.title,
+                v.wave.opens_at.date().isoformat(),
+                v.n,
+                None if v.value is None else round(v.value, 2),
+                None if v.low is None else round(v.low, 2),
+                None if v.high is None else round(v.high, 2),
+                None if v.change is None else round(v.change, 2),
+                None if v.p is None else round(v.p, 4),
+                "yes" if v.significant else "no",
+            ]
+            for m in measures
+            for v in m.values
+            if v.asked
+        )
+        return csv_response(chain([header], body), f"perception-{series.code}.csv")
+    sizes = wave_sizes(waves, filters)
+    return render(
+        request,
+        "insights/perception.html",
+        {
+            "series": series,
+            "waves": [(wave, sizes[wave.pk]) for wave in waves],
+            "measures": measures,
+            "filters": [
+                (name, label, choices, filters.get(name, ""))
+                for name, (label, choices) in FILTER_CHOICES.items()
+            ],
+            "query": request.GET.urlencode(),
+            "below": threshold(),
+        },
+    )
