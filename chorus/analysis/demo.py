@@ -68,7 +68,17 @@ def build_analysis(scale: Scale, rng: random.Random) -> dict[str, int]:
         or User.objects.filter(is_active=True).first()
     )
     targets: list[tuple[str, object]] = [("social", source)]
-    question = Question.objects.filter(kind=Question.Kind.TEXT, answers__isnull=False).distinct().first()
+    # A published consultation's, so that its themes can appear in the open data too.
+    question = (
+        Question.objects.filter(
+            kind=Question.Kind.TEXT,
+            answers__isnull=False,
+            section__consultation__is_published=True,
+            section__consultation__team__isnull=True,
+        )
+        .distinct()
+        .first()
+    )
     if question is not None:
         targets.insert(0, ("question", question))
     service = Service.objects.filter(page_feedback__isnull=False).distinct().first()

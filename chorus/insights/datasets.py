@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from chorus.core.disclosure import mean, share, suppress_table, threshold
+from chorus.core.disclosure import mean, share, suppress, suppress_table, threshold
 
 
 @dataclass
@@ -143,6 +143,174 @@ def consultation_responses() -> Built:
     )
 
 
+def closed_questions() -> Built:
+    """How many chose each answer to the closed questions of published consultations.
+
+    A single-choice question's answers add up to the people who answered, so they are
+    suppressed together (``suppress``, with secondary suppression). Each answer to a
+    several-choice question is its own yes or no: hidden when either the people who chose it
+    or those who did not are fewer than the threshold."""
+    from chorus.consultations.journey import choices_for
+    from chorus.consultations.models import Answer, Consultation, Question
+
+    below = threshold()
+    consultations = {
+        c.pk: c
+        for c in Consultation.objects.filter(is_published=True, team__isnull=True).order_by("opens_at")
+    }
+    questions = list(
+        Question.objects.filter(section__consultation__in=list(consultations))
+        .exclude(kind__in=[Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE])
+        .select_related("section")
+        .order_by("section__consultation__opens_at", "section__order", "order", "id")
+    )
+    single = [q.pk for q in questions if q.kind != Question.Kind.MULTIPLE]
+    several = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    answered: dict[int, int] = defaultdict(int)
+    for question_id, value, n in (
+        Answer.objects.filter(question__in=single)
+        .values_list("question", "value")
+        .annotate(n=Count("pk"))
+        .values_list("question", "value", "n")
+    ):
+        counts[question_id][str(value)] = counts[question_id].get(str(value), 0) + n
+        answered[question_id] += n
+    for question_id, value in (
+        Answer.objects.filter(question__in=several).values_list("question", "value").iterator(chunk_size=5000)
+    ):
+        answered[question_id] += 1
+        for chosen in value if isinstance(value, list) else [value]:
+            counts[question_id][str(chosen)] = counts[question_id].get(str(chosen), 0) + 1
+    rows: list[list[object]] = []
+    hidden = 0
+    for question in questions:
+        consultation = consultations[question.section.consultation_id]
+        options = choices_for(question, "en")
+        chosen = {str(value): counts[question.pk].get(str(value), 0) for value, _label in options}
+        total = answered[question.pk]
+        shown: dict[str, int | None]
+        if question.kind == Question.Kind.MULTIPLE:
+            visible = total >= below
+            shown = {
+                key: n if visible and n >= below and total - n >= below else None for key, n in chosen.items()
+            }
+        else:
+            cells, _total = suppress(chosen, below=below)
+            shown = {cell.key: cell.count for cell in cells}
+            visible = _total is not None
+        hidden += sum(v is None for v in shown.values())
+        for value, label in options:
+            count = shown[str(value)]
+            rows.append(
+                [
+                    consultation.title,
+                    consultation.opens_at.date().isoformat(),
+                    question.text,
+                    str(label),
+                    count,
+                    share(count, total if visible else None),
+                    total if visible else None,
+                ]
+            )
+    return Built(
+        columns=[
+            Column("consultation", str(_("Consultation")), str(_("Its title"))),
+            Column("opened", str(_("Opened")), str(_("Date it opened")), "date"),
+            Column("question", str(_("Question")), str(_("The question as asked"))),
+            Column("answer", str(_("Answer")), str(_("One of the answers to choose from"))),
+            Column(
+                "chose", str(_("Chose it")), str(_("People who chose it; empty where suppressed")), "integer"
+            ),
+            Column(
+                "share",
+                str(_("Share (%)")),
+                str(_("Of the people who answered the question; empty where suppressed")),
+                "decimal",
+            ),
+            Column(
+                "answered",
+                str(_("Answered")),
+                str(_("People who answered the question; empty where suppressed")),
+                "integer",
+            ),
+        ],
+        rows=rows,
+        suppressed=hidden,
+    )
+
+
+def theme_shares() -> Built:
+    """The broad themes found in the free-text answers to published consultations: the latest
+    finished analysis of each, the responses that mention each theme and their share.
+
+    Themes overlap (a response can mention several), so no theme can be worked out from the
+    others; a theme mentioned by fewer than the threshold is hidden, and so is a whole
+    analysis of fewer responses than that."""
+    from chorus.analysis.models import AnalysisRun, Theme
+    from chorus.consultations.models import Consultation
+
+    below = threshold()
+    public = Consultation.objects.filter(is_published=True, team__isnull=True)
+    runs = (
+        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE, team__isnull=True)
+        .filter(Q(consultation__in=public) | Q(question__section__consultation__in=public))
+        .select_related("consultation", "question__section__consultation")
+        .order_by("-finished_at")
+    )
+    latest: dict[tuple[int, int | None], AnalysisRun] = {}
+    for run in runs:
+        consultation = run.consultation or run.question.section.consultation  # type: ignore[union-attr]
+        latest.setdefault((consultation.pk, run.question_id), run)
+    themes: dict[int, list[Theme]] = defaultdict(list)
+    for theme in Theme.objects.filter(run__in=list(latest.values()), level=Theme.Level.BROAD).order_by(
+        "-counted", "key"
+    ):
+        themes[theme.run_id].append(theme)
+    rows: list[list[object]] = []
+    hidden = 0
+    for run in sorted(latest.values(), key=lambda r: (r.title, r.pk)):
+        consultation = run.consultation or run.question.section.consultation  # type: ignore[union-attr]
+        analysed = run.item_count if run.item_count >= below else None
+        for theme in themes[run.pk]:
+            count = theme.counted if analysed is not None and theme.counted >= below else None
+            hidden += count is None
+            rows.append(
+                [
+                    consultation.title,
+                    run.question.text if run.question else str(_("All free-text answers")),
+                    theme.label,
+                    theme.description,
+                    count,
+                    share(count, analysed),
+                    analysed,
+                ]
+            )
+    return Built(
+        columns=[
+            Column("consultation", str(_("Consultation")), str(_("Its title"))),
+            Column("question", str(_("Question")), str(_("The question whose answers were analysed"))),
+            Column("theme", str(_("Theme")), str(_("The theme's name, as reviewed by analysts"))),
+            Column("description", str(_("Description")), str(_("What the theme covers"))),
+            Column(
+                "responses",
+                str(_("Responses")),
+                str(_("Responses mentioning it, a campaign counted once; empty where suppressed")),
+                "integer",
+            ),
+            Column("share", str(_("Share (%)")), str(_("Of the responses analysed")), "decimal"),
+            Column(
+                "analysed",
+                str(_("Analysed")),
+                str(_("Responses analysed; empty where suppressed")),
+                "integer",
+            ),
+        ],
+        rows=rows,
+        suppressed=hidden,
+    )
+
+
 def service_feedback() -> Built:
     """Each service's feedback by month: volume, share saying the page was not useful, and
     the exit survey's mean satisfaction (1 very dissatisfied to 5 very satisfied)."""
@@ -235,6 +403,26 @@ BUILDERS = {
             ),
             "monthly",
             consultation_responses,
+        ),
+        Builder(
+            "consultation-closed-questions",
+            _("Consultation closed-question results"),
+            _(
+                "For each closed question of our published consultations, how many people chose each "
+                "answer and what share of those who answered that was."
+            ),
+            "monthly",
+            closed_questions,
+        ),
+        Builder(
+            "consultation-theme-shares",
+            _("Themes in consultation responses"),
+            _(
+                "The broad themes our analysts found in the written answers to published consultations, "
+                "with how many responses mention each."
+            ),
+            "monthly",
+            theme_shares,
         ),
         Builder(
             "service-feedback",

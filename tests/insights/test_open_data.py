@@ -109,7 +109,15 @@ def test_every_catalogue_dataset_builds(officer_client: Client) -> None:
     from chorus.core.management.commands.demo import Command  # noqa: F401  (the demo builders register)
 
     call_command("demo", scale="small")
+    # The demo's analyses wait for the task worker; stand in for one finished analysis.
+    from chorus.analysis.models import AnalysisRun, Theme
+
+    run = AnalysisRun.objects.get(subject="question")
+    run.status, run.item_count, run.finished_at = AnalysisRun.Status.DONE, 120, timezone.now()
+    run.save()
+    Theme.objects.create(run=run, key=1, level="broad", label="Waiting times", counted=40)
     officer_client.get(reverse("insights:staff_datasets"))
+    assert Dataset.objects.count() == 5
     for dataset in Dataset.objects.all():
         _publish(officer_client, dataset.slug)
         version = dataset.latest
@@ -129,3 +137,85 @@ def test_viewers_cannot_publish(client: Client, viewer) -> None:
         == 403
     )
     assert not DatasetVersion.objects.exists()
+
+
+def test_closed_question_results_suppress_small_answers_and_their_neighbours() -> None:
+    from datetime import timedelta
+
+    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+    from chorus.insights.datasets import closed_questions
+
+    now = timezone.now()
+    public = Consultation.objects.create(
+        title="Court hours", summary="s", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
+    )
+    Consultation.objects.create(  # never published: not in the dataset
+        title="Draft", summary="s", opens_at=now, closes_at=now + timedelta(days=9)
+    )
+    section = Section.objects.create(consultation=public, title="Q", order=1)
+    agree = Question.objects.create(section=section, kind="yes_no", text="Do you agree?", order=1)
+    used = Question.objects.create(
+        section=section,
+        kind="multiple",
+        text="Which have you used?",
+        order=2,
+        options=[{"value": v, "label": v.title()} for v in ("online", "phone", "court")],
+    )
+    for i in range(40):
+        response = Response.objects.create(consultation=public, reference=f"C{i:05d}", submitted_at=now)
+        Answer.objects.create(response=response, question=agree, value="yes" if i < 36 else "no")
+        Answer.objects.create(
+            response=response, question=used, value=["online", "court"] if i < 35 else ["phone"]
+        )
+    built = closed_questions()
+    rows = {(r[2], r[3]): r[4:] for r in built.rows}
+    assert {r[0] for r in built.rows} == {"Court hours"}
+    # Yes 36, No 4: "No" is small, and "Yes" would give it away from the total.
+    assert rows[("Do you agree?", "Yes")] == [None, None, 40]
+    assert rows[("Do you agree?", "No")] == [None, None, 40]
+    # Online 35 of 40: the 5 who did not choose it are too few, so it is hidden.
+    assert rows[("Which have you used?", "Online")] == [None, None, 40]
+    assert rows[("Which have you used?", "Phone")] == [None, None, 40]
+    assert rows[("Which have you used?", "Court")] == [None, None, 40]
+    assert built.suppressed == 5
+
+
+def test_theme_shares_publish_the_latest_analysis_of_public_consultations() -> None:
+    from datetime import timedelta
+
+    from chorus.analysis.models import AnalysisRun, Theme
+    from chorus.consultations.models import Consultation
+    from chorus.insights.datasets import theme_shares
+
+    now = timezone.now()
+    public = Consultation.objects.create(
+        title="Court hours", summary="s", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
+    )
+    old = AnalysisRun.objects.create(
+        title="First look",
+        subject="consultation",
+        consultation=public,
+        status="done",
+        item_count=50,
+        finished_at=now - timedelta(days=2),
+    )
+    Theme.objects.create(run=old, key=1, level="broad", label="Old theme", counted=30)
+    run = AnalysisRun.objects.create(
+        title="Final",
+        subject="consultation",
+        consultation=public,
+        status="done",
+        item_count=200,
+        finished_at=now,
+    )
+    Theme.objects.create(
+        run=run, key=1, level="broad", label="Waiting times", description="Delays", counted=80
+    )
+    Theme.objects.create(run=run, key=2, level="broad", label="Rare worry", counted=4)
+    Theme.objects.create(run=run, key=3, level="fine", label="Fine detail", counted=50)
+    built = theme_shares()
+    assert [r[2:] for r in built.rows] == [
+        ["Waiting times", "Delays", 80, 40.0, 200],
+        ["Rare worry", "", None, None, 200],
+    ]
+    assert built.suppressed == 1
