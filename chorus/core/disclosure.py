@@ -122,14 +122,64 @@ def recoverable(grid: list[list[int | None]]) -> list[tuple[int, int]]:
     return pinned
 
 
+def pinned(true: list[list[int]], shown: list[list[int | None]]) -> list[tuple[int, int]]:
+    """The same answer as ``recoverable(shown)``, found on a graph instead of by linear
+    programmes, so that tables with hundreds of hidden cells are checked in milliseconds.
+
+    Each hidden number is an edge between its row line and its column line. Any change to
+    the hidden numbers that keeps every line adding up is a sum of cycles of such edges,
+    each edge on a cycle moving up or down by turns (with the sign flipped for totals,
+    which sit on the other side of their equation). A hidden number is pinned unless some
+    cycle moves it while moving down only numbers that are above zero: a zero may only
+    go up. So a positive hidden number can be crossed either way, a zero only one way, and
+    a number is free exactly when its edge lies on a directed cycle of that graph."""
+    height, width = len(shown), len(shown[0])
+    rows = height  # nodes: the row lines 0..height-1, then the column lines
+    arcs: dict[int, list[tuple[int, int]]] = {}
+    hidden = [(r, c) for r in range(height) for c in range(width) if shown[r][c] is None]
+
+    def sign(r: int, c: int) -> int:
+        return (-1 if r == height - 1 else 1) * (-1 if c == width - 1 else 1)
+
+    for edge, (r, c) in enumerate(hidden):
+        row_node, column_node = r, rows + c
+        up_is_row_to_column = sign(r, c) == 1  # the direction that raises this number
+        if true[r][c] > 0 or up_is_row_to_column:
+            arcs.setdefault(row_node, []).append((column_node, edge))
+        if true[r][c] > 0 or not up_is_row_to_column:
+            arcs.setdefault(column_node, []).append((row_node, edge))
+
+    def reaches(start: int, goal: int, without: int) -> bool:
+        seen, stack = {start}, [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            for following, edge in arcs.get(node, ()):
+                if edge != without and following not in seen:
+                    seen.add(following)
+                    stack.append(following)
+        return False
+
+    stuck = []
+    for edge, (r, c) in enumerate(hidden):
+        row_node, column_node = r, rows + c
+        ways = [(a, b) for a in (row_node, column_node) for b, e in arcs.get(a, ()) if e == edge]
+        if not any(reaches(b, a, edge) for a, b in ways):
+            stuck.append((r, c))
+    return stuck
+
+
 def suppress_table(
     counts: list[list[int]], rows: list[str], columns: list[str], *, below: int | None = None
 ) -> Table:
     """Suppress small cells (primary), then more cells until no hidden number can be
-    worked out from the totals (secondary), checked by ``recoverable``.
+    worked out from the totals (secondary), checked by ``pinned`` (equivalent to the
+    linear programmes of ``recoverable``, which the tests use to check it).
 
     Secondary cells are chosen smallest first from the same row (then column) as a
-    recoverable cell, so as little as possible is hidden."""
+    pinned cell, so as little as possible is hidden. Each round protects every pinned
+    cell whose row and column have not already gained a hidden cell in that round."""
     below = threshold() if below is None else below
     true = _grid(counts)
     height, width = len(true), len(true[0])
@@ -142,21 +192,29 @@ def suppress_table(
             if true[r][c] < below:
                 shown[r][c] = None
     for _round in range(height * width):
-        pinned = recoverable(shown)
-        if not pinned:
+        stuck = pinned(true, shown)
+        if not stuck:
             break
-        r, c = pinned[0]
-        candidates = [(true[r][j], r, j) for j in range(width - 1) if shown[r][j] is not None and j != c]
-        candidates += [(true[i][c], i, c) for i in range(height - 1) if shown[i][c] is not None and i != r]
-        if not candidates:
-            # Only totals are left to hide along this line: hide the smallest shown number anywhere.
-            candidates = [
-                (true[i][j], i, j) for i in range(height) for j in range(width) if shown[i][j] is not None
+        touched_rows: set[int] = set()
+        touched_columns: set[int] = set()
+        for r, c in stuck:
+            if r in touched_rows or c in touched_columns:
+                continue  # checked again next round
+            candidates = [(true[r][j], r, j) for j in range(width - 1) if shown[r][j] is not None and j != c]
+            candidates += [
+                (true[i][c], i, c) for i in range(height - 1) if shown[i][c] is not None and i != r
             ]
-        if not candidates:
-            break
-        _value, i, j = min(candidates)
-        shown[i][j] = None
+            if not candidates:
+                # Only totals are left to hide along this line: hide the smallest shown number anywhere.
+                candidates = [
+                    (true[i][j], i, j) for i in range(height) for j in range(width) if shown[i][j] is not None
+                ]
+            if not candidates:
+                break
+            _value, i, j = min(candidates)
+            shown[i][j] = None
+            touched_rows.update((r, i))
+            touched_columns.update((c, j))
     return _table(shown, rows, columns)
 
 

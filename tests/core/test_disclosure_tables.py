@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chorus.core.disclosure import _grid, mean, recoverable, share, suppress_table
+from chorus.core.disclosure import _grid, mean, pinned, recoverable, share, suppress_table
 
 tables = st.integers(min_value=2, max_value=4).flatmap(
     lambda height: st.integers(min_value=2, max_value=4).flatmap(
@@ -55,3 +55,35 @@ def test_the_checker_sees_a_cell_worked_out_by_subtraction() -> None:
 def test_percentages_and_means_follow_the_counts() -> None:
     assert share(None, 100) is None and share(5, None) is None and share(25, 100) == 25.0
     assert mean([1.0] * 9, below=10) is None and mean([2.0] * 10, below=10) == 2.0
+
+
+masks = st.integers(min_value=2, max_value=5).flatmap(
+    lambda height: st.integers(min_value=2, max_value=5).flatmap(
+        lambda width: st.tuples(
+            st.lists(
+                st.lists(st.sampled_from([0, 0, 3, 12, 40]), min_size=width, max_size=width),
+                min_size=height,
+                max_size=height,
+            ),
+            st.lists(
+                st.lists(st.booleans(), min_size=width + 1, max_size=width + 1),
+                min_size=height + 1,
+                max_size=height + 1,
+            ),
+        )
+    )
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(masks)
+def test_the_fast_check_agrees_with_the_linear_programmes(
+    case: tuple[list[list[int]], list[list[bool]]],
+) -> None:
+    """``pinned`` (graph cycles, used to suppress) and ``recoverable`` (linear programmes,
+    the attacker's view) find the same hidden numbers on any table and any hiding,
+    zeros included."""
+    counts, hide = case
+    true = _grid(counts)
+    shown = [[None if hide[r][c] else value for c, value in enumerate(row)] for r, row in enumerate(true)]
+    assert sorted(pinned(true, shown)) == sorted(recoverable(shown))
