@@ -21,9 +21,14 @@ USAGE_EXAMPLE = """examples:
   chorus analyse responses.csv --text-column "Why?"
   chorus analyse responses.csv --text-column answer --id-column ref --out results/
   chorus analyse responses.csv --text-column answer --framework codes.csv
+  chorus analyse responses.csv --text-column answer --sentiment-training labelled.csv
 
 A framework file is a CSV with a "theme" column and optional "description" and
 "example" columns, one row per example response (repeat the theme name on each).
+
+A sentiment training file is a CSV with "text" and "sentiment" columns (positive,
+neutral or negative), at least 20 of each: Chorus fine-tunes its own copy of the
+language model on them first (a few minutes), then scores sentiment with it.
 """
 
 
@@ -46,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--framework", type=Path, help="code to this framework instead of finding themes")
     parser.add_argument("--mode", choices=("fast", "accurate"), default="fast", help="default: fast")
+    parser.add_argument(
+        "--sentiment-training",
+        type=Path,
+        help="labelled comments (text, sentiment) to fine-tune sentiment on first",
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("analysis-output"), help="default: ./analysis-output"
     )
@@ -116,6 +126,30 @@ def read_framework(path: Path, encoding: str) -> list[CodedTheme]:
     return coded
 
 
+def read_sentiment_training(path: Path, encoding: str) -> list[tuple[str, str]]:
+    from chorus.analysis.engine.tuning import TuningError, check
+
+    columns, rows = _read(path, encoding)
+    text_column = _column(columns, "text", "the labelled comments (--sentiment-training)")
+    label_column = _column(columns, "sentiment", "the sentiment labels (--sentiment-training)")
+    assert text_column is not None and label_column is not None  # noqa: S101 (_column raises instead)
+    examples = []
+    for number, row in enumerate(rows, start=2):
+        text = (row.get(text_column) or "").strip()
+        label = (row.get(label_column) or "").strip().lower()
+        if text and label not in ("positive", "neutral", "negative"):
+            raise InputError(
+                f'{path}, line {number}: the sentiment "{label}" is not positive, neutral or negative.'
+            )
+        if text:
+            examples.append((text, label))
+    try:
+        check(examples)
+    except TuningError as error:
+        raise InputError(f"{path}: {error}") from error
+    return examples
+
+
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     """Write next to the target and then rename, so a failure leaves no half-written file."""
     with tempfile.NamedTemporaryFile(
@@ -146,6 +180,9 @@ def _run(args: argparse.Namespace) -> int:
     if not any(texts):
         raise InputError(f'The column "{text_column}" has no text in any of its {len(rows)} rows.')
     framework = read_framework(args.framework, args.encoding) if args.framework else None
+    training = (
+        read_sentiment_training(args.sentiment_training, args.encoding) if args.sentiment_training else None
+    )
     if args.out.exists() and not args.out.is_dir():
         raise InputError(f"{args.out} is a file. Give --out a folder (it is created if missing).")
     try:
@@ -163,12 +200,21 @@ def _run(args: argparse.Namespace) -> int:
         bar.set_description_str(stage)
         bar.update(max(0.0, fraction * 100 - bar.n))
 
+    tuned = None
+    if training:
+        from chorus.analysis.engine.tuning import tune_sentiment
+
+        tuned = tune_sentiment(
+            training,
+            progress=lambda f: (bar.set_description_str("Learning sentiment from your examples"), None)[1],
+        )
     progress("Loading the language model", 0.0)
     result = analyse(
         texts,
         embedder=embedder_for(args.mode),
         framework=framework,
         stances=[(row.get(stance_column) or "").strip() or None for row in rows] if stance_column else None,
+        tuned_sentiment=tuned,
         progress=progress,
     )
     bar.close()

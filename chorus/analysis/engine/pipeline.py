@@ -19,6 +19,7 @@ from chorus.analysis.engine import keyphrases, pii, themes
 from chorus.analysis.engine.embed import Embedder, _unit
 from chorus.analysis.engine.framework import CodedTheme, FrameworkModel
 from chorus.analysis.engine.sentiment import SentimentModel
+from chorus.analysis.engine.tuning import TunedSentiment
 
 Progress = Callable[[str, float], None]
 
@@ -172,6 +173,7 @@ def analyse(
     names: Sequence[str] = (),
     stances: Sequence[str | None] | None = None,
     sentiment_examples: Sequence[tuple[str, str]] = (),
+    tuned_sentiment: TunedSentiment | None = None,
     min_size: int | None = None,
     most_themes: int = 100,
     broad_themes: int | None = None,
@@ -181,7 +183,8 @@ def analyse(
     seed: int = 0,
 ) -> Analysis:
     """Analyse a list of free-text responses. ``stances`` (optional, one per text) is the
-    closed answer paired with the text, such as "Agree" or "Disagree"."""
+    closed answer paired with the text, such as "Agree" or "Disagree". ``tuned_sentiment``
+    (from ``tuning.tune_sentiment``) scores sentiment instead of the seed-trained model."""
 
     def step(stage: str, fraction: float) -> None:
         if progress:
@@ -208,8 +211,14 @@ def analyse(
     for members in groups:
         weight[members] = 1.0 / len(members)
     step("Scoring sentiment", 0.55)
+    # Kept with the result to score responses that arrive later.
     sentiment_model = SentimentModel(embedder, sentiment_examples)
-    labels, scores = sentiment_model.predict_vectors(vectors)
+    if tuned_sentiment is not None:
+        unique_labels, unique_scores = tuned_sentiment.predict(unique_texts)
+        labels = [unique_labels[i] for i in row_of]
+        scores = unique_scores[row_of] if n else unique_scores
+    else:
+        labels, scores = sentiment_model.predict_vectors(vectors)
     step("Checking for personal data", 0.6)
     name_list = pii.NameList(names) if names else None
     theme_list: list[Theme] = []
