@@ -121,7 +121,12 @@ def framework(rows: list, modes: Sequence[str], ks: Sequence[int], repeats: int)
                 used = {i for picked in examples.values() for i in picked}
                 test = [i for i, y in enumerate(truth) if y in examples and i not in used]
                 coded = [CodedTheme(name=t, examples=[texts[i] for i in examples[t]]) for t in kept]
-                result = analyse([texts[i] for i in test], embedder=embedder, framework=coded)
+                result = analyse(
+                    [texts[i] for i in test],
+                    embedder=embedder,
+                    framework=coded,
+                    tune_framework=mode == "accurate",
+                )
                 predicted = [kept[item.themes[0][0] - 1] if item.themes else "" for item in result.items]
                 scores["Chorus framework"].append(_f1([truth[i] for i in test], predicted))
                 centroids = np.stack([vectors[examples[t]].mean(axis=0) for t in kept])

@@ -215,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
         framework=framework,
         stances=[(row.get(stance_column) or "").strip() or None for row in rows] if stance_column else None,
         tuned_sentiment=tuned,
+        tune_framework=args.mode == "accurate",
         progress=progress,
     )
     bar.close()

@@ -134,6 +134,7 @@ def run_execute(run: AnalysisRun) -> None:
         names=_names(),
         stances=[t.stance or None for t in texts] if any(t.stance for t in texts) else None,
         sentiment_examples=_sentiment_corrections(run),
+        tune_framework=run.mode == AnalysisRun.Mode.ACCURATE,
         progress=progress,
     )
     vectors = result.vectors if result.vectors is not None and texts else np.zeros((0, 1))

@@ -43,7 +43,8 @@ def test_it_says_what_the_examples_lack() -> None:
     with pytest.raises(TuningError, match="Unknown sentiment labels \\['happy'\\]"):
         check([("fine", "happy")])
     with pytest.raises(
-        TuningError, match="at least 20 labelled comments of each sentiment; found 0 negative, 0 neutral, 20 positive"
+        TuningError,
+        match="at least 20 labelled comments of each sentiment; found 0 negative, 0 neutral, 20 positive",
     ):
         check([(f"good {i}", "positive") for i in range(20)])
 
@@ -104,3 +105,28 @@ def test_the_command_line_scores_with_the_tuned_model(tmp_path: Path) -> None:
     with (out / "assignments.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["sentiment"] for r in rows[:2]] == ["positive", "negative"]
+
+
+def test_a_framework_can_be_learnt_by_tuning_the_model_first() -> None:
+    from chorus.analysis.engine import analyse, embedder_for
+    from chorus.analysis.engine.framework import CodedTheme
+    from tests.analysis.corpus import TOPICS, corpus
+
+    texts, labels = corpus(per_topic=8)
+    framework = [
+        CodedTheme("Delays", "Waiting for hearings to start", [TOPICS["waiting"][0].format(n=3)]),
+        CodedTheme("Telephone", "Getting through on the phone", [TOPICS["phone"][0].format(n=10)]),
+        CodedTheme("Staff manner", "How staff treated people", [TOPICS["staff"][0]]),
+    ]
+    result = analyse(texts, embedder=embedder_for("fast"), framework=framework, tune_framework=True)
+    assert result.framework_embedder is not None and result.framework_embedder.name == "accurate-tuned"
+    names = {"waiting": "Delays", "phone": "Telephone", "staff": "Staff manner"}
+    by_key = {t.key: t.label for t in result.themes}
+    right = sum(
+        1
+        for item, label in zip(result.items, labels, strict=True)
+        if by_key[item.themes[0][0]] == names[label]
+    )
+    assert right / len(labels) > 0.9
+    new = result.assign_new("On hold for an hour, nobody picked up the phone")
+    assert by_key[new.themes[0][0]] == "Telephone"

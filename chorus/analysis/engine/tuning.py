@@ -88,6 +88,64 @@ class TunedSentiment:
         return cls(encoder, head)
 
 
+def _fine_tune(
+    texts: Sequence[str],
+    targets: Sequence[int],
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    head_rate: float,
+    progress: Callable[[float], None] | None,
+) -> tuple[Any, Any]:
+    """Fine-tune MiniLM with a linear head on (text, class) pairs, classes weighted by
+    their rarity; returns the sentence model and the head."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(seed)
+    model = SentenceTransformer(str(minilm_path()), device="cpu")
+    model.max_seq_length = MAX_TOKENS
+    encoder: Any = model[0].auto_model  # the transformer inside the sentence model
+    tokenizer = model.tokenizer
+    classes = max(targets) + 1
+    head = torch.nn.Linear(model.get_embedding_dimension() or 384, classes)
+    wanted = torch.tensor(list(targets))
+    counts = torch.bincount(wanted, minlength=classes).float().clamp(min=1)
+    loss_of = torch.nn.CrossEntropyLoss(weight=counts.sum() / (classes * counts))
+    optimiser = torch.optim.AdamW(
+        [{"params": encoder.parameters(), "lr": 3e-5}, {"params": head.parameters(), "lr": head_rate}],
+        weight_decay=0.01,
+    )
+    order = np.random.default_rng(seed)
+    steps = epochs * ((len(texts) + batch_size - 1) // batch_size)
+    done = 0
+    encoder.train()
+    for _epoch in range(epochs):
+        shuffled = order.permutation(len(texts))
+        for start in range(0, len(texts), batch_size):
+            picked = shuffled[start : start + batch_size]
+            batch = tokenizer(
+                [texts[i] for i in picked],
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
+            hidden = encoder(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+            loss = loss_of(head(pooled * SCALE), wanted[picked])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            done += 1
+            if progress:
+                progress(done / steps)
+    encoder.eval()
+    return model, head
+
+
 def tune_sentiment(
     examples: Sequence[tuple[str, str]],
     *,
@@ -98,48 +156,47 @@ def tune_sentiment(
 ) -> TunedSentiment:
     """Fine-tune MiniLM on (text, label) pairs; labels are positive, neutral or negative.
     Classes are weighted by their rarity, so a small neutral class still counts."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-
     examples = [(text, label) for text, label in examples if text.strip()]
     check(examples)
-    torch.manual_seed(seed)
-    model = SentenceTransformer(str(minilm_path()), device="cpu")
-    model.max_seq_length = MAX_TOKENS
-    encoder: Any = model[0].auto_model  # the transformer inside the sentence model
-    tokenizer = model.tokenizer
-    head = torch.nn.Linear(model.get_embedding_dimension() or 384, len(LABELS))
-    targets = torch.tensor([LABELS.index(label) for _text, label in examples])
-    counts = torch.bincount(targets, minlength=len(LABELS)).float()
-    loss_of = torch.nn.CrossEntropyLoss(weight=counts.sum() / (len(LABELS) * counts))
-    optimiser = torch.optim.AdamW(
-        [{"params": encoder.parameters(), "lr": 3e-5}, {"params": head.parameters(), "lr": 1e-3}],
-        weight_decay=0.01,
+    model, head = _fine_tune(
+        [text for text, _label in examples],
+        [LABELS.index(label) for _text, label in examples],
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        head_rate=1e-3,
+        progress=progress,
     )
-    order = np.random.default_rng(seed)
-    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
-    done = 0
-    encoder.train()
-    for _epoch in range(epochs):
-        shuffled = order.permutation(len(examples))
-        for start in range(0, len(examples), batch_size):
-            picked = shuffled[start : start + batch_size]
-            batch = tokenizer(
-                [examples[i][0] for i in picked],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-            )
-            hidden = encoder(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
-            loss = loss_of(head(pooled * SCALE), targets[picked])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            done += 1
-            if progress:
-                progress(done / steps)
-    encoder.eval()
     return TunedSentiment(model, head)
+
+
+class TunedEmbedder:
+    """MiniLM fine-tuned to tell a coding framework's themes apart (few-shot, as SetFit
+    does): used to embed both the examples and the texts being coded."""
+
+    name = "accurate-tuned"
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.model.get_embedding_dimension() or 384), dtype=np.float32)
+        vectors = self.model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def tune_for_framework(
+    examples: Sequence[tuple[str, int]], *, epochs: int = 4, seed: int = 0
+) -> TunedEmbedder:
+    """Fine-tune MiniLM on a framework's examples, given as (text, theme number)."""
+    model, _head = _fine_tune(
+        [text for text, _theme in examples],
+        [theme for _text, theme in examples],
+        epochs=epochs,
+        batch_size=16,
+        seed=seed,
+        head_rate=1e-2,
+        progress=None,
+    )
+    return TunedEmbedder(model)
