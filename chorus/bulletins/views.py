@@ -41,10 +41,9 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import hit
+from chorus.core.ratelimit import HONEYPOT, hit
 from chorus.directory.reference import regions_ensure
 
-HONEYPOT = "website"
 PIXEL = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
     b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"

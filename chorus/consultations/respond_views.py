@@ -30,7 +30,7 @@ from chorus.consultations.journey import (
 )
 from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
 from chorus.core.email import email_send_later
-from chorus.core.ratelimit import address_hash
+from chorus.core.ratelimit import HONEYPOT, address_hash
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
 
@@ -39,7 +39,6 @@ logger = logging.getLogger("chorus.consultations")
 # Anti-spam without a CAPTCHA: a field people never see, a least time to answer, and a
 # limit of submissions per address (settings CHORUS_RESPOND_LEAST_SECONDS, 5 unless set,
 # and CHORUS_RESPOND_MOST_PER_ADDRESS, 10 in 10 minutes unless set).
-HONEYPOT = "website"
 PER = timedelta(minutes=10)
 
 

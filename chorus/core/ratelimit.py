@@ -48,3 +48,8 @@ def hit(scope: str, address: str, *, limit: int, per: timedelta) -> bool:
 def expired_remove() -> int:
     deleted, _detail = RateCount.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+# The name of the hidden field on public forms (``includes/honeypot.html``): people never
+# see it, so a form that comes back with it filled in was sent by a robot.
+HONEYPOT = "website"

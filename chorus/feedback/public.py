@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from chorus.analysis.services import texts_added
-from chorus.core.ratelimit import hit
+from chorus.core.ratelimit import HONEYPOT, hit
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
 from chorus.feedback.forms import ExitSurveyForm
@@ -24,7 +24,6 @@ from chorus.feedback.models import ExitSurveyResponse, Service
 
 logger = logging.getLogger("chorus.feedback")
 
-HONEYPOT = "website"
 LEAST_SECONDS = 3
 MOST_PER_ADDRESS = 20
 PER = timedelta(minutes=10)

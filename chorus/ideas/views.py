@@ -35,7 +35,7 @@ from chorus.core.access import (
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response, xlsx_response
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import hit
+from chorus.core.ratelimit import HONEYPOT, hit
 from chorus.ideas import services
 from chorus.ideas.forms import (
     ChallengeForm,
@@ -51,7 +51,6 @@ from chorus.ideas.models import Challenge, Comment, Idea, Moderation, Participan
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "ideas_participant"
-HONEYPOT = "website"
 SALT = "chorus.ideas.propose"
 PER = timedelta(hours=1)
 MOST_IDEAS_PER_EMAIL = 5

@@ -25,10 +25,9 @@ from chorus.core.access import get_for_view, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import hit
+from chorus.core.ratelimit import HONEYPOT, hit
 from chorus.insights.models import DataAccessRequest, PanelReview
 
-HONEYPOT = "website"
 DECIDERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
 
@@ -107,7 +106,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if hit(
             "data-request", getattr(request, "client_address", None) or "", limit=5, per=timedelta(hours=1)
         ):
-            return render(request, "ideas/slow_down.html", status=429)
+            return render(request, "insights/request_slow_down.html", status=429)
         if form.is_valid():
             with transaction.atomic():
                 found = form.save(commit=False)
