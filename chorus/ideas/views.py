@@ -360,12 +360,13 @@ def _teams(request: HttpRequest) -> Any:
 @staff_required
 def staff_challenge_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    challenges = visible_to(user, Challenge.objects.all())
+    challenges = list(visible_to(user, Challenge.objects.all()))
+    found = services.counts_for(challenges)
     return render(
         request,
         "ideas/staff_challenge_list.html",
         {
-            "challenges": [(c, services.counts(c)) for c in challenges],
+            "challenges": [(c, found[c.pk]) for c in challenges],
             "can_add": can_change(user, Challenge()),
         },
     )

@@ -315,3 +315,32 @@ def test_outsiders_cannot_run_another_teams_challenge(client: Client, challenge:
     staff = sign_in(client, outsider)
     assert staff.get(reverse("ideas:staff_challenge", args=[challenge.code])).status_code == 404
     assert staff.get(reverse("ideas:export", args=[challenge.code, "ideas"])).status_code == 404
+
+
+def test_the_staff_list_counts_every_challenge_in_a_fixed_number_of_queries(
+    officer_client: Client, challenge, team, django_assert_max_num_queries
+) -> None:
+    sam, kim = _person(), _person("kim@example.org", "Kim")
+    first = Idea.objects.create(challenge=challenge, participant=sam, title="Ramps", body="b")
+    Idea.objects.create(challenge=challenge, participant=kim, title="Signs", body="b")
+    Idea.objects.create(
+        challenge=challenge, participant=kim, title="Held", body="b", moderation=Moderation.HELD
+    )
+    Comment.objects.create(idea=first, participant=kim, body="Yes")
+    Comment.objects.create(idea=first, participant=kim, body="Held", moderation=Moderation.HELD)
+    Support.objects.create(idea=first, participant=kim)
+    others = [
+        Challenge.objects.create(
+            title=f"Other {i}",
+            description="d",
+            opens_at=challenge.opens_at,
+            closes_at=challenge.closes_at,
+            team=team,
+        )
+        for i in range(5)
+    ]
+    assert services.counts(challenge) == {"ideas": 2, "held": 2, "supports": 1, "comments": 1, "people": 2}
+    assert services.counts(others[0]) == {"ideas": 0, "held": 0, "supports": 0, "comments": 0, "people": 0}
+    with django_assert_max_num_queries(20):
+        page = officer_client.get(reverse("ideas:staff_challenge_list"))
+    assert page.status_code == 200 and "Other 4" in page.content.decode()
