@@ -4,7 +4,8 @@ classification head. The tuned weights are derived here, on this machine; nothin
 downloaded.
 
 Fine-tuning moves the whole encoder towards what separates positive, neutral and negative
-in these comments, which a classifier over fixed embeddings cannot do. It needs a few
+in these comments, which a classifier over fixed embeddings cannot do; a logistic
+regression over the tuned embedding, word pairs and VADER's lexicon scores then decides. It needs a few
 hundred labelled comments and a few minutes on a CPU (two passes over the examples), so it
 is a step taken once, before analysing, not part of every run.
 """
@@ -25,6 +26,7 @@ from chorus.analysis.engine.sentiment import LABELS
 MIN_PER_LABEL = 20
 MAX_TOKENS = 96
 SCALE = 10.0  # the head reads unit vectors, so its logits are scaled up
+WORD_WEIGHT = 1.5  # of the TF-IDF block beside the embedding
 
 
 class TuningError(ValueError):
@@ -45,47 +47,86 @@ def check(examples: Sequence[tuple[str, str]]) -> None:
 
 
 class TunedSentiment:
-    """A fine-tuned encoder and its head: ``predict(texts)`` gives labels and confidences."""
+    """A fine-tuned encoder, and a logistic regression over what it makes of a comment, its
+    word pairs (TF-IDF) and VADER's lexicon scores, trained on the same labelled comments.
+    ``predict(texts)`` gives labels and confidences."""
 
     name = "tuned-minilm-sentiment"
 
-    def __init__(self, encoder: Any, head: Any) -> None:
+    def __init__(self, encoder: Any, words: Any, model: Any) -> None:
         self.encoder = encoder
-        self.head = head
+        self.words = words
+        self.model = model
 
-    def predict(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        import torch
+    @classmethod
+    def fit(cls, encoder: Any, texts: Sequence[str], labels: Sequence[str]) -> TunedSentiment:
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-        if len(texts) == 0:
-            return [], np.zeros(0)
+        words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2).fit(list(texts))
+        tuned = cls(encoder, words, None)
+        tuned.model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit(
+            tuned._features(texts), list(labels)
+        )
+        return tuned
+
+    def _features(self, texts: Sequence[str]) -> Any:
+        from scipy import sparse  # type: ignore[import-untyped]
+
         vectors = self.encoder.encode(
             list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
         )
-        with torch.no_grad():
-            logits = self.head(torch.tensor(vectors) * SCALE)
-            probabilities = torch.softmax(logits, dim=1).numpy()
+        return sparse.hstack(
+            [sparse.csr_matrix(vectors), WORD_WEIGHT * self.words.transform(list(texts)), lexicon(texts)]
+        ).tocsr()
+
+    def predict(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        if len(texts) == 0:
+            return [], np.zeros(0)
+        probabilities = self.model.predict_proba(self._features(texts))
         best = probabilities.argmax(axis=1)
-        return [LABELS[i] for i in best], probabilities.max(axis=1)
+        return [str(self.model.classes_[i]) for i in best], probabilities.max(axis=1)
 
     def save(self, folder: Path) -> None:
-        import torch
-
+        """The encoder in sentence-transformers' format; the rest as plain JSON (no pickles)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.encoder.save(str(folder / "encoder"))
-        torch.save(self.head.state_dict(), folder / "head.pt")
-        (folder / "labels.json").write_text(json.dumps(list(LABELS)))
+        state = {
+            "labels": [str(c) for c in self.model.classes_],
+            "coef": self.model.coef_.tolist(),
+            "intercept": self.model.intercept_.tolist(),
+            "vocabulary": {word: int(i) for word, i in self.words.vocabulary_.items()},
+            "idf": self.words.idf_.tolist(),
+        }
+        (folder / "classifier.json").write_text(json.dumps(state))
 
     @classmethod
     def load(cls, folder: Path) -> TunedSentiment:
-        import torch
         from sentence_transformers import SentenceTransformer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
 
-        if json.loads((folder / "labels.json").read_text()) != list(LABELS):
+        state = json.loads((folder / "classifier.json").read_text())
+        if sorted(state["labels"]) != sorted(LABELS):
             raise TuningError(f"{folder} holds a model for other labels.")
+        words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), vocabulary=state["vocabulary"])
+        words.idf_ = np.array(state["idf"])
+        model = LogisticRegression()
+        model.classes_ = np.array(state["labels"])
+        model.coef_ = np.array(state["coef"])
+        model.intercept_ = np.array(state["intercept"])
         encoder = SentenceTransformer(str(folder / "encoder"), device="cpu")
-        head = torch.nn.Linear(encoder.get_embedding_dimension() or 384, len(LABELS))
-        head.load_state_dict(torch.load(folder / "head.pt", weights_only=True))
-        return cls(encoder, head)
+        return cls(encoder, words, model)
+
+
+def lexicon(texts: Sequence[str]) -> Any:
+    """VADER's negative, neutral, positive and compound scores for each text."""
+    from scipy import sparse
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyser = SentimentIntensityAnalyzer()
+    scores = [analyser.polarity_scores(text) for text in texts]
+    return sparse.csr_matrix([[s["neg"], s["neu"], s["pos"], s["compound"]] for s in scores])
 
 
 def _fine_tune(
@@ -158,8 +199,9 @@ def tune_sentiment(
     Classes are weighted by their rarity, so a small neutral class still counts."""
     examples = [(text, label) for text, label in examples if text.strip()]
     check(examples)
-    model, head = _fine_tune(
-        [text for text, _label in examples],
+    texts = [text for text, _label in examples]
+    model, _head = _fine_tune(
+        texts,
         [LABELS.index(label) for _text, label in examples],
         epochs=epochs,
         batch_size=batch_size,
@@ -167,7 +209,7 @@ def tune_sentiment(
         head_rate=1e-3,
         progress=progress,
     )
-    return TunedSentiment(model, head)
+    return TunedSentiment.fit(model, texts, [label for _text, label in examples])
 
 
 class TunedEmbedder:
