@@ -12,19 +12,17 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
-def seeded_reference_data(request: pytest.FixtureRequest) -> None:
-    """Migrations seed reference rows (project stages, regions). A transactional browser
-    test flushes them, and later tests in the same worker would find none, so each
-    database test puts them back when they are missing (inside its own transaction)."""
+def seeded_stages(request: pytest.FixtureRequest) -> None:
+    """A migration seeds the project stages. A transactional browser test flushes them, and
+    later tests in the same worker would find none, so each database test puts them back
+    when they are missing (inside its own transaction)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
         return
     request.getfixturevalue("db")
-    from chorus.directory.reference import regions_ensure
     from chorus.engagement.models import stages_ensure
 
     stages_ensure()
-    regions_ensure()
 
 
 @pytest.fixture(autouse=True)
