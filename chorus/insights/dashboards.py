@@ -52,39 +52,40 @@ def _share(part: int, whole: int) -> float | None:
 
 def service_rows(services: Any, days: int) -> list[ServiceRow]:
     from chorus.analysis.models import EmergingIssue
-    from chorus.feedback.models import PageFeedback
+    from chorus.feedback.models import ExitSurveyResponse, PageFeedback
 
     now = timezone.now()
     start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
-    negative = ~Q(page_feedback__kind=PageFeedback.Kind.USEFUL)
-    feedback = {
-        row["pk"]: row
-        for row in services.values("pk").annotate(
-            now=Count("page_feedback", filter=Q(page_feedback__created_at__gte=start)),
-            now_negative=Count("page_feedback", filter=Q(page_feedback__created_at__gte=start) & negative),
-            before=Count(
-                "page_feedback",
-                filter=Q(page_feedback__created_at__gte=before, page_feedback__created_at__lt=start),
-            ),
-            before_negative=Count(
-                "page_feedback",
-                filter=Q(page_feedback__created_at__gte=before, page_feedback__created_at__lt=start)
-                & negative,
-            ),
+    # Each table is read from its own (service, created_at) index over the two periods only,
+    # rather than joined from every service across all time.
+    negative = ~Q(kind=PageFeedback.Kind.USEFUL)
+    zero = {"now": 0, "now_negative": 0, "before": 0, "before_negative": 0}
+    feedback: dict[int, dict[str, int]] = {pk: dict(zero) for pk in services.values_list("pk", flat=True)}
+    for row in (
+        PageFeedback.objects.filter(service__in=services, created_at__gte=before)
+        .values("service")
+        .annotate(
+            now=Count("pk", filter=Q(created_at__gte=start)),
+            now_negative=Count("pk", filter=Q(created_at__gte=start) & negative),
+            before=Count("pk", filter=Q(created_at__lt=start)),
+            before_negative=Count("pk", filter=Q(created_at__lt=start) & negative),
         )
+    ):
+        feedback[row["service"]] = row
+    exits: dict[int, dict[str, Any]] = {
+        pk: {"n": 0, "satisfaction": None, "effort": None, "helped": 0} for pk in feedback
     }
-    exits = {
-        row["pk"]: row
-        for row in services.values("pk").annotate(
-            n=Count("exit_responses", filter=Q(exit_responses__created_at__gte=start)),
-            satisfaction=Avg("exit_responses__satisfaction", filter=Q(exit_responses__created_at__gte=start)),
-            effort=Avg("exit_responses__effort", filter=Q(exit_responses__created_at__gte=start)),
-            helped=Count(
-                "exit_responses",
-                filter=Q(exit_responses__created_at__gte=start, exit_responses__needed_help=True),
-            ),
+    for row in (
+        ExitSurveyResponse.objects.filter(service__in=services, created_at__gte=start)
+        .values("service")
+        .annotate(
+            n=Count("pk"),
+            satisfaction=Avg("satisfaction"),
+            effort=Avg("effort"),
+            helped=Count("pk", filter=Q(needed_help=True)),
         )
-    }
+    ):
+        exits[row["service"]] = row
     emerging = dict(
         EmergingIssue.objects.filter(service__in=services, detected_on__gte=start.date())
         .values("service")
