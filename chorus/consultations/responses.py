@@ -33,7 +33,7 @@ from chorus.consultations.journey import (
     unique_reference,
 )
 from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response
-from chorus.consultations.selectors import questions_in_order
+from chorus.consultations.selectors import answer_counts, questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
@@ -263,20 +263,16 @@ def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpR
 
 def closed_question_summary(consultation: Consultation, language: str) -> list[dict[str, Any]]:
     """For each question with answers to choose from: how many chose each answer."""
+    closed = [
+        q
+        for q in questions_in_order(consultation)
+        if q.kind not in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE)
+    ]
+    counted, answered_by = answer_counts(closed)
     summaries = []
-    for question in questions_in_order(consultation):
-        if question.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
-            continue
-        answers = Answer.objects.filter(question=question)
-        counts: dict[str, int] = {}
-        if question.kind == Question.Kind.MULTIPLE:
-            for value in answers.values_list("value", flat=True).iterator(chunk_size=5000):
-                for chosen in value if isinstance(value, list) else [value]:
-                    counts[chosen] = counts.get(chosen, 0) + 1
-        else:
-            for value, n in answers.values_list("value").annotate(n=Count("pk")).values_list("value", "n"):
-                counts[str(value)] = counts.get(str(value), 0) + n
-        answered = answers.count()
+    for question in closed:
+        counts = counted[question.pk]
+        answered = answered_by[question.pk]
         rows = [
             {
                 "label": label,

@@ -134,20 +134,25 @@ def pinned(true: list[list[int]], shown: list[list[int | None]]) -> list[tuple[i
     go up. So a positive hidden number can be crossed either way, a zero only one way, and
     a number is free exactly when its edge lies on a directed cycle of that graph."""
     height, width = len(shown), len(shown[0])
-    rows = height  # nodes: the row lines 0..height-1, then the column lines
+    # Nodes: the row lines 0..height-1, then the column lines height..height+width-1.
     arcs: dict[int, list[tuple[int, int]]] = {}
+    ways: list[list[tuple[int, int]]] = []  # each hidden number's arcs, as (from, to)
     hidden = [(r, c) for r in range(height) for c in range(width) if shown[r][c] is None]
 
     def sign(r: int, c: int) -> int:
         return (-1 if r == height - 1 else 1) * (-1 if c == width - 1 else 1)
 
     for edge, (r, c) in enumerate(hidden):
-        row_node, column_node = r, rows + c
+        row_node, column_node = r, height + c
         up_is_row_to_column = sign(r, c) == 1  # the direction that raises this number
+        own = []
         if true[r][c] > 0 or up_is_row_to_column:
-            arcs.setdefault(row_node, []).append((column_node, edge))
+            own.append((row_node, column_node))
         if true[r][c] > 0 or not up_is_row_to_column:
-            arcs.setdefault(column_node, []).append((row_node, edge))
+            own.append((column_node, row_node))
+        for start, end in own:
+            arcs.setdefault(start, []).append((end, edge))
+        ways.append(own)
 
     def reaches(start: int, goal: int, without: int) -> bool:
         seen, stack = {start}, [start]
@@ -162,11 +167,9 @@ def pinned(true: list[list[int]], shown: list[list[int | None]]) -> list[tuple[i
         return False
 
     stuck = []
-    for edge, (r, c) in enumerate(hidden):
-        row_node, column_node = r, rows + c
-        ways = [(a, b) for a in (row_node, column_node) for b, e in arcs.get(a, ()) if e == edge]
-        if not any(reaches(b, a, edge) for a, b in ways):
-            stuck.append((r, c))
+    for edge, position in enumerate(hidden):
+        if not any(reaches(end, start, edge) for start, end in ways[edge]):
+            stuck.append(position)
     return stuck
 
 

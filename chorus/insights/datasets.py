@@ -151,7 +151,8 @@ def closed_questions() -> Built:
     several-choice question is its own yes or no: hidden when either the people who chose it
     or those who did not are fewer than the threshold."""
     from chorus.consultations.journey import choices_for
-    from chorus.consultations.models import Answer, Consultation, Question
+    from chorus.consultations.models import Consultation, Question
+    from chorus.consultations.selectors import answer_counts
 
     below = threshold()
     consultations = {
@@ -164,24 +165,7 @@ def closed_questions() -> Built:
         .select_related("section")
         .order_by("section__consultation__opens_at", "section__order", "order", "id")
     )
-    single = [q.pk for q in questions if q.kind != Question.Kind.MULTIPLE]
-    several = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    answered: dict[int, int] = defaultdict(int)
-    for question_id, value, n in (
-        Answer.objects.filter(question__in=single)
-        .values_list("question", "value")
-        .annotate(n=Count("pk"))
-        .values_list("question", "value", "n")
-    ):
-        counts[question_id][str(value)] = counts[question_id].get(str(value), 0) + n
-        answered[question_id] += n
-    for question_id, value in (
-        Answer.objects.filter(question__in=several).values_list("question", "value").iterator(chunk_size=5000)
-    ):
-        answered[question_id] += 1
-        for chosen in value if isinstance(value, list) else [value]:
-            counts[question_id][str(chosen)] = counts[question_id].get(str(chosen), 0) + 1
+    counts, answered = answer_counts(questions)
     rows: list[list[object]] = []
     hidden = 0
     for question in questions:
@@ -258,19 +242,18 @@ def theme_shares() -> Built:
         .select_related("consultation", "question__section__consultation")
         .order_by("-finished_at")
     )
-    latest: dict[tuple[int, int | None], AnalysisRun] = {}
+    latest: dict[tuple[int, int | None], tuple[AnalysisRun, Consultation]] = {}
     for run in runs:
         consultation = run.consultation or run.question.section.consultation  # type: ignore[union-attr]
-        latest.setdefault((consultation.pk, run.question_id), run)
+        latest.setdefault((consultation.pk, run.question_id), (run, consultation))
     themes: dict[int, list[Theme]] = defaultdict(list)
-    for theme in Theme.objects.filter(run__in=list(latest.values()), level=Theme.Level.BROAD).order_by(
-        "-counted", "key"
-    ):
+    for theme in Theme.objects.filter(
+        run__in=[run for run, _c in latest.values()], level=Theme.Level.BROAD
+    ).order_by("-counted", "key"):
         themes[theme.run_id].append(theme)
     rows: list[list[object]] = []
     hidden = 0
-    for run in sorted(latest.values(), key=lambda r: (r.title, r.pk)):
-        consultation = run.consultation or run.question.section.consultation  # type: ignore[union-attr]
+    for run, consultation in sorted(latest.values(), key=lambda pair: (pair[0].title, pair[0].pk)):
         analysed = run.item_count if run.item_count >= below else None
         for theme in themes[run.pk]:
             count = theme.counted if analysed is not None and theme.counted >= below else None

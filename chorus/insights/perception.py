@@ -242,14 +242,14 @@ def note(shown: WaveValue, kind: str) -> str:
         return _("Too few answers to say.")
     if shown.change is None:
         return _("The baseline has too few answers to compare with.")
+    if shown.change == 0:
+        return _("No change from the baseline.")
     size = abs(shown.change)
     if kind == "mean":
         amount = _("%(size).2f points") % {"size": size}
     else:
         amount = _("%(size).0f percentage points") % {"size": size}
-    direction = _("Up") if shown.change > 0 else _("Down") if shown.change < 0 else _("No change")
-    if shown.change == 0:
-        return _("No change from the baseline.")
+    direction = _("Up") if shown.change > 0 else _("Down")
     if shown.significant:
         return _("%(direction)s %(amount)s on the baseline: a real change, unlikely to be chance.") % {
             "direction": direction,
