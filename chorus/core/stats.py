@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 Z95 = 1.959964
 
@@ -18,28 +19,54 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
+@dataclass(frozen=True)
+class Summary:
+    """What a mean's interval and test need of a sample: its size, mean and variance (n - 1)."""
+
+    n: int
+    mean: float
+    variance: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Summary:
+        n = len(values)
+        mean = sum(values) / n if n else 0.0
+        variance = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
+        return cls(n, mean, variance)
+
+    @classmethod
+    def from_sums(cls, n: int, total: float, squares: float) -> Summary:
+        """From the count, sum and sum of squares, as a database or numpy gives them."""
+        mean = total / n if n else 0.0
+        variance = max(0.0, (squares - n * mean * mean) / (n - 1)) if n > 1 else 0.0
+        return cls(n, mean, variance)
+
+
+def mean_interval(values: Sequence[float] | Summary) -> tuple[float, float, float]:
     """(mean, low, high): a t interval for the mean."""
     from scipy.stats import t
 
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return mean, mean, mean
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half
+    s = values if isinstance(values, Summary) else Summary.of(values)
+    if s.n < 2:
+        return s.mean, s.mean, s.mean
+    half = float(t.ppf(0.975, s.n - 1)) * math.sqrt(s.variance / s.n)
+    return s.mean, s.mean - half, s.mean + half
 
 
-def welch_p(a: Sequence[float], b: Sequence[float]) -> float | None:
-    from scipy.stats import ttest_ind
+def welch_p(a: Sequence[float] | Summary, b: Sequence[float] | Summary) -> float | None:
+    """Two-sided Welch's t-test of two means (unequal variances)."""
+    from scipy.stats import t
 
-    if len(a) < 2 or len(b) < 2:
+    x = a if isinstance(a, Summary) else Summary.of(a)
+    y = b if isinstance(b, Summary) else Summary.of(b)
+    if x.n < 2 or y.n < 2:
         return None
-    if len(set(a)) == 1 and len(set(b)) == 1:  # no spread in either: the test is undefined
-        return None
-    result = ttest_ind(a, b, equal_var=False)
-    p = float(result.pvalue)
+    vx, vy = x.variance / x.n, y.variance / y.n
+    if vx + vy <= 1e-15 * max(1.0, x.mean * x.mean, y.mean * y.mean):
+        return None  # no spread in either: the test is undefined
+    statistic = (x.mean - y.mean) / math.sqrt(vx + vy)
+    freedom = (vx + vy) ** 2 / (vx * vx / (x.n - 1) + vy * vy / (y.n - 1))
+    p = float(2 * t.sf(abs(statistic), freedom))
     return None if math.isnan(p) else p
 
 

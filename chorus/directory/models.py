@@ -250,6 +250,8 @@ class Membership(TimeStampedModel):
                 name="membership_ends_after_start",
             ),
         ]
+        # The engagement report finds the organisations of the people who came from this alone.
+        indexes = [models.Index(fields=["person", "organisation"], name="membership_person_org_idx")]
 
     def __str__(self) -> str:
         return f"{self.person} at {self.organisation}"

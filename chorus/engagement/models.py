@@ -225,7 +225,12 @@ class Attendance(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="attendance_once_per_activity")
         ]
-        indexes = [models.Index(fields=["person", "activity"])]
+        # Both include ``attended`` so that the engagement report's counts (who came to these
+        # activities; each person's first attendance) read the index alone.
+        indexes = [
+            models.Index(fields=["person", "attended", "activity"], name="attendance_person_idx"),
+            models.Index(fields=["activity", "attended", "person"], name="attendance_activity_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} at {self.activity}"

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import numpy as np
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from chorus.core.disclosure import suppress, threshold
-from chorus.core.stats import holm, mean_interval, two_proportion_p, welch_p, wilson
+from chorus.core.stats import Summary, holm, mean_interval, two_proportion_p, welch_p, wilson
 from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
 
@@ -52,24 +55,28 @@ class Analysis:
     questions: list[QuestionResult]
 
 
-def _outcomes_service(service: Any, outcome: str) -> dict[UUID, float]:
+def _key(value: Any) -> str:
+    """A UUID as 32 hex digits, however the database returned it (text is far cheaper to
+    read in bulk than UUID objects: tens of thousands of rows on the large data)."""
+    return str(value).replace("-", "").lower()
+
+
+def _outcomes_service(service: Any, outcome: str) -> dict[str, float]:
     from chorus.feedback.models import ExitSurveyResponse
 
-    rows = ExitSurveyResponse.objects.filter(service=service, equality_key__isnull=False)
+    rows = (
+        ExitSurveyResponse.objects.filter(
+            service=service, equality_key__isnull=False, satisfaction__isnull=False
+        )
+        .annotate(key_text=Cast("equality_key", CharField()))
+        .values_list("key_text", "satisfaction")
+    )
     if outcome == "satisfaction":
-        return {
-            k: float(v)
-            for k, v in rows.filter(satisfaction__isnull=False).values_list("equality_key", "satisfaction")
-            if k is not None
-        }
-    return {
-        k: 1.0 if v >= 4 else 0.0
-        for k, v in rows.filter(satisfaction__isnull=False).values_list("equality_key", "satisfaction")
-        if k is not None
-    }
+        return {_key(k): float(v) for k, v in rows}
+    return {_key(k): 1.0 if v >= 4 else 0.0 for k, v in rows}
 
 
-def _outcomes_consultation(consultation: Any) -> dict[UUID, float]:
+def _outcomes_consultation(consultation: Any) -> dict[str, float]:
     """1 where the latest analysis scored any of the response's answers negative, else 0."""
     from chorus.analysis.models import AnalysisRun, Item
     from chorus.consultations.models import Answer
@@ -87,72 +94,84 @@ def _outcomes_consultation(consultation: Any) -> dict[UUID, float]:
     sentiment = dict(
         Item.objects.filter(run=run, source=Item.Source.ANSWER).values_list("source_id", "sentiment")
     )
-    keys = dict(
-        Answer.objects.filter(pk__in=list(sentiment), response__equality_key__isnull=False).values_list(
-            "pk", "response__equality_key"
-        )
+    keys = (
+        Answer.objects.filter(pk__in=list(sentiment), response__equality_key__isnull=False)
+        .annotate(key_text=Cast("response__equality_key", CharField()))
+        .values_list("pk", "key_text")
     )
-    out: dict[UUID, float] = {}
-    for answer, key in keys.items():
-        if key is None:
-            continue
-        out[key] = max(out.get(key, 0.0), 1.0 if sentiment[answer] == "negative" else 0.0)
+    out: dict[str, float] = {}
+    for answer, key in keys:
+        plain = _key(key)
+        out[plain] = max(out.get(plain, 0.0), 1.0 if sentiment[answer] == "negative" else 0.0)
     return out
 
 
-OUTCOMES: dict[str, tuple[str, Callable[[Any], dict[UUID, float]]]] = {
+OUTCOMES: dict[str, tuple[str, Callable[[Any], dict[str, float]]]] = {
     "satisfaction": ("mean", lambda subject: _outcomes_service(subject, "satisfaction")),
     "satisfied": ("rate", lambda subject: _outcomes_service(subject, "satisfied")),
     "negative": ("rate", _outcomes_consultation),
 }
 
 
-def analyse(*, asked_for: UUID, outcomes: dict[UUID, float], kind: str, outcome: str) -> Analysis:
+def analyse(*, asked_for: UUID, outcomes: dict[str, float], kind: str, outcome: str) -> Analysis:
+    """``outcomes`` maps each equality key (32 hex digits) to the person's outcome."""
     below = threshold()
-    records = list(
+    names = [q.name for q in QUESTIONS]
+    values: list[float] = []
+    answers: list[tuple[str, ...]] = []
+    for key, *answered in (
         EqualityRecord.objects.submitted()
-        .filter(asked_for=asked_for, key__in=list(outcomes))
-        .values("key", *[q.name for q in QUESTIONS])
-    )
-    everyone = [outcomes[r["key"]] for r in records]
-    overall_n = len(everyone) if len(everyone) >= below else None
-    overall = (sum(everyone) / len(everyone)) if overall_n else None
+        .filter(asked_for=asked_for)
+        .annotate(key_text=Cast("key", CharField()))
+        .values_list("key_text", *names)
+        .iterator(chunk_size=5000)
+    ):
+        found = outcomes.get(_key(key))
+        if found is not None:
+            values.append(found)
+            answers.append(tuple(answered))
+    y = np.array(values, dtype=float)
+    overall_n = len(y) if len(y) >= below else None
+    overall = float(y.mean()) if overall_n else None
+    by_question = np.array(answers, dtype=object).reshape(len(answers), len(names))
     results = []
-    for question in QUESTIONS:
-        by_group: dict[str, list[float]] = {}
-        for r in records:
-            if r[question.name]:
-                by_group.setdefault(r[question.name], []).append(outcomes[r["key"]])
-        counts = {value: len(by_group.get(value, [])) for value, _label in question.choices}
+    for column, question in enumerate(QUESTIONS):
+        given = by_question[:, column]
+        answered = np.array([bool(v) for v in given], dtype=bool)
+        sums = {
+            value: _sums(y[given == value]) for value, _label in question.choices
+        }  # (n, sum, sum of squares) of each group
+        everyone = _sums(y[answered])
+        counts = {value: sums[value][0] for value, _label in question.choices}
         cells, _total = suppress(counts, below=below)
         labels = dict(question.choices)
         shown = [c.key for c in cells if not c.suppressed and c.key != "prefer_not"]
         raw_p: list[float | None] = []
-        pending: list[tuple[str, list[float], list[float]]] = []
+        pending: list[tuple[str, tuple[int, float, float], tuple[int, float, float]]] = []
         for value in shown:
-            mine = by_group[value]
-            rest = [v for other, values in by_group.items() if other != value for v in values]
+            mine = sums[value]
+            rest = (everyone[0] - mine[0], everyone[1] - mine[1], everyone[2] - mine[2])
             pending.append((value, mine, rest))
             if kind == "mean":
-                raw_p.append(welch_p(mine, rest))
+                raw_p.append(welch_p(Summary.from_sums(*mine), Summary.from_sums(*rest)))
             else:
-                raw_p.append(two_proportion_p(int(sum(mine)), len(mine), int(sum(rest)), len(rest)))
+                raw_p.append(two_proportion_p(round(mine[1]), mine[0], round(rest[1]), rest[0]))
         adjusted = holm(raw_p)
         groups: list[GroupResult] = []
         notes: list[str] = []
         for (value, mine, rest), p in zip(pending, adjusted, strict=True):
             if kind == "mean":
-                centre, low, high = mean_interval(mine)
+                centre, low, high = mean_interval(Summary.from_sums(*mine))
             else:
-                centre = sum(mine) / len(mine)
-                low, high = wilson(int(sum(mine)), len(mine))
-            rest_value = sum(rest) / len(rest) if rest else None
+                centre = mine[1] / mine[0]
+                low, high = wilson(round(mine[1]), mine[0])
+            rest_value = rest[1] / rest[0] if rest[0] else None
             significant = p is not None and p < 0.05
             direction = "" if rest_value is None else ("higher" if centre > rest_value else "lower")
             groups.append(
                 GroupResult(
                     labels[value],
-                    len(mine),
+                    mine[0],
                     centre,
                     low,
                     high,
@@ -188,6 +207,10 @@ def analyse(*, asked_for: UUID, outcomes: dict[UUID, float], kind: str, outcome:
             )
         results.append(QuestionResult(question.heading, groups, too_small, notes))
     return Analysis(outcome=outcome, kind=kind, overall_n=overall_n, overall=overall, questions=results)
+
+
+def _sums(values: np.ndarray) -> tuple[int, float, float]:
+    return len(values), float(values.sum()), float((values * values).sum())
 
 
 def _note(

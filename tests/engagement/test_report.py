@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.directory.models import Membership, Organisation, Region, StakeholderGroup
+from chorus.directory.models import Membership, Organisation, Person, Region, StakeholderGroup
 from chorus.directory.reference import regions_ensure
 from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Project
 from chorus.engagement.report import engagement_report, previous_period, quarter_of
@@ -151,3 +151,22 @@ def test_the_default_is_the_last_full_quarter(admin_client: Client, client, view
     page = sign_in(client, viewer).get(reverse("engagement:report")).content.decode()
     start, end = quarter_of(quarter_of(timezone.localdate())[0] - timedelta(days=1))
     assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
+
+
+def test_first_time_means_first_among_the_activities_reported(world, admin) -> None:
+    """Someone who came to another project's activity before is new to this project; being
+    invited without coming does not count as having come."""
+    people = {p.first_name: p for p in Person.objects.filter(last_name="Jones")}
+    clinic = Activity.objects.create(kind="meeting", title="Clinic", starts_at=_at(date(2026, 4, 20)))
+    clinic.projects.add(world["probate"])
+    Attendance.objects.create(activity=clinic, person=people["P1"], attended=True)
+    Attendance.objects.create(activity=clinic, person=people["P2"], attended=False)
+
+    def first_time(**filters: object) -> tuple[int, int]:
+        report = engagement_report(user=admin, start=date(2026, 7, 1), end=date(2026, 9, 30), **filters)
+        row = next(r for r in report.headline if str(r.label) == "of whom engaged for the first time")
+        return row.current, row.previous
+
+    assert first_time() == (1, 2)  # P2 only; in Q2, P0 and P1
+    assert first_time(project=world["divorce"]) == (2, 1)  # P1 and P2 are new to divorce
+    assert first_time(project=world["probate"]) == (0, 1)

@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from chorus.core.stats import mean_interval
 from chorus.equality.models import EqualityRecord
 from chorus.feedback.models import ExitSurveyResponse, Service
-from chorus.insights.equality_analysis import analyse
+from chorus.insights.equality_analysis import OUTCOMES, analyse
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +56,7 @@ def service(team) -> Service:
 
 
 def _outcomes(service: Service) -> dict:
-    return {
-        k: float(v)
-        for k, v in ExitSurveyResponse.objects.filter(service=service).values_list(
-            "equality_key", "satisfaction"
-        )
-    }
+    return OUTCOMES["satisfaction"][1](service)
 
 
 def test_a_real_difference_is_significant_and_noise_is_not(service: Service) -> None:
@@ -71,6 +67,17 @@ def test_a_real_difference_is_significant_and_noise_is_not(service: Service) -> 
     assert any("65 to 74 scored lower than others" in note for note in age.notes)
     sex = next(q for q in result.questions if str(q.heading) == "Sex")
     assert not any(g.significant for g in sex.groups)
+    # The group's figures are those of its people's own answers, joined by the random key.
+    scores = [
+        float(r.satisfaction)
+        for r in ExitSurveyResponse.objects.filter(service=service)
+        if EqualityRecord.objects.get(key=r.equality_key).age_band == "65_74"
+    ]
+    assert older.n == len(scores) == 60
+    assert (older.value, older.low, older.high) == pytest.approx(mean_interval(scores))
+    assert result.overall_n == 224 and result.overall == pytest.approx(
+        sum(OUTCOMES["satisfaction"][1](service).values()) / 224
+    )
 
 
 def test_small_groups_and_what_would_reveal_them_are_not_shown(service: Service) -> None:
