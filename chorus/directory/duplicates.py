@@ -23,6 +23,7 @@ from chorus.directory.models import (
     SearchToken,
 )
 from chorus.directory.search import person_index
+from chorus.directory.services import people_first_attended_refresh
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -175,6 +176,7 @@ def person_merge(
             Q(person_a=survivor, person_b=duplicate) | Q(person_a=duplicate, person_b=survivor)
         ).update(status=DuplicateCandidate.Status.MERGED, reviewed_by=actor, reviewed_at=timezone.now())
         person_index([survivor, duplicate])
+        people_first_attended_refresh([survivor.pk, duplicate.pk])  # their attendance moved
         detail = {
             "merged": str(duplicate.code),
             "into": str(survivor.code),
@@ -212,6 +214,7 @@ def person_merge_undo(*, actor: User, merge: MergeRecord, request: HttpRequest |
             Q(person_a=survivor, person_b=duplicate) | Q(person_a=duplicate, person_b=survivor)
         ).update(status=DuplicateCandidate.Status.PENDING, reviewed_by=None, reviewed_at=None)
         person_index([survivor, duplicate])
+        people_first_attended_refresh([survivor.pk, duplicate.pk])  # their attendance moved
         detail = {"merge undone": str(merge.code)}
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=survivor, request=request, detail=detail)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=duplicate, request=request, detail=detail)

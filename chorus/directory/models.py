@@ -184,6 +184,11 @@ class Person(DirectoryRecord):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
+    # When they first came to an activity: derived from attendance by
+    # ``directory.services.people_first_attended_refresh`` whenever attendance, an activity's
+    # date or a merge changes it, and for everyone daily. The engagement report counts
+    # first-timers across all activities from it instead of reading all attendance history.
+    first_attended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     audit_views = True
 
@@ -194,6 +199,7 @@ class Person(DirectoryRecord):
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["merged_into"]),
+            models.Index(fields=["first_attended_at"]),
         ]
 
     def __str__(self) -> str:

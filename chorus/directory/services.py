@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from chorus.core.audit import audit_record
@@ -289,3 +290,19 @@ def group_membership_add(
             detail={"joined": group.name, "from": str(start or ""), "until": str(end or "")},
         )
     return membership
+
+
+def people_first_attended_refresh(people: Iterable[int] | QuerySet[Any] | None = None) -> int:
+    """Set ``first_attended_at`` from attendance for these people (primary keys, or a
+    queryset of them such as ``activity.attendance.values("person")``), or for everyone: one
+    UPDATE, the start of the earliest activity each came to. Returns the number updated."""
+    first = (
+        Person.objects.filter(pk=OuterRef("pk"))
+        .annotate(first=Min("attendance__activity__starts_at", filter=Q(attendance__attended=True)))
+        .values("first")
+    )
+    if people is None:
+        target = Person.objects.all()
+    else:
+        target = Person.objects.filter(pk__in=people if isinstance(people, QuerySet) else list(people))
+    return target.update(first_attended_at=Subquery(first))

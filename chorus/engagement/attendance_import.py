@@ -28,7 +28,7 @@ from chorus.directory.imports import (
 )
 from chorus.directory.models import Consent, Person
 from chorus.directory.normalise import fold, normalise_email
-from chorus.directory.services import PersonData, person_create
+from chorus.directory.services import PersonData, people_first_attended_refresh, person_create
 from chorus.engagement.models import Activity, Attendance, AttendanceImport
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def attendance_import_apply(
                 request=request,
                 detail={"activity": activity.title, "attended": attended, "import": job.original_name},
             )
+        people_first_attended_refresh(activity.attendance.values("person"))
         job.status = AttendanceImport.Status.DONE
         job.linked_count, job.created_count, job.skipped_count = linked, created, skipped
         job.save(update_fields=["status", "linked_count", "created_count", "skipped_count", "updated_at"])

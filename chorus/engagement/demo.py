@@ -12,6 +12,7 @@ from chorus.accounts.models import Role, Team, User
 from chorus.core.bulk import db_value, insert_rows
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Person, Place, Region, StakeholderGroup, Topic
+from chorus.directory.services import people_first_attended_refresh
 from chorus.engagement.models import (
     Activity,
     ActivityType,
@@ -141,6 +142,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         attendance_rows = insert_rows(
             Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
         )
+        people_first_attended_refresh()
     return {"projects": len(projects), "activities": len(activities), "attendance records": attendance_rows}
 
 

@@ -1,4 +1,5 @@
-"""Periodic engagement jobs: reminding project teams of overdue checkpoints."""
+"""Periodic engagement jobs: reminding project teams of overdue checkpoints, and deriving when
+each person first came to an activity afresh."""
 
 from __future__ import annotations
 
@@ -75,3 +76,14 @@ def checkpoint_reminders_send() -> int:
 @background(queue="email")
 def checkpoint_reminders() -> int:
     return checkpoint_reminders_send()
+
+
+@periodic(every=timedelta(days=1))
+@background(queue="default")
+def first_attended_daily() -> int:
+    """Each person's first attendance is kept up to date as attendance, activity dates and
+    merges change; deriving it for everyone daily also catches what changed another way
+    (the admin site, a database fix)."""
+    from chorus.directory.services import people_first_attended_refresh
+
+    return people_first_attended_refresh()

@@ -14,6 +14,7 @@ from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 from chorus.directory.models import Person
+from chorus.directory.services import people_first_attended_refresh
 from chorus.engagement.models import (
     Activity,
     Attendance,
@@ -37,14 +38,18 @@ def project_save(*, actor: User, request: HttpRequest, project: Project | None, 
 
 def activity_save(*, actor: User, request: HttpRequest, activity: Activity | None, **fields: Any) -> Activity:
     relations = {name: fields.pop(name) for name in M2M if name in fields}
+    moved = activity is not None and "starts_at" in fields and fields["starts_at"] != activity.starts_at
     with transaction.atomic():
-        return record_save(
+        saved = record_save(
             actor=actor,
             request=request,
             record=activity or Activity(organiser=actor),
             fields=fields,
             relations=relations,
         )
+        if moved:  # a new date may change when those who came first came to anything
+            people_first_attended_refresh(saved.attendance.values("person"))
+    return saved
 
 
 def attendance_set(
@@ -55,6 +60,7 @@ def attendance_set(
         attendance, created = Attendance.objects.update_or_create(
             activity=activity, person=person, defaults={"invitation": invitation, "attended": attended}
         )
+        people_first_attended_refresh([person.pk])
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -74,6 +80,7 @@ def attendance_remove(*, actor: User, request: HttpRequest, attendance: Attendan
     with transaction.atomic():
         person, activity = attendance.person, attendance.activity
         attendance.delete()
+        people_first_attended_refresh([person.pk])
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,

@@ -15,6 +15,7 @@ from chorus.core.stats import Summary, mean_interval, welch_p
 ratings = st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=60)
 
 
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy, on near-identical samples
 @given(ratings, ratings)
 def test_welch_matches_scipy_from_values_and_from_sums(a: list[int], b: list[int]) -> None:
     expected = float(ttest_ind(a, b, equal_var=False).pvalue)

@@ -71,6 +71,9 @@ def test_a_sign_up_list_is_matched_reviewed_and_imported_once(officer_client: Cl
     assert Consent.objects.get(person=priya).source == "Eventbrite sign-ups"
     came = dict(Attendance.objects.values_list("person__last_name", "attended"))
     assert came == {"Smith": True, "Patel": False}
+    # Who came has their first attendance recorded; who did not, has none.
+    known.refresh_from_db()
+    assert known.first_attended_at == activity.starts_at and priya.first_attended_at is None
     assert AuditEntry.objects.filter(object_id=str(known.code), detail__import="signups.csv").exists()
 
     # A resubmitted form changes nothing.

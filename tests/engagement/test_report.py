@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from chorus.directory.models import Membership, Organisation, Person, Region, StakeholderGroup
 from chorus.directory.reference import regions_ensure
+from chorus.directory.services import people_first_attended_refresh
 from chorus.engagement.models import Activity, Attendance, Checkpoint, ImpactRecord, Project
 from chorus.engagement.report import engagement_report, previous_period, quarter_of
 from tests.conftest import sign_in
@@ -64,6 +65,7 @@ def world(team):
         project=divorce, you_said="Forms too long", we_did="Shortened", decided_on=date(2026, 9, 1)
     )
     Checkpoint.objects.create(project=probate, stage_id="beta", group=advice, due_on=date(2026, 9, 1))
+    people_first_attended_refresh()  # as the daily job does after writes made outside the services
     return {"divorce": divorce, "probate": probate, "advice": advice}
 
 
@@ -161,6 +163,7 @@ def test_first_time_means_first_among_the_activities_reported(world, admin) -> N
     clinic.projects.add(world["probate"])
     Attendance.objects.create(activity=clinic, person=people["P1"], attended=True)
     Attendance.objects.create(activity=clinic, person=people["P2"], attended=False)
+    people_first_attended_refresh()
 
     def first_time(**filters: object) -> tuple[int, int]:
         report = engagement_report(user=admin, start=date(2026, 7, 1), end=date(2026, 9, 30), **filters)
@@ -170,3 +173,67 @@ def test_first_time_means_first_among_the_activities_reported(world, admin) -> N
     assert first_time() == (1, 2)  # P2 only; in Q2, P0 and P1
     assert first_time(project=world["divorce"]) == (2, 1)  # P1 and P2 are new to divorce
     assert first_time(project=world["probate"]) == (0, 1)
+
+
+def _first_time_row(user, **filters) -> tuple[int, int]:
+    report = engagement_report(user=user, start=date(2026, 7, 1), end=date(2026, 9, 30), **filters)
+    row = next(r for r in report.headline if str(r.label) == "of whom engaged for the first time")
+    return row.current, row.previous
+
+
+def test_first_attendance_is_kept_up_to_date_by_every_change(world, admin, rf) -> None:
+    """Across all activities the report reads each person's first attendance from the person;
+    every service that changes attendance, an activity's date or who is who keeps it equal to
+    what the attendance says (the general count, which reads attendance itself)."""
+    from chorus.directory.duplicates import person_merge, person_merge_undo
+    from chorus.engagement.report import _came_in, _first_timers, _span
+    from chorus.engagement.services import activity_save, attendance_remove, attendance_set
+
+    request = rf.get("/")
+    request.user = admin
+    people = {p.first_name: p for p in Person.objects.filter(last_name="Jones")}
+
+    def from_attendance() -> tuple[int, int]:
+        everything = Activity.objects.all()
+        now = set(_came_in(everything, date(2026, 7, 1), date(2026, 9, 30)).values_list("person", flat=True))
+        before = set(
+            _came_in(everything, date(2026, 4, 1), date(2026, 6, 30)).values_list("person", flat=True)
+        )
+        either = _came_in(everything, date(2026, 4, 1), date(2026, 9, 30))
+        return _first_timers(everything, either, _span(date(2026, 4, 1), date(2026, 4, 1))[0], now, before)
+
+    def check(expected: tuple[int, int]) -> None:
+        assert _first_time_row(admin) == from_attendance() == expected
+
+    check((2, 1))  # P1 and P2 in Q3; P0 in Q2
+    forum = Activity.objects.get(title="Forum")
+    webinar = Activity.objects.get(title="Webinar")
+    # P1 comes to the Q2 forum too: no longer new in Q3.
+    attendance_set(
+        actor=admin,
+        request=request,
+        activity=forum,
+        person=people["P1"],
+        invitation="accepted",
+        attended=True,
+    )
+    check((1, 2))
+    # The forum moves into Q3: P0 and P1 are new in Q3 after all.
+    activity_save(actor=admin, request=request, activity=forum, starts_at=_at(date(2026, 7, 20)))
+    forum.refresh_from_db()
+    assert forum.starts_at == _at(date(2026, 7, 20)), forum.starts_at
+    check((3, 0))
+    # P2 is taken off the webinar's list; P3 (invited, did not come) merges into P2.
+    attendance_remove(
+        actor=admin, request=request, attendance=Attendance.objects.get(activity=webinar, person=people["P2"])
+    )
+    check((2, 0))
+    merge = person_merge(actor=admin, survivor=people["P3"], duplicate=people["P0"], request=request)
+    people["P0"].refresh_from_db()
+    people["P3"].refresh_from_db()
+    # The forum attendance moved to P3; the webinar's stayed with P0, as P3 was already on its list.
+    assert people["P3"].first_attended_at == _at(date(2026, 7, 20))
+    assert people["P0"].first_attended_at == _at(date(2026, 8, 3))
+    check((3, 0))  # P0 and P3 are two people who came, until the merge is undone
+    person_merge_undo(actor=admin, merge=merge, request=request)
+    check((2, 0))
