@@ -134,7 +134,7 @@ def _period(
     since, until = _span(start, end)
     acts = base.filter(starts_at__gte=since, starts_at__lt=until)
     ids = acts.values("pk")
-    came = Attendance.objects.filter(activity__in=ids, attended=True)
+    came = _came_in(base, start, end)
     sums = acts.aggregate(
         activities=Count("pk"),
         unlisted=Sum("unlisted_attendees"),
@@ -218,13 +218,11 @@ def _organisations(either: QuerySet[Attendance], now: set[int], before: set[int]
 def _first_timers_anywhere(periods: list[tuple[date, date]]) -> list[int]:
     """Across every activity, first-timers are those whose first attendance (kept on the
     person, see ``people_first_attended_refresh``) falls in the period: one indexed count."""
-    counts = {}
-    for i, (start, end) in enumerate(periods):
-        since, until = _span(start, end)
-        counts[f"period_{i}"] = Count(
-            "pk", filter=Q(first_attended_at__gte=since, first_attended_at__lt=until)
-        )
     spans = [_span(start, end) for start, end in periods]
+    counts = {
+        f"period_{i}": Count("pk", filter=Q(first_attended_at__gte=since, first_attended_at__lt=until))
+        for i, (since, until) in enumerate(spans)
+    }
     found = Person.objects.filter(
         first_attended_at__gte=min(since for since, _until in spans),
         first_attended_at__lt=max(until for _since, until in spans),
