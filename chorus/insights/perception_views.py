@@ -9,7 +9,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -140,7 +140,11 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 def series_detail(request: HttpRequest, code: UUID) -> HttpResponseBase:
     user = staff_user(request)
     series = get_for_view(request, PerceptionSeries.objects.select_related("baseline"), code=code)
+    # Every wave shown is one the user may see on its own: a wave of another team's is left
+    # out, and without the baseline there is nothing to compare with.
     waves = list(visible_to(user, series.waves.order_by("opens_at")))
+    if not visible_to(user, Consultation.objects.filter(pk=series.baseline_id)).exists():
+        raise Http404
     if series.baseline not in waves:
         waves.insert(0, series.baseline)
     filters = _filters(request)

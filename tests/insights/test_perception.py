@@ -198,3 +198,16 @@ def test_a_team_series_is_hidden_from_other_teams(client: Client, team, outsider
     assert "Trust" not in client.get(reverse("insights:perception_list")).content.decode()
     reply = client.post(reverse("insights:perception_edit", args=[series.code]), {"name": "Mine"})
     assert reply.status_code == 404
+
+
+def test_waves_of_surveys_a_user_may_not_see_are_left_out(officer_client: Client, team, other_team) -> None:
+    spring = wave("Spring survey", 300, {"yes_no": ["yes"] * 30 + ["no"] * 30}, team=team)
+    theirs = wave("Their survey", 200, {"yes_no": ["yes"] * 40 + ["no"] * 20}, team=other_team)
+    series = PerceptionSeries.objects.create(name="Trust", baseline=spring, team=team)
+    series.waves.set([spring, theirs])
+    page = officer_client.get(reverse("insights:perception", args=[series.code])).content.decode()
+    assert "Spring survey" in page and "Their survey" not in page
+    # With another team's survey as the baseline there is nothing this user may compare with.
+    series.baseline = theirs
+    series.save()
+    assert officer_client.get(reverse("insights:perception", args=[series.code])).status_code == 404
