@@ -59,6 +59,8 @@ class SocialPost(models.Model):
 
 
 # The engine reports its stages in English; staff see them in their language.
+# What a run is doing, as the engine and the services name it, shown translated. A test
+# checks that every stage the engine and the services report is here.
 STAGES = {
     "Starting": _("Starting"),
     "Reading the responses": _("Reading the responses"),
@@ -66,6 +68,7 @@ STAGES = {
     "Finding campaigns and copied responses": _("Finding campaigns and copied responses"),
     "Scoring sentiment": _("Scoring sentiment"),
     "Checking for personal data": _("Checking for personal data"),
+    "Learning the framework's themes": _("Learning the framework's themes"),
     "Coding to the framework": _("Coding to the framework"),
     "Finding themes": _("Finding themes"),
     "Labelling themes": _("Labelling themes"),

@@ -296,3 +296,22 @@ def test_chat_answers_are_checked_before_use(answer: str, label: str | None) -> 
 
     found = parse(answer)
     assert (found.label if found else None) == label
+
+
+def test_every_stage_a_run_reports_has_a_translated_name() -> None:
+    """The engine (no Django) and the services name the stage in English; the page shows
+    the translated name from ``STAGES``, so a new stage must be added there too."""
+    import re
+    from pathlib import Path
+
+    import chorus.analysis.engine.pipeline as pipeline
+    import chorus.analysis.services as services
+    from chorus.analysis.models import STAGES
+
+    reported: set[str] = set()
+    for module in (pipeline, services):
+        source = Path(module.__file__ or "").read_text()
+        reported |= set(re.findall(r'(?:step|progress)\(\s*"([^"]+)"', source))
+        reported |= set(re.findall(r'stage="([^"]+)"', source))
+    assert len(reported) >= 10
+    assert reported - set(STAGES) == set()
