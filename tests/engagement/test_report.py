@@ -237,3 +237,18 @@ def test_first_attendance_is_kept_up_to_date_by_every_change(world, admin, rf) -
     check((3, 0))  # P0 and P3 are two people who came, until the merge is undone
     person_merge_undo(actor=admin, merge=merge, request=request)
     check((2, 0))
+
+
+def test_the_daily_job_mends_first_attendance_changed_another_way(
+    world, admin, django_capture_on_commit_callbacks
+) -> None:
+    from chorus.core.schedule import schedule_due
+
+    assert _first_time_row(admin) == (2, 1)
+    # A change that bypassed the services (the admin site, a database fix): P0 never came to the forum.
+    Attendance.objects.filter(activity__title="Forum").update(attended=False)
+    assert _first_time_row(admin) == (2, 1)  # not yet seen
+    name = "chorus.engagement.jobs.first_attended_daily"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert name in schedule_due(timezone.now())
+    assert _first_time_row(admin) == (3, 0)
