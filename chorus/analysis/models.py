@@ -58,9 +58,8 @@ class SocialPost(models.Model):
         return f"{self.handle}: {self.text[:60]}"
 
 
-# The engine reports its stages in English; staff see them in their language.
-# What a run is doing, as the engine and the services name it, shown translated. A test
-# checks that every stage the engine and the services report is here.
+# The engine and the services report a run's stage in English; staff see it in their
+# language. A test checks that every stage they report is here.
 STAGES = {
     "Starting": _("Starting"),
     "Reading the responses": _("Reading the responses"),

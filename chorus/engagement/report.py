@@ -131,8 +131,7 @@ CHANNELS = {
 def _period(
     base: QuerySet[Activity], impact: QuerySet[ImpactRecord], start: date, end: date
 ) -> dict[str, Any]:
-    since, until = _span(start, end)
-    acts = base.filter(starts_at__gte=since, starts_at__lt=until)
+    acts = _activities_in(base, start, end)
     came = _came_in(base, start, end)
     sums = acts.aggregate(
         activities=Count("pk"),
@@ -188,10 +187,14 @@ def _period(
     return figures
 
 
-def _came_in(base: QuerySet[Activity], start: date, end: date) -> QuerySet[Attendance]:
+def _activities_in(base: QuerySet[Activity], start: date, end: date) -> QuerySet[Activity]:
     since, until = _span(start, end)
+    return base.filter(starts_at__gte=since, starts_at__lt=until)
+
+
+def _came_in(base: QuerySet[Activity], start: date, end: date) -> QuerySet[Attendance]:
     return Attendance.objects.filter(
-        attended=True, activity__in=base.filter(starts_at__gte=since, starts_at__lt=until).values("pk")
+        attended=True, activity__in=_activities_in(base, start, end).values("pk")
     )
 
 

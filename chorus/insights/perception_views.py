@@ -143,9 +143,9 @@ def series_detail(request: HttpRequest, code: UUID) -> HttpResponseBase:
     # Every wave shown is one the user may see on its own: a wave of another team's is left
     # out, and without the baseline there is nothing to compare with.
     waves = list(visible_to(user, series.waves.order_by("opens_at")))
-    if not visible_to(user, Consultation.objects.filter(pk=series.baseline_id)).exists():
-        raise Http404
     if series.baseline not in waves:
+        if not visible_to(user, Consultation.objects.filter(pk=series.baseline_id)).exists():
+            raise Http404
         waves.insert(0, series.baseline)
     filters = _filters(request)
     language = get_language() or "en"
