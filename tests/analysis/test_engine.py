@@ -150,8 +150,10 @@ def test_new_comments_are_assigned_to_discovered_themes(fast) -> None:
     reference = analyse([TOPICS["phone"][1].format(n=5)], embedder=fast)  # warm; unrelated result
     assert reference.items
     new = result.assign_new("Nobody answered the phone, on hold for 40 minutes")
-    phone_item = next(i for i, t in enumerate(texts) if "phone" in t)
-    assert new.themes[0][0] == result.items[phone_item].themes[0][0]
+    # The theme of the responses it nearly repeats (a topic may be split into finer themes).
+    alike = [i for i, t in enumerate(texts) if t.startswith("Nobody answered the phone line")]
+    themes_of_alike = {result.items[i].themes[0][0] for i in alike if result.items[i].themes}
+    assert new.themes[0][0] in themes_of_alike
 
 
 def test_a_rise_beyond_history_is_flagged_and_ordinary_days_are_not() -> None:

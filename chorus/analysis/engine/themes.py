@@ -1,9 +1,16 @@
 """Theme discovery: clusters found without being told how many, and a two-level hierarchy.
 
-1. Fit k-means for a range of k on (a sample of) the embeddings and keep the k with the
-   best cosine silhouette: the number of themes is chosen by the data.
-2. Clusters smaller than ``min_size`` go to "other": they are too small to call a theme.
-3. Broad themes: Ward clustering of the fine themes' centroids, so each broad theme is a
+1. Map (a sample of up to 8,000) responses into a spectral embedding of their
+   nearest-neighbour graph: 20 coordinates in which responses linked through chains of
+   close neighbours sit together, so a theme that curves through the embedding space
+   is still one cluster (the step that UMAP takes in BERTopic, done here with
+   scikit-learn alone).
+2. Fit k-means there for a range of k and keep the k with the best cosine silhouette:
+   the number of themes is chosen by the data. Each theme's centroid is the mean of its
+   responses' embeddings; responses outside the sample, and those arriving later, go to
+   the nearest centroid.
+3. Clusters smaller than ``min_size`` go to "other": they are too small to call a theme.
+4. Broad themes: Ward clustering of the fine themes' centroids, so each broad theme is a
    set of fine ones (analysts switch between about 10 broad and the fine ones; the
    silhouette picks from 8 to 100 fine themes, as many as the data holds).
 """
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +33,12 @@ class Clustering:
     parents: np.ndarray  # broad theme per fine theme
     broad_centroids: np.ndarray
     chosen_k: int
+
+
+SPECTRAL_ROWS = 8000  # rows mapped into the spectral embedding; more adds time, not themes
+SPECTRAL_DIMENSIONS = 20
+NEIGHBOURS = 15
+CANDIDATE_KS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
 
 
 def default_min_size(n: int) -> int:
@@ -42,23 +56,53 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndar
     return labels, _unit(model.cluster_centers_)
 
 
-def choose_k(vectors: np.ndarray, *, most: int, seed: int) -> int:
-    """The number of clusters with the best silhouette, on a sample of at most 4,000 rows."""
+def spectral(vectors: np.ndarray, *, seed: int) -> np.ndarray:
+    """Unit rows of the spectral embedding of the rows' symmetric nearest-neighbour graph
+    (cosine); the input itself when there are too few rows for a graph."""
+    from sklearn.manifold import SpectralEmbedding  # type: ignore[import-untyped]
+
+    n = len(vectors)
+    if n <= 3 * NEIGHBOURS:
+        return vectors
+    mapping = SpectralEmbedding(
+        n_components=min(SPECTRAL_DIMENSIONS, n // 10),
+        affinity="precomputed",
+        random_state=seed,
+    )
+    return _unit(mapping.fit_transform(_neighbour_graph(vectors)))
+
+
+def _neighbour_graph(vectors: np.ndarray) -> Any:
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    n = len(vectors)
+    nearest = np.empty((n, NEIGHBOURS), dtype=np.int64)
+    for start in range(0, n, 2048):
+        similarity = vectors[start : start + 2048] @ vectors.T
+        nearest[start : start + 2048] = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+    graph = sparse.csr_matrix(
+        (np.ones(n * NEIGHBOURS), (np.repeat(np.arange(n), NEIGHBOURS), nearest.ravel())), shape=(n, n)
+    )
+    return 0.5 * (graph + graph.T)
+
+
+def choose_k(coordinates: np.ndarray, vectors: np.ndarray, *, most: int, seed: int) -> int:
+    """The number of k-means clusters of ``coordinates`` whose partition of ``vectors`` (the
+    same rows' embeddings) has the best cosine silhouette, on a sample of at most 4,000 rows."""
     from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
 
     n = len(vectors)
     rng = np.random.default_rng(seed)
-    sample = vectors if n <= 4000 else vectors[rng.choice(n, 4000, replace=False)]
-    tried = (8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
-    candidates = sorted({k for k in tried if 2 <= k <= most})
+    sample = np.arange(n) if n <= 4000 else rng.choice(n, 4000, replace=False)
+    candidates = sorted({k for k in CANDIDATE_KS if 2 <= k <= most})
     if not candidates:
         return max(1, min(2, n))
     best_k, best = candidates[0], -2.0
     for k in candidates:
-        labels, _ = _kmeans(sample, k, seed)
+        labels, _ = _kmeans(coordinates[sample], k, seed)
         if len(set(labels)) < 2:
             continue
-        score = float(silhouette_score(sample, labels, metric="cosine", random_state=seed))
+        score = float(silhouette_score(vectors[sample], labels, metric="cosine", random_state=seed))
         if score > best + 0.002:
             best_k, best = k, score
     return best_k
@@ -72,7 +116,6 @@ def discover(
     broad: int | None = None,
     k: int | None = None,
     seed: int = 0,
-    fit_on: int = 30000,
 ) -> Clustering:
     n = len(vectors)
     min_size = min_size or default_min_size(n)
@@ -85,23 +128,40 @@ def discover(
             chosen_k=0,
         )
     most = max(2, min(most, n // min_size))
+    # Copies (campaigns, "Very good" a hundred times) would form cliques in the graph that
+    # the spectral embedding sets apart: each distinct vector is mapped once.
+    first_of: dict[bytes, int] = {}
+    same_as = np.fromiter(
+        (first_of.setdefault(row.tobytes(), i) for i, row in enumerate(vectors)), np.int64, n
+    )
+    distinct = np.fromiter(first_of.values(), np.int64, len(first_of))
     rng = np.random.default_rng(seed)
-    fit_rows = np.arange(n) if n <= fit_on else rng.choice(n, fit_on, replace=False)
-    chosen = k or choose_k(vectors[fit_rows], most=most, seed=seed)
-    _, centroids = _kmeans(vectors[fit_rows], chosen, seed)
+    mapped = (
+        distinct if len(distinct) <= SPECTRAL_ROWS else np.sort(rng.choice(distinct, SPECTRAL_ROWS, False))
+    )
+    coordinates = spectral(vectors[mapped], seed=seed)
+    chosen = k or choose_k(coordinates, vectors[mapped], most=max(2, min(most, len(mapped) // 2)), seed=seed)
+    found = np.unique(_kmeans(coordinates, chosen, seed)[0], return_inverse=True)[1]
+    centroids = np.stack([_unit(vectors[mapped][found == c].mean(axis=0))[0] for c in range(found.max() + 1)])
     similarity = vectors @ centroids.T
     labels = similarity.argmax(axis=1)
+    # Rows found in the spectral embedding (and their copies) keep the cluster they were found in.
+    found_at = np.full(n, -1)
+    found_at[mapped] = found
+    labels = np.where(found_at[same_as] >= 0, found_at[same_as], labels)
     sizes = np.bincount(labels, minlength=len(centroids))
     kept = np.where(sizes >= min_size)[0]
     if len(kept) == 0:
         kept = np.array([int(sizes.argmax())])
     # Rows of dropped clusters go to the nearest kept theme when it is close, else to "other".
+    position = np.full(len(centroids), -1)
+    position[kept] = np.arange(len(kept))
     similarity = similarity[:, kept]
     best = similarity.argmax(axis=1)
     best_sim = similarity[np.arange(n), best]
-    in_kept = np.isin(labels, kept)
+    in_kept = position[labels] >= 0
     floor = np.quantile(best_sim[in_kept], 0.05) if in_kept.any() else 0.0
-    labels = np.where(in_kept | (best_sim >= floor), best, -1)
+    labels = np.where(in_kept, position[labels], np.where(best_sim >= floor, best, -1))
     centroids = np.stack(
         [
             _unit(vectors[labels == i].mean(axis=0))[0] if (labels == i).any() else centroids[kept[i]]
