@@ -26,7 +26,12 @@ class RunForm(forms.Form):
         choices=AnalysisRun.Mode.choices,
         initial=AnalysisRun.Mode.FAST,
         error_messages={"required": _("Choose a mode: fast suits most work.")},
-        help_text=_("Fast suits most work; accurate is slower and finds themes a little better."),
+        help_text=_(
+            "Fast suits most work. Accurate is slower and finds themes a little better; once "
+            "analysts have corrected 20 or more responses of each sentiment on earlier analyses "
+            "of the same responses, it also learns sentiment from those corrections (a few "
+            "minutes more)."
+        ),
     )
     framework = forms.FileField(
         label=_("Coding framework (optional)"),

@@ -1,10 +1,12 @@
-"""Daily: look for emerging issues in every active service's feedback and tell its team."""
+"""Every six hours: look for emerging issues in every active service's feedback and tell
+its team. Daily: remove fine-tuned sentiment models whose analysis was deleted."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from chorus.analysis.emerging import emerging_notify, service_emerging_detect
+from chorus.analysis.services import tuned_sentiment_prune
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
 from chorus.feedback.models import Service
@@ -19,3 +21,9 @@ def emerging_issues_detect() -> int:
         emerging_notify(service, issues)
         found += len(issues)
     return found
+
+
+@periodic(every=timedelta(days=1))
+@background(queue="analysis")
+def tuned_sentiment_prune_daily() -> int:
+    return tuned_sentiment_prune()

@@ -67,6 +67,7 @@ STAGES = {
     "Finding campaigns and copied responses": _("Finding campaigns and copied responses"),
     "Scoring sentiment": _("Scoring sentiment"),
     "Checking for personal data": _("Checking for personal data"),
+    "Learning sentiment from analysts' corrections": _("Learning sentiment from analysts' corrections"),
     "Learning the framework's themes": _("Learning the framework's themes"),
     "Coding to the framework": _("Coding to the framework"),
     "Finding themes": _("Finding themes"),
@@ -88,6 +89,11 @@ class AnalysisRun(CodedModel):
         FAST = "fast", _("Fast")
         ACCURATE = "accurate", _("Accurate")
         REMOTE = "remote", _("Our own embeddings service")
+
+    class SentimentSource(models.TextChoices):
+        SEED = "seed", _("Chorus's own examples")
+        CORRECTIONS = "corrections", _("Chorus's own examples and analysts' corrections")
+        TUNED = "tuned", _("A model fine-tuned on analysts' corrections")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -127,6 +133,13 @@ class AnalysisRun(CodedModel):
     item_count = models.PositiveIntegerField(default=0)
     outlier_share = models.FloatField(default=0.0)
     campaign_count = models.PositiveIntegerField(default=0)
+    sentiment_source = models.CharField(
+        _("sentiment learnt from"),
+        max_length=12,
+        choices=SentimentSource.choices,
+        default=SentimentSource.SEED,
+    )
+    sentiment_corrections = models.PositiveIntegerField(default=0)  # how many it learnt from
     # New responses to the same subject are assigned to this run's themes as they arrive.
     follows_new = models.BooleanField(_("assign new responses as they arrive"), default=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from chorus.accounts.models import User
     from chorus.analysis.engine.embed import Embedder
     from chorus.analysis.engine.pipeline import Analysis
+    from chorus.analysis.engine.tuning import TunedSentiment
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,8 @@ def run_execute(run: AnalysisRun) -> None:
 
     texts = texts_for(run)
     embedder = embedder_for_run(run)
+    corrections = _sentiment_corrections(run)
+    tuned = _sentiment_tune(run, corrections, progress)
     framework = [
         CodedTheme(t["name"], t.get("description", ""), t.get("examples", [])) for t in run.framework
     ]
@@ -133,7 +137,8 @@ def run_execute(run: AnalysisRun) -> None:
         framework=framework or None,
         names=_names(),
         stances=[t.stance or None for t in texts] if any(t.stance for t in texts) else None,
-        sentiment_examples=_sentiment_corrections(run),
+        sentiment_examples=corrections,
+        tuned_sentiment=tuned,
         tune_framework=run.mode == AnalysisRun.Mode.ACCURATE,
         progress=progress,
     )
@@ -157,6 +162,14 @@ def run_execute(run: AnalysisRun) -> None:
             item_count=len(items),
             outlier_share=round(result.outlier_share, 4),
             campaign_count=len(result.campaigns),
+            sentiment_source=(
+                AnalysisRun.SentimentSource.TUNED
+                if tuned
+                else AnalysisRun.SentimentSource.CORRECTIONS
+                if corrections
+                else AnalysisRun.SentimentSource.SEED
+            ),
+            sentiment_corrections=len(corrections),
         )
 
 
@@ -188,6 +201,53 @@ def _sentiment_corrections(run: AnalysisRun) -> list[tuple[str, str]]:
         run__social_source=run.social_source,
     ).exclude(run=run)
     return list(earlier.values_list("text", "sentiment")[:2000])
+
+
+def _sentiment_tune(
+    run: AnalysisRun, corrections: list[tuple[str, str]], progress: Any
+) -> TunedSentiment | None:
+    """In accurate mode, with at least ``tuning.MIN_PER_LABEL`` corrections of each
+    sentiment, fine-tune MiniLM on them (a minute or two on a CPU) and keep the model
+    beside the run, so responses arriving later are scored by it too. Otherwise None: the
+    corrections then join Chorus's own examples in a logistic regression."""
+    from chorus.analysis.engine import tuning
+
+    if run.mode != AnalysisRun.Mode.ACCURATE:
+        return None
+    try:
+        tuning.check(corrections)
+    except tuning.TuningError:
+        return None
+    stage = "Learning sentiment from analysts' corrections"
+    progress(stage, 0.0)
+    tuned = tuning.tune_sentiment(corrections, progress=lambda done: progress(stage, round(0.02 * done, 3)))
+    tuned.save(tuned_sentiment_folder(run.pk))
+    return tuned
+
+
+def tuned_sentiment_folder(run_id: int) -> Path:
+    """Where a run's fine-tuned sentiment model is kept: in the model folder, which
+    workers on several machines must share (see docs/deploying.md)."""
+    return Path(settings.CHORUS_MODEL_DIR) / "sentiment" / f"run-{run_id}"
+
+
+def tuned_sentiment_prune() -> int:
+    """Remove the fine-tuned models of runs that no longer exist. Returns how many."""
+    import shutil
+
+    parent = Path(settings.CHORUS_MODEL_DIR) / "sentiment"
+    if not parent.is_dir():
+        return 0
+    folders = {
+        int(f.name.removeprefix("run-")): f
+        for f in parent.iterdir()
+        if f.is_dir() and f.name.removeprefix("run-").isdigit()
+    }
+    alive = set(AnalysisRun.objects.filter(pk__in=folders).values_list("pk", flat=True))
+    for run_id, folder in folders.items():
+        if run_id not in alive:
+            shutil.rmtree(folder, ignore_errors=True)
+    return len(folders) - len(alive)
 
 
 def _store_themes(run: AnalysisRun, result: Analysis) -> dict[int, Theme]:
@@ -388,7 +448,7 @@ def _analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
                 special=t.special,
             )
         )
-    sentiment = _sentiment_model(embedder)
+    sentiment = _sentiment_model(embedder, run)
     framework = None
     if run.framework:
         coded = [
@@ -417,18 +477,48 @@ def _analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
         campaigns=[],
         names=None,
         framework=framework,
+        tuned_sentiment=_tuned_sentiment(run),
     )
 
 
-_sentiment_models: dict[str, Any] = {}
+_sentiment_models: dict[tuple[str, int | None], Any] = {}
+_tuned_models: dict[int, TunedSentiment] = {}
+KEPT_MODELS = 8  # per worker process; each tuned one holds about 90 MB
 
 
-def _sentiment_model(embedder: Embedder) -> Any:
+def _sentiment_model(embedder: Embedder, run: AnalysisRun) -> Any:
+    """The model that scored the run: Chorus's own examples, with the analysts'
+    corrections it learnt from where there were any."""
     from chorus.analysis.engine.sentiment import SentimentModel
 
-    if embedder.name not in _sentiment_models:
-        _sentiment_models[embedder.name] = SentimentModel(embedder)
-    return _sentiment_models[embedder.name]
+    learnt = run.sentiment_source != AnalysisRun.SentimentSource.SEED and run.sentiment_corrections > 0
+    key = (embedder.name, run.pk if learnt else None)
+    if key not in _sentiment_models:
+        if len(_sentiment_models) >= KEPT_MODELS:
+            _sentiment_models.clear()
+        _sentiment_models[key] = SentimentModel(embedder, _sentiment_corrections(run) if learnt else ())
+    return _sentiment_models[key]
+
+
+def _tuned_sentiment(run: AnalysisRun) -> TunedSentiment | None:
+    from chorus.analysis.engine.tuning import TunedSentiment
+
+    if run.sentiment_source != AnalysisRun.SentimentSource.TUNED:
+        return None
+    if run.pk not in _tuned_models:
+        folder = tuned_sentiment_folder(run.pk)
+        if not (folder / "classifier.json").exists():
+            log.warning(
+                "Analysis %s: its fine-tuned sentiment model is not in %s, so new responses are scored "
+                "by the examples model; is CHORUS_MODEL_DIR shared between the workers?",
+                run.pk,
+                folder,
+            )
+            return None
+        if len(_tuned_models) >= KEPT_MODELS:
+            _tuned_models.clear()
+        _tuned_models[run.pk] = TunedSentiment.load(folder)
+    return _tuned_models[run.pk]
 
 
 def items_assign(*, run: AnalysisRun, ids: dict[str, list[int]]) -> int:

@@ -315,3 +315,64 @@ def test_every_stage_a_run_reports_has_a_translated_name() -> None:
         reported |= set(re.findall(r'stage="([^"]+)"', source))
     assert len(reported) >= 10
     assert reported - set(STAGES) == set()
+
+
+def test_an_accurate_run_learns_sentiment_from_analysts_corrections(
+    officer_client: Client, consultation, django_capture_on_commit_callbacks, settings, tmp_path
+) -> None:
+    """With 20 corrections of each sentiment on an earlier run of the same subject, an
+    accurate run fine-tunes MiniLM on them, keeps the model, and scores later responses with it."""
+    from chorus.analysis import services
+    from tests.analysis.test_tuning import examples
+
+    settings.CHORUS_MODEL_DIR = str(tmp_path)
+    earlier = AnalysisRun.objects.create(
+        title="Earlier", subject="consultation", consultation=consultation, status=AnalysisRun.Status.DONE
+    )
+    for i, (text, label) in enumerate(examples()):
+        Item.objects.create(
+            run=earlier,
+            source="answer",
+            source_id=100_000 + i,
+            text=text,
+            redacted=text,
+            sentiment=label,
+            sentiment_by_analyst=True,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = officer_client.post(
+            reverse("analysis:run_start"),
+            {"subject": f"consultation:{consultation.code}", "mode": "accurate"},
+        )
+    assert reply.status_code == 302
+    run = AnalysisRun.objects.latest("created_at")
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    assert run.sentiment_source == AnalysisRun.SentimentSource.TUNED
+    assert run.sentiment_corrections == 60
+    assert (tmp_path / "sentiment" / f"run-{run.pk}" / "classifier.json").exists()
+    page = officer_client.get(reverse("analysis:run_detail", args=[run.code])).content.decode()
+    assert "A model fine-tuned on analysts&#x27; corrections (60 corrections)" in page
+
+    services._tuned_models.clear()
+    question = Question.objects.get(section__consultation=consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Response.objects.create(consultation=consultation, reference="NEW0002")
+        Answer.objects.create(response=response, question=question, value="Rude staff and an awful wait")
+        services.responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
+    item = Item.objects.get(run=run, text="Rude staff and an awful wait")
+    assert item.sentiment == "negative"
+    assert run.pk in services._tuned_models, "the run's own tuned model scored the new response"
+
+    # A fast run of the same subject learns from the corrections without fine-tuning.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse("analysis:run_start"), {"subject": f"consultation:{consultation.code}", "mode": "fast"}
+        )
+    fast = AnalysisRun.objects.latest("created_at")
+    assert fast.sentiment_source == AnalysisRun.SentimentSource.CORRECTIONS
+    assert not (tmp_path / "sentiment" / f"run-{fast.pk}").exists()
+
+    # Once the run is deleted, the daily job removes its model.
+    run.delete()
+    assert services.tuned_sentiment_prune() == 1
+    assert not (tmp_path / "sentiment" / f"run-{run.pk}").exists()

@@ -97,6 +97,7 @@ class Analysis:
     framework_embedder: Embedder | None = None  # when tuned to the framework
     chosen_k: int = 0
     vectors: np.ndarray | None = None  # one unit row per text, for callers that store them
+    tuned_sentiment: TunedSentiment | None = None  # scores sentiment instead, when given
 
     @property
     def broad(self) -> list[Theme]:
@@ -118,7 +119,10 @@ class Analysis:
         return self.assign_vectors([text], vector)[0]
 
     def assign_vectors(self, texts: Sequence[str], vectors: np.ndarray) -> list[Item]:
-        labels, scores = self.sentiment_model.predict_vectors(vectors)
+        if self.tuned_sentiment is not None:
+            labels, scores = self.tuned_sentiment.predict(list(texts))
+        else:
+            labels, scores = self.sentiment_model.predict_vectors(vectors)
         fine = [t for t in self.fine if t.centroid is not None and not t.special]
         no_answer_theme = next((t.key for t in self.fine if t.special == "no_answer"), None)
         if self.framework is not None:
@@ -357,6 +361,7 @@ def analyse(
         framework_embedder=framework_embedder,
         chosen_k=chosen_k,
         vectors=vectors,
+        tuned_sentiment=tuned_sentiment,
     )
 
 
