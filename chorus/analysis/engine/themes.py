@@ -35,7 +35,7 @@ class Clustering:
     chosen_k: int
 
 
-SPECTRAL_ROWS = 8000  # rows mapped into the spectral embedding; more adds time, not themes
+SPECTRAL_ROWS = 8000  # distinct rows mapped at most: finding neighbours costs the square of it
 SPECTRAL_DIMENSIONS = 20
 NEIGHBOURS = 15
 CANDIDATE_KS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
