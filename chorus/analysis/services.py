@@ -220,8 +220,16 @@ def _sentiment_tune(
         return None
     stage = "Learning sentiment from analysts' corrections"
     progress(stage, 0.0)
-    tuned = tuning.tune_sentiment(corrections, progress=lambda done: progress(stage, round(0.02 * done, 3)))
-    tuned.save(tuned_sentiment_folder(run.pk))
+
+    def reported(done: float) -> None:
+        progress(stage, round(0.02 * done, 3))
+
+    try:
+        tuned = tuning.tune_sentiment(corrections, progress=reported)
+        tuned.save(tuned_sentiment_folder(run.pk))
+    except Exception:  # out of memory or disk: the corrections still count, untuned
+        log.exception("Analysis %s: fine-tuning sentiment failed; using the corrections untuned", run.pk)
+        return None
     return tuned
 
 

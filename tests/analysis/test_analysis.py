@@ -323,22 +323,10 @@ def test_an_accurate_run_learns_sentiment_from_analysts_corrections(
     """With 20 corrections of each sentiment on an earlier run of the same subject, an
     accurate run fine-tunes MiniLM on them, keeps the model, and scores later responses with it."""
     from chorus.analysis import services
-    from tests.analysis.test_tuning import examples
 
     settings.CHORUS_MODEL_DIR = str(tmp_path)
-    earlier = AnalysisRun.objects.create(
-        title="Earlier", subject="consultation", consultation=consultation, status=AnalysisRun.Status.DONE
-    )
-    for i, (text, label) in enumerate(examples()):
-        Item.objects.create(
-            run=earlier,
-            source="answer",
-            source_id=100_000 + i,
-            text=text,
-            redacted=text,
-            sentiment=label,
-            sentiment_by_analyst=True,
-        )
+    _corrections_on_an_earlier_run(consultation)
+
     with django_capture_on_commit_callbacks(execute=True):
         reply = officer_client.post(
             reverse("analysis:run_start"),
@@ -376,3 +364,45 @@ def test_an_accurate_run_learns_sentiment_from_analysts_corrections(
     run.delete()
     assert services.tuned_sentiment_prune() == 1
     assert not (tmp_path / "sentiment" / f"run-{run.pk}").exists()
+
+
+def test_a_run_whose_sentiment_tuning_fails_still_learns_from_the_corrections(
+    officer_client: Client, consultation, django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch
+) -> None:
+    from chorus.analysis.engine import tuning
+
+    def fails(*args, **kwargs):
+        raise MemoryError("no room to fine-tune")
+
+    settings.CHORUS_MODEL_DIR = str(tmp_path)
+    monkeypatch.setattr(tuning, "tune_sentiment", fails)
+    _corrections_on_an_earlier_run(consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse("analysis:run_start"),
+            {"subject": f"consultation:{consultation.code}", "mode": "accurate"},
+        )
+    run = AnalysisRun.objects.latest("created_at")
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    assert run.sentiment_source == AnalysisRun.SentimentSource.CORRECTIONS
+    assert run.sentiment_corrections == 60
+    assert not (tmp_path / "sentiment").exists()
+
+
+def _corrections_on_an_earlier_run(consultation: Consultation) -> None:
+    """60 responses whose sentiment analysts corrected (20 of each), on an earlier run."""
+    from tests.analysis.test_tuning import examples
+
+    earlier = AnalysisRun.objects.create(
+        title="Earlier", subject="consultation", consultation=consultation, status=AnalysisRun.Status.DONE
+    )
+    for i, (text, label) in enumerate(examples()):
+        Item.objects.create(
+            run=earlier,
+            source="answer",
+            source_id=100_000 + i,
+            text=text,
+            redacted=text,
+            sentiment=label,
+            sentiment_by_analyst=True,
+        )
