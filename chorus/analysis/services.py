@@ -456,7 +456,10 @@ def _analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
                 special=t.special,
             )
         )
-    sentiment = _sentiment_model(embedder, run)
+    tuned = _tuned_sentiment(run)
+    # With a tuned model, the examples model is only the engine's required fallback: the
+    # shared seed-only one, not a second model trained on the corrections.
+    sentiment = _sentiment_model(embedder, None if tuned else run)
     framework = None
     if run.framework:
         coded = [
@@ -485,7 +488,7 @@ def _analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
         campaigns=[],
         names=None,
         framework=framework,
-        tuned_sentiment=_tuned_sentiment(run),
+        tuned_sentiment=tuned,
     )
 
 
@@ -494,17 +497,21 @@ _tuned_models: dict[int, TunedSentiment] = {}
 KEPT_MODELS = 8  # per worker process; each tuned one holds about 90 MB
 
 
-def _sentiment_model(embedder: Embedder, run: AnalysisRun) -> Any:
+def _sentiment_model(embedder: Embedder, run: AnalysisRun | None) -> Any:
     """The model that scored the run: Chorus's own examples, with the analysts'
-    corrections it learnt from where there were any."""
+    corrections it learnt from where there were any (none when ``run`` is None)."""
     from chorus.analysis.engine.sentiment import SentimentModel
 
-    learnt = run.sentiment_source != AnalysisRun.SentimentSource.SEED and run.sentiment_corrections > 0
-    key = (embedder.name, run.pk if learnt else None)
+    learnt_from = (
+        run if run is not None and run.sentiment_source != AnalysisRun.SentimentSource.SEED else None
+    )
+    key = (embedder.name, learnt_from.pk if learnt_from else None)
     if key not in _sentiment_models:
         if len(_sentiment_models) >= KEPT_MODELS:
             _sentiment_models.clear()
-        _sentiment_models[key] = SentimentModel(embedder, _sentiment_corrections(run) if learnt else ())
+        _sentiment_models[key] = SentimentModel(
+            embedder, _sentiment_corrections(learnt_from) if learnt_from else ()
+        )
     return _sentiment_models[key]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy.sparse.csgraph import connected_components
 from sklearn.metrics import adjusted_mutual_info_score
 
-from chorus.analysis.engine import analyse, embedder_for, emerging, pii
+from chorus.analysis.engine import analyse, embedder_for, emerging, pii, themes
 from chorus.analysis.engine.campaigns import find_groups
 from chorus.analysis.engine.framework import CodedTheme, FrameworkError, check
 from tests.analysis.corpus import TOPICS, corpus
@@ -169,11 +171,6 @@ def test_a_rise_beyond_history_is_flagged_and_ordinary_days_are_not() -> None:
 def test_discovery_ties_in_a_group_that_only_neighbours_itself() -> None:
     """Twenty near-copies are each other's nearest neighbours and nobody else's: the graph
     still joins them to the rest, and they come out as one theme of their own."""
-    import numpy as np
-    from scipy.sparse.csgraph import connected_components
-
-    from chorus.analysis.engine import themes
-
     rng = np.random.default_rng(0)
     spread = np.hstack([rng.normal(size=(300, 16)), np.zeros((300, 16))])
     copies = np.hstack([np.zeros((20, 16)), 1 + rng.normal(scale=0.01, size=(20, 16))])

@@ -158,7 +158,6 @@ def discover(
             broad_centroids=np.zeros((0, vectors.shape[1]), np.float32),
             chosen_k=0,
         )
-    most = max(2, min(most, n // min_size))
     # Copies (campaigns, "Very good" a hundred times) would form cliques in the graph that
     # the spectral embedding sets apart: each distinct vector is mapped once.
     first_of: dict[bytes, int] = {}
@@ -173,7 +172,8 @@ def discover(
     sought = vectors[mapped]
     coordinates = spectral(sought, seed=seed)
     space = sought if coordinates is None else _unit(coordinates)
-    chosen = k or choose_k(space, sought, most=max(2, min(most, len(mapped) // 2)), seed=seed)
+    most = max(2, min(most, n // min_size, len(mapped) // 2))
+    chosen = k or choose_k(space, sought, most=most, seed=seed)
     found = np.unique(_kmeans(space, chosen, seed)[0], return_inverse=True)[1]
     centroids = np.stack([_unit(sought[found == c].mean(axis=0))[0] for c in range(found.max() + 1)])
     similarity = vectors @ centroids.T
