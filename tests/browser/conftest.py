@@ -53,7 +53,12 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def assert_accessible(page: Page) -> None:
-    """No WCAG 2.2 A/AA violations by axe-core, and no script or CSP errors on the page."""
+    """No WCAG 2.2 A/AA violations by axe-core, and no script or CSP errors on the page.
+
+    Callers wait for the page they mean to check (its address or something on it) after a click:
+    axe run while a navigation replaces the document finds no document to check.
+    """
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -192,6 +194,7 @@ def test_an_officer_records_an_activity_with_an_attendee(page: Page, live_server
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
     page.get_by_role("link", name="Engagement").click()
     page.get_by_role("link", name="Record an activity").click()
+    expect(page).to_have_url(re.compile(r"/staff/activities/new/"))
     assert_accessible(page)
     page.get_by_label("Type").select_option("meeting")
     page.get_by_label("Title", exact=True).fill("Meeting with the advice sector")
@@ -247,6 +250,7 @@ def test_an_officer_imports_attendance_from_a_sign_up_list(page: Page, live_serv
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
     page.goto(f"{live_server.url}/staff/activities/{activity.code}/")
     page.get_by_role("link", name="Import attendance from a sign-up list").click()
+    expect(page.get_by_label("Upload the sign-up list")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Upload the sign-up list").set_input_files(str(sheet))
     page.get_by_role("button", name="Check the list").click()
@@ -434,6 +438,7 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
     expect(page.locator(".govuk-panel")).to_contain_text(Response.objects.get().reference)
     assert_accessible(page)
     page.locator(f"a[href$='/equality-answers/{Response.objects.get().equality_key}/remove/']").click()
+    expect(page).to_have_url(re.compile(r"/equality-answers/[0-9a-f-]+/remove/$"))
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-panel")).to_be_visible()
@@ -509,6 +514,7 @@ def test_an_officer_imports_paper_responses(page: Page, live_server, tmp_path) -
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
     page.goto(f"{live_server.url}/staff/consultations/{consultation.code}/responses/")
     page.get_by_role("link", name="Import responses from a spreadsheet").click()
+    expect(page.get_by_label("Upload a file of responses")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Upload a file of responses").set_input_files(str(sheet))
     page.get_by_role("button", name="Check the file").click()

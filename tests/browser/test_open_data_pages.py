@@ -146,4 +146,5 @@ def test_an_administrator_reads_the_retention_page(page: Page, live_server, pref
     expect(page.locator("main form")).not_to_have_count(0)  # the rules' form, past two-factor sign-in
     assert_accessible(page)
     page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()  # saved, back on the page
     assert_accessible(page)
