@@ -7,9 +7,9 @@ import pytest
 from scipy.sparse.csgraph import connected_components
 from sklearn.metrics import adjusted_mutual_info_score
 
-from chorus.analysis.engine import analyse, embedder_for, emerging, pii, themes
+from chorus.analysis.engine import analyse, embedder_for, emerging, framework, pii, themes
 from chorus.analysis.engine.campaigns import find_groups
-from chorus.analysis.engine.framework import CodedTheme, FrameworkError, check
+from chorus.analysis.engine.framework import CodedTheme, FrameworkError, FrameworkModel, check
 from tests.analysis.corpus import TOPICS, corpus
 
 
@@ -137,6 +137,47 @@ def test_a_coding_framework_assigns_to_its_themes(fast) -> None:
     new = result.assign_new("On hold for an hour, nobody picked up the phone. Call me on 07700 900123")
     assert by_key[new.themes[0][0]] == "Telephone"
     assert new.personal_data == ["phone"] and "[phone]" in new.redacted
+
+
+def _coded_by_spelling(model: FrameworkModel, texts: list[str]) -> list[int]:
+    return [row[0][0] for row in model.predict(texts, np.zeros((len(texts), 8), dtype=np.float32))]
+
+
+FRAMEWORK_BY_SPELLING = [
+    CodedTheme("Appointments", "", ["My appointment was cancelled", "They moved my appointment twice"]),
+    CodedTheme("Medication", "", ["The prescription was wrong", "My medication arrived late"]),
+]
+
+
+def test_a_framework_codes_misspelt_responses_by_the_word_parts_they_share() -> None:
+    # Vectors that say nothing (all zero), so only the text's own letters can decide.
+    examples = [text for t in FRAMEWORK_BY_SPELLING for text in [f"{t.name}.", *t.examples]]
+    model = FrameworkModel(
+        FRAMEWORK_BY_SPELLING,
+        example_vectors=np.zeros((len(examples), 8), dtype=np.float32),
+        corpus=[],
+        corpus_vectors=np.zeros((0, 8), dtype=np.float32),
+        self_training=0,
+    )
+    assert _coded_by_spelling(model, ["apointmnts cancelld", "perscriptions medicaton"]) == [
+        0,
+        1,
+    ]
+
+
+def test_a_large_corpus_is_sampled_for_the_framework_and_every_response_is_still_coded(monkeypatch) -> None:
+    monkeypatch.setattr(framework, "VOCABULARY_SAMPLE", 30)
+    monkeypatch.setattr(framework, "POOL_SAMPLE", 40)
+    corpus_texts = [f"appointment number {i} was cancelled" for i in range(60)] + [
+        f"prescription {i} was wrong" for i in range(60)
+    ]
+    model = FrameworkModel(
+        FRAMEWORK_BY_SPELLING,
+        example_vectors=np.zeros((6, 8), dtype=np.float32),
+        corpus=corpus_texts,
+        corpus_vectors=np.zeros((len(corpus_texts), 8), dtype=np.float32),
+    )
+    assert _coded_by_spelling(model, corpus_texts) == [0] * 60 + [1] * 60
 
 
 def test_a_framework_needs_two_named_themes_with_something_to_go_on() -> None:
