@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -204,6 +205,17 @@ class Person(DirectoryRecord):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``first_attended_at`` is written only by ``people_first_attended_refresh``'s UPDATE: a
+        # record read before that ran (an edit form, a merge) must not write its old value back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "first_attended_at"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

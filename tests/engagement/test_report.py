@@ -234,6 +234,26 @@ def test_first_attendance_is_kept_up_to_date_by_every_change(world, admin, rf) -
     check((2, 0))
 
 
+def test_saving_a_person_read_before_their_attendance_changed_keeps_their_first_attendance(
+    world, admin, rf
+) -> None:
+    from chorus.engagement.services import attendance_set
+
+    request = rf.get("/")
+    request.user = admin
+    newcomer = make_person(first_name="Ffion", last_name="Hughes")
+    read_earlier = Person.objects.get(pk=newcomer.pk)  # an edit form, opened before she came
+    forum = Activity.objects.get(title="Forum")
+    attendance_set(
+        actor=admin, request=request, activity=forum, person=newcomer, invitation="accepted", attended=True
+    )
+    read_earlier.job_title = "Adviser"
+    read_earlier.save()
+    newcomer.refresh_from_db()
+    assert newcomer.job_title == "Adviser"
+    assert newcomer.first_attended_at == forum.starts_at
+
+
 def test_the_daily_job_mends_first_attendance_changed_another_way(
     world, admin, django_capture_on_commit_callbacks
 ) -> None:
