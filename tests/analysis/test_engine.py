@@ -180,6 +180,16 @@ def test_a_large_corpus_is_sampled_for_the_framework_and_every_response_is_still
     assert _coded_by_spelling(model, corpus_texts) == [0] * 60 + [1] * 60
 
 
+def test_the_consensus_of_many_starts_finds_the_same_groups_whatever_the_seed() -> None:
+    rng = np.random.default_rng(3)
+    middles = rng.normal(size=(6, 10)) * 4
+    truth = np.repeat(np.arange(6), 40)
+    space = middles[truth] + rng.normal(size=(240, 10))
+    for seed in range(3):
+        labels = themes.consensus(space, 6, seed)
+        assert adjusted_mutual_info_score(truth, labels) > 0.99
+
+
 def test_a_framework_needs_two_named_themes_with_something_to_go_on() -> None:
     with pytest.raises(FrameworkError, match="at least two"):
         check([CodedTheme("Only", "one")])

@@ -6,9 +6,11 @@
    embedding space is still one cluster (the step that UMAP takes in BERTopic, done
    here with SciPy alone).
 2. Fit k-means there for a range of k and keep the k whose themes have the best cosine
-   silhouette in the embedding space: the number of themes is chosen by the data. Each
-   theme's centroid is the mean of its responses' embeddings; responses outside the
-   sample, and those arriving later, go to the nearest centroid.
+   silhouette in the embedding space: the number of themes is chosen by the data. The
+   themes for that k are the consensus of 20 k-means runs from different starts, so
+   they do not hang on one start's luck. Each theme's centroid is the mean of its
+   responses' embeddings; responses outside the sample, and those arriving later, go to
+   the nearest centroid.
 3. Clusters smaller than ``min_size`` go to "other": they are too small to call a theme.
 4. Broad themes: Ward clustering of the fine themes' centroids, so each broad theme is a
    set of fine ones (analysts switch between about 10 broad and the fine ones; the
@@ -39,6 +41,7 @@ SPECTRAL_ROWS = 8000  # distinct rows mapped at most: finding neighbours costs t
 SPECTRAL_DIMENSIONS = 20
 NEIGHBOURS = 15
 CANDIDATE_KS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
+CONSENSUS_RUNS = 20
 
 
 def default_min_size(n: int) -> int:
@@ -54,6 +57,26 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndar
         model = KMeans(k, random_state=seed, n_init=2)
     labels = model.fit_predict(vectors)
     return labels, _unit(model.cluster_centers_)
+
+
+def consensus(space: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Labels for k clusters on which many k-means runs agree: each row is described by the
+    cluster it fell in on each of ``CONSENSUS_RUNS`` runs from different starts, and k-means
+    on that description (reduced to k coordinates by SVD) groups the rows that usually fall
+    together. One run's result moves with its start (AMI 0.443 to 0.454 on the NHS
+    benchmark over six seeds); the consensus moved from 0.447 to 0.451 and was higher on
+    average (docs/benchmarks.md)."""
+    from scipy import sparse  # type: ignore[import-untyped]
+    from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+
+    n = len(space)
+    runs = np.stack([_kmeans(space, k, seed + 1000 * r)[0] + r * k for r in range(CONSENSUS_RUNS)], axis=1)
+    membership = sparse.csr_matrix(
+        (np.ones(runs.size), (np.repeat(np.arange(n), CONSENSUS_RUNS), runs.ravel())),
+        shape=(n, CONSENSUS_RUNS * k),
+    )
+    described = TruncatedSVD(n_components=k, random_state=seed).fit_transform(membership)
+    return _kmeans(_unit(described), k, seed)[0]
 
 
 def spectral(vectors: np.ndarray, *, seed: int) -> np.ndarray | None:
@@ -174,7 +197,7 @@ def discover(
     space = sought if coordinates is None else _unit(coordinates)
     most = max(2, min(most, n // min_size, len(mapped) // 2))
     chosen = k or choose_k(space, sought, most=most, seed=seed)
-    found = np.unique(_kmeans(space, chosen, seed)[0], return_inverse=True)[1]
+    found = np.unique(consensus(space, chosen, seed), return_inverse=True)[1]
     centroids = np.stack([_unit(sought[found == c].mean(axis=0))[0] for c in range(found.max() + 1)])
     similarity = vectors @ centroids.T
     labels = similarity.argmax(axis=1)
