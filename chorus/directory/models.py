@@ -209,11 +209,11 @@ class Person(DirectoryRecord):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # ``first_attended_at`` is written only by ``people_first_attended_refresh``'s UPDATE: a
         # record read before that ran (an edit form, a merge) must not write its old value back.
+        # Fields left unloaded (``.only()``) stay unwritten, as in a plain save.
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            skipped = self.get_deferred_fields() | {"first_attended_at"}
             kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "first_attended_at"
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
             ]
         super().save(*args, **kwargs)
 

@@ -159,10 +159,8 @@ def test_a_framework_codes_misspelt_responses_by_the_word_parts_they_share() -> 
         corpus_vectors=np.zeros((0, 8), dtype=np.float32),
         self_training=0,
     )
-    assert _coded_by_spelling(model, ["apointmnts cancelld", "perscriptions medicaton"]) == [
-        0,
-        1,
-    ]
+    coded = _coded_by_spelling(model, ["apointmnts cancelld", "perscriptions medicaton"])
+    assert coded == [0, 1]
 
 
 def test_a_large_corpus_is_sampled_for_the_framework_and_every_response_is_still_coded(monkeypatch) -> None:
