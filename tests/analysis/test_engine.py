@@ -139,6 +139,37 @@ def test_a_coding_framework_assigns_to_its_themes(fast) -> None:
     assert new.personal_data == ["phone"] and "[phone]" in new.redacted
 
 
+def test_non_answers_go_to_the_frameworks_own_theme_for_them_when_it_has_one(fast) -> None:
+    texts, _ = corpus(per_topic=10)
+    texts += ["N/A", "Nothing", "no comment", "Did not answer"]
+    delays = CodedTheme("Delays", "Waiting for hearings to start", [TOPICS["waiting"][0].format(n=3)])
+    phone = CodedTheme("Telephone", "Getting through on the phone", [TOPICS["phone"][0].format(n=10)])
+    staff = CodedTheme("Staff manner", "How staff treated people", [TOPICS["staff"][0]])
+    no_reason = CodedTheme("No reason given", "", ["Nothing", "n/a", "None thanks"])
+
+    result = analyse(texts, embedder=fast, framework=[delays, no_reason, phone, staff])
+    by_key = {t.key: t.label for t in result.themes}
+    assert [by_key[item.themes[0][0]] for item in result.items[-4:]] == ["No reason given"] * 4
+    assert all(item.no_answer for item in result.items[-4:])
+    assert len(result.themes) == 4  # no second bucket beside the framework's own
+    assert by_key[result.assign_new("nothing to add").themes[0][0]] == "No reason given"
+    assert not any(by_key[i.themes[0][0]] == "No reason given" for i in result.items[:-4])
+
+    without = analyse(texts, embedder=fast, framework=[delays, phone, staff])
+    labels = {t.key: t.label for t in without.themes}
+    assert [labels[item.themes[0][0]] for item in without.items[-4:]] == ["No answer given"] * 4
+
+
+def test_a_theme_counts_as_the_non_answer_code_only_if_most_of_its_examples_say_nothing() -> None:
+    from chorus.analysis.engine.pipeline import is_non_answer
+
+    mixed = CodedTheme("Other", "", ["Nothing", "The car park was full", "Parking costs too much"])
+    said = CodedTheme("Parking", "", ["No spaces left", "Parking was hard"])
+    assert framework.non_answer_code([said, mixed], is_non_answer) is None
+    blank = CodedTheme("Blank", "", ["N/A", "none", "The form was blank"])
+    assert framework.non_answer_code([said, mixed, blank], is_non_answer) == 2
+
+
 def _coded_by_spelling(model: FrameworkModel, texts: list[str]) -> list[int]:
     return [row[0][0] for row in model.predict(texts, np.zeros((len(texts), 8), dtype=np.float32))]
 

@@ -14,7 +14,7 @@ n-grams. On the NHS benchmark they lifted macro-F1 over word TF-IDF in every mod
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +48,21 @@ def check(themes: Sequence[CodedTheme]) -> None:
             raise FrameworkError(
                 f"Theme {theme.name!r} needs a description or at least one example response."
             )
+
+
+def non_answer_code(themes: Sequence[CodedTheme], is_non_answer: Callable[[str], bool]) -> int | None:
+    """The framework's own code for responses that say nothing ("No reason given",
+    "Labelling not possible"), if it has one: the theme at least half of whose examples are
+    non-answers (the most so, if several). Non-answers are coded to it rather than read by
+    the model, which cannot tell one "N/A" from another."""
+    best, best_share = None, 0.5
+    for i, theme in enumerate(themes):
+        if not theme.examples:
+            continue
+        share = sum(1 for text in theme.examples if is_non_answer(text)) / len(theme.examples)
+        if share >= best_share and (best is None or share > best_share):
+            best, best_share = i, share
+    return best
 
 
 class FrameworkModel:

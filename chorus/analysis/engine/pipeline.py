@@ -17,7 +17,7 @@ import numpy as np
 from chorus.analysis.engine import campaigns as campaigns_
 from chorus.analysis.engine import keyphrases, pii, themes, tuning
 from chorus.analysis.engine.embed import Embedder, _unit
-from chorus.analysis.engine.framework import CodedTheme, FrameworkModel
+from chorus.analysis.engine.framework import CodedTheme, FrameworkModel, non_answer_code
 from chorus.analysis.engine.sentiment import SentimentModel
 from chorus.analysis.engine.tuning import TunedSentiment
 
@@ -235,9 +235,11 @@ def analyse(
     framework_embedder: Embedder | None = None
     answered = np.where(~silent)[0]
     chosen_k = 0
+    coded_no_answer: int | None = None  # the framework's own theme for non-answers, if any
     if framework:
         step("Coding to the framework", 0.65)
         themes_in = list(framework)
+        coded_no_answer = non_answer_code(themes_in, is_non_answer)
         example_texts = [
             text for t in themes_in for text in [f"{t.name}. {t.description}".strip(), *t.examples]
         ]
@@ -266,7 +268,14 @@ def analyse(
             assignment[row] = [(i + 1, c) for i, c in picked]
         for i, t in enumerate(themes_in):
             theme_list.append(
-                Theme(key=i + 1, level="fine", label=t.name, description=t.description, keyphrases=[])
+                Theme(
+                    key=i + 1,
+                    level="fine",
+                    label=t.name,
+                    description=t.description,
+                    keyphrases=[],
+                    special="no_answer" if i == coded_no_answer else "",
+                )
             )
         framework_model.predict = _shifted(framework_model.predict)  # type: ignore[method-assign,no-untyped-call]
     else:
@@ -310,7 +319,10 @@ def analyse(
                 others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
                 confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
                 assignment[row] = [(primary, confidence), *others]
-    if silent.any():
+    if silent.any() and coded_no_answer is not None:
+        for row in np.where(silent)[0]:
+            assignment[row] = [(coded_no_answer + 1, 1.0)]
+    elif silent.any():
         key = max((t.key for t in theme_list), default=0) + 1
         theme_list.append(
             Theme(
