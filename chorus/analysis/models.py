@@ -121,6 +121,9 @@ class AnalysisRun(CodedModel):
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.FAST)
     # A coding framework: [{"name", "description", "examples": [...]}]; empty: discover themes.
     framework = models.JSONField(default=list, blank=True)
+    # Each framework theme's share of the answers the run coded, in the framework's order:
+    # responses that arrive later are weighted by it, as the run's own were.
+    framework_shares = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=100, blank=True)
     progress = models.FloatField(default=0.0)

@@ -160,6 +160,9 @@ def run_execute(run: AnalysisRun) -> None:
             progress=1.0,
             finished_at=timezone.now(),
             item_count=len(items),
+            framework_shares=[round(float(x), 6) for x in result.framework.shares]
+            if result.framework
+            else [],
             outlier_share=round(result.outlier_share, 4),
             campaign_count=len(result.campaigns),
             sentiment_source=(
@@ -472,6 +475,7 @@ def _analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
             corpus=[],
             corpus_vectors=np.zeros((0, 1)),
             self_training=0,
+            shares=run.framework_shares if len(run.framework_shares) == len(coded) else None,
         )
         by_name = {t.label: t.key for t in themes}
         keys = [by_name.get(c.name) for c in coded]

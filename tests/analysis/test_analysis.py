@@ -168,6 +168,43 @@ def test_outsiders_cannot_see_or_change_an_analysis(
     )
 
 
+def test_a_framework_run_keeps_its_theme_shares_and_codes_new_responses_with_them(
+    officer_client: Client, consultation, django_capture_on_commit_callbacks
+) -> None:
+    from chorus.analysis.services import _analysis_for, embedder_for_run, responses_added
+
+    framework = (
+        "theme,description,example\n"
+        "Delays,Waiting for hearings to start,The hearing started 3 hours late\n"
+        "Telephone,Getting through on the phone,Nobody answered the phone line\n"
+        "Staff manner,How staff treated people,The usher was kind and explained everything\n"
+    )
+    upload = SimpleUploadedFile("framework.csv", framework.encode(), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = officer_client.post(
+            reverse("analysis:run_start"),
+            {"subject": f"consultation:{consultation.code}", "mode": "fast", "framework": upload},
+        )
+    assert reply.status_code == 302
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE
+    # The fixture's responses are a third about each theme (and one more).
+    assert len(run.framework_shares) == 3 and sum(run.framework_shares) == pytest.approx(1, abs=1e-4)
+    assert all(0.25 < share < 0.42 for share in run.framework_shares)
+    rebuilt = _analysis_for(run, embedder_for_run(run))
+    assert rebuilt.framework is not None and list(rebuilt.framework.shares) == pytest.approx(
+        run.framework_shares
+    )
+
+    question = Question.objects.get(section__consultation=consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Response.objects.create(consultation=consultation, reference="NEW0002")
+        Answer.objects.create(response=response, question=question, value="I rang the helpline ten times")
+        responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
+    item = Item.objects.get(run=run, text="I rang the helpline ten times")
+    assert list(item.assignments.values_list("theme__label", flat=True)[:1]) == ["Telephone"]
+
+
 def test_a_bad_framework_file_is_refused_with_the_reason(officer_client: Client, consultation) -> None:
     upload = SimpleUploadedFile("framework.csv", b"theme,description,example\nOnly one,desc,ex\n", "text/csv")
     reply = officer_client.post(

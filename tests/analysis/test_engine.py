@@ -209,6 +209,34 @@ def test_a_large_corpus_is_sampled_for_the_framework_and_every_response_is_still
     assert _coded_by_spelling(model, corpus_texts) == [0] * 60 + [1] * 60
 
 
+def test_a_framework_weights_its_themes_by_how_often_the_responses_need_them() -> None:
+    corpus_texts = [f"appointment number {i} was cancelled" for i in range(90)] + [
+        f"prescription {i} was wrong" for i in range(10)
+    ]
+    zeros = np.zeros((len(corpus_texts), 8), dtype=np.float32)
+    examples = np.zeros((6, 8), dtype=np.float32)
+    model = FrameworkModel(
+        FRAMEWORK_BY_SPELLING, example_vectors=examples, corpus=corpus_texts, corpus_vectors=zeros
+    )
+    assert model.shares == pytest.approx([91 / 102, 11 / 102])
+    even = FrameworkModel(
+        FRAMEWORK_BY_SPELLING,
+        example_vectors=examples,
+        corpus=corpus_texts,
+        corpus_vectors=zeros,
+        shares=[1, 1],
+    )
+    # A response that is about neither leans to the theme most responses are about.
+    unclear = ["it was a poor day"]
+    weighted = dict(model.predict(unclear, zeros[:1], also=0)[0])
+    plain = dict(even.predict(unclear, zeros[:1], also=0)[0])
+    assert weighted[0] > plain[0] and weighted[0] + weighted[1] == pytest.approx(1)
+    with pytest.raises(FrameworkError, match="2 positive theme shares"):
+        FrameworkModel(
+            FRAMEWORK_BY_SPELLING, example_vectors=examples, corpus=[], corpus_vectors=zeros, shares=[1]
+        )
+
+
 def test_the_consensus_of_many_starts_finds_the_same_groups_whatever_the_seed() -> None:
     rng = np.random.default_rng(3)
     middles = rng.normal(size=(6, 10)) * 4

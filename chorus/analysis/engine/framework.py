@@ -9,6 +9,13 @@ Character n-grams rather than words: feedback is short and misspelt ("apointment
 "recieved", "docs"), and word stems ("listen", "listened", "listening") share their
 n-grams. On the NHS benchmark they lifted macro-F1 over word TF-IDF in every mode and split
 (see docs/benchmarks.md).
+
+Examples come a score per theme, but responses do not: a few themes hold most of them. A
+model trained on even examples codes too many responses to the rare themes, so once it has
+read the texts being coded, each theme's probability is weighted by the square root of how
+much more (or less) often than evenly it was chosen (``shares``). On the NHS rows this
+lifted macro-F1 at 20 examples per theme on every split; on Banking77, whose intents are
+even, it cost about 0.005.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 VOCABULARY_SAMPLE = 20000  # texts read to choose the n-grams; more add little and cost memory
 POOL_SAMPLE = 20000  # texts being coded that self-training learns from
+PRIOR_POWER = 0.5  # how far the themes' estimated shares move the probabilities (0: not at all)
 
 
 @dataclass
@@ -74,7 +82,10 @@ class FrameworkModel:
         corpus: Sequence[str],
         corpus_vectors: np.ndarray,
         self_training: int = 2,
+        shares: Sequence[float] | None = None,
     ) -> None:
+        """``shares``: each theme's share of the responses, when known from an earlier run;
+        otherwise estimated from the corpus, or even when there is too little of it."""
         from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
         from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
@@ -98,20 +109,33 @@ class FrameworkModel:
         y = np.array(labels)
         self.model = LogisticRegression(C=10, max_iter=3000)
         self.model.fit(x, y)
-        if self_training and len(corpus) >= 4 * len(themes):
-            rows = list(range(len(corpus)))
-            if len(rows) > POOL_SAMPLE:
-                rows = sorted(sampler.sample(rows, POOL_SAMPLE))
-            pool = self._features([corpus[i] for i in rows], corpus_vectors[rows])
-            for _ in range(self_training):
-                probabilities = self.model.predict_proba(pool)
-                confidence = probabilities.max(axis=1)
-                picked = np.where(confidence >= np.quantile(confidence, 0.5))[0]
-                guessed = self.model.classes_[probabilities[picked].argmax(axis=1)]
-                weights = np.concatenate([np.full(len(y), 3.0), np.ones(len(picked))])
-                self.model = LogisticRegression(C=10, max_iter=3000).fit(
-                    sparse.vstack([x, pool[picked]]), np.concatenate([y, guessed]), sample_weight=weights
+        self.shares = np.full(len(self.themes), 1.0 / len(self.themes))
+        if shares is not None:
+            given = np.asarray(shares, dtype=float)
+            if given.shape != (len(self.themes),) or not np.all(np.isfinite(given)) or (given <= 0).any():
+                raise FrameworkError(
+                    f"Expected {len(self.themes)} positive theme shares, not {list(shares)}."
                 )
+            self.shares = given / given.sum()
+        if len(corpus) < 4 * len(themes):
+            return
+        rows = list(range(len(corpus)))
+        if len(rows) > POOL_SAMPLE:
+            rows = sorted(sampler.sample(rows, POOL_SAMPLE))
+        pool = self._features([corpus[i] for i in rows], corpus_vectors[rows])
+        for _ in range(self_training):
+            probabilities = self.model.predict_proba(pool)
+            confidence = probabilities.max(axis=1)
+            picked = np.where(confidence >= np.quantile(confidence, 0.5))[0]
+            guessed = self.model.classes_[probabilities[picked].argmax(axis=1)]
+            weights = np.concatenate([np.full(len(y), 3.0), np.ones(len(picked))])
+            self.model = LogisticRegression(C=10, max_iter=3000).fit(
+                sparse.vstack([x, pool[picked]]), np.concatenate([y, guessed]), sample_weight=weights
+            )
+        if shares is None:
+            # One more response per theme, so that a theme chosen for none keeps some weight.
+            counts = np.bincount(self.model.predict_proba(pool).argmax(axis=1), minlength=len(self.themes))
+            self.shares = (counts + 1.0) / (counts.sum() + len(self.themes))
 
     def _examples(self) -> tuple[list[str], list[int]]:
         texts: list[str] = []
@@ -136,6 +160,8 @@ class FrameworkModel:
         if len(texts) == 0:
             return []
         probabilities = self.model.predict_proba(self._features(texts, vectors))
+        probabilities *= (self.shares * len(self.shares)) ** PRIOR_POWER
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
         classes = [int(c) for c in self.model.classes_]
         out: list[list[tuple[int, float]]] = []
         for row in probabilities:
