@@ -38,7 +38,8 @@ class RunForm(forms.Form):
         required=False,
         help_text=_(
             "A CSV file with columns theme, description and example: one row per example response. "
-            "Leave it out to have Chorus find the themes."
+            "A theme whose examples are answers such as 'N/A' or 'Nothing' collects every response "
+            "that says nothing. Leave it out to have Chorus find the themes."
         ),
     )
 
