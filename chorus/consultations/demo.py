@@ -71,15 +71,102 @@ def build_consultations(scale: Scale, rng: random.Random) -> dict[str, int]:
     return {"consultations": len(created), "impact records linked to consultations": linked}
 
 
-OPINIONS = [
-    "The proposal would make it easier to get help without travelling to a court.",
-    "Fees are already too high for people on low incomes; please do not raise them.",
-    "Online forms are fine, but there must always be a paper option and a phone line.",
-    "I support this change as long as the Welsh language service is kept.",
-    "Waiting times are the biggest problem; this does nothing about them.",
-    "Video hearings worked well for me and saved a day off work.",
-    "Advice services will have to pick up the extra work without any extra funding.",
+# Free-text reasons are composed from these parts, so that the demo's answers vary as real
+# ones do: several themes in different words, some answers on two themes, a copy-paste
+# campaign with small edits, a few non-answers and a few answers in Welsh.
+REASONS = {
+    "cost": [
+        "fees are already too high for people on low incomes",
+        "I cannot afford to pay any more to go to court",
+        "the cost of applying has gone up every year",
+        "people on benefits will be priced out of justice",
+        "the fee remission scheme is too hard to qualify for",
+    ],
+    "travel": [
+        "the nearest court is two buses and an hour away",
+        "travelling to a hearing means losing a day's pay",
+        "I would not have to travel so far with my children",
+        "closing local courts leaves rural areas with nothing",
+        "the trains to the court centre are unreliable",
+    ],
+    "digital": [
+        "not everyone can use the internet",
+        "my mother has no computer and needs a paper form",
+        "the online form kept timing out and I lost my answers",
+        "there must always be a paper option and a phone line",
+        "the online service was quick and easy to use",
+    ],
+    "welsh": [
+        "the Welsh language service must be kept",
+        "I want to deal with the court in Welsh",
+        "Welsh forms arrive weeks after the English ones",
+    ],
+    "waiting": [
+        "waiting times are the biggest problem and this does nothing about them",
+        "my case has already taken over a year",
+        "hearings are listed months away",
+        "nobody tells you how long anything will take",
+    ],
+    "video": [
+        "video hearings worked well for me and saved a day off work",
+        "the video link dropped twice during my hearing",
+        "a remote hearing is less frightening than a courtroom",
+        "you cannot judge whether someone is telling the truth over video",
+    ],
+    "advice": [
+        "advice services will have to pick up the extra work without any funding",
+        "the local advice centre already has a waiting list",
+        "there is no free legal advice left in my area",
+    ],
+}
+AGREE = ["I agree because", "Yes, because", "I support this:", "A good idea, as", "Agree -"]
+DISAGREE = ["I disagree because", "No, because", "I am against this:", "This will not work, as", "Disagree -"]
+UNSURE = ["I am not sure:", "It depends.", "Hard to say, but", ""]
+CONTEXTS = [
+    "I live in a rural area.",
+    "I am a single parent.",
+    "I work shifts.",
+    "I have been to court twice this year.",
+    "I care for my father.",
+    "I run a small business.",
+    "I have a disability.",
+    "I volunteer at an advice centre.",
 ]
+ENDINGS = ["", "", "", " Please think again.", " Thank you for asking.", " This matters to a lot of people."]
+CAMPAIGN = (
+    "As a member of the Court Users Forum I object to these proposals. They will cut access to "
+    "justice for people who cannot travel or go online, and they were drawn up without asking "
+    "the people who use the courts."
+)
+NON_ANSWERS = ["N/A", "Nothing to add", "No comment", "none"]
+WELSH = [
+    "Rhaid cadw'r gwasanaeth Cymraeg.",
+    "Mae'r ffioedd yn rhy uchel i bobl ar incwm isel.",
+    "Mae'r llys agosaf yn rhy bell i deithio iddo.",
+    "Nid yw pawb yn gallu defnyddio'r rhyngrwyd.",
+]
+
+
+def opinion(rng: random.Random, stance: str, language: str = "en") -> str:
+    """A reason for ``stance`` (a SCALE value) as a respondent might write it."""
+    roll = rng.random()
+    if roll < 0.03:
+        return rng.choice(NON_ANSWERS)
+    if roll < 0.11:  # the campaign, sometimes lightly edited
+        return CAMPAIGN + rng.choice(["", "", " Please listen.", " Signed, a court user."])
+    if language == "cy" and rng.random() < 0.6:
+        return rng.choice(WELSH)
+    themes = rng.sample(sorted(REASONS), 2)
+    reason = rng.choice(REASONS[themes[0]])
+    if rng.random() < 0.3:
+        reason += rng.choice([" and ", ", and also ", "; also "]) + rng.choice(REASONS[themes[1]])
+    opener = rng.choice(
+        AGREE if stance in ("agree", "strongly_agree") else DISAGREE if "disagree" in stance else UNSURE
+    )
+    text = f"{opener} {reason}".strip() if opener else reason[0].upper() + reason[1:]
+    if rng.random() < 0.5:
+        text = f"{rng.choice(CONTEXTS)} {text}"
+    return text + "." + rng.choice(ENDINGS)
 
 
 @demo_builder("consultation-questions", order=35)
@@ -147,7 +234,8 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
         )
         made += len(responses)
         for response in responses:
-            answers.append(Answer(response=response, question=stance, value=rng.choice(SCALE)[0]))
+            chosen = rng.choice(SCALE)[0]
+            answers.append(Answer(response=response, question=stance, value=chosen))
             answers.append(
                 Answer(
                     response=response,
@@ -156,7 +244,9 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
                 )
             )
             if rng.random() < 0.7:
-                answers.append(Answer(response=response, question=reasons, value=rng.choice(OPINIONS)))
+                answers.append(
+                    Answer(response=response, question=reasons, value=opinion(rng, chosen, response.language))
+                )
         if len(answers) > 20000:
             Answer.objects.bulk_create(answers, batch_size=5000)
             answers = []
