@@ -132,7 +132,7 @@ CONTEXTS = [
     "I have a disability.",
     "I volunteer at an advice centre.",
 ]
-ENDINGS = ["", "", "", " Please think again.", " Thank you for asking.", " This matters to a lot of people."]
+ENDINGS = [""] * 8 + [" Please think again.", " This matters to a lot of people."]
 CAMPAIGN = (
     "As a member of the Court Users Forum I object to these proposals. They will cut access to "
     "justice for people who cannot travel or go online, and they were drawn up without asking "
