@@ -163,7 +163,7 @@ def opinion(rng: random.Random, stance: str, language: str = "en") -> str:
     opener = rng.choice(
         AGREE if stance in ("agree", "strongly_agree") else DISAGREE if "disagree" in stance else UNSURE
     )
-    text = f"{opener} {reason}".strip() if opener else reason[0].upper() + reason[1:]
+    text = f"{opener} {reason}" if opener else reason[0].upper() + reason[1:]
     if rng.random() < 0.5:
         text = f"{rng.choice(CONTEXTS)} {text}"
     return text + "." + rng.choice(ENDINGS)

@@ -63,14 +63,9 @@ def non_answer_code(themes: Sequence[CodedTheme], is_non_answer: Callable[[str],
     "Labelling not possible"), if it has one: the theme at least half of whose examples are
     non-answers (the most so, if several). Non-answers are coded to it rather than read by
     the model, which cannot tell one "N/A" from another."""
-    best, best_share = None, 0.5
-    for i, theme in enumerate(themes):
-        if not theme.examples:
-            continue
-        share = sum(1 for text in theme.examples if is_non_answer(text)) / len(theme.examples)
-        if share >= best_share and (best is None or share > best_share):
-            best, best_share = i, share
-    return best
+    shares = [sum(map(is_non_answer, t.examples)) / len(t.examples) if t.examples else 0.0 for t in themes]
+    best = max(range(len(shares)), key=shares.__getitem__, default=None)  # the first, on a tie
+    return best if best is not None and shares[best] >= 0.5 else None
 
 
 class FrameworkModel:

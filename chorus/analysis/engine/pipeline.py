@@ -319,34 +319,10 @@ def analyse(
                 others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
                 confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
                 assignment[row] = [(primary, confidence), *others]
-    if silent.any() and coded_no_answer is not None:
+    if silent.any():
+        no_answer_key = coded_no_answer + 1 if coded_no_answer is not None else _no_answer_themes(theme_list)
         for row in np.where(silent)[0]:
-            assignment[row] = [(coded_no_answer + 1, 1.0)]
-    elif silent.any():
-        key = max((t.key for t in theme_list), default=0) + 1
-        theme_list.append(
-            Theme(
-                key=key,
-                level="broad",
-                label=NO_ANSWER_LABEL,
-                description="Responses that gave no answer in words, such as 'N/A' or 'Nothing'.",
-                keyphrases=[],
-                special="no_answer",
-            )
-        )
-        theme_list.append(
-            Theme(
-                key=key + 1,
-                level="fine",
-                label=NO_ANSWER_LABEL,
-                description="Responses that gave no answer in words, such as 'N/A' or 'Nothing'.",
-                keyphrases=[],
-                parent=key,
-                special="no_answer",
-            )
-        )
-        for row in np.where(silent)[0]:
-            assignment[row] = [(key + 1, 1.0)]
+            assignment[row] = [(no_answer_key, 1.0)]
     step("Labelling themes", 0.8)
     items = [
         Item(
@@ -375,6 +351,34 @@ def analyse(
         vectors=vectors,
         tuned_sentiment=tuned_sentiment,
     )
+
+
+def _no_answer_themes(theme_list: list[Theme]) -> int:
+    """Add Chorus's own "No answer given" theme (broad and fine); returns the fine one's key."""
+    key = max((t.key for t in theme_list), default=0) + 1
+    description = "Responses that gave no answer in words, such as 'N/A' or 'Nothing'."
+    theme_list.append(
+        Theme(
+            key=key,
+            level="broad",
+            label=NO_ANSWER_LABEL,
+            description=description,
+            keyphrases=[],
+            special="no_answer",
+        )
+    )
+    theme_list.append(
+        Theme(
+            key=key + 1,
+            level="fine",
+            label=NO_ANSWER_LABEL,
+            description=description,
+            keyphrases=[],
+            parent=key,
+            special="no_answer",
+        )
+    )
+    return key + 1
 
 
 def _shifted(predict):  # type: ignore[no-untyped-def]
