@@ -8,6 +8,8 @@ generated secret key in the data folder, and emails written to files.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -102,6 +104,18 @@ if _equality_url:
         ) from None
 DATABASE_ROUTERS = ["chorus.equality.routers.EqualityRouter"]
 CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
+# Equality figures staff see: counts rounded to this base, refreshed only in releases of at
+# least CHORUS_SUPPRESS_BELOW new records and at most once in this many hours
+# (chorus/equality/services.py, docs/architecture.md).
+CHORUS_EQUALITY_ROUND_TO = env_int("CHORUS_EQUALITY_ROUND_TO", 5)
+CHORUS_EQUALITY_RELEASE_HOURS = env_int("CHORUS_EQUALITY_RELEASE_HOURS", 24)
+# The secret that links a response to its equality answers: the equality table keeps only a
+# keyed hash of the response's random key, so the two cannot be joined from the database or
+# a backup alone. Derived from SECRET_KEY unless set; keep it (changing it breaks the link).
+CHORUS_EQUALITY_SECRET = (
+    env_str("CHORUS_EQUALITY_SECRET", "")
+    or hmac.new(SECRET_KEY.encode(), b"chorus equality link", hashlib.sha256).hexdigest()
+)
 # Anti-spam for consultation responses: the least seconds between starting and sending,
 # and the most responses from one address in 10 minutes.
 CHORUS_RESPOND_LEAST_SECONDS = env_int("CHORUS_RESPOND_LEAST_SECONDS", 5)

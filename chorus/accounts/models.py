@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+# Who may see equality monitoring figures (counts and equality analysis).
+EQUALITY_ROLES = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST})
+
 ROLE_DESCRIPTIONS = {
     Role.ADMINISTRATOR: _(
         "Manages users, teams, site pages and the audit log; sees every team's records. "
@@ -115,6 +118,11 @@ class User(CodedModel, AbstractBaseUser):
     @property
     def can_see_contact_details(self) -> bool:
         return self.role != Role.VIEWER
+
+    @property
+    def can_see_equality_figures(self) -> bool:
+        """Equality counts and analysis are for those who act on them, not for viewers."""
+        return self.role in EQUALITY_ROLES
 
     def is_verified(self) -> bool:
         """Past two-factor authentication in this session. OTPMiddleware replaces this per request."""

@@ -9,6 +9,7 @@ from chorus.consultations.models import Consultation, Response
 from chorus.core.registry import Scale, demo_builder
 from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
+from chorus.equality.services import release_due, sealed
 from chorus.feedback.models import ExitSurveyResponse
 
 
@@ -38,7 +39,9 @@ def build_equality(scale: Scale, rng: random.Random) -> dict[str, int]:
                 key = uuid.UUID(int=rng.getrandbits(128), version=4)
                 chosen.append((response.pk, key))
                 records.append(
-                    EqualityRecord(key=key, asked_for=consultation.code, submitted=True, **_answers(rng))
+                    EqualityRecord(
+                        key=sealed(key), asked_for=consultation.code, submitted=True, **_answers(rng)
+                    )
                 )
         for pk, key in chosen:
             Response.objects.filter(pk=pk).update(equality_key=key)
@@ -50,7 +53,10 @@ def build_equality(scale: Scale, rng: random.Random) -> dict[str, int]:
             answer.equality_key = key
             answer.save(update_fields=["equality_key"])
             records.append(
-                EqualityRecord(key=key, asked_for=answer.service.code, submitted=True, **_answers(rng))
+                EqualityRecord(
+                    key=sealed(key), asked_for=answer.service.code, submitted=True, **_answers(rng)
+                )
             )
     EqualityRecord.objects.bulk_create(records, batch_size=5000)
-    return {"equality monitoring records": len(records)}
+    # The first release, as the hourly job would make it.
+    return {"equality monitoring records": len(records), "equality releases": release_due()}

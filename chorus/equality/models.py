@@ -1,8 +1,11 @@
 """Equality monitoring answers, kept apart from responses and contacts.
 
 A record holds one person's answers and nothing that names them: no foreign key to a
-response, a contact or a user. The response (or exit survey answer) keeps the same
-random ``key``; only aggregate counts ever leave this app. With
+response, a contact or a user. The response (or exit survey answer) keeps a random key;
+the record keeps only a keyed hash of it (``services.sealed``), with the secret
+``CHORUS_EQUALITY_SECRET`` held outside the database, so the database or a backup alone
+cannot join the two. Only aggregate counts ever leave this app, and only over records
+already *released* (see ``EqualityRelease``). With
 ``CHORUS_EQUALITY_DATABASE_URL`` set the table lives in a database of its own (see
 ``routers.py``).
 """
@@ -23,6 +26,7 @@ class EqualityRecordQuerySet(models.QuerySet["EqualityRecord"]):
 
 
 class EqualityRecord(models.Model):
+    # HMAC of the response's random key under CHORUS_EQUALITY_SECRET, never the key itself.
     key = models.UUIDField(unique=True)
     # The code of the consultation, survey or service that asked: what the counts are for.
     asked_for = models.UUIDField(db_index=True)
@@ -30,6 +34,9 @@ class EqualityRecord(models.Model):
     submitted = models.BooleanField(default=False)
     # A day, not a time, so that records cannot be matched to responses by the moment.
     recorded_on = models.DateField(default=_today)
+    # The release (numbered per ``asked_for``) from which this record counts in what staff
+    # see; None until then. Records are released only in batches (``EqualityRelease``).
+    release = models.PositiveIntegerField(null=True, blank=True)
 
     age_band = models.CharField(max_length=30, blank=True)
     sex = models.CharField(max_length=30, blank=True)
@@ -47,3 +54,24 @@ class EqualityRecord(models.Model):
     def __str__(self) -> str:
         # Never the answers: a record printed in a log or the admin shows no one's details.
         return "Equality monitoring record"
+
+
+class EqualityRelease(models.Model):
+    """One batch of records for ``asked_for`` let into the figures staff see.
+
+    Figures change only at a release, and a release takes at least the suppression
+    threshold of new records and comes at most once in ``CHORUS_EQUALITY_RELEASE_HOURS``:
+    reading the figures before and after never isolates one person's answers."""
+
+    asked_for = models.UUIDField()
+    number = models.PositiveIntegerField()
+    released_at = models.DateTimeField(default=timezone.now)
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["asked_for", "number"], name="equality_release_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Equality release {self.number}"

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from chorus.core.access import staff_user
 from chorus.core.audit import audit_record
 from chorus.core.disclosure import threshold
 from chorus.core.models import AuditAction
 from chorus.equality.forms import EqualityForm
-from chorus.equality.services import equality_counts, equality_initial, equality_remove, equality_save
+from chorus.equality.services import (
+    equality_counts,
+    equality_initial,
+    equality_remove,
+    equality_save,
+    latest_release,
+)
 
 
 def equality_step(
@@ -42,7 +51,10 @@ def counts_page(
     request: HttpRequest, *, asked: Model, asked_for: UUID, template: str, name: str
 ) -> HttpResponse:
     """Staff page of equality counts for what ``asked`` (aggregates only, small numbers
-    hidden). The caller has checked the user may see ``asked``; the view is audited."""
+    hidden, the rest rounded, as at the latest release). The caller has checked the user
+    may see ``asked``; viewers are refused; the view is audited."""
+    if not staff_user(request).can_see_equality_figures:
+        raise PermissionDenied
     people, tables = equality_counts(asked_for)
     audit_record(
         actor=request.user,
@@ -51,7 +63,19 @@ def counts_page(
         request=request,
         detail={"viewed": "equality monitoring counts"},
     )
-    return render(request, template, {name: asked, "people": people, "tables": tables, "below": threshold()})
+    return render(
+        request,
+        template,
+        {
+            name: asked,
+            "people": people,
+            "tables": tables,
+            "below": threshold(),
+            "release": latest_release(asked_for),
+            "round_to": settings.CHORUS_EQUALITY_ROUND_TO,
+            "release_hours": settings.CHORUS_EQUALITY_RELEASE_HOURS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,10 @@
 only in aggregate, with confidence intervals and small groups suppressed.
 
 Equality answers live apart (possibly in their own database) and are joined to outcomes
-in memory by the random key both hold; nothing here returns one person's answers.
+in memory: each response's random key is sealed with the equality secret
+(``chorus.equality.services.sealed``) and matched to the record holding that hash. Only
+released records count (the release rule in ``chorus.equality.services``), and group sizes
+are rounded like the count pages; nothing here returns one person's answers.
 For each question (age, sex, ...), each group is compared with everyone else who
 answered it: Welch's t-test for a mean, a two-proportion test for a rate, with Holm's
 adjustment for the several groups of one question.
@@ -22,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from chorus.core.disclosure import suppress, threshold
 from chorus.core.stats import Summary, holm, mean_interval, two_proportion_p, welch_p, wilson
-from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
+from chorus.equality.services import released, rounded, sealed
 
 
 @dataclass
@@ -114,14 +117,14 @@ OUTCOMES: dict[str, tuple[str, Callable[[Any], dict[str, float]]]] = {
 
 
 def analyse(*, asked_for: UUID, outcomes: dict[str, float], kind: str, outcome: str) -> Analysis:
-    """``outcomes`` maps each equality key (32 hex digits) to the person's outcome."""
+    """``outcomes`` maps each response's equality key (32 hex digits) to the person's outcome."""
     below = threshold()
+    outcomes = {_key(sealed(UUID(key))): value for key, value in outcomes.items()}
     names = [q.name for q in QUESTIONS]
     values: list[float] = []
     answers: list[tuple[str, ...]] = []
     for key, *answered in (
-        EqualityRecord.objects.submitted()
-        .filter(asked_for=asked_for)
+        released(asked_for)
         .annotate(key_text=Cast("key", CharField()))
         .values_list("key_text", *names)
         .iterator(chunk_size=5000)
@@ -131,7 +134,7 @@ def analyse(*, asked_for: UUID, outcomes: dict[str, float], kind: str, outcome: 
             values.append(found)
             answers.append(tuple(answered))
     y = np.array(values, dtype=float)
-    overall_n = len(y) if len(y) >= below else None
+    overall_n = rounded(len(y)) if len(y) >= below else None
     overall = float(y.mean()) if overall_n else None
     by_question = np.array(answers, dtype=object).reshape(len(answers), len(names))
     results = []
@@ -171,7 +174,7 @@ def analyse(*, asked_for: UUID, outcomes: dict[str, float], kind: str, outcome: 
             groups.append(
                 GroupResult(
                     labels[value],
-                    mine[0],
+                    rounded(mine[0]),
                     centre,
                     low,
                     high,
