@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.admin import AdminSite
+from typing import Any
+
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponse
 
@@ -14,6 +16,23 @@ class ChorusAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_authenticated and user.is_active and user.is_staff and user.is_verified())
+
+    def register(
+        self, model_or_iterable: Any, admin_class: type[ModelAdmin[Any]] | None = None, **options: Any
+    ) -> None:
+        """Register, auditing every change made through the site.
+
+        Chorus's own ModelAdmins derive from ``chorus.core.admin.AuditedModelAdmin`` (a test
+        checks); those of other packages (two-factor devices, sign-in attempts, tasks) get the
+        auditing mixin put in front of them here.
+        """
+        # Imported here: this module is loaded with the app registry, before models are ready.
+        from chorus.core.admin import AuditedAdminMixin
+
+        base = admin_class or ModelAdmin
+        if not issubclass(base, AuditedAdminMixin) and not base.__module__.startswith("chorus."):
+            base = type(f"Audited{base.__name__}", (AuditedAdminMixin, base), {"__module__": __name__})
+        super().register(model_or_iterable, base, **options)
 
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login

@@ -162,6 +162,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the rest, so that every response, static files included, gets its headers.
+    "chorus.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,9 +222,12 @@ LOGOUT_REDIRECT_URL = "core:public_home"
 AXES_FAILURE_LIMIT = env_int("CHORUS_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = "chorus.accounts.lockout.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# Staff often share one office address, so attempts are not also counted per
-# address: one mistyped password must not lock out a whole building.
+# Staff often share one office address, so axes does not also lock per address at its
+# low limit: one mistyped password must not lock out a whole building. Password spraying
+# (a few passwords tried on many accounts) is slowed instead by a separate, higher limit
+# of failed sign-ins per address in 15 minutes (chorus/accounts/lockout.py).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_USERNAME_CALLABLE = "chorus.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -353,6 +358,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "splink": {"level": "WARNING"}, "py4j": {"level": "WARNING"}},
 }
+
+# Limits on every spreadsheet import (chorus/core/spreadsheets.py): the file's size, what an
+# Excel workbook may unpack to and how hard it may be compressed, its columns and its rows.
+CHORUS_IMPORT_MAX_BYTES = env_int("CHORUS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+CHORUS_IMPORT_MAX_UNPACKED_BYTES = env_int("CHORUS_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024, minimum=1)
+CHORUS_IMPORT_MAX_COMPRESSION_RATIO = env_int("CHORUS_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+CHORUS_IMPORT_MAX_ROWS = env_int("CHORUS_IMPORT_MAX_ROWS", 100_000, minimum=1)
+CHORUS_IMPORT_MAX_COLUMNS = env_int("CHORUS_IMPORT_MAX_COLUMNS", 200, minimum=1)
 
 # How many rows a staff list shows on one page.
 CHORUS_PAGE_SIZE = 50

@@ -8,10 +8,15 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chorus.accounts import lockout
 from chorus.accounts.models import Role, Team, User
+
+# The error code of a sign-in refused because the address has failed too often.
+ADDRESS_LOCKED = "address_locked"
 
 
 class SignInForm(forms.Form):
@@ -43,8 +48,23 @@ class SignInForm(forms.Form):
         cleaned = super().clean() or {}
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
+            minutes = lockout.address_locked_minutes(self.request)
+            if minutes:
+                # Checked before the password, so that a sprayer learns nothing more.
+                raise forms.ValidationError(
+                    ngettext(
+                        "There have been too many failed attempts to sign in from your network. "
+                        "Wait %(minutes)s minute, then try again.",
+                        "There have been too many failed attempts to sign in from your network. "
+                        "Wait %(minutes)s minutes, then try again.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                    code=ADDRESS_LOCKED,
+                )
             user = authenticate(self.request, email=email, password=password)
             if user is None or not user.is_active:
+                lockout.address_failed(self.request)
                 # One message whether or not the account exists.
                 raise forms.ValidationError(
                     _(

@@ -3,6 +3,12 @@
 Attempts are counted per email address typed in, whether or not an account
 has it, and the page shown is the same either way, so a lockout reveals
 nothing about which accounts exist.
+
+Failures are also counted per client address, at a higher limit
+(``CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT`` in 15 minutes), so that one address
+trying a few passwords on many accounts is slowed without one person's typos
+locking out everyone in their office. Someone who types a user's email wrongly
+on purpose can lock that email, never that user's address.
 """
 
 from __future__ import annotations
@@ -16,11 +22,28 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chorus.core import ratelimit
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 
 BASE_COOLOFF = timedelta(minutes=5)
 MAX_COOLOFF = timedelta(hours=24)
+ADDRESS_WINDOW = timedelta(minutes=15)
+ADDRESS_SCOPE = "sign-in-failed"
+
+
+def address_locked_minutes(request: HttpRequest) -> int:
+    """Minutes until this address may try again; 0 when it has not failed too often."""
+    address = ratelimit.client_address(request)
+    limit: int = settings.CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT
+    if not ratelimit.reached(ADDRESS_SCOPE, address, limit=limit, per=ADDRESS_WINDOW):
+        return 0
+    return max(1, -(-ratelimit.seconds_left(ADDRESS_WINDOW) // 60))
+
+
+def address_failed(request: HttpRequest) -> None:
+    """Count a failed sign-in against the client address."""
+    ratelimit.record(ADDRESS_SCOPE, ratelimit.client_address(request), per=ADDRESS_WINDOW)
 
 
 def attempted_email(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chorus.accounts import services
 from chorus.accounts.forms import (
+    ADDRESS_LOCKED,
     PasswordResetRequestForm,
     SetPasswordForm,
     SignInForm,
@@ -32,6 +35,7 @@ from chorus.accounts.forms import (
     UserForm,
 )
 from chorus.accounts.models import ROLE_DESCRIPTIONS, Role, Team, User
+from chorus.core import ratelimit
 from chorus.core.access import (
     administrator_required,
     get_for_change,
@@ -68,7 +72,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user.is_administrator:
             return redirect("accounts:totp_setup")
         return redirect(next_url)
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+    status = 200
+    if form.has_error(NON_FIELD_ERRORS, ADDRESS_LOCKED):
+        status = 429
+        audit_record(
+            actor=None,
+            action=AuditAction.LOCKED_OUT,
+            request=request,
+            object_type="accounts.signin",
+            object_repr=form.cleaned_data.get("email", ""),
+            detail={"by": "address"},
+        )
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)}, status=status)
 
 
 @require_POST
@@ -147,12 +162,29 @@ def set_password(request: HttpRequest, code: UUID, token: str) -> HttpResponse:
     return render(request, "accounts/set_password.html", {"form": form, "user_email": user.email})
 
 
+# Password reset emails: at most this many asked for from one address, and for one email
+# address (whether or not an account has it, so the limit reveals nothing), in an hour.
+RESET_PER = timedelta(hours=1)
+RESETS_PER_ADDRESS = 5
+RESETS_PER_EMAIL = 3
+
+
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.user_send_password_reset(request=request, email=form.cleaned_data["email"])
-        return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"]
+        if ratelimit.hit(
+            "password-reset", ratelimit.client_address(request), limit=RESETS_PER_ADDRESS, per=RESET_PER
+        ) or ratelimit.hit("password-reset-email", email, limit=RESETS_PER_EMAIL, per=RESET_PER):
+            return render(
+                request,
+                "accounts/password_reset.html",
+                {"form": form, "limited_minutes": max(1, -(-ratelimit.seconds_left(RESET_PER) // 60))},
+                status=429,
+            )
+        services.user_send_password_reset(request=request, email=email)
+        return render(request, "accounts/password_reset_sent.html", {"email": email})
     return render(request, "accounts/password_reset.html", {"form": form})
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from chorus.analysis.engine.framework import CodedTheme
+from chorus.core.downloads import safe_csv_writer
 
 USAGE_EXAMPLE = """examples:
   chorus analyse responses.csv --text-column "Why?"
@@ -155,7 +156,8 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     with tempfile.NamedTemporaryFile(
         "w", newline="", encoding="utf-8", dir=path.parent, delete=False, suffix=".partial"
     ) as handle:
-        writer = csv.writer(handle)
+        # Opened in spreadsheets and holding what the public wrote: the core's safe writer.
+        writer = safe_csv_writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
     Path(handle.name).replace(path)

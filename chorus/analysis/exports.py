@@ -1,29 +1,69 @@
 """Exports of an analysis: themes and assignments as CSV, and a readable summary report.
 
-Every export uses the redacted text; downloads are audited.
+Every export uses the redacted text. Exports hold what respondents wrote, so viewers
+(who read records but take nothing away) are refused them; the rest may export the
+analyses of their teams' consultations, services and sources, and every export is audited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from chorus.analysis.models import AnalysisRun, Assignment, Theme
-from chorus.core.access import get_for_view, staff_required, staff_user
+from chorus.accounts.models import Role
+from chorus.analysis.models import AnalysisRun, Assignment, SocialSource, Theme
+from chorus.consultations.models import Consultation, Question
+from chorus.core.access import get_for_view, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response
+from chorus.core.downloads import attachment, csv_response
 from chorus.core.models import AuditAction
+from chorus.feedback.models import Service
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+# Who may take an analysis's exports away: every role but viewers.
+EXPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST})
+
+
+def can_export(user: User) -> bool:
+    return user.is_active and user.role in EXPORT_ROLES
+
+
+def _subject(run: AnalysisRun) -> QuerySet[Any] | None:
+    """The consultation, question, service or social source the run analysed."""
+    subjects: tuple[tuple[int | None, type[Model]], ...] = (
+        (run.question_id, Question),
+        (run.consultation_id, Consultation),
+        (run.service_id, Service),
+        (run.social_source_id, SocialSource),
+    )
+    for pk, model in subjects:
+        if pk is not None:
+            return model._default_manager.filter(pk=pk)
+    return None
 
 
 def _run(request: HttpRequest, code: UUID, what: str) -> AnalysisRun:
+    """The run to export: 404 unless the user may see it and what it analysed (the run's
+    team is copied from its subject when it starts, and the subject may since have moved to
+    another team), 403 for viewers; the export is audited."""
+    user = staff_user(request)
     run = get_for_view(request, AnalysisRun.objects.all(), code=code)
+    subject = _subject(run)
+    if subject is not None and not visible_to(user, subject).exists():
+        raise Http404
+    if not can_export(user):
+        raise PermissionDenied
     audit_record(
-        actor=staff_user(request),
+        actor=user,
         action=AuditAction.EXPORT,
         obj=run,
         request=request,
@@ -149,5 +189,5 @@ def report_html(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="analysis-{run.code}-report.html"'
+        attachment(response, f"analysis-{run.code}-report.html")
     return response

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from chorus.analysis.models import AnalysisRun, Item, Theme
+from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, check, read_upload, too_big
 
 MOST_FRAMEWORK_BYTES = 2 * 1024 * 1024
 
@@ -69,20 +68,19 @@ class RunForm(forms.Form):
                 _("The framework file is over 2 MB: keep it to theme names, descriptions and examples.")
             )
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                _("The framework file must be UTF-8 text: save it as CSV UTF-8.")
-            ) from None
-        reader = csv.DictReader(io.StringIO(text))
-        headers = [h.strip().lower() for h in reader.fieldnames or []]
+            headers, lines = read_upload(
+                upload, limits=Limits.from_settings(max_bytes=MOST_FRAMEWORK_BYTES), formats=(CSV,)
+            )
+        except SpreadsheetError as error:
+            raise forms.ValidationError(error.message) from None
+        headers = [h.strip().lower() for h in headers]
         if "theme" not in headers:
             raise forms.ValidationError(
                 _("The framework file needs a column called theme (and optionally description and example).")
             )
         themes: dict[str, dict[str, Any]] = {}
-        for row in reader:
-            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        for _line, cells in lines:
+            row = {k: v for k, v in zip(headers, cells, strict=False) if k}
             name = row.get("theme", "")
             if not name:
                 continue
@@ -203,6 +201,13 @@ class SocialImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".json")):
             raise forms.ValidationError(_("The file must be a .csv or .json export."))
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is over 50 MB: split the export into smaller files."))
+        limits = Limits.from_settings()
+        try:
+            if upload.name.lower().endswith(".json"):
+                if upload.size > limits.max_bytes:
+                    raise too_big(upload.size, limits)
+            else:
+                check(upload, upload.name, limits=limits, formats=(CSV,))
+        except SpreadsheetError as error:
+            raise forms.ValidationError(error.message) from None
         return upload

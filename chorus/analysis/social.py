@@ -8,9 +8,7 @@ wrong, nothing is imported and each bad row is reported with its line and reason
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from chorus.analysis.models import SocialPost, SocialSource
+from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, read_upload, too_big, too_many_rows
 
 COLUMNS = {
     "handle": ("handle", "author", "author handle", "username", "user", "screen_name", "account"),
@@ -29,7 +28,6 @@ COLUMNS = {
     "link": ("link", "url", "permalink", "post url"),
     "platform": ("platform", "network", "source", "site"),
 }
-MOST_ROWS = 200_000
 
 
 @dataclass
@@ -62,16 +60,19 @@ def _when(value: str) -> datetime | None:
     return parsed
 
 
-def parse(data: bytes, filename: str) -> Parsed:
-    """Read and check every row of an export. Nothing is written."""
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Parsed(
-            [], ["The file is not UTF-8 text. Save it as UTF-8 (CSV UTF-8 in Excel) and upload it again."]
-        )
-    records: list[dict[str, Any]]
+def parse(upload: Any, filename: str) -> Parsed:
+    """Read and check every row of an uploaded export, within the import limits. Nothing is written."""
+    limits = Limits.from_settings()
+    records: list[tuple[int, dict[str, Any]]]
     if filename.lower().endswith(".json"):
+        if upload.size > limits.max_bytes:
+            return Parsed([], [too_big(upload.size, limits).message])
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Parsed(
+                [], ["The file is not UTF-8 text. Save it as UTF-8 (CSV UTF-8 in Excel) and upload it again."]
+            )
         try:
             loaded = json.loads(content)
         except json.JSONDecodeError as error:
@@ -82,17 +83,19 @@ def parse(data: bytes, filename: str) -> Parsed:
             return Parsed(
                 [], ["The JSON must be a list of posts, each an object with author, date and text."]
             )
-        records = loaded
-        first_line = 1
+        if len(loaded) > limits.max_rows:
+            return Parsed([], [too_many_rows(len(loaded), limits).message])
+        records = list(enumerate(loaded, start=1))
+        headers = list(loaded[0].keys()) if loaded else []
     else:
-        reader = csv.DictReader(io.StringIO(content))
-        records = list(reader)
-        first_line = 2
+        try:
+            headers, lines = read_upload(upload, limits=limits, formats=(CSV,))
+        except SpreadsheetError as error:
+            return Parsed([], [error.message])
+        records = [(line, dict(zip(headers, row, strict=False))) for line, row in lines]
     if not records:
         return Parsed([], ["The file has no posts in it."])
-    if len(records) > MOST_ROWS:
-        return Parsed([], [f"The file has {len(records):,} posts; import at most {MOST_ROWS:,} at a time."])
-    columns = _match(list(records[0].keys()))
+    columns = _match(headers)
     missing = [f for f in ("handle", "posted_at", "text") if f not in columns]
     if missing:
         names = {"handle": "author handle", "posted_at": "date", "text": "text"}
@@ -102,8 +105,7 @@ def parse(data: bytes, filename: str) -> Parsed:
         )
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
-    for offset, record in enumerate(records):
-        line = first_line + offset
+    for line, record in records:
         values = {f: str(record.get(c) or "").strip() for f, c in columns.items()}
         handle, text, link = values["handle"], values["text"], values.get("link", "")
         when = _when(values["posted_at"])

@@ -58,7 +58,7 @@ def source_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         form = SocialImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            parsed = parse(upload.read(), upload.name)
+            parsed = parse(upload, upload.name)
             errors = parsed.errors
             if not errors:
                 added = posts_import(source=source, rows=parsed.rows)

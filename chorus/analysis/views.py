@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chorus.analysis import services
+from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
 from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
 from chorus.analysis.search import items_search
@@ -121,6 +122,7 @@ def run_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "themes": themes,
             "level": level,
             "can_change": can_change(staff_user(request), run),
+            "can_export": can_export(staff_user(request)),
             "flagged": run.items.exclude(personal_data=[]).count() if run.status == "done" else 0,
             "unthemed": run.items.filter(assignments__isnull=True, no_answer=False).count()
             if run.status == "done"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, cast
 
 from django import forms
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.bulletins.models import Arm, Bulletin, SubscriberList
+from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, read_upload
 from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
 
 
@@ -218,18 +217,20 @@ class SubscriberImportForm(forms.Form):
 
     def clean_file(self) -> list[dict[str, Any]]:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MOST_BYTES:
-            raise ValidationError(_("The file is over 5 MB: split it into smaller files."))
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                _("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.")
-            ) from error
-        reader = csv.DictReader(io.StringIO(text))
-        columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+            headers, lines = read_upload(
+                upload, limits=Limits.from_settings(max_bytes=self.MOST_BYTES), formats=(CSV,)
+            )
+        except SpreadsheetError as error:
+            raise ValidationError(error.message) from None
+        columns = {h.strip().lower(): i for i, h in enumerate(headers) if h.strip()}
         if "email" not in columns:
             raise ValidationError(_("The file needs a column called email."))
+
+        def cell(row: list[str], name: str) -> str:
+            index = columns.get(name)
+            return row[index] if index is not None and index < len(row) else ""
+
         regions = {r.name_en.lower(): r for r in Region.objects.all()} | {
             r.name_cy.lower(): r for r in Region.objects.all()
         }
@@ -237,8 +238,8 @@ class SubscriberImportForm(forms.Form):
         rows: list[dict[str, Any]] = []
         problems: list[str] = []
         seen: set[str] = set()
-        for line, raw in enumerate(reader, start=2):
-            email = (raw.get(columns["email"]) or "").strip().lower()
+        for line, raw in lines:
+            email = cell(raw, "email").lower()
             try:
                 validate_email(email)
             except ValidationError:
@@ -249,12 +250,12 @@ class SubscriberImportForm(forms.Form):
             if email in seen:
                 continue
             seen.add(email)
-            language = (raw.get(columns.get("language", ""), "") or "en").strip().lower() or "en"
+            language = cell(raw, "language").lower() or "en"
             if language not in ("en", "cy"):
                 problems.append(_("Line %(line)s: language must be en or cy") % {"line": line})
                 continue
             found_regions, found_topics = [], []
-            for name in _split(raw.get(columns.get("regions", ""), "")):
+            for name in _split(cell(raw, "regions")):
                 if name.lower() not in regions:
                     problems.append(
                         _("Line %(line)s: there is no region called “%(name)s”")
@@ -262,7 +263,7 @@ class SubscriberImportForm(forms.Form):
                     )
                 else:
                     found_regions.append(regions[name.lower()])
-            for name in _split(raw.get(columns.get("topics", ""), "")):
+            for name in _split(cell(raw, "topics")):
                 if name.lower() not in topics:
                     problems.append(
                         _("Line %(line)s: there is no topic called “%(name)s”") % {"line": line, "name": name}

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.accounts.models import Role, Team
+from chorus.accounts.models import Role
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.bulletins import services, trials
 from chorus.bulletins.forms import (
     ArmForm,
@@ -176,8 +177,7 @@ def delivery_status(request: HttpRequest) -> HttpResponse:
 
 
 def _teams(request: HttpRequest) -> Any:
-    user = staff_user(request)
-    return Team.objects.all() if user.is_administrator else user.teams.all()
+    return teams_assignable_by(staff_user(request))
 
 
 @staff_required

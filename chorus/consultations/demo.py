@@ -252,3 +252,82 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
             answers = []
     Answer.objects.bulk_create(answers, batch_size=5000)
     return {"consultation responses": made}
+
+
+# Moderation: what a moderator would have decided. Most responses are published as written;
+# those where Chorus finds something are published with the passages redacted; a few that say
+# too much about someone's health are not published; and a moderator takes the sentence about
+# caring for a parent out by hand (Chorus does not flag it, but it is about someone else).
+# Open consultations keep about half their responses waiting, so the queue has work in it.
+CARER = "I care for my father. "
+WITHHELD_REASON = "It says enough about the respondent's health and circumstances to identify them."
+
+
+@demo_builder("consultation-moderation", order=39)
+def build_moderation(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.accounts.models import User
+    from chorus.consultations.models import Answer, Response, ResponseModeration
+    from chorus.consultations.moderation import replacement_for
+    from chorus.core.sensitive import find_passages
+
+    moderator = User.objects.filter(email="officer@demo.chorus.test").first()
+    now = timezone.now()
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    texts: dict[int, list[tuple[str, str]]] = {}
+    for response_id, question_code, value in (
+        Answer.objects.filter(question__kind="text", response__moderation__isnull=True)
+        .exclude(response__publish=Response.Publish.NO)
+        .values_list("response_id", "question__code", "value")
+        .iterator(chunk_size=5000)
+    ):
+        if isinstance(value, str):
+            texts.setdefault(response_id, []).append((str(question_code), value))
+    made: list[ResponseModeration] = []
+    counts = {str(status.label).lower(): 0 for status in ResponseModeration.Status}
+    responses = (
+        Response.objects.filter(moderation__isnull=True)
+        .exclude(publish=Response.Publish.NO)
+        .values_list("pk", "language", "submitted_at", "consultation__closes_at")
+        .order_by("consultation_id", "submitted_at")
+        .iterator(chunk_size=5000)
+    )
+    for pk, language, submitted_at, closes_at in responses:
+        if closes_at > now and rng.random() < 0.5:
+            counts[str(ResponseModeration.Status.PENDING.label).lower()] += 1
+            continue
+        moderated: dict[str, str] = {}
+        withhold = False
+        for key, text in texts.get(pk, []):
+            if text not in found:
+                found[text] = [(p.start, p.end, p.kind) for p in find_passages(text)]
+            changed = text
+            for start, end, kind in reversed(found[text]):
+                withhold = withhold or (kind == "health" and rng.random() < 0.15)
+                changed = changed[:start] + replacement_for(kind, language) + changed[end:]
+            changed = changed.replace(CARER, "")
+            if changed != text:
+                moderated[key] = changed
+        decided_at = max(submitted_at, min(closes_at, now)) + timedelta(days=rng.randint(0, 5))
+        status = (
+            ResponseModeration.Status.NOT_PUBLISHED
+            if withhold
+            else ResponseModeration.Status.REDACTED
+            if moderated
+            else ResponseModeration.Status.PUBLISHED
+        )
+        counts[str(status.label).lower()] += 1
+        made.append(
+            ResponseModeration(
+                response_id=pk,
+                status=status,
+                reason=WITHHELD_REASON if withhold else "",
+                texts={} if withhold else moderated,
+                decided_by=moderator,
+                decided_at=min(decided_at, now),
+            )
+        )
+        if len(made) >= 5000:
+            ResponseModeration.objects.bulk_create(made)
+            made = []
+    ResponseModeration.objects.bulk_create(made)
+    return {f"responses {label}": n for label, n in counts.items()}  # "responses waiting for a decision"

@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
 from chorus.directory.models import Region, Topic
 from chorus.engagement.models import Project
+from chorus.engagement.selectors import projects_assignable_by
 
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
 
@@ -56,7 +58,12 @@ class ConsultationForm(forms.Form):
         },
     )
     project = forms.ModelChoiceField(
-        label=_("Project (optional)"), queryset=Project.objects.all(), required=False
+        label=_("Project (optional)"),
+        queryset=Project.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose a project from the list: you can only link projects you can see")
+        },
     )
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -67,8 +74,9 @@ class ConsultationForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Restrict to a team (optional)"),
         help_text=_("A consultation restricted to a team is never shown to the public"),
-        queryset=Team.objects.all(),
+        queryset=Team.objects.none(),
         required=False,
+        error_messages={"invalid_choice": _("Choose one of your own teams, or none")},
     )
     is_published = forms.BooleanField(
         label=_("Publish: show it on the public calendar from its opening (and as forthcoming before)"),
@@ -84,8 +92,20 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not user.is_administrator:
-            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        # The same rule as every other form that offers projects and teams.
+        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
+
+    def clean_project(self) -> Project | None:
+        """Keep a link to a project this user cannot see: it is not offered, so an empty
+        choice is not a choice to unlink it."""
+        chosen: Project | None = self.cleaned_data.get("project")
+        linked = self.initial.get("project")
+        if chosen is None and isinstance(linked, Project):
+            offered = self.fields["project"].queryset  # type: ignore[attr-defined]
+            if not offered.filter(pk=linked.pk).exists():
+                return linked
+        return chosen
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

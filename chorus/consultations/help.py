@@ -3,6 +3,7 @@ complete the response on the person's behalf."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.consultations.models import Consultation, HelpRequest
 from chorus.consultations.views import EDITORS
+from chorus.core import ratelimit
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
@@ -82,6 +84,23 @@ class HelpForm(forms.Form):
         return data
 
 
+# Requests for help: at most this many from one address, and for one person (by their
+# contact details) on one consultation, in a day. Staff work through each one by hand.
+HELP_PER = timedelta(days=1)
+HELP_PER_ADDRESS = 10
+HELP_PER_CONTACT = 3
+
+
+def _contact(data: dict[str, Any]) -> str:
+    """Who a request is for: their email, else their phone, else their name and address."""
+    if data.get("email"):
+        return f"email:{str(data['email']).strip().lower()}"
+    if data.get("phone"):
+        return f"phone:{normalise_phone(str(data['phone']))}"
+    name_and_address = f"{data.get('name', '')}|{data.get('address', '')}"
+    return "name:" + " ".join(name_and_address.lower().split())
+
+
 @require_http_methods(["GET", "POST"])
 def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = Consultation.objects.public().filter(code=code).first()
@@ -92,6 +111,17 @@ def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not data.pop("website"):
+            if ratelimit.hit(
+                "help-request", ratelimit.client_address(request), limit=HELP_PER_ADDRESS, per=HELP_PER
+            ) or ratelimit.hit(
+                f"help-request:{consultation.pk}", _contact(data), limit=HELP_PER_CONTACT, per=HELP_PER
+            ):
+                return render(
+                    request,
+                    "consultations/help_slow_down.html",
+                    {"consultation": consultation, "title": consultation.title_for(language)},
+                    status=429,
+                )
             HelpRequest.objects.create(consultation=consultation, **data)
         return render(
             request,

@@ -35,9 +35,11 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
-from chorus.directory.imports import ImportFileError, read_upload
+from chorus.core.spreadsheets import Limits, read_upload
+from chorus.directory.imports import ImportFileError
 from chorus.directory.normalise import fold
 
+# Responses are read and checked while the person waits, so held under the import limits.
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20000
 FIXED = {
@@ -203,15 +205,9 @@ def check_rows(
 
 
 def import_start(*, actor: Any, consultation: Consultation, upload: Any) -> ResponseImport:
-    if upload.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 20 MB. Split it into smaller files."))
-    headers, rows = read_upload(upload)
+    headers, rows = read_upload(upload, limits=Limits.from_settings(max_bytes=MAX_BYTES, max_rows=MAX_ROWS))
     if not rows:
         raise ImportFileError(_("The file has a header row but no rows under it."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
-        )
     _fixed, by_question = _header_map(headers, questions_in_order(consultation))
     if not by_question:
         raise ImportFileError(
@@ -347,6 +343,13 @@ def response_import_check(request: HttpRequest, code: UUID, job: UUID) -> HttpRe
 def response_import_problems(request: HttpRequest, code: UUID, job: UUID) -> HttpResponseBase:
     consultation = get_for_change(request, Consultation.objects.all(), code=code)
     found = get_for_change(request, ResponseImport.objects.filter(consultation=consultation), code=job)
+    audit_record(
+        actor=staff_user(request),
+        action=AuditAction.EXPORT,
+        obj=found,
+        request=request,
+        object_repr=f"Rows to fix in {found.original_name}",
+    )
     rows = [["line", *found.headers, "what to fix"]] + [
         [str(r["line"]), *r["row"], " ".join(r["errors"])] for r in found.rows if r["errors"]
     ]

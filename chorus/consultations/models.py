@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chorus.core.models import CodedModel
+from chorus.core.models import CodedModel, TimeStampedModel
 
 
 class ConsultationQuerySet(models.QuerySet["Consultation"]):
@@ -264,6 +264,52 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response}: {self.question}"
+
+
+class ResponseModeration(TimeStampedModel):
+    """A moderator's decision on publishing one response, and its free-text answers as they
+    will be published. A response without one, or with a pending one, is never published."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        PUBLISHED = "published", _("Published")
+        REDACTED = "redacted", _("Published with redactions")
+        NOT_PUBLISHED = "not_published", _("Not published")
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="moderation")
+    status = models.CharField(_("decision"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason for not publishing"), max_length=500, blank=True)
+    # The free-text answers a moderator changed, by question code, as they will be published.
+    # An answer not here is published as the respondent wrote it.
+    texts = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    team_path = "response__consultation__team"
+
+    PUBLISHED_STATUSES = (Status.PUBLISHED, Status.REDACTED)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_published") | ~Q(reason=""),
+                name="moderation_not_published_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="moderation_decision_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.get_status_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED_STATUSES
 
 
 class SubmissionAttempt(models.Model):

@@ -30,7 +30,7 @@ from chorus.consultations.journey import (
 )
 from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
 from chorus.core.email import email_send_later
-from chorus.core.ratelimit import HONEYPOT, address_hash
+from chorus.core.ratelimit import HONEYPOT, address_hash, client_address, reached, record
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
 
@@ -40,6 +40,7 @@ logger = logging.getLogger("chorus.consultations")
 # limit of submissions per address (settings CHORUS_RESPOND_LEAST_SECONDS, 5 unless set,
 # and CHORUS_RESPOND_MOST_PER_ADDRESS, 10 in 10 minutes unless set).
 PER = timedelta(minutes=10)
+RESPOND_SCOPE = "respond"
 
 
 class AboutForm(forms.Form):
@@ -262,16 +263,20 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
     pages = visible_sections(consultation, draft.answers)
     missing = missing_required(pages, draft.answers)
     if request.method == "POST":
-        address = address_hash(request.META.get("REMOTE_ADDR", ""))
-        recent = SubmissionAttempt.objects.filter(address_hash=address, at__gte=timezone.now() - PER).count()
-        if recent >= settings.CHORUS_RESPOND_MOST_PER_ADDRESS:
-            _reject(request, consultation, address, "rate limit")
-            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
+        client = client_address(request)
+        address = address_hash(client)
+        # Robots turned away here count nothing, so they cannot use up the limit of the
+        # people who share their address; only responses actually stored count.
         if request.POST.get(HONEYPOT):
             _reject(request, consultation, address, "honeypot")
             return redirect("consultations:respond_done", code=consultation.code)
         if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
             _reject(request, consultation, address, "too fast")
+            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
+        if not missing and reached(
+            RESPOND_SCOPE, client, limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER
+        ):
+            _reject(request, consultation, address, "rate limit")
             return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
         if not missing:
             try:
@@ -279,6 +284,7 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
             except ConsultationClosed:
                 return _closed(request, consultation)
             if new:
+                record(RESPOND_SCOPE, client, per=PER)
                 SubmissionAttempt.objects.create(consultation=consultation, address_hash=address)
                 if response.email:
                     _send_receipt(request, response, language)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from chorus.consultations import builder, documents, help, imports, respond_views, responses, views
+from chorus.consultations import (
+    builder,
+    documents,
+    help,
+    imports,
+    moderation_views,
+    respond_views,
+    responses,
+    views,
+)
 
 app_name = "consultations"
 
@@ -51,6 +60,21 @@ urlpatterns = [
         "staff/consultations/<uuid:code>/responses.<str:file_format>",
         responses.response_export,
         name="response_export",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/moderation/",
+        moderation_views.moderation_queue,
+        name="moderation_queue",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/moderation/<uuid:response>/",
+        moderation_views.moderation_response,
+        name="moderation_response",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/moderation/<uuid:response>/redact/",
+        moderation_views.moderation_redact,
+        name="moderation_redact",
     ),
     path("staff/help-requests/", help.help_queue, name="help_queue"),
     path("staff/help-requests/<uuid:code>/", help.help_update, name="help_update"),

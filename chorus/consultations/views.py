@@ -20,7 +20,8 @@ from chorus.consultations import services
 from chorus.consultations.documents import DocumentForm
 from chorus.consultations.forms import ConsultationForm
 from chorus.consultations.journey import shown_answer
-from chorus.consultations.models import Consultation, Response, SupportingDocument
+from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
+from chorus.consultations.moderation import published_name, published_responses, published_text, waiting
 from chorus.consultations.selectors import questions_in_order
 from chorus.core.access import (
     can_change,
@@ -32,7 +33,6 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.downloads import csv_response
-from chorus.core.redact import redact
 from chorus.core.text import render_page_text
 from chorus.directory.reference import regions_ensure
 from chorus.equality.views import counts_page
@@ -77,6 +77,7 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "impact": consultation.impact.all(),
             "documents": consultation.documents.all(),
             "document_form": DocumentForm(),
+            "moderation_waiting": waiting(consultation).count(),
         },
     )
 
@@ -126,7 +127,7 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
             "has_questions": consultation.sections.filter(questions__isnull=False).exists(),
             "documents": [_shown(d, language) for d in consultation.documents.all()],
             "has_published_responses": consultation.status() == Consultation.Status.CLOSED
-            and consultation.responses.exclude(publish=Response.Publish.NO).exists(),
+            and published_responses(consultation).exists(),
             "language": language,
             "now": timezone.now(),
         },
@@ -157,14 +158,15 @@ def public_consultation_impact(request: HttpRequest, code: UUID) -> HttpResponse
 
 @require_GET
 def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
-    """Responses whose respondents agreed to publication, once the consultation has closed,
-    with personal details redacted and names only where they agreed to them."""
+    """Responses whose respondents agreed to publication and that a moderator published, once
+    the consultation has closed: the moderated text only, and names only where agreed."""
     consultation = _closed_public(code)
     language = get_language() or "en"
     published = (
-        consultation.responses.exclude(publish=Response.Publish.NO)
+        published_responses(consultation)
+        .select_related("moderation")
         .order_by("submitted_at", "id")
-        .prefetch_related("answers__question")
+        .prefetch_related("answers__question__section")
     )
     page = Paginator(published, 20).get_page(request.GET.get("page"))
     entries = [
@@ -173,9 +175,14 @@ def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
             "answers": [
                 {
                     "question": answer.question.text_for(language),
-                    "answer": redact(shown_answer(answer.question, answer.value, language)),
+                    "answer": published_text(
+                        response, answer, shown_answer(answer.question, answer.value, language)
+                    ),
                 }
-                for answer in sorted(response.answers.all(), key=lambda a: (a.question.order, a.question_id))
+                for answer in sorted(
+                    response.answers.all(),
+                    key=lambda a: (a.question.section.order, a.question.order, a.question_id),
+                )
             ],
         }
         for response in page.object_list
@@ -202,41 +209,37 @@ def _closed_public(code: UUID) -> Consultation:
 
 @require_GET
 def public_responses_download(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
-    """The published responses as CSV: one row per response, one column per question,
-    redacted exactly as on the page."""
+    """The published responses as CSV: one row per response, one column per question, the
+    moderated text exactly as on the page."""
     consultation = _closed_public(code)
     language = get_language() or "en"
     questions = questions_in_order(consultation)
-    published = consultation.responses.exclude(publish=Response.Publish.NO).order_by("submitted_at", "id")
+    published = published_responses(consultation).select_related("moderation").order_by("submitted_at", "id")
 
     def rows() -> Iterator[list[str]]:
         yield [_("Response"), _("Respondent"), _("Responding as"), *[q.text_for(language) for q in questions]]
-        answered = published.prefetch_related("answers").iterator(chunk_size=500)
+        answered = published.prefetch_related("answers__question").iterator(chunk_size=500)
         for number, response in enumerate(answered, start=1):
-            given = {a.question_id: a.value for a in response.answers.all()}
+            given = {a.question_id: a for a in response.answers.all()}
             yield [
                 str(number),
                 published_name(response) or _("Anonymous"),
                 str(response.get_respondent_type_display()),
-                *[redact(shown_answer(q, given.get(q.pk), language)) for q in questions],
+                *[_published_cell(response, given.get(q.pk), q, language) for q in questions],
             ]
 
     return csv_response(rows(), f"published-responses-{consultation.code}.csv")
 
 
+def _published_cell(response: Response, answer: Answer | None, question: Question, language: str) -> str:
+    if answer is None:
+        return ""
+    return published_text(response, answer, shown_answer(question, answer.value, language))
+
+
 def _shown(document: SupportingDocument, language: str) -> SupportingDocument:
     document.shown_title = document.title_for(language)  # type: ignore[attr-defined]
     return document
-
-
-def published_name(response: Response) -> str:
-    if response.publish != Response.Publish.NAMED:
-        return (
-            response.organisation
-            if response.respondent_type == Response.RespondentType.ORGANISATION and response.organisation
-            else ""
-        )
-    return ", ".join(part for part in (response.name, response.organisation) if part)
 
 
 @staff_required

@@ -101,7 +101,11 @@ def get_for_view(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> 
 
 
 def get_for_change(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
-    """Fetch one record the user may change: 404 if they may not see it, 403 if not change it."""
+    """Fetch one record the user may change: 404 if they may not see it, 403 if not change it.
+
+    A change form shows the record as it is, so opening one (a GET) of personal data is a
+    view and is audited like one; the change itself is audited by the service that saves it.
+    """
     user = staff_user(request)
     try:
         obj = visible_to(user, queryset).get(**lookup)
@@ -109,4 +113,6 @@ def get_for_change(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -
         raise Http404 from None
     if not can_change(user, obj):
         raise PermissionDenied
+    if request.method == "GET" and getattr(obj, "audit_views", False):
+        audit_record(actor=user, action=AuditAction.VIEW, obj=obj, request=request)
     return obj

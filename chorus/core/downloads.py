@@ -1,25 +1,85 @@
-"""Streaming CSV downloads, so a large export never sits whole in memory.
+"""Every CSV and Excel file Chorus writes, made safe to open in a spreadsheet.
 
-Text that a spreadsheet would run as a formula (starting with =, +, -, @ or a control
-character) is prefixed with an apostrophe: exports carry text the public wrote.
+Exports carry text the public wrote. A spreadsheet runs a cell that starts with =, +, -
+or @ as a formula, Excel also after leading spaces and for the full-width forms of those
+characters, and a leading tab or carriage return can hide what follows. Such text (other
+than a plain number such as -3) is prefixed with an apostrophe, and in Excel files every
+text cell is written as text, never as a formula. Nothing else in Chorus calls
+``csv.writer`` or openpyxl's ``Workbook`` (tests/core/test_download_safety.py keeps it
+so): files built in tasks, ZIP files and the ``chorus analyse`` command write through
+``safe_csv_writer``, ``csv_text`` and ``xlsx_bytes`` too.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# =, +, - and @ and their full-width forms (which Excel also reads as the operators).
+FORMULA_CHARACTERS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _Writable(Protocol):
+    def write(self, value: str, /) -> Any: ...
+
+
+# A plain number such as -3 or +0.5 runs nothing, so it is left as it is.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def _is_formula(text: str) -> bool:
+    if text[:1] in ("\t", "\r", "\n"):
+        return True
+    stripped = text.strip()
+    return stripped[:1] in FORMULA_CHARACTERS and not _NUMBER.fullmatch(stripped)
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """``value``, with an apostrophe in front if a spreadsheet would run it as a formula."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and _is_formula(value):
         return "'" + value
     return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    return [spreadsheet_safe(cell) for cell in row]
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every cell passes ``spreadsheet_safe`` first."""
+
+    def __init__(self, file: _Writable) -> None:
+        self._writer = csv.writer(file)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def safe_csv_writer(file: _Writable) -> SafeCsvWriter:
+    """A CSV writer onto ``file`` that makes every cell spreadsheet-safe."""
+    return SafeCsvWriter(file)
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """``rows`` (the first is the header) as the text of a spreadsheet-safe CSV file."""
+    out = io.StringIO()
+    safe_csv_writer(out).writerows(rows)
+    return out.getvalue()
 
 
 class _Echo:
@@ -29,30 +89,52 @@ class _Echo:
         return value
 
 
-def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingHttpResponse:
-    """Stream ``rows`` (the first is the header) as a CSV attachment named ``filename``."""
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows), content_type="text/csv"
-    )
+def attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -> None:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    """Stream ``rows`` (the first is the header) as a CSV attachment named ``filename``."""
+    writer = safe_csv_writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
+    attachment(response, filename)
     return response
 
 
-def xlsx_response(rows: Iterable[Sequence[Any]], filename: str, sheet: str) -> HttpResponse:
-    """Write ``rows`` (the first is the header) to one Excel sheet, made spreadsheet-safe."""
+# Values openpyxl writes as numbers, dates or booleans; anything else is written as text.
+_XLSX_TYPES = (bool, int, float, Decimal, datetime, date, time, timedelta)
+
+
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, _XLSX_TYPES):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(spreadsheet_safe(value)))
+    cell = WriteOnlyCell(worksheet, value=text)
+    # Text, whatever it looks like: never a formula, nor an error code such as #N/A.
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_bytes(rows: Iterable[Iterable[Any]], sheet: str) -> bytes:
+    """``rows`` (the first is the header) as an Excel file of one sheet, made spreadsheet-safe."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     for row in rows:
-        worksheet.append([spreadsheet_safe(cell) for cell in row])
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return buffer.getvalue()
+
+
+def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, sheet: str) -> HttpResponse:
+    """Write ``rows`` (the first is the header) to one Excel sheet, made spreadsheet-safe."""
+    response = HttpResponse(xlsx_bytes(rows, sheet), content_type=XLSX_CONTENT_TYPE)
+    attachment(response, filename)
     return response
 
 

@@ -1,18 +1,19 @@
 """Redacting personal details from text people wrote, before it is published.
 
-Catches email addresses, UK phone numbers, postcodes and National Insurance numbers.
-The analysis engine (issue #6) adds names from the directory and case references.
+Catches email addresses, UK phone numbers, postcodes and National Insurance numbers,
+with the patterns in ``chorus.core.sensitive`` (their one home). The analysis engine
+(issue #6) adds names from the directory and case references.
 """
 
 from __future__ import annotations
 
-import re
+from chorus.core.sensitive import EMAIL, NI_NUMBER, PHONE, POSTCODE
 
 PATTERNS = [
-    ("[email]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("[NI number]", re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)),
-    ("[postcode]", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)),
-    ("[phone]", re.compile(r"(?<!\w)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\w)")),
+    ("[email]", EMAIL),
+    ("[NI number]", NI_NUMBER),
+    ("[postcode]", POSTCODE),
+    ("[phone]", PHONE),
 ]
 
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from chorus.core.admin import AuditedModelAdmin
 from chorus.directory.models import Place, Region, StakeholderGroup, Topic
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(admin.ModelAdmin[StakeholderGroup]):
+class StakeholderGroupAdmin(AuditedModelAdmin[StakeholderGroup]):
     list_display = ["name", "parent", "is_panel"]
     list_filter = ["is_panel"]
     search_fields = ["name"]
@@ -14,18 +15,18 @@ class StakeholderGroupAdmin(admin.ModelAdmin[StakeholderGroup]):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin[Topic]):
+class TopicAdmin(AuditedModelAdmin[Topic]):
     list_display = ["name_en", "name_cy"]
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin[Place]):
+class PlaceAdmin(AuditedModelAdmin[Place]):
     list_display = ["name", "postcode", "region", "step_free", "hearing_loop"]
     search_fields = ["name", "other_names", "postcode"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
+class RegionAdmin(AuditedModelAdmin[Region]):
     list_display = ["name_en", "name_cy", "ons_code", "kind"]
 
     def has_add_permission(self, request: object) -> bool:

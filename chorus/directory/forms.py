@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.directory.models import (
     Language,
     LawfulBasis,
@@ -124,8 +125,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not user.is_administrator:
-            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
         self.fields["organisation"].empty_label = _("None")  # type: ignore[attr-defined]
         self.fields["owner"].empty_label = _("No one yet")  # type: ignore[attr-defined]
         self.fields["region"].empty_label = _("Not known")  # type: ignore[attr-defined]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -17,12 +21,13 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
+from chorus.core.spreadsheets import Limits
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory.imports import (
     CHECK_NOW_ROWS,
     ImportFileError,
     fields_for,
-    import_check,
+    import_check_job,
     import_check_task,
     import_confirm,
     import_run_task,
@@ -44,7 +49,6 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("Upload a file"),
-        help_text=gettext_lazy("A CSV or Excel (.xlsx) file with a header row, up to 50 MB"),
         error_messages={
             "required": gettext_lazy("Choose a CSV or Excel file to upload"),
             "empty": gettext_lazy(
@@ -52,6 +56,16 @@ class UploadForm(forms.Form):
             ),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limits = Limits.from_settings()
+        self.fields["file"].help_text = _(
+            "A CSV or Excel (.xlsx) file with a header row, up to %(size)s and %(rows)s rows"
+        ) % {
+            "size": filesizeformat(limits.max_bytes),
+            "rows": number_format(limits.max_rows, force_grouping=True),
+        }
 
     def clean_kind(self) -> str:
         return str(self.cleaned_data.get("kind") or ImportJob.Kind.PEOPLE)
@@ -116,8 +130,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
+    reading = job.status == ImportJob.Status.UPLOADED and not job.headers
+    if request.headers.get("HX-Request") and not reading:
+        # The page polling while a big file was read: load the next step as a whole page.
+        return HttpResponse(
+            headers={"HX-Redirect": reverse("directory:import_map", kwargs={"code": job.code})}
+        )
     if job.status != ImportJob.Status.UPLOADED:
         return redirect("directory:import_check", code=job.code)
+    if reading:
+        template = (
+            "directory/_import_reading.html"
+            if request.headers.get("HX-Request")
+            else "directory/import_reading.html"
+        )
+        return render(request, template, {"job": job})
     errors: list[str] = []
     mapping = dict(job.mapping)
     fields = fields_for(job.kind)
@@ -139,7 +166,7 @@ def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
             job.status = ImportJob.Status.CHECKING
             job.save(update_fields=["mapping", "status", "updated_at"])
             if job.total_rows <= CHECK_NOW_ROWS:
-                import_check(job)
+                import_check_job(job.pk)
             else:
                 enqueue_after_commit(import_check_task, job.pk)
             return redirect("directory:import_check", code=job.code)
@@ -157,6 +184,8 @@ def import_check_view(request: HttpRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
     if job.status in (ImportJob.Status.IMPORTING, ImportJob.Status.DONE):
         return redirect("directory:import_progress", code=job.code)
+    if job.status == ImportJob.Status.UPLOADED:
+        return redirect("directory:import_map", code=job.code)
     form = ConfirmForm(data=request.POST or None)
     if request.method == "POST" and job.status == ImportJob.Status.CHECKED:
         if request.POST.get("decision") == "cancel":
@@ -197,6 +226,8 @@ def import_progress(request: HttpRequest, code: UUID) -> HttpResponse:
 @role_required(*EDITORS)
 def import_rejected(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
     job = _job(request, code)
+    if not job.file:  # refused, so its file is gone
+        raise Http404
     audit_record(
         actor=staff_user(request),
         action=AuditAction.EXPORT,

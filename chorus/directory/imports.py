@@ -11,13 +11,9 @@ carries on where it stopped.
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
-import zipfile
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from chorus.core.bulk import db_value, insert_rows
 from chorus.core.models import AuditAction, AuditEntry
-from chorus.core.tasks import background
+from chorus.core.spreadsheets import Limits, SpreadsheetError, check, read_table
+from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
     Consent,
     ContactPoint,
@@ -51,8 +48,12 @@ from chorus.directory.normalise import (
 from chorus.directory.reference import regions_ensure
 from chorus.directory.search import person_index
 
-MAX_BYTES = 50 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
 BATCH = 1000
+# Files whose content is up to this size (a CSV's bytes, what a workbook unpacks to) are
+# read while the person waits; bigger ones by a task, after only the cheap checks.
+READ_NOW_BYTES = 1024 * 1024
 # Files up to this many rows are checked while the person waits; bigger ones by a task.
 CHECK_NOW_ROWS = 2000
 
@@ -96,68 +97,12 @@ LANGUAGES = {
 }
 
 
-class ImportFileError(Exception):
-    """The file cannot be read as a spreadsheet; the message says why and what to do."""
+# Whatever is wrong with a file is a SpreadsheetError; the directory's name for it stays.
+ImportFileError = SpreadsheetError
 
 
-def read_table(path: Path, name: str) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and the rows of a CSV or XLSX file, as text."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1252 decodes nearly anything
-            raise ImportFileError(_("The file is not readable text. Save it as CSV UTF-8 and try again."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
-        header = next(reader, None)
-        if not header:
-            raise ImportFileError(
-                _("The file is empty. It needs a header row naming the columns, then one row per person.")
-            )
-        return [h.strip() for h in header], ([cell.strip() for cell in row] for row in reader)
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
-            raise ImportFileError(
-                _("The file is not a readable Excel workbook. Save it as .xlsx or CSV and try again.")
-            ) from None
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header or not any(header):
-            raise ImportFileError(
-                _("The first sheet is empty. Put a header row naming the columns in row 1.")
-            )
-
-        def text_rows() -> Iterator[list[str]]:
-            for row in rows:
-                yield ["" if cell is None else str(cell).strip() for cell in row]
-
-        return ["" if h is None else str(h).strip() for h in header], text_rows()
-    raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
-
-
-def read_upload(upload: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """An uploaded CSV or XLSX file's header and its non-empty rows with their line numbers,
-    for files small enough to check while the person waits (sign-up lists, paper responses)."""
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        headers, raw = read_table(Path(handle.name), upload.name)
-        return headers, [(line, row) for line, row in enumerate(raw, start=2) if any(row)]
+def _limits() -> Limits:
+    return Limits.from_settings()
 
 
 def fields_for(kind: str) -> dict[str, tuple[Any, tuple[str, ...]]]:
@@ -250,33 +195,80 @@ def _checker(job: ImportJob) -> Any:
 
 
 def import_start(*, actor: Any, upload: Any, team: Any = None, kind: str = "people") -> ImportJob:
-    """Store an uploaded file and read its header. Raises ImportFileError if it cannot be read."""
-    if upload.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
-    job = ImportJob(original_name=upload.name, created_by=actor, team=team, kind=kind)
+    """Store an uploaded file after the cheap checks, and read it now if it is small; a bigger
+    file is read by ``import_read_task``. Raises ImportFileError, leaving nothing behind."""
+    checked = check(upload, upload.name, limits=_limits())
+    job = ImportJob(original_name=upload.name[:255], created_by=actor, team=team, kind=kind)
     job.file.save(upload.name, upload, save=False)
+    if checked.content_bytes > READ_NOW_BYTES:
+        job.save()
+        enqueue_after_commit(import_read_task, job.pk)
+        return job
     try:
-        headers, rows = read_table(Path(job.file.path), upload.name)
-        if not any(h for h in headers):
-            raise ImportFileError(_("The header row is empty. Put the column names in the first row."))
-        job.headers = headers
-        job.mapping = guess_mapping(headers, kind)
-        job.total_rows = sum(1 for row in rows if any(row))
+        import_read(job)
     except ImportFileError:
         job.file.delete(save=False)
         raise
-    if job.total_rows == 0:
+    except Exception:
         job.file.delete(save=False)
-        raise ImportFileError(_("The file has a header row but no rows under it."))
+        logger.exception("An uploaded import file could not be read")
+        raise ImportFileError(
+            _("Chorus could not read the file. Save it again as CSV UTF-8 and upload that.")
+        ) from None
     job.save()
     return job
 
 
+def import_read(job: ImportJob) -> ImportJob:
+    """Read the header, guess the columns and count the rows, within the import limits.
+    Sets the job's fields without saving it."""
+    with job.file.open("rb") as handle:
+        table = read_table(handle, job.original_name, limits=_limits())
+        if not any(h for h in table.headers):
+            raise ImportFileError(_("The header row is empty. Put the column names in the first row."))
+        total = sum(1 for _row in table.rows)
+    if total == 0:
+        raise ImportFileError(_("The file has a header row but no rows under it."))
+    job.headers = table.headers
+    job.mapping = guess_mapping(table.headers, job.kind)
+    job.total_rows = total
+    return job
+
+
+def _refuse(job_id: int, message: str, *, remove_file: bool = True) -> None:
+    """Mark the job failed, saying why, and remove its file: a refused file leaves nothing."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.file and remove_file:
+        job.file.delete(save=False)
+    job.status = ImportJob.Status.FAILED
+    job.failure = message[:2000]
+    job.save(update_fields=["file", "status", "failure", "updated_at"])
+
+
+# For a failure that is not the file's fault; the details go to the log, not the page.
+UNEXPECTED = gettext_lazy(
+    "Chorus could not finish. Try again, and if it happens again tell your Chorus administrator."
+)
+
+
+@background(queue="default")
+def import_read_task(job_id: int) -> int:
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        import_read(job)
+    except ImportFileError as error:
+        _refuse(job_id, error.message)
+        return 0
+    except Exception:
+        _refuse(job_id, str(UNEXPECTED))
+        raise
+    job.save(update_fields=["headers", "mapping", "total_rows", "updated_at"])
+    return job.total_rows
+
+
 def _rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:
-    _headers, rows = read_table(Path(job.file.path), job.original_name)
-    for number, row in enumerate(rows, start=2):
-        if any(row):
-            yield number, row
+    with job.file.open("rb") as handle:
+        yield from read_table(handle, job.original_name, limits=_limits()).rows
 
 
 def import_check(job: ImportJob) -> ImportJob:
@@ -303,15 +295,25 @@ def import_check(job: ImportJob) -> ImportJob:
     return job
 
 
-@background(queue="default")
-def import_check_task(job_id: int) -> int:
+def import_check_job(job_id: int) -> int:
+    """Check a job's rows; a file refused on the way (over a limit, damaged) marks the job
+    failed with the reason and is removed."""
     job = ImportJob.objects.get(pk=job_id)
     try:
         import_check(job)
-    except Exception as error:
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, failure=str(error)[:2000])
+    except ImportFileError as error:
+        _refuse(job_id, error.message)
+        return 0
+    except Exception:
+        # Not the file's fault: keep it, so the check can be looked into and run again.
+        _refuse(job_id, str(UNEXPECTED), remove_file=False)
         raise
     return job.valid_rows
+
+
+@background(queue="default")
+def import_check_task(job_id: int) -> int:
+    return import_check_job(job_id)
 
 
 def _live_people() -> QuerySet[Person]:
@@ -455,8 +457,12 @@ def import_run_task(job_id: int) -> int:
     job = ImportJob.objects.get(pk=job_id)
     try:
         import_run(job)
-    except Exception as error:
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, failure=str(error)[:2000])
+    except ImportFileError as error:
+        _refuse(job_id, error.message)
+        return job.created_count
+    except Exception:
+        # The file stays: a rerun carries on from the last whole batch.
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, failure=str(UNEXPECTED))
         raise
     return job.created_count
 

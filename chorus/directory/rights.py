@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -18,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from chorus.core.audit import audit_record
+from chorus.core.downloads import csv_text
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
@@ -60,13 +60,18 @@ def _row(obj: models.Model) -> dict[str, Any]:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()})
-    return out.getvalue()
+    if not rows:
+        return ""
+    header = list(rows[0])
+    return csv_text(
+        [
+            header,
+            *(
+                [json.dumps(v) if isinstance(v, dict | list) else v for v in (row.get(k) for k in header)]
+                for row in rows
+            ),
+        ]
+    )
 
 
 def subject_access_contents(person: Person) -> dict[str, str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from chorus.core.downloads import csv_text
 from chorus.directory.models import Assessment
 from chorus.directory.selectors import people_for
 
@@ -162,9 +161,9 @@ def map_svg(points: list[MapPoint], *, standalone: bool = False) -> SafeString:
 
 
 def map_csv(points: list[MapPoint]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "influence", "interest", "relationship health", "assessed on"])
-    for p in points:
-        writer.writerow([p.name, p.influence, p.interest, p.health, p.assessed_on])
-    return out.getvalue()
+    return csv_text(
+        [
+            ["name", "influence", "interest", "relationship health", "assessed on"],
+            *([p.name, p.influence, p.interest, p.health, p.assessed_on] for p in points),
+        ]
+    )

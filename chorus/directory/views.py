@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -26,7 +25,7 @@ from chorus.core.access import (
     staff_user,
 )
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response
+from chorus.core.downloads import csv_response, xlsx_response
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import services
@@ -59,6 +58,19 @@ from chorus.directory.selectors import (
 from chorus.directory.services import PersonData
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+
+
+def _audit_people_shown(request: HttpRequest, listing: str, shown: int) -> None:
+    """A page that names people is a view of their personal data: record who saw the list."""
+    if shown:
+        audit_record(
+            actor=staff_user(request),
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="directory.person",
+            object_repr=listing,
+            detail={"shown": shown},
+        )
 
 
 @staff_required
@@ -129,20 +141,7 @@ def _people_export(
             yield row
 
     if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("People")
-        for row in rows():
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response: HttpResponseBase = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="directory.xlsx"'
-        return response
+        return xlsx_response(rows(), "directory.xlsx", "People")
     return csv_response(rows(), "directory.csv")
 
 
@@ -297,6 +296,7 @@ def organisation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
     organisation = get_for_view(request, Organisation.objects.all(), code=code)
     members = people_for(user).filter(memberships__organisation=organisation).distinct()[:200]
+    _audit_people_shown(request, f"Members of {organisation}", len(members))
     return render(
         request,
         "directory/organisation_detail.html",
@@ -350,6 +350,7 @@ def organisation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     candidates = pending_candidates(staff_user(request))
     page = Paginator(candidates, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit_people_shown(request, "Possible duplicates", 2 * len(page.object_list))
     return render(request, "directory/duplicate_list.html", {"page": page, "query": ""})
 
 
@@ -495,6 +496,7 @@ def panel_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     panel = get_for_view(request, StakeholderGroup.objects.filter(is_panel=True), code=code)
     visible = people_for(staff_user(request))
     members = current_memberships(panel).filter(person__in=visible).order_by("person__last_name")
+    _audit_people_shown(request, f"Members of {panel}", len(members))
     return render(
         request,
         "directory/panel_detail.html",

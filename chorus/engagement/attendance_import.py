@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
+from chorus.core.spreadsheets import Limits, read_upload
 from chorus.directory.imports import (
     LANGUAGES,
     ImportFileError,
     RowChecker,
     guess_mapping,
     match_people,
-    read_upload,
 )
 from chorus.directory.models import Consent, Person
 from chorus.directory.normalise import fold, normalise_email
@@ -34,6 +34,7 @@ from chorus.engagement.models import Activity, Attendance, AttendanceImport
 if TYPE_CHECKING:
     from chorus.accounts.models import User
 
+# A sign-up list is read while the person waits, so it is held well under the import limits.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 ATTENDED_HEADERS = ("attended", "attendance", "checked in", "check in", "attendee status", "came", "status")
@@ -60,14 +61,7 @@ def _attended(value: str) -> bool | None:
 
 def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> AttendanceImport:
     """Read, check and match a sign-up list. Raises ImportFileError saying what to fix."""
-    if upload.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB. A sign-up list is rarely that big: check it."))
-    headers, rows = read_upload(upload)
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows. Import people through the directory import instead.")
-            % {"max": MAX_ROWS}
-        )
+    headers, rows = read_upload(upload, limits=Limits.from_settings(max_bytes=MAX_BYTES, max_rows=MAX_ROWS))
     if not rows:
         raise ImportFileError(_("The file has a header row but no rows under it."))
     mapping = guess_mapping(headers, "people")

@@ -6,9 +6,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
 from chorus.directory.models import Place, Region, StakeholderGroup, Topic
 from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage
+from chorus.engagement.selectors import projects_assignable_by
+
+# A project or team that is not offered (another team's) fails validation with these.
+PROJECT_NOT_OFFERED = _("Choose a project from the list: you can only link projects you can see")
+TEAM_NOT_OFFERED = _("Choose one of your own teams, or none")
+
+
+def team_field(label: Any, **kwargs: Any) -> forms.ModelChoiceField[Team]:
+    """A team to restrict a record to; its choices are set per user by ``limit_choices``."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": TEAM_NOT_OFFERED},
+        **kwargs,
+    )
+
+
+def limit_choices(form: forms.BaseForm, user: User) -> None:
+    """Offer ``user`` only the projects and teams they may assign (one rule for every form)."""
+    fields: Any = form.fields
+    if "team" in fields:
+        fields["team"].queryset = teams_assignable_by(user)
+    if "project" in fields:
+        fields["project"].queryset = projects_assignable_by(user)
+    if "projects" in fields:
+        fields["projects"].queryset = projects_assignable_by(user)
 
 
 class ProjectForm(forms.Form):
@@ -22,9 +51,11 @@ class ProjectForm(forms.Form):
     description = forms.CharField(
         label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    team = forms.ModelChoiceField(
-        label=_("Owning team (optional)"), queryset=Team.objects.all(), required=False
-    )
+    team = team_field(_("Owning team (optional)"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user)
 
 
 class ActivityForm(forms.Form):
@@ -59,9 +90,10 @@ class ActivityForm(forms.Form):
     )
     projects = forms.ModelMultipleChoiceField(
         label=_("Projects"),
-        queryset=Project.objects.all(),
+        queryset=Project.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": PROJECT_NOT_OFFERED, "invalid_pk_value": PROJECT_NOT_OFFERED},
     )
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"), queryset=Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -94,16 +126,20 @@ class ActivityForm(forms.Form):
         label=_("Impressions (social media)"), min_value=0, initial=0, required=False
     )
     is_public = forms.BooleanField(label=_("Show on the public calendar"), required=False)
-    team = forms.ModelChoiceField(
-        label=_("Restrict to a team (optional)"), queryset=Team.objects.all(), required=False
-    )
+    team = team_field(_("Restrict to a team (optional)"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not user.is_administrator:
-            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
-        for name in ("place", "team"):
-            self.fields[name].empty_label = _("None")  # type: ignore[attr-defined]
+        limit_choices(self, user)
+        self.fields["place"].empty_label = _("None")  # type: ignore[attr-defined]
+
+    def clean_projects(self) -> list[Project]:
+        """The projects chosen, plus any the activity is already linked to that this user
+        cannot see: those are not offered, so leaving them out is not a choice to unlink."""
+        chosen = list(self.cleaned_data.get("projects") or [])
+        offered = set(self.fields["projects"].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        hidden = [p for p in self.initial.get("projects") or [] if getattr(p, "pk", None) not in offered]
+        return chosen + [p for p in hidden if isinstance(p, Project)]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

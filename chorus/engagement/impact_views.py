@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chorus.accounts.models import Role
-from chorus.core.access import get_for_change, role_required, staff_required, staff_user
+from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
@@ -91,7 +91,8 @@ def impact_share(request: HttpRequest, code: UUID) -> HttpResponse:
 def impact_participants_csv(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
     user = staff_user(request)
     record = get_for_change(request, ImpactRecord.objects.all(), code=code)
-    people = services.impact_participants(record).prefetch_related("contacts")
+    # Only the people the user may see: someone another team keeps private stays out.
+    people = visible_to(user, services.impact_participants(record)).prefetch_related("contacts")
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team
-from chorus.core.access import staff_required, staff_user, visible_to
+from chorus.accounts.selectors import teams_assignable_by
+from chorus.core.access import staff_required, staff_user
 from chorus.core.downloads import csv_response
 from chorus.engagement.models import Project
 from chorus.engagement.report import Report, engagement_report, quarter_label, quarter_of, report_rows
+from chorus.engagement.selectors import projects_assignable_by
 
 LONGEST_PERIOD = timedelta(days=3 * 366)
 
@@ -46,10 +48,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = visible_to(user, Project.objects.all())  # type: ignore[attr-defined]
-        self.fields["team"].queryset = (  # type: ignore[attr-defined]
-            Team.objects.all() if user.is_administrator else user.teams.all()
-        )
+        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,10 +7,20 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chorus.core.access import visible_to
-from chorus.engagement.models import Activity
+from chorus.engagement.models import Activity, Project
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
+
+
+def projects_assignable_by(user: User) -> QuerySet[Project]:
+    """The projects ``user`` may link a record to, or filter by: those they may see.
+
+    Every form and filter that offers projects (activities, consultations, reports, the
+    toolkit) takes its choices from here, so a project restricted to another team is never
+    offered, and a posted id for one fails the form's validation.
+    """
+    return visible_to(user, Project.objects.order_by("name"))
 
 
 def activities_for(user: User, filters: dict[str, Any]) -> QuerySet[Activity]:

@@ -31,6 +31,7 @@ from chorus.core.services import record_save
 from chorus.core.text import render_page_text
 from chorus.directory.models import StakeholderGroup
 from chorus.engagement.models import Activity, ActivityType, Checkpoint, Project, Stage, ToolkitItem
+from chorus.engagement.selectors import projects_assignable_by
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -151,7 +152,7 @@ class ApplyCheckpointsForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[p.pk for p in visible_to(user, Project.objects.all()) if can_change(user, p)]
+            pk__in=[p.pk for p in projects_assignable_by(user) if can_change(user, p)]
         )
 
 

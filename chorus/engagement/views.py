@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chorus.accounts.models import Role
+from chorus.accounts.models import Role, User
 from chorus.consultations.selectors import public_consultations
 from chorus.core.access import (
     can_change,
@@ -37,10 +38,17 @@ from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
 from chorus.engagement import services
-from chorus.engagement.forms import ActivityForm, AttendeeForm, CheckpointForm, MaterialForm, ProjectForm
+from chorus.engagement.forms import (
+    PROJECT_NOT_OFFERED,
+    ActivityForm,
+    AttendeeForm,
+    CheckpointForm,
+    MaterialForm,
+    ProjectForm,
+)
 from chorus.engagement.ical import calendar
 from chorus.engagement.models import Activity, ActivityType, Attendance, ImpactRecord, Project, ToolkitItem
-from chorus.engagement.selectors import activities_for, public_events
+from chorus.engagement.selectors import activities_for, projects_assignable_by, public_events
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
@@ -53,7 +61,10 @@ class ActivityFilterForm(forms.Form):
         choices=[("", gettext_lazy("Any type")), *ActivityType.choices],
     )
     project = forms.ModelChoiceField(
-        label=gettext_lazy("Project"), queryset=Project.objects.all(), required=False
+        label=gettext_lazy("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PROJECT_NOT_OFFERED},
     )
     date_from = forms.DateField(
         label=gettext_lazy("From"),
@@ -66,10 +77,14 @@ class ActivityFilterForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Enter the end date like 2026-03-31")},
     )
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+
 
 @staff_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(data=request.GET or None)
+    form = ActivityFilterForm(data=request.GET or None, user=staff_user(request))
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(activities_for(staff_user(request), filters), settings.CHORUS_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -273,7 +288,7 @@ def project_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse
         if project
         else None
     )
-    form = ProjectForm(data=request.POST or None, initial=initial)
+    form = ProjectForm(data=request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         project = services.project_save(actor=user, request=request, project=project, **form.cleaned_data)
         messages.success(request, _("Project saved."))

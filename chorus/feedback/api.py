@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from chorus.analysis.services import texts_added
-from chorus.core.ratelimit import hit
+from chorus.core.ratelimit import client_address, hit
 from chorus.feedback.models import PageFeedback, Service
 
 logger = logging.getLogger("chorus.feedback")
@@ -142,7 +142,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         return _errors({"origin": [_("This web address may not send feedback for this service")]}, 403)
     if hit(
         f"feedback:{service.pk}",
-        getattr(request, "client_address", None) or "",
+        client_address(request),
         limit=MOST_PER_ADDRESS,
         per=PER,
     ):

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chorus.accounts.models import Team, User
+from chorus.accounts.models import User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.feedback.models import ExitSurveyResponse, Service, origin_of
 
 
@@ -44,10 +45,7 @@ class ServiceForm(forms.ModelForm[Service]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not user.is_administrator:
-            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
-        else:
-            self.fields["team"].queryset = Team.objects.all()  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
 
     def clean_allowed_origins(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]

@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.accounts.models import Role, Team
+from chorus.accounts.models import Role
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -35,7 +36,7 @@ from chorus.core.access import (
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response, xlsx_response
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import HONEYPOT, hit
+from chorus.core.ratelimit import HONEYPOT, client_address, hit
 from chorus.ideas import services
 from chorus.ideas.forms import (
     ChallengeForm,
@@ -69,7 +70,7 @@ def _participant(request: HttpRequest) -> Participant | None:
 
 
 def _address(request: HttpRequest) -> str:
-    return getattr(request, "client_address", None) or ""
+    return client_address(request)
 
 
 # Public ---------------------------------------------------------------------------------
@@ -353,8 +354,7 @@ def report(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 def _teams(request: HttpRequest) -> Any:
-    user = staff_user(request)
-    return Team.objects.all() if user.is_administrator else user.teams.all()
+    return teams_assignable_by(staff_user(request))
 
 
 @staff_required

@@ -5,8 +5,10 @@ from __future__ import annotations
 from itertools import chain
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -91,18 +93,27 @@ def inventory(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/inventory.html", {"rows": rows})
 
 
+def _logged_as(label: object) -> str:
+    """The audit log's name for a data quality list, in English whoever's language is on."""
+    with translation.override(None):
+        return f"Data quality list: {label}"
+
+
 @staff_required
 def quality(request: HttpRequest) -> HttpResponseBase:
-    """Records with missing information: counts now, the trend, and the records to fix."""
+    """Records with missing information: counts now, the trend, and the records to fix.
+
+    Every count and list holds only the records the user may see. Viewers get the counts and
+    the trend, not the lists or downloads, which name people.
+    """
     from uuid import UUID
 
-    from chorus.accounts.models import Team
-    from chorus.core.access import visible_to
+    from chorus.accounts.selectors import teams_assignable_by
     from chorus.core.downloads import csv_response
-    from chorus.insights.quality import CHECKS, history
+    from chorus.insights.quality import CHECKS, history, may_list_records, records_for
 
     user = staff_user(request)
-    teams = Team.objects.all() if user.is_administrator else user.teams.all()
+    teams = teams_assignable_by(user)
     team = None
     chosen = request.GET.get("team", "")
     if chosen:
@@ -110,39 +121,52 @@ def quality(request: HttpRequest) -> HttpResponseBase:
             team = teams.filter(code=UUID(chosen)).first()
         except ValueError:
             team = None
+    lists = may_list_records(user)
+    wanted = request.GET.get("download", "")
+    if wanted in CHECKS:
+        if not lists:
+            raise PermissionDenied
+        check = CHECKS[wanted]
+        records = records_for(check, user=user, team=team)
+        audit_record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            object_type=records.model._meta.label_lower,
+            object_repr=_logged_as(check.label),
+            request=request,
+            detail={"records": records.count(), "team": team.name if team else "all teams"},
+        )
+        rows = ([check.describe(r), request.build_absolute_uri(check.url(r))] for r in records.iterator())
+        return csv_response(chain([["record", "link"]], rows), f"data-quality-{wanted}.csv")
     trend = history(team)
     sections = []
     for key, check in CHECKS.items():
-        records = check.records(team)
-        if check.owned_by_teams and team is None:
-            model = records.model
-            records = visible_to(user, records) if getattr(model, "team_path", None) else records
+        records = records_for(check, user=user, team=team)
+        items = [(check.describe(r), check.url(r)) for r in records[:20]] if lists else []
+        if items and getattr(records.model, "audit_views", False):
+            audit_record(
+                actor=user,
+                action=AuditAction.VIEW,
+                object_type=records.model._meta.label_lower,
+                object_repr=_logged_as(check.label),
+                request=request,
+                detail={"records shown": len(items), "team": team.name if team else "all teams"},
+            )
         sections.append(
             {
                 "key": key,
                 "label": check.label,
                 "fix": check.fix,
                 "count": records.count(),
-                "items": [(check.describe(r), check.url(r)) for r in records[:20]],
+                "items": items,
                 "trend": trend.get(key, []),
             }
         )
-    wanted = request.GET.get("download", "")
-    if wanted in CHECKS:
-        check = CHECKS[wanted]
-        audit_record(
-            actor=user,
-            action=AuditAction.EXPORT,
-            object_type="insights.quality",
-            object_repr=wanted,
-            request=request,
-        )
-        rows = (
-            [check.describe(r), request.build_absolute_uri(check.url(r))]
-            for r in check.records(team).iterator()
-        )
-        return csv_response(chain([["record", "link"]], rows), f"data-quality-{wanted}.csv")
-    return render(request, "insights/quality.html", {"sections": sections, "teams": teams, "team": team})
+    return render(
+        request,
+        "insights/quality.html",
+        {"sections": sections, "teams": teams, "team": team, "lists": lists},
+    )
 
 
 @staff_required

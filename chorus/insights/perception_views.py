@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import Team, User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
 from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user, visible_to
 from chorus.core.disclosure import threshold
@@ -65,8 +66,7 @@ class SeriesForm(forms.Form):
         self.fields["baseline"].queryset = surveys  # type: ignore[attr-defined]
         self.fields["waves"].label_from_instance = self._label  # type: ignore[attr-defined]
         self.fields["baseline"].label_from_instance = self._label  # type: ignore[attr-defined]
-        if not user.is_administrator:
-            self.fields["team"].queryset = user.teams.all()  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
 
     @staticmethod
     def _label(consultation: Consultation) -> str:

@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.access import visible_to
 from chorus.core.email import email_send_later
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import Team, User
 
 
 @dataclass(frozen=True)
@@ -39,16 +43,22 @@ def _activities(team: Any) -> QuerySet[Any]:
     return found.filter(team=team) if team is not None else found
 
 
-def _people_without_region(team: Any) -> QuerySet[Any]:
+def _people(team: Any) -> QuerySet[Any]:
+    """Current people; for a team, those its members see (unrestricted, or restricted to it)."""
     from chorus.directory.models import Person
 
-    return Person.objects.filter(region__isnull=True, erased_at__isnull=True, merged_into__isnull=True)
+    found = Person.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
+    return found.filter(Q(team__isnull=True) | Q(team=team)) if team is not None else found
+
+
+def _people_without_region(team: Any) -> QuerySet[Any]:
+    return _people(team).filter(region__isnull=True)
 
 
 def _people_without_consent(team: Any) -> QuerySet[Any]:
-    from chorus.directory.models import Consent, Person
+    from chorus.directory.models import Consent
 
-    return Person.objects.filter(erased_at__isnull=True, merged_into__isnull=True).exclude(
+    return _people(team).exclude(
         Exists(Consent.objects.filter(person=OuterRef("pk"), withdrawn_on__isnull=True))
     )
 
@@ -103,6 +113,17 @@ CHECKS: dict[str, Check] = {
         ),
     )
 }
+
+
+def records_for(check: Check, *, user: User, team: Team | None = None) -> QuerySet[Any]:
+    """The check's records that ``user`` may see: every list shown or downloaded comes from
+    here, so a record restricted to another team never appears in it."""
+    return visible_to(user, check.records(team))
+
+
+def may_list_records(user: User) -> bool:
+    """Viewers see the counts only: the lists name people, and they could not fix them anyway."""
+    return user.can_see_contact_details
 
 
 def counts(team: Any = None) -> dict[str, int]:

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,8 @@ from chorus.core.ratelimit import HONEYPOT, hit
 from chorus.insights.models import DataAccessRequest, PanelReview
 
 DECIDERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+# The panel: every role but viewers, who read records but change nothing.
+REVIEWERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST)
 
 
 def _required(message: Any) -> dict[str, Any]:
@@ -155,6 +158,8 @@ def request_detail(request: HttpRequest, code: Any) -> HttpResponse:
     decision_form = DecisionForm(request.POST if request.POST.get("what") == "decide" else None)
     decided = found.status in (DataAccessRequest.Status.APPROVED, DataAccessRequest.Status.REFUSED)
     if request.method == "POST" and not decided:
+        if request.POST.get("what") == "review" and user.role not in REVIEWERS:
+            raise PermissionDenied
         if request.POST.get("what") == "review" and review_form.is_valid():
             review = review_form.save(commit=False)
             review.request, review.reviewer = found, user
@@ -206,5 +211,6 @@ def request_detail(request: HttpRequest, code: Any) -> HttpResponse:
             "decision_form": decision_form,
             "decided": decided,
             "can_decide": user.role in DECIDERS,
+            "can_review": user.role in REVIEWERS,
         },
     )

@@ -3,8 +3,6 @@ API, and the staff pages that preview and publish datasets."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.core.access import role_required, staff_required, staff_user
-from chorus.core.downloads import absolute_url, spreadsheet_safe
+from chorus.core.downloads import absolute_url, csv_text
 from chorus.core.ratelimit import hit
 from chorus.insights import services
 from chorus.insights.datasets import catalogue_ensure
@@ -54,13 +52,8 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def dataset_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _dataset, version = _published(slug)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c["name"] for c in version.columns])
-    for row in version.rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
     return HttpResponse(
-        out.getvalue(),
+        csv_text([[c["name"] for c in version.columns], *version.rows]),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{slug}.csv"',

@@ -475,6 +475,9 @@ def test_published_responses_and_getting_help_are_accessible(
         consultation=closed, reference="AAAA1111", name="Alys", publish="named"
     )
     Answer.objects.create(response=response, question=question, value="Keep the paper forms")
+    from chorus.consultations.moderation import response_decide
+
+    response_decide(response=response, publish=True, actor=UserFactory(role=Role.ENGAGEMENT_OFFICER))
     open_one = Consultation.objects.create(
         title="New fees",
         summary="Fees.",

@@ -18,6 +18,7 @@ from chorus.consultations.models import (
     Section,
     SubmissionAttempt,
 )
+from chorus.core.ratelimit import record
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +167,7 @@ def test_spam_is_turned_away_and_logged(client: Client, consultation) -> None:
     }
     ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     for _i in range(10):
-        SubmissionAttempt.objects.create(
-            consultation=consultation, address_hash=SubmissionAttempt.objects.first().address_hash
-        )
+        record("respond", "127.0.0.1", per=timedelta(minutes=10))
     limited = client.post(url)
     assert limited.status_code == 429 and "Please wait before sending" in limited.content.decode()
     assert not Response.objects.exists()
@@ -212,6 +211,12 @@ def test_published_responses_appear_after_closing_redacted(client: Client, consu
     Answer.objects.create(response=named, question=stance, value="agree")
     Answer.objects.create(response=anonymous, question=other, value="Ring me on 01632 960001")
     Answer.objects.create(response=private, question=other, value="Private view")
+    from chorus.consultations.moderation import response_decide
+    from tests.factories import UserFactory
+
+    moderator = UserFactory(role="engagement_officer")
+    for response in (named, anonymous):  # nothing is published until a moderator decides
+        response_decide(response=response, publish=True, actor=moderator)
     url = reverse("consultations:public_responses", args=[consultation.code])
     assert client.get(url).status_code == 404  # not until it closes
     Consultation.objects.update(closes_at=timezone.now() - timedelta(minutes=1))

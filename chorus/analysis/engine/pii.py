@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from chorus.core import sensitive
+
 LABELS = {
     "email": "[email]",
     "phone": "[phone]",
@@ -20,30 +22,16 @@ LABELS = {
     "name": "[name]",
 }
 
+# The patterns live in chorus.core.sensitive (plain Python, like this engine).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("ni_number", re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)),
-    (
-        "postcode",
-        re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE),
-    ),
-    ("phone", re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d(?:\)\s?|[\s-])?){9,10}(?!\w)")),
-    (
-        "reference",
-        re.compile(
-            r"\b(?:case|claim|reference|ref|account|application|appeal|customer|crime|order)"
-            r"\s*(?:no\.?|number|num|#|id)?\s*[:.]?\s*([A-Z0-9][A-Z0-9/-]{4,}\d[A-Z0-9/-]*)",
-            re.IGNORECASE,
-        ),
-    ),
-    # Letters and digits mixed, with at least four digits: 1AB23456, KB-2024-000123.
-    ("reference", re.compile(r"\b(?=[A-Z0-9/-]*[A-Z])(?=(?:[A-Z/-]*\d){4})[A-Z0-9]+(?:[/-][A-Z0-9]+)*\b")),
-    (
-        "name",
-        re.compile(
-            r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Judge|Sir|Dame)\.?\s+[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)?"
-        ),
-    ),
+    ("email", sensitive.EMAIL),
+    ("ni_number", sensitive.NI_NUMBER),
+    ("postcode", sensitive.POSTCODE),
+    ("phone", sensitive.PHONE),
+    ("reference", sensitive.REFERENCE_CUED),
+    ("reference", sensitive.REFERENCE_NHS),
+    ("reference", sensitive.REFERENCE_MIXED),
+    ("name", sensitive.TITLED_NAME),
 ]
 
 

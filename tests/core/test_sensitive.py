@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from chorus.analysis.engine import pii
+from chorus.core import redact, sensitive
+from chorus.core.sensitive import KINDS, SPECIAL_KINDS, KnownNames, Passage, find_passages
+
+
+def kinds_of(text: str, **kwargs: object) -> list[tuple[str, str]]:
+    return [(p.kind, p.text) for p in find_passages(text, **kwargs)]  # type: ignore[arg-type]
+
+
+def flagged(text: str, kind: str) -> list[str]:
+    return [p.text for p in find_passages(text) if p.kind == kind]
+
+
+# --- The shape of the answer.
+
+
+def test_passages_are_in_order_without_overlaps_and_point_into_the_text() -> None:
+    text = (
+        "Dr Patel saw me at 12 Acacia Avenue. My neighbour, Sarah Jones, has dementia. "
+        "Email jo@example.com or call 07700 900123. I have MS."
+    )
+    passages = find_passages(text)
+    assert passages
+    for passage in passages:
+        assert isinstance(passage, Passage)
+        assert passage.kind in KINDS
+        assert text[passage.start : passage.end] == passage.text
+        assert passage.reason
+    for before, after in itertools.pairwise(passages):
+        assert before.end <= after.start
+
+
+def test_an_empty_text_has_no_passages() -> None:
+    assert find_passages("") == []
+
+
+def test_every_special_kind_is_a_kind() -> None:
+    assert set(SPECIAL_KINDS) <= set(KINDS)
+
+
+# --- Contact details and numbers.
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("Email me at jo.bloggs+x@example.co.uk please", "email", "jo.bloggs+x@example.co.uk"),
+        ("Call 01632 960001 after six", "phone", "01632 960001"),
+        ("ring +44 (0)20 7946 0123 after six", "phone", "+44 (0)20 7946 0123"),
+        ("I live in CF10 1AA", "postcode", "CF10 1AA"),
+        ("my NI is QQ 12 34 56 C", "ni_number", "QQ 12 34 56 C"),
+        ("case number KB-2024-000123 is still open", "reference", "KB-2024-000123"),
+        ("My case number is 55821345 and nobody has looked", "reference", "55821345"),
+        ("The complaint (CMP5582134) was closed", "reference", "CMP5582134"),
+        ("NHS number 943 476 5919", "reference", "943 476 5919"),
+    ],
+)
+def test_contact_details_and_references_are_found(text: str, kind: str, found: str) -> None:
+    assert flagged(text, kind) == [found]
+
+
+def test_an_nhs_number_starting_with_zero_is_a_reference_not_a_phone_number() -> None:
+    assert kinds_of("NHS number 012 345 6789.") == [("reference", "012 345 6789")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fee rose by 25% in 2024 to £1,200",
+        "Waited 2 hours in 2024 for a COVID19 test",
+        "On XX/XX/2019 I called them",  # masked dates in exported complaints
+    ],
+)
+def test_numbers_that_are_not_personal_are_left_alone(text: str) -> None:
+    assert find_passages(text) == []
+
+
+def test_redact_and_the_engine_use_the_patterns_kept_here() -> None:
+    redact_patterns = {pattern for _, pattern in redact.PATTERNS}
+    engine_patterns = {pattern for _, pattern in pii._PATTERNS}
+    assert {sensitive.EMAIL, sensitive.PHONE, sensitive.POSTCODE, sensitive.NI_NUMBER} <= redact_patterns
+    assert {sensitive.REFERENCE_CUED, sensitive.REFERENCE_MIXED, sensitive.TITLED_NAME} <= engine_patterns
+
+
+# --- Names.
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dr Patel was very rude", "Dr Patel"),
+        ("Please thank Mrs O'Brien for me", "Mrs O'Brien"),
+        ("Dr May explained everything", "Dr May"),
+        ("Thanks to Sarah Jones for sorting it", "Sarah Jones"),
+        ("my son Jack goes there", "Jack"),
+        ("My neighbour, Sarah Jones, keeps parking across my drive", "Sarah Jones"),
+        ("A lady called Tia rang me back", "Tia"),
+        ("so was nurse Kelly", "Kelly"),
+        ("Nkechi Okafor deserves a medal", "Nkechi Okafor"),  # unfamiliar given name, familiar surname
+        ("We were seen by Raymond Green", "Raymond Green"),
+        ("My neighbour, Thoas Green, keeps parking there", "Thoas Green"),  # a typo, but after a cue
+        ("I spoke to Harry about it", "Harry"),
+    ],
+)
+def test_people_are_named(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+def test_directory_names_are_found_in_any_case_and_spacing() -> None:
+    names = ["Zebedee Quartermaine", "Priya Patel"]
+    assert flagged_known("zebedee   quartermaine helped me", names) == [("name", "zebedee   quartermaine")]
+    assert flagged_known("Ask Zebedee Quartermaine", KnownNames(names)) == [("name", "Zebedee Quartermaine")]
+
+
+def flagged_known(text: str, names: object) -> list[tuple[str, str]]:
+    return kinds_of(text, known_names=names)
+
+
+def test_a_directory_name_says_so_in_its_reason() -> None:
+    (passage,) = find_passages("Zebedee Quartermaine called", known_names=["Zebedee Quartermaine"])
+    assert passage.reason == sensitive.REASONS["known_name"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Citizens Advice were helpful.",
+        "St Mary's Hospital needs more parking.",
+        "Grace Church holds a coffee morning.",
+        "Victoria Station is far too busy.",
+        "Will you fix it? May I ask why?",
+        "Universal Credit payments are late.",
+        "I called Barclays twice.",
+        "I spoke to Experian about it.",
+        "The Queen Elizabeth Hospital does a good job.",
+        "We set up Bill Pay last year.",
+        "Mental health services need more money.",
+    ],
+)
+def test_places_organisations_and_ordinary_words_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
+def test_a_name_in_a_street_is_part_of_the_address() -> None:
+    assert kinds_of("Send it to 26 Arthur Close.") == [("address", "26 Arthur Close")]
+
+
+# --- Addresses.
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("I live at 12 Acacia Avenue and the bins are never collected", "12 Acacia Avenue"),
+        ("Flat 3, 45 High Street has had damp for a year", "Flat 3, 45 High Street"),
+        ("Write to 14b Church Lane, Leeds please", "14b Church Lane, Leeds"),
+        ("We moved to 12 New Road, Bristol in May", "12 New Road, Bristol"),
+        ("the house at 3 acacia avenue is empty", "3 acacia avenue"),
+        ("I live at 24 Karrugang Circuit now", "24 Karrugang Circuit"),  # no usual suffix, but "I live at"
+        ("I live on Acacia Avenue", "Acacia Avenue"),
+    ],
+)
+def test_street_addresses_are_found(text: str, address: str) -> None:
+    assert flagged(text, "address") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was a 10 minute walk from the station.",
+        "A 5 Star service.",
+        "It is 2 minutes down the road.",
+        "There are 3 bus routes and 2 trains an hour.",
+        "Jobcentre Plus moved to the High Street.",
+    ],
+)
+def test_numbers_before_ordinary_words_are_not_addresses(text: str) -> None:
+    assert flagged(text, "address") == []
+
+
+# --- Special categories.
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I have MS and the buses are hard for me.", "health"),
+        ("My depression got worse while I waited.", "health"),
+        ("I am disabled and the new layout makes it impossible.", "health"),
+        ("As a wheelchair user I cannot get into the library.", "health"),
+        ("I'm registered blind and the letters are too small.", "health"),
+        ("As a Muslim I need a quiet room.", "religion"),
+        ("I go to my church every Sunday.", "religion"),
+        ("As a gay man I don't feel safe in town.", "sexual_life"),
+        ("I am bisexual and felt judged.", "sexual_life"),
+        ("As a Black British woman I am stopped more often.", "ethnicity"),
+        ("We are a Gypsy/Traveller family and the site is full.", "ethnicity"),
+        ("My conviction is spent but employers still ask.", "criminal"),
+        ("When I was in prison nobody helped me.", "criminal"),
+        ("I was arrested at the protest.", "criminal"),
+        ("My daughter's diagnosis took two years.", "third_party"),
+        ("My neighbour at number 14 has rats.", "third_party"),
+        ("My husband has dementia and needs care.", "third_party"),
+        ("He was arrested last month.", "third_party"),
+    ],
+)
+def test_special_category_sentences_are_found_whole(text: str, kind: str) -> None:
+    assert kinds_of(text) == [(kind, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My husband and I both think it is fine.",
+        "We need more support for disabled people in the town.",
+        "The church hall is used by lots of groups.",
+        "I was sick of waiting.",
+        "I have been charged a fee twice.",
+        "I am a victim of identity theft.",
+        "I want it sorted as fast as possible.",
+        "I have no faith in the council.",
+        "I contacted trans Union about it.",
+        "Prison reform is a national issue.",
+        "The police station closed in 2019.",
+        "I think the operation of the library is poor.",
+        "IT IS SO UNFAIR TO ME AND MS SMITH AGREES.",
+    ],
+)
+def test_ordinary_sentences_are_not_special(text: str) -> None:
+    assert [k for k, _ in kinds_of(text) if k in SPECIAL_KINDS] == []
+
+
+def test_only_the_sensitive_sentence_is_flagged() -> None:
+    text = "The staff were lovely. I have epilepsy. Parking was easy."
+    assert kinds_of(text) == [("health", "I have epilepsy.")]
+
+
+def test_a_sentence_ending_in_etc_is_a_sentence() -> None:
+    text = "Parking, food etc. I have epilepsy."
+    assert kinds_of(text) == [("health", "I have epilepsy.")]
+
+
+def test_a_name_inside_a_special_sentence_is_its_own_passage() -> None:
+    text = "My neighbour, Sarah Jones, has dementia."
+    assert kinds_of(text) == [
+        ("third_party", "My neighbour"),
+        ("name", "Sarah Jones"),
+        ("third_party", "has dementia."),
+    ]
+
+
+def test_a_surname_that_is_a_colour_is_not_about_ethnicity() -> None:
+    assert kinds_of("My son Ezra Brown has been waiting.") == [("name", "Ezra Brown")]
+
+
+def test_a_long_sentence_is_cut_to_the_clause() -> None:
+    text = (
+        "The service was good overall and the staff on the ward were kind and patient with everyone who "
+        "came in, including the visitors; I have diabetes and the meals came late every single day, "
+        "which the staff knew about but could not change because the kitchen is run by a contractor."
+    )
+    (passage,) = find_passages(text)
+    assert passage.kind == "health"
+    assert passage.text.startswith("I have diabetes")
+    assert "kitchen" not in passage.text

@@ -1,0 +1,899 @@
+"""Every URL, as every kind of visitor: the class of access faults, not one instance.
+
+The URL configuration is walked, and every pattern is requested as five identities:
+
+- ``anonymous``: not signed in;
+- ``viewer`` and ``analyst``: members of team A (reading roles);
+- ``other_team``: an engagement officer of team B;
+- ``admin``: an administrator, past two-factor authentication.
+
+Arguments come from records restricted to team A (``access_fixtures.py``). ``EXPECT``
+says what each identity gets from each pattern; a pattern with no entry fails
+``test_every_url_pattern_has_an_expectation``, so a new URL cannot slip in unexamined.
+Beyond the status, every response is checked for the faults that matter whatever the
+page: a 500; team A's records shown to team B's officer, or team B's to team A's viewer
+and analyst; a member of the public's contact details shown to a viewer; personal data
+shown with no audit entry written. ``DOWNLOADS`` does the same for every file and API
+endpoint, including those behind a query (``?format=csv``), and a scan of the code keeps
+that table complete.
+
+Each request runs inside a savepoint that is rolled back, so the records are built once
+per module and no request changes what the next one sees.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from chorus.core.models import AuditEntry
+from tests.conftest import sign_in
+from tests.core.access_fixtures import (
+    ARGS,
+    CONTACTS,
+    PERSONAL,
+    TEAM_A_MARK,
+    TEAM_B_MARK,
+    World,
+    build_world,
+)
+
+pytestmark = pytest.mark.django_db
+
+IDENTITIES = ("anonymous", "viewer", "analyst", "other_team", "admin")
+
+# What a request can come to: a status code, or one of these two kinds of redirect.
+LOGIN = "login"  # sent to the sign-in page
+REDIRECT = "redirect"  # sent anywhere else
+Outcome = int | str
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What each identity gets from a GET of one URL pattern.
+
+    ``post``: for a view that only takes POST, what each identity gets from a POST with
+    no data. ``unaudited``: why the page may show personal data without writing an audit
+    entry (empty: it may not). ``public``: a page for the public, where the checks for
+    staff pages (other teams' records, contact details, auditing) do not apply.
+    """
+
+    anonymous: Outcome
+    viewer: Outcome
+    analyst: Outcome
+    other_team: Outcome
+    admin: Outcome
+    post: Expect | None = None
+    unaudited: str = ""
+    public: bool = False  # a page for the public: the staff-page checks do not apply
+
+    def __getitem__(self, identity: str) -> Outcome:
+        return getattr(self, identity)  # type: ignore[no-any-return]
+
+
+# The kinds of page. Records are team A's; the viewer and analyst are in team A.
+
+
+def everyone(outcome: Outcome = 200, **more: Any) -> Expect:
+    """A public page or file: everyone gets the same."""
+    return Expect(outcome, outcome, outcome, outcome, outcome, public=True, **more)
+
+
+def staff(**more: Any) -> Expect:
+    """A staff page every role may open (lists hold only the records the user may see)."""
+    return Expect(LOGIN, 200, 200, 200, 200, **more)
+
+
+def team_record(**more: Any) -> Expect:
+    """A team A record to read: its team may, another team's officer gets a 404."""
+    return Expect(LOGIN, 200, 200, 404, 200, **more)
+
+
+def team_record_change(**more: Any) -> Expect:
+    """A team A record to change: readers get a 403, another team's officer a 404."""
+    return Expect(LOGIN, 403, 403, 404, 200, **more)
+
+
+def editors(**more: Any) -> Expect:
+    """A page for administrators and engagement officers of any team."""
+    return Expect(LOGIN, 403, 403, 200, 200, **more)
+
+
+def administrators(**more: Any) -> Expect:
+    return Expect(LOGIN, 403, 403, 403, 200, **more)
+
+
+def post_only(post: Expect, *, sign_in_first: bool = False) -> Expect:
+    """A view that takes only POST: a GET is refused (after sign-in, where that comes first)."""
+    return Expect(LOGIN if sign_in_first else 405, 405, 405, 405, 405, post=post)
+
+
+CHANGE_TEAM_RECORD = Expect(LOGIN, 403, 403, 404, REDIRECT)
+POST_UNAUDITED = "a POST: what it changes is audited by the service that changes it"
+
+EXPECT: dict[str, Expect] = {
+    # The project
+    "brand_css": everyone(),
+    "health": everyone(),
+    # APIs and files outside the language prefix
+    "feedback_api:feedback": everyone(405, post=everyone(415)),
+    "feedback_api:openapi": everyone(),
+    "bulletins_tracking:click": everyone(REDIRECT),
+    "bulletins_tracking:opened": everyone(),
+    "bulletins_tracking:delivery_status": everyone(405, post=everyone(401)),
+    "insights_files:catalogue_dcat": everyone(),
+    "insights_files:dataset_csv": everyone(),
+    "insights_files:dataset_csvw": everyone(),
+    "insights_files:dataset_json": everyone(),
+    "insights_files:api_datasets": everyone(),
+    "insights_files:api_dataset": everyone(),
+    "insights_files:api_openapi": everyone(),
+    # core
+    "core:public_home": everyone(),
+    "core:accessibility": everyone(),
+    "core:privacy": everyone(),
+    "core:staff_home": staff(),
+    "core:audit_log": administrators(unaudited="the audit log itself: who saw what"),
+    "core:site_page_list": administrators(),
+    "core:site_page_edit": administrators(),
+    # accounts
+    "accounts:sign_in": everyone(),
+    "accounts:sign_out": everyone(405, post=everyone(LOGIN)),
+    "accounts:verify": Expect(LOGIN, REDIRECT, REDIRECT, REDIRECT, 200),
+    "accounts:account": staff(),
+    "accounts:totp_setup": staff(),
+    "accounts:password_reset": everyone(),
+    "accounts:set_password": everyone(404),
+    "accounts:user_list": administrators(),
+    "accounts:user_create": administrators(),
+    "accounts:user_detail": administrators(),
+    "accounts:user_edit": administrators(),
+    "accounts:user_set_active": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "accounts:user_reset_totp": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "accounts:team_list": administrators(),
+    "accounts:team_create": administrators(),
+    "accounts:team_edit": administrators(),
+    # directory
+    "directory:person_list": staff(),
+    "directory:person_create": editors(),
+    "directory:person_detail": team_record(),
+    "directory:person_edit": team_record_change(),
+    "directory:person_note": post_only(CHANGE_TEAM_RECORD),
+    "directory:person_assess": team_record_change(),
+    "directory:person_consent": team_record_change(),
+    "directory:person_group_add": team_record_change(),
+    "directory:stakeholder_map": staff(),
+    "directory:panel_list": staff(),
+    "directory:panel_detail": staff(),  # panels belong to no team; members are filtered
+    "directory:organisation_list": staff(),
+    "directory:organisation_create": editors(),
+    "directory:organisation_detail": team_record(),
+    "directory:organisation_edit": team_record_change(),
+    "directory:organisation_note": post_only(CHANGE_TEAM_RECORD),
+    "directory:organisation_assess": team_record_change(),
+    "directory:duplicate_list": editors(),
+    "directory:duplicate_scan": post_only(Expect(LOGIN, 403, 403, REDIRECT, REDIRECT)),
+    "directory:duplicate_review": team_record_change(),
+    "directory:merge_undo": post_only(CHANGE_TEAM_RECORD),
+    "directory:import_list": editors(),
+    "directory:import_upload": editors(),
+    "directory:import_map": Expect(LOGIN, 403, 403, 404, REDIRECT),  # checked already: on to the check
+    "directory:import_check": team_record_change(unaudited="the rows of the user's own upload"),
+    "directory:import_progress": team_record_change(),
+    "directory:import_rejected": team_record_change(),
+    "directory:subject_access_request": post_only(CHANGE_TEAM_RECORD),
+    "directory:subject_access_download": team_record_change(),
+    "directory:person_erase": administrators(),
+    # engagement
+    "engagement:activity_list": staff(),
+    "engagement:activity_create": editors(),
+    "engagement:activity_detail": team_record(),
+    "engagement:activity_edit": team_record_change(),
+    "engagement:attendee_set": post_only(CHANGE_TEAM_RECORD),
+    "engagement:attendee_remove": post_only(CHANGE_TEAM_RECORD),
+    "engagement:attendance_import": team_record_change(),
+    "engagement:attendance_import_review": team_record_change(unaudited="the rows of the user's own upload"),
+    "engagement:material_add": post_only(CHANGE_TEAM_RECORD),
+    "engagement:project_list": staff(),
+    "engagement:project_create": editors(),
+    "engagement:project_detail": team_record(),
+    "engagement:project_edit": team_record_change(),
+    "engagement:checkpoint_add": post_only(CHANGE_TEAM_RECORD),
+    "engagement:checkpoint_list": staff(),
+    "engagement:report": staff(),
+    "engagement:toolkit": staff(),
+    "engagement:toolkit_create": administrators(),
+    "engagement:toolkit_item": staff(),
+    "engagement:toolkit_edit": administrators(),
+    "engagement:toolkit_delete": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "engagement:report_csv": staff(),
+    "engagement:report_pdf": staff(),
+    "engagement:checkpoint_waive": team_record_change(),
+    "engagement:checkpoint_reinstate": post_only(CHANGE_TEAM_RECORD),
+    "engagement:impact_create": team_record_change(),
+    "engagement:impact_edit": team_record_change(),
+    "engagement:impact_publish": post_only(CHANGE_TEAM_RECORD),
+    "engagement:impact_share": team_record_change(),
+    "engagement:impact_participants": team_record_change(),
+    "engagement:public_impact_index": everyone(),
+    "engagement:public_impact": everyone(404),  # not published
+    "engagement:public_calendar": everyone(),
+    "engagement:public_calendar_feed": everyone(),
+    "engagement:public_event": everyone(404),  # restricted to a team, so never public
+    # consultations: a consultation restricted to a team is never public
+    "consultations:consultation_list": staff(),
+    "consultations:consultation_create": editors(),
+    "consultations:consultation_detail": team_record(),
+    "consultations:consultation_edit": team_record_change(),
+    "consultations:questions": team_record_change(),
+    "consultations:document_add": post_only(CHANGE_TEAM_RECORD),
+    "consultations:document_staff_download": team_record(),
+    "consultations:document_remove": post_only(CHANGE_TEAM_RECORD),
+    "consultations:consultation_equality": Expect(LOGIN, 403, 200, 404, 200),
+    "consultations:question_delete": post_only(CHANGE_TEAM_RECORD),
+    "consultations:preview": team_record(),
+    "consultations:preview_page": team_record(),
+    "consultations:duplicate": post_only(CHANGE_TEAM_RECORD),
+    "consultations:response_list": team_record(),
+    "consultations:response_enter": team_record_change(),
+    "consultations:response_import": team_record_change(),
+    "consultations:response_import_check": team_record_change(unaudited="the rows of the user's own upload"),
+    "consultations:response_import_problems": team_record_change(),
+    "consultations:response_export": team_record(),
+    "consultations:moderation_queue": team_record_change(),
+    "consultations:moderation_response": team_record_change(),
+    "consultations:moderation_redact": post_only(CHANGE_TEAM_RECORD),
+    "consultations:help_queue": staff(),
+    "consultations:help_update": post_only(CHANGE_TEAM_RECORD),
+    "consultations:public_consultation": everyone(404),
+    "consultations:help_request": everyone(404),
+    "consultations:document_download": everyone(404),
+    "consultations:public_responses": everyone(404),
+    "consultations:public_responses_download": everyone(404),
+    "consultations:respond_start": everyone(405, post=everyone(404)),
+    "consultations:respond_about": everyone(404),
+    "consultations:respond_section": everyone(404),
+    "consultations:respond_equality": everyone(404),
+    "consultations:respond_check": everyone(404),
+    "consultations:respond_done": everyone(404),
+    "consultations:respond_save": everyone(404),
+    "consultations:respond_resume": everyone(404),
+    "consultations:public_consultation_impact": everyone(404),
+    # equality: the removal link carries the random key of the answers
+    "equality:remove": everyone(),
+    # feedback: a service's exit survey is public whichever team looks after it
+    "feedback:service_list": staff(),
+    "feedback:service_create": editors(),
+    "feedback:service_detail": team_record(),
+    "feedback:service_edit": team_record_change(),
+    "feedback:service_equality": Expect(LOGIN, 403, 200, 404, 200),
+    "feedback:feedback_export": team_record(),
+    "feedback:exit_export": team_record(),
+    "feedback:exit_survey": everyone(),
+    "feedback:exit_equality": everyone(REDIRECT),  # back to the survey: nothing answered yet
+    "feedback:exit_done": everyone(),
+    # analysis: analysts change runs; viewers read them but take no exports away
+    "analysis:run_list": staff(),
+    "analysis:run_start": Expect(LOGIN, 404, 200, 200, 200),
+    "analysis:source_list": staff(),
+    "analysis:source_detail": team_record(),
+    "analysis:emerging": team_record(),
+    "analysis:run_detail": team_record(),
+    "analysis:run_responses": team_record(),
+    "analysis:run_changes": team_record(),
+    "analysis:items_move": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_create": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:item_sentiment": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_detail": team_record(),
+    "analysis:theme_rename": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_lock": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_merge": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_split": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_delete": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:themes_csv": Expect(LOGIN, 403, 200, 404, 200),
+    "analysis:assignments_csv": Expect(LOGIN, 403, 200, 404, 200),
+    "analysis:report": Expect(LOGIN, 403, 200, 404, 200),
+    # bulletins: the public pages are reached with the subscriber's or delivery's secret
+    "bulletins:subscribe": everyone(),
+    "bulletins:confirm": everyone(),
+    "bulletins:manage": everyone(),
+    "bulletins:unsubscribe": everyone(),
+    "bulletins:bulletin_list": staff(),
+    "bulletins:bulletin_create": Expect(LOGIN, 404, 404, 200, 200),
+    "bulletins:bulletin_preview": post_only(staff(), sign_in_first=True),  # renders what it is sent
+    "bulletins:subscriber_list": editors(),
+    "bulletins:bulletin_detail": team_record(),
+    "bulletins:bulletin_edit": team_record_change(),
+    "bulletins:arm_add": post_only(Expect(LOGIN, 403, 403, 404, 400), sign_in_first=True),
+    # ideas: challenges are public; an idea held for review is not
+    "ideas:challenge_list": everyone(),
+    "ideas:take_part": everyone(),
+    "ideas:participant_confirm": everyone(REDIRECT),
+    "ideas:idea_detail": everyone(404),
+    "ideas:idea_support": everyone(405, post=everyone(404)),
+    "ideas:idea_follow": everyone(405, post=everyone(404)),
+    "ideas:idea_comment": everyone(405, post=everyone(404)),
+    "ideas:report": everyone(405, post=everyone(404)),
+    "ideas:challenge_detail": everyone(),
+    "ideas:idea_propose": everyone(REDIRECT),  # to take part first
+    "ideas:idea_similar": everyone(),
+    "ideas:staff_challenge_list": staff(),
+    "ideas:challenge_create": Expect(LOGIN, 404, 404, 200, 200),
+    "ideas:moderation": editors(),
+    "ideas:staff_idea": team_record(),
+    "ideas:staff_challenge": team_record(),
+    "ideas:challenge_edit": team_record_change(),
+    "ideas:respond_theme": post_only(CHANGE_TEAM_RECORD, sign_in_first=True),
+    "ideas:challenge_close": post_only(CHANGE_TEAM_RECORD, sign_in_first=True),
+    "ideas:export": team_record(),
+    # insights
+    "insights:catalogue": everyone(),
+    "insights:request_new": everyone(),
+    "insights:register": everyone(),
+    "insights:dataset_page": everyone(),
+    "insights:staff_datasets": staff(),
+    "insights:retention": administrators(),
+    "insights:inventory": staff(),
+    "insights:quality": staff(),
+    "insights:equality": Expect(LOGIN, 403, 200, 200, 200),
+    "insights:services_dashboard": staff(),
+    "insights:consultations_dashboard": staff(),
+    "insights:perception_list": staff(),
+    "insights:perception_create": Expect(LOGIN, 403, 200, 200, 200),  # viewers change nothing
+    "insights:perception": team_record(),
+    "insights:perception_edit": team_record_change(),
+    "insights:request_list": staff(),
+    "insights:request_detail": staff(),  # requests from outside researchers belong to no team
+    "insights:staff_dataset": Expect(LOGIN, 403, 200, 200, 200),
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file or API endpoint: who may have it, and whether it holds personal data (then
+    every fetch of it must write an audit entry). ``arguments`` choose the file where the
+    URL, not the query, does (``responses.xlsx``)."""
+
+    pattern: str
+    query: str = ""
+    may: frozenset[str] = frozenset()
+    personal: bool = False
+    arguments: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        chosen = ",".join(f"{k}={v}" for k, v in self.arguments)
+        return self.pattern + (f"[{chosen}]" if chosen else "") + (f"?{self.query}" if self.query else "")
+
+
+EVERYONE = frozenset(IDENTITIES)
+ALL_STAFF = frozenset({"viewer", "analyst", "other_team", "admin"})
+TEAM_A_READERS = frozenset({"viewer", "analyst", "admin"})
+TEAM_A_EXPORTERS = frozenset({"analyst", "admin"})
+TEAM_A_EDITORS = frozenset({"admin"})  # the only editor of team A among the identities
+NOT_VIEWERS = frozenset({"analyst", "other_team", "admin"})
+
+DOWNLOADS: list[Download] = [
+    Download("core:audit_log", "format=csv", frozenset({"admin"}), personal=True),
+    Download("directory:person_list", "format=csv", ALL_STAFF, personal=True),
+    Download("directory:person_list", "format=xlsx", ALL_STAFF, personal=True),
+    Download("directory:stakeholder_map", "format=csv", ALL_STAFF, personal=True),
+    Download("directory:stakeholder_map", "format=svg", ALL_STAFF, personal=True),
+    Download("directory:import_rejected", may=TEAM_A_EDITORS, personal=True),
+    Download("directory:subject_access_download", may=TEAM_A_EDITORS, personal=True),
+    Download("engagement:impact_participants", may=TEAM_A_EDITORS, personal=True),
+    Download("engagement:report_csv", may=ALL_STAFF),
+    Download("engagement:report_pdf", may=ALL_STAFF),
+    Download("engagement:public_calendar_feed", may=EVERYONE),
+    Download("consultations:response_export", may=TEAM_A_READERS, personal=True),
+    Download(
+        "consultations:response_export",
+        may=TEAM_A_READERS,
+        personal=True,
+        arguments=(("file_format", "xlsx"),),
+    ),
+    Download("consultations:response_import_problems", may=TEAM_A_EDITORS, personal=True),
+    Download("consultations:document_staff_download", may=TEAM_A_READERS),
+    Download("consultations:document_download"),  # the consultation is not public
+    Download("consultations:public_responses_download"),  # nor are its responses
+    Download("feedback:feedback_export", may=TEAM_A_READERS, personal=True),
+    Download("feedback:exit_export", may=TEAM_A_READERS, personal=True),
+    Download("analysis:themes_csv", may=TEAM_A_EXPORTERS, personal=True),
+    Download("analysis:assignments_csv", may=TEAM_A_EXPORTERS, personal=True),
+    Download("analysis:report", "download=1", TEAM_A_EXPORTERS, personal=True),
+    Download("ideas:export", may=TEAM_A_READERS, personal=True),
+    Download("ideas:export", may=TEAM_A_READERS, personal=True, arguments=(("what", "comments"),)),
+    Download("ideas:export", may=TEAM_A_READERS, personal=True, arguments=(("what", "supports"),)),
+    Download("insights:quality", "download=people_without_region", NOT_VIEWERS, personal=True),
+    Download("insights:services_dashboard", "format=csv", ALL_STAFF),
+    Download("insights:consultations_dashboard", "format=csv&consultation={consultation}", TEAM_A_READERS),
+    Download("insights:perception", "format=csv", TEAM_A_READERS),
+    Download("insights_files:dataset_csv", may=EVERYONE),
+    Download("insights_files:dataset_csvw", may=EVERYONE),
+    Download("insights_files:dataset_json", may=EVERYONE),
+    Download("insights_files:catalogue_dcat", may=EVERYONE),
+    Download("insights_files:api_datasets", may=EVERYONE),
+    Download("insights_files:api_dataset", may=EVERYONE),
+    Download("insights_files:api_openapi", may=EVERYONE),
+    Download("feedback_api:openapi", may=EVERYONE),
+]
+
+# Every function in chorus/ that builds a file or JSON response, and the DOWNLOADS entries
+# (or the reason there are none) that cover it. A new one fails
+# test_every_download_in_the_code_is_in_the_table until it is added here and to DOWNLOADS.
+DOWNLOAD_CODE: dict[str, str] = {
+    "chorus.core.views.audit_log": "core:audit_log",
+    "chorus.directory.views._people_export": "directory:person_list",
+    "chorus.directory.views.stakeholder_map": "directory:stakeholder_map",
+    "chorus.directory.import_views.import_rejected": "directory:import_rejected",
+    "chorus.directory.rights_views.subject_access_download": "directory:subject_access_download",
+    "chorus.engagement.impact_views.impact_participants_csv": "engagement:impact_participants",
+    "chorus.engagement.report_views.report_csv": "engagement:report_csv",
+    "chorus.engagement.report_views.report_pdf": "engagement:report_pdf",
+    "chorus.engagement.views.public_calendar_feed": "engagement:public_calendar_feed",
+    "chorus.consultations.responses.response_export": "consultations:response_export",
+    "chorus.consultations.imports.response_import_problems": "consultations:response_import_problems",
+    "chorus.consultations.documents._file": "consultations:document_download",
+    "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
+    "chorus.feedback.views.service_export": "feedback:feedback_export",
+    "chorus.feedback.api._json": "feedback_api:feedback (its answers; the feedback tests post to it)",
+    "chorus.feedback.api.openapi": "feedback_api:openapi",
+    "chorus.analysis.exports.themes_csv": "analysis:themes_csv",
+    "chorus.analysis.exports.assignments_csv": "analysis:assignments_csv",
+    "chorus.analysis.exports.report_html": "analysis:report",
+    "chorus.ideas.views.challenge_export": "ideas:export",
+    "chorus.bulletins.views.delivery_status": "bulletins_tracking:delivery_status (mail service POSTs)",
+    "chorus.insights.governance_views.quality": "insights:quality",
+    "chorus.insights.dashboards.services_dashboard": "insights:services_dashboard",
+    "chorus.insights.dashboards.consultations_dashboard": "insights:consultations_dashboard",
+    "chorus.insights.perception_views.series_detail": "insights:perception",
+    "chorus.insights.views.dataset_csv": "insights_files:dataset_csv",
+    "chorus.insights.views.dataset_csvw": "insights_files:dataset_csvw",
+    "chorus.insights.views.dataset_json": "insights_files:dataset_json",
+    "chorus.insights.views.catalogue_dcat": "insights_files:catalogue_dcat",
+    "chorus.insights.views._limited": "insights_files:api_datasets (its rate limit answer)",
+    "chorus.insights.views.api_datasets": "insights_files:api_datasets",
+    "chorus.insights.views.api_dataset": "insights_files:api_dataset",
+    "chorus.insights.views.api_openapi": "insights_files:api_openapi",
+}
+DOWNLOAD_MARKERS = (
+    "csv_response(",
+    "xlsx_response(",
+    "Content-Disposition",
+    "FileResponse(",
+    "JsonResponse(",
+    "attachment(",
+)
+
+
+# Walking the URL configuration
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # "namespace:name", or "namespace:<route>" when the pattern has no name
+    named: bool
+    route: str
+    arguments: tuple[str, ...]
+    callback: Any = field(compare=False, repr=False)
+
+
+def _patterns(
+    resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""
+) -> Iterator[Pattern]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+            yield from _patterns(entry, inner, route)
+        elif isinstance(entry, URLPattern):
+            arguments = tuple(getattr(entry.pattern, "converters", {})) or tuple(
+                entry.pattern.regex.groupindex
+            )
+            label = entry.name or f"<{route}>"
+            yield Pattern(
+                f"{namespace}:{label}".strip(":"), bool(entry.name), route, arguments, entry.callback
+            )
+
+
+def _is_django_admin(pattern: Pattern) -> bool:
+    return pattern.name.startswith("admin:")
+
+
+def _url(world: World, name: str, arguments: dict[str, Any] | None = None, query: str = "") -> str:
+    kwargs = ARGS[name](world) if name in ARGS else {}
+    kwargs.update(arguments or {})
+    url = reverse(name, kwargs=kwargs)
+    if query:
+        url += "?" + query.format(consultation=world.consultation.code)
+    return url
+
+
+# Requesting
+
+
+@dataclass
+class Fetched:
+    outcome: Outcome
+    text: str
+    audited: int  # audit entries the request wrote
+    is_file: bool
+    error: str = ""
+
+
+def _text(response: HttpResponseBase) -> str:
+    """What the response shows, as text: an Excel file's cells, a ZIP file's members."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    response.close()
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            " ".join(str(cell) for cell in row if cell is not None)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return body.decode("utf-8", "replace")
+
+
+def _outcome(response: HttpResponseBase) -> Outcome:
+    if response.status_code in (301, 302, 303, 307, 308):
+        path = urlsplit(response["Location"]).path
+        return LOGIN if path in (reverse("accounts:sign_in"), reverse("admin:login")) else REDIRECT
+    return response.status_code
+
+
+FILE_TYPES = (
+    "text/csv",
+    "text/calendar",
+    "application/json",
+    "application/ld+json",
+    "application/csvm+json",
+    "application/vnd.openxmlformats",
+    "application/zip",
+    "application/pdf",
+)
+
+
+def _is_file(response: HttpResponseBase) -> bool:
+    """A download or an API answer, as opposed to a page."""
+    return response.status_code == 200 and (
+        "attachment" in response.get("Content-Disposition", "")
+        or response.get("Content-Type", "").startswith(FILE_TYPES)
+    )
+
+
+def _fetch(client: Client, url: str, *, post: bool = False) -> Fetched:
+    """Request ``url`` inside a savepoint that is then rolled back."""
+    with transaction.atomic():
+        before = AuditEntry.objects.count()
+        response = client.post(url, {}) if post else client.get(url)
+        error = ""
+        if response.status_code >= 500:
+            exc_info = getattr(response, "exc_info", None)
+            error = repr(exc_info[1]) if exc_info else "(no exception)"
+        text = _text(response)
+        audited = AuditEntry.objects.count() - before
+        transaction.set_rollback(True)
+    return Fetched(_outcome(response), text, audited, _is_file(response), error)
+
+
+def _client(world: World, identity: str) -> Client:
+    client = Client(raise_request_exception=False)
+    if identity != "anonymous":
+        sign_in(client, getattr(world, identity))
+    return client
+
+
+def _still_signed_in(client: Client, world: World, identity: str) -> Client:
+    """The client, signed in again if the request signed it out."""
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if identity != "anonymous" and (cookie is None or not cookie.value):
+        return _client(world, identity)
+    return client
+
+
+def _leaks(label: str, identity: str, fetched: Fetched, *, public: bool, unaudited: str = "") -> list[str]:
+    """The faults a response shows whatever the page: each one a line of the failure."""
+    problems = []
+    if fetched.outcome == 500:
+        problems.append(f"{label}: 500 for {identity}: {fetched.error}")
+    text, squashed = fetched.text, fetched.text.replace(" ", "")
+    if not public and identity == "other_team" and TEAM_A_MARK.lower() in text.lower():
+        problems.append(
+            f"{label}: team B's officer sees a record restricted to team A{_near(text, TEAM_A_MARK)}"
+        )
+    if not public and identity in ("viewer", "analyst") and TEAM_B_MARK.lower() in text.lower():
+        problems.append(
+            f"{label}: the {identity} of team A sees a record restricted to team B{_near(text, TEAM_B_MARK)}"
+        )
+    if not public and identity == "viewer":
+        for contact in CONTACTS:
+            if contact in squashed:
+                problems.append(f"{label}: the viewer sees contact details ({contact})")
+    if (
+        identity != "anonymous"
+        and not public
+        and fetched.outcome == 200
+        and not fetched.audited
+        and not unaudited
+        and (any(name in text for name in PERSONAL) or any(contact in squashed for contact in CONTACTS))
+    ):
+        shown = next((n for n in (*PERSONAL, *CONTACTS) if n in text or n in squashed), "")
+        problems.append(f"{label}: shows personal data ({shown}) to the {identity} without an audit entry")
+    return problems
+
+
+def _near(text: str, word: str) -> str:
+    at = text.lower().find(word.lower())
+    return ": …" + " ".join(text[max(0, at - 80) : at + len(word) + 20].split()) + "…"
+
+
+# The records, built once for the module
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+# The tests
+
+
+def test_every_url_pattern_has_an_expectation() -> None:
+    patterns = [p for p in _patterns() if not _is_django_admin(p)]
+    unnamed = [p.route for p in patterns if not p.named]
+    assert not unnamed, f"Give these URL patterns a name, so the access matrix can reach them: {unnamed}"
+    names = {p.name for p in patterns}
+    missing = sorted(names - EXPECT.keys())
+    assert not missing, (
+        "Add what each identity should get from these URL patterns to EXPECT in "
+        f"tests/core/test_url_access_matrix.py: {missing}"
+    )
+    gone = sorted(EXPECT.keys() - names)
+    assert not gone, f"EXPECT names URL patterns that no longer exist; remove them: {gone}"
+    no_arguments = sorted(p.name for p in patterns if p.arguments and p.name not in ARGS)
+    assert not no_arguments, (
+        f"Say how to fill these patterns' arguments in ARGS in tests/core/access_fixtures.py: {no_arguments}"
+    )
+    posts = [name for name, expect in EXPECT.items() if expect.post is None and expect.viewer == 405]
+    assert not posts, f"Say what a POST to these POST-only patterns gets (Expect(post=...)): {posts}"
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_every_url_as_every_identity(world: World, identity: str) -> None:
+    client = _client(world, identity)
+    downloads = {d.pattern for d in DOWNLOADS if not d.query}
+    problems: list[str] = []
+    for pattern in _patterns():
+        if _is_django_admin(pattern):
+            continue
+        expect = EXPECT[pattern.name]
+        url = _url(world, pattern.name)
+        fetched = _fetch(client, url)
+        client = _still_signed_in(client, world, identity)
+        label = f"GET {pattern.name} ({url})"
+        if fetched.outcome != expect[identity] and fetched.outcome != 500:
+            problems.append(f"{label}: expected {expect[identity]} for {identity}, got {fetched.outcome}")
+        problems += _leaks(label, identity, fetched, public=expect.public, unaudited=expect.unaudited)
+        if fetched.is_file and pattern.name not in downloads:
+            problems.append(f"{label}: a file or JSON; add it to DOWNLOADS, saying who may have it")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_every_post_only_url_refuses_whom_it_should(world: World, identity: str) -> None:
+    client = _client(world, identity)
+    problems: list[str] = []
+    for name, expect in EXPECT.items():
+        if expect.post is None:
+            continue
+        url = _url(world, name)
+        fetched = _fetch(client, url, post=True)
+        client = _still_signed_in(client, world, identity)
+        label = f"POST {name} ({url})"
+        if fetched.outcome != expect.post[identity] and fetched.outcome != 500:
+            problems.append(
+                f"{label}: expected {expect.post[identity]} for {identity}, got {fetched.outcome}"
+            )
+        problems += _leaks(label, identity, fetched, public=expect.public, unaudited=POST_UNAUDITED)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("download", DOWNLOADS, ids=lambda d: d.label)
+def test_every_download_goes_only_to_whom_it_should(world: World, download: Download) -> None:
+    url = _url(world, download.pattern, dict(download.arguments), download.query)
+    problems: list[str] = []
+    for identity in IDENTITIES:
+        fetched = _fetch(_client(world, identity), url)
+        label = f"{download.label} ({url})"
+        if identity in download.may:
+            if fetched.outcome != 200 or not fetched.is_file:
+                problems.append(f"{label}: {identity} should get the file, got {fetched.outcome}")
+            elif download.personal and not fetched.audited:
+                problems.append(f"{label}: {identity} took personal data away and no audit entry was written")
+        elif fetched.is_file:
+            problems.append(f"{label}: {identity} should be refused, got the file")
+        problems += _leaks(label, identity, fetched, public=not (download.may <= ALL_STAFF))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_download_in_the_code_is_in_the_table() -> None:
+    root = Path(__file__).resolve().parents[2] / "chorus"
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "downloads.py" and path.parent.name == "core":
+            continue  # the helpers themselves
+        source = path.read_text()
+        if not any(marker in source for marker in DOWNLOAD_MARKERS):
+            continue
+        module = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                body = ast.get_source_segment(source, node) or ""
+                if any(marker in body for marker in DOWNLOAD_MARKERS):
+                    found.add(f"{module}.{node.name}")
+    missing = sorted(found - DOWNLOAD_CODE.keys())
+    assert not missing, (
+        "These functions build files or JSON: add their URLs to DOWNLOADS (who may have them, "
+        f"whether they hold personal data) and the functions to DOWNLOAD_CODE: {missing}"
+    )
+    assert not DOWNLOAD_CODE.keys() - found, (
+        f"DOWNLOAD_CODE names functions that are gone: {sorted(DOWNLOAD_CODE.keys() - found)}"
+    )
+    tabled = {d.pattern for d in DOWNLOADS}
+    for function, pattern in DOWNLOAD_CODE.items():
+        if " " not in pattern:
+            assert pattern in tabled, f"{function} serves {pattern}, which is not in DOWNLOADS"
+
+
+# Django's admin site: one rule for all of it, since every page there is for administrators.
+
+
+CATCH_ALL = "admin:<anything else>"
+
+
+def _admin_urls(world: World) -> Iterator[tuple[str, str, bool]]:
+    """(pattern, URL, whether the record it names exists) for every pattern of Django's
+    admin site, arguments filled from the first record of the pattern's model."""
+    models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+    for pattern in _patterns():
+        if not _is_django_admin(pattern):
+            continue
+        short = pattern.name.removeprefix("admin:")
+        model = next((m for prefix, m in models.items() if short.startswith(prefix + "_")), None)
+        if model is None:
+            model = next(
+                (
+                    m
+                    for m in models.values()
+                    if f"/{m._meta.app_label}/{m._meta.model_name}/" in pattern.route
+                ),
+                None,
+            )
+        first = model._default_manager.order_by("pk").first() if model is not None else None
+        values = {
+            "object_id": first.pk if first is not None else 0,
+            "pk": first.pk if first is not None else 0,
+            "app_label": "directory",
+            "content_type_id": 0,
+        }
+        if pattern.named:
+            url = reverse(pattern.name, kwargs={a: values[a] for a in pattern.arguments})
+            yield pattern.name, url, first is not None or "object_id" not in pattern.arguments
+        elif "object_id" in pattern.arguments:
+            yield (
+                pattern.name,
+                "/" + pattern.route.replace("<path:object_id>", str(values["object_id"])),
+                False,
+            )
+        else:
+            yield CATCH_ALL, "/django-admin/no-such-page/", False
+
+
+# What administrators get where it is not the page itself. Elsewhere: the page (200), or,
+# for a record that does not exist or the bare address of one, a redirect.
+ADMIN_SITE_OUTCOMES: dict[str, Outcome] = {
+    "admin:login": LOGIN,  # Chorus's own sign-in page
+    "admin:logout": 405,  # only by POST
+    "admin:view_on_site": 404,
+    "admin:autocomplete": 403,  # asked without saying for which field
+    CATCH_ALL: 404,
+    # Records that only Chorus itself writes: never added, or deleted, by hand.
+    "admin:core_auditentry_add": 403,
+    "admin:core_auditentry_delete": 403,
+    "admin:axes_accessattempt_add": 403,
+    "admin:axes_accesslog_add": 403,
+    "admin:axes_accessfailurelog_add": 403,
+    "admin:directory_region_add": 403,
+    "admin:directory_region_delete": 403,
+    "admin:django_tasks_database_dbtaskresult_add": 403,
+    "admin:django_tasks_database_dbtaskresult_delete": 403,
+}
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_django_admin_is_for_administrators_only(world: World, identity: str) -> None:
+    client = _client(world, identity)
+    problems = []
+    for name, url, exists in _admin_urls(world):
+        fetched = _fetch(client, url)
+        if identity != "admin":
+            # Signing out of the admin site (by POST only) sends anyone else to its front page.
+            wanted: Outcome = REDIRECT if name == "admin:logout" else LOGIN
+        else:
+            wanted = ADMIN_SITE_OUTCOMES.get(name, 200 if exists else REDIRECT)
+        if fetched.outcome != wanted:
+            problems.append(
+                f"GET {name} ({url}): expected {wanted} for {identity}, got {fetched.outcome} {fetched.error}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+# Faults the matrix found that an empty POST cannot show, each with its own test.
+
+
+def test_a_viewer_may_read_a_data_access_request_but_not_review_it(world: World) -> None:
+    from chorus.insights.models import PanelReview
+
+    url = _url(world, "insights:request_detail")
+    viewer = _client(world, "viewer")
+    page = viewer.get(url).content.decode()
+    assert world.data_request.name in page and "Record my recommendation" not in page
+    review = {"what": "review", "recommendation": "approve", "comments": "Looks fine."}
+    assert viewer.post(url, review).status_code == 403
+    assert not PanelReview.objects.exists()
+    assert _client(world, "analyst").post(url, review).status_code == 302
+    assert PanelReview.objects.get().reviewer == world.analyst
+
+
+# Cross-site request forgery: every form needs the token, and only these views do without.
+
+# Views called by other machines or by mail clients, which hold no session to forge with.
+CSRF_EXEMPT = {
+    "feedback_api:feedback": "the feedback API: JSON from listed origins, no cookies",
+    "bulletins_tracking:delivery_status": "the mail service's callback, with a bearer token",
+    "bulletins:unsubscribe": "mail clients' one-click unsubscribe (RFC 8058), by the subscriber's secret",
+}
+
+
+def test_only_the_listed_views_do_without_the_csrf_token() -> None:
+    exempt = {
+        p.name for p in _patterns() if not _is_django_admin(p) and getattr(p.callback, "csrf_exempt", False)
+    }
+    assert exempt == CSRF_EXEMPT.keys(), (
+        f"Views that skip the CSRF check changed: {sorted(exempt ^ CSRF_EXEMPT.keys())}. "
+        "A view for people in a browser must keep it; say why in CSRF_EXEMPT otherwise."
+    )
+
+
+def test_a_staff_form_sent_without_the_csrf_token_is_refused(world: World) -> None:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    sign_in(client, world.admin)
+    url = _url(world, "directory:person_note")
+    assert _fetch(client, url, post=True).outcome == 403
