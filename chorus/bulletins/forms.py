@@ -10,7 +10,10 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.accounts.models import User
+from chorus.accounts.selectors import teams_assignable_by
 from chorus.bulletins.models import Arm, Bulletin, SubscriberList
+from chorus.core.access import visible_or_kept
 from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, read_upload
 from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
 
@@ -112,15 +115,17 @@ class BulletinForm(forms.ModelForm[Bulletin]):
             "body": {"required": _("Enter the message")},
         }
 
-    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = cast(Any, self.fields)
-        fields["team"].queryset = teams
+        fields["team"].queryset = teams_assignable_by(user)
         fields["groups"].queryset = StakeholderGroup.objects.order_by("name")
         fields["lists"].queryset = SubscriberList.objects.all()
         from chorus.consultations.models import Consultation
 
-        fields["outcome_consultation"].queryset = Consultation.objects.order_by("-opens_at")
+        fields["outcome_consultation"].queryset = visible_or_kept(
+            user, Consultation.objects.order_by("-opens_at"), self.instance.outcome_consultation_id
+        )
         if self.instance.pk and self.instance.is_locked:
             for field in fields.values():
                 field.disabled = True

@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.accounts.models import Role
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.bulletins import services, trials
 from chorus.bulletins.forms import (
     ArmForm,
@@ -176,10 +175,6 @@ def delivery_status(request: HttpRequest) -> HttpResponse:
 # Staff ---------------------------------------------------------------------------------
 
 
-def _teams(request: HttpRequest) -> Any:
-    return teams_assignable_by(staff_user(request))
-
-
 @staff_required
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
@@ -206,7 +201,7 @@ def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
     if not code and not can_change(user, bulletin):
         raise Http404
     regions_ensure()
-    form = BulletinForm(request.POST or None, instance=bulletin, teams=_teams(request))
+    form = BulletinForm(request.POST or None, instance=bulletin, user=user)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         audit_record(actor=user, action=AuditAction.CHANGE if code else AuditAction.CREATE, obj=saved)
@@ -219,7 +214,7 @@ def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
 def bulletin_preview(request: HttpRequest) -> HttpResponse:
     """The live preview beside the editor (htmx): rendered Markdown and the reach."""
     body = services.blocks_fill(request.POST.get("body", ""), _language())
-    form = BulletinForm(request.POST, teams=_teams(request))
+    form = BulletinForm(request.POST, user=staff_user(request))
     reach = _reach_of(form.cleaned_data) if form.is_valid() else None
     return render(request, "bulletins/_preview.html", {"html": services.markdown_html(body), "reach": reach})
 

@@ -83,6 +83,15 @@ def visible_to(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(Q(**{f"{team_path}__isnull": True}) | Q(**{f"{team_path}__in": team_ids}))
 
 
+def visible_or_kept(user: User, queryset: QuerySet[M], keep: Model | int | None = None) -> QuerySet[M]:
+    """Choices to offer ``user`` in a form: the records they may see, plus ``keep`` (what
+    the record being edited already points at), so an edit never drops a link silently."""
+    visible = visible_to(user, queryset)
+    if keep is None:
+        return visible
+    return visible | queryset.filter(pk=getattr(keep, "pk", keep))
+
+
 def can_change(user: User, obj: Model) -> bool:
     roles: Collection[str] = getattr(obj, "change_roles", DEFAULT_CHANGE_ROLES)
     return user.is_active and user.role in roles

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.accounts.selectors import teams_assignable_by
+from chorus.core.access import visible_or_kept
 from chorus.directory.models import (
     Language,
     LawfulBasis,
@@ -126,6 +127,9 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = visible_or_kept(  # type: ignore[attr-defined]
+            user, Organisation.objects.all(), self.initial.get("organisation")
+        )
         self.fields["organisation"].empty_label = _("None")  # type: ignore[attr-defined]
         self.fields["owner"].empty_label = _("No one yet")  # type: ignore[attr-defined]
         self.fields["region"].empty_label = _("Not known")  # type: ignore[attr-defined]
@@ -198,9 +202,9 @@ class OrganisationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, instance: Organisation | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, instance: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parents = Organisation.objects.all()
+        parents = visible_or_kept(user, Organisation.objects.all(), instance.parent if instance else None)
         if instance is not None:
             parents = parents.exclude(pk=instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]

@@ -332,7 +332,7 @@ def organisation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
             "topics": list(organisation.topics.all()),
             "groups": list(organisation.groups.all()),
         }
-    form = OrganisationForm(data=request.POST or None, initial=initial, instance=organisation)
+    form = OrganisationForm(data=request.POST or None, initial=initial, instance=organisation, user=user)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_save(
             actor=user, organisation=organisation, request=request, **form.cleaned_data

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chorus.accounts.models import Role
 from chorus.core.models import CodedModel, TimeStampedModel
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -171,6 +172,9 @@ class QualitySnapshot(models.Model):
 class PerceptionSeries(CodedModel):
     """A stakeholder perception survey repeated in waves. Each wave is a survey (usually a
     copy of the baseline's); questions are matched across waves by type and wording."""
+
+    # Tracking perception is analysts' work as much as officers'.
+    change_roles = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST})
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_http_methods
 from chorus.accounts.models import Team, User
 from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
-from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user, visible_to
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    staff_required,
+    staff_user,
+    visible_to,
+)
 from chorus.core.disclosure import threshold
 from chorus.core.downloads import csv_response
 from chorus.core.services import record_save
@@ -89,7 +97,11 @@ class SeriesForm(forms.Form):
 def series_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     series = visible_to(user, PerceptionSeries.objects.select_related("baseline", "team"))
-    return render(request, "insights/perception_list.html", {"series": series})
+    return render(
+        request,
+        "insights/perception_list.html",
+        {"series": series, "can_create": can_change(user, PerceptionSeries(created_by=user))},
+    )
 
 
 @staff_required
@@ -97,6 +109,8 @@ def series_list(request: HttpRequest) -> HttpResponse:
 def series_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
     user = staff_user(request)
     series = get_for_change(request, PerceptionSeries.objects.all(), code=code) if code else None
+    if series is None and not can_change(user, PerceptionSeries(created_by=user)):
+        raise PermissionDenied
     initial = None
     if series is not None:
         initial = {

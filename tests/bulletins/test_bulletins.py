@@ -282,13 +282,12 @@ def test_a_trial_assigns_arms_in_proportion_and_reports_significance(
     assert rates["B"].low < rates["B"].rate < rates["B"].high
     # The pre-stated outcome cannot change after sending.
     bulletin.refresh_from_db()
-    from chorus.accounts.models import Team
     from chorus.bulletins.forms import BulletinForm
 
     form = BulletinForm(
         {"title": "Trial", "subject": "S", "body": "x", "outcome": "open", "is_trial": "on"},
         instance=bulletin,
-        teams=Team.objects.all(),
+        user=officer,
     )
     assert not form.is_valid()
 

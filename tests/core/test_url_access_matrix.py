@@ -355,7 +355,7 @@ EXPECT: dict[str, Expect] = {
     "insights:perception_list": staff(),
     "insights:perception_create": Expect(LOGIN, 403, 200, 200, 200),  # viewers change nothing
     "insights:perception": team_record(),
-    "insights:perception_edit": team_record_change(),
+    "insights:perception_edit": Expect(LOGIN, 403, 200, 404, 200),  # analysts track perception too
     "insights:request_list": staff(),
     "insights:request_detail": staff(),  # requests from outside researchers belong to no team
     "insights:staff_dataset": Expect(LOGIN, 403, 200, 200, 200),
