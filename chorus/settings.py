@@ -237,6 +237,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env_int("CHORUS_PROXY_COUNT", 0)
 
 OTP_TOTP_ISSUER = env_str("CHORUS_SERVICE_NAME", "Chorus")
+# No one, not even an administrator, reads another user's two-factor secret in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]

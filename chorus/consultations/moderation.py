@@ -128,10 +128,16 @@ class Suspects:
     """What the detector found in one response's free-text answers, by question code."""
 
     by_question: dict[str, list[Passage]] = field(default_factory=dict)
+    # Contact details or references typed into the name or organisation that would be published.
+    in_name: list[Passage] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return sum(len(found) for found in self.by_question.values())
+        return sum(len(found) for found in self.by_question.values()) + len(self.in_name)
+
+
+# Kinds that never belong in the name a response is published under.
+NOT_IN_A_NAME = frozenset({"email", "phone", "postcode", "ni_number", "address", "reference"})
 
 
 def suspects_in(response: Response, names: KnownNames) -> Suspects:
@@ -140,7 +146,8 @@ def suspects_in(response: Response, names: KnownNames) -> Suspects:
         {
             str(a.question.code): find_passages(current_text(moderation, a), known_names=names)
             for a in free_text_answers(response)
-        }
+        },
+        [p for p in find_passages(_name_as_given(response)) if p.kind in NOT_IN_A_NAME],
     )
 
 
@@ -164,7 +171,12 @@ def published_text(response: Response, answer: Answer, shown: str) -> str:
 
 def published_name(response: Response) -> str:
     """The name published with a response: an organisation's name always; a person's only if
-    they chose to be named. Empty means "Anonymous"."""
+    they chose to be named. Empty means "Anonymous". Contact details typed into either are
+    redacted, as in the answers."""
+    return redact(_name_as_given(response))
+
+
+def _name_as_given(response: Response) -> str:
     if response.publish != Response.Publish.NAMED:
         return (
             response.organisation

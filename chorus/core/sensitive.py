@@ -68,7 +68,9 @@ PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d(?:\)\s?|[\s-])?)
 _REFERENCE_CUES = (
     r"case|claim|reference|ref|account|application|appeal|customer|crime|order|ticket|booking|"
     r"policy|member(?:ship)?|patient|hospital|tracking|invoice|complaint|enquiry|incident|"
-    r"tenancy|licence|permit|passport|claimant|council\s+tax"
+    r"tenancy|licence|permit|passport|claimant|council\s+tax|job|log|file|report|record|request|"
+    r"reservation|loan|contract|agreement|notice|penalty|pcn|fine|warrant|hmcts|court|tribunal|"
+    r"tax|benefit|bill|meter|tracking|parcel|delivery|receipt|transaction|payment|confirmation"
 )
 # The number after a cue word is group 1: "case number KB-2024-000123", "my ref is 55-7781".
 REFERENCE_CUED = re.compile(
@@ -79,6 +81,22 @@ REFERENCE_CUED = re.compile(
 # An NHS number, written with spaces: "NHS number 943 476 5919".
 REFERENCE_NHS = re.compile(
     r"\bNHS\s*(?:no\.?|number|num)?\s*(?:is\s+|was\s+)?[:.]?\s*(\d{3}[\s-]?\d{3}[\s-]?\d{4})\b", re.IGNORECASE
+)
+# A number after a word that says it is one ("number", "no.", "ref", "ID", "#"), whatever
+# came before: "I was given the number 48213377", "my patient number is 943 476 5919",
+# "job ref: 2231-77". Five digits or more, or four with a letter; spaced groups of
+# three or more digits ("4418 2291", the NHS's 3-3-4) count as one number.
+REFERENCE_NUMBERED = re.compile(
+    r"(?:\b(?:number|no\.|num|nos?|ref(?:erence)?|id|code)|#)\s*(?:is\s+|was\s+|of\s+)?[:.(]?\s*"
+    r"(\d{3,5}(?:[ -]\d{3,5}){1,3}(?![\d,.]\d)"
+    r"|(?-i:(?=(?:[A-Z/-]*\d){5}|(?=[A-Z0-9/-]*[A-WYZ])(?=[A-Z0-9/-]{6})(?:[A-Z/-]*\d){4})"
+    r"[A-Z0-9][A-Z0-9/-]{3,}))(?![\w£$%])",
+    re.IGNORECASE,
+)
+# Ten digits in the NHS's 3-3-4 grouping shortly after "NHS", "patient" or "hospital",
+# even where it could be read as a phone number: "my patient no. is 085 777 3456".
+REFERENCE_334 = re.compile(
+    r"\b(?:nhs|patient|hospital)\b[^!?\n\d]{0,30}?\b(\d{3}[ -]\d{3}[ -]\d{4})\b", re.IGNORECASE
 )
 # Letters and digits mixed, with at least four digits: 1AB23456, KB-2024-000123.
 # Masked text ("XX/XX/2019") is not a reference: a letter other than X is needed.
@@ -281,6 +299,10 @@ _CUE_PHRASES = (
     ("visited", "by"),
     ("looked", "after", "by"),
     ("dealt", "with", "by"),
+    ("ask",),
+    ("asked",),
+    ("mention",),
+    ("except",),
     ("name", "is"),
     ("name", "was"),
     ("names", "are"),
@@ -359,7 +381,10 @@ def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tu
             after_title = j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS
             if (
                 after_title
-                and tokens[j].lower not in wordlists.PLACE_WORDS
+                and (
+                    tokens[j].lower not in wordlists.PLACE_WORDS
+                    or (tokens[j].lower in wordlists.SURNAME_PLACE_WORDS and not _org_after(tokens, j, text))
+                )
                 and text[tok.end : tokens[j].start].strip(". ") == ""
             ):
                 end = j
@@ -450,8 +475,17 @@ STREET_SUFFIXES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Crescent|Cres|Court|Ct|Place|Pl|"
     r"Gardens|Gdns|Terrace|Terr|Grove|Gr|Hill|Row|Walk|Square|Sq|Mews|Parade|Rise|View|Green|Park|"
     r"Vale|Wharf|Yard|Gate|Path|Boulevard|Circus|Croft|Fold|Meadow|Meadows|Chase|Heights|End|Wynd|"
-    r"Brae|Quay|Embankment|Broadway|Hollow|Ffordd|Heol|Stryd|Lon"
+    r"Brae|Quay|Embankment|Broadway|Hollow|Ffordd|Heol|Stryd|Lon|"
+    # The rest of the thoroughfare types in UK (Royal Mail) and Australian addresses.
+    r"Approach|Arcade|Bank|Bottom|Brow|Bypass|Causeway|Circle|Circuit|Cloisters|Common|Copse|"
+    r"Corner|Cottages|Cross|Crossway|Dale|Dell|Dene|Drove|Esplanade|Field|Fields|Garth|Glade|Glen|"
+    r"Grange|Greenway|Ground|Hey|Highway|Holme|Hurst|Knoll|Lea|Leys|Link|Links|Loan|Loke|Loop|Mall|"
+    r"Mead|Mount|Nook|Orchard|Oval|Paddock|Parkway|Passage|Pathway|Pleasance|Precinct|Promenade|"
+    r"Reach|Ride|Ridge|Ringway|Shaw|Side|Spur|Steps|Strand|Terraces|Top|Track|Trail|Twitten|Valley|"
+    r"Vennel|Villas|Vista|Walkway|Wend|Wold|Wood|Woods|Crest|Retreat|Outlook|Pass|Pde|Hwy|Cct"
 )
+# Welsh streets put the type first: "12 Heol y Nant", "4 Ffordd Penrhos", "7 Stryd Fawr".
+_WELSH_TYPES = r"Heol|Ffordd|Stryd|L[o\u00f4]n|Rhodfa|Cilgant|Clos|Teras|Maes|Llwybr|Cwrt|Plas|Bryn|Parc"
 _STRONG_SUFFIXES = r"street|road|avenue|lane|crescent|terrace|gardens|grove|close|drive"
 _NOT_STREET = (
     r"(?!(?:the|a|an|of|to|and|or|in|on|at|for|my|our|your|his|her|their|down|up|along|across|this|"
@@ -470,6 +504,11 @@ ADDRESS = re.compile(
     + r")"
     r"|(?:" + _NOT_STREET + r"[a-z'\u2019-]+\s+){1,3}(?:" + _STRONG_SUFFIXES + r")"
     r")\b"
+    r"(?:,\s*" + _TOWN + r")?"
+)
+ADDRESS_WELSH = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?-i:(?:" + _WELSH_TYPES + r"))\s+(?:(?:y|yr|'r)\s+)?"
+    r"(?-i:[A-Z][\w'\u2019-]+)(?:\s+(?-i:[A-Z][\w'\u2019-]+))?"
     r"(?:,\s*" + _TOWN + r")?"
 )
 ADDRESS_NO_NUMBER = re.compile(
@@ -506,6 +545,8 @@ def _addresses(text: str, *, numbered: bool = True) -> list[tuple[int, int, str]
         )
         if _NOT_ADDRESS_FIRST.match(core):
             continue
+        found.append((m.start(), m.end(), "address"))
+    for m in ADDRESS_WELSH.finditer(text) if numbered else ():
         found.append((m.start(), m.end(), "address"))
     for m in ADDRESS_CUED.finditer(text) if numbered else ():
         if not _NOT_ADDRESS_FIRST.match(m.group(1)):
@@ -632,7 +673,9 @@ _CUE_WORDS = {
 }
 _I_VERBS_FIRST = wordlists.I_VERBS - {"a", "an", "myself", "both", "too", "since", "being"}
 _WORD = re.compile(r"[\w'\u2019-]+")
-_AFTER_CUE = re.compile(r"^\W*(?:[\w'\u2019-]+\W+){0,4}?(?:me|my|myself)\b", re.IGNORECASE)
+_AFTER_CUE = re.compile(
+    r"^\W*(?:[\w'\u2019-]+\W+){0,4}?(?:(?i:me|my|myself)\b|I(?:['\u2019](?:m|ve|d))?\s+(?!\w+ly\b)\w)"
+)
 _AFTER_THIRD = re.compile(r"^\W*(?:[\w'\u2019-]+\W+){0,4}?" + _THIRD_REL, re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?=(?:but|and|although|though|which|because|so|while|whereas)\b)")
 _HOME = re.compile(
@@ -663,7 +706,14 @@ def _subject(
             copula = m.group().lower().replace("\u2019", "'") in {"i'm", "im"}
             if words and words[0] not in _I_VERBS_FIRST and not copula:
                 continue
-            if not words and not m.group().lower().startswith(("i'm", "i\u2019m", "im")):
+            # With nothing between, the term itself must start with the verb: "I served time".
+            term_verb = _WORD.match(text, term_start)
+            first = term_verb.group().lower() if term_verb else ""
+            if (
+                not words
+                and not m.group().lower().startswith(("i'm", "i\u2019m", "im"))
+                and not (first in _I_VERBS_FIRST and (strong or " " in text[term_start:term_end]))
+            ):
                 continue
         if (
             kind == "we"
@@ -739,6 +789,8 @@ _PRIORITY = ["email", "known_name", "ni_number", "postcode", "reference", "phone
 
 
 _DIGIT = re.compile(r"\d")
+# A masked date in exported complaints, "XX/XX/2019": not a reference, even after "payment".
+_MASKED = re.compile(r"(?=(?:\D*\d){0,4}\D*$)[Xx\d/-]+")
 
 
 def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, str]]:
@@ -748,8 +800,18 @@ def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, st
     if _DIGIT.search(text):  # everything below but names has a digit
         for kind, pattern in (("ni_number", NI_NUMBER), ("postcode", POSTCODE), ("phone", PHONE)):
             items.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
-        for pattern in (REFERENCE_CUED, REFERENCE_NHS):
-            items.extend((m.start(1), m.end(1), "reference") for m in pattern.finditer(text))
+        for pattern in (REFERENCE_CUED, REFERENCE_NHS, REFERENCE_334):
+            items.extend(
+                (m.start(1), m.end(1), "reference")
+                for m in pattern.finditer(text)
+                if not _MASKED.fullmatch(m.group(1))
+            )
+        # After a plain "number" a phone number is a phone number: "my number is 07700 900123".
+        items.extend(
+            (m.start(1), m.end(1), "reference")
+            for m in REFERENCE_NUMBERED.finditer(text)
+            if not PHONE.match(text, m.start(1))
+        )
         items.extend((m.start(), m.end(), "reference") for m in REFERENCE_MIXED.finditer(text))
     items.extend(_addresses(text, numbered=bool(_DIGIT.search(text))))
     items.extend(_names(text, _tokens(text), known))

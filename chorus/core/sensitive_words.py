@@ -118,6 +118,11 @@ FUNCTION_WORDS = _words(
 SURNAME_PLACE_WORDS = _words(
     "green hill hall wood ward lane banks fields field mills cross marsh brook brooks ford wells gates house "
     "church bridge bridges dale moor heath"
+    # Surnames that are everyday words, after a familiar given name or a title: "Henry Day".
+    " day west east north south page hope young white black brown king price bird fox lamb cook baker"
+    " mason hunter long little moss rose bishop knight marsh head love noble lord frost snow winter stone"
+    " wall bell fisher shepherd turner porter walker butler potter sharp sharpe fleming wells may"
+    " park parks street rivers pool field"
 )
 PERSON_NOUNS = _words(
     """someone somebody man woman lady gentleman guy bloke chap girl boy lad person fella one
@@ -149,7 +154,8 @@ LEXICON_TEXT = {
         alcoholic, alcoholism, alcohol problem, alcohol dependency, drug problem, drug addiction,
         drug habit, miscarriage, miscarried, stillbirth, ivf, infertile, infertility, menopause,
         menopausal, disabled, disability, disabilities, wheelchair, mobility scooter,
-        mobility problems, mobility issues, crutches, walking stick, blind, partially sighted,
+        mobility problems, mobility issues, crutches, walking stick, walking frame, zimmer frame,
+        rollator, walking aid, walking aids, blind, partially sighted,
         visually impaired, sight loss, deaf, hard of hearing, hearing aid, hearing aids,
         hearing loss, terminal, terminally ill, palliative, antidepressant, antidepressants,
         insulin, diagnosis, diagnosed, diagnoses, hiv, =MS, =IBS, =PIP, =DLA, cfs, myalgic, insomnia,
@@ -188,7 +194,9 @@ LEXICON_TEXT = {
         sexuality, sex life, sexually, sexual health, came out as, come out as, coming out as,
         came out to, coming out to, =bi, gender identity,
         gender reassignment, transitioning, transitioned, intersex, sex worker""",
-        """sex, sexual, trans, !sex education, !trans union""",
+        """sex, sexual, trans, came out, !sex education, !trans union, !came out of, !came out with,
+        !came out on, !came out at, !came out to see, !came out to fix, !came out the,
+        !came out as well, !came out and""",
     ),
     "ethnicity": (
         """black british, black caribbean, black african, black irish, black european, black woman,

@@ -250,15 +250,28 @@ def read_upload(
     return table.headers, list(table.rows)
 
 
+# The last row a spreadsheet can have. A workbook that claims a row past it (a tiny file
+# saying row 1,000,000,000,000) would otherwise have every empty row before it read.
+LAST_ROW = 1_048_576
+
+
 def _within(rows: Iterator[tuple[int, list[str]]], limits: Limits) -> Iterator[tuple[int, list[str]]]:
     count = 0
     for line, row in rows:
+        if line > LAST_ROW:
+            raise SpreadsheetError(
+                _(
+                    "The file says it has rows past row %(last)s, the last a spreadsheet can have. "
+                    "Save it again from your spreadsheet program, or as CSV, and upload it again."
+                )
+                % {"last": f"{LAST_ROW:,}"}
+            )
         if not any(row):
             continue
         count += 1
         if count > limits.max_rows:
             # Count the rest (the size limits bound it), so the message can say how many.
-            count += sum(1 for _line, rest in rows if any(rest))
+            count += sum(1 for rest_line, rest in rows if rest_line <= LAST_ROW and any(rest))
             raise too_many_rows(count, limits)
         yield line, row
 

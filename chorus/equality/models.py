@@ -67,6 +67,10 @@ class EqualityRelease(models.Model):
     number = models.PositiveIntegerField()
     released_at = models.DateTimeField(default=timezone.now)
     records = models.PositiveIntegerField()
+    # The exact counts over every released record at the moment of release:
+    # {"people": n, "answers": {question: {option: n}}}. Count pages show these (suppressed
+    # and rounded), so answers changed or deleted since show only at the next release.
+    counts = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

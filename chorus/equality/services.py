@@ -6,11 +6,12 @@ Two rules keep one person's answers from being worked out:
 - **The link needs a secret.** A response keeps a random key; the record keeps only
   ``sealed(key)``, an HMAC under ``CHORUS_EQUALITY_SECRET`` (held in the environment,
   not the database). Every function here takes the response's key and seals it.
-- **Figures move only in releases.** Staff see counts over *released* records only.
-  ``release_due`` lets new records in for a subject only when at least the suppression
-  threshold of them are waiting and the last release is at least
-  ``CHORUS_EQUALITY_RELEASE_HOURS`` old, so the difference between any two readings
-  is the sum of at least that many people. Shown counts are also rounded to
+- **Figures move only in releases.** ``release_due`` lets new records in for a subject
+  only when at least the suppression threshold of them are waiting and the last release
+  is at least ``CHORUS_EQUALITY_RELEASE_HOURS`` old, and stores the counts of that moment
+  on the release; count pages show only those stored counts. So the difference between
+  any two readings is the sum of at least that many new people (with any answers changed
+  or deleted since the last release mixed in). Shown counts are also rounded to
   ``CHORUS_EQUALITY_ROUND_TO`` after small ones are suppressed.
 """
 
@@ -52,14 +53,15 @@ def sealed(key: UUID) -> UUID:
 def equality_save(*, key: UUID, asked_for: UUID, answers: dict[str, Any], submitted: bool = False) -> None:
     """Keep the answers given under ``key``. Only known questions and options are stored.
 
-    Changed answers leave the figures until the next release, like new ones."""
+    Changed answers show in the figures from the next release; they do not count towards
+    the new records a release needs."""
     values = {}
     for question in QUESTIONS:
         allowed = {value for value, _label in question.choices}
         given = answers.get(question.name) or ""
         values[question.name] = given if given in allowed else ""
     EqualityRecord.objects.update_or_create(
-        key=sealed(key), defaults={"asked_for": asked_for, "submitted": submitted, "release": None, **values}
+        key=sealed(key), defaults={"asked_for": asked_for, "submitted": submitted, **values}
     )
 
 
@@ -128,7 +130,8 @@ def release_due(now: datetime | None = None) -> int:
                 )
                 if release.records < least:  # some were deleted since they were counted
                     raise _TooFew
-                release.save(update_fields=["records"])
+                release.counts = _tally(released(asked_for))
+                release.save(update_fields=["records", "counts"])
         except (IntegrityError, _TooFew):  # another worker released it first, or too few now
             continue
         logger.info("Released %s equality records (release %s)", release.records, number)
@@ -138,6 +141,19 @@ def release_due(now: datetime | None = None) -> int:
 
 class _TooFew(Exception):
     pass
+
+
+def _tally(records: QuerySet[EqualityRecord]) -> dict[str, Any]:
+    answers: dict[str, dict[str, int]] = {}
+    for question in QUESTIONS:
+        answers[question.name] = {
+            row[question.name]: row["n"]
+            for row in records.exclude(**{question.name: ""})
+            .values(question.name)
+            .order_by()
+            .annotate(n=Count("pk"))
+        }
+    return {"people": records.count(), "answers": answers}
 
 
 def unsubmitted_remove() -> int:
@@ -163,24 +179,19 @@ class CountTable:
 
 
 def equality_counts(asked_for: UUID) -> tuple[int | None, list[CountTable]]:
-    """How many people's released equality answers there are for ``asked_for``, and one
-    count table per question, each with small numbers suppressed and the rest rounded.
+    """How many people's equality answers for ``asked_for`` the latest release holds, and
+    one count table per question, each with small numbers suppressed and the rest rounded.
     The number of records is suppressed too when it is small."""
-    records = released(asked_for)
+    release = latest_release(asked_for)
+    stored: dict[str, Any] = release.counts if release else {}
     tables = []
     for question in QUESTIONS:
-        tallied = {
-            row[question.name]: row["n"]
-            for row in records.exclude(**{question.name: ""})
-            .values(question.name)
-            .order_by()
-            .annotate(n=Count("pk"))
-        }
+        tallied = stored.get("answers", {}).get(question.name, {})
         counts = {value: tallied.get(value, 0) for value, _label in question.choices}
         cells, answered = suppress(counts)
         labels = dict(question.choices)
         shown = [(labels[c.key], Cell(c.key, rounded(c.count))) for c in cells]
         tables.append(CountTable(question.heading, question.label, shown, rounded(answered)))
-    people = records.count()
+    people = int(stored.get("people", 0))
     _cells, shown_people = suppress({"all": people})
     return rounded(shown_people), tables

@@ -13,8 +13,9 @@ adjustment for the several groups of one question.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from chorus.core.disclosure import suppress, threshold
 from chorus.core.stats import Summary, holm, mean_interval, two_proportion_p, welch_p, wilson
 from chorus.equality.questions import QUESTIONS
-from chorus.equality.services import released, rounded, sealed
+from chorus.equality.services import latest_release, released, rounded, sealed
 
 
 @dataclass
@@ -114,6 +115,51 @@ OUTCOMES: dict[str, tuple[str, Callable[[Any], dict[str, float]]]] = {
     "satisfied": ("rate", lambda subject: _outcomes_service(subject, "satisfied")),
     "negative": ("rate", _outcomes_consultation),
 }
+
+
+def analyse_as_released(*, subject: Any, asked_for: UUID, outcome: str) -> Analysis:
+    """The analysis staff see: made once per equality release (in every language, from the
+    outcomes of that moment) and shown unchanged until the next release."""
+    from django.conf import settings
+    from django.db import IntegrityError, transaction
+    from django.utils import translation
+
+    from chorus.insights.models import EqualityAnalysisSnapshot
+
+    kind, collect = OUTCOMES[outcome]
+    release = latest_release(asked_for)
+    if release is None:  # nothing released yet: nothing to count
+        return analyse(asked_for=asked_for, outcomes={}, kind=kind, outcome=outcome)
+    lookup = {"asked_for": asked_for, "release": release.number, "outcome": outcome}
+    snapshot = EqualityAnalysisSnapshot.objects.filter(**lookup).first()
+    if snapshot is None:
+        outcomes = collect(subject)
+        result = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                made = analyse(asked_for=asked_for, outcomes=outcomes, kind=kind, outcome=outcome)
+                result[language] = json.loads(json.dumps(asdict(made), default=str))
+        try:
+            with transaction.atomic():
+                snapshot = EqualityAnalysisSnapshot.objects.create(**lookup, result=result)
+        except IntegrityError:  # made at the same moment by another request
+            snapshot = EqualityAnalysisSnapshot.objects.get(**lookup)
+    stored = snapshot.result.get(translation.get_language() or "en") or snapshot.result["en"]
+    return Analysis(
+        outcome=stored["outcome"],
+        kind=stored["kind"],
+        overall_n=stored["overall_n"],
+        overall=stored["overall"],
+        questions=[
+            QuestionResult(
+                heading=q["heading"],
+                groups=[GroupResult(**g) for g in q["groups"]],
+                too_small=q["too_small"],
+                notes=q["notes"],
+            )
+            for q in stored["questions"]
+        ],
+    )
 
 
 def analyse(*, asked_for: UUID, outcomes: dict[str, float], kind: str, outcome: str) -> Analysis:

@@ -177,7 +177,7 @@ def equality(request: HttpRequest) -> HttpResponse:
     from chorus.consultations.models import Consultation
     from chorus.core.access import visible_to
     from chorus.feedback.models import Service
-    from chorus.insights.equality_analysis import OUTCOMES, analyse
+    from chorus.insights.equality_analysis import analyse_as_released
 
     user = staff_user(request)
     services = list(visible_to(user, Service.objects.order_by("name")))
@@ -197,8 +197,7 @@ def equality(request: HttpRequest) -> HttpResponse:
     elif found is not None:
         allowed = found[3]
         outcome = outcome if outcome in allowed else allowed[0]
-        kind, collect = OUTCOMES[outcome]
-        result = analyse(asked_for=found[2].code, outcomes=collect(found[2]), kind=kind, outcome=outcome)
+        result = analyse_as_released(subject=found[2], asked_for=found[2].code, outcome=outcome)
         audit_record(
             actor=user,
             action=AuditAction.VIEW,

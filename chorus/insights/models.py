@@ -206,3 +206,27 @@ class PerceptionSeries(CodedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EqualityAnalysisSnapshot(models.Model):
+    """The equality analysis of one outcome as at one equality release, in every language.
+
+    Made the first time anyone asks after a release, then shown unchanged until the next:
+    an outcome corrected for one person (a sentiment, say) cannot be read back through the
+    groups it moves (docs/architecture.md, "Equality figures")."""
+
+    asked_for = models.UUIDField()
+    release = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=20)
+    made_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asked_for", "release", "outcome"], name="equality_analysis_once_per_release"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Equality analysis as at release {self.release}"

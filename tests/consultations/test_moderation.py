@@ -304,6 +304,29 @@ def test_organisations_are_named_and_individuals_only_as_they_chose(
     assert page.count("Anonymous") >= 2
 
 
+def test_contact_details_typed_into_a_published_name_are_redacted_and_checked(
+    client: Client, consultation, officer
+) -> None:
+    typed = _respond(
+        consultation,
+        "AAAA1111",
+        "Keep the paper forms.",
+        respondent_type="organisation",
+        organisation="Tenants' group, ring 07700 900123",
+    )
+    assert moderation.suspects_in(typed, moderation.known_names([typed])).count == 1
+    assert moderation.responses_publish_clean(
+        consultation=consultation, codes=[str(typed.code)], actor=officer
+    ) == (
+        0,
+        1,
+    )
+    moderation.response_decide(response=typed, publish=True, actor=officer)
+    _close(consultation)
+    page, rows = _public(client, consultation)
+    assert "07700 900123" not in page and rows[1][1] == "Tenants' group, ring [phone]"
+
+
 def test_editing_by_hand_and_undoing_it(client: Client, consultation, officer) -> None:
     response = _respond(consultation, "AAAA1111", "My son Tom was upset.")
     question = _free(consultation)

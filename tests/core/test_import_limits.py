@@ -159,6 +159,19 @@ def test_a_workbook_damaged_inside_is_a_clear_error_when_its_rows_are_read() -> 
         list(table.rows)
 
 
+def test_a_workbook_claiming_a_row_past_the_last_is_refused_without_reading_the_gap() -> None:
+    def write(sheet) -> None:
+        sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        sheet.write(b"<sheetData>")
+        sheet.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>')
+        sheet.write(b'<row r="1000000000000"><c r="A1000000000000" t="inlineStr"><is><t>x</t></is></c></row>')
+        sheet.write(b"</sheetData></worksheet>")
+
+    table = read_table(io.BytesIO(with_sheet(workbook([["Name"]]), write)), "list.xlsx", limits=_limits())
+    with pytest.raises(SpreadsheetError, match="past row 1,048,576"):
+        list(table.rows)
+
+
 def test_a_password_protected_workbook_and_an_old_xls_file_say_what_to_do() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     with pytest.raises(SpreadsheetError, match=r"protected with a password. Remove the password"):

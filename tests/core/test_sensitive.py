@@ -269,3 +269,82 @@ def test_a_long_sentence_is_cut_to_the_clause() -> None:
     assert passage.kind == "health"
     assert passage.text.startswith("I have diabetes")
     assert "kitchen" not in passage.text
+
+
+# --- Widened in the dev round of issue #20 (each failed before that change).
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("My patient number is 087 411 8550 if that helps.", "087 411 8550"),
+        ("Hospital no. 485 777 3456.", "485 777 3456"),
+        ("I was given the number 48213377 over the phone.", "48213377"),
+        ("They logged it as job 55127790 but never came.", "55127790"),
+        ("My membership ID is 4418 2291.", "4418 2291"),
+    ],
+)
+def test_numbers_after_a_number_word_are_references(text: str, found: str) -> None:
+    assert flagged(text, "reference") == [found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It cost £12,000 in 2019.",
+        "Bus number 42 is late.",
+        "There are 12 GP surgeries for 40,000 people.",
+        "I ranked it number 1 of 5.",
+    ],
+)
+def test_small_or_money_numbers_after_number_words_are_not_references(text: str) -> None:
+    assert flagged(text, "reference") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Come and see 69 Maltby Circuit for yourself.", "69 Maltby Circuit"),
+        ("Parking near 4 Denovan Parkway is impossible.", "4 Denovan Parkway"),
+        ("The potholes outside 12 Heol y Nant are deep.", "12 Heol y Nant"),
+    ],
+)
+def test_streets_with_less_usual_types_are_addresses(text: str, address: str) -> None:
+    assert flagged(text, "address") == [address]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Last time Henry Day visited she left a card.", "Henry Day"),
+        ("I was dealt with by Mr Hill, who was patient.", "Mr Hill"),
+        ("Ask Georgia Sharpe if you don't believe me.", "Georgia Sharpe"),
+    ],
+)
+def test_surnames_that_are_words_and_names_after_person_verbs(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I served time and now volunteer with young people.", "criminal"),
+        ("During Ramadan I fast and the sessions exclude me.", "religion"),
+        ("I came out last year and my family stopped talking to me.", "sexual_life"),
+        ("I use a walking frame and the pavement is cracked.", "health"),
+    ],
+)
+def test_more_ways_of_saying_it_about_yourself(text: str, kind: str) -> None:
+    assert [k for k, _ in kinds_of(text)] == [kind]
+
+
+def test_coming_out_of_somewhere_is_not_sexual_life() -> None:
+    assert kinds_of("I came out of the shop and the bus had gone.") == []
+
+
+def test_a_phone_number_after_my_number_is_still_a_phone_number() -> None:
+    assert kinds_of("My number is 07700 900123.") == [("phone", "07700 900123")]
+
+
+def test_a_masked_date_after_a_reference_word_is_not_a_reference() -> None:
+    assert flagged("The payment XX/XX/2019 was refused. My bill XX/XX/XXXX5 too.", "reference") == []

@@ -23,7 +23,7 @@ from chorus.analysis.models import AnalysisRun, Item
 from chorus.consultations.models import Answer, Consultation, Question, Response, Section
 from chorus.core.disclosure import threshold
 from chorus.equality.models import EqualityRelease
-from chorus.equality.services import equality_save, release_due
+from chorus.equality.services import equality_remove, equality_save, release_due
 from chorus.feedback.models import ExitSurveyResponse, Service
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -198,6 +198,34 @@ def test_one_new_record_changes_nothing_any_role_can_read(team: object, staff: d
     assert after != before
     latest = EqualityRelease.objects.filter(asked_for=subject.consultation.code).order_by("-number").first()
     assert latest is not None and latest.records >= threshold()
+
+
+def test_changed_or_deleted_answers_and_corrected_outcomes_show_only_at_the_next_release(
+    team: object, staff: dict[str, Client]
+) -> None:
+    subject = Subject(team)
+    start = timezone.now()
+    for i in range(40):
+        subject.person(CROWD, satisfaction=2 + i % 4, negative=i % 2 == 0)
+    subject.person(VICTIM, satisfaction=5, negative=False)
+    release_due(now=start)
+    pages = _pages(subject)
+    before = _read_all(staff, pages)
+    victim = Response.objects.order_by("-pk").first()
+    assert victim is not None and victim.equality_key is not None
+    # An analyst corrects the sentiment of the victim's answer; the person changes, then
+    # withdraws, their answers; another respondent withdraws theirs.
+    Item.objects.filter(source_id__in=victim.answers.values("pk")).update(sentiment="negative")
+    ExitSurveyResponse.objects.filter(pk=ExitSurveyResponse.objects.order_by("-pk").first().pk).update(
+        satisfaction=1
+    )
+    assert _read_all(staff, pages) == before
+    equality_save(key=victim.equality_key, asked_for=subject.consultation.code, answers=CROWD, submitted=True)
+    assert _read_all(staff, pages) == before
+    equality_remove(victim.equality_key)
+    equality_remove(Response.objects.order_by("pk").first().equality_key)
+    release_due(now=start + timedelta(days=2))
+    assert _read_all(staff, pages) == before
 
 
 def test_releases_come_at_most_once_a_day_however_many_answer(team: object) -> None:

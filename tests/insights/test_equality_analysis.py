@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chorus.core.stats import mean_interval
-from chorus.equality.models import EqualityRecord
+from chorus.equality.models import EqualityRecord, EqualityRelease
 from chorus.equality.services import sealed
 from chorus.feedback.models import ExitSurveyResponse, Service
 from chorus.insights.equality_analysis import OUTCOMES, analyse
@@ -53,6 +53,7 @@ def service(team) -> Service:
                 )
             )
     EqualityRecord.objects.bulk_create(records)
+    EqualityRelease.objects.create(asked_for=service.code, number=1, records=len(records))
     ExitSurveyResponse.objects.bulk_create(responses)
     return service
 
@@ -101,6 +102,7 @@ def test_the_page_shows_aggregates_only(officer_client: Client, service: Service
     )
     text = page.content.decode()
     assert page.status_code == 200 and "95% confidence interval" in text and "Too small to report" in text
+    assert "65 to 74 scored lower than others" in text
     assert (
         "Choose a service or consultation from the list."
         in officer_client.get(reverse("insights:equality"), {"subject": "service:nope"}).content.decode()

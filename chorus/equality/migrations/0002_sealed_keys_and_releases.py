@@ -33,9 +33,23 @@ def seal_and_release(apps, schema_editor):
         .order_by()
         .annotate(n=models.Count("pk"))
     )
-    Release.objects.using(alias).bulk_create(
-        Release(asked_for=row["asked_for"], number=1, records=row["n"]) for row in subjects
-    )
+    names = [
+        "age_band", "sex", "gender_identity", "ethnic_group", "religion",
+        "disability", "sexual_orientation", "marital_status", "pregnancy", "caring",
+    ]  # fmt: skip
+    for row in subjects:
+        released = Record.objects.using(alias).filter(asked_for=row["asked_for"], release=1)
+        answers = {name: {} for name in names}
+        for values in released.values_list(*names).iterator(chunk_size=2000):
+            for name, value in zip(names, values, strict=True):
+                if value:
+                    answers[name][value] = answers[name].get(value, 0) + 1
+        Release.objects.using(alias).create(
+            asked_for=row["asked_for"],
+            number=1,
+            records=row["n"],
+            counts={"people": row["n"], "answers": answers},
+        )
 
 
 def refuse_to_unseal(apps, schema_editor):
@@ -73,6 +87,7 @@ class Migration(migrations.Migration):
                 ("number", models.PositiveIntegerField()),
                 ("released_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("records", models.PositiveIntegerField()),
+                ("counts", models.JSONField(default=dict)),
             ],
             options={
                 "constraints": [
