@@ -823,6 +823,9 @@ ADMIN_SITE_OUTCOMES: dict[str, Outcome] = {
     "admin:logout": 405,  # only by POST
     "admin:view_on_site": 404,
     "admin:autocomplete": 403,  # asked without saying for which field
+    # No one reads another user's two-factor secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "admin:otp_totp_totpdevice_config": 403,
+    "admin:otp_totp_totpdevice_qrcode": 403,
     CATCH_ALL: 404,
     # Records that only Chorus itself writes: never added, or deleted, by hand.
     "admin:core_auditentry_add": 403,
