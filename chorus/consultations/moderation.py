@@ -231,6 +231,26 @@ def _audit(
     )
 
 
+def _texts_save(
+    moderation: ResponseModeration,
+    texts: dict[str, str],
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    response: Response,
+    sentence: str,
+    **detail: object,
+) -> None:
+    """Keep ``texts`` as the text to publish: the response waits for a fresh decision."""
+    moderation.texts = texts
+    unpublished = _back_to_pending(moderation)
+    moderation.full_clean()
+    moderation.save()
+    _audit(
+        actor=actor, request=request, response=response, sentence=sentence, unpublished=unpublished, **detail
+    )
+
+
 def response_redact(
     *,
     response: Response,
@@ -251,14 +271,12 @@ def response_redact(
         text = current_text(moderation, answer)
         if not (0 <= start < end <= len(text)) or text[start:end] != passage:
             raise PassageChanged("The text has changed since the page was shown.")
-        moderation.texts = {
-            **moderation.texts,
-            str(question.code): text[:start] + replacement_for(kind, response.language) + text[end:],
-        }
-        unpublished = _back_to_pending(moderation)
-        moderation.full_clean()
-        moderation.save()
-        _audit(
+        _texts_save(
+            moderation,
+            {
+                **moderation.texts,
+                str(question.code): text[:start] + replacement_for(kind, response.language) + text[end:],
+            },
             actor=actor,
             request=request,
             response=response,
@@ -268,7 +286,6 @@ def response_redact(
             kind=kind,
             start=start,
             end=end,
-            unpublished=unpublished,
         )
     return moderation
 
@@ -293,17 +310,14 @@ def response_texts_edit(
                 kept[code] = text
         if not edited:
             return moderation
-        moderation.texts = kept
-        unpublished = _back_to_pending(moderation)
-        moderation.full_clean()
-        moderation.save()
-        _audit(
+        _texts_save(
+            moderation,
+            kept,
             actor=actor,
             request=request,
             response=response,
             sentence=f"Response {response.reference}: edited the text to publish ({len(edited)} answers)",
             questions=edited,
-            unpublished=unpublished,
         )
     return moderation
 
@@ -316,16 +330,13 @@ def response_texts_reset(
         moderation = _locked(response)
         if not moderation.texts:
             return moderation
-        moderation.texts = {}
-        unpublished = _back_to_pending(moderation)
-        moderation.full_clean()
-        moderation.save()
-        _audit(
+        _texts_save(
+            moderation,
+            {},
             actor=actor,
             request=request,
             response=response,
             sentence=f"Response {response.reference}: undid the redactions and edits",
-            unpublished=unpublished,
         )
     return moderation
 
