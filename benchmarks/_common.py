@@ -64,18 +64,76 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join([line, rule, *body])
 
 
-def record(title: str, packages: tuple[str, ...], text: str, notes: str = "") -> None:
-    """Append a dated section to docs/benchmarks.md."""
+def record(title: str, packages: tuple[str, ...], text: str, notes: str = "", result: str = "") -> None:
+    """Append a dated section to docs/benchmarks.md and refresh the table of current figures."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (
         f"\n## {title}: {stamp}\n\n"
         f"- Machine: {machine()}\n- Versions: {versions(*packages)}\n- Commit: {commit()}\n"
-        f"- Command: `python {' '.join(sys.argv)}`\n\n{text}\n"
+        f"- Command: `python {' '.join(sys.argv)}`\n"
     )
+    if result:
+        section += f"- Result: `{result}`\n"
+    section += f"\n{text}\n"
     if notes:
         section += f"\n{notes}\n"
     with RESULTS.open("a") as handle:
         handle.write(section)
+    refresh_current(RESULTS)
+
+
+CURRENT_START = "<!-- current figures: written by benchmarks/_common.py -->"
+CURRENT_END = "<!-- end of current figures -->"
+
+
+def current_figures(markdown: str) -> list[list[str]]:
+    """For each benchmark, its latest full run (or latest quick run if it has no full one)."""
+    latest: dict[str, dict[str, str]] = {}
+    for chunk in markdown.split("\n## ")[1:]:
+        heading, _, body = chunk.partition("\n")
+        if ": " not in heading:
+            continue
+        title, _, stamp = heading.rpartition(": ")
+        fields = {
+            key.strip(): value.strip()
+            for line in body.splitlines()
+            if line.startswith("- ") and ": " in line
+            for key, _, value in [line[2:].partition(": ")]
+        }
+        entry = {"date": stamp, **fields}
+        quick = "--quick" in fields.get("Command", "")
+        held = latest.get(title)
+        if held is None or not quick or held.get("quick") == "yes":
+            entry["quick"] = "yes" if quick else "no"
+            latest[title] = entry
+    rows = []
+    for title in sorted(latest):
+        entry = latest[title]
+        machine_text = entry.get("Machine", "").split(",")[0]
+        result = entry.get("Result", "").strip("`") or "see its latest entry"
+        run = "quick" if entry["quick"] == "yes" else "full"
+        rows.append([title, entry["date"], run, machine_text, entry.get("Commit", ""), result])
+    return rows
+
+
+def refresh_current(path: Path) -> None:
+    """Rewrite the table of current figures at the top of docs/benchmarks.md."""
+    markdown = path.read_text()
+    block = (
+        f"{CURRENT_START}\n## Current figures\n\n"
+        "The latest full run of each benchmark (a quick run where there is no full one); the "
+        "history below keeps every run.\n\n"
+        + table(["benchmark", "date", "run", "machine", "commit", "result"], current_figures(markdown))
+        + f"\n{CURRENT_END}"
+    )
+    if CURRENT_START in markdown and CURRENT_END in markdown:
+        before, _, rest = markdown.partition(CURRENT_START)
+        _, _, after = rest.partition(CURRENT_END)
+        markdown = before + block + after
+    else:
+        head, sep, history = markdown.partition("\n## ")
+        markdown = head.rstrip() + "\n\n" + block + "\n" + (sep + history if sep else "")
+    path.write_text(markdown)
 
 
 def django_setup(data_dir: Path, database_url: str | None = None) -> None:

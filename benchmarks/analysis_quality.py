@@ -510,8 +510,7 @@ def main() -> None:
         "'Did not answer' (the data's README asks for this); the issue's figures are on the "
         f"rows with at least three words, which keep them. Parts run: {args.parts}. Took {seconds:.0f} s."
     )
-    record("Text analysis quality", PACKAGES, text, notes)
-    print(
+    result_line = (
         "RESULT "
         f"nhs_ami_fast={pick('NHS, answers only', 'Chorus fast', 5)} "
         f"nhs_ami_accurate={pick('NHS, answers only', 'Chorus accurate', 5)} "
@@ -526,6 +525,8 @@ def main() -> None:
         f"sentiment_f1={sentiment_best:.3f} vader_f1={vader} "
         f"campaign_p={checks[0][2]} campaign_r={checks[0][3]} pii_p={checks[1][2]} pii_r={checks[1][3]}"
     )
+    record("Text analysis quality", PACKAGES, text, notes, result=result_line)
+    print(result_line)
 
 
 if __name__ == "__main__":

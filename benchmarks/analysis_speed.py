@@ -135,13 +135,14 @@ def main() -> None:
         f"The fast model was {'already cached' if cached else f'distilled from MiniLM in {distil:.0f} s (once)'}. "
         "Sampling with replacement repeats comments, so many long ones form copy groups."
     )
-    record("Text analysis speed", PACKAGES, text, notes)
     p95 = single_rows[0][4]
-    print(
+    result_line = (
         f"RESULT rows={rows} chorus_fast_s={figures['chorus_s']:.1f} "
         f"bertopic_s={figures.get('bertopic_s', float('nan')):.1f} "
         f"bertopic_finished={bool(figures.get('bertopic_finished', 0))} single_p95_ms_fast={p95}"
     )
+    record("Text analysis speed", PACKAGES, text, notes, result=result_line)
+    print(result_line)
 
 
 if __name__ == "__main__":

@@ -226,12 +226,13 @@ def main() -> None:
             "'got none' in the killed run equals the deliveries the dead worker had claimed "
             "but not confirmed: Chorus marks them unknown for staff to check instead of risking a second copy."
         )
-        record("Bulletin sending through SMTP", PACKAGES, text, notes)
-        print(
+        result_line = (
             f"RESULT subscribers={count} messages_per_s={clean[9].replace(',', '')} clean_exactly_once="
             f"{clean[3] == '0' and clean[4] == '0'} restart_duplicates={restart[3].replace(',', '')} "
             f"restart_unknown={restart[5].replace(',', '')}"
         )
+        record("Bulletin sending through SMTP", PACKAGES, text, notes, result=result_line)
+        print(result_line)
 
 
 if __name__ == "__main__":

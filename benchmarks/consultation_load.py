@@ -505,16 +505,17 @@ def main() -> int:
     )
     print(text)
     print(notes)
-    record("Consultation load and faults", ("django", "gunicorn", "psycopg"), text, notes)
     ok = (
         load_lost == 0 and load_duplicated == 0 and fault_lost == 0 and fault_duplicated == 0 and outage <= 30
     )
-    print(
+    result_line = (
         f"RESULT subs_per_s={load_figures['per_s']:.1f} p50_ms={load_figures['p50']:.0f} "
         f"p95_ms={load_figures['p95']:.0f} p99_ms={load_figures['p99']:.0f} errors={load_figures['errors']} "
         f"lost={load_lost} duplicated={load_duplicated} ceiling_rps={ceiling_figures['requests_per_s']:.0f} "
         f"ratio={ratio:.2f} fault_lost={fault_lost} fault_duplicated={fault_duplicated} recovery_s={recovery:.1f} outage_s={outage:.1f}"
     )
+    record("Consultation load and faults", ("django", "gunicorn", "psycopg"), text, notes, result=result_line)
+    print(result_line)
     return 0 if ok else 1
 
 

@@ -164,6 +164,7 @@ def main() -> None:
         rows,
     )
     print(text)
+    result_line = "RESULT " + " ".join(f"{k}={v}" for k, v in result.items())
     record(
         "Quarterly engagement report",
         PACKAGES,
@@ -172,8 +173,9 @@ def main() -> None:
         f"{RUNS} runs (PDF and CSV: 3). Quarter: the last full calendar quarter; year: the 365 days to its end; "
         "project: the quarter filtered to one project. Each report also computes the previous period. "
         "Goal: page under 1 s, PDF under 10 s.",
+        result=result_line,
     )
-    print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
+    print(result_line)
 
 
 if __name__ == "__main__":

@@ -187,8 +187,9 @@ def main() -> None:
         "organisation. "
         "Seconds include training (unsupervised) and prediction, on DuckDB."
     )
-    record("Duplicate linkage", PACKAGES, text, notes)
-    print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
+    result_line = "RESULT " + " ".join(f"{k}={v}" for k, v in result.items())
+    record("Duplicate linkage", PACKAGES, text, notes, result=result_line)
+    print(result_line)
 
 
 if __name__ == "__main__":

@@ -41,8 +41,23 @@ Each kind has three sets of sentence templates:
   none), names from Faker's en_GB (another seed), en_IN, en_PK and en_IE providers and a
   hand-written list of Welsh names, and made-up UK streets over a broad list of
   thoroughfare types (Wynd, Brow, Fold, Chase, ...) and Welsh ones ("Heol y Nant").
-  Nobody tunes on it: the RESULT line reports the fresh set only. When its misses have
-  been read and acted on, it becomes dev data in turn and a new fresh set is needed.
+  Its misses were read on 2026-12-06 and acted on (unfamiliar name pairs, long bare
+  numbers), so it is development data now, shown as "dev 2".
+- "dev 3": moderation_sets/heldout_2026_12.json, written on 2026-12-06 by someone who saw
+  neither the detector nor the other sets: name templates with its own given names and
+  surnames, streets, reference templates and values, special-category sentences and
+  decoys. It was the held-out set for one run (recorded in docs/benchmarks.md); its misses
+  were then read and acted on, so it is development data now.
+- "held out": moderation_sets/heldout_2026_12b.json, written the same day, the same way, by
+  someone else who also did not see the classifier's training sentences or dev 3. Nobody
+  tunes on it or reads its misses: the RESULT line reports it alone. Once its misses are
+  read it becomes development data and a new held-out set is needed.
+
+Special-category passages come from word lists and rules, and from a sentence classifier
+(chorus/analysis/engine/special.py: all-MiniLM-L6-v2 embeddings and a logistic regression
+trained on chorus/analysis/data/special_training.json, written blind to every set here).
+The table shows the two side by side; the classifier's threshold and regularisation were
+chosen on the tuned, dev and dev 2 sets.
 
     python benchmarks/moderation.py [--quick] [--data PATH] [--seed N] [--show N]
 """
@@ -55,15 +70,25 @@ import json
 import random
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from _common import SHARED_DATA, record, table
 
-from chorus.core.sensitive import SPECIAL_KINDS, STREET_SUFFIXES, KnownNames, find_passages, given_names
+from chorus.core.sensitive import (
+    SPECIAL_KINDS,
+    STREET_SUFFIXES,
+    KnownNames,
+    find_passages,
+    given_names,
+    register_sentence_classifier,
+    unregister_sentence_classifier,
+)
 
-PACKAGES = ("Faker", "recordlinkage", "nicknames")
+PACKAGES = ("Faker", "recordlinkage", "nicknames", "sentence-transformers", "torch", "scikit-learn")
 
 # --- Templates. {full} {first} {last} a name; {addr} {city} {postcode} {n} an address;
 # {ref} a reference. The key span is the placeholder's text (for names and addresses and
@@ -506,7 +531,27 @@ NAMES["fresh"] = FRESH_NAMES
 ADDRESSES["fresh"] = FRESH_ADDRESSES
 REFERENCES["fresh"] = FRESH_REFERENCES
 DECOYS["fresh"] = FRESH_DECOYS
-SETS = ("tuned", "dev", "fresh")
+SETS = ("tuned", "dev", "fresh", "heldout", "heldout_b")
+# Column labels: "fresh" and "heldout" were read and acted on (2026-12-06), so they are
+# development data now; "heldout_b" is the held-out set.
+SET_LABELS = {
+    "tuned": "tuned",
+    "dev": "dev",
+    "fresh": "dev 2",
+    "heldout": "dev 3",
+    "heldout_b": "held out",
+}
+HELD = "heldout_b"
+BLIND_FILES = {"heldout": "heldout_2026_12.json", "heldout_b": "heldout_2026_12b.json"}
+
+
+def blind_sets() -> dict[str, dict[str, Any]]:
+    """Sets written blind (moderation_sets/README.md): without seeing the detector or the other
+    sets. Nobody reads the misses of the held-out one while it is held out."""
+    folder = Path(__file__).resolve().parent / "moderation_sets"
+    return {
+        name: json.loads((folder / file).read_text(encoding="utf-8")) for name, file in BLIND_FILES.items()
+    }
 
 
 @dataclass
@@ -647,14 +692,23 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
     listed = given_names()
     items: list[Item] = []
     names = people(data_root, seed, per_kind * 2)
+    blind = blind_sets()
     name_sets = {
         "tuned": names[:per_kind],
         "dev": names[per_kind:],
         "fresh": fresh_people(seed, per_kind),
+        **{
+            name: [
+                (rng.choice(b["given_names"]), rng.choice(b["surnames"]), "blind list")
+                for _ in range(per_kind)
+            ]
+            for name, b in blind.items()
+        },
     }
+    templates = {**NAMES, **{name: b["names"] for name, b in blind.items()}}
     for template_set in SETS:
         for first, last, source in name_sets[template_set]:
-            template = rng.choice(NAMES[template_set])
+            template = rng.choice(templates[template_set])
             values = {"full": f"{first} {last}", "first": first, "last": last}
             text, s, e = fill(template, values, "name")
             if "{first}" in template:
@@ -669,7 +723,7 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             items.append(Item("name", f"{source}; {group}; {listed_label}", template_set, text, s, e))
         for full in rng.sample(known, min(len(known), per_kind // 4)):
             text, s, e = fill(
-                rng.choice(NAMES[template_set]).replace("{first}", "{full}").replace("{last}", "{full}"),
+                rng.choice(templates[template_set]).replace("{first}", "{full}").replace("{last}", "{full}"),
                 {"full": full},
                 "name",
             )
@@ -680,7 +734,12 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
         "tuned": street_list[:per_kind],
         "dev": street_list[per_kind : 2 * per_kind],
         "fresh": fresh_streets(seed, per_kind),
+        **{
+            name: [f"{rng.randint(1, 240)} {rng.choice(b['streets'])}" for _ in range(per_kind)]
+            for name, b in blind.items()
+        },
     }
+    address_templates = {**ADDRESSES, **{name: b["addresses"] for name, b in blind.items()}}
     for template_set in SETS:
         for street in street_sets[template_set]:
             values = {
@@ -689,9 +748,11 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
                 "postcode": fake.postcode(),
                 "n": str(rng.randint(1, 40)),
             }
-            template = rng.choice(ADDRESSES[template_set])
+            template = rng.choice(address_templates[template_set])
             text, s, e = fill(template, values, "addr")
-            if any(street.split()[1] == w.split()[0] for w in WELSH_STREETS):
+            if template_set in blind:
+                group = "blind streets"
+            elif any(street.split()[1] == w.split()[0] for w in WELSH_STREETS):
                 group = "Welsh, type first"
             elif street.split()[-1] in suffixes:
                 group = "suffix in detector's list"
@@ -701,9 +762,13 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             items.append(Item("address", group, template_set, text, s, e, also))
     for template_set in SETS:
         for _ in range(per_kind):
-            template = rng.choice(REFERENCES[template_set])
+            template = rng.choice(
+                {**REFERENCES, **{n: b["references"] for n, b in blind.items()}}[template_set]
+            )
             key = "nhs" if "{nhs}" in template else "ref"
-            if template_set == "fresh":
+            if template_set in blind:
+                values = {"ref": rng.choice(blind[template_set]["reference_values"])}
+            elif template_set == "fresh":
                 values = {"ref": fresh_reference(rng), "nhs": fresh_nhs(rng)}
             else:
                 values = {"ref": reference(rng), "nhs": nhs_number(rng)}
@@ -712,12 +777,15 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
                 Item("reference", "NHS number" if key == "nhs" else "reference", template_set, text, s, e)
             )
     for kind, sets in SPECIAL.items():
+        # Someone else's health or crime is also health or crime: not a wrong passage.
+        also = frozenset(SPECIAL_KINDS) if kind == "third_party" else frozenset()
         for template_set in SETS:
-            for template in sets[template_set]:
+            sentences = blind[template_set]["special"][kind] if template_set in blind else sets[template_set]
+            for template in sentences:
                 for _ in range(max(1, per_kind // 20)):
-                    items.append(Item(kind, kind, template_set, template, 0, len(template)))
+                    items.append(Item(kind, kind, template_set, template, 0, len(template), also))
     for template_set in SETS:
-        for template in DECOYS[template_set]:
+        for template in blind[template_set]["decoys"] if template_set in blind else DECOYS[template_set]:
             for _ in range(max(1, per_kind // 20)):
                 items.append(Item("decoy", "decoy", template_set, template, 0, len(template)))
     return items
@@ -758,48 +826,38 @@ def main() -> None:
     )
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    per_kind = 200 if args.quick else 1500
-    host_texts = hosts(args.data, rng, 1500 if args.quick else 100_000)
+    per_kind = 60 if args.quick else 1000
+    host_texts = hosts(args.data, rng, 60 if args.quick else 100_000)
     known_list = directory(args.seed, 500)
     known = KnownNames(known_list)
     items = make_items(rng, per_kind, args.data.parent, args.seed, known_list)
-    all_hosts = [t for texts in host_texts.values() for t in texts]
+    # Items go into a pool of short real comments (the classifier remembers the sentences
+    # it has read, so a pool keeps the run short); the flag rates below use every comment.
+    pool = [t for texts in host_texts.values() for t in texts if len(t) < 600][: 100 if args.quick else 2000]
+    placed = [insert(rng.choice(pool), item.sentence, rng) for item in items]
 
-    found: Counter[tuple[str, str, str]] = Counter()  # (kind, group, set) items found
-    total: Counter[tuple[str, str, str]] = Counter()
-    wrong: Counter[tuple[str, str]] = Counter()  # (passage kind, set) passages on another kind's item
-    wrong_examples: dict[str, list[str]] = defaultdict(list)
-    missed_examples: dict[str, list[str]] = defaultdict(list)
-    for item in items:
-        text, offset = insert(rng.choice(all_hosts), item.sentence, rng)
-        span = (offset, offset + len(item.sentence))
-        key = (offset + item.key_start, offset + item.key_end)
-        passages = find_passages(text, known_names=known)
-        total[(item.kind, item.group, item.template_set)] += 1
-        hit = False
-        for p in passages:
-            if not overlaps((p.start, p.end), span):
-                continue
-            if p.kind == item.kind and overlaps((p.start, p.end), key):
-                hit = True
-            elif p.kind != item.kind and p.kind not in item.also:
-                wrong[(p.kind, item.template_set)] += 1
-                if item.template_set == "tuned" and len(wrong_examples[p.kind]) < 5:
-                    wrong_examples[p.kind].append(f"{p.text!r} in {item.sentence!r}")
-        if hit:
-            found[(item.kind, item.group, item.template_set)] += 1
-        elif item.kind != "decoy" and item.template_set == "tuned" and len(missed_examples[item.kind]) < 6:
-            missed_examples[item.kind].append(item.sentence)
+    classifier = sentence_classifier()
+    scores = {}
+    for config in ("rules", "rules + classifier"):
+        if config == "rules":
+            unregister_sentence_classifier(classifier)
+        else:
+            register_sentence_classifier(classifier)
+        scores[config] = score(items, placed, known)
+    found, total, wrong = scores["rules + classifier"]
 
-    def recall(kinds: set[str], template_set: str, group: str | None = None) -> tuple[int, int]:
+    def recall(
+        kinds: set[str], template_set: str, group: str | None = None, config: str = ""
+    ) -> tuple[int, int]:
+        found_here = scores[config][0] if config else found
         keys = [
             k for k in total if k[0] in kinds and k[2] == template_set and (group is None or group in k[1])
         ]
-        return sum(found[k] for k in keys), sum(total[k] for k in keys)
+        return sum(found_here[k] for k in keys), sum(total[k] for k in keys)
 
-    def precision(kind: str, template_set: str) -> float | None:
-        hits, _ = recall({kind}, template_set)
-        bad = wrong[(kind, template_set)]
+    def precision(kind: str, template_set: str, config: str = "") -> float | None:
+        hits, _ = recall({kind}, template_set, config=config)
+        bad = (scores[config][2] if config else wrong)[(kind, template_set)]
         return hits / (hits + bad) if hits + bad else None
 
     rows: list[list[object]] = []
@@ -819,11 +877,20 @@ def main() -> None:
             p = precision(kind, template_set)
             row += [f"{hits / n:.3f}" if n else "-", f"{p:.3f}" if p is not None else "-"]
         summary.append(row)
+    side: list[list[object]] = []
+    for kind in SPECIAL_KINDS:
+        row = [kind]
+        for template_set in ("heldout", HELD):
+            for config in scores:
+                hits, n = recall({kind}, template_set, config=config)
+                p = precision(kind, template_set, config=config)
+                row.append(f"{hits / n:.3f} / {p:.3f}" if n and p is not None else "-")
+        side.append(row)
     decoy_rows = []
     for template_set in SETS:
         n = sum(total[k] for k in total if k[0] == "decoy" and k[2] == template_set)
-        bad = sum(v for (kind, s), v in wrong.items() if s == template_set)
-        decoy_rows.append([template_set, n, bad])
+        flagged = sum(v for (kind, s), v in wrong.items() if s == template_set and kind.startswith("decoy:"))
+        decoy_rows.append([SET_LABELS[template_set], n, flagged])
 
     # Untouched comments: how often something is flagged, by kind, and how fast.
     flag_rows: list[list[object]] = []
@@ -845,49 +912,43 @@ def main() -> None:
         chars = sum(len(t) for t in texts) / max(1, len(texts))
         speed.append(f"{source}: {len(texts) / seconds:,.0f} texts/s (mean {chars:.0f} characters)")
 
+    labels = [SET_LABELS[s] for s in SETS]
     text = (
         "Recall by item type (items in brackets):\n\n"
-        + table(["kind", "group", "recall, tuned", "recall, dev", "recall, fresh"], rows)
-        + "\n\nBy kind:\n\n"
+        + table(["kind", "group", *(f"recall, {label}" for label in labels)], rows)
+        + "\n\nBy kind, rules and classifier together:\n\n"
+        + table(
+            ["kind", *(f"{m} {label}" for label in labels for m in ("recall", "precision"))],
+            summary,
+        )
+        + "\n\nSpecial categories, recall / precision, word lists and rules alone beside rules with the "
+        "sentence classifier:\n\n"
         + table(
             [
                 "kind",
-                "recall tuned",
-                "precision tuned",
-                "recall dev",
-                "precision dev",
-                "recall fresh",
-                "precision fresh",
+                "dev 3, rules",
+                "dev 3, rules + classifier",
+                "held out, rules",
+                "held out, rules + classifier",
             ],
-            summary,
+            side,
         )
-        + "\n\nDecoys (sentences that must not be flagged; passages on them count against precision):\n\n"
+        + "\n\nDecoys (sentences that must not be flagged):\n\n"
         + table(["templates", "decoys", "passages on decoys"], decoy_rows)
         + "\n\nUntouched comments (no labels: a flag here may be right):\n\n"
         + table(["source", "comments", "with a passage", "by kind"], flag_rows)
-        + "\n\nSpeed: "
+        + "\n\nSpeed (rules and classifier): "
         + "; ".join(speed)
     )
     print(text)
-    if wrong_examples:
-        print("\nWrong-kind passages, tuned templates only (examples):")
-        for kind, examples in wrong_examples.items():
-            for e in examples:
-                print(f"  {kind}: {e}")
-    print("\nMissed items, tuned templates only (examples):")
-    for kind, examples in missed_examples.items():
-        for e in examples:
-            print(f"  {kind}: {e}")
     if args.show:
         print(f"\nFlags on untouched comments ({args.show} at random):")
         for line in random.Random(args.seed).sample(samples, min(args.show, len(samples))):
             print("  " + line)
 
-    held = "fresh"
-    name_hits, name_n = recall({"name"}, held)
-    directory_hits, directory_n = recall({"name"}, held, "directory name")
+    held = HELD
     result = {
-        "name_recall": (name_hits - directory_hits) / max(1, name_n - directory_n),
+        "name_recall": _ratio(recall({"name"}, held)),
         "address_recall": _ratio(recall({"address"}, held)),
         "reference_recall": _ratio(recall({"reference"}, held)),
         "special_recall": _ratio(recall(set(SPECIAL_KINDS), held)),
@@ -895,13 +956,53 @@ def main() -> None:
     }
     notes = (
         f"{per_kind} names, addresses and references per template set, each special-category and decoy "
-        f"template {max(1, per_kind // 20)} times, each in a random real comment. "
-        "The RESULT line is the fresh templates (never tuned on); name recall there leaves out directory names. "
-        "A postcode found in an address template that holds one is not counted against precision."
+        f"sentence {max(1, per_kind // 20)} times, each in a random real comment. "
+        "The RESULT line is the held-out set (moderation_sets/heldout_2026_12b.json: written blind to the "
+        "detector, its training sentences and the other sets, never tuned on); its names are all outside "
+        "the directory. "
+        "A postcode found in an address template that holds one is not counted against precision; "
+        "a third party's health or crime flagged as health or crime is not counted against it either."
     )
+    result_line = "RESULT " + " ".join(f"{k}={v:.3f}" for k, v in result.items())
     if not args.no_record:
-        record("Moderation: sensitive passages", PACKAGES, text, notes)
-    print("RESULT " + " ".join(f"{k}={v:.3f}" for k, v in result.items()))
+        record("Moderation: sensitive passages", PACKAGES, text, notes, result=result_line)
+    print(result_line)
+
+
+def sentence_classifier() -> Callable[[Sequence[str]], Sequence[str | None]]:
+    """The classifier Chorus registers when its analysis app starts (CHORUS_SENSITIVE_CLASSIFIER)."""
+    from chorus.analysis.engine.special import classify_sentences
+
+    return classify_sentences
+
+
+def score(
+    items: list[Item], placed: list[tuple[str, int]], known: KnownNames
+) -> tuple[Counter[tuple[str, str, str]], Counter[tuple[str, str, str]], Counter[tuple[str, str]]]:
+    """Items found, items in all, and wrong passages, by kind and template set."""
+    found: Counter[tuple[str, str, str]] = Counter()
+    total: Counter[tuple[str, str, str]] = Counter()
+    wrong: Counter[tuple[str, str]] = Counter()  # (passage kind, set): passages on another kind's item
+    for item, (text, offset) in zip(items, placed, strict=True):
+        span = (offset, offset + len(item.sentence))
+        key = (offset + item.key_start, offset + item.key_end)
+        passages = find_passages(text, known_names=known)
+        total[(item.kind, item.group, item.template_set)] += 1
+        hit = False
+        on_decoy = False
+        for p in passages:
+            if not overlaps((p.start, p.end), span):
+                continue
+            if p.kind == item.kind and overlaps((p.start, p.end), key):
+                hit = True
+            elif p.kind != item.kind and p.kind not in item.also:
+                wrong[(p.kind, item.template_set)] += 1
+                on_decoy = on_decoy or item.kind == "decoy"
+        if on_decoy:
+            wrong[("decoy:flagged", item.template_set)] += 1
+        if hit:
+            found[(item.kind, item.group, item.template_set)] += 1
+    return found, total, wrong
 
 
 def _ratio(pair: tuple[int, int]) -> float:

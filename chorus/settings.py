@@ -119,6 +119,9 @@ CHORUS_EQUALITY_SECRET = (
 # Anti-spam for consultation responses: the least seconds between starting and sending,
 # and the most responses from one address in 10 minutes.
 CHORUS_RESPOND_LEAST_SECONDS = env_int("CHORUS_RESPOND_LEAST_SECONDS", 5)
+# Moderation: also read each sentence by meaning (all-MiniLM-L6-v2 and a small shipped
+# classifier) for special-category passages the word lists miss. Off: word lists only.
+CHORUS_SENSITIVE_CLASSIFIER = env_bool("CHORUS_SENSITIVE_CLASSIFIER", True)
 # Text analysis: where the distilled fast model is kept, and an optional OpenAI-compatible
 # embeddings service ("remote" mode) for teams that run their own.
 CHORUS_MODEL_DIR = env_str("CHORUS_MODEL_DIR", str(DATA_DIR / "models"))

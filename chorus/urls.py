@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("chorus.accounts.urls")),
     path("staff/directory/", include("chorus.directory.urls")),
     path("", include("chorus.engagement.urls")),
+    path("", include("chorus.public_calendar.urls")),
     path("", include("chorus.consultations.urls")),
     path("", include("chorus.equality.urls")),
     path("", include("chorus.feedback.urls")),

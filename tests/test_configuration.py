@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test starts the chorus command in a subprocess: seconds apiece.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "CHORUS_MODE": "production",

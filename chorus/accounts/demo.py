@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from chorus.accounts.models import Role, Team, User
-from chorus.core.registry import Scale, demo_builder
+from chorus.core.registry import Scale, demo_builder, demo_sign_ins_provider
 
 DEMO_PASSWORD = "chorus-demo-2026"  # noqa: S105  (local demo data only; printed for the user)
 
@@ -30,7 +30,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-@demo_builder("accounts", order=10)
+@demo_builder("accounts")
 def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     teams = {}
     for name, description in DEMO_TEAMS:
@@ -45,6 +45,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     return {"teams": len(teams), "staff accounts": created}
 
 
+@demo_sign_ins_provider
 def demo_sign_ins() -> list[str]:
     """How to sign in as each demo account that exists, for `chorus serve` to print."""
     existing = set(

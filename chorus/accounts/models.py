@@ -9,14 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.models import CodedModel
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    ENGAGEMENT_OFFICER = "engagement_officer", _("Engagement officer")
-    ANALYST = "analyst", _("Analyst")
-    VIEWER = "viewer", _("Viewer")
-
+from chorus.core.roles import Role as Role  # defined with access control, in core; re-exported beside User
 
 # Who may see equality monitoring figures (counts and equality analysis).
 EQUALITY_ROLES = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST})

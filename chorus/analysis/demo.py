@@ -33,7 +33,7 @@ POSTS = [
 ]
 
 
-@demo_builder("analysis", order=60)
+@demo_builder("analysis", after=["accounts", "consultation-questions", "service-feedback"])
 def build_analysis(scale: Scale, rng: random.Random) -> dict[str, int]:
     source, _created = SocialSource.objects.get_or_create(
         name="Mentions of the courts service",

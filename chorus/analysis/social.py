@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from chorus.analysis.models import SocialPost, SocialSource
+from chorus.core.hooks import texts_received
 from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, read_upload, too_big, too_many_rows
 
 COLUMNS = {
@@ -60,33 +61,39 @@ def _when(value: str) -> datetime | None:
     return parsed
 
 
+def _json_records(upload: Any, limits: Limits) -> tuple[list[tuple[int, dict[str, Any]]], list[str]] | Parsed:
+    """A JSON export's posts, numbered from 1, and the keys of the first; or, when the file
+    cannot be read, a ``Parsed`` that says why."""
+    if upload.size > limits.max_bytes:
+        return Parsed([], [too_big(upload.size, limits).message])
+    try:
+        content = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Parsed(
+            [], ["The file is not UTF-8 text. Save it as UTF-8 (CSV UTF-8 in Excel) and upload it again."]
+        )
+    try:
+        loaded = json.loads(content)
+    except json.JSONDecodeError as error:
+        return Parsed([], [f"The JSON is not valid at line {error.lineno}: {error.msg}."])
+    if isinstance(loaded, dict):
+        loaded = loaded.get("posts") or loaded.get("data") or []
+    if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
+        return Parsed([], ["The JSON must be a list of posts, each an object with author, date and text."])
+    if len(loaded) > limits.max_rows:
+        return Parsed([], [too_many_rows(len(loaded), limits).message])
+    return list(enumerate(loaded, start=1)), list(loaded[0].keys()) if loaded else []
+
+
 def parse(upload: Any, filename: str) -> Parsed:
     """Read and check every row of an uploaded export, within the import limits. Nothing is written."""
     limits = Limits.from_settings()
     records: list[tuple[int, dict[str, Any]]]
     if filename.lower().endswith(".json"):
-        if upload.size > limits.max_bytes:
-            return Parsed([], [too_big(upload.size, limits).message])
-        try:
-            content = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return Parsed(
-                [], ["The file is not UTF-8 text. Save it as UTF-8 (CSV UTF-8 in Excel) and upload it again."]
-            )
-        try:
-            loaded = json.loads(content)
-        except json.JSONDecodeError as error:
-            return Parsed([], [f"The JSON is not valid at line {error.lineno}: {error.msg}."])
-        if isinstance(loaded, dict):
-            loaded = loaded.get("posts") or loaded.get("data") or []
-        if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
-            return Parsed(
-                [], ["The JSON must be a list of posts, each an object with author, date and text."]
-            )
-        if len(loaded) > limits.max_rows:
-            return Parsed([], [too_many_rows(len(loaded), limits).message])
-        records = list(enumerate(loaded, start=1))
-        headers = list(loaded[0].keys()) if loaded else []
+        read = _json_records(upload, limits)
+        if isinstance(read, Parsed):
+            return read
+        records, headers = read
     else:
         try:
             headers, lines = read_upload(upload, limits=limits, formats=(CSV,))
@@ -142,8 +149,6 @@ def _fingerprint(row: dict[str, Any]) -> str:
 
 def posts_import(*, source: SocialSource, rows: list[dict[str, Any]]) -> int:
     """Store checked rows; posts already imported (same link, or same author, time and text) are skipped."""
-    from chorus.analysis.services import texts_added
-
     with transaction.atomic():
         fingerprints = [_fingerprint(r) for r in rows]
         have = set(
@@ -159,5 +164,7 @@ def posts_import(*, source: SocialSource, rows: list[dict[str, Any]]) -> int:
             new.append(SocialPost(source=source, fingerprint=fingerprint, **row))
         created = SocialPost.objects.bulk_create(new, batch_size=2000)
         if created:
-            texts_added(source="social", ids=[p.pk for p in created], subject="social", target_id=source.pk)
+            texts_received(
+                source="social", ids=[p.pk for p in created], subject="social", target_id=source.pk
+            )
     return len(created)

@@ -14,7 +14,7 @@ from chorus.directory.models import ContactPoint, Region, Topic
 from chorus.directory.reference import regions_ensure
 
 
-@demo_builder("bulletins", order=70)
+@demo_builder("bulletins", after=["directory"])
 def build_bulletins(scale: Scale, rng: random.Random) -> dict[str, int]:
     if Bulletin.objects.exists():
         return {"subscribers": Subscriber.objects.count(), "bulletins": 0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -259,36 +259,53 @@ class SubscriberImportForm(forms.Form):
             if language not in ("en", "cy"):
                 problems.append(_("Line %(line)s: language must be en or cy") % {"line": line})
                 continue
-            found_regions, found_topics = [], []
-            for name in _split(cell(raw, "regions")):
-                if name.lower() not in regions:
-                    problems.append(
-                        _("Line %(line)s: there is no region called “%(name)s”")
-                        % {"line": line, "name": name}
-                    )
-                else:
-                    found_regions.append(regions[name.lower()])
-            for name in _split(cell(raw, "topics")):
-                if name.lower() not in topics:
-                    problems.append(
-                        _("Line %(line)s: there is no topic called “%(name)s”") % {"line": line, "name": name}
-                    )
-                else:
-                    found_topics.append(topics[name.lower()])
+            found_regions = _named(
+                _split(cell(raw, "regions")),
+                regions,
+                _("Line %(line)s: there is no region called “%(name)s”"),
+                line,
+                problems,
+            )
+            found_topics = _named(
+                _split(cell(raw, "topics")),
+                topics,
+                _("Line %(line)s: there is no topic called “%(name)s”"),
+                line,
+                problems,
+            )
             rows.append(
                 {"email": email, "language": language, "regions": found_regions, "topics": found_topics}
             )
         if problems:
-            shown = problems[:20]
-            more = len(problems) - len(shown)
-            if more:
-                shown.append(_("and %(count)s more problems") % {"count": more})
-            raise ValidationError(
-                [_("Nothing was imported. Correct these rows and upload the file again:"), *shown]
-            )
+            raise _problems_error(problems)
         if not rows:
             raise ValidationError(_("The file has no subscribers in it."))
         return rows
+
+
+Named = TypeVar("Named")
+
+
+def _named(
+    names: list[str], known: dict[str, Named], problem: Any, line: int, problems: list[str]
+) -> list[Named]:
+    """The records ``names`` name; each name not known adds ``problem`` (about ``line``) to ``problems``."""
+    found = []
+    for name in names:
+        if name.lower() in known:
+            found.append(known[name.lower()])
+        else:
+            problems.append(problem % {"line": line, "name": name})
+    return found
+
+
+def _problems_error(problems: list[str]) -> ValidationError:
+    """The error that lists the first 20 problems of a file, and how many more there are."""
+    shown = problems[:20]
+    more = len(problems) - len(shown)
+    if more:
+        shown.append(_("and %(count)s more problems") % {"count": more})
+    return ValidationError([_("Nothing was imported. Correct these rows and upload the file again:"), *shown])
 
 
 def _split(value: str | None) -> list[str]:

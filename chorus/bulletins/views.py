@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,8 +39,9 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
+from chorus.core.i18n import current_welsh_or_english
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import HONEYPOT, hit
+from chorus.core.ratelimit import HONEYPOT, hit, slow_down
 from chorus.directory.reference import regions_ensure
 
 PIXEL = (
@@ -50,29 +50,34 @@ PIXEL = (
 )
 
 
-def _language() -> str:
-    return "cy" if (get_language() or "en").startswith("cy") else "en"
-
-
 # Public --------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     regions_ensure()
-    form = SubscribeForm(request.POST or None, language=_language())
+    form = SubscribeForm(request.POST or None, language=current_welsh_or_english())
     if request.method == "POST" and request.POST.get(HONEYPOT):
         # A bot filled the hidden field: answer as if it worked, send nothing.
         return render(request, "bulletins/check_email.html", {"email": request.POST.get("email", "")})
     if request.method == "POST" and form.is_valid():
         address = getattr(request, "client_address", None) or ""
         if hit("bulletin-subscribe", address, limit=10, per=timedelta(minutes=10)):
-            return render(request, "bulletins/slow_down.html", status=429)
+            return slow_down(
+                request,
+                heading=_("Too many attempts"),
+                paragraphs=[
+                    _(
+                        "There have been too many sign-ups from your connection. "
+                        "Wait 10 minutes and try again."
+                    )
+                ],
+            )
         services.subscribe(
             email=form.cleaned_data["email"],
             regions=form.cleaned_data["regions"],
             topics=form.cleaned_data["topics"],
-            language=_language(),
+            language=current_welsh_or_english(),
         )
         return render(request, "bulletins/check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "bulletins/subscribe.html", {"form": form, "honeypot": HONEYPOT})
@@ -96,7 +101,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "topics": subscriber.topics.all(),
         "language": subscriber.language,
     }
-    form = PreferencesForm(request.POST or None, initial=initial, language=_language())
+    form = PreferencesForm(request.POST or None, initial=initial, language=current_welsh_or_english())
     if request.method == "POST" and form.is_valid():
         subscriber.language = form.cleaned_data["language"]
         subscriber.save(update_fields=["language", "updated_at"])
@@ -203,8 +208,7 @@ def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
     regions_ensure()
     form = BulletinForm(request.POST or None, instance=bulletin, user=user)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit_record(actor=user, action=AuditAction.CHANGE if code else AuditAction.CREATE, obj=saved)
+        saved = services.bulletin_save(form=form, actor=user)
         return redirect("bulletins:bulletin_detail", code=saved.code)
     return render(request, "bulletins/bulletin_form.html", {"form": form, "bulletin": bulletin})
 
@@ -213,7 +217,7 @@ def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
 @require_POST
 def bulletin_preview(request: HttpRequest) -> HttpResponse:
     """The live preview beside the editor (htmx): rendered Markdown and the reach."""
-    body = services.blocks_fill(request.POST.get("body", ""), _language())
+    body = services.blocks_fill(request.POST.get("body", ""), current_welsh_or_english())
     form = BulletinForm(request.POST, user=staff_user(request))
     reach = _reach_of(form.cleaned_data) if form.is_valid() else None
     return render(request, "bulletins/_preview.html", {"html": services.markdown_html(body), "reach": reach})
@@ -271,7 +275,7 @@ def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         else:
             audit_record(actor=user, action=AuditAction.VIEW, obj=preview_for, request=request)
     preview_subject, preview_html = services.preview(
-        bulletin, preview_for or Subscriber(email="someone@example.org", language=_language())
+        bulletin, preview_for or Subscriber(email="someone@example.org", language=current_welsh_or_english())
     )
     counts = dict.fromkeys(Delivery.Status.values, 0)
     for row in bulletin.deliveries.values("status").order_by().annotate(n=Count("pk")):

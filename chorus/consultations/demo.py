@@ -11,6 +11,8 @@ from chorus.consultations.models import Consultation
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Region, Topic
 from chorus.engagement.models import ImpactRecord, Project
+from chorus.equality.demo import demo_answers
+from chorus.equality.services import release_due
 
 SUBJECTS = [
     ("Changes to {project}", "Newidiadau i {project}"),
@@ -26,7 +28,7 @@ BODY = (
 )
 
 
-@demo_builder("consultations", order=34)
+@demo_builder("consultations", after=["directory", "engagement", "impact"])
 def build_consultations(scale: Scale, rng: random.Random) -> dict[str, int]:
     projects = list(Project.objects.all())
     if not projects:
@@ -169,7 +171,7 @@ def opinion(rng: random.Random, stance: str, language: str = "en") -> str:
     return text + "." + rng.choice(ENDINGS)
 
 
-@demo_builder("consultation-questions", order=35)
+@demo_builder("consultation-questions", after=["consultations"])
 def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.consultations.journey import SCALE
     from chorus.consultations.models import Answer, Question, Response, Section
@@ -254,6 +256,32 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
     return {"consultation responses": made}
 
 
+@demo_builder("consultation-equality", after=["consultation-questions"])
+def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Every other published consultation monitors equality; about half the people who
+    responded online to one answered the questions."""
+    from chorus.consultations.models import Response
+
+    monitored = list(Consultation.objects.filter(is_published=True).order_by("pk")[::2])
+    Consultation.objects.filter(pk__in=[c.pk for c in monitored]).update(equality_monitoring=True)
+    chosen: list[Response] = []
+    for consultation in monitored:
+        for response in (
+            Response.objects.filter(consultation=consultation, channel="online", equality_key__isnull=True)
+            .order_by("pk")
+            .only("pk")
+        ):
+            if rng.random() < 0.5:
+                response.consultation = consultation
+                chosen.append(response)
+    keys = demo_answers(rng, asked_for=[response.consultation.code for response in chosen])
+    for response, key in zip(chosen, keys, strict=True):
+        response.equality_key = key
+    Response.objects.bulk_update(chosen, ["equality_key"], batch_size=5000)
+    # The first release, as the hourly job would make it.
+    return {"equality monitoring records": len(keys), "equality releases": release_due()}
+
+
 # Moderation: what a moderator would have decided. Most responses are published as written;
 # those where Chorus finds something are published with the passages redacted; a few that say
 # too much about someone's health are not published; and a moderator takes the sentence about
@@ -263,7 +291,7 @@ CARER = "I care for my father. "
 WITHHELD_REASON = "It says enough about the respondent's health and circumstances to identify them."
 
 
-@demo_builder("consultation-moderation", order=39)
+@demo_builder("consultation-moderation", after=["accounts", "consultation-questions"])
 def build_moderation(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.accounts.models import User
     from chorus.consultations.models import Answer, Response, ResponseModeration

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from chorus.consultations.forms import DocumentForm
 from chorus.consultations.models import Consultation, SupportingDocument
 from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 
-ALLOWED = {"pdf", "docx", "odt", "xlsx", "ods", "csv", "pptx", "odp", "txt", "rtf"}
-MOST_BYTES = 25 * 1024 * 1024
 TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -34,36 +30,6 @@ TYPES = {
     "txt": "text/plain",
     "rtf": "application/rtf",
 }
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Enter a title")},
-    )
-    title_cy = forms.CharField(
-        label=gettext_lazy("Title in Welsh (optional)"), max_length=200, required=False
-    )
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("PDF, Word, OpenDocument, Excel, PowerPoint, CSV or text, up to 25 MB"),
-        error_messages={
-            "required": gettext_lazy("Choose a file to upload"),
-            "empty": gettext_lazy("The file is empty: choose another"),
-        },
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in ALLOWED:
-            raise forms.ValidationError(
-                _("The file must be a PDF, Word, OpenDocument, Excel, PowerPoint, CSV or text file")
-            )
-        if upload.size > MOST_BYTES:
-            raise forms.ValidationError(_("The file must be smaller than 25 MB"))
-        return upload
 
 
 @require_POST

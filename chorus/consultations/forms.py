@@ -3,12 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.accounts.selectors import teams_assignable_by
-from chorus.consultations.models import Consultation
+from chorus.consultations.journey import choices_for
+from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
+from chorus.core.forms import DayField
+from chorus.core.imports.forms import file_field
 from chorus.directory.models import Region, Topic
+from chorus.directory.normalise import normalise_phone
 from chorus.engagement.models import Project
 from chorus.engagement.selectors import projects_assignable_by
 
@@ -115,3 +121,377 @@ class ConsultationForm(forms.Form):
         if cleaned.get("is_published") and cleaned.get("team"):
             self.add_error("is_published", _("A consultation restricted to a team cannot be published"))
         return cleaned
+
+
+CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """One option a line, "English label | Welsh label" (the Welsh is optional)."""
+    options: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        english, _bar, welsh = (part.strip() for part in line.partition("|"))
+        value = slugify(english)[:40] or f"option-{number}"
+        if value in seen:
+            raise forms.ValidationError(
+                _("Line %(n)s: “%(label)s” is already an option. Each option needs a different label.")
+                % {"n": number, "label": english}
+            )
+        seen.add(value)
+        options.append({"value": value, "label": english, "label_cy": welsh})
+    return options
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Section title"),
+        max_length=200,
+        error_messages={"required": _("Enter the section's title")},
+    )
+    title_cy = forms.CharField(label=_("Section title in Welsh (optional)"), max_length=200, required=False)
+
+
+class QuestionForm(forms.Form):
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.none(),
+        error_messages={"required": _("Choose the section")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Type of question"),
+        choices=Question.Kind.choices,
+        error_messages={"required": _("Choose the type of question")},
+    )
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=500,
+        error_messages={"required": _("Enter the question")},
+    )
+    text_cy = forms.CharField(label=_("Question in Welsh (optional)"), max_length=500, required=False)
+    help_text = forms.CharField(label=_("Hint (optional)"), max_length=500, required=False)
+    help_text_cy = forms.CharField(label=_("Hint in Welsh (optional)"), max_length=500, required=False)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    max_length = forms.IntegerField(
+        label=_("Character limit (free text, optional)"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        error_messages={"min_value": _("Enter a limit of 1 character or more")},
+    )
+    options = forms.CharField(
+        label=_("Options (single and multiple choice)"),
+        help_text=_("One a line; add the Welsh after a bar, like “Yes, often | Ydw, yn aml”"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    follows = forms.ModelChoiceField(
+        label=_("Ask only after this question (optional)"),
+        queryset=Question.objects.none(),
+        required=False,
+    )
+    shown_for = forms.CharField(
+        label=_("…when the answer is one of (option labels, one a line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, consultation: Consultation, editing: Question | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = consultation.sections.all()  # type: ignore[attr-defined]
+        earlier = Question.objects.filter(section__consultation=consultation)
+        if editing is not None:
+            earlier = earlier.exclude(pk=editing.pk)
+        self.fields["follows"].queryset = earlier  # type: ignore[attr-defined]
+
+    def clean_options(self) -> list[dict[str, str]]:
+        return parse_options(self.cleaned_data.get("options", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in CHOICE_KINDS and "options" in data and len(data["options"]) < 2:
+            self.add_error("options", _("Add at least two options, one a line"))
+        if kind not in CHOICE_KINDS:
+            data["options"] = []
+        follows: Question | None = data.get("follows")
+        section: Section | None = data.get("section")
+        shown_for_text = str(data.get("shown_for") or "")
+        data["shown_for"] = []
+        if follows is not None and section is not None:
+            if follows.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
+                self.add_error(
+                    "follows", _("A follow-up can only follow a question with answers to choose from")
+                )
+            elif (follows.section.order, follows.section_id) >= (section.order, section.pk):
+                self.add_error(
+                    "follows", _("Put a follow-up in a later section than the question it follows")
+                )
+            else:
+                labels = {str(label).lower(): value for value, label in choices_for(follows, "en")}
+                wanted = [line.strip().lower() for line in shown_for_text.splitlines() if line.strip()]
+                unknown = [w for w in wanted if w not in labels]
+                if not wanted:
+                    self.add_error(
+                        "shown_for", _("Say which answers to the earlier question lead to this one")
+                    )
+                elif unknown:
+                    self.add_error(
+                        "shown_for",
+                        _("“%(answer)s” is not an answer to “%(question)s”. Use: %(answers)s.")
+                        % {
+                            "answer": unknown[0],
+                            "question": follows.text,
+                            "answers": ", ".join(str(label) for _v, label in choices_for(follows, "en")),
+                        },
+                    )
+                else:
+                    data["shown_for"] = [labels[w] for w in wanted]
+        if "max_length" in data and kind != Question.Kind.TEXT:
+            data["max_length"] = None
+        return data
+
+
+# Supporting documents: the kinds of file staff may publish, and the largest.
+DOCUMENT_EXTENSIONS = {"pdf", "docx", "odt", "xlsx", "ods", "csv", "pptx", "odp", "txt", "rtf"}
+DOCUMENT_MOST_BYTES = 25 * 1024 * 1024
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Enter a title")},
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, OpenDocument, Excel, PowerPoint, CSV or text, up to 25 MB"),
+        error_messages={
+            "required": _("Choose a file to upload"),
+            "empty": _("The file is empty: choose another"),
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise forms.ValidationError(
+                _("The file must be a PDF, Word, OpenDocument, Excel, PowerPoint, CSV or text file")
+            )
+        if upload.size > DOCUMENT_MOST_BYTES:
+            raise forms.ValidationError(_("The file must be smaller than 25 MB"))
+        return upload
+
+
+STAFF_CHANNELS = [c for c in Response.Channel.choices if c[0] != Response.Channel.ONLINE]
+
+
+class EnteredResponseForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How the response came"),
+        choices=STAFF_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the response came")},
+    )
+    received_on = DayField(
+        label=_("Date received"),
+        help_text=_("For example, 2026-03-27"),
+        error_messages={
+            "required": _("Enter the date the response was received"),
+            "invalid": _("Enter the date like 2026-03-27"),
+        },
+    )
+    respondent_type = forms.ChoiceField(
+        label=_("Responding"), choices=Response.RespondentType.choices, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email address (optional)"), required=False)
+    publish = forms.ChoiceField(
+        label=_("Publishing"), choices=Response.Publish.choices, widget=forms.RadioSelect
+    )
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future"))
+        return value
+
+
+class ResponseUploadForm(forms.Form):
+    file = file_field(
+        label=_("Upload a file of responses"),
+        help_text=_(
+            "CSV or Excel (.xlsx), one row a response: columns named as in the export "
+            "(Q1, Q2… or the question), and optionally channel, received, responding, "
+            "organisation, name, email and publishing"
+        ),
+        empty=_("The file is empty. It needs a header row, then one row a response."),
+    )
+
+
+class ModerationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish")), ("withhold", _("Do not publish"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to publish this response")},
+    )
+    reason = forms.CharField(
+        label=_("Reason for not publishing"),
+        max_length=500,
+        required=False,
+        error_messages={"max_length": _("Keep the reason to 500 characters or fewer")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "withhold" and not data.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("Say why this response is not published, for example “It is about a named child”"),
+            )
+        return data
+
+
+class RedactForm(forms.Form):
+    question = forms.UUIDField()
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    passage = forms.CharField(strip=False)
+    kind = forms.CharField(max_length=30)
+
+
+class ModeratedTextsForm(forms.Form):
+    """One text box per free-text answer, holding the text as it will be published."""
+
+    def __init__(self, *args: Any, answers: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label, text in answers:
+            self.fields[f"t_{code}"] = forms.CharField(
+                label=label,
+                initial=text,
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
+
+
+class AboutForm(forms.Form):
+    respondent_type = forms.ChoiceField(
+        label=_("Are you responding as an individual or on behalf of an organisation?"),
+        choices=Response.RespondentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select whether you are responding as an individual or for an organisation")
+        },
+    )
+    organisation = forms.CharField(
+        label=_("Organisation name (if responding for one)"), max_length=200, required=False
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        help_text=_("We will send you a receipt with your reference number"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
+    )
+    publish = forms.ChoiceField(
+        label=_("May we publish your response?"),
+        choices=Response.Publish.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select whether we may publish your response")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("respondent_type") == Response.RespondentType.ORGANISATION and not data.get(
+            "organisation"
+        ):
+            self.add_error("organisation", _("Enter the name of the organisation you are responding for"))
+        if data.get("publish") == Response.Publish.NAMED and not (
+            data.get("name") or data.get("organisation")
+        ):
+            self.add_error("name", _("Enter your name, or choose to publish your response without it"))
+        return data
+
+
+class SaveDraftForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        error_messages={
+            "required": _("Enter the email address to send the link to"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+
+
+class HelpRequestForm(forms.Form):
+    way = forms.ChoiceField(
+        label=_("How would you like us to help?"),
+        choices=HelpRequest.Way.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how you would like us to help")},
+    )
+    in_welsh = forms.BooleanField(label=_("I would like help in Welsh"), required=False)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        error_messages={"required": _("Enter your name")},
+    )
+    phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
+    )
+    address = forms.CharField(
+        label=_("Postal address (for a paper copy)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    when = forms.CharField(label=_("Good times to contact you (optional)"), max_length=200, required=False)
+    needs = forms.CharField(
+        label=_("Anything else we should know, such as access needs (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    website = forms.CharField(required=False)  # never shown; only bots fill it in
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone", "")).strip()
+        digits = normalise_phone(phone).lstrip("+")
+        if phone and (not digits.isdigit() or not 7 <= len(digits) <= 15):
+            raise forms.ValidationError(_("Enter a phone number, like 01632 960 001 or 07700 900 982"))
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        way = data.get("way")
+        if (
+            way in (HelpRequest.Way.PHONE, HelpRequest.Way.FACE_TO_FACE)
+            and not data.get("phone")
+            and not data.get("email")
+        ):
+            self.add_error("phone", _("Enter a phone number or an email address so we can arrange it"))
+        if way == HelpRequest.Way.PAPER and not data.get("address"):
+            self.add_error("address", _("Enter the address to post the paper copy to"))
+        return data
+
+
+class HelpQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("open", _("New and in progress")),
+            *HelpRequest.Status.choices,
+            ("", _("Any status")),
+        ],
+    )

@@ -7,82 +7,25 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chorus.consultations.forms import HelpQueueFilterForm, HelpRequestForm
 from chorus.consultations.models import Consultation, HelpRequest
 from chorus.consultations.views import EDITORS
 from chorus.core import ratelimit
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.directory.normalise import normalise_phone
-
-
-class HelpForm(forms.Form):
-    way = forms.ChoiceField(
-        label=gettext_lazy("How would you like us to help?"),
-        choices=HelpRequest.Way.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Select how you would like us to help")},
-    )
-    in_welsh = forms.BooleanField(label=gettext_lazy("I would like help in Welsh"), required=False)
-    name = forms.CharField(
-        label=gettext_lazy("Your name"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Enter your name")},
-    )
-    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=40, required=False)
-    email = forms.EmailField(
-        label=gettext_lazy("Email address (optional)"),
-        required=False,
-        error_messages={
-            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")
-        },
-    )
-    address = forms.CharField(
-        label=gettext_lazy("Postal address (for a paper copy)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    when = forms.CharField(
-        label=gettext_lazy("Good times to contact you (optional)"), max_length=200, required=False
-    )
-    needs = forms.CharField(
-        label=gettext_lazy("Anything else we should know, such as access needs (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    website = forms.CharField(required=False)  # never shown; only bots fill it in
-
-    def clean_phone(self) -> str:
-        phone = str(self.cleaned_data.get("phone", "")).strip()
-        digits = normalise_phone(phone).lstrip("+")
-        if phone and (not digits.isdigit() or not 7 <= len(digits) <= 15):
-            raise forms.ValidationError(_("Enter a phone number, like 01632 960 001 or 07700 900 982"))
-        return phone
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        way = data.get("way")
-        if (
-            way in (HelpRequest.Way.PHONE, HelpRequest.Way.FACE_TO_FACE)
-            and not data.get("phone")
-            and not data.get("email")
-        ):
-            self.add_error("phone", _("Enter a phone number or an email address so we can arrange it"))
-        if way == HelpRequest.Way.PAPER and not data.get("address"):
-            self.add_error("address", _("Enter the address to post the paper copy to"))
-        return data
-
 
 # Requests for help: at most this many from one address, and for one person (by their
 # contact details) on one consultation, in a day. Staff work through each one by hand.
@@ -106,21 +49,31 @@ def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = Consultation.objects.public().filter(code=code).first()
     if consultation is None:
         raise Http404
-    language = get_language() or "en"
-    form = HelpForm(data=request.POST or None)
+    language = current_language()
+    form = HelpRequestForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not data.pop("website"):
+        if not data.pop(ratelimit.HONEYPOT):
             if ratelimit.hit(
                 "help-request", ratelimit.client_address(request), limit=HELP_PER_ADDRESS, per=HELP_PER
             ) or ratelimit.hit(
                 f"help-request:{consultation.pk}", _contact(data), limit=HELP_PER_CONTACT, per=HELP_PER
             ):
-                return render(
+                title = consultation.title_for(language)
+                return ratelimit.slow_down(
                     request,
-                    "consultations/help_slow_down.html",
-                    {"consultation": consultation, "title": consultation.title_for(language)},
-                    status=429,
+                    heading=_("We already have your request for help"),
+                    caption=title,
+                    paragraphs=[
+                        _(
+                            "We have had several requests for help from you or from your connection today, "
+                            "so we have not added this one. Someone from our team will contact you about the "
+                            "requests we already have: you do not need to ask again."
+                        ),
+                        _("If you need to ask for something different, try again tomorrow."),
+                    ],
+                    back_url=reverse("consultations:public_consultation", args=[consultation.code]),
+                    back_label=title,
                 )
             HelpRequest.objects.create(consultation=consultation, **data)
         return render(
@@ -135,21 +88,9 @@ def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
     )
 
 
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("open", gettext_lazy("New and in progress")),
-            *HelpRequest.Status.choices,
-            ("", gettext_lazy("Any status")),
-        ],
-    )
-
-
 @staff_required
 def help_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(data=request.GET or {"status": "open"})
+    form = HelpQueueFilterForm(data=request.GET or {"status": "open"})
     status = form.cleaned_data["status"] if form.is_valid() else "open"
     requests_ = visible_to(
         staff_user(request), HelpRequest.objects.select_related("consultation", "assigned_to")

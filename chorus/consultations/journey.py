@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chorus.analysis.services import responses_added
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
+from chorus.core.forms import DayField
+from chorus.core.hooks import texts_received
 from chorus.equality.services import equality_answered, equality_submitted
 
 DRAFT_DAYS = 30
@@ -112,9 +113,8 @@ def _field(question: Question, language: str) -> forms.Field:
             },
         )
     if kind == Question.Kind.DATE:
-        return forms.DateField(
+        return DayField(
             **common,
-            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
             error_messages={
                 "required": _("Enter a date for “%(q)s”") % {"q": label},
                 "invalid": _("Enter the date like 2026-03-27 or 27/03/2026"),
@@ -228,7 +228,9 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             for code, question in visible.items()
             if draft.answers.get(str(code)) not in (None, "", [])
         )
-        responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
+        texts_received(
+            source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
+        )
     if response.equality_key:
         # After the commit: the answers may be in another database.
         equality_submitted(response.equality_key)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.imports.models import StagedImport
 from chorus.core.models import CodedModel, TimeStampedModel
 
 
@@ -366,33 +367,17 @@ class HelpRequest(CodedModel):
         return f"{self.name} ({self.get_way_display()})"
 
 
-class ResponseImport(CodedModel):
+class ResponseImport(StagedImport):
     """A spreadsheet of responses received on paper or by email, checked row by row and then
     imported once. The checked rows are kept here until the import is confirmed."""
 
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("Ready to import")
-        DONE = "done", _("Imported")
-        CANCELLED = "cancelled", _("Cancelled")
-
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    original_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
     headers = models.JSONField(default=list)
     # [{"line": 2, "row": [...], "errors": [...], "about": {...}, "answers": {question code: value}}]
     rows = models.JSONField(default=list)
     imported_count = models.PositiveIntegerField(default=0)
 
     team_path = "consultation__team"
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SupportingDocument(CodedModel):

@@ -8,75 +8,29 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.consultations import moderation as mod
+from chorus.consultations.forms import ModeratedTextsForm, ModerationDecisionForm, RedactForm
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Consultation, Question, Response, ResponseModeration
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.sensitive import KnownNames, Passage, find_passages
 
 PAGE_SIZE = 10
 Status = ResponseModeration.Status
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=[("publish", gettext_lazy("Publish")), ("withhold", gettext_lazy("Do not publish"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose whether to publish this response")},
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for not publishing"),
-        max_length=500,
-        required=False,
-        error_messages={"max_length": gettext_lazy("Keep the reason to 500 characters or fewer")},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == "withhold" and not data.get("reason", "").strip():
-            self.add_error(
-                "reason",
-                _("Say why this response is not published, for example “It is about a named child”"),
-            )
-        return data
-
-
-class RedactForm(forms.Form):
-    question = forms.UUIDField()
-    start = forms.IntegerField(min_value=0)
-    end = forms.IntegerField(min_value=1)
-    passage = forms.CharField(strip=False)
-    kind = forms.CharField(max_length=30)
-
-
-class TextsForm(forms.Form):
-    """One text box per free-text answer, holding the text as it will be published."""
-
-    def __init__(self, *args: Any, answers: list[tuple[str, str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for code, label, text in answers:
-            self.fields[f"t_{code}"] = forms.CharField(
-                label=label,
-                initial=text,
-                required=False,
-                strip=False,
-                widget=forms.Textarea(attrs={"rows": 6}),
-            )
 
 
 # What the pages show ------------------------------------------------------------------------
@@ -109,7 +63,7 @@ class Card:
     texts: list[TextAnswer]
     others: list[tuple[str, str]]
     changed: bool
-    form: DecisionForm
+    form: ModerationDecisionForm
     suspects: int = 0
     anchor: str = ""
 
@@ -135,7 +89,7 @@ def _segments(text: str, shown: list[Shown]) -> list[tuple[str, Shown | None]]:
     return [(part, item) for part, item in parts if part or item]
 
 
-def _card(response: Response, names: KnownNames, form: DecisionForm | None = None) -> Card:
+def _card(response: Response, names: KnownNames, form: ModerationDecisionForm | None = None) -> Card:
     moderation = mod.moderation_of(response)
     texts = []
     number = 0
@@ -160,7 +114,7 @@ def _card(response: Response, names: KnownNames, form: DecisionForm | None = Non
         texts=texts,
         others=others,
         changed=any(t.changed for t in texts),
-        form=form or DecisionForm(prefix=_prefix(response)),
+        form=form or ModerationDecisionForm(prefix=_prefix(response)),
         suspects=number,
         anchor=f"response-{response.reference}",
     )
@@ -297,10 +251,10 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
     consultation = _consultation(request, code)
     found = _response(consultation, response)
     user = staff_user(request)
-    decision: DecisionForm | None = None
+    decision: ModerationDecisionForm | None = None
     free = mod.free_text_answers(found)
     moderation = mod.moderation_of(found)
-    texts_form = TextsForm(
+    texts_form = ModeratedTextsForm(
         answers=[(a.question.code.hex, a.question.text, mod.current_text(moderation, a)) for a in free]
     )
     if request.method == "POST":
@@ -310,7 +264,7 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
             messages.success(request, _("The text is back to what the respondent wrote."))
             return redirect(_back(consultation, {"from": "response"}, found))
         if action == "edit":
-            texts_form = TextsForm(
+            texts_form = ModeratedTextsForm(
                 request.POST,
                 answers=[
                     (a.question.code.hex, a.question.text, mod.current_text(moderation, a)) for a in free
@@ -325,7 +279,7 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
             mod.response_texts_edit(response=found, texts=texts, actor=user, request=request)
             messages.success(request, _("Your changes to the text are saved. Decide whether to publish it."))
             return redirect(_back(consultation, {"from": "response"}, found))
-        decision = DecisionForm(request.POST, prefix=_prefix(found))
+        decision = ModerationDecisionForm(request.POST, prefix=_prefix(found))
         if decision.is_valid():
             done = mod.response_decide(
                 response=found,
@@ -355,7 +309,7 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
             "texts_form": texts_form,
             "decision": decision,
             "back": _back(consultation, request.POST if decision is not None else request.GET, found),
-            "language": get_language() or "en",
+            "language": current_language(),
         },
     )
 

@@ -7,17 +7,16 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chorus.consultations.forms import AboutForm, SaveDraftForm
 from chorus.consultations.journey import (
     ConsultationClosed,
     answers_from,
@@ -28,9 +27,17 @@ from chorus.consultations.journey import (
     shown_answer,
     visible_sections,
 )
-from chorus.consultations.models import Consultation, Response, ResponseDraft, SubmissionAttempt
+from chorus.consultations.models import (
+    Consultation,
+    Question,
+    Response,
+    ResponseDraft,
+    Section,
+    SubmissionAttempt,
+)
 from chorus.core.email import email_send_later
-from chorus.core.ratelimit import HONEYPOT, address_hash, client_address, reached, record
+from chorus.core.i18n import current_language
+from chorus.core.ratelimit import HONEYPOT, address_hash, client_address, reached, record, slow_down
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
 
@@ -41,59 +48,6 @@ logger = logging.getLogger("chorus.consultations")
 # and CHORUS_RESPOND_MOST_PER_ADDRESS, 10 in 10 minutes unless set).
 PER = timedelta(minutes=10)
 RESPOND_SCOPE = "respond"
-
-
-class AboutForm(forms.Form):
-    respondent_type = forms.ChoiceField(
-        label=gettext_lazy("Are you responding as an individual or on behalf of an organisation?"),
-        choices=Response.RespondentType.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy(
-                "Select whether you are responding as an individual or for an organisation"
-            )
-        },
-    )
-    organisation = forms.CharField(
-        label=gettext_lazy("Organisation name (if responding for one)"), max_length=200, required=False
-    )
-    name = forms.CharField(label=gettext_lazy("Your name (optional)"), max_length=200, required=False)
-    email = forms.EmailField(
-        label=gettext_lazy("Email address (optional)"),
-        help_text=gettext_lazy("We will send you a receipt with your reference number"),
-        required=False,
-        error_messages={
-            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")
-        },
-    )
-    publish = forms.ChoiceField(
-        label=gettext_lazy("May we publish your response?"),
-        choices=Response.Publish.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Select whether we may publish your response")},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("respondent_type") == Response.RespondentType.ORGANISATION and not data.get(
-            "organisation"
-        ):
-            self.add_error("organisation", _("Enter the name of the organisation you are responding for"))
-        if data.get("publish") == Response.Publish.NAMED and not (
-            data.get("name") or data.get("organisation")
-        ):
-            self.add_error("name", _("Enter your name, or choose to publish your response without it"))
-        return data
-
-
-class SaveForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        error_messages={
-            "required": gettext_lazy("Enter the email address to send the link to"),
-            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com"),
-        },
-    )
 
 
 def _session_key(consultation: Consultation) -> str:
@@ -115,7 +69,7 @@ def _closed(request: HttpRequest, consultation: Consultation) -> HttpResponse:
         {
             "consultation": consultation,
             "status": status,
-            "title": consultation.title_for(get_language() or "en"),
+            "title": consultation.title_for(current_language()),
         },
         status=410 if status == Consultation.Status.CLOSED else 403,
     )
@@ -131,7 +85,7 @@ def _draft(request: HttpRequest, consultation: Consultation) -> ResponseDraft | 
 
 
 def _context(consultation: Consultation, **more: Any) -> dict[str, Any]:
-    return {"consultation": consultation, "title": consultation.title_for(get_language() or "en"), **more}
+    return {"consultation": consultation, "title": consultation.title_for(current_language()), **more}
 
 
 @require_POST
@@ -187,7 +141,7 @@ def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpRespon
     consultation, draft, stop = _guard(request, code)
     if stop or draft is None:
         return stop or redirect("consultations:public_consultation", code=code)
-    language = get_language() or "en"
+    language = current_language()
     pages = visible_sections(consultation, draft.answers)
     if not 1 <= number <= len(pages):
         return redirect(_next_url(consultation, draft, len(pages)))
@@ -243,14 +197,86 @@ def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     )
 
 
+def _slow_down(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    return slow_down(
+        request,
+        heading=_("Please wait before sending"),
+        paragraphs=[
+            _(
+                "We have received a lot of responses from your connection in the last few minutes. "
+                "Your answers are saved: wait a few minutes, then go back and send your response again."
+            )
+        ],
+        back_url=reverse("consultations:respond_check", args=[consultation.code]),
+        back_label=_("Back to your answers"),
+    )
+
+
 def _reject(request: HttpRequest, consultation: Consultation, address: str, reason: str) -> None:
     SubmissionAttempt.objects.create(consultation=consultation, address_hash=address, rejected_because=reason)
     logger.warning("Rejected a response to %s: %s", consultation.code, reason)
 
 
+def _check_send(
+    request: HttpRequest, consultation: Consultation, draft: ResponseDraft, *, missing: bool, language: str
+) -> HttpResponse | None:
+    """Send the response from the check page, unless it is from a robot, too fast or over
+    the limit; None when required answers are missing, so the page shows them."""
+    client = client_address(request)
+    address = address_hash(client)
+    # Robots turned away here count nothing, so they cannot use up the limit of the
+    # people who share their address; only responses actually stored count.
+    if request.POST.get(HONEYPOT):
+        _reject(request, consultation, address, "honeypot")
+        return redirect("consultations:respond_done", code=consultation.code)
+    if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
+        _reject(request, consultation, address, "too fast")
+        return _slow_down(request, consultation)
+    if missing:
+        return None
+    if reached(RESPOND_SCOPE, client, limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER):
+        _reject(request, consultation, address, "rate limit")
+        return _slow_down(request, consultation)
+    try:
+        response, new = response_submit(draft=draft, language=language)
+    except ConsultationClosed:
+        return _closed(request, consultation)
+    if new:
+        record(RESPOND_SCOPE, client, per=PER)
+        SubmissionAttempt.objects.create(consultation=consultation, address_hash=address)
+        if response.email:
+            _send_receipt(request, response, language)
+    return redirect("consultations:respond_done", code=consultation.code)
+
+
+def _check_rows(
+    consultation: Consultation,
+    draft: ResponseDraft,
+    pages: list[tuple[Section, list[Question]]],
+    language: str,
+) -> list[dict[str, Any]]:
+    """Each page of questions the person saw, with their answers and a link to change them."""
+    return [
+        {
+            "title": section.title_for(language),
+            "change": reverse(
+                "consultations:respond_section", kwargs={"code": consultation.code, "number": number}
+            ),
+            "answers": [
+                {
+                    "question": q.text_for(language),
+                    "answer": shown_answer(q, draft.answers.get(str(q.code)), language),
+                }
+                for q in questions
+            ],
+        }
+        for number, (section, questions) in enumerate(pages, start=1)
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
-    language = get_language() or "en"
+    language = current_language()
     consultation = _consultation(code)
     draft = _draft(request, consultation)
     if draft is not None and hasattr(draft, "response"):
@@ -263,55 +289,15 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
     pages = visible_sections(consultation, draft.answers)
     missing = missing_required(pages, draft.answers)
     if request.method == "POST":
-        client = client_address(request)
-        address = address_hash(client)
-        # Robots turned away here count nothing, so they cannot use up the limit of the
-        # people who share their address; only responses actually stored count.
-        if request.POST.get(HONEYPOT):
-            _reject(request, consultation, address, "honeypot")
-            return redirect("consultations:respond_done", code=consultation.code)
-        if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
-            _reject(request, consultation, address, "too fast")
-            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
-        if not missing and reached(
-            RESPOND_SCOPE, client, limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER
-        ):
-            _reject(request, consultation, address, "rate limit")
-            return render(request, "consultations/respond_slow_down.html", _context(consultation), status=429)
-        if not missing:
-            try:
-                response, new = response_submit(draft=draft, language=language)
-            except ConsultationClosed:
-                return _closed(request, consultation)
-            if new:
-                record(RESPOND_SCOPE, client, per=PER)
-                SubmissionAttempt.objects.create(consultation=consultation, address_hash=address)
-                if response.email:
-                    _send_receipt(request, response, language)
-            return redirect("consultations:respond_done", code=consultation.code)
-    rows = []
-    for number, (section, questions) in enumerate(pages, start=1):
-        rows.append(
-            {
-                "title": section.title_for(language),
-                "change": reverse(
-                    "consultations:respond_section", kwargs={"code": consultation.code, "number": number}
-                ),
-                "answers": [
-                    {
-                        "question": q.text_for(language),
-                        "answer": shown_answer(q, draft.answers.get(str(q.code)), language),
-                    }
-                    for q in questions
-                ],
-            }
-        )
+        sent = _check_send(request, consultation, draft, missing=bool(missing), language=language)
+        if sent is not None:
+            return sent
     return render(
         request,
         "consultations/respond_check.html",
         _context(
             consultation,
-            rows=rows,
+            rows=_check_rows(consultation, draft, pages, language),
             about=draft.about,
             about_labels={
                 "respondent_type": dict(Response.RespondentType.choices).get(
@@ -364,12 +350,12 @@ def respond_save(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation, draft, stop = _guard(request, code)
     if stop or draft is None:
         return stop or redirect("consultations:public_consultation", code=code)
-    form = SaveForm(data=request.POST or None)
+    form = SaveDraftForm(data=request.POST or None)
     sent = False
     if request.method == "POST" and form.is_valid():
         draft.return_email = form.cleaned_data["email"]
         draft.save(update_fields=["return_email", "updated_at"])
-        language = get_language() or "en"
+        language = current_language()
         body = render_to_string(
             "consultations/email/return_link.txt",
             {

@@ -9,7 +9,6 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID, uuid4
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,12 +17,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import User
-from chorus.analysis.services import responses_added
+from chorus.consultations.forms import EnteredResponseForm
 from chorus.consultations.journey import (
     answers_from,
     choices_for,
@@ -38,43 +36,9 @@ from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response, xlsx_response
+from chorus.core.hooks import texts_received
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
-
-STAFF_CHANNELS = [c for c in Response.Channel.choices if c[0] != Response.Channel.ONLINE]
-
-
-class EnteredResponseForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=gettext_lazy("How the response came"),
-        choices=STAFF_CHANNELS,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose how the response came")},
-    )
-    received_on = forms.DateField(
-        label=gettext_lazy("Date received"),
-        help_text=gettext_lazy("For example, 2026-03-27"),
-        error_messages={
-            "required": gettext_lazy("Enter the date the response was received"),
-            "invalid": gettext_lazy("Enter the date like 2026-03-27"),
-        },
-    )
-    respondent_type = forms.ChoiceField(
-        label=gettext_lazy("Responding"), choices=Response.RespondentType.choices, widget=forms.RadioSelect
-    )
-    organisation = forms.CharField(
-        label=gettext_lazy("Organisation (optional)"), max_length=200, required=False
-    )
-    name = forms.CharField(label=gettext_lazy("Name (optional)"), max_length=200, required=False)
-    email = forms.EmailField(label=gettext_lazy("Email address (optional)"), required=False)
-    publish = forms.ChoiceField(
-        label=gettext_lazy("Publishing"), choices=Response.Publish.choices, widget=forms.RadioSelect
-    )
-
-    def clean_received_on(self) -> Any:
-        value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date received cannot be in the future"))
-        return value
 
 
 @staff_required
@@ -123,7 +87,9 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
                 for q in questions
                 if answers.get(str(q.code)) not in (None, "", []) and is_visible(q, answers)
             )
-            responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
+            texts_received(
+                source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
+            )
             audit_record(
                 actor=user,
                 action=AuditAction.CREATE,
@@ -194,7 +160,7 @@ def response_list(request: HttpRequest, code: UUID) -> HttpResponse:
             "page": page,
             "query": "",
             "show_contacts": user.can_see_contact_details,
-            "summaries": closed_question_summary(consultation, get_language() or "en"),
+            "summaries": closed_question_summary(consultation, current_language()),
             "by_channel": [(label, by_channel.get(value, 0)) for value, label in Response.Channel.choices],
         },
     )

@@ -4,7 +4,7 @@ from chorus.consultations import (
     builder,
     documents,
     help,
-    imports,
+    import_views,
     moderation_views,
     respond_views,
     responses,
@@ -44,16 +44,18 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/responses/", responses.response_list, name="response_list"),
     path("staff/consultations/<uuid:code>/responses/new/", responses.response_enter, name="response_enter"),
     path(
-        "staff/consultations/<uuid:code>/responses/import/", imports.response_import, name="response_import"
+        "staff/consultations/<uuid:code>/responses/import/",
+        import_views.response_import,
+        name="response_import",
     ),
     path(
         "staff/consultations/<uuid:code>/responses/import/<uuid:job>/",
-        imports.response_import_check,
+        import_views.response_import_check,
         name="response_import_check",
     ),
     path(
         "staff/consultations/<uuid:code>/responses/import/<uuid:job>/rows-to-fix.csv",
-        imports.response_import_problems,
+        import_views.response_import_problems,
         name="response_import_problems",
     ),
     path(

@@ -11,14 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.consultations import services
-from chorus.consultations.documents import DocumentForm
-from chorus.consultations.forms import ConsultationForm
+from chorus.consultations.forms import ConsultationForm, DocumentForm
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
 from chorus.consultations.moderation import published_name, published_responses, published_text, waiting
@@ -33,6 +31,7 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.downloads import csv_response
+from chorus.core.i18n import current_language
 from chorus.core.text import render_page_text
 from chorus.directory.reference import regions_ensure
 from chorus.equality.views import counts_page
@@ -113,7 +112,7 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     if consultation is None:
         raise Http404
-    language = get_language() or "en"
+    language = current_language()
     return render(
         request,
         "consultations/public_consultation.html",
@@ -143,7 +142,7 @@ def public_consultation_impact(request: HttpRequest, code: UUID) -> HttpResponse
     records = consultation.impact.filter(is_published=True)
     if not records.exists():
         raise Http404
-    language = get_language() or "en"
+    language = current_language()
     return render(
         request,
         "consultations/public_consultation_impact.html",
@@ -161,7 +160,7 @@ def public_responses(request: HttpRequest, code: UUID) -> HttpResponse:
     """Responses whose respondents agreed to publication and that a moderator published, once
     the consultation has closed: the moderated text only, and names only where agreed."""
     consultation = _closed_public(code)
-    language = get_language() or "en"
+    language = current_language()
     published = (
         published_responses(consultation)
         .select_related("moderation")
@@ -212,7 +211,7 @@ def public_responses_download(request: HttpRequest, code: UUID) -> StreamingHttp
     """The published responses as CSV: one row per response, one column per question, the
     moderated text exactly as on the page."""
     consultation = _closed_public(code)
-    language = get_language() or "en"
+    language = current_language()
     questions = questions_in_order(consultation)
     published = published_responses(consultation).select_related("moderation").order_by("submitted_at", "id")
 

@@ -17,9 +17,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
-from chorus.accounts.models import Role
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
+from chorus.core.roles import Role
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.registry import AttentionItem, attention_provider
+from chorus.core.roles import Role
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -36,8 +38,7 @@ def two_factor(user: User) -> list[AttentionItem]:
 def administration(user: User) -> list[AttentionItem]:
     if not user.is_administrator:
         return []
-    from chorus.accounts.models import User as UserModel
-
+    staff = get_user_model().objects
     items: list[AttentionItem] = []
     since = timezone.now() - timedelta(days=1)
     lockouts = AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT, at__gte=since).count()
@@ -57,7 +58,7 @@ def administration(user: User) -> list[AttentionItem]:
             )
         )
     admins_without = (
-        UserModel.objects.filter(role="administrator", is_active=True)
+        staff.filter(role=Role.ADMINISTRATOR, is_active=True)
         .exclude(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id"))
         .count()
     )
@@ -70,7 +71,7 @@ def administration(user: User) -> list[AttentionItem]:
                 count=admins_without,
             )
         )
-    pending = UserModel.objects.filter(is_active=True, last_login__isnull=True).count()
+    pending = staff.filter(is_active=True, last_login__isnull=True).count()
     if pending:
         items.append(
             AttentionItem(

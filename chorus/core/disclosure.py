@@ -134,10 +134,26 @@ def pinned(true: list[list[int]], shown: list[list[int | None]]) -> list[tuple[i
     go up. So a positive hidden number can be crossed either way, a zero only one way, and
     a number is free exactly when its edge lies on a directed cycle of that graph."""
     height, width = len(shown), len(shown[0])
-    # Nodes: the row lines 0..height-1, then the column lines height..height+width-1.
-    arcs: dict[int, list[tuple[int, int]]] = {}
-    ways: list[list[tuple[int, int]]] = []  # each hidden number's arcs, as (from, to)
     hidden = [(r, c) for r in range(height) for c in range(width) if shown[r][c] is None]
+    arcs, ways = _hidden_graph(true, hidden, height, width)
+    stuck = []
+    for edge, position in enumerate(hidden):
+        if not any(_reaches(arcs, end, start, edge) for start, end in ways[edge]):
+            stuck.append(position)
+    return stuck
+
+
+Arcs = dict[int, list[tuple[int, int]]]
+
+
+def _hidden_graph(
+    true: list[list[int]], hidden: list[tuple[int, int]], height: int, width: int
+) -> tuple[Arcs, list[list[tuple[int, int]]]]:
+    """The graph ``pinned`` searches: from each node, the (node reached, hidden number)
+    arcs; and each hidden number's arcs, as (from, to). Nodes are the row lines
+    0..height-1, then the column lines height..height+width-1."""
+    arcs: Arcs = {}
+    ways: list[list[tuple[int, int]]] = []
 
     def sign(r: int, c: int) -> int:
         return (-1 if r == height - 1 else 1) * (-1 if c == width - 1 else 1)
@@ -153,24 +169,21 @@ def pinned(true: list[list[int]], shown: list[list[int | None]]) -> list[tuple[i
         for start, end in own:
             arcs.setdefault(start, []).append((end, edge))
         ways.append(own)
+    return arcs, ways
 
-    def reaches(start: int, goal: int, without: int) -> bool:
-        seen, stack = {start}, [start]
-        while stack:
-            node = stack.pop()
-            if node == goal:
-                return True
-            for following, edge in arcs.get(node, ()):
-                if edge != without and following not in seen:
-                    seen.add(following)
-                    stack.append(following)
-        return False
 
-    stuck = []
-    for edge, position in enumerate(hidden):
-        if not any(reaches(end, start, edge) for start, end in ways[edge]):
-            stuck.append(position)
-    return stuck
+def _reaches(arcs: Arcs, start: int, goal: int, without: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` without crossing hidden number ``without``."""
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for following, edge in arcs.get(node, ()):
+            if edge != without and following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return False
 
 
 def suppress_table(

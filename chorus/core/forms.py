@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.core.models import AuditAction
 
+# ISO, then the British day-first forms; never the American month-first one.
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y")
+
+
+class DayField(forms.DateField):
+    """A date typed as 2026-03-27, 27/03/2026 or 27 3 2026: every date form uses it."""
+
+    input_formats = DAY_FORMATS
+
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Email, record or address"))
@@ -14,17 +23,15 @@ class AuditFilterForm(forms.Form):
         label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
     )
     object_type = forms.CharField(label=_("Kind of record"), required=False)
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"),
         required=False,
         help_text=_("For example, 27 3 2026 or 2026-03-27"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
         error_messages={"invalid": _("Enter the start date as a real date, like 2026-03-27")},
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
         error_messages={"invalid": _("Enter the end date as a real date, like 2026-03-31")},
     )
 

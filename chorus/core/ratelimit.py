@@ -15,12 +15,14 @@ import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from chorus.core.models import RateCount
@@ -98,3 +100,23 @@ def expired_remove() -> int:
 # The name of the hidden field on public forms (``includes/honeypot.html``): people never
 # see it, so a form that comes back with it filled in was sent by a robot.
 HONEYPOT = "website"
+
+
+def slow_down(
+    request: HttpRequest,
+    *,
+    heading: str,
+    paragraphs: Sequence[str],
+    back_url: str = "",
+    back_label: str = "",
+    caption: str = "",
+) -> HttpResponse:
+    """The page a public form shows when it refuses a post for coming too often (429)."""
+    context = {
+        "heading": heading,
+        "paragraphs": paragraphs,
+        "back_url": back_url,
+        "back_label": back_label,
+        "caption": caption,
+    }
+    return render(request, "slow_down.html", context, status=429)

@@ -1,4 +1,5 @@
-"""Extension points other apps register with: demo data builders and staff-home attention items.
+"""Extension points other apps register with: demo data builders, demo sign-ins and
+staff-home attention items.
 
 Apps contribute by defining ``demo.py`` and ``attention.py`` modules, which
 ``CoreConfig.ready`` imports.
@@ -7,10 +8,11 @@ Apps contribute by defining ``demo.py`` and ``attention.py`` modules, which
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
@@ -45,21 +47,62 @@ DemoBuild = Callable[[Scale, random.Random], DemoSummary]
 @dataclass(frozen=True)
 class DemoBuilder:
     name: str
-    order: int
+    after: tuple[str, ...]
     build: DemoBuild
 
 
 DEMO_BUILDERS: dict[str, DemoBuilder] = {}
 
 
-def demo_builder(name: str, *, order: int) -> Callable[[DemoBuild], DemoBuild]:
-    """Register a function that adds one app's demo records. Lower ``order`` runs first."""
+def demo_builder(name: str, *, after: Collection[str] = ()) -> Callable[[DemoBuild], DemoBuild]:
+    """Register a function that adds one app's demo records.
+
+    ``after`` names the builders whose records it uses; they run first.
+    """
 
     def decorator(build: DemoBuild) -> DemoBuild:
-        DEMO_BUILDERS[name] = DemoBuilder(name=name, order=order, build=build)
+        DEMO_BUILDERS[name] = DemoBuilder(name=name, after=tuple(after), build=build)
         return build
 
     return decorator
+
+
+def demo_builders_in_order(builders: Collection[DemoBuilder] | None = None) -> list[DemoBuilder]:
+    """Every builder after the builders it names; otherwise in the order they registered
+    (which follows ``INSTALLED_APPS``), so the order is the same on every run."""
+    pending = list(DEMO_BUILDERS.values() if builders is None else builders)
+    names = {builder.name for builder in pending}
+    for builder in pending:
+        unknown = sorted(set(builder.after) - names)
+        if unknown:
+            raise ImproperlyConfigured(f"Demo builder {builder.name!r} comes after unknown ones: {unknown}.")
+    ordered: list[DemoBuilder] = []
+    done: set[str] = set()
+    while pending:
+        ready = next((b for b in pending if done.issuperset(b.after)), None)
+        if ready is None:
+            cycle = sorted(b.name for b in pending)
+            raise ImproperlyConfigured(f"Demo builders {cycle} each wait for another of them.")
+        ordered.append(ready)
+        done.add(ready.name)
+        pending.remove(ready)
+    return ordered
+
+
+DemoSignIns = Callable[[], list[str]]
+DEMO_SIGN_INS: list[DemoSignIns] = []
+
+
+def demo_sign_ins_provider(provider: DemoSignIns) -> DemoSignIns:
+    """Register a function that says how to sign in to demo accounts, for ``chorus serve``."""
+    if provider not in DEMO_SIGN_INS:
+        DEMO_SIGN_INS.append(provider)
+    return provider
+
+
+def demo_sign_ins() -> list[str]:
+    """One line for each demo account that can sign in now."""
+    return [line for provider in DEMO_SIGN_INS for line in provider()]
 
 
 @dataclass(frozen=True)

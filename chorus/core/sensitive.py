@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from chorus.core import sensitive_words as wordlists
@@ -97,6 +97,35 @@ REFERENCE_NUMBERED = re.compile(
 # even where it could be read as a phone number: "my patient no. is 085 777 3456".
 REFERENCE_334 = re.compile(
     r"\b(?:nhs|patient|hospital)\b[^!?\n\d]{0,30}?\b(\d{3}[ -]\d{3}[ -]\d{4})\b", re.IGNORECASE
+)
+# A long bare number, whatever is around it: "Quoting 202393348", "log number, 4752517933,".
+# Eight digits or more (money has a symbol or commas; phone numbers are found first), or
+# digit groups split by slashes with a long middle ("31/409490/24"; a date's middle is short).
+REFERENCE_LONG = re.compile(r"(?<![\w£$€.,/-])(?:\d{8,}|\d{1,4}/\d{4,}/\d{1,4})(?![\w%/-]|[.,]\d)")
+# Digits in groups with nine or more in all, optionally after a short capital prefix, or
+# a long code of capitals and digits: "4821 0736 519", "204-7718263-5509124",
+# "PCN 8834 1029 55", "6017392/2025", "K1QZ5J2R". (Phone numbers are found first.)
+REFERENCE_GROUPED = re.compile(
+    r"(?<![\w\u00a3$\u20ac.,/-])(?:(?-i:[A-Z]{1,4})\s)?\d{2,8}(?:(?:[ -]|/)\d{1,8}){1,3}(?![\w%/-]|[.,]\d)"
+    r"|\b(?-i:(?=[A-Z0-9]{7,12}\b)(?=(?:[A-Z]*\d){3})(?=(?:\d*[A-Z]){2})[A-Z0-9]+)\b"
+)
+_GROUPED_LEAST_DIGITS = 9
+
+
+def _grouped_reference(match: re.Match[str]) -> bool:
+    digits = sum(c.isdigit() for c in match.group())
+    letters = match.group()[:1].isalpha()
+    if " " not in match.group() and "-" not in match.group() and "/" not in match.group():
+        return True  # a code of capitals and digits
+    return digits >= (7 if letters else _GROUPED_LEAST_DIGITS)
+
+
+# A number some words after a word that says it is one: "the crime number the police gave
+# me was 5394 9590", "quoting 4462 0452".
+REFERENCE_LATE = re.compile(
+    r"\b(?:(?:number|no\.|ref(?:erence)?|id)\b[^.!?\n\d]{0,40}?\b(?:is|was|were)|quoting|quote)"
+    r"\s*[:,]?\s*(\d{3,5}(?:[ -]\d{3,5}){1,3}|\d{6,})(?![\w%£$]|[.,]\d)",
+    re.IGNORECASE,
 )
 # Letters and digits mixed, with at least four digits: 1AB23456, KB-2024-000123.
 # Masked text ("XX/XX/2019") is not a reference: a letter other than X is needed.
@@ -278,6 +307,28 @@ def _is_name_word(token: _Token) -> bool:
     )
 
 
+def _surname_like(token: _Token, family_names: frozenset[str]) -> bool:
+    """Unfamiliar, a familiar surname, or a surname that is also a word ("Wood", "King")."""
+    return _unfamiliar(token) or token.lower in family_names or token.lower in wordlists.SURNAME_PLACE_WORDS
+
+
+def _unfamiliar(token: _Token) -> bool:
+    """A capitalised word that is not an everyday English word, a place word or an acronym."""
+    if "xx" in token.lower or any(c.isupper() for c in token.text[1:].replace("Mc", "").replace("Mac", "")):
+        return False  # masked ("XXXXNeeds") or a brand's internal capital ("CitiBank")
+    base = re.split("['\u2019]", token.lower)[0]
+    if base != token.lower and (base == "i" or (len(base) > 1 and base in wordlists.common_words())):
+        return False  # "I'm", "Council's"
+    return (
+        token.cap
+        and len(token.text) > 2
+        and not token.text.isupper()
+        and token.lower not in wordlists.common_words()
+        and token.lower not in wordlists.NOT_NAME
+        and token.lower not in wordlists.PLACE_WORDS
+    )
+
+
 def _joined(text: str, a: _Token, b: _Token) -> bool:
     """Whether two tokens are next to each other with one space (or a full stop after an initial)."""
     between = text[a.end : b.start]
@@ -309,19 +360,106 @@ _CUE_PHRASES = (
 )
 
 
+# After these, one unfamiliar word is a name ("person" cues); see _names.
+_PERSON_CUE_PHRASES = (
+    ("helped", "by"),
+    ("seen", "by"),
+    ("treated", "by"),
+    ("supported", "by"),
+    ("visited", "by"),
+    ("run", "by"),
+    ("signed", "by"),
+    ("referred", "by"),
+    ("looked", "after", "by"),
+    ("shout", "out", "to"),
+    ("shoutout", "to"),
+    ("name", "is"),
+    ("name", "was"),
+    ("name's",),
+)
+# Sign-offs: "Thanks again, Wojciech", "Kind regards,\nRazvan da Silva".
+_SIGN_OFFS = (
+    ("thanks", "again"),
+    ("many", "thanks"),
+    ("best", "wishes"),
+    ("kind", "regards"),
+    ("best", "regards"),
+    ("warm", "regards"),
+    ("regards",),
+    ("yours", "sincerely"),
+    ("yours", "faithfully"),
+    ("yours", "truly"),
+    ("cheers",),
+)
+_DETERMINERS = frozenset({"my", "our", "his", "her", "their", "the", "a", "an", "your"})
+_SURNAME_PARTICLES = frozenset(
+    [
+        "da",
+        "de",
+        "del",
+        "della",
+        "dela",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "bin",
+        "binti",
+        "bint",
+        "ibn",
+        "al",
+        "el",
+        "ap",
+        "ab",
+    ]
+)
+
+
+def _ends_with(tokens: list[_Token], i: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the words just before token i are one of the phrases."""
+    return any(
+        i >= len(phrase) and tuple(t.lower for t in tokens[i - len(phrase) : i]) == phrase
+        for phrase in phrases
+    )
+
+
+def _set_off(tokens: list[_Token], i: int, text: str, gap: str) -> bool:
+    """A sign-off ("Thanks again, Wojciech") or a name between commas after "the <noun>"
+    ("The caretaker, Hetal, keeps...")."""
+    if gap.strip(" ,\n") == "" and gap.count("\n") <= 1 and _ends_with(tokens, i, _SIGN_OFFS):
+        return True
+    return (
+        gap == ", "
+        and not tokens[i - 1].cap
+        and text[tokens[i].end : tokens[i].end + 1] == ","
+        and any(k >= 0 and tokens[k].lower in _DETERMINERS for k in (i - 2, i - 3))
+    )
+
+
 def _cued(tokens: list[_Token], i: int, text: str) -> str:
     """How the words before token i introduce a person: "strong" after "my son" or "a nurse
-    called" (one word is a name), "weak" after "spoke to" (a name needs two words), or ""."""
+    called" (one word is a name), "person" after "helped by" or a sign-off (one unfamiliar
+    word is a name), "weak" after "spoke to" (a name needs two words), or ""."""
     if i == 0:
         return ""
     prev = tokens[i - 1]
-    if text[prev.end : tokens[i].start].strip(" ,") != "":
+    gap = text[prev.end : tokens[i].start]
+    if _set_off(tokens, i, text, gap):
+        return "person"
+    if gap.strip(" ,") != "":
         return ""
-    if prev.lower in wordlists.RELATION_WORDS or prev.lower in _STAFF_WORDS:
-        # "my son Jack", "the nurse, Tia": needs a determiner in front.
-        determiners = {"my", "our", "his", "her", "their", "the", "a", "an", "your"}
-        if any(k >= 0 and tokens[k].lower in determiners for k in (i - 2, i - 3)):
-            return "strong"
+    # "my son Jack", "the nurse, Tia": needs a determiner in front.
+    if (prev.lower in wordlists.RELATION_WORDS or prev.lower in _STAFF_WORDS) and any(
+        k >= 0 and tokens[k].lower in _DETERMINERS for k in (i - 2, i - 3)
+    ):
+        return "strong"
     if prev.lower in {"called", "named"} and i >= 2:
         # "a nurse called Tia", not "I called Barclays".
         before = tokens[i - 2].lower
@@ -329,11 +467,9 @@ def _cued(tokens: list[_Token], i: int, text: str) -> str:
             before in wordlists.PERSON_NOUNS or before in wordlists.RELATION_WORDS or before in _STAFF_WORDS
         )
         return "strong" if person else ""
-    for phrase in _CUE_PHRASES:
-        n = len(phrase)
-        if i >= n and tuple(t.lower for t in tokens[i - n : i]) == phrase:
-            return "weak"
-    return ""
+    if _ends_with(tokens, i, _PERSON_CUE_PHRASES):
+        return "person"
+    return "weak" if _ends_with(tokens, i, _CUE_PHRASES) else ""
 
 
 def _org_after(tokens: list[_Token], j: int, text: str) -> bool:
@@ -354,114 +490,171 @@ def _place_before(tokens: list[_Token], i: int, text: str) -> bool:
     return gap.strip(". ") == "" and prev.lower in _PLACE_PREFIX and prev.cap
 
 
-def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
+def _known_names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    first_names = given_names()
-    family_names = surnames()
-    i = 0
-    n = len(tokens)
-    if known and known.names:
-        for length in known.lengths:
-            for k in range(n - length + 1):
-                window = tokens[k : k + length]
-                if " ".join(t.lower for t in window) in known.names and all(
-                    text[a.end : b.start].strip() == "" for a, b in itertools.pairwise(window)
-                ):
-                    found.append((window[0].start, window[-1].end, "known_name"))
-    while i < n:
-        tok = tokens[i]
-        if not tok.cap:
-            i += 1
-            continue
-        # "Dr Patel", "Mr J. Smith", "Nurse Kelly".
-        if tok.text in _TITLE_WORDS and i + 1 < n:
-            j = i + 1
-            while j < n and len(tokens[j].text) == 1 and tokens[j].text.isupper() and j - i <= 2:
-                j += 1
-            after_title = j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS
-            if (
-                after_title
-                and (
-                    tokens[j].lower not in wordlists.PLACE_WORDS
-                    or (tokens[j].lower in wordlists.SURNAME_PLACE_WORDS and not _org_after(tokens, j, text))
-                )
-                and text[tok.end : tokens[j].start].strip(". ") == ""
+    if not (known and known.names):
+        return found
+    for length in known.lengths:
+        for k in range(len(tokens) - length + 1):
+            window = tokens[k : k + length]
+            if " ".join(t.lower for t in window) in known.names and all(
+                text[a.end : b.start].strip() == "" for a, b in itertools.pairwise(window)
             ):
-                end = j
-                if (
-                    end + 1 < n
-                    and _is_name_word(tokens[end + 1])
-                    and _joined(text, tokens[end], tokens[end + 1])
-                ):
-                    end += 1
-                if not _org_after(tokens, end, text):
-                    found.append((tok.start, tokens[end].end, "name"))
-                    i = end + 1
-                    continue
-        if (
-            tok.lower in wordlists.NOT_NAME
-            or tok.lower in wordlists.PLACE_WORDS
-            or _place_before(tokens, i, text)
+                found.append((window[0].start, window[-1].end, "known_name"))
+    return found
+
+
+def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
+    """Where a name after the title at token i ends: "Dr Patel", "Mr J. Smith", "PC Baker"."""
+    n = len(tokens)
+    tok = tokens[i]
+    j = i + 1
+    while j < n and len(tokens[j].text) == 1 and tokens[j].text.isupper() and j - i <= 2:
+        j += 1
+    if not (j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS):
+        return None
+    word = tokens[j].lower
+    if word in wordlists.PLACE_WORDS and (
+        word not in wordlists.SURNAME_PLACE_WORDS or _org_after(tokens, j, text)
+    ):
+        return None
+    if text[tok.end : tokens[j].start].strip(". ") != "":
+        return None
+    end = j
+    if end + 1 < n and _is_name_word(tokens[end + 1]) and _joined(text, tokens[end], tokens[end + 1]):
+        end += 1
+    return None if _org_after(tokens, end, text) else end
+
+
+def _not_a_name_start(text: str, tokens: list[_Token], i: int) -> bool:
+    tok = tokens[i]
+    return (
+        tok.lower in wordlists.NOT_NAME
+        or tok.lower in wordlists.PLACE_WORDS
+        or _place_before(tokens, i, text)
+        or bool(_HOUSE_NUMBER_BEFORE.search(text, max(0, tok.start - 8), tok.start))  # "26 Arthur Close"
+    )
+
+
+def _given(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> bool:
+    """Whether token i reads as a given name from itself and the word after it."""
+    tok = tokens[i]
+    if tok.lower in first_names and len(tok.text) > 1:
+        return True
+    if "-" in tok.lower and any(part in first_names for part in tok.lower.split("-")):
+        return True  # "Mary-Jane"
+    if not (_is_name_word(tok) and i + 1 < len(tokens)):
+        return False
+    nxt = tokens[i + 1]
+    if not _joined(text, tok, nxt):
+        return False
+    family_names = surnames()
+    if nxt.cap and nxt.lower in family_names:
+        return True  # an unfamiliar given name before a familiar surname: "Nkechi Okafor"
+    # An unfamiliar word before a surname-like word or a particle: "Fearghal Condon",
+    # "Qutb Ayyubi", "Obinna Wood", "Raul da Silva".
+    return _unfamiliar(tok) and (
+        (_is_name_word(nxt) and _surname_like(nxt, family_names))
+        or (nxt.lower in _SURNAME_PARTICLES and i + 2 < len(tokens) and _is_name_word(tokens[i + 2]))
+    )
+
+
+def _name_end(text: str, tokens: list[_Token], i: int) -> int:
+    """The last token of a name starting at i: a middle name and surname, with one particle."""
+    n = len(tokens)
+    end = i
+    for _ in range(2):
+        if end + 1 < n and _is_name_word(tokens[end + 1]) and _joined(text, tokens[end], tokens[end + 1]):
+            end += 1
+        elif (
+            end + 2 < n
+            and tokens[end + 1].lower in _SURNAME_PARTICLES
+            and _is_name_word(tokens[end + 2])
+            and _joined(text, tokens[end], tokens[end + 1])
+            and _joined(text, tokens[end + 1], tokens[end + 2])
         ):
+            end += 2  # "Joao da Silva", "Jack dela Cruz"
+        else:
+            break
+    return end
+
+
+def _surname_word_after(text: str, tokens: list[_Token], i: int, confident: bool) -> bool:
+    """ "Raymond Green", "Ann Hill": a surname that is a place word; but "the Albert Hall"."""
+    return (
+        confident
+        and i + 1 < len(tokens)
+        and tokens[i + 1].cap
+        and tokens[i + 1].lower in wordlists.SURNAME_PLACE_WORDS
+        and _joined(text, tokens[i], tokens[i + 1])
+        and not (i > 0 and tokens[i - 1].lower == "the")
+        and not _org_after(tokens, i + 1, text)
+    )
+
+
+def _rejected(text: str, tokens: list[_Token], i: int, end: int, cue: str, given: bool) -> bool:
+    """Whether a candidate name from token i to end is a word, a place or an organisation."""
+    tok = tokens[i]
+    cued = cue == "strong"
+    if end > i:
+        # "Bill Pay", "Will Power": a word-like given name needs a surname, not a word.
+        nxt = tokens[i + 1]
+        return (
+            not cue
+            and tok.lower in wordlists.WORDLIKE_NAMES
+            and nxt.lower not in surnames()
+            and not _unfamiliar(nxt)
+        )
+    if not given and not cued:
+        return True  # "spoke to Experian": one unfamiliar word is not enough
+    if not cue and (tok.lower in wordlists.AMBIGUOUS_NAMES or _org_after(tokens, i, text)):
+        return True
+    # A given name followed by a capitalised place word ("Grace Church") is a place.
+    return (
+        not cue
+        and i + 1 < len(tokens)
+        and text[tok.end : tokens[i + 1].start] == " "
+        and tokens[i + 1].cap
+        and tokens[i + 1].lower in wordlists.PLACE_WORDS
+    )
+
+
+def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
+    found = _known_names(text, tokens, known)
+    first_names = given_names()
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok.cap and tok.text not in _TITLE_WORDS:  # "PC Baker": a title in capitals
             i += 1
             continue
-        if _HOUSE_NUMBER_BEFORE.search(text, max(0, tok.start - 8), tok.start):
-            i += 1  # "26 Arthur Close": a street
+        if tok.text in _TITLE_WORDS and i + 1 < len(tokens):
+            titled_end = _titled(text, tokens, i)
+            if titled_end is not None:
+                found.append((tok.start, tokens[titled_end].end, "name"))
+                i = titled_end + 1
+                continue
+        if _not_a_name_start(text, tokens, i):
+            i += 1
             continue
         cue = _cued(tokens, i, text)
-        cued = cue == "strong"
-        given = tok.lower in first_names and len(tok.text) > 1
-        if not (given or cued) and _is_name_word(tok) and i + 1 < n:
-            # An unfamiliar given name before a familiar surname: "Nkechi Okafor".
-            nxt = tokens[i + 1]
-            given = nxt.cap and nxt.lower in family_names and _joined(text, tok, nxt)
+        if cue == "person":
+            # "helped by Akosua", "his name was Olumide", "Thanks again, Wojciech": one word is
+            # a name when it is not an everyday word.
+            cue = "strong" if _unfamiliar(tok) or tok.lower in first_names else ""
+        given = cue != "strong" and _given(text, tokens, i, first_names)
         if not (given or cue):
             i += 1
             continue
         # Surname (and a middle name): "Sarah Jones", "Sarah Jane Smith", "my neighbour Kayleigh Oakes".
-        end = i
-        for _ in range(2):
-            if end + 1 < n and _is_name_word(tokens[end + 1]) and _joined(text, tokens[end], tokens[end + 1]):
-                end += 1
-            else:
-                break
-        if (
-            end == i
-            and (cued or (given and tok.lower not in wordlists.AMBIGUOUS_NAMES))
-            and i + 1 < n
-            and tokens[i + 1].cap
-            and tokens[i + 1].lower in wordlists.SURNAME_PLACE_WORDS
-            and _joined(text, tok, tokens[i + 1])
-            and not (i > 0 and tokens[i - 1].lower == "the")
-            and not _org_after(tokens, i + 1, text)
-        ):
-            end = i + 1  # "Raymond Green", "Ann Hill"; but "the Albert Hall", "Stanley Park"
+        end = _name_end(text, tokens, i)
+        confident = cue == "strong" or (given and tok.lower not in wordlists.AMBIGUOUS_NAMES)
+        if end == i and _surname_word_after(text, tokens, i, confident):
+            end = i + 1
         if _org_after(tokens, end, text):
             i = end + 1
             continue
-        if (
-            end > i
-            and not cue
-            and tok.lower in wordlists.WORDLIKE_NAMES
-            and tokens[i + 1].lower not in family_names
-        ):
-            i += 1  # "Bill Pay", "Will Power": a word-like given name needs a familiar surname
-            continue
-        if end == i and not given and not cued:
-            i += 1  # "spoke to Experian": one unfamiliar word is not enough
-            continue
-        if end == i and not cue and (tok.lower in wordlists.AMBIGUOUS_NAMES or _org_after(tokens, i, text)):
-            i += 1
-            continue
-        # A given name followed by a capitalised place word ("Grace Church") is a place.
-        if (
-            end == i
-            and not cue
-            and i + 1 < n
-            and text[tok.end : tokens[i + 1].start] == " "
-            and tokens[i + 1].cap
-            and tokens[i + 1].lower in wordlists.PLACE_WORDS
-        ):
+        if _rejected(text, tokens, i, end, cue, given or cue == "strong"):
             i += 1
             continue
         found.append((tok.start, tokens[end].end, "name"))
@@ -523,6 +716,16 @@ ADDRESS_CUED = re.compile(
     r"(\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\u2019-]+\s+){0,2}[A-Z][A-Za-z'\u2019-]+"
     r"(?:,\s*" + _TOWN + r")?)"
 )
+# A house number before one unfamiliar capitalised word or "The" and a capitalised word:
+# "5 Micklegate", "18 Moorside", "150 The Vennel" (streets with no thoroughfare word).
+ADDRESS_BARE = re.compile(
+    r"(?<![\w\u00a3$\u20ac.,:/-])\d{1,3}[A-Za-z]?,?\s+"
+    r"(?-i:(The\s+)?([A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Za-z\u00c0-\u024f]+)*))\b(?![\w'\u2019-])"
+    r"(?:,\s*" + _TOWN + r")?"
+)
+_STREET_WORDS = frozenset(w.lower() for w in STREET_SUFFIXES.split("|"))
+# Place words that name an institution, not a street: "3 The Council" is not an address.
+_INSTITUTIONS = wordlists.PLACE_WORDS - _STREET_WORDS
 _NOT_ADDRESS_FIRST = re.compile(
     r"^\d+\w?,?\s+(?:the|a|an|and|or|of|in|on|at|to|for|my|our|your|his|her|their|this|that|these|those|"
     r"more|other|all|star|stars|good|best|top|first|year|years|times?|people|hours?|minutes?)\b",
@@ -551,6 +754,15 @@ def _addresses(text: str, *, numbered: bool = True) -> list[tuple[int, int, str]
     for m in ADDRESS_CUED.finditer(text) if numbered else ():
         if not _NOT_ADDRESS_FIRST.match(m.group(1)):
             found.append((m.start(1), m.end(1), "address"))
+    for m in ADDRESS_BARE.finditer(text) if numbered else ():
+        word = m.group(2).lower()
+        if word in wordlists.NOT_NAME or word in _ADDRESS_BAD_WORDS:
+            continue
+        if m.group(1) and word not in _INSTITUTIONS:
+            # "150 The Vennel", "59 The Crescent", but not "3 The Council"
+            found.append((m.start(), m.end(), "address"))
+        elif not m.group(1) and word not in wordlists.common_words() and word not in wordlists.PLACE_WORDS:
+            found.append((m.start(), m.end(), "address"))
     for m in ADDRESS_NO_NUMBER.finditer(text):
         found.append((m.start(1), m.end(1), "address"))
     return found
@@ -752,6 +964,44 @@ def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> 
     return left, right
 
 
+# Readers of whole sentences that a higher layer registers (analysis registers one that
+# reads by meaning): each takes sentences and returns a special kind or None for each.
+SentenceClassifier = Callable[[Sequence[str]], Sequence[str | None]]
+_sentence_classifiers: list[SentenceClassifier] = []
+
+
+def register_sentence_classifier(classifier: SentenceClassifier) -> None:
+    """Add a reader for the sentences the lexicons leave alone (idempotent)."""
+    if classifier not in _sentence_classifiers:
+        _sentence_classifiers.append(classifier)
+
+
+def unregister_sentence_classifier(classifier: SentenceClassifier) -> None:
+    if classifier in _sentence_classifiers:
+        _sentence_classifiers.remove(classifier)
+
+
+def _classified(
+    text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Sentences with no lexicon hit that a registered classifier reads as special."""
+    if not _sentence_classifiers:
+        return []
+    spans = [
+        _trim(text, s, e)
+        for s, e in sentences
+        if not any(ts < e and s < te for ts, te in taken) and re.search(r"[A-Za-z]{3}", text[s:e])
+    ]
+    if not spans:
+        return []
+    found: dict[tuple[int, int], str] = {}
+    for classifier in _sentence_classifiers:
+        for span, kind in zip(spans, classifier([text[s:e] for s, e in spans]), strict=True):
+            if kind in SPECIAL_KINDS and span not in found:
+                found[span] = kind
+    return [(s, e, kind) for (s, e), kind in found.items()]
+
+
 def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     hits: dict[tuple[int, int], set[str]] = {}
     sentences: list[tuple[int, int]] | None = None
@@ -780,6 +1030,8 @@ def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, s
             out.append((s, e, "third_party" if "third_party" in kinds else "third_party_home"))
         else:
             out.append((s, e, next(k for k in _SPECIAL_ORDER if k in kinds)))
+    if _sentence_classifiers:
+        out.extend(_classified(text, sentences or _sentences(text), [(s, e) for s, e, _ in out]))
     return out
 
 
@@ -813,6 +1065,18 @@ def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, st
             if not PHONE.match(text, m.start(1))
         )
         items.extend((m.start(), m.end(), "reference") for m in REFERENCE_MIXED.finditer(text))
+        items.extend((m.start(), m.end(), "reference") for m in REFERENCE_LONG.finditer(text))
+        phones = [(m.start(), m.end()) for m in PHONE.finditer(text)]
+        items.extend(
+            (m.start(), m.end(), "reference")
+            for m in REFERENCE_GROUPED.finditer(text)
+            if _grouped_reference(m) and not any(s < m.end() and m.start() < e for s, e in phones)
+        )
+        items.extend(
+            (m.start(1), m.end(1), "reference")
+            for m in REFERENCE_LATE.finditer(text)
+            if not PHONE.match(text, m.start(1))
+        )
     items.extend(_addresses(text, numbered=bool(_DIGIT.search(text))))
     items.extend(_names(text, _tokens(text), known))
     # By priority, then the longest first; drop whatever overlaps a passage already chosen.

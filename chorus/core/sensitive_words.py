@@ -31,6 +31,16 @@ def surnames() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Everyday English words, lower case (SCOWL's British list; data/README.md).
+
+    A capitalised word that is not one of these is unfamiliar: two of them side by side
+    ("Fearghal Condon", "Llinos Cadwaladr") read as a person's name."""
+    lines = (_DATA / "common_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 # Given names that are also everyday words: a name only with a surname or a cue.
 AMBIGUOUS_NAMES = _words(
     """will mark may june april august grace hope joy faith rose dawn amber holly ruby jade pearl
@@ -123,6 +133,9 @@ SURNAME_PLACE_WORDS = _words(
     " mason hunter long little moss rose bishop knight marsh head love noble lord frost snow winter stone"
     " wall bell fisher shepherd turner porter walker butler potter sharp sharpe fleming wells may"
     " park parks street rivers pool field"
+    " smith taylor wright cooper carter parker chapman butt barber miller weaver tanner singer ball"
+    " pierce rich grant power read reed mann cash gold silver steel iron salt sweet good best bush"
+    " flowers fairy swan crane drake finch nightingale sparrow lamb bull steer hart buck hogg"
 )
 PERSON_NOUNS = _words(
     """someone somebody man woman lady gentleman guy bloke chap girl boy lad person fella one

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,6 +18,7 @@ from chorus.core.access import administrator_required, staff_required, staff_use
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.forms import AuditFilterForm, SitePageForm
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction, SitePage
 from chorus.core.registry import attention_for
 from chorus.core.selectors import audit_entries_filtered, audit_object_types, site_page_get
@@ -37,7 +37,7 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
         page = site_page_get(slug)
     except SitePage.DoesNotExist:
         raise Http404 from None
-    language = get_language() or "en"
+    language = current_language()
     return render(
         request,
         "core/site_page.html",

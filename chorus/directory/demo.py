@@ -85,17 +85,41 @@ NEEDS = [
 ADJUSTMENTS = ["Step-free access", "Regular breaks", "A quiet room", "Papers a week in advance"]
 
 
-@demo_builder("directory", order=20)
-def build(scale: Scale, rng: random.Random) -> dict[str, int]:
-    regions_ensure()
-    regions = list(Region.objects.all())
-    wales = next(r for r in regions if r.ons_code == "W92000004")
-    topics = [Topic.objects.get_or_create(name_en=en, defaults={"name_cy": cy})[0] for en, cy in TOPICS]
+def _groups() -> list[StakeholderGroup]:
+    """The demo's stakeholder groups, each parent followed by its children."""
     groups: list[StakeholderGroup] = []
     for parent_name, children in GROUPS.items():
         parent, _ = StakeholderGroup.objects.get_or_create(name=parent_name, parent=None)
         groups.append(parent)
         groups += [StakeholderGroup.objects.get_or_create(name=child, parent=parent)[0] for child in children]
+    return groups
+
+
+def _contact_points(person: Person, email: str, phone: str) -> list[ContactPoint]:
+    """A person's email and phone, where they have them, each the primary of its kind."""
+    found = []
+    if email:
+        found.append(
+            ContactPoint(
+                person=person, kind="email", value=email, normalised=normalise_email(email), is_primary=True
+            )
+        )
+    if phone:
+        found.append(
+            ContactPoint(
+                person=person, kind="phone", value=phone, normalised=normalise_phone(phone), is_primary=True
+            )
+        )
+    return found
+
+
+@demo_builder("directory", after=["accounts"])
+def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    regions_ensure()
+    regions = list(Region.objects.all())
+    wales = next(r for r in regions if r.ons_code == "W92000004")
+    topics = [Topic.objects.get_or_create(name_en=en, defaults={"name_cy": cy})[0] for en, cy in TOPICS]
+    groups = _groups()
     panels = [
         StakeholderGroup.objects.get_or_create(name=name, parent=None, defaults={"is_panel": True})[0]
         for name in PANELS
@@ -148,26 +172,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     topic_links = []
     today = timezone.localdate()
     for person, row in zip(people, records.itertuples(index=False), strict=True):
-        if row.email:
-            contacts.append(
-                ContactPoint(
-                    person=person,
-                    kind="email",
-                    value=row.email,
-                    normalised=normalise_email(row.email),
-                    is_primary=True,
-                )
-            )
-        if row.phone:
-            contacts.append(
-                ContactPoint(
-                    person=person,
-                    kind="phone",
-                    value=row.phone,
-                    normalised=normalise_phone(row.phone),
-                    is_primary=True,
-                )
-            )
+        contacts += _contact_points(person, row.email, row.phone)
         if row.organisation in by_name:
             memberships.append(
                 Membership(person=person, organisation=by_name[row.organisation], role=person.job_title)
@@ -221,7 +226,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     }
 
 
-@demo_builder("directory-duplicates", order=25)
+@demo_builder("directory-duplicates", after=["directory"])
 def find_demo_duplicates(scale: Scale, rng: random.Random) -> dict[str, int]:
     """Run the linkage model so that the review queue has the demo's duplicates in it."""
     from chorus.directory.duplicates import duplicates_find
@@ -263,7 +268,7 @@ PLACES = [
 ]
 
 
-@demo_builder("places", order=21)
+@demo_builder("places", after=["directory"])
 def build_places(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.directory.models import Place
 

@@ -13,11 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import Team, User
 from chorus.accounts.selectors import teams_assignable_by
 from chorus.core.access import visible_or_kept
+from chorus.core.forms import DayField
+from chorus.core.imports.forms import file_field, limits_hint
 from chorus.directory.models import (
+    ImportJob,
     Language,
     LawfulBasis,
     Organisation,
     OrganisationKind,
+    Person,
     Region,
     StakeholderGroup,
     Topic,
@@ -271,7 +275,7 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the lawful basis")},
     )
-    given_on = forms.DateField(
+    given_on = DayField(
         label=_("Date"),
         help_text=_("For example, 2026-03-27"),
         error_messages={
@@ -299,13 +303,13 @@ class GroupMembershipForm(forms.Form):
         queryset=StakeholderGroup.objects.order_by("name"),
         error_messages={"required": _("Choose a group or panel")},
     )
-    start = forms.DateField(
+    start = DayField(
         label=_("From (optional)"),
         required=False,
         help_text=_("For a panel, when their place starts, like 2026-04-01"),
         error_messages={"invalid": _("Enter the start as a real date, like 2026-04-01")},
     )
-    end = forms.DateField(
+    end = DayField(
         label=_("Until (optional)"),
         required=False,
         help_text=_("For a panel, when their place ends"),
@@ -318,3 +322,67 @@ class GroupMembershipForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end must be on or after the start"))
         return cleaned
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type the person's full name to confirm"),
+        error_messages={"required": _("Type the person's full name to confirm the erasure")},
+    )
+
+    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+        self.person = person
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_confirm(self) -> str:
+        typed = " ".join(str(self.cleaned_data["confirm"]).split())
+        if typed.casefold() != self.person.full_name.casefold():
+            raise forms.ValidationError(_("The name does not match. Type it exactly as shown above."))
+        return typed
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What does the file list?"),
+        choices=ImportJob.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=ImportJob.Kind.PEOPLE,
+        required=False,
+    )
+    file = file_field(
+        label=_("Upload a file"),
+        empty=_("The file is empty. It needs a header row naming the columns, then one row per person."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = limits_hint()
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or ImportJob.Kind.PEOPLE)
+
+
+class ImportConfirmForm(forms.Form):
+    on_match = forms.ChoiceField(
+        label=_("When a row probably matches someone already in the directory"),
+        choices=ImportJob.Matches.choices,
+        widget=forms.RadioSelect,
+        initial=ImportJob.Matches.LINK,
+        required=False,
+    )
+    source = forms.CharField(
+        label=_("Where the list came from"),
+        max_length=200,
+        help_text=_("For example, the sign-up list for the March user forum"),
+        error_messages={"required": _("Say where the list came from, so consent can be traced")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis for holding these people's details"),
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the lawful basis for holding these details")},
+    )
+
+    def clean_on_match(self) -> str:
+        # Only asked when some row matches someone; otherwise it does not matter.
+        return str(self.cleaned_data.get("on_match") or ImportJob.Matches.LINK)

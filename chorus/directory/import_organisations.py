@@ -1,70 +1,70 @@
-"""Importing organisations from CSV or XLSX: the organisation side of ``imports``.
+"""The organisations kind of directory import: its fields, checks, matching and batch writer.
 
-The same steps as people (map columns, check every row, see which rows are already an
-organisation, import the valid rows or nothing, in atomic batches), with the rules that
-suit organisations: a row is the same organisation when it has the same external id or
-the same name (or one of its other names), or a name that is nearly the same.
+A row is an organisation already in the directory when it has the same external id or
+the same name (or one of its other names), or a name that is nearly the same; importing
+it fills in that organisation's blanks instead of adding it twice.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
-from chorus.core.bulk import db_value, insert_rows
-from chorus.core.models import AuditAction, AuditEntry
-from chorus.directory.models import ImportJob, Organisation, OrganisationKind, Region
+from chorus.core.audit import audit_record_many
+from chorus.core.imports.columns import Field
+from chorus.core.imports.kinds import BatchWriter, ImportKind, Matches
+from chorus.core.imports.rows import CheckedRow, RowChecker
+from chorus.core.models import AuditAction
+from chorus.directory.models import Organisation, OrganisationKind, Region
 from chorus.directory.normalise import fold, organisation_key
-from chorus.directory.reference import regions_ensure
+from chorus.directory.reference import regions_by_key
 
 if TYPE_CHECKING:
-    from chorus.directory.imports import CheckedRow
+    from chorus.directory.models import ImportJob
 
-FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "external_id": (gettext_lazy("External id"), ("id", "external id", "reference", "ref", "org id")),
-    "name": (gettext_lazy("Name"), ("name", "organisation", "organization", "organisation name", "company")),
-    "other_names": (gettext_lazy("Other names"), ("other names", "also known as", "abbreviation", "acronym")),
-    "kind": (gettext_lazy("Type"), ("type", "organisation type", "kind", "category")),
-    "sector": (gettext_lazy("Sector"), ("sector", "industry")),
-    "website": (gettext_lazy("Website"), ("website", "web", "url", "web address")),
-    "region": (gettext_lazy("Region"), ("region", "area", "nation")),
-    "parent": (gettext_lazy("Part of"), ("parent", "parent organisation", "part of", "group")),
+FIELDS: dict[str, Field] = {
+    "external_id": Field(gettext_lazy("External id"), ("id", "external id", "reference", "ref", "org id")),
+    "name": Field(
+        gettext_lazy("Name"), ("name", "organisation", "organization", "organisation name", "company")
+    ),
+    "other_names": Field(
+        gettext_lazy("Other names"), ("other names", "also known as", "abbreviation", "acronym")
+    ),
+    "kind": Field(gettext_lazy("Type"), ("type", "organisation type", "kind", "category")),
+    "sector": Field(gettext_lazy("Sector"), ("sector", "industry")),
+    "website": Field(gettext_lazy("Website"), ("website", "web", "url", "web address")),
+    "region": Field(gettext_lazy("Region"), ("region", "area", "nation")),
+    "parent": Field(gettext_lazy("Part of"), ("parent", "parent organisation", "part of", "group")),
 }
 SIMILAR_NAME = 95
+FILLED_FROM_ROWS = ("sector", "website", "external_id", "other_names")
 
 
-class OrganisationRowChecker:
+class OrganisationRowChecker(RowChecker):
+    """Checks rows of organisations, with the regions and types loaded once."""
+
     def __init__(self, headers: list[str], mapping: dict[str, str]) -> None:
-        regions_ensure()
-        self.index = {name: headers.index(column) for name, column in mapping.items() if column in headers}
-        self.regions: dict[str, Region] = {}
-        for region in Region.objects.all():
-            for key in (region.name_en, region.name_cy, region.ons_code):
-                self.regions[fold(key)] = region
+        super().__init__(headers, mapping)
+        self.regions: dict[str, Region] = regions_by_key()
         self.kinds = {fold(str(label)): value for value, label in OrganisationKind.choices}
         self.kinds.update({fold(value): value for value in OrganisationKind.values})
         self.url = URLValidator()
 
-    def check(self, line: int, row: list[str]) -> CheckedRow:
-        from chorus.directory.imports import CheckedRow
-
-        values = {name: (row[i] if i < len(row) else "").strip() for name, i in self.index.items()}
-        checked = CheckedRow(line=line, values=values)
+    def check_row(self, checked: CheckedRow) -> None:
+        values, errors = checked.values, checked.errors
         if not values.get("name"):
-            checked.errors.append(_("The organisation's name is missing."))
+            errors.append(_("The organisation's name is missing."))
         elif len(values["name"]) > 200:
-            checked.errors.append(
+            errors.append(
                 _("The name is longer than 200 characters. Check the columns are matched correctly.")
             )
         if (kind := values.get("kind")) and fold(kind) not in self.kinds:
-            checked.errors.append(
+            errors.append(
                 _(
                     "“%(value)s” is not a type Chorus knows. "
                     "Use one like Charity, Advice agency or Public body."
@@ -77,16 +77,15 @@ class OrganisationRowChecker:
                 self.url(candidate)
                 values["website"] = candidate
             except ValidationError:
-                checked.errors.append(_("“%(value)s” is not a web address.") % {"value": website})
+                errors.append(_("“%(value)s” is not a web address.") % {"value": website})
         if (region := values.get("region")) and fold(region) not in self.regions:
-            checked.errors.append(
+            errors.append(
                 _(
                     "“%(value)s” is not a region Chorus knows. "
                     "Use a UK nation or English region, like Wales or London."
                 )
                 % {"value": region}
             )
-        return checked
 
 
 def _name_index() -> dict[str, Organisation]:
@@ -97,8 +96,9 @@ def _name_index() -> dict[str, Organisation]:
     return names
 
 
-def find_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
-    matches: dict[str, dict[str, Any]] = {}
+def match_organisations(rows: list[CheckedRow]) -> Matches:
+    """For each row, the organisation it is: same external id, same name, or a nearly same name."""
+    matches: Matches = {}
     by_ext = {o.external_id: o for o in Organisation.objects.exclude(external_id="")}
     names = _name_index()
     keys = list(names)
@@ -139,9 +139,16 @@ def find_matches(rows: list[CheckedRow]) -> dict[str, dict[str, Any]]:
     return matches
 
 
-def import_batch(job: ImportJob, rows: list[CheckedRow], checker: OrganisationRowChecker) -> None:
-    """Create or fill in the organisations of one batch, atomically."""
-    with transaction.atomic():
+class OrganisationWriter:
+    """Writes batches of one import's organisations: new ones created, ones already in the
+    directory filled in, each put in its region and under its parent."""
+
+    def __init__(self, job: ImportJob, checker: OrganisationRowChecker) -> None:
+        self.job = job
+        self.checker = checker
+
+    def __call__(self, rows: list[CheckedRow]) -> int:
+        job, checker = self.job, self.checker
         by_ext = {o.external_id: o for o in Organisation.objects.exclude(external_id="")}
         names = _name_index()
         created: list[Organisation] = []
@@ -154,7 +161,7 @@ def import_batch(job: ImportJob, rows: list[CheckedRow], checker: OrganisationRo
             existing = by_ext.get(values.get("external_id", "")) if values.get("external_id") else None
             existing = existing or names.get(key) or pending.get(key)
             match = job.matches.get(str(row.line))
-            if existing is None and match and job.on_match == ImportJob.Matches.LINK:
+            if existing is None and match and job.on_match == job.Matches.LINK:
                 existing = Organisation.objects.filter(code=match["organisation"]).first()
             if existing is None:
                 organisation = Organisation(
@@ -170,17 +177,14 @@ def import_batch(job: ImportJob, rows: list[CheckedRow], checker: OrganisationRo
                 created.append(organisation)
                 links.append((organisation, row))
                 continue
-            for name in ("sector", "website", "external_id", "other_names"):
+            for name in FILLED_FROM_ROWS:
                 if values.get(name) and not getattr(existing, name):
                     setattr(existing, name, values[name])
             if existing.pk:
                 updated[existing.pk] = existing
             links.append((existing, row))
         Organisation.objects.bulk_create(created, batch_size=1000)
-        Organisation.objects.bulk_update(
-            list(updated.values()), ["sector", "website", "external_id", "other_names"]
-        )
-        everyone = {**{o.pk: o for o in created}, **updated}
+        Organisation.objects.bulk_update(list(updated.values()), list(FILLED_FROM_ROWS))
         names = {**names, **{organisation_key(o.name): o for o in created}}
         for organisation, row in links:
             if region := checker.regions.get(fold(row.values.get("region", ""))):
@@ -193,38 +197,29 @@ def import_batch(job: ImportJob, rows: list[CheckedRow], checker: OrganisationRo
             if parent is not None and parent.pk != organisation.pk and organisation.parent_id is None:
                 organisation.parent = parent
                 organisation.save(update_fields=["parent", "updated_at"])
-        actor = job.created_by
-        at = db_value(AuditEntry, "at", timezone.now())
-        detail = db_value(AuditEntry, "detail", {"import": str(job.code), "file": job.original_name})
-        insert_rows(
-            AuditEntry,
-            [
-                "at",
-                "actor",
-                "actor_label",
-                "action",
-                "object_type",
-                "object_id",
-                "object_repr",
-                "ip_address",
-                "detail",
-            ],
-            (
-                (
-                    at,
-                    getattr(actor, "pk", None),
-                    getattr(actor, "email", ""),
-                    AuditAction.CREATE if o in created else AuditAction.CHANGE,
-                    "directory.organisation",
-                    str(o.code),
-                    o.name[:200],
-                    None,
-                    detail,
-                )
-                for o in everyone.values()
+        new = {o.pk for o in created}
+        everyone = {**{o.pk: o for o in created}, **updated}
+        audit_record_many(
+            actor=job.created_by,
+            records=(
+                (AuditAction.CREATE if o.pk in new else AuditAction.CHANGE, o) for o in everyone.values()
             ),
+            detail={"import": str(job.code), "file": job.original_name},
         )
-        job.processed_rows += len(rows)
-        job.created_count += len(created)
-        job.updated_count += len(rows) - len(created)
-        job.save(update_fields=["processed_rows", "created_count", "updated_count", "updated_at"])
+        return len(created)
+
+
+def _writer(job: ImportJob, checker: RowChecker) -> BatchWriter:
+    return OrganisationWriter(job, cast("OrganisationRowChecker", checker))  # the kind pairs them
+
+
+ORGANISATIONS = ImportKind(
+    name="organisations",
+    fields=FIELDS,
+    checker=OrganisationRowChecker,
+    required=("name",),
+    required_message=gettext_lazy("Match a column to Name: every organisation needs a name."),
+    matcher=match_organisations,
+    writer=_writer,
+    done_message=gettext_lazy("%(created)s organisations added, %(updated)s updated"),
+)

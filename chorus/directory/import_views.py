@@ -1,104 +1,55 @@
-"""Staff pages for importing people from a spreadsheet."""
+"""Staff pages for importing people or organisations from a spreadsheet."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
+from chorus.core.imports import files
+from chorus.core.imports.columns import chosen_mapping, mapping_errors
 from chorus.core.models import AuditAction
-from chorus.core.spreadsheets import Limits
 from chorus.core.tasks import enqueue_after_commit
+from chorus.directory import imports
+from chorus.directory.forms import ImportConfirmForm, ImportUploadForm
 from chorus.directory.imports import (
-    CHECK_NOW_ROWS,
     ImportFileError,
-    fields_for,
-    import_check_job,
-    import_check_task,
     import_confirm,
     import_run_task,
     import_start,
+    kind_of,
     rejected_rows,
 )
-from chorus.directory.models import ImportJob, LawfulBasis
+from chorus.directory.models import ImportJob
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
 
-class UploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("What does the file list?"),
-        choices=ImportJob.Kind.choices,
-        widget=forms.RadioSelect,
-        initial=ImportJob.Kind.PEOPLE,
-        required=False,
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Upload a file"),
-        error_messages={
-            "required": gettext_lazy("Choose a CSV or Excel file to upload"),
-            "empty": gettext_lazy(
-                "The file is empty. It needs a header row naming the columns, then one row per person."
-            ),
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        limits = Limits.from_settings()
-        self.fields["file"].help_text = _(
-            "A CSV or Excel (.xlsx) file with a header row, up to %(size)s and %(rows)s rows"
-        ) % {
-            "size": filesizeformat(limits.max_bytes),
-            "rows": number_format(limits.max_rows, force_grouping=True),
-        }
-
-    def clean_kind(self) -> str:
-        return str(self.cleaned_data.get("kind") or ImportJob.Kind.PEOPLE)
-
-
-class ConfirmForm(forms.Form):
-    on_match = forms.ChoiceField(
-        label=gettext_lazy("When a row probably matches someone already in the directory"),
-        choices=ImportJob.Matches.choices,
-        widget=forms.RadioSelect,
-        initial=ImportJob.Matches.LINK,
-        required=False,
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Where the list came from"),
-        max_length=200,
-        help_text=gettext_lazy("For example, the sign-up list for the March user forum"),
-        error_messages={"required": gettext_lazy("Say where the list came from, so consent can be traced")},
-    )
-    lawful_basis = forms.ChoiceField(
-        label=gettext_lazy("Lawful basis for holding these people's details"),
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose the lawful basis for holding these details")},
-    )
-
-    def clean_on_match(self) -> str:
-        # Only asked when some row matches someone; otherwise it does not matter.
-        return str(self.cleaned_data.get("on_match") or ImportJob.Matches.LINK)
-
-
 def _job(request: HttpRequest, code: UUID) -> ImportJob:
     return get_for_change(request, ImportJob.objects.filter(created_by=staff_user(request)), code=code)
+
+
+def _urls(job: ImportJob) -> dict[str, str]:
+    """Where the shared import pages link for this job."""
+    return {
+        "map": reverse("directory:import_map", kwargs={"code": job.code}),
+        "progress": reverse("directory:import_progress", kwargs={"code": job.code}),
+        "done": reverse("directory:person_list"),
+    }
+
+
+def _partial(request: HttpRequest, partial: str, page: str) -> str:
+    """The part of the page that polls, for htmx; otherwise the whole page."""
+    return partial if request.headers.get("HX-Request") else page
 
 
 @staff_required
@@ -112,7 +63,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(data=request.POST or None, files=request.FILES or None)
+    form = ImportUploadForm(data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_start(
@@ -139,42 +90,23 @@ def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
     if job.status != ImportJob.Status.UPLOADED:
         return redirect("directory:import_check", code=job.code)
     if reading:
-        template = (
-            "directory/_import_reading.html"
-            if request.headers.get("HX-Request")
-            else "directory/import_reading.html"
-        )
-        return render(request, template, {"job": job})
+        template = _partial(request, "imports/_reading.html", "imports/reading.html")
+        return render(request, template, {"job": job, "urls": _urls(job)})
+    kind = kind_of(job)
     errors: list[str] = []
     mapping = dict(job.mapping)
-    fields = fields_for(job.kind)
     if request.method == "POST":
-        mapping = {
-            name: request.POST.get(name, "") for name in fields if request.POST.get(name, "") in job.headers
-        }
-        chosen = list(mapping.values())
-        if len(chosen) != len(set(chosen)):
-            errors.append(
-                _("Each column can be matched to one field only. Check the fields that share a column.")
-            )
-        if job.kind == ImportJob.Kind.ORGANISATIONS and "name" not in mapping:
-            errors.append(_("Match a column to Name: every organisation needs a name."))
-        elif job.kind == ImportJob.Kind.PEOPLE and "last_name" not in mapping and "full_name" not in mapping:
-            errors.append(_("Match a column to Last name or to Full name: every person needs a name."))
+        mapping = chosen_mapping(request.POST, kind.fields, job.headers)
+        errors = mapping_errors(mapping, required=kind.required, message=kind.required_message)
         if not errors:
-            job.mapping = mapping
-            job.status = ImportJob.Status.CHECKING
-            job.save(update_fields=["mapping", "status", "updated_at"])
-            if job.total_rows <= CHECK_NOW_ROWS:
-                import_check_job(job.pk)
-            else:
-                enqueue_after_commit(import_check_task, job.pk)
+            imports.import_map(job, mapping)
             return redirect("directory:import_check", code=job.code)
     rows = [
-        {"name": name, "label": label, "column": mapping.get(name, "")}
-        for name, (label, _syn) in fields.items()
+        {"name": name, "label": field.label, "column": mapping.get(name, "")}
+        for name, field in kind.fields.items()
     ]
-    return render(request, "directory/import_map.html", {"job": job, "fields": rows, "errors": errors})
+    context = {"job": job, "fields": rows, "errors": errors, "first_field": kind.required[0]}
+    return render(request, "imports/map.html", context)
 
 
 @staff_required
@@ -186,22 +118,17 @@ def import_check_view(request: HttpRequest, code: UUID) -> HttpResponse:
         return redirect("directory:import_progress", code=job.code)
     if job.status == ImportJob.Status.UPLOADED:
         return redirect("directory:import_map", code=job.code)
-    form = ConfirmForm(data=request.POST or None)
+    form = ImportConfirmForm(data=request.POST or None)
     if request.method == "POST" and job.status == ImportJob.Status.CHECKED:
         if request.POST.get("decision") == "cancel":
-            job.status = ImportJob.Status.CANCELLED
-            job.save(update_fields=["status", "updated_at"])
+            files.import_cancel(job)
             messages.success(request, _("Import cancelled. Nothing was added to the directory."))
             return redirect("directory:import_list")
         if form.is_valid():
             import_confirm(job=job, **form.cleaned_data)
             enqueue_after_commit(import_run_task, job.pk)
             return redirect("directory:import_progress", code=job.code)
-    template = (
-        "directory/_import_status.html"
-        if request.headers.get("HX-Request")
-        else "directory/import_check.html"
-    )
+    template = _partial(request, "directory/_import_status.html", "directory/import_check.html")
     matches = sorted(job.matches.items(), key=lambda item: int(item[0]))
     return render(
         request,
@@ -214,12 +141,12 @@ def import_check_view(request: HttpRequest, code: UUID) -> HttpResponse:
 @role_required(*EDITORS)
 def import_progress(request: HttpRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
-    template = (
-        "directory/_import_progress.html"
-        if request.headers.get("HX-Request")
-        else "directory/import_progress.html"
+    done = kind_of(job).done_message % {"created": job.created_count, "updated": job.updated_count}
+    return render(
+        request,
+        _partial(request, "imports/_progress.html", "imports/progress.html"),
+        {"job": job, "urls": _urls(job), "done_message": done, "done_label": _("Go to the directory")},
     )
-    return render(request, template, {"job": job})
 
 
 @staff_required

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.imports.models import FileImport
 from chorus.core.models import CodedModel, TimeStampedModel
 
 
@@ -464,61 +465,19 @@ class MergeRecord(TimeStampedModel):
         return f"{self.duplicate_id} into {self.survivor_id}"
 
 
-class ImportJob(CodedModel):
+class ImportJob(FileImport):
     """One spreadsheet of people, or of organisations, being brought into the directory."""
 
     class Kind(models.TextChoices):
         PEOPLE = "people", _("People")
         ORGANISATIONS = "organisations", _("Organisations")
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Columns to match")
-        CHECKING = "checking", _("Checking rows")
-        CHECKED = "checked", _("Ready to import")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        CANCELLED = "cancelled", _("Cancelled")
-        FAILED = "failed", _("Failed")
-
-    class Matches(models.TextChoices):
-        LINK = "link", _("Update the existing record")
-        CREATE = "create", _("Create a new record anyway")
-
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
-    original_name = models.CharField(max_length=255)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
-    headers = models.JSONField(default=list)
-    mapping = models.JSONField(default=dict)
     source = models.CharField(_("where the list came from"), max_length=200, blank=True)
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, blank=True)
-    on_match = models.CharField(max_length=10, choices=Matches.choices, default=Matches.LINK)
-    total_rows = models.PositiveIntegerField(default=0)
-    valid_rows = models.PositiveIntegerField(default=0)
-    # [{"line": 3, "errors": ["..."]}], every invalid row.
-    problems = models.JSONField(default=list)
-    # {"line": {"person": code, "name": "...", "why": "same email", "probability": 0.99}}
-    matches = models.JSONField(default=dict)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)
 
     team_path = "team"
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def progress_percent(self) -> int:
-        return int(100 * self.processed_rows / self.valid_rows) if self.valid_rows else 0
 
 
 class SubjectAccessRequest(CodedModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from chorus.directory.models import Region
+from chorus.directory.normalise import fold
 
 NATIONS = [
     ("E92000001", "England", "Lloegr"),
@@ -47,3 +48,13 @@ def regions_ensure() -> None:
                     "parent": england,
                 },
             )
+
+
+def regions_by_key() -> dict[str, Region]:
+    """Every region under each name a file may give it (English, Welsh, ONS code), folded."""
+    regions_ensure()
+    found: dict[str, Region] = {}
+    for region in Region.objects.all():
+        for key in (region.name_en, region.name_cy, region.ons_code):
+            found[fold(key)] = region
+    return found

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.accounts.models import Role
@@ -23,7 +21,8 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
-from chorus.directory.models import Person, SubjectAccessRequest
+from chorus.directory.forms import EraseForm
+from chorus.directory.models import SubjectAccessRequest
 from chorus.directory.rights import person_erase, sar_request
 from chorus.directory.selectors import people_for
 
@@ -64,23 +63,6 @@ def subject_access_download(request: HttpRequest, code: UUID) -> FileResponse:
         detail={"subject access file": str(sar.code)},
     )
     return FileResponse(sar.file.open("rb"), as_attachment=True, filename=f"subject-access-{sar.code}.zip")
-
-
-class EraseForm(forms.Form):
-    confirm = forms.CharField(
-        label=gettext_lazy("Type the person's full name to confirm"),
-        error_messages={"required": gettext_lazy("Type the person's full name to confirm the erasure")},
-    )
-
-    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
-        self.person = person
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def clean_confirm(self) -> str:
-        typed = " ".join(str(self.cleaned_data["confirm"]).split())
-        if typed.casefold() != self.person.full_name.casefold():
-            raise forms.ValidationError(_("The name does not match. Type it exactly as shown above."))
-        return typed
 
 
 @staff_required

@@ -9,21 +9,28 @@ consents and attendance are written in one transaction, once.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chorus.core.audit import audit_record
+from chorus.core.audit import audit_record, audit_record_many
+from chorus.core.imports import staged
+from chorus.core.imports.columns import Field
+from chorus.core.imports.kinds import ImportKind
+from chorus.core.imports.rows import CheckedRow
 from chorus.core.models import AuditAction
-from chorus.core.spreadsheets import Limits, read_upload
-from chorus.directory.imports import (
+from chorus.core.spreadsheets import SpreadsheetError
+from chorus.directory.import_people import (
+    FIELDS as PEOPLE_FIELDS,
+)
+from chorus.directory.import_people import (
     LANGUAGES,
-    ImportFileError,
-    RowChecker,
-    guess_mapping,
+    PeopleRowChecker,
+    guess_people_mapping,
     match_people,
 )
 from chorus.directory.models import Consent, Person
@@ -33,6 +40,8 @@ from chorus.engagement.models import Activity, Attendance, AttendanceImport
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
+
+ImportFileError = SpreadsheetError
 
 # A sign-up list is read while the person waits, so it is held well under the import limits.
 MAX_BYTES = 5 * 1024 * 1024
@@ -59,13 +68,37 @@ def _attended(value: str) -> bool | None:
     raise ValueError(value)
 
 
+class AttendanceRowChecker(PeopleRowChecker):
+    """A person's row, checked as the directory import checks it, and whether they came."""
+
+    def check_row(self, checked: CheckedRow) -> None:
+        super().check_row(checked)
+        checked.extra["attended"] = None
+        if value := checked.values.pop("attended", ""):
+            try:
+                checked.extra["attended"] = _attended(value)
+            except ValueError:
+                checked.errors.append(
+                    _("“%(value)s” does not say whether they came. Use yes or no.") % {"value": value}
+                )
+
+
+ATTENDANCE = ImportKind(
+    name="attendance",
+    # Whether each person came goes last, so the people's own columns are matched first.
+    fields={**PEOPLE_FIELDS, "attended": Field(gettext_lazy("Came"), ATTENDED_HEADERS)},
+    checker=AttendanceRowChecker,
+    required=("last_name", "full_name"),
+    matcher=match_people,
+    guess=guess_people_mapping,
+)
+
+
 def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> AttendanceImport:
     """Read, check and match a sign-up list. Raises ImportFileError saying what to fix."""
-    headers, rows = read_upload(upload, limits=Limits.from_settings(max_bytes=MAX_BYTES, max_rows=MAX_ROWS))
-    if not rows:
-        raise ImportFileError(_("The file has a header row but no rows under it."))
-    mapping = guess_mapping(headers, "people")
-    if "last_name" not in mapping and "full_name" not in mapping:
+    headers, rows = staged.read_now(upload, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    mapping = ATTENDANCE.guess_mapping(headers)
+    if not any(name in mapping for name in ATTENDANCE.required):
         raise ImportFileError(
             _(
                 "Chorus could not find a name column in “%(columns)s”. "
@@ -73,24 +106,9 @@ def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> 
             )
             % {"columns": ", ".join(h for h in headers if h)}
         )
-    folded = {fold(h): i for i, h in enumerate(headers) if h}
-    attended_at = next((folded[h] for h in ATTENDED_HEADERS if h in folded), None)
-    checker = RowChecker(headers, mapping)
-    checked_rows = []
-    for line, row in rows:
-        checked = checker.check(line, row)
-        attended: bool | None = None
-        if attended_at is not None and attended_at < len(row):
-            try:
-                attended = _attended(row[attended_at])
-            except ValueError:
-                checked.errors.append(
-                    _("“%(value)s” does not say whether they came. Use yes or no.")
-                    % {"value": row[attended_at]}
-                )
-        checked_rows.append((checked, attended))
-    matches = match_people([c for c, _a in checked_rows if not c.errors])
-    job = AttendanceImport.objects.create(
+    checked_rows = staged.check_rows(ATTENDANCE.checker(headers, mapping), rows)
+    matches = ATTENDANCE.matcher([c for c in checked_rows if not c.errors])
+    return AttendanceImport.objects.create(
         activity=activity,
         created_by=actor,
         original_name=upload.name[:255],
@@ -99,18 +117,75 @@ def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> 
                 "line": checked.line,
                 "values": checked.values,
                 "errors": checked.errors,
-                "attended": attended,
+                "attended": checked.extra["attended"],
                 "match": None if checked.errors else matches.get(str(checked.line)),
             }
-            for checked, attended in checked_rows
+            for checked in checked_rows
         ],
     )
-    return job
 
 
 def needs_decision(row: dict[str, Any]) -> bool:
     """Rows a person must decide: probable matches and people not in the directory."""
     return not row["errors"] and (row["match"] is None or row["match"]["why"] == "probable match")
+
+
+def _person_add(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    activity: Activity,
+    values: dict[str, str],
+    lawful_basis: str,
+    source: str,
+    today: date,
+) -> Person:
+    """Add someone on the list who is not in the directory, with their consent to engagement."""
+    person = person_create(
+        actor=actor,
+        request=request,
+        source=source,
+        data=PersonData(
+            last_name=values["last_name"][:100],
+            first_name=values.get("first_name", "")[:100],
+            title=values.get("title", "")[:30],
+            job_title=values.get("job_title", "")[:150],
+            postcode=values.get("postcode", ""),
+            preferred_language=LANGUAGES[fold(values.get("preferred_language", ""))],
+            communication_needs=values.get("communication_needs", ""),
+            external_id=values.get("external_id", "")[:100],
+            team=activity.team,
+            emails=[values["email"]] if values.get("email") else [],
+            phones=[values["phone"]] if values.get("phone") else [],
+        ),
+    )
+    Consent.objects.create(
+        person=person,
+        purpose="Engagement",
+        lawful_basis=lawful_basis,
+        given_on=today,
+        source=source[:200],
+    )
+    return person
+
+
+def _audit_attendance(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    job: AttendanceImport,
+    recorded: dict[bool, list[Person]],
+) -> None:
+    """One audit entry a row, written in one bulk write per answer to "came?", so each
+    entry keeps its row's details."""
+    for attended, people_recorded in recorded.items():
+        if people_recorded:
+            audit_record_many(
+                actor=actor,
+                records=[(AuditAction.CHANGE, person) for person in people_recorded],
+                request=request,
+                detail={"activity": job.activity.title, "attended": attended, "import": job.original_name},
+            )
 
 
 def attendance_import_apply(
@@ -128,15 +203,14 @@ def attendance_import_apply(
     ``decisions`` maps a row's line to link, new or skip. Runs once: a second call for
     the same job (a double click, a resubmitted form) changes nothing.
     """
-    with transaction.atomic():
-        job = AttendanceImport.objects.select_for_update().get(pk=job.pk)
-        if job.status != AttendanceImport.Status.CHECKED:
-            return job
+
+    def write(job: AttendanceImport) -> list[str]:
         activity = job.activity
         codes = [r["match"]["person"] for r in job.rows if r["match"]]
         people = {str(p.code): p for p in Person.objects.filter(code__in=codes, merged_into__isnull=True)}
         created_by_email: dict[str, Person] = {}
         linked = created = skipped = 0
+        recorded: dict[bool, list[Person]] = {True: [], False: []}
         today = timezone.localdate()
         for row in job.rows:
             if row["errors"]:
@@ -161,30 +235,14 @@ def attendance_import_apply(
                 person = created_by_email[email]
                 linked += 1
             else:
-                person = person_create(
+                person = _person_add(
                     actor=actor,
                     request=request,
-                    source=source,
-                    data=PersonData(
-                        last_name=values["last_name"][:100],
-                        first_name=values.get("first_name", "")[:100],
-                        title=values.get("title", "")[:30],
-                        job_title=values.get("job_title", "")[:150],
-                        postcode=values.get("postcode", ""),
-                        preferred_language=LANGUAGES[fold(values.get("preferred_language", ""))],
-                        communication_needs=values.get("communication_needs", ""),
-                        external_id=values.get("external_id", "")[:100],
-                        team=activity.team,
-                        emails=[values["email"]] if values.get("email") else [],
-                        phones=[values["phone"]] if values.get("phone") else [],
-                    ),
-                )
-                Consent.objects.create(
-                    person=person,
-                    purpose="Engagement",
+                    activity=activity,
+                    values=values,
                     lawful_basis=lawful_basis,
-                    given_on=today,
-                    source=source[:200],
+                    source=source,
+                    today=today,
                 )
                 if email:
                     created_by_email[email] = person
@@ -198,17 +256,10 @@ def attendance_import_apply(
                 person=person,
                 defaults={"invitation": Attendance.Invitation.ACCEPTED, "attended": attended},
             )
-            audit_record(
-                actor=actor,
-                action=AuditAction.CHANGE,
-                obj=person,
-                request=request,
-                detail={"activity": activity.title, "attended": attended, "import": job.original_name},
-            )
+            recorded[attended].append(person)
+        _audit_attendance(actor=actor, request=request, job=job, recorded=recorded)
         people_first_attended_refresh(activity.attendance.values("person"))
-        job.status = AttendanceImport.Status.DONE
         job.linked_count, job.created_count, job.skipped_count = linked, created, skipped
-        job.save(update_fields=["status", "linked_count", "created_count", "skipped_count", "updated_at"])
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -216,7 +267,9 @@ def attendance_import_apply(
             request=request,
             detail={"attendance imported": job.original_name, "linked": linked, "created": created},
         )
-    return job
+        return ["linked_count", "created_count", "skipped_count"]
+
+    return staged.confirm_once(job, write)
 
 
 __all__ = [

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chorus.core.access import get_for_change, staff_required, staff_user
-from chorus.directory.models import LawfulBasis
+from chorus.core.imports import staged
 from chorus.engagement.attendance_import import (
     Decision,
     ImportFileError,
@@ -21,45 +19,8 @@ from chorus.engagement.attendance_import import (
     attendance_import_start,
     needs_decision,
 )
+from chorus.engagement.forms import AttendanceReviewForm, AttendanceUploadForm
 from chorus.engagement.models import Activity, AttendanceImport
-
-
-class SignUpUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Upload the sign-up list"),
-        help_text=gettext_lazy(
-            "A CSV or Excel (.xlsx) file with a header row: a name column (or first and last name), "
-            "and where you have them email, organisation and whether each person came"
-        ),
-        error_messages={
-            "required": gettext_lazy("Choose a CSV or Excel file to upload"),
-            "empty": gettext_lazy("The file is empty. It needs a header row, then one row per person."),
-        },
-    )
-
-
-class ReviewForm(forms.Form):
-    everyone_came = forms.TypedChoiceField(
-        label=gettext_lazy("For rows that do not say whether the person came"),
-        choices=[
-            ("yes", gettext_lazy("They came (this is the list of who attended)")),
-            ("no", gettext_lazy("They signed up; record who came later")),
-        ],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Say whether the people on the list came")},
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Where the list came from"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Say where the list came from, so consent can be traced")},
-    )
-    lawful_basis = forms.ChoiceField(
-        label=gettext_lazy("Lawful basis for holding the details of people added to the directory"),
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
 
 
 def _job(request: HttpRequest, code: UUID, job: UUID) -> tuple[Activity, AttendanceImport]:
@@ -72,7 +33,7 @@ def _job(request: HttpRequest, code: UUID, job: UUID) -> tuple[Activity, Attenda
 @require_http_methods(["GET", "POST"])
 def attendance_import_upload(request: HttpRequest, code: UUID) -> HttpResponse:
     activity = get_for_change(request, Activity.objects.all(), code=code)
-    form = SignUpUploadForm(data=request.POST or None, files=request.FILES or None)
+    form = AttendanceUploadForm(data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = attendance_import_start(
@@ -92,7 +53,7 @@ def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> Htt
     if found.status != AttendanceImport.Status.CHECKED:
         messages.info(request, _("That list has already been dealt with."))
         return redirect("engagement:activity_detail", code=activity.code)
-    form = ReviewForm(
+    form = AttendanceReviewForm(
         data=request.POST or None,
         initial={"source": _("Sign-up list for %(title)s") % {"title": activity.title}},
     )
@@ -100,8 +61,7 @@ def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> Htt
     row_errors: dict[int, str] = {}
     if request.method == "POST":
         if request.POST.get("decision") == "cancel":
-            found.status = AttendanceImport.Status.CANCELLED
-            found.save(update_fields=["status", "updated_at"])
+            staged.cancel(found)
             messages.success(request, _("Import cancelled. Nothing was changed."))
             return redirect("engagement:activity_detail", code=activity.code)
         for row in found.rows:

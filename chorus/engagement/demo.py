@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -45,12 +45,9 @@ TITLES = {
 PUBLIC = {ActivityType.USER_FORUM, ActivityType.WEBINAR, ActivityType.EVENT}
 
 
-@demo_builder("engagement", order=30)
-def build(scale: Scale, rng: random.Random) -> dict[str, int]:
-    stages_ensure()
-    stage_slugs = list(Stage.objects.order_by("order").values_list("slug", flat=True)[:4])
+def _projects(stage_slugs: list[str], rng: random.Random) -> list[Project]:
+    """The demo programmes' projects, each at a random stage and with a random team."""
     teams = list(Team.objects.all())
-    organisers = list(User.objects.filter(role__in=[Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR]))
     projects = []
     for programme_name, names in PROGRAMMES.items():
         programme, _ = Programme.objects.get_or_create(name=programme_name)
@@ -64,10 +61,64 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
                 },
             )
             projects.append(project)
-    places = list(Place.objects.exclude(name="Online"))
+    return projects
+
+
+def _activities_link(activities: list[Activity], projects: list[Project], rng: random.Random) -> None:
+    """Give each activity a project and, where there are any, a region, a group and a topic."""
     regions = list(Region.objects.all())
     groups = list(StakeholderGroup.objects.all())
     topics = list(Topic.objects.all())
+    links: dict[str, list[Any]] = {"projects": [], "regions": [], "groups": [], "topics": []}
+    for activity in activities:
+        links["projects"].append(
+            Activity.projects.through(activity_id=activity.pk, project_id=rng.choice(projects).pk)
+        )
+        if regions:
+            links["regions"].append(
+                Activity.regions.through(activity_id=activity.pk, region_id=rng.choice(regions).pk)
+            )
+        if groups:
+            links["groups"].append(
+                Activity.groups.through(activity_id=activity.pk, stakeholdergroup_id=rng.choice(groups).pk)
+            )
+        if topics:
+            links["topics"].append(
+                Activity.topics.through(activity_id=activity.pk, topic_id=rng.choice(topics).pk)
+            )
+    for name, rows in links.items():
+        getattr(Activity, name).through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+
+
+def _attendance_add(activities: list[Activity], scale: Scale, rng: random.Random, now: datetime) -> int:
+    """Sign people up to the activities that meet (most came to those in the past); returns
+    how many attendance records were written."""
+    people = list(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
+    if not people:
+        return 0
+    stamp = db_value(Attendance, "created_at", now)
+    per_activity = max(1, scale.attendance // max(1, len(activities)))
+    rows = []
+    for activity in activities:
+        if activity.kind in (ActivityType.BULLETIN, ActivityType.SOCIAL_MEDIA):
+            continue
+        past = activity.starts_at < now
+        for person_id in rng.sample(people, min(len(people), rng.randint(1, per_activity * 2))):
+            rows.append((stamp, stamp, activity.pk, person_id, "accepted", past and rng.random() < 0.85))
+    attendance_rows = insert_rows(
+        Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
+    )
+    people_first_attended_refresh()
+    return attendance_rows
+
+
+@demo_builder("engagement", after=["accounts", "directory", "places"])
+def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    stages_ensure()
+    stage_slugs = list(Stage.objects.order_by("order").values_list("slug", flat=True)[:4])
+    projects = _projects(stage_slugs, rng)
+    organisers = list(User.objects.filter(role__in=[Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR]))
+    places = list(Place.objects.exclude(name="Online"))
     now = timezone.now()
     kinds = list(TITLES)
     weights = [8, 5, 4, 6, 2, 2, 1, 2, 1, 1]
@@ -97,25 +148,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
             )
         )
     activities = Activity.objects.bulk_create(activities, batch_size=2000)
-    links: dict[str, list[Any]] = {"projects": [], "regions": [], "groups": [], "topics": []}
-    for activity in activities:
-        links["projects"].append(
-            Activity.projects.through(activity_id=activity.pk, project_id=rng.choice(projects).pk)
-        )
-        if regions:
-            links["regions"].append(
-                Activity.regions.through(activity_id=activity.pk, region_id=rng.choice(regions).pk)
-            )
-        if groups:
-            links["groups"].append(
-                Activity.groups.through(activity_id=activity.pk, stakeholdergroup_id=rng.choice(groups).pk)
-            )
-        if topics:
-            links["topics"].append(
-                Activity.topics.through(activity_id=activity.pk, topic_id=rng.choice(topics).pk)
-            )
-    for name, rows in links.items():
-        getattr(Activity, name).through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    _activities_link(activities, projects, rng)
     materials = [
         Material(
             activity=a,
@@ -127,22 +160,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         if a.is_public and a.starts_at < now
     ]
     Material.objects.bulk_create(materials, batch_size=5000)
-    people = list(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
-    attendance_rows = 0
-    if people:
-        stamp = db_value(Attendance, "created_at", now)
-        per_activity = max(1, scale.attendance // max(1, len(activities)))
-        rows = []
-        for activity in activities:
-            if activity.kind in (ActivityType.BULLETIN, ActivityType.SOCIAL_MEDIA):
-                continue
-            past = activity.starts_at < now
-            for person_id in rng.sample(people, min(len(people), rng.randint(1, per_activity * 2))):
-                rows.append((stamp, stamp, activity.pk, person_id, "accepted", past and rng.random() < 0.85))
-        attendance_rows = insert_rows(
-            Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
-        )
-        people_first_attended_refresh()
+    attendance_rows = _attendance_add(activities, scale, rng, now)
     return {"projects": len(projects), "activities": len(activities), "attendance records": attendance_rows}
 
 
@@ -170,7 +188,7 @@ IMPACT = [
 ]
 
 
-@demo_builder("impact", order=31)
+@demo_builder("impact", after=["engagement"])
 def build_impact(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.engagement.models import ImpactRecord
 
@@ -197,7 +215,7 @@ def build_impact(scale: Scale, rng: random.Random) -> dict[str, int]:
     return {"you said, we did records": created}
 
 
-@demo_builder("checkpoints", order=32)
+@demo_builder("checkpoints", after=["engagement"])
 def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.engagement.models import Checkpoint
 
@@ -293,7 +311,7 @@ TOOLKIT = [
 ]
 
 
-@demo_builder("toolkit", order=33)
+@demo_builder("toolkit", after=["directory"])
 def build_toolkit(scale: Scale, rng: random.Random) -> dict[str, int]:
     created = 0
     for kind, title, title_cy, summary, body, activity_kind in TOOLKIT:

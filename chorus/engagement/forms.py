@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.accounts.selectors import teams_assignable_by
-from chorus.consultations.models import Consultation
-from chorus.directory.models import Place, Region, StakeholderGroup, Topic
-from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage
+from chorus.core.access import can_change, visible_to
+from chorus.core.forms import DayField
+from chorus.core.imports.forms import file_field
+from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
+from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage, ToolkitItem
 from chorus.engagement.selectors import projects_assignable_by
 
 # A project or team that is not offered (another team's) fails validation with these.
@@ -211,7 +216,7 @@ class ImpactForm(forms.Form):
         label=_("We did, in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     decided_by = forms.CharField(label=_("Decided by (optional)"), max_length=200, required=False)
-    decided_on = forms.DateField(
+    decided_on = DayField(
         label=_("Decided on"),
         help_text=_("For example, 2026-03-27"),
         error_messages={
@@ -225,9 +230,11 @@ class ImpactForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    consultations = forms.ModelMultipleChoiceField(
+    # Consultations sit on a floor above engagement: the field takes the project's own,
+    # through the relation, without engagement importing them.
+    consultations: forms.ModelMultipleChoiceField[Model] = forms.ModelMultipleChoiceField(
         label=_("Consultations it came from"),
-        queryset=Consultation.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -239,7 +246,7 @@ class ImpactForm(forms.Form):
 
 
 class SharedBackForm(forms.Form):
-    shared_back_on = forms.DateField(
+    shared_back_on = DayField(
         label=_("Shared back on"),
         error_messages={
             "required": _("Enter the date it was shared"),
@@ -261,7 +268,7 @@ class CheckpointForm(forms.Form):
         queryset=StakeholderGroup.objects.order_by("name"),
         error_messages={"required": _("Choose the stakeholder group")},
     )
-    due_on = forms.DateField(
+    due_on = DayField(
         label=_("Due by"),
         help_text=_("For example, 2026-09-30"),
         error_messages={
@@ -295,4 +302,248 @@ class CheckpointFilterForm(forms.Form):
             ("waived", _("Waived")),
             ("", _("Any status")),
         ],
+    )
+
+
+def parse_checkpoint_lines(text: str) -> list[dict[str, Any]]:
+    """Lines like "alpha | Judiciary | 30" to checkpoint rules. Raises ValidationError naming the line."""
+    stages = {s.slug: s for s in Stage.objects.all()} | {s.name.lower(): s for s in Stage.objects.all()}
+    groups = {g.name.lower(): g for g in StakeholderGroup.objects.all()}
+    rules: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3:
+            raise forms.ValidationError(
+                _("Line %(n)s: write the stage, the group and the days, like “alpha | Judiciary | 30”.")
+                % {"n": number}
+            )
+        stage, group, days = parts
+        if stage.lower() not in stages:
+            raise forms.ValidationError(
+                _("Line %(n)s: “%(stage)s” is not a stage. Use one of: %(stages)s.")
+                % {"n": number, "stage": stage, "stages": ", ".join(s.slug for s in Stage.objects.all())}
+            )
+        if group.lower() not in groups:
+            raise forms.ValidationError(
+                _("Line %(n)s: there is no stakeholder group called “%(group)s”.")
+                % {"n": number, "group": group}
+            )
+        if not days.isdigit() or int(days) > 3650:
+            raise forms.ValidationError(
+                _("Line %(n)s: “%(days)s” is not a number of days from 0 to 3650.")
+                % {"n": number, "days": days}
+            )
+        rules.append(
+            {"stage": stages[stage.lower()].slug, "group": groups[group.lower()].name, "days": int(days)}
+        )
+    return rules
+
+
+class ToolkitItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=ToolkitItem.Kind.choices,
+        error_messages={"required": _("Choose the type")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Enter a title")},
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
+    summary = forms.CharField(label=_("Summary (optional)"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        help_text=_(
+            "Blank lines separate paragraphs; start a line with “## ” for a heading or “- ” for a bullet; "
+            "[words](https://address) makes a link. Invitation texts may use {title}, {date}, {time}, "
+            "{place}, {link} and {summary}."
+        ),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": _("Enter the text")},
+    )
+    body_cy = forms.CharField(
+        label=_("Text in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    activity_kind = forms.ChoiceField(
+        label=_("Type of activity (activity plans)"),
+        choices=[("", _("Not an activity plan")), *ActivityType.choices],
+        required=False,
+    )
+    checkpoints = forms.CharField(
+        label=_("Checkpoints (checkpoint sets)"),
+        help_text=_(
+            "One per line: stage | stakeholder group | days from the start date, "
+            "like “alpha | Judiciary | 30”"
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    is_published = forms.BooleanField(label=_("Show to staff"), required=False, initial=True)
+
+    def clean_checkpoints(self) -> list[dict[str, Any]]:
+        return parse_checkpoint_lines(self.cleaned_data.get("checkpoints", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == ToolkitItem.Kind.ACTIVITY_PLAN and not data.get("activity_kind"):
+            self.add_error("activity_kind", _("Choose the type of activity the plan is for"))
+        if kind == ToolkitItem.Kind.CHECKPOINT_SET and "checkpoints" in data and not data["checkpoints"]:
+            self.add_error("checkpoints", _("Add at least one checkpoint to the set"))
+        return data
+
+
+class ApplyCheckpointsForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        error_messages={"required": _("Choose the project")},
+    )
+    start = DayField(
+        label=_("Count the days from"),
+        help_text=_("For example, 2026-09-01, the day the stage starts"),
+        error_messages={
+            "required": _("Enter the date to count from"),
+            "invalid": _("Enter the date like 2026-09-01"),
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in projects_assignable_by(user) if can_change(user, p)]
+        )
+
+
+class FillInvitationForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        label=_("Activity"),
+        queryset=Activity.objects.none(),
+        error_messages={"required": _("Choose the activity")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The next 200 activities from a fortnight ago: the ones invitations are written for.
+        upcoming = (
+            visible_to(user, Activity.objects.all())
+            .filter(starts_at__gte=timezone.now() - timedelta(days=14))
+            .order_by("starts_at")
+            .values_list("pk", flat=True)[:200]
+        )
+        self.fields["activity"].queryset = Activity.objects.filter(  # type: ignore[attr-defined]
+            pk__in=list(upcoming)
+        ).order_by("starts_at")
+
+
+# The longest period one engagement report covers.
+REPORT_LONGEST_PERIOD = timedelta(days=3 * 366)
+
+
+class ReportForm(forms.Form):
+    start = DayField(
+        label=_("From"),
+        help_text=_("For example, 2026-07-01"),
+        error_messages={
+            "required": _("Enter the first day"),
+            "invalid": _("Enter the first day like 2026-07-01"),
+        },
+    )
+    end = DayField(
+        label=_("To"),
+        help_text=_("For example, 2026-09-30"),
+        error_messages={
+            "required": _("Enter the last day"),
+            "invalid": _("Enter the last day like 2026-09-30"),
+        },
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), required=False, empty_label=_("All projects")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The last day must be on or after the first day"))
+            elif end - start > REPORT_LONGEST_PERIOD:
+                self.add_error("end", _("Choose a period of three years or less"))
+        return data
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Title or summary"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Any type")), *ActivityType.choices],
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PROJECT_NOT_OFFERED},
+    )
+    date_from = DayField(
+        label=_("From"),
+        required=False,
+        error_messages={"invalid": _("Enter the start date like 2026-03-27")},
+    )
+    date_to = DayField(
+        label=_("To"),
+        required=False,
+        error_messages={"invalid": _("Enter the end date like 2026-03-31")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+
+
+class AttendanceUploadForm(forms.Form):
+    file = file_field(
+        label=_("Upload the sign-up list"),
+        help_text=_(
+            "A CSV or Excel (.xlsx) file with a header row: a name column (or first and last name), "
+            "and where you have them email, organisation and whether each person came"
+        ),
+        empty=_("The file is empty. It needs a header row, then one row per person."),
+    )
+
+
+class AttendanceReviewForm(forms.Form):
+    everyone_came = forms.TypedChoiceField(
+        label=_("For rows that do not say whether the person came"),
+        choices=[
+            ("yes", _("They came (this is the list of who attended)")),
+            ("no", _("They signed up; record who came later")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the people on the list came")},
+    )
+    source = forms.CharField(
+        label=_("Where the list came from"),
+        max_length=200,
+        error_messages={"required": _("Say where the list came from, so consent can be traced")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis for holding the details of people added to the directory"),
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )

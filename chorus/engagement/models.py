@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.i18n import current_language
+from chorus.core.imports.models import StagedImport
 from chorus.core.models import CodedModel, TimeStampedModel
 
 
@@ -35,7 +36,7 @@ class Stage(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return self.name_for(get_language() or "en")
+        return self.name_for(current_language())
 
     def name_for(self, language: str) -> str:
         return self.name_cy if language == "cy" and self.name_cy else self.name
@@ -346,7 +347,7 @@ class Checkpoint(CodedModel):
         return "overdue" if self.due_on < timezone.localdate() else "open"
 
 
-class AttendanceImport(CodedModel):
+class AttendanceImport(StagedImport):
     """An event sign-up list, checked against the directory, waiting for a person's decisions.
 
     The rows are kept here (not the file): a sign-up list is small, and the review page
@@ -359,10 +360,6 @@ class AttendanceImport(CodedModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="imports")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
     # [{"line": 2, "values": {...}, "errors": [...], "attended": true|false|null,
     #   "match": {"person": code, "name": "...", "why": "same email", "probability": 1.0} | null}]
@@ -372,12 +369,6 @@ class AttendanceImport(CodedModel):
     skipped_count = models.PositiveIntegerField(default=0)
 
     team_path = "activity__team"
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ToolkitItem(CodedModel):

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.access import visible_to
+from chorus.core.i18n import current_language
 from chorus.directory.models import Membership, Person, Region, StakeholderGroup
 from chorus.engagement.models import (
     BROADCAST_TYPES,
@@ -310,7 +310,7 @@ def engagement_report(
         row(_("“You said, we did” records made"), "impact_made"),
         row(_("“You said, we did” records shared back"), "impact_shared"),
     ]
-    language = get_language() or "en"
+    language = current_language()
     groups = {g.pk: g.name for g in StakeholderGroup.objects.filter(is_panel=False).only("pk", "name")}
     regions = {
         r.pk: (r.name_cy if language == "cy" and r.name_cy else r.name_en) for r in Region.objects.all()

@@ -5,61 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from chorus.accounts.models import Team
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.core.access import staff_required, staff_user
 from chorus.core.downloads import csv_response
-from chorus.engagement.models import Project
+from chorus.engagement.forms import ReportForm
 from chorus.engagement.report import Report, engagement_report, quarter_label, quarter_of, report_rows
-from chorus.engagement.selectors import projects_assignable_by
-
-LONGEST_PERIOD = timedelta(days=3 * 366)
-
-
-class ReportForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"),
-        help_text=_("For example, 2026-07-01"),
-        error_messages={
-            "required": _("Enter the first day"),
-            "invalid": _("Enter the first day like 2026-07-01"),
-        },
-    )
-    end = forms.DateField(
-        label=_("To"),
-        help_text=_("For example, 2026-09-30"),
-        error_messages={
-            "required": _("Enter the last day"),
-            "invalid": _("Enter the last day like 2026-09-30"),
-        },
-    )
-    project = forms.ModelChoiceField(
-        label=_("Project"), queryset=Project.objects.none(), required=False, empty_label=_("All projects")
-    )
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The last day must be on or after the first day"))
-            elif end - start > LONGEST_PERIOD:
-                self.add_error("end", _("Choose a period of three years or less"))
-        return data
 
 
 def _report(request: HttpRequest) -> tuple[ReportForm, Report | None, list[dict[str, Any]]]:

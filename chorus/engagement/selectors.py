@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chorus.core.access import visible_to
-from chorus.engagement.models import Activity, Project
+from chorus.engagement.models import Activity, ImpactRecord, Project
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -40,6 +40,13 @@ def activities_for(user: User, filters: dict[str, Any]) -> QuerySet[Activity]:
         activities.select_related("place")
         .annotate(people=Count("attendance", filter=Q(attendance__attended=True), distinct=True))
         .order_by("-starts_at")
+    )
+
+
+def published_impact() -> Prefetch[str]:
+    """Prefetch an activity's published "you said, we did" records as ``published_impact``."""
+    return Prefetch(
+        "impact", queryset=ImpactRecord.objects.filter(is_published=True), to_attr="published_impact"
     )
 
 

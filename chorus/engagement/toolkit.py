@@ -12,169 +12,29 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.core.access import administrator_required, can_change, staff_required, staff_user, visible_to
+from chorus.core.access import administrator_required, staff_required, staff_user
 from chorus.core.audit import audit_record
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 from chorus.core.text import render_page_text
 from chorus.directory.models import StakeholderGroup
-from chorus.engagement.models import Activity, ActivityType, Checkpoint, Project, Stage, ToolkitItem
-from chorus.engagement.selectors import projects_assignable_by
+from chorus.engagement.forms import ApplyCheckpointsForm, FillInvitationForm, ToolkitItemForm
+from chorus.engagement.models import Activity, Checkpoint, Project, Stage, ToolkitItem
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
 
 PLACEHOLDER = re.compile(r"\{(title|date|time|place|link|summary)\}")
-
-
-def parse_checkpoint_lines(text: str) -> list[dict[str, Any]]:
-    """Lines like "alpha | Judiciary | 30" to checkpoint rules. Raises ValidationError naming the line."""
-    stages = {s.slug: s for s in Stage.objects.all()} | {s.name.lower(): s for s in Stage.objects.all()}
-    groups = {g.name.lower(): g for g in StakeholderGroup.objects.all()}
-    rules: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 3:
-            raise forms.ValidationError(
-                _("Line %(n)s: write the stage, the group and the days, like “alpha | Judiciary | 30”.")
-                % {"n": number}
-            )
-        stage, group, days = parts
-        if stage.lower() not in stages:
-            raise forms.ValidationError(
-                _("Line %(n)s: “%(stage)s” is not a stage. Use one of: %(stages)s.")
-                % {"n": number, "stage": stage, "stages": ", ".join(s.slug for s in Stage.objects.all())}
-            )
-        if group.lower() not in groups:
-            raise forms.ValidationError(
-                _("Line %(n)s: there is no stakeholder group called “%(group)s”.")
-                % {"n": number, "group": group}
-            )
-        if not days.isdigit() or int(days) > 3650:
-            raise forms.ValidationError(
-                _("Line %(n)s: “%(days)s” is not a number of days from 0 to 3650.")
-                % {"n": number, "days": days}
-            )
-        rules.append(
-            {"stage": stages[stage.lower()].slug, "group": groups[group.lower()].name, "days": int(days)}
-        )
-    return rules
-
-
-class ToolkitItemForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Type"),
-        choices=ToolkitItem.Kind.choices,
-        error_messages={"required": gettext_lazy("Choose the type")},
-    )
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Enter a title")},
-    )
-    title_cy = forms.CharField(
-        label=gettext_lazy("Title in Welsh (optional)"), max_length=200, required=False
-    )
-    summary = forms.CharField(label=gettext_lazy("Summary (optional)"), max_length=300, required=False)
-    body = forms.CharField(
-        label=gettext_lazy("Text"),
-        help_text=gettext_lazy(
-            "Blank lines separate paragraphs; start a line with “## ” for a heading or “- ” for a bullet; "
-            "[words](https://address) makes a link. Invitation texts may use {title}, {date}, {time}, "
-            "{place}, {link} and {summary}."
-        ),
-        widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": gettext_lazy("Enter the text")},
-    )
-    body_cy = forms.CharField(
-        label=gettext_lazy("Text in Welsh (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-    activity_kind = forms.ChoiceField(
-        label=gettext_lazy("Type of activity (activity plans)"),
-        choices=[("", gettext_lazy("Not an activity plan")), *ActivityType.choices],
-        required=False,
-    )
-    checkpoints = forms.CharField(
-        label=gettext_lazy("Checkpoints (checkpoint sets)"),
-        help_text=gettext_lazy(
-            "One per line: stage | stakeholder group | days from the start date, "
-            "like “alpha | Judiciary | 30”"
-        ),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-    )
-    is_published = forms.BooleanField(label=gettext_lazy("Show to staff"), required=False, initial=True)
-
-    def clean_checkpoints(self) -> list[dict[str, Any]]:
-        return parse_checkpoint_lines(self.cleaned_data.get("checkpoints", ""))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        kind = data.get("kind")
-        if kind == ToolkitItem.Kind.ACTIVITY_PLAN and not data.get("activity_kind"):
-            self.add_error("activity_kind", _("Choose the type of activity the plan is for"))
-        if kind == ToolkitItem.Kind.CHECKPOINT_SET and "checkpoints" in data and not data["checkpoints"]:
-            self.add_error("checkpoints", _("Add at least one checkpoint to the set"))
-        return data
-
-
-class ApplyCheckpointsForm(forms.Form):
-    project = forms.ModelChoiceField(
-        label=gettext_lazy("Project"),
-        queryset=Project.objects.none(),
-        error_messages={"required": gettext_lazy("Choose the project")},
-    )
-    start = forms.DateField(
-        label=gettext_lazy("Count the days from"),
-        help_text=gettext_lazy("For example, 2026-09-01, the day the stage starts"),
-        error_messages={
-            "required": gettext_lazy("Enter the date to count from"),
-            "invalid": gettext_lazy("Enter the date like 2026-09-01"),
-        },
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[p.pk for p in projects_assignable_by(user) if can_change(user, p)]
-        )
-
-
-class FillInvitationForm(forms.Form):
-    activity = forms.ModelChoiceField(
-        label=gettext_lazy("Activity"),
-        queryset=Activity.objects.none(),
-        error_messages={"required": gettext_lazy("Choose the activity")},
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The next 200 activities from a fortnight ago: the ones invitations are written for.
-        upcoming = (
-            visible_to(user, Activity.objects.all())
-            .filter(starts_at__gte=timezone.now() - timedelta(days=14))
-            .order_by("starts_at")
-            .values_list("pk", flat=True)[:200]
-        )
-        self.fields["activity"].queryset = Activity.objects.filter(  # type: ignore[attr-defined]
-            pk__in=list(upcoming)
-        ).order_by("starts_at")
 
 
 def invitation_fill(text: str, activity: Activity, language: str) -> str:
@@ -234,7 +94,7 @@ def _items(user: User) -> Any:
 @staff_required
 def toolkit(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    language = get_language() or "en"
+    language = current_language()
     sections = []
     items = list(_items(user))
     for kind, label in ToolkitItem.Kind.choices:
@@ -251,7 +111,7 @@ def toolkit_item(request: HttpRequest, code: UUID) -> HttpResponse:
     item = _items(user).filter(code=code).first()
     if item is None:
         raise Http404
-    language = get_language() or "en"
+    language = current_language()
     apply_form = fill_form = None
     filled = ""
     if item.kind == ToolkitItem.Kind.CHECKPOINT_SET:

@@ -63,7 +63,5 @@ urlpatterns = [
     ),
     path("you-said-we-did/", impact_views.public_impact_index, name="public_impact_index"),
     path("you-said-we-did/<uuid:code>/", impact_views.public_impact, name="public_impact"),
-    path("events/", views.public_calendar, name="public_calendar"),
-    path("events/calendar.ics", views.public_calendar_feed, name="public_calendar_feed"),
     path("events/<uuid:code>/", views.public_event, name="public_event"),
 ]

@@ -1,27 +1,21 @@
-"""Engagement pages: staff record activities and who came; the public see the calendar."""
+"""Engagement pages: staff record activities and who came; the public see each event's page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chorus.accounts.models import Role, User
-from chorus.consultations.selectors import public_consultations
+from chorus.accounts.models import Role
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -32,54 +26,28 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
-from chorus.directory.models import Region, Topic
 from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
 from chorus.engagement import services
 from chorus.engagement.forms import (
-    PROJECT_NOT_OFFERED,
+    ActivityFilterForm,
     ActivityForm,
     AttendeeForm,
     CheckpointForm,
     MaterialForm,
     ProjectForm,
 )
-from chorus.engagement.ical import calendar
-from chorus.engagement.models import Activity, ActivityType, Attendance, ImpactRecord, Project, ToolkitItem
-from chorus.engagement.selectors import activities_for, projects_assignable_by, public_events
+from chorus.engagement.models import Activity, Attendance, Project, ToolkitItem
+from chorus.engagement.selectors import (
+    activities_for,
+    public_events,
+    published_impact,
+)
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
-
-
-class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Title or summary"), required=False)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Type"),
-        required=False,
-        choices=[("", gettext_lazy("Any type")), *ActivityType.choices],
-    )
-    project = forms.ModelChoiceField(
-        label=gettext_lazy("Project"),
-        queryset=Project.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": PROJECT_NOT_OFFERED},
-    )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        error_messages={"invalid": gettext_lazy("Enter the start date like 2026-03-27")},
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"),
-        required=False,
-        error_messages={"invalid": gettext_lazy("Enter the end date like 2026-03-31")},
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
 
 
 @staff_required
@@ -141,7 +109,7 @@ def activity_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
             code__in=[plan_code] if _is_uuid(plan_code) else [],
         ).first()
         if plan is not None:
-            language = get_language() or "en"
+            language = current_language()
             initial = {
                 "kind": plan.activity_kind,
                 "title": plan.title_for(language),
@@ -299,85 +267,9 @@ def project_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse
 # Public pages
 
 
-class CalendarFilterForm(forms.Form):
-    topic = forms.ModelChoiceField(
-        label=gettext_lazy("Topic"),
-        queryset=Topic.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All topics"),
-    )
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"),
-        queryset=Region.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All regions"),
-    )
-
-
-@require_GET
-def public_calendar(request: HttpRequest) -> HttpResponse:
-    regions_ensure()
-    form = CalendarFilterForm(data=request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    now = timezone.now()
-    events = public_events(filters)
-    query = request.GET.urlencode()
-    consultations = public_consultations(filters)
-    return render(
-        request,
-        "engagement/public_calendar.html",
-        {
-            "form": form,
-            "open_consultations": consultations.open_at(now).order_by("closes_at")[:100],
-            "forthcoming_consultations": consultations.filter(opens_at__gt=now).order_by("opens_at")[:50],
-            "closed_consultations": consultations.filter(closes_at__lte=now).order_by("-closes_at")[:30],
-            "upcoming": events.filter(starts_at__gte=now).order_by("starts_at")[:100],
-            "past": events.filter(starts_at__lt=now).order_by("-starts_at")[:30],
-            "feed_url": reverse("engagement:public_calendar_feed") + (f"?{query}" if query else ""),
-            "language": get_language(),
-        },
-    )
-
-
-def _published_impact() -> Prefetch[str]:
-    return Prefetch(
-        "impact", queryset=ImpactRecord.objects.filter(is_published=True), to_attr="published_impact"
-    )
-
-
-@require_GET
-def public_calendar_feed(request: HttpRequest) -> HttpResponse:
-    form = CalendarFilterForm(data=request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = (
-        public_events(filters)
-        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
-        .prefetch_related(_published_impact())
-        .order_by("starts_at")
-    )
-    language = get_language() or "en"
-    consultations = public_consultations(filters).filter(closes_at__gte=timezone.now() - timedelta(days=365))
-    text = calendar(
-        events,
-        consultations=consultations.order_by("opens_at"),
-        consultation_url_for=lambda c: request.build_absolute_uri(
-            reverse("consultations:public_consultation", kwargs={"code": c.code})
-        ),
-        name=f"{settings.CHORUS_SERVICE_NAME}: {_('events')}",
-        host=request.get_host().split(":")[0],
-        url_for=lambda a: request.build_absolute_uri(
-            reverse("engagement:public_event", kwargs={"code": a.code})
-        ),
-        language=language,
-    )
-    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="events.ics"'
-    return response
-
-
 @require_GET
 def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
-    event = public_events({}).filter(code=code).prefetch_related("materials", _published_impact()).first()
+    event = public_events({}).filter(code=code).prefetch_related("materials", published_impact()).first()
     if event is None:
         raise Http404
     return render(

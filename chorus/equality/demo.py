@@ -1,16 +1,18 @@
-"""Demo equality answers for about half the people who responded online where monitoring is on."""
+"""Made-up equality answers, for the demo builders of the apps that ask for them.
+
+Equality knows nothing of what asks: the consultations and feedback builders choose
+who answered and call ``demo_answers``, then ``chorus.equality.services.release_due``.
+"""
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 
-from chorus.consultations.models import Consultation, Response
-from chorus.core.registry import Scale, demo_builder
 from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
-from chorus.equality.services import release_due, sealed
-from chorus.feedback.models import ExitSurveyResponse
+from chorus.equality.services import sealed
 
 
 def _answers(rng: random.Random) -> dict[str, str]:
@@ -27,36 +29,15 @@ def _answers(rng: random.Random) -> dict[str, str]:
     return answers
 
 
-@demo_builder("equality", order=38)
-def build_equality(scale: Scale, rng: random.Random) -> dict[str, int]:
-    monitored = list(Consultation.objects.filter(is_published=True).order_by("pk")[::2])
-    Consultation.objects.filter(pk__in=[c.pk for c in monitored]).update(equality_monitoring=True)
+def demo_answers(rng: random.Random, *, asked_for: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Store one submitted set of answers for each code in ``asked_for`` (the code of the
+    consultation or service that asked), and return their random keys, in the same order,
+    for the responses to hold."""
+    keys: list[uuid.UUID] = []
     records: list[EqualityRecord] = []
-    for consultation in monitored:
-        chosen = []
-        for response in Response.objects.filter(consultation=consultation, channel="online").only("pk"):
-            if rng.random() < 0.5:
-                key = uuid.UUID(int=rng.getrandbits(128), version=4)
-                chosen.append((response.pk, key))
-                records.append(
-                    EqualityRecord(
-                        key=sealed(key), asked_for=consultation.code, submitted=True, **_answers(rng)
-                    )
-                )
-        for pk, key in chosen:
-            Response.objects.filter(pk=pk).update(equality_key=key)
-    for answer in ExitSurveyResponse.objects.filter(service__equality_monitoring=True).select_related(
-        "service"
-    ):
-        if rng.random() < 0.4:
-            key = uuid.UUID(int=rng.getrandbits(128), version=4)
-            answer.equality_key = key
-            answer.save(update_fields=["equality_key"])
-            records.append(
-                EqualityRecord(
-                    key=sealed(key), asked_for=answer.service.code, submitted=True, **_answers(rng)
-                )
-            )
+    for code in asked_for:
+        key = uuid.UUID(int=rng.getrandbits(128), version=4)
+        keys.append(key)
+        records.append(EqualityRecord(key=sealed(key), asked_for=code, submitted=True, **_answers(rng)))
     EqualityRecord.objects.bulk_create(records, batch_size=5000)
-    # The first release, as the hourly job would make it.
-    return {"equality monitoring records": len(records), "equality releases": release_due()}
+    return keys

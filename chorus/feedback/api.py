@@ -13,71 +13,23 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django import forms
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from chorus.analysis.services import texts_added
+from chorus.core.i18n import current_language
 from chorus.core.ratelimit import client_address, hit
+from chorus.feedback import services
+from chorus.feedback.forms import TEXT_LIMIT, FeedbackForm
 from chorus.feedback.models import PageFeedback, Service
 
 logger = logging.getLogger("chorus.feedback")
 
 MOST_BYTES = 16_384
-TEXT_LIMIT = 2000
 MOST_PER_ADDRESS = 60
 PER = timedelta(minutes=10)
-
-
-class FeedbackForm(forms.Form):
-    service = forms.SlugField(
-        max_length=60, error_messages={"required": gettext_lazy("Give the service's short name")}
-    )
-    kind = forms.ChoiceField(
-        choices=PageFeedback.Kind.choices,
-        error_messages={
-            "required": gettext_lazy("Say what kind of feedback this is: useful, not_useful or problem"),
-            "invalid_choice": gettext_lazy("Kind must be useful, not_useful or problem"),
-        },
-    )
-    page = forms.URLField(
-        max_length=2000,
-        assume_scheme="https",
-        error_messages={
-            "required": gettext_lazy("Give the address of the page the feedback is about"),
-            "invalid": gettext_lazy("Page must be a full web address, like https://example.gov.uk/apply"),
-        },
-    )
-    text = forms.CharField(
-        max_length=TEXT_LIMIT,
-        required=False,
-        error_messages={"max_length": gettext_lazy("Text must be 2000 characters or fewer")},
-    )
-    id = forms.UUIDField(
-        required=False,
-        error_messages={
-            "invalid": gettext_lazy("Id must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427")
-        },
-    )
-    language = forms.ChoiceField(choices=[("en", "en"), ("cy", "cy")], required=False)
-
-    def __init__(self, *args: Any, present: set[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Optional, but when sent they must be right: an empty id is not a UUID.
-        for name in ("id", "language"):
-            self.fields[name].required = name in present
-        self.fields["id"].error_messages["required"] = _("Id must be a UUID, or left out")
-        self.fields["language"].error_messages["required"] = _("Language must be en or cy, or left out")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == PageFeedback.Kind.PROBLEM and not (data.get("text") or "").strip():
-            self.add_error("text", _("Describe the problem: text is required when reporting a problem"))
-        return data
 
 
 def _json(data: dict[str, Any], status: int, origin: str = "") -> JsonResponse:
@@ -106,15 +58,8 @@ def _preflight(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_exempt
-def feedback_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "OPTIONS":
-        return _preflight(request)
-    if request.method != "POST":
-        response = _errors({"method": [_("Send feedback with POST")]}, status=405)
-        response["Allow"] = "POST, OPTIONS"
-        return response
-    origin = request.headers.get("Origin", "")
+def _json_body(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+    """The request's JSON object, or the error response that says what is wrong with it."""
     content_type = request.content_type or ""
     if content_type not in ("application/json", "text/plain"):
         return _errors({"body": [_("Send the feedback as JSON (Content-Type: application/json)")]}, 415)
@@ -127,6 +72,21 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         return _errors({"body": [_("The body is not valid JSON")]})
     if not isinstance(body, dict):
         return _errors({"body": [_("The body must be a JSON object")]})
+    return body
+
+
+@csrf_exempt
+def feedback_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _preflight(request)
+    if request.method != "POST":
+        response = _errors({"method": [_("Send feedback with POST")]}, status=405)
+        response["Allow"] = "POST, OPTIONS"
+        return response
+    origin = request.headers.get("Origin", "")
+    body = _json_body(request)
+    if isinstance(body, HttpResponse):
+        return body
     form = FeedbackForm(data={k: v for k, v in body.items() if isinstance(v, str)}, present=set(body))
     not_text = sorted(k for k, v in body.items() if k in form.fields and not isinstance(v, str))
     if not_text or not form.is_valid():
@@ -153,17 +113,14 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         return response
     submission_id = data["id"] or uuid.uuid4()
     try:
-        with transaction.atomic():
-            stored = PageFeedback.objects.create(
-                service=service,
-                kind=data["kind"],
-                page=data["page"],
-                text=data["text"].strip(),
-                language=data["language"] or (get_language() or "en")[:2],
-                submission_id=submission_id,
-            )
-            if stored.text:
-                texts_added(source="page_feedback", ids=[stored.pk], subject="service", target_id=service.pk)
+        stored = services.page_feedback_create(
+            service=service,
+            kind=data["kind"],
+            page=data["page"],
+            text=data["text"],
+            language=data["language"] or current_language()[:2],
+            submission_id=submission_id,
+        )
     except IntegrityError:
         existing = PageFeedback.objects.filter(submission_id=submission_id).first()
         if existing is None or existing.service_id != service.pk:

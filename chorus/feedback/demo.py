@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from chorus.core.registry import Scale, demo_builder
+from chorus.equality.demo import demo_answers
+from chorus.equality.services import release_due
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 
 SERVICES = [
@@ -69,7 +71,7 @@ IDEAS = [
 ]
 
 
-@demo_builder("service-feedback", order=36)
+@demo_builder("service-feedback")
 def build_service_feedback(scale: Scale, rng: random.Random) -> dict[str, int]:
     services = []
     for number, (name, name_cy, slug, _pages) in enumerate(SERVICES):
@@ -131,3 +133,24 @@ def build_service_feedback(scale: Scale, rng: random.Random) -> dict[str, int]:
     PageFeedback.objects.bulk_create(feedback, batch_size=5000)
     ExitSurveyResponse.objects.bulk_create(exits, batch_size=5000)
     return {"services": len(services), "page feedback": len(feedback), "exit survey answers": len(exits)}
+
+
+@demo_builder("service-feedback-equality", after=["service-feedback"])
+def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """About two in five exit survey answers to a service that monitors equality came with
+    answers to the equality questions."""
+    chosen = [
+        answer
+        for answer in ExitSurveyResponse.objects.filter(
+            service__equality_monitoring=True, equality_key__isnull=True
+        )
+        .select_related("service")
+        .order_by("pk")
+        if rng.random() < 0.4
+    ]
+    keys = demo_answers(rng, asked_for=[answer.service.code for answer in chosen])
+    for answer, key in zip(chosen, keys, strict=True):
+        answer.equality_key = key
+    ExitSurveyResponse.objects.bulk_update(chosen, ["equality_key"], batch_size=5000)
+    # The first release, as the hourly job would make it.
+    return {"equality monitoring records": len(keys), "equality releases": release_due()}

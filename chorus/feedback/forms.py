@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import User
 from chorus.accounts.selectors import teams_assignable_by
-from chorus.feedback.models import ExitSurveyResponse, Service, origin_of
+from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service, origin_of
+
+TEXT_LIMIT = 2000  # characters of in-page feedback
 
 
 class ServiceForm(forms.ModelForm[Service]):
@@ -105,4 +107,47 @@ class ExitSurveyForm(forms.Form):
             self.add_error(
                 "help_from", _("You said you did not need help: clear who helped you, or change your answer")
             )
+        return data
+
+
+class FeedbackForm(forms.Form):
+    service = forms.SlugField(max_length=60, error_messages={"required": _("Give the service's short name")})
+    kind = forms.ChoiceField(
+        choices=PageFeedback.Kind.choices,
+        error_messages={
+            "required": _("Say what kind of feedback this is: useful, not_useful or problem"),
+            "invalid_choice": _("Kind must be useful, not_useful or problem"),
+        },
+    )
+    page = forms.URLField(
+        max_length=2000,
+        assume_scheme="https",
+        error_messages={
+            "required": _("Give the address of the page the feedback is about"),
+            "invalid": _("Page must be a full web address, like https://example.gov.uk/apply"),
+        },
+    )
+    text = forms.CharField(
+        max_length=TEXT_LIMIT,
+        required=False,
+        error_messages={"max_length": _("Text must be 2000 characters or fewer")},
+    )
+    id = forms.UUIDField(
+        required=False,
+        error_messages={"invalid": _("Id must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427")},
+    )
+    language = forms.ChoiceField(choices=[("en", "en"), ("cy", "cy")], required=False)
+
+    def __init__(self, *args: Any, present: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Optional, but when sent they must be right: an empty id is not a UUID.
+        for name in ("id", "language"):
+            self.fields[name].required = name in present
+        self.fields["id"].error_messages["required"] = _("Id must be a UUID, or left out")
+        self.fields["language"].error_messages["required"] = _("Language must be en or cy, or left out")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == PageFeedback.Kind.PROBLEM and not (data.get("text") or "").strip():
+            self.add_error("text", _("Describe the problem: text is required when reporting a problem"))
         return data

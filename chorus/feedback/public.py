@@ -6,19 +6,20 @@ import logging
 import time
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from django.core import signing
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chorus.analysis.services import texts_added
-from chorus.core.ratelimit import HONEYPOT, hit
+from chorus.core.i18n import current_language
+from chorus.core.ratelimit import HONEYPOT, hit, slow_down
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
+from chorus.feedback import services
 from chorus.feedback.forms import ExitSurveyForm
 from chorus.feedback.models import ExitSurveyResponse, Service
 
@@ -42,7 +43,22 @@ def _session_key(service: Service) -> str:
 
 
 def _context(service: Service, **more: Any) -> dict[str, Any]:
-    return {"service": service, "title": service.name_for(get_language() or "en"), **more}
+    return {"service": service, "title": service.name_for(current_language()), **more}
+
+
+def _slow_down(request: HttpRequest, service: Service) -> HttpResponse:
+    return slow_down(
+        request,
+        heading=_("Please wait before sending"),
+        paragraphs=[
+            _(
+                "We could not accept your feedback just now: it came too quickly, or we have had a lot "
+                "from your connection in the last few minutes. Wait a minute, then give your feedback again."
+            )
+        ],
+        back_url=reverse("feedback:exit_survey", args=[service.slug]),
+        back_label=_("Give feedback again"),
+    )
 
 
 def _came_from(service: Service, address: str) -> str:
@@ -69,7 +85,7 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
         logger.warning("Exit survey for %s rejected: honeypot", service.slug)
         return redirect("feedback:exit_done", slug=service.slug)
     if hit(f"exit:{service.pk}", address, limit=MOST_PER_ADDRESS, per=PER):
-        return render(request, "feedback/slow_down.html", _context(service), status=429)
+        return _slow_down(request, service)
     form = ExitSurveyForm(data=request.POST)
     started = request.POST.get("started", "")
     came_from = _came_from(service, request.POST.get("came_from", ""))
@@ -81,11 +97,13 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
             token = {}
         if not isinstance(token, dict) or token.get("key") != str(key):
             logger.warning("Exit survey for %s rejected: the form was not one we gave out", service.slug)
-            return render(request, "feedback/slow_down.html", _context(service), status=429)
+            return _slow_down(request, service)
         if time.time() - float(token.get("at", 0)) < LEAST_SECONDS:
             logger.warning("Exit survey for %s rejected: too fast", service.slug)
-            return render(request, "feedback/slow_down.html", _context(service), status=429)
-        response = _store(service, form.cleaned_data, came_from)
+            return _slow_down(request, service)
+        response = services.exit_response_store(
+            service=service, data=form.cleaned_data, came_from=came_from, language=current_language()[:2]
+        )
         request.session[_session_key(service)] = str(response.submission_key)
         if service.equality_monitoring:
             return redirect("feedback:exit_equality", slug=service.slug)
@@ -95,32 +113,6 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
         "feedback/exit_survey.html",
         _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
     )
-
-
-def _store(service: Service, data: dict[str, Any], came_from: str) -> ExitSurveyResponse:
-    """Store the answers once: a second post of the same form finds the first."""
-    key: UUID = data["submission_key"]
-    existing = ExitSurveyResponse.objects.filter(submission_key=key, service=service).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            stored = ExitSurveyResponse.objects.create(
-                service=service,
-                satisfaction=data["satisfaction"],
-                effort=data["effort"],
-                needed_help=data["needed_help"],
-                help_from=data["help_from"],
-                improvement=data["improvement"].strip(),
-                came_from=came_from,
-                language=(get_language() or "en")[:2],
-                submission_key=key,
-            )
-            if stored.improvement:
-                texts_added(source="exit_survey", ids=[stored.pk], subject="service", target_id=service.pk)
-            return stored
-    except IntegrityError:
-        return ExitSurveyResponse.objects.get(submission_key=key, service=service)
 
 
 def _own_response(request: HttpRequest, service: Service) -> ExitSurveyResponse | None:
@@ -134,10 +126,8 @@ def exit_equality(request: HttpRequest, slug: str) -> HttpResponse:
     response = _own_response(request, service)
     if response is None or not service.equality_monitoring:
         return redirect("feedback:exit_survey", slug=service.slug)
-    if response.equality_key is None:
-        response.equality_key = uuid4()
-        response.save(update_fields=["equality_key"])
-    form = equality_step(request, key=response.equality_key, asked_for=service.code, submitted=True)
+    key = services.exit_response_equality_key(response=response)
+    form = equality_step(request, key=key, asked_for=service.code, submitted=True)
     if form is None:
         return redirect("feedback:exit_done", slug=service.slug)
     return render(request, "consultations/respond_equality.html", _context(service, form=form, back=""))

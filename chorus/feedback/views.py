@@ -11,7 +11,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -34,8 +33,8 @@ from chorus.core.access import (
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
-from chorus.core.services import record_save
 from chorus.equality.views import counts_page
+from chorus.feedback import services
 from chorus.feedback.forms import ServiceForm
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 from chorus.feedback.selectors import service_exit_responses, service_feedback, service_summary
@@ -85,13 +84,12 @@ def service_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse
     service = get_for_change(request, Service.objects.all(), code=code) if code else None
     form = ServiceForm(data=request.POST or None, instance=service, user=user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = record_save(
-                actor=user,
-                request=request,
-                record=service or Service(),
-                fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
-            )
+        saved = services.service_save(
+            actor=user,
+            request=request,
+            service=service,
+            fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
+        )
         messages.success(request, _("Service saved."))
         return redirect("feedback:service_detail", code=saved.code)
     return render(request, "feedback/service_form.html", {"form": form, "service": service})

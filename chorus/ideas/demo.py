@@ -66,7 +66,7 @@ COMMENTS = [
 ]
 
 
-@demo_builder("ideas", order=80)
+@demo_builder("ideas")
 def build_ideas(scale: Scale, rng: random.Random) -> dict[str, int]:
     if Challenge.objects.exists():
         return {"challenges": 0, "ideas": 0}

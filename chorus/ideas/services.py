@@ -22,7 +22,9 @@ from chorus.analysis.engine import pii
 from chorus.core.audit import audit_record
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
+from chorus.core.hooks import texts_received
 from chorus.core.models import AuditAction
+from chorus.ideas.forms import ChallengeForm
 from chorus.ideas.models import (
     Challenge,
     Comment,
@@ -135,6 +137,7 @@ def idea_propose(
         if reason:
             _decide(idea=idea, action=Moderation.HELD, reason=reason, actor=None)
         Follow.objects.create(idea=idea, participant=participant)
+        texts_received(source="idea", ids=[idea.pk], subject="challenge", target_id=challenge.pk)
     return idea
 
 
@@ -354,6 +357,15 @@ def themes(challenge: Challenge) -> tuple[list[ThemeGroup], list[tuple[Idea, Ide
                     pairs.append((ideas[a], ideas[b], float(similarity[a, b])))
     pairs.sort(key=lambda p: -p[2])
     return groups, pairs[:50]
+
+
+def challenge_save(*, form: ChallengeForm, actor: User) -> Challenge:
+    """Create or change a challenge from its checked form, with its audit entry."""
+    created = form.instance.pk is None
+    with transaction.atomic():
+        challenge = form.save()
+        audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=challenge)
+    return challenge
 
 
 def challenge_close(*, challenge: Challenge, summary: str, summary_cy: str, actor: User) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from chorus.core.access import staff_required, staff_user, visible_to
 from chorus.core.disclosure import threshold
 from chorus.core.downloads import csv_response
+from chorus.core.i18n import current_language
 
 PERIODS = (7, 30, 90, 365)
 
@@ -185,9 +186,8 @@ def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
     from uuid import UUID
 
     from django.db.models.functions import TruncWeek
-    from django.utils.translation import get_language
 
-    from chorus.analysis.models import AnalysisRun
+    from chorus.analysis.selectors import run_latest_finished
     from chorus.consultations.models import Consultation, Response
     from chorus.consultations.responses import closed_question_summary
 
@@ -225,12 +225,7 @@ def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
         header = ["week", *channels, "all"]
         body = ([week.date().isoformat(), *counts, total] for week, counts, total in weeks)
         return csv_response(chain([header], body), f"consultation-{consultation.code}-responses-by-week.csv")
-    run = (
-        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE)
-        .filter(Q(consultation=consultation) | Q(question__section__consultation=consultation))
-        .order_by("-finished_at")
-        .first()
-    )
+    run = run_latest_finished(consultation)
     themes = list(run.themes.filter(level="fine").order_by("-counted")[:15]) if run else []
     context.update(
         {
@@ -239,7 +234,7 @@ def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
             "most": max([1, *(total for _w, _c, total in weeks)]),
             "types": [(label, types.get(value, 0)) for value, label in Response.RespondentType.choices],
             "total": responses.count(),
-            "summaries": closed_question_summary(consultation, get_language() or "en"),
+            "summaries": closed_question_summary(consultation, current_language()),
             "run": run,
             "themes": themes,
         }

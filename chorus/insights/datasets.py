@@ -232,15 +232,15 @@ def theme_shares() -> Built:
     others; a theme mentioned by fewer than the threshold is hidden, and so is a whole
     analysis of fewer responses than that."""
     from chorus.analysis.models import AnalysisRun, Theme
+    from chorus.analysis.selectors import runs_finished_for_consultations
     from chorus.consultations.models import Consultation
 
     below = threshold()
     public = Consultation.objects.filter(is_published=True, team__isnull=True)
     runs = (
-        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE, team__isnull=True)
-        .filter(Q(consultation__in=public) | Q(question__section__consultation__in=public))
+        runs_finished_for_consultations(public)
+        .filter(team__isnull=True)
         .select_related("consultation", "question__section__consultation")
-        .order_by("-finished_at")
     )
     latest: dict[tuple[int, int | None], tuple[AnalysisRun, Consultation]] = {}
     for run in runs:

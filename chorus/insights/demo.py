@@ -78,7 +78,7 @@ def _answer(kind: str, favourable: float, rng: random.Random) -> object:
     return "email" if good else rng.choice(["events", "website", "social"])
 
 
-@demo_builder("perception", order=37)
+@demo_builder("perception")
 def build_perception(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.consultations.models import Answer, Consultation, Question, Response, Section
     from chorus.insights.models import PerceptionSeries

@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from chorus.core.disclosure import suppress, threshold
+from chorus.core.i18n import current_language
 from chorus.core.stats import Summary, holm, mean_interval, two_proportion_p, welch_p, wilson
 from chorus.equality.questions import QUESTIONS
 from chorus.equality.services import latest_release, released, rounded, sealed
@@ -82,17 +83,11 @@ def _outcomes_service(service: Any, outcome: str) -> dict[str, float]:
 
 def _outcomes_consultation(consultation: Any) -> dict[str, float]:
     """1 where the latest analysis scored any of the response's answers negative, else 0."""
-    from chorus.analysis.models import AnalysisRun, Item
+    from chorus.analysis.models import Item
+    from chorus.analysis.selectors import run_latest_finished
     from chorus.consultations.models import Answer
 
-    run = (
-        AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE)
-        .filter(consultation=consultation)
-        .order_by("-finished_at")
-        .first()
-    ) or AnalysisRun.objects.filter(
-        status=AnalysisRun.Status.DONE, question__section__consultation=consultation
-    ).order_by("-finished_at").first()
+    run = run_latest_finished(consultation, whole_first=True)
     if run is None:
         return {}
     sentiment = dict(
@@ -144,7 +139,7 @@ def analyse_as_released(*, subject: Any, asked_for: UUID, outcome: str) -> Analy
                 snapshot = EqualityAnalysisSnapshot.objects.create(**lookup, result=result)
         except IntegrityError:  # made at the same moment by another request
             snapshot = EqualityAnalysisSnapshot.objects.get(**lookup)
-    stored = snapshot.result.get(translation.get_language() or "en") or snapshot.result["en"]
+    stored = snapshot.result.get(current_language()) or snapshot.result["en"]
     return Analysis(
         outcome=stored["outcome"],
         kind=stored["kind"],

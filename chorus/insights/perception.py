@@ -145,45 +145,84 @@ def _hidden_options(question: Question, raws: dict[str, _Raw], below: int) -> se
     return {cell.key for cell in cells if cell.suppressed}
 
 
-def compare(
-    waves: list[Consultation], baseline: Consultation, language: str, filters: dict[str, str] | None = None
-) -> list[Measure]:
-    """Every tracked question of the baseline, measured in every wave."""
-    filters = filters or {}
-    below = threshold()
-    if baseline not in waves:
-        waves = [baseline, *waves]
-    first: dict[tuple[str, str], Question] = {}
+Key = tuple[str, str]
+
+
+def _questions_matched(
+    waves: list[Consultation], baseline: Consultation, filters: dict[str, str]
+) -> tuple[dict[Key, Question], dict[int, dict[Key, Question]], dict[int, dict[int, list[Any]]]]:
+    """The baseline's tracked questions by key; for each wave, its questions with the same
+    key, and their answers."""
+    first: dict[Key, Question] = {}
     for question in Question.objects.filter(section__consultation=baseline, kind__in=TRACKED):
         first.setdefault(question_key(question), question)  # the same wording twice: the first
-    keys = list(first)
-    baseline_questions = list(first.values())
-    by_wave: dict[int, dict[tuple[str, str], Question]] = {}
+    by_wave: dict[int, dict[Key, Question]] = {}
     answers: dict[int, dict[int, list[Any]]] = {}
     for wave in waves:
-        matched: dict[tuple[str, str], Question] = {}
+        matched: dict[Key, Question] = {}
         for question in Question.objects.filter(section__consultation=wave, kind__in=TRACKED):
             if question_key(question) in first:
                 matched.setdefault(question_key(question), question)
         by_wave[wave.pk] = matched
         answers[wave.pk] = _answers(wave, matched.values(), filters)
+    return first, by_wave, answers
 
+
+def _raws_by_wave(
+    key: Key,
+    waves: list[Consultation],
+    by_wave: dict[int, dict[Key, Question]],
+    answers: dict[int, dict[int, list[Any]]],
+    language: str,
+) -> dict[int, dict[str, _Raw] | None]:
+    """What each wave said to one question, by measure; None for a wave that did not ask it."""
+    per_wave: dict[int, dict[str, _Raw] | None] = {}
+    for wave in waves:
+        asked = by_wave[wave.pk].get(key)
+        per_wave[wave.pk] = (
+            None
+            if asked is None
+            else {
+                measure_key: raw
+                for measure_key, _l, _k, raw in _raw_measures(
+                    asked, answers[wave.pk].get(asked.pk, []), language
+                )
+            }
+        )
+    return per_wave
+
+
+def _p_value(raw: _Raw, base_raw: _Raw, kind: str) -> float | None:
+    """How likely a difference this large from the baseline is by chance alone."""
+    if kind == "mean":
+        return welch_p(raw.ratings, base_raw.ratings)
+    return two_proportion_p(raw.k, raw.n, base_raw.k, base_raw.n)
+
+
+def _significance_mark(measures: list[Measure], comparisons: list[tuple[WaveValue, float | None]]) -> None:
+    """Adjust the p-values for making many comparisons at once (Holm), then write each note."""
+    adjusted = holm([p for _v, p in comparisons])
+    for (shown, _p), p in zip(comparisons, adjusted, strict=True):
+        shown.p = p
+        shown.significant = p is not None and p < SIGNIFICANCE
+    for measure in measures:
+        for shown in measure.values:
+            if shown.asked:
+                shown.note = note(shown, measure.kind)
+
+
+def compare(
+    waves: list[Consultation], baseline: Consultation, language: str, filters: dict[str, str] | None = None
+) -> list[Measure]:
+    """Every tracked question of the baseline, measured in every wave."""
+    below = threshold()
+    if baseline not in waves:
+        waves = [baseline, *waves]
+    first, by_wave, answers = _questions_matched(waves, baseline, filters or {})
     measures: list[Measure] = []
     comparisons: list[tuple[WaveValue, float | None]] = []
-    for question, key in zip(baseline_questions, keys, strict=True):
-        per_wave: dict[int, dict[str, _Raw] | None] = {}
-        for wave in waves:
-            asked = by_wave[wave.pk].get(key)
-            per_wave[wave.pk] = (
-                None
-                if asked is None
-                else {
-                    measure_key: raw
-                    for measure_key, _l, _k, raw in _raw_measures(
-                        asked, answers[wave.pk].get(asked.pk, []), language
-                    )
-                }
-            )
+    for key, question in first.items():
+        per_wave = _raws_by_wave(key, waves, by_wave, answers, language)
         hidden = {
             wave.pk: _hidden_options(question, raws, below)
             for wave in waves
@@ -216,21 +255,9 @@ def compare(
                 if shown.is_baseline or value is None or base_value is None:
                     continue
                 shown.change = value - base_value
-                if kind == "mean":
-                    p = welch_p(raw.ratings, base_raw.ratings)
-                else:
-                    p = two_proportion_p(raw.k, raw.n, base_raw.k, base_raw.n)
-                comparisons.append((shown, p))
+                comparisons.append((shown, _p_value(raw, base_raw, kind)))
             measures.append(measure)
-
-    adjusted = holm([p for _v, p in comparisons])
-    for (shown, _p), p in zip(comparisons, adjusted, strict=True):
-        shown.p = p
-        shown.significant = p is not None and p < SIGNIFICANCE
-    for measure in measures:
-        for shown in measure.values:
-            if shown.asked:
-                shown.note = note(shown, measure.kind)
+    _significance_mark(measures, comparisons)
     return measures
 
 

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
 from chorus.core.access import (
     can_change,
@@ -29,68 +24,11 @@ from chorus.core.access import (
 )
 from chorus.core.disclosure import threshold
 from chorus.core.downloads import csv_response
+from chorus.core.i18n import current_language
 from chorus.core.services import record_save
+from chorus.insights.forms import PerceptionSeriesForm
 from chorus.insights.models import PerceptionSeries
 from chorus.insights.perception import FILTER_CHOICES, compare, wave_sizes
-
-MOST_WAVES = 20
-
-
-class SeriesForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Enter a name for the perception survey")},
-    )
-    description = forms.CharField(
-        label=gettext_lazy("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    waves = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Waves"),
-        help_text=gettext_lazy(
-            "Choose the surveys that asked the same questions. "
-            "Make a new wave with Copy on the baseline survey."
-        ),
-        queryset=Consultation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least two surveys as waves")},
-    )
-    baseline = forms.ModelChoiceField(
-        label=gettext_lazy("Baseline wave"),
-        help_text=gettext_lazy("Every other wave is compared with this one"),
-        queryset=Consultation.objects.none(),
-        error_messages={"required": gettext_lazy("Choose the baseline wave")},
-    )
-    team = forms.ModelChoiceField(
-        label=gettext_lazy("Restrict to a team (optional)"), queryset=Team.objects.all(), required=False
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        surveys = visible_to(
-            user, Consultation.objects.filter(kind=Consultation.Kind.SURVEY).order_by("-opens_at")
-        )
-        self.fields["waves"].queryset = surveys  # type: ignore[attr-defined]
-        self.fields["baseline"].queryset = surveys  # type: ignore[attr-defined]
-        self.fields["waves"].label_from_instance = self._label  # type: ignore[attr-defined]
-        self.fields["baseline"].label_from_instance = self._label  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _label(consultation: Consultation) -> str:
-        return f"{consultation.title} ({consultation.opens_at:%d %b %Y})"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        waves, baseline = cleaned.get("waves"), cleaned.get("baseline")
-        if waves is not None:
-            if len(waves) < 2:
-                self.add_error("waves", _("Choose at least two surveys as waves"))
-            elif len(waves) > MOST_WAVES:
-                self.add_error("waves", _("Choose at most %(most)s waves") % {"most": MOST_WAVES})
-            elif baseline is not None and baseline not in waves:
-                self.add_error("baseline", _("The baseline must be one of the waves you chose"))
-        return cleaned
 
 
 @staff_required
@@ -120,7 +58,7 @@ def series_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
             "baseline": series.baseline,
             "team": series.team,
         }
-    form = SeriesForm(data=request.POST or None, initial=initial, user=user)
+    form = PerceptionSeriesForm(data=request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -162,7 +100,7 @@ def series_detail(request: HttpRequest, code: UUID) -> HttpResponseBase:
             raise Http404
         waves.insert(0, series.baseline)
     filters = _filters(request)
-    language = get_language() or "en"
+    language = current_language()
     measures = compare(waves, series.baseline, language, filters)
     if request.GET.get("format") == "csv":
         header = [

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,9 +15,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import Role
@@ -26,90 +25,36 @@ from chorus.core.access import get_for_view, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
-from chorus.core.ratelimit import HONEYPOT, hit
-from chorus.insights.models import DataAccessRequest, PanelReview
+from chorus.core.ratelimit import HONEYPOT, hit, slow_down
+from chorus.insights.forms import DataAccessRequestForm, PanelReviewForm, RequestDecisionForm
+from chorus.insights.models import DataAccessRequest
 
 DECIDERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 # The panel: every role but viewers, who read records but change nothing.
 REVIEWERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST)
 
 
-def _required(message: Any) -> dict[str, Any]:
-    return {"required": message}
-
-
-class RequestForm(forms.ModelForm[DataAccessRequest]):
-    class Meta:
-        model = DataAccessRequest
-        fields = ["name", "email", "organisation", "purpose", "data_wanted", "legal_basis", "safeguards"]
-        widgets = {
-            f: forms.Textarea(attrs={"rows": 4})
-            for f in ("purpose", "data_wanted", "legal_basis", "safeguards")
-        }
-        help_texts = {
-            "purpose": gettext_lazy("The research question, and how the results will be used and published."),
-            "data_wanted": gettext_lazy(
-                "Which records, which fields, which period. Ask for no more than you need."
-            ),
-            "legal_basis": gettext_lazy(
-                "For example: UK GDPR article 6(1)(e) with the Digital Economy Act 2017 research power."
-            ),
-            "safeguards": gettext_lazy(
-                "Where the data will be held, who can see it, how long you keep it, "
-                "and how you will stop anyone being identified."
-            ),
-        }
-        error_messages = {
-            "name": _required(gettext_lazy("Enter your name")),
-            "email": {
-                "required": gettext_lazy("Enter your email address"),
-                "invalid": gettext_lazy(
-                    "Enter an email address in the correct format, like name@example.com"
-                ),
-            },
-            "organisation": _required(gettext_lazy("Enter your organisation")),
-            "purpose": _required(gettext_lazy("Say what the data is for")),
-            "data_wanted": _required(gettext_lazy("Describe the data you want")),
-            "legal_basis": _required(gettext_lazy("Give the legal basis for using the data")),
-            "safeguards": _required(gettext_lazy("Say how you will keep the data safe")),
-        }
-
-
-class ReviewForm(forms.ModelForm[PanelReview]):
-    class Meta:
-        model = PanelReview
-        fields = ["recommendation", "comments"]
-        widgets = {"recommendation": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {
-            "recommendation": _required(gettext_lazy("Choose your recommendation")),
-            "comments": _required(gettext_lazy("Give the reasons for your recommendation")),
-        }
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=[("approved", gettext_lazy("Approve")), ("refused", gettext_lazy("Refuse"))],
-        widget=forms.RadioSelect,
-        error_messages=_required(gettext_lazy("Choose to approve or refuse the request")),
-    )
-    reasons = forms.CharField(
-        label=gettext_lazy("Reasons, published in the register"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=_required(gettext_lazy("Give the reasons for the decision: they are published")),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    form = RequestForm(request.POST or None)
+    form = DataAccessRequestForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get(HONEYPOT):
             return render(request, "insights/request_sent.html", {"reference": "—"})
         if hit(
             "data-request", getattr(request, "client_address", None) or "", limit=5, per=timedelta(hours=1)
         ):
-            return render(request, "insights/request_slow_down.html", status=429)
+            return slow_down(
+                request,
+                heading=_("Too many requests"),
+                paragraphs=[
+                    _(
+                        "We have had several data access requests from your connection in the last hour. "
+                        "Wait an hour and send your request again; nothing you sent before has been lost."
+                    )
+                ],
+                back_url=reverse("insights:request_new"),
+                back_label=_("Ask for data again"),
+            )
         if form.is_valid():
             with transaction.atomic():
                 found = form.save(commit=False)
@@ -154,8 +99,10 @@ def request_detail(request: HttpRequest, code: Any) -> HttpResponse:
     user = staff_user(request)
     found = get_for_view(request, DataAccessRequest.objects.all(), code=code)
     mine = found.reviews.filter(reviewer=user).first()
-    review_form = ReviewForm(request.POST if request.POST.get("what") == "review" else None, instance=mine)
-    decision_form = DecisionForm(request.POST if request.POST.get("what") == "decide" else None)
+    review_form = PanelReviewForm(
+        request.POST if request.POST.get("what") == "review" else None, instance=mine
+    )
+    decision_form = RequestDecisionForm(request.POST if request.POST.get("what") == "decide" else None)
     decided = found.status in (DataAccessRequest.Status.APPROVED, DataAccessRequest.Status.REFUSED)
     if request.method == "POST" and not decided:
         if request.POST.get("what") == "review" and user.role not in REVIEWERS:

@@ -14,11 +14,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.analysis.emerging import emerging_notify, service_emerging_detect
-from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialPost, SocialSource, Theme, ThemeChange
-from chorus.consultations.models import Answer, Consultation, Question, Response, Section
-from chorus.feedback.models import PageFeedback, Service
+from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialPost, Theme, ThemeChange
+from chorus.consultations.models import Consultation, Question
+from chorus.feedback.models import PageFeedback
 from tests.analysis.corpus import corpus
 from tests.conftest import sign_in
+from tests.factories import (
+    AnalysisRunFactory,
+    AnswerFactory,
+    ConsultationFactory,
+    ItemFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    SocialSourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +37,22 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def consultation(team) -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court visits",
         summary="Tell us.",
         opens_at=now - timedelta(days=5),
         closes_at=now + timedelta(days=30),
         team=team,
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    question = Question.objects.create(section=section, kind="text", text="What happened?", order=1)
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    question = QuestionFactory(section=section, kind="text", text="What happened?", order=1)
     texts, _ = corpus(per_topic=20)
     texts.append("Dr Jones was rude, call me on 07700 900123")
     for i, text in enumerate(texts):
-        response = Response.objects.create(
+        response = ResponseFactory(
             consultation=consultation, reference=f"R{i:06d}", email=f"p{i}@example.com"
         )
-        Answer.objects.create(response=response, question=question, value=text)
+        AnswerFactory(response=response, question=question, value=text)
     return consultation
 
 
@@ -109,17 +120,20 @@ def test_new_responses_are_assigned_to_a_finished_analysis(
     run = start(officer_client, f"consultation:{consultation.code}")
     question = Question.objects.get(section__consultation=consultation)
     before = Item.objects.filter(run=run).count()
-    from chorus.analysis.services import responses_added
+    from chorus.core.hooks import texts_received
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = Response.objects.create(consultation=consultation, reference="NEW0001")
-        Answer.objects.create(
+        response = ResponseFactory(consultation=consultation, reference="NEW0001")
+        AnswerFactory(
             response=response,
             question=question,
             value="On hold on the telephone for an hour and nobody picked up",
         )
-        # What the journey, staff entry and imports call once a response is stored.
-        responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
+        # What the journey, staff entry and imports send once a response is stored; analysis
+        # hears of it through the hook, after the commit.
+        texts_received(
+            source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
+        )
     item = Item.objects.get(run=run, text__startswith="On hold on the telephone")
     assert Item.objects.filter(run=run).count() == before + 1
     assert item.assignments.exists()
@@ -171,7 +185,8 @@ def test_outsiders_cannot_see_or_change_an_analysis(
 def test_a_framework_run_keeps_its_theme_shares_and_codes_new_responses_with_them(
     officer_client: Client, consultation, django_capture_on_commit_callbacks
 ) -> None:
-    from chorus.analysis.services import _analysis_for, embedder_for_run, responses_added
+    from chorus.analysis.services import embedder_for_run, responses_added
+    from chorus.analysis.services.models_cache import analysis_for
 
     framework = (
         "theme,description,example\n"
@@ -191,15 +206,15 @@ def test_a_framework_run_keeps_its_theme_shares_and_codes_new_responses_with_the
     # The fixture's responses are a third about each theme (and one more).
     assert len(run.framework_shares) == 3 and sum(run.framework_shares) == pytest.approx(1, abs=1e-4)
     assert all(0.25 < share < 0.42 for share in run.framework_shares)
-    rebuilt = _analysis_for(run, embedder_for_run(run))
+    rebuilt = analysis_for(run, embedder_for_run(run))
     assert rebuilt.framework is not None and list(rebuilt.framework.shares) == pytest.approx(
         run.framework_shares
     )
 
     question = Question.objects.get(section__consultation=consultation)
     with django_capture_on_commit_callbacks(execute=True):
-        response = Response.objects.create(consultation=consultation, reference="NEW0002")
-        Answer.objects.create(response=response, question=question, value="I rang the helpline ten times")
+        response = ResponseFactory(consultation=consultation, reference="NEW0002")
+        AnswerFactory(response=response, question=question, value="I rang the helpline ten times")
         responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
     item = Item.objects.get(run=run, text="I rang the helpline ten times")
     assert list(item.assignments.values_list("theme__label", flat=True)[:1]) == ["Telephone"]
@@ -216,7 +231,7 @@ def test_a_bad_framework_file_is_refused_with_the_reason(officer_client: Client,
 
 
 def test_social_posts_import_checks_every_row_and_adds_each_post_once(officer_client: Client, team) -> None:
-    source = SocialSource.objects.create(name="Mentions", team=team)
+    source = SocialSourceFactory(name="Mentions", team=team)
     url = reverse("analysis:source_detail", args=[source.code])
     bad = "author,date,text\n@a,2026-11-01,fine\n@b,not a date,hello\n,2026-11-02,\n"
     reply = officer_client.post(url, {"file": SimpleUploadedFile("posts.csv", bad.encode())})
@@ -239,9 +254,7 @@ def test_social_posts_import_checks_every_row_and_adds_each_post_once(officer_cl
 def test_a_rise_in_negative_feedback_is_flagged_and_the_team_told(
     team, officer, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
-    service = Service.objects.create(
-        name="Pay a fine", slug="pay", team=team, allowed_origins="https://pay.example"
-    )
+    service = ServiceFactory(name="Pay a fine", slug="pay", team=team, allowed_origins="https://pay.example")
     now = timezone.now()
     rows = []
     for day in range(1, 60):
@@ -342,11 +355,11 @@ def test_every_stage_a_run_reports_has_a_translated_name() -> None:
     from pathlib import Path
 
     import chorus.analysis.engine.pipeline as pipeline
-    import chorus.analysis.services as services
+    import chorus.analysis.services.runs as runs
     from chorus.analysis.models import STAGES
 
     reported: set[str] = set()
-    for module in (pipeline, services):
+    for module in (pipeline, runs):
         source = Path(module.__file__ or "").read_text()
         reported |= set(re.findall(r'(?:step|progress)\(\s*"([^"]+)"', source))
         reported |= set(re.findall(r'stage="([^"]+)"', source))
@@ -354,12 +367,14 @@ def test_every_stage_a_run_reports_has_a_translated_name() -> None:
     assert reported - set(STAGES) == set()
 
 
+@pytest.mark.slow
 def test_an_accurate_run_learns_sentiment_from_analysts_corrections(
     officer_client: Client, consultation, django_capture_on_commit_callbacks, settings, tmp_path
 ) -> None:
     """With 20 corrections of each sentiment on an earlier run of the same subject, an
     accurate run fine-tunes MiniLM on them, keeps the model, and scores later responses with it."""
     from chorus.analysis import services
+    from chorus.analysis.services import models_cache
 
     settings.CHORUS_MODEL_DIR = str(tmp_path)
     _corrections_on_an_earlier_run(consultation)
@@ -378,15 +393,15 @@ def test_an_accurate_run_learns_sentiment_from_analysts_corrections(
     page = officer_client.get(reverse("analysis:run_detail", args=[run.code])).content.decode()
     assert "A model fine-tuned on analysts&#x27; corrections (60 corrections)" in page
 
-    services._tuned_models.clear()
+    models_cache._tuned_models.clear()
     question = Question.objects.get(section__consultation=consultation)
     with django_capture_on_commit_callbacks(execute=True):
-        response = Response.objects.create(consultation=consultation, reference="NEW0002")
-        Answer.objects.create(response=response, question=question, value="Rude staff and an awful wait")
+        response = ResponseFactory(consultation=consultation, reference="NEW0002")
+        AnswerFactory(response=response, question=question, value="Rude staff and an awful wait")
         services.responses_added(consultation_id=consultation.pk, response_ids=[response.pk])
     item = Item.objects.get(run=run, text="Rude staff and an awful wait")
     assert item.sentiment == "negative"
-    assert run.pk in services._tuned_models, "the run's own tuned model scored the new response"
+    assert run.pk in models_cache._tuned_models, "the run's own tuned model scored the new response"
 
     # A fast run of the same subject learns from the corrections without fine-tuning.
     with django_capture_on_commit_callbacks(execute=True):
@@ -430,11 +445,11 @@ def _corrections_on_an_earlier_run(consultation: Consultation) -> None:
     """60 responses whose sentiment analysts corrected (20 of each), on an earlier run."""
     from tests.analysis.test_tuning import examples
 
-    earlier = AnalysisRun.objects.create(
+    earlier = AnalysisRunFactory(
         title="Earlier", subject="consultation", consultation=consultation, status=AnalysisRun.Status.DONE
     )
     for i, (text, label) in enumerate(examples()):
-        Item.objects.create(
+        ItemFactory(
             run=earlier,
             source="answer",
             source_id=100_000 + i,

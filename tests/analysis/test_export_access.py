@@ -11,11 +11,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
-from chorus.analysis.models import AnalysisRun, Assignment, Item, Theme
-from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+from chorus.analysis.models import AnalysisRun, Item
+from chorus.consultations.models import Consultation
 from chorus.core.models import AuditAction, AuditEntry
 from tests.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories import (
+    AnalysisRunFactory,
+    AnswerFactory,
+    AssignmentFactory,
+    ConsultationFactory,
+    ItemFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,21 +41,21 @@ def analyst(team: Team) -> User:
 @pytest.fixture
 def run(team: Team) -> AnalysisRun:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court visits", summary="Tell us.", opens_at=now - timedelta(days=5), closes_at=now, team=team
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    question = Question.objects.create(section=section, kind="text", text="What happened?", order=1)
-    response = Response.objects.create(consultation=consultation, reference="R0000001")
-    answer = Answer.objects.create(response=response, question=question, value="The queue was long")
-    run = AnalysisRun.objects.create(
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    question = QuestionFactory(section=section, kind="text", text="What happened?", order=1)
+    response = ResponseFactory(consultation=consultation, reference="R0000001")
+    answer = AnswerFactory(response=response, question=question, value="The queue was long")
+    run = AnalysisRunFactory(
         title="Court visits",
         subject=AnalysisRun.Subject.CONSULTATION,
         consultation=consultation,
         team=team,
         status=AnalysisRun.Status.DONE,
     )
-    item = Item.objects.create(
+    item = ItemFactory(
         run=run,
         source=Item.Source.ANSWER,
         source_id=answer.pk,
@@ -52,9 +63,9 @@ def run(team: Team) -> AnalysisRun:
         redacted=answer.value,
         sentiment="negative",
     )
-    broad = Theme.objects.create(run=run, key=1, level="broad", label="Waiting", share=1.0, quotes=[item.pk])
-    fine = Theme.objects.create(run=run, key=2, level="fine", parent=broad, label="Queues", share=1.0)
-    Assignment.objects.create(item=item, theme=fine)
+    broad = ThemeFactory(run=run, key=1, level="broad", label="Waiting", share=1.0, quotes=[item.pk])
+    fine = ThemeFactory(run=run, key=2, level="fine", parent=broad, label="Queues", share=1.0)
+    AssignmentFactory(item=item, theme=fine)
     return run
 
 

@@ -49,6 +49,7 @@ def test_it_says_what_the_examples_lack() -> None:
         check([(f"good {i}", "positive") for i in range(20)])
 
 
+@pytest.mark.slow
 def test_it_learns_from_the_examples_and_saves_what_it_learnt(tmp_path: Path) -> None:
     tuned = tune_sentiment(examples(), epochs=3, batch_size=16)
     found, confidence = tuned.predict(

@@ -12,7 +12,27 @@ from playwright.sync_api import Page, expect
 from chorus.accounts.models import Role
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    AnswerFactory,
+    CheckpointFactory,
+    ConsultationFactory,
+    DuplicateCandidateFactory,
+    ExitSurveyResponseFactory,
+    HelpRequestFactory,
+    ImpactRecordFactory,
+    PageFeedbackFactory,
+    PlaceFactory,
+    ProjectFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    StakeholderGroupFactory,
+    TeamFactory,
+    ToolkitItemFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +104,6 @@ def test_an_administrator_sets_up_two_factor_and_reads_the_audit_log(page: Page,
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
 def test_the_directory_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
-    from chorus.directory.models import DuplicateCandidate
     from tests.factories import make_person
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
@@ -92,7 +111,7 @@ def test_the_directory_pages_are_accessible(page: Page, live_server, prefix: str
         first_name="Jonathan", last_name="Smith", emails=["js@example.org"], communication_needs="Large print"
     )
     b = make_person(first_name="Jon", last_name="Smith", emails=["jon@example.org"])
-    pair = DuplicateCandidate.objects.create(
+    pair = DuplicateCandidateFactory(
         person_a=a, person_b=b, match_probability=0.9, match_weight=4, agreement={"first_name": "nickname"}
     )
     _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
@@ -156,11 +175,8 @@ def test_the_public_calendar_and_an_event_page_are_accessible(
 
     from django.utils import timezone
 
-    from chorus.directory.models import Place
-    from chorus.engagement.models import Activity
-
-    place = Place.objects.create(name="Swansea Civil Justice Centre", step_free=True)
-    event = Activity.objects.create(
+    place = PlaceFactory(name="Swansea Civil Justice Centre", step_free=True)
+    event = ActivityFactory(
         kind="user_forum",
         title="Swansea user forum",
         title_cy="Fforwm defnyddwyr Abertawe",
@@ -168,7 +184,7 @@ def test_the_public_calendar_and_an_event_page_are_accessible(
         place=place,
         is_public=True,
     )
-    past = Activity.objects.create(
+    past = ActivityFactory(
         kind="webinar",
         title="Webinar",
         starts_at=timezone.now() - timedelta(days=5),
@@ -209,10 +225,9 @@ def test_an_officer_records_an_activity_with_an_attendee(page: Page, live_server
 
 
 def test_a_published_you_said_we_did_page_is_accessible_in_both_languages(page: Page, live_server) -> None:
-    from chorus.engagement.models import ImpactRecord, Project
 
-    project = Project.objects.create(name="Online divorce")
-    ImpactRecord.objects.create(
+    project = ProjectFactory(name="Online divorce")
+    ImpactRecordFactory(
         project=project,
         you_said="The form was hard to find",
         we_did="We moved the link",
@@ -231,15 +246,13 @@ def test_a_published_you_said_we_did_page_is_accessible_in_both_languages(page: 
 def test_an_officer_imports_attendance_from_a_sign_up_list(page: Page, live_server, tmp_path) -> None:
     from django.utils import timezone
 
-    from chorus.engagement.models import Activity, Attendance
+    from chorus.engagement.models import Attendance
     from tests.factories import make_person
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
     make_person(first_name="Jon", last_name="Smith", postcode="CF10 1AA", emails=["jsmith@example.org"])
     make_person(first_name="Mari", last_name="Evans", emails=["mari@example.org"])
-    activity = Activity.objects.create(
-        kind="user_forum", title="Civil users' forum", starts_at=timezone.now()
-    )
+    activity = ActivityFactory(kind="user_forum", title="Civil users' forum", starts_at=timezone.now())
     sheet = tmp_path / "eventbrite.csv"
     sheet.write_text(
         "First name,Last name,Email,Postcode,Checked in\n"
@@ -278,16 +291,15 @@ def test_the_engagement_report_and_checkpoints_are_accessible(
 
     from django.utils import timezone
 
-    from chorus.directory.models import StakeholderGroup
-    from chorus.engagement.models import Activity, Checkpoint, Project
+    from chorus.engagement.models import Checkpoint
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    project = Project.objects.create(name="Online divorce")
-    group = StakeholderGroup.objects.create(name="Judiciary")
-    Checkpoint.objects.create(
+    project = ProjectFactory(name="Online divorce")
+    group = StakeholderGroupFactory(name="Judiciary")
+    CheckpointFactory(
         project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=3)
     )
-    activity = Activity.objects.create(
+    activity = ActivityFactory(
         kind="webinar", title="Webinar", starts_at=timezone.now() - timedelta(days=100)
     )
     activity.projects.add(project)
@@ -311,11 +323,9 @@ def test_a_published_you_said_we_did_reaches_the_event_page_and_the_calendar_fee
     import icalendar
     from django.utils import timezone
 
-    from chorus.engagement.models import Activity, Project
-
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    project = Project.objects.create(name="Online probate")
-    forum = Activity.objects.create(
+    project = ProjectFactory(name="Online probate")
+    forum = ActivityFactory(
         kind="user_forum",
         title="Probate users' forum",
         starts_at=timezone.now() - timedelta(days=10),
@@ -351,10 +361,8 @@ def test_consultation_pages_are_accessible(page: Page, live_server, prefix: str,
 
     from django.utils import timezone
 
-    from chorus.consultations.models import Consultation
-
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         title_cy="Newidiadau i ffioedd llys",
         summary="We propose to change some court fees.",
@@ -392,9 +400,9 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
 
     from django.utils import timezone
 
-    from chorus.consultations.models import Consultation, Question, Response, ResponseDraft, Section
+    from chorus.consultations.models import Response, ResponseDraft
 
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         title_cy="Newidiadau i ffioedd llys",
         summary="We propose to change some court fees.",
@@ -403,13 +411,11 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
         is_published=True,
         equality_monitoring=True,
     )
-    section = Section.objects.create(
-        consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1
-    )
-    Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1)
+    QuestionFactory(
         section=section, kind="scale", text="Do you agree?", text_cy="Ydych chi'n cytuno?", required=True
     )
-    Question.objects.create(section=section, kind="text", text="Why?", text_cy="Pam?", max_length=500)
+    QuestionFactory(section=section, kind="text", text="Why?", text_cy="Pam?", max_length=500)
     page.goto(f"{live_server.url}{prefix}/consultations/{consultation.code}/")
     page.locator(".govuk-button--start").click()
     assert page.locator("html").get_attribute("lang") == lang
@@ -456,29 +462,25 @@ def test_published_responses_and_getting_help_are_accessible(
 
     from django.utils import timezone
 
-    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
-
     now = timezone.now()
-    closed = Consultation.objects.create(
+    closed = ConsultationFactory(
         title="Old fees",
         summary="Fees.",
         opens_at=now - timedelta(days=60),
         closes_at=now - timedelta(days=1),
         is_published=True,
     )
-    question = Question.objects.create(
-        section=Section.objects.create(consultation=closed, title="Views", order=1),
+    question = QuestionFactory(
+        section=SectionFactory(consultation=closed, title="Views", order=1),
         kind="text",
         text="Your view",
     )
-    response = Response.objects.create(
-        consultation=closed, reference="AAAA1111", name="Alys", publish="named"
-    )
-    Answer.objects.create(response=response, question=question, value="Keep the paper forms")
+    response = ResponseFactory(consultation=closed, reference="AAAA1111", name="Alys", publish="named")
+    AnswerFactory(response=response, question=question, value="Keep the paper forms")
     from chorus.consultations.moderation import response_decide
 
     response_decide(response=response, publish=True, actor=UserFactory(role=Role.ENGAGEMENT_OFFICER))
-    open_one = Consultation.objects.create(
+    open_one = ConsultationFactory(
         title="New fees",
         summary="Fees.",
         opens_at=now - timedelta(days=1),
@@ -501,17 +503,17 @@ def test_an_officer_imports_paper_responses(page: Page, live_server, tmp_path) -
 
     from django.utils import timezone
 
-    from chorus.consultations.models import Consultation, Question, Response, Section
+    from chorus.consultations.models import Response
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court fees",
         summary="Fees.",
         opens_at=timezone.now() - timedelta(days=3),
         closes_at=timezone.now() + timedelta(days=9),
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    Question.objects.create(section=section, kind="yes_no", text="Do you agree?")
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    QuestionFactory(section=section, kind="yes_no", text="Do you agree?")
     sheet = tmp_path / "paper.csv"
     sheet.write_text("channel,name,Q1\npost,Alys,Yes\npost,Bryn,Perhaps\n")
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
@@ -536,46 +538,36 @@ def test_the_staff_pages_this_change_added_are_accessible(
 
     from django.utils import timezone
 
-    from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
-    from chorus.directory.models import StakeholderGroup
-    from chorus.engagement.models import Activity, ToolkitItem
-
     UserFactory(email="admin@example.gov.uk", role=Role.ADMINISTRATOR)
     officer = UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    StakeholderGroup.objects.create(name="Judiciary")
-    activity = Activity.objects.create(
-        kind="webinar", title="Webinar", starts_at=timezone.now() + timedelta(days=2)
-    )
+    StakeholderGroupFactory(name="Judiciary")
+    activity = ActivityFactory(kind="webinar", title="Webinar", starts_at=timezone.now() + timedelta(days=2))
     items = [
-        ToolkitItem.objects.create(kind="guidance", title="Planning", body="## Before\n\n- Invite people"),
-        ToolkitItem.objects.create(kind="invitation", title="Invite", body="Come to {title} on {date}"),
-        ToolkitItem.objects.create(
-            kind="activity_plan", title="Forum", body="Agenda", activity_kind="user_forum"
-        ),
-        ToolkitItem.objects.create(
+        ToolkitItemFactory(kind="guidance", title="Planning", body="## Before\n\n- Invite people"),
+        ToolkitItemFactory(kind="invitation", title="Invite", body="Come to {title} on {date}"),
+        ToolkitItemFactory(kind="activity_plan", title="Forum", body="Agenda", activity_kind="user_forum"),
+        ToolkitItemFactory(
             kind="checkpoint_set",
             title="Set",
             body="Use it",
             checkpoints=[{"stage": "alpha", "group": "Judiciary", "days": 30}],
         ),
     ]
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court fees",
         summary="Fees.",
         opens_at=timezone.now() - timedelta(days=1),
         closes_at=timezone.now() + timedelta(days=9),
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    QuestionFactory(
         section=section,
         kind="single",
         text="How often?",
         options=[{"value": "a", "label": "Often"}, {"value": "b", "label": "Rarely"}],
     )
-    Response.objects.create(
-        consultation=consultation, reference="AAAA1111", entered_by=officer, channel="post"
-    )
-    help_request = HelpRequest.objects.create(
+    ResponseFactory(consultation=consultation, reference="AAAA1111", entered_by=officer, channel="post")
+    help_request = HelpRequestFactory(
         consultation=consultation, name="Megan", phone="01632 960001", way="phone"
     )
     _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
@@ -623,7 +615,7 @@ def _host_page_server(html: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("lang", "yes", "thanks"), [("en", "Yes", "Thank you"), ("cy", "Ydy", "Diolch")])
 def test_a_service_page_embeds_the_feedback_script(page: Page, live_server, lang, yes, thanks) -> None:
-    from chorus.feedback.models import PageFeedback, Service
+    from chorus.feedback.models import PageFeedback
 
     html = (
         f'<!doctype html><html lang="{lang}"><head><title>Apply for probate</title></head><body><main>'
@@ -636,7 +628,7 @@ def test_a_service_page_embeds_the_feedback_script(page: Page, live_server, lang
     server = _host_page_server(html)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        Service.objects.create(name="Apply for probate", slug="apply-for-probate", allowed_origins=origin)
+        ServiceFactory(name="Apply for probate", slug="apply-for-probate", allowed_origins=origin)
         page.goto(f"{origin}/start")
         page.get_by_role("button", name=yes, exact=False).first.click()
         expect(page.locator("#chorus-feedback")).to_contain_text(thanks)
@@ -667,20 +659,18 @@ def test_the_exit_survey_and_service_pages_are_accessible(
 ) -> None:
     import uuid
 
-    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+    from chorus.feedback.models import ExitSurveyResponse
 
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    service = Service.objects.create(
+    service = ServiceFactory(
         name="Apply for probate",
         name_cy="Gwneud cais am brofiant",
         slug="apply-for-probate",
         allowed_origins="https://probate.example.gov.uk",
         equality_monitoring=True,
     )
-    PageFeedback.objects.create(
-        service=service, kind="problem", page="https://probate.example.gov.uk/a", text="Slow"
-    )
-    ExitSurveyResponse.objects.create(
+    PageFeedbackFactory(service=service, kind="problem", page="https://probate.example.gov.uk/a", text="Slow")
+    ExitSurveyResponseFactory(
         service=service,
         satisfaction=4,
         effort=2,

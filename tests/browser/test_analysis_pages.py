@@ -11,11 +11,20 @@ from playwright.sync_api import Page, expect
 
 from chorus.accounts.models import Role
 from chorus.analysis.models import AnalysisRun, SocialSource
-from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+from chorus.consultations.models import Question
 from tests.analysis.corpus import corpus
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import LANGUAGES, _sign_in
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    SocialSourceFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,22 +33,22 @@ def _consultation() -> Question:
     team = TeamFactory()
     UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST, teams=[team])
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court visits",
         summary="Tell us.",
         opens_at=now - timedelta(days=5),
         closes_at=now + timedelta(days=30),
         team=team,
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    question = Question.objects.create(section=section, kind="text", text="What happened?", order=1)
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    question = QuestionFactory(section=section, kind="text", text="What happened?", order=1)
     texts, _ = corpus(per_topic=15)
     for i, text in enumerate(texts):
-        response = Response.objects.create(
+        response = ResponseFactory(
             consultation=consultation, reference=f"R{i:06d}", email=f"p{i}@example.com"
         )
-        Answer.objects.create(response=response, question=question, value=text)
-    SocialSource.objects.create(name="Courts Twitter export", team=team)
+        AnswerFactory(response=response, question=question, value=text)
+    SocialSourceFactory(name="Courts Twitter export", team=team)
     return question
 
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from chorus.accounts.models import Role
-from chorus.bulletins.models import Arm, Bulletin, Subscriber
+from chorus.bulletins.models import Bulletin, Subscriber
 from chorus.directory.reference import regions_ensure
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import LANGUAGES, _sign_in
-from tests.factories import UserFactory
+from tests.factories import ArmFactory, BulletinFactory, SubscriberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,13 +47,11 @@ def test_the_public_bulletin_pages_are_accessible(page: Page, live_server, prefi
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
 def test_the_staff_bulletin_pages_are_accessible(page: Page, live_server, prefix: str, lang: str) -> None:
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    Subscriber.objects.create(
-        email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now()
-    )
-    bulletin = Bulletin.objects.create(
+    SubscriberFactory(email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now())
+    bulletin = BulletinFactory(
         title="December", subject="News", body="**Hello**", is_trial=True, outcome="click"
     )
-    Arm.objects.create(bulletin=bulletin, name="A", subject="News")
+    ArmFactory(bulletin=bulletin, name="A", subject="News")
     _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
     for path in (
         "/staff/bulletins/",
@@ -70,9 +68,7 @@ def test_the_staff_bulletin_pages_are_accessible(page: Page, live_server, prefix
 
 def test_an_officer_writes_a_bulletin_with_a_live_preview_and_sends_it(page: Page, live_server) -> None:
     UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
-    Subscriber.objects.create(
-        email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now()
-    )
+    SubscriberFactory(email="a@example.org", status=Subscriber.Status.ACTIVE, consented_at=timezone.now())
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
     page.get_by_role("link", name="Bulletins", exact=True).click()
     page.get_by_role("link", name="Write a bulletin").click()

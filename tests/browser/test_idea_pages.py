@@ -14,14 +14,14 @@ from chorus.ideas import services
 from chorus.ideas.models import Challenge, Idea, Moderation, Participant
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import LANGUAGES, _sign_in
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import ChallengeFactory, ParticipantFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _challenge() -> Challenge:
     now = timezone.now()
-    return Challenge.objects.create(
+    return ChallengeFactory(
         title="How could we make our courts easier to use?",
         title_cy="Sut gallem wneud ein llysoedd yn haws eu defnyddio?",
         description="Tell us your ideas.",
@@ -33,7 +33,7 @@ def _challenge() -> Challenge:
 
 
 def _participant(email: str = "sam@example.org") -> Participant:
-    return Participant.objects.create(email=email, name="Sam", confirmed_at=timezone.now())
+    return ParticipantFactory(email=email, name="Sam", confirmed_at=timezone.now())
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)

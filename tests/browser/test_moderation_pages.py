@@ -11,10 +11,17 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from chorus.accounts.models import Role
-from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseModeration, Section
+from chorus.consultations.models import Consultation, Response, ResponseModeration
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import LANGUAGES, _sign_in
-from tests.factories import UserFactory
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +35,7 @@ def _shot(page: Page, name: str, lang: str) -> None:
 
 def _consultation() -> tuple[Consultation, Response, Response]:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         title_cy="Newidiadau i ffioedd llys",
         summary="Fees.",
@@ -36,29 +43,27 @@ def _consultation() -> tuple[Consultation, Response, Response]:
         closes_at=now + timedelta(days=1),
         is_published=True,
     )
-    section = Section.objects.create(consultation=consultation, title="Your views", order=1)
-    stance = Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="Your views", order=1)
+    stance = QuestionFactory(
         section=section,
         kind="yes_no",
         text="Do you agree with the proposal?",
         text_cy="Ydych chi'n cytuno â'r cynnig?",
         order=1,
     )
-    why = Question.objects.create(
-        section=section, kind="text", text="Why do you say that?", text_cy="Pam?", order=2
-    )
-    flagged = Response.objects.create(
+    why = QuestionFactory(section=section, kind="text", text="Why do you say that?", text_cy="Pam?", order=2)
+    flagged = ResponseFactory(
         consultation=consultation, reference="AAAA1111", name="Alys Jones", publish="named"
     )
-    Answer.objects.create(response=flagged, question=stance, value="no")
-    Answer.objects.create(
+    AnswerFactory(response=flagged, question=stance, value="no")
+    AnswerFactory(
         response=flagged,
         question=why,
         value="The fees are too high. Ring me on 01632 960001 if you want to know more.",
     )
-    clean = Response.objects.create(consultation=consultation, reference="BBBB2222", publish="anonymous")
-    Answer.objects.create(response=clean, question=stance, value="yes")
-    Answer.objects.create(response=clean, question=why, value="Keep the paper forms for people offline.")
+    clean = ResponseFactory(consultation=consultation, reference="BBBB2222", publish="anonymous")
+    AnswerFactory(response=clean, question=stance, value="yes")
+    AnswerFactory(response=clean, question=why, value="Keep the paper forms for people offline.")
     return consultation, flagged, clean
 
 

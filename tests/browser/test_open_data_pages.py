@@ -8,17 +8,23 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from chorus.accounts.models import Role
-from chorus.feedback.models import PageFeedback, Service
+from chorus.feedback.models import PageFeedback
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import LANGUAGES, _sign_in
-from tests.factories import UserFactory
+from tests.factories import (
+    ConsultationFactory,
+    DataAccessRequestFactory,
+    ResponseFactory,
+    ServiceFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
 def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, prefix: str, lang: str) -> None:
-    service = Service.objects.create(name="Apply for probate", slug="probate")
+    service = ServiceFactory(name="Apply for probate", slug="probate")
     now = timezone.now()
     PageFeedback.objects.bulk_create(
         [
@@ -28,13 +34,11 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
     )
     from datetime import timedelta
 
-    from chorus.consultations.models import Consultation, Response
-
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court hours", summary="s", opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=9)
     )
     for i in range(3):
-        Response.objects.create(
+        ResponseFactory(
             consultation=consultation, reference=f"B{i:05d}", submitted_at=now - timedelta(days=7 * i)
         )
     UserFactory(email="analyst@example.gov.uk", role=Role.ANALYST)
@@ -69,9 +73,8 @@ def test_staff_publish_and_the_public_read_a_dataset(page: Page, live_server, pr
 def test_the_data_access_request_pages_are_accessible(
     page: Page, live_server, prefix: str, lang: str
 ) -> None:
-    from chorus.insights.models import DataAccessRequest
 
-    DataAccessRequest.objects.create(
+    DataAccessRequestFactory(
         reference="DAR-ABC123",
         name="Ann",
         email="ann@example.ac.uk",

@@ -18,11 +18,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.bulletins import services, trials
-from chorus.bulletins.models import Arm, Bulletin, Delivery, Subscriber, SubscriberList
-from chorus.directory.models import Region, Topic
+from chorus.bulletins.models import Bulletin, Delivery, Subscriber
+from chorus.directory.models import Region
 from chorus.directory.reference import regions_ensure
 from chorus.engagement.models import Activity
-from tests.factories import make_person
+from tests.factories import (
+    ArmFactory,
+    BulletinFactory,
+    SubscriberFactory,
+    SubscriberListFactory,
+    TopicFactory,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +79,7 @@ def _text(message: email.message.EmailMessage) -> str:
 
 
 def _subscriber(email_: str, *, regions=(), topics=(), language: str = "en") -> Subscriber:
-    s = Subscriber.objects.create(
+    s = SubscriberFactory(
         email=email_, status=Subscriber.Status.ACTIVE, language=language, consented_at=timezone.now()
     )
     s.regions.set(regions)
@@ -84,7 +91,7 @@ def test_a_member_of_the_public_subscribes_and_confirms(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:
     wales = Region.objects.get(name_en="Wales")
-    topic = Topic.objects.create(name_en="Family courts", name_cy="Llysoedd teulu")
+    topic = TopicFactory(name_en="Family courts", name_cy="Llysoedd teulu")
     person = make_person(first_name="Alys", last_name="Hopkins", emails=["alys@example.org"])
 
     page = client.post(reverse("bulletins:subscribe"), {"email": "nope"})
@@ -121,8 +128,8 @@ def test_the_welsh_sign_up_page_and_emails_are_in_welsh(
 
 def test_the_audience_narrows_by_region_and_topic_and_adds_lists(team) -> None:
     wales, scotland = Region.objects.get(name_en="Wales"), Region.objects.get(name_en="Scotland")
-    family = Topic.objects.create(name_en="Family", name_cy="Teulu")
-    crime = Topic.objects.create(name_en="Crime", name_cy="Trosedd")
+    family = TopicFactory(name_en="Family", name_cy="Teulu")
+    crime = TopicFactory(name_en="Crime", name_cy="Trosedd")
     welsh_family = _subscriber("a@example.org", regions=[wales], topics=[family])
     everywhere = _subscriber("b@example.org")
     _subscriber("c@example.org", regions=[scotland], topics=[family])
@@ -131,9 +138,9 @@ def test_the_audience_narrows_by_region_and_topic_and_adds_lists(team) -> None:
     gone = _subscriber("f@example.org", regions=[wales])
     gone.status = Subscriber.Status.UNSUBSCRIBED
     gone.save()
-    partners = SubscriberList.objects.create(name="Partners")
+    partners = SubscriberListFactory(name="Partners")
     partner.lists.add(partners)
-    bulletin = Bulletin.objects.create(title="Wales family", subject="News", body="Hello", team=team)
+    bulletin = BulletinFactory(title="Wales family", subject="News", body="Hello", team=team)
     bulletin.regions.add(wales)
     bulletin.topics.add(family)
     assert set(services.audience(bulletin)) == {welsh_family, everywhere}
@@ -146,7 +153,7 @@ def test_a_bulletin_goes_through_smtp_once_each_with_unsubscribe_header_and_link
 ) -> None:
     subscribers = [_subscriber(f"p{i}@example.org") for i in range(7)]
     _subscriber("cy@example.org", language="cy")
-    bulletin = Bulletin.objects.create(
+    bulletin = BulletinFactory(
         title="November",
         subject="News for November",
         body=(
@@ -211,14 +218,16 @@ def test_a_worker_that_dies_mid_send_never_causes_a_second_copy(
 ) -> None:
     for i in range(5):
         _subscriber(f"r{i}@example.org")
-    bulletin = Bulletin.objects.create(title="T", subject="S", body="B")
+    bulletin = BulletinFactory()
     with override_settings(CHORUS_BULLETIN_SENDERS=1):
         services.bulletin_send(
             bulletin=bulletin, actor=officer
         )  # tasks wait for the commit that never comes here
-    # A worker claimed two rows and died before marking them sent.
-    claimed = services._claim(bulletin.pk, 2)
-    Delivery.objects.filter(pk__in=claimed).update(claimed_at=timezone.now() - timedelta(hours=1))
+    # A worker claimed two rows an hour ago and died before marking them sent.
+    claimed = list(Delivery.objects.filter(bulletin=bulletin).order_by("pk").values_list("pk", flat=True)[:2])
+    Delivery.objects.filter(pk__in=claimed).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.bulletins_resume()
     assert len(smtp.messages) == 3
@@ -255,15 +264,15 @@ def test_a_trial_assigns_arms_in_proportion_and_reports_significance(
 ) -> None:
     for i in range(400):
         _subscriber(f"t{i}@example.org")
-    bulletin = Bulletin.objects.create(
+    bulletin = BulletinFactory(
         title="Trial",
         subject="S",
         body="[Go](https://example.gov.uk)",
         is_trial=True,
         outcome=Bulletin.Outcome.CLICK,
     )
-    Arm.objects.create(bulletin=bulletin, name="A", subject="Plain subject", weight=3)
-    Arm.objects.create(bulletin=bulletin, name="B", subject="Urgent: have your say", weight=1)
+    ArmFactory(bulletin=bulletin, name="A", subject="Plain subject", weight=3)
+    ArmFactory(bulletin=bulletin, name="B", subject="Urgent: have your say", weight=1)
     with django_capture_on_commit_callbacks(execute=True):
         services.bulletin_send(bulletin=bulletin, actor=officer)
     a = Delivery.objects.filter(bulletin=bulletin, arm__name="A")
@@ -394,7 +403,7 @@ def test_a_scheduled_bulletin_goes_when_due_and_not_before(
     officer, django_capture_on_commit_callbacks
 ) -> None:
     _subscriber("s@example.org")
-    bulletin = Bulletin.objects.create(title="Later", subject="Later", body="Hi")
+    bulletin = BulletinFactory()
     services.bulletin_send(bulletin=bulletin, actor=officer, send_at=timezone.now() + timedelta(hours=1))
     bulletin.refresh_from_db()
     assert bulletin.status == Bulletin.Status.SCHEDULED and not bulletin.deliveries.exists()
@@ -411,8 +420,8 @@ def test_a_scheduled_bulletin_goes_when_due_and_not_before(
 def test_the_weekly_partner_digest_is_drafted_for_review_once(officer) -> None:
     from chorus.bulletins.jobs import partner_digest_draft
 
-    partners = SubscriberList.objects.create(name="Partners", is_partner_digest=True)
-    SubscriberList.objects.create(name="Staff")
+    partners = SubscriberListFactory(name="Partners", is_partner_digest=True)
+    SubscriberListFactory(name="Staff")
     assert partner_digest_draft.call() == 1
     assert partner_digest_draft.call() == 0
     digest = Bulletin.objects.get()

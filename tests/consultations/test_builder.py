@@ -8,19 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.consultations.models import Consultation, Question, Section
+from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def consultation() -> Consultation:
-    now = timezone.now()
-    return Consultation.objects.create(
-        title="Court fees",
-        summary="Fees.",
-        opens_at=now + timedelta(days=1),
-        closes_at=now + timedelta(days=30),
-    )
+    return ConsultationFactory(title="Court fees", opens_at=timezone.now() + timedelta(days=1))
 
 
 def test_an_officer_builds_questions_with_a_follow_up(officer_client: Client, consultation) -> None:
@@ -101,10 +96,10 @@ def test_an_officer_builds_questions_with_a_follow_up(officer_client: Client, co
 
 
 def test_a_consultation_is_duplicated_as_a_template(officer_client: Client, consultation) -> None:
-    section = Section.objects.create(consultation=consultation, title="One", order=1)
-    later = Section.objects.create(consultation=consultation, title="Two", order=2)
-    parent = Question.objects.create(section=section, kind="yes_no", text="Do you use it?")
-    Question.objects.create(section=later, kind="text", text="Why not?", follows=parent, shown_for=["no"])
+    section = SectionFactory(consultation=consultation, title="One", order=1)
+    later = SectionFactory(consultation=consultation, title="Two", order=2)
+    parent = QuestionFactory(section=section, kind="yes_no", text="Do you use it?")
+    QuestionFactory(section=later, kind="text", text="Why not?", follows=parent, shown_for=["no"])
     officer_client.post(reverse("consultations:duplicate", args=[consultation.code]))
     copy = Consultation.objects.exclude(pk=consultation.pk).get()
     assert copy.title == "Copy of Court fees" and not copy.is_published

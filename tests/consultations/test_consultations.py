@@ -11,7 +11,8 @@ from django.utils import timezone
 from chorus.consultations.models import Consultation
 from chorus.directory.models import Region
 from chorus.directory.reference import regions_ensure
-from chorus.engagement.models import ImpactRecord, Project
+from chorus.engagement.models import ImpactRecord
+from tests.factories import ConsultationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _consultation(**fields) -> Consultation:
         "closes_at": now + timedelta(days=30),
         "is_published": True,
     }
-    return Consultation.objects.create(**{**defaults, **fields})
+    return ConsultationFactory(**{**defaults, **fields})
 
 
 def test_an_officer_sets_up_a_consultation_and_bad_input_is_explained(officer_client: Client, team) -> None:
@@ -78,24 +79,22 @@ def test_consultations_are_on_the_calendar_and_in_its_feed(client: Client) -> No
     in_wales.regions.add(wales)
     _consultation(title="Probate fees", opens_at=now + timedelta(days=5), closes_at=now + timedelta(days=60))
     _consultation(title="Old fees", opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=10))
-    page = client.get(reverse("engagement:public_calendar")).content.decode()
+    page = client.get(reverse("calendar:public_calendar")).content.decode()
     assert page.index("Open consultations") < page.index("Welsh tribunals")
     assert "Forthcoming consultations" in page and "Probate fees" in page
     assert "Closed consultations" in page and "Old fees" in page
-    filtered = client.get(reverse("engagement:public_calendar"), {"region": wales.pk}).content.decode()
+    filtered = client.get(reverse("calendar:public_calendar"), {"region": wales.pk}).content.decode()
     assert "Welsh tribunals" in filtered and "Probate fees" not in filtered
-    feed = icalendar.Calendar.from_ical(client.get(reverse("engagement:public_calendar_feed")).content)
+    feed = icalendar.Calendar.from_ical(client.get(reverse("calendar:public_calendar_feed")).content)
     summaries = {str(e["SUMMARY"]): e for e in feed.walk("VEVENT")}
     event = summaries["Consultation: Welsh tribunals"]
     assert event.decoded("DTEND") - event.decoded("DTSTART") == in_wales.closes_at - in_wales.opens_at
     assert str(event["URL"]).endswith(reverse("consultations:public_consultation", args=[in_wales.code]))
-    assert (
-        "Tribiwnlysoedd Cymru" in client.get("/cy" + reverse("engagement:public_calendar")).content.decode()
-    )
+    assert "Tribiwnlysoedd Cymru" in client.get("/cy" + reverse("calendar:public_calendar")).content.decode()
 
 
 def test_you_said_we_did_per_consultation(client: Client, officer_client: Client) -> None:
-    project = Project.objects.create(name="Court fees")
+    project = ProjectFactory(name="Court fees")
     consultation = _consultation(project=project)
     url = reverse("consultations:public_consultation_impact", args=[consultation.code])
     assert client.get(url).status_code == 404

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from chorus.consultations import documents
+from chorus.consultations import forms as consultation_forms
 from chorus.consultations.models import Consultation, SupportingDocument
 from chorus.core.models import AuditEntry
 from tests.conftest import sign_in
+from tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +23,7 @@ def media(settings, tmp_path) -> None:
 
 @pytest.fixture
 def consultation(team) -> Consultation:
-    now = timezone.now()
-    return Consultation.objects.create(
-        title="Court fees",
-        summary="Fees.",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=30),
-        is_published=True,
-    )
+    return ConsultationFactory(is_published=True)
 
 
 def _upload(
@@ -72,7 +63,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(
     assert "The file must be a PDF, Word, OpenDocument, Excel, PowerPoint, CSV or text file" in page
     page = _upload(officer_client, consultation, "empty.pdf", b"").content.decode()
     assert "The file is empty" in page
-    monkeypatch.setattr(documents, "MOST_BYTES", 10)
+    monkeypatch.setattr(consultation_forms, "DOCUMENT_MOST_BYTES", 10)
     page = _upload(officer_client, consultation, "big.pdf", PDF).content.decode()
     assert "The file must be smaller than 25 MB" in page
     page = _upload(officer_client, consultation, "proposal.pdf", PDF, title="").content.decode()

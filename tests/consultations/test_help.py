@@ -10,20 +10,14 @@ from django.utils import timezone
 
 from chorus.consultations.models import Consultation, HelpRequest, Response
 from chorus.core.models import AuditEntry
+from tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def consultation() -> Consultation:
-    now = timezone.now()
-    return Consultation.objects.create(
-        title="Court fees",
-        summary="Fees.",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=9),
-        is_published=True,
-    )
+    return ConsultationFactory(closes_at=timezone.now() + timedelta(days=9), is_published=True)
 
 
 def test_a_person_asks_for_help_and_staff_complete_their_response(

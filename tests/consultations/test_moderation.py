@@ -13,10 +13,19 @@ from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
 from chorus.consultations import moderation
-from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseModeration, Section
+from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseModeration
 from chorus.core.models import AuditAction, AuditEntry
 from tests.conftest import sign_in
-from tests.factories import UserFactory, make_person
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    ProjectFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    UserFactory,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,31 +35,31 @@ Status = ResponseModeration.Status
 @pytest.fixture
 def consultation() -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         summary="We propose to change some court fees.",
         opens_at=now - timedelta(days=30),
         closes_at=now + timedelta(days=1),
         is_published=True,
     )
-    section = Section.objects.create(consultation=consultation, title="The proposal", order=1)
-    Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="The proposal", order=1)
+    QuestionFactory(
         section=section,
         kind="single",
         text="Do you agree?",
         options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
         order=1,
     )
-    Question.objects.create(section=section, kind="text", text="Why do you say that?", order=2)
+    QuestionFactory(section=section, kind="text", text="Why do you say that?", order=2)
     return consultation
 
 
 def _respond(consultation: Consultation, reference: str, text: str, **about: str) -> Response:
     about = {"publish": "anonymous", **about}
-    response = Response.objects.create(consultation=consultation, reference=reference, **about)
+    response = ResponseFactory(consultation=consultation, reference=reference, **about)
     choice, free = Question.objects.filter(section__consultation=consultation).order_by("order")
-    Answer.objects.create(response=response, question=choice, value="yes")
-    Answer.objects.create(response=response, question=free, value=text)
+    AnswerFactory(response=response, question=choice, value="yes")
+    AnswerFactory(response=response, question=free, value=text)
     return response
 
 
@@ -210,10 +219,10 @@ def test_only_administrators_and_the_teams_officers_moderate(
 
 
 def test_a_response_of_another_consultation_is_not_found(client: Client, consultation, officer) -> None:
-    other = Consultation.objects.create(
+    other = ConsultationFactory(
         title="Other", summary="Other", opens_at=consultation.opens_at, closes_at=consultation.closes_at
     )
-    Section.objects.create(consultation=other, title="S", order=1)
+    SectionFactory(consultation=other, title="S", order=1)
     response = _respond(consultation, "AAAA1111", "Keep the paper forms.")
     sign_in(client, officer)
     assert client.get(_decide_url(other, response)).status_code == 404
@@ -366,9 +375,8 @@ def test_the_demo_publishes_moderated_text_only(client: Client) -> None:
 
     from chorus.consultations import demo
     from chorus.core.registry import Scale
-    from chorus.engagement.models import Project
 
-    Project.objects.create(name="Court fees")
+    ProjectFactory(name="Court fees")
     rng = random.Random(4)
     scale = Scale("test", 0, 0, 0, 0, 6, 3000, 0, 0)
     demo.build_consultations(scale, rng)

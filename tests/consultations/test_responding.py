@@ -15,10 +15,17 @@ from chorus.consultations.models import (
     Question,
     Response,
     ResponseDraft,
-    Section,
     SubmissionAttempt,
 )
 from chorus.core.ratelimit import record
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseDraftFactory,
+    ResponseFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +33,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def consultation() -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         summary="We propose to change some court fees.",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
         is_published=True,
     )
-    first = Section.objects.create(consultation=consultation, title="The proposal", order=1)
-    second = Section.objects.create(consultation=consultation, title="Why", order=2)
-    stance = Question.objects.create(
+    first = SectionFactory(consultation=consultation, title="The proposal", order=1)
+    second = SectionFactory(consultation=consultation, title="Why", order=2)
+    stance = QuestionFactory(
         section=first, kind="scale", text="Do you agree with the proposal?", required=True
     )
-    Question.objects.create(section=first, kind="text", text="Anything else?", max_length=20)
-    Question.objects.create(
+    QuestionFactory(section=first, kind="text", text="Anything else?", max_length=20)
+    QuestionFactory(
         section=second,
         kind="text",
         text="Why do you disagree?",
@@ -121,7 +128,7 @@ def test_the_follow_up_is_skipped_for_other_answers(client: Client, consultation
 
 
 def test_submitting_twice_at_once_stores_one_response(consultation) -> None:
-    draft = ResponseDraft.objects.create(
+    draft = ResponseDraftFactory(
         consultation=consultation,
         expires_at=timezone.now() + timedelta(days=1),
         answers={str(Question.objects.get(text="Do you agree with the proposal?").code): "agree"},
@@ -199,18 +206,18 @@ def test_save_and_return_by_email(
 def test_published_responses_appear_after_closing_redacted(client: Client, consultation) -> None:
     stance = Question.objects.get(text="Do you agree with the proposal?")
     other = Question.objects.get(text="Anything else?")
-    named = Response.objects.create(
+    named = ResponseFactory(
         consultation=consultation, reference="AAAA1111", name="Alys Jones", publish="named"
     )
-    anonymous = Response.objects.create(
+    anonymous = ResponseFactory(
         consultation=consultation, reference="BBBB2222", name="Bryn Hughes", publish="anonymous"
     )
-    private = Response.objects.create(
+    private = ResponseFactory(
         consultation=consultation, reference="CCCC3333", name="Ceri Lloyd", publish="no"
     )
-    Answer.objects.create(response=named, question=stance, value="agree")
-    Answer.objects.create(response=anonymous, question=other, value="Ring me on 01632 960001")
-    Answer.objects.create(response=private, question=other, value="Private view")
+    AnswerFactory(response=named, question=stance, value="agree")
+    AnswerFactory(response=anonymous, question=other, value="Ring me on 01632 960001")
+    AnswerFactory(response=private, question=other, value="Private view")
     from chorus.consultations.moderation import response_decide
     from tests.factories import UserFactory
 

@@ -11,9 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.consultations.models import Consultation, Question, Response, Section
+from chorus.consultations.models import Consultation, Question, Response
 from chorus.core.models import AuditEntry
 from tests.conftest import sign_in
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +28,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def consultation() -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court fees",
         summary="Fees.",
         opens_at=now - timedelta(days=5),
         closes_at=now + timedelta(days=30),
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    Question.objects.create(section=section, kind="text", text="Your view", order=1)
-    Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    QuestionFactory(section=section, kind="text", text="Your view", order=1)
+    QuestionFactory(
         section=section,
         kind="multiple",
         text="Which services?",
@@ -97,9 +104,7 @@ def test_staff_enter_a_postal_response_once(officer_client: Client, consultation
 
 
 def test_viewers_export_without_contact_details(client: Client, consultation, viewer) -> None:
-    Response.objects.create(
-        consultation=consultation, reference="ABCDEFGH", name="Alys", email="a@example.org"
-    )
+    ResponseFactory(consultation=consultation, reference="ABCDEFGH", name="Alys", email="a@example.org")
     rows = b"".join(
         sign_in(client, viewer).get(reverse("consultations:response_export", args=[consultation.code, "csv"]))
     ).decode()
@@ -107,12 +112,11 @@ def test_viewers_export_without_contact_details(client: Client, consultation, vi
 
 
 def test_closed_questions_are_summarised_while_open(officer_client: Client, consultation) -> None:
-    from chorus.consultations.models import Answer
 
     services = Question.objects.get(text="Which services?")
     for number, chosen in enumerate([["probate"], ["probate", "divorce"], ["divorce"], ["probate"]]):
-        response = Response.objects.create(consultation=consultation, reference=f"REF{number}")
-        Answer.objects.create(response=response, question=services, value=chosen)
+        response = ResponseFactory(consultation=consultation, reference=f"REF{number}")
+        AnswerFactory(response=response, question=services, value=chosen)
     page = officer_client.get(
         reverse("consultations:response_list", args=[consultation.code])
     ).content.decode()

@@ -26,7 +26,47 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
-from tests.factories import OrganisationFactory, TeamFactory, UserFactory, make_person
+from tests.factories import (
+    ActivityFactory,
+    AnalysisRunFactory,
+    AnswerFactory,
+    AssignmentFactory,
+    AttendanceFactory,
+    BulletinFactory,
+    ChallengeFactory,
+    CheckpointFactory,
+    CommentFactory,
+    ConsultationFactory,
+    DataAccessRequestFactory,
+    DatasetVersionFactory,
+    DeliveryFactory,
+    DuplicateCandidateFactory,
+    ExitSurveyResponseFactory,
+    HelpRequestFactory,
+    IdeaFactory,
+    ImpactRecordFactory,
+    ItemFactory,
+    NoteFactory,
+    OrganisationFactory,
+    PageFeedbackFactory,
+    ParticipantFactory,
+    PerceptionSeriesFactory,
+    ProjectFactory,
+    QuestionFactory,
+    ResponseDraftFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    SocialPostFactory,
+    SocialSourceFactory,
+    StakeholderGroupFactory,
+    SubscriberFactory,
+    TeamFactory,
+    ThemeFactory,
+    ToolkitItemFactory,
+    UserFactory,
+    make_person,
+)
 
 TEAM_A_MARK = "ALPHAONLY"
 TEAM_B_MARK = "BETAONLY"
@@ -120,19 +160,16 @@ def build_world() -> World:
 def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> None:
     from chorus.core.models import SitePage
     from chorus.directory.models import (
-        DuplicateCandidate,
         ImportJob,
         MergeRecord,
-        Note,
-        StakeholderGroup,
         SubjectAccessRequest,
     )
 
     r["site_page"] = SitePage.objects.filter(slug="privacy").first() or SitePage.objects.create(
         slug="privacy", title_en="Privacy", title_cy="Preifatrwydd", body_en="Text", body_cy="Testun"
     )
-    r["panel"] = StakeholderGroup.objects.create(name="Residents' panel", is_panel=True)
-    r["group"] = StakeholderGroup.objects.create(name="Advice sector")
+    r["panel"] = StakeholderGroupFactory(name="Residents' panel", is_panel=True)
+    r["group"] = StakeholderGroupFactory(name="Advice sector")
     r["organisation"] = OrganisationFactory(name=f"Valleys Advice {TEAM_A_MARK}", team=team_a)
     r["organisation_b"] = OrganisationFactory(name=f"Coast Advice {TEAM_B_MARK}", team=team_b)
     r["person"] = make_person(
@@ -148,9 +185,9 @@ def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> No
     )
     r["person_twin"] = make_person(first_name="Zebedy", last_name=TEAM_A_MARK.title(), team=team_a)
     r["person_b"] = make_person(first_name="Bertha", last_name=TEAM_B_MARK.title(), team=team_b)
-    Note.objects.create(person=r["person"], text=f"Met at the forum {TEAM_A_MARK}")
+    NoteFactory(person=r["person"], text=f"Met at the forum {TEAM_A_MARK}")
     a, b = sorted([r["person"], r["person_twin"]], key=lambda p: p.pk)
-    r["duplicate"] = DuplicateCandidate.objects.create(
+    r["duplicate"] = DuplicateCandidateFactory(
         person_a=a, person_b=b, match_probability=0.9, match_weight=4, agreement={"first_name": "nickname"}
     )
     r["merge"] = MergeRecord.objects.create(survivor=r["person"], duplicate=r["person_twin"], merged_by=admin)
@@ -191,18 +228,12 @@ def _zip(files: dict[str, str]) -> bytes:
 
 def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
     from chorus.engagement.models import (
-        Activity,
-        Attendance,
         AttendanceImport,
-        Checkpoint,
-        ImpactRecord,
-        Project,
-        ToolkitItem,
     )
 
-    r["project"] = Project.objects.create(name=f"Court fees {TEAM_A_MARK}", team=team_a)
-    r["project_b"] = Project.objects.create(name=f"Prisons {TEAM_B_MARK}", team=team_b)
-    r["activity"] = Activity.objects.create(
+    r["project"] = ProjectFactory(name=f"Court fees {TEAM_A_MARK}", team=team_a)
+    r["project_b"] = ProjectFactory(name=f"Prisons {TEAM_B_MARK}", team=team_b)
+    r["activity"] = ActivityFactory(
         kind="user_forum",
         title=f"Users' forum {TEAM_A_MARK}",
         starts_at=now - timedelta(days=3),
@@ -211,11 +242,11 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
     )
     r["activity"].projects.add(r["project"])
     r["activity"].groups.add(r["group"])
-    r["activity_b"] = Activity.objects.create(
+    r["activity_b"] = ActivityFactory(
         kind="meeting", title=f"Meeting {TEAM_B_MARK}", starts_at=now - timedelta(days=2), team=team_b
     )
-    Attendance.objects.create(activity=r["activity"], person=r["person"], attended=True)
-    Attendance.objects.create(activity=r["activity_b"], person=r["person_b"], attended=True)
+    AttendanceFactory(activity=r["activity"], person=r["person"], attended=True)
+    AttendanceFactory(activity=r["activity_b"], person=r["person_b"], attended=True)
     r["attendance_import"] = AttendanceImport.objects.create(
         activity=r["activity"],
         original_name="signups.csv",
@@ -229,34 +260,29 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
             }
         ],
     )
-    r["checkpoint"] = Checkpoint.objects.create(
+    r["checkpoint"] = CheckpointFactory(
         project=r["project"], stage_id="alpha", group=r["group"], due_on=(now - timedelta(days=1)).date()
     )
-    r["impact"] = ImpactRecord.objects.create(
+    r["impact"] = ImpactRecordFactory(
         project=r["project"],
         you_said=f"Forms are hard {TEAM_A_MARK}",
         we_did="We made them shorter",
         decided_on=now.date(),
     )
     r["impact"].activities.add(r["activity"])
-    r["toolkit_item"] = ToolkitItem.objects.create(kind="guidance", title="Planning", body="## Before")
+    r["toolkit_item"] = ToolkitItemFactory(kind="guidance", title="Planning", body="## Before")
 
 
 def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
     from chorus.consultations.models import (
-        Answer,
-        Consultation,
         HelpRequest,
-        Question,
         Response,
-        ResponseDraft,
         ResponseImport,
-        Section,
         SupportingDocument,
     )
     from chorus.equality.models import EqualityRecord
 
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title=f"Court fees consultation {TEAM_A_MARK}",
         summary="Tell us about fees.",
         opens_at=now - timedelta(days=5),
@@ -267,16 +293,16 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
         equality_monitoring=True,
     )
     r["consultation"] = consultation
-    r["consultation_b"] = Consultation.objects.create(
+    r["consultation_b"] = ConsultationFactory(
         title=f"Prisons consultation {TEAM_B_MARK}",
         summary="Tell us.",
         opens_at=now - timedelta(days=5),
         closes_at=now + timedelta(days=30),
         team=team_b,
     )
-    section = Section.objects.create(consultation=consultation, title="Questions", order=1)
-    r["question"] = Question.objects.create(section=section, kind="text", text="What do you think?", order=1)
-    r["choice_question"] = Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="Questions", order=1)
+    r["question"] = QuestionFactory(section=section, kind="text", text="What do you think?", order=1)
+    r["choice_question"] = QuestionFactory(
         section=section,
         kind="single",
         text="Do you agree?",
@@ -284,7 +310,7 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
         order=2,
     )
     equality_key = uuid4()
-    r["response"] = Response.objects.create(
+    r["response"] = ResponseFactory(
         consultation=consultation,
         reference="ALPHA001",
         name="Ramona Respondent",
@@ -292,12 +318,12 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
         publish=Response.Publish.NAMED,
         equality_key=equality_key,
     )
-    Answer.objects.create(response=r["response"], question=r["question"], value="Fees are too high")
-    Answer.objects.create(response=r["response"], question=r["choice_question"], value=["yes"])
+    AnswerFactory(response=r["response"], question=r["question"], value="Fees are too high")
+    AnswerFactory(response=r["response"], question=r["choice_question"], value=["yes"])
     r["equality_record"] = EqualityRecord.objects.create(
         key=equality_key, asked_for=consultation.code, submitted=True, age_band="35_44"
     )
-    r["help_request"] = HelpRequest.objects.create(
+    r["help_request"] = HelpRequestFactory(
         consultation=consultation,
         name="Hector Helpwanted",
         phone=HELPER_PHONE,
@@ -318,7 +344,7 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
             }
         ],
     )
-    r["draft"] = ResponseDraft.objects.create(consultation=consultation, expires_at=now + timedelta(days=30))
+    r["draft"] = ResponseDraftFactory(consultation=consultation, expires_at=now + timedelta(days=30))
     document = SupportingDocument(
         consultation=consultation, title="The proposal", original_name="proposal.pdf"
     )
@@ -331,16 +357,11 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
 def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
     from chorus.analysis.models import (
         AnalysisRun,
-        Assignment,
         EmergingIssue,
         Item,
-        SocialPost,
-        SocialSource,
-        Theme,
     )
-    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 
-    service = Service.objects.create(
+    service = ServiceFactory(
         name=f"Pay a fine {TEAM_A_MARK}",
         slug="pay-a-fine",
         team=team_a,
@@ -348,12 +369,10 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
         equality_monitoring=True,
     )
     r["service"] = service
-    PageFeedback.objects.create(
+    PageFeedbackFactory(
         service=service, kind="problem", page="https://pay.example.gov.uk/start", text="The button is broken"
     )
-    ExitSurveyResponse.objects.create(
-        service=service, satisfaction=4, improvement="Faster", submission_key=uuid4()
-    )
+    ExitSurveyResponseFactory(service=service, satisfaction=4, improvement="Faster", submission_key=uuid4())
     EmergingIssue.objects.create(
         service=service,
         about="service",
@@ -366,11 +385,11 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
         recent_count=5,
         comments=[{"id": 1, "text": "The button is broken", "at": now.isoformat()}],
     )
-    r["social_source"] = SocialSource.objects.create(name=f"Mentions {TEAM_A_MARK}", team=team_a)
-    SocialPost.objects.create(
+    r["social_source"] = SocialSourceFactory(name=f"Mentions {TEAM_A_MARK}", team=team_a)
+    SocialPostFactory(
         source=r["social_source"], handle="@someone", posted_at=now, text="Court was closed", fingerprint="x"
     )
-    run = AnalysisRun.objects.create(
+    run = AnalysisRunFactory(
         title=f"Fees analysis {TEAM_A_MARK}",
         subject=AnalysisRun.Subject.QUESTION,
         question=r["question"],
@@ -381,8 +400,8 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
         item_count=1,
     )
     r["run"] = run
-    r["theme"] = Theme.objects.create(run=run, key=1, label="Cost", size=1, counted=1, share=1.0)
-    r["item"] = Item.objects.create(
+    r["theme"] = ThemeFactory(run=run, key=1, label="Cost", size=1, counted=1, share=1.0)
+    r["item"] = ItemFactory(
         run=run,
         source=Item.Source.ANSWER,
         source_id=r["response"].pk,
@@ -391,40 +410,38 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
         sentiment="negative",
         channel="online",
     )
-    Assignment.objects.create(item=r["item"], theme=r["theme"])
+    AssignmentFactory(item=r["item"], theme=r["theme"])
 
 
 def _bulletins(r: dict[str, Any], team_a: Team) -> None:
-    from chorus.bulletins.models import Bulletin, Delivery, Link, Subscriber
+    from chorus.bulletins.models import Delivery, Link, Subscriber
 
-    r["subscriber"] = Subscriber.objects.create(email=SUBSCRIBER_EMAIL, status=Subscriber.Status.ACTIVE)
-    r["bulletin"] = Bulletin.objects.create(
+    r["subscriber"] = SubscriberFactory(email=SUBSCRIBER_EMAIL, status=Subscriber.Status.ACTIVE)
+    r["bulletin"] = BulletinFactory(
         title=f"March news {TEAM_A_MARK}",
         subject="News",
         body="Read [this](https://example.gov.uk/)",
         team=team_a,
     )
     r["link"] = Link.objects.create(bulletin=r["bulletin"], url="https://example.gov.uk/", number=1)
-    r["delivery"] = Delivery.objects.create(
+    r["delivery"] = DeliveryFactory(
         bulletin=r["bulletin"], subscriber=r["subscriber"], status=Delivery.Status.SENT
     )
 
 
 def _ideas(r: dict[str, Any], team_a: Team, now: Any) -> None:
-    from chorus.ideas.models import Challenge, Comment, Idea, Moderation, Participant
+    from chorus.ideas.models import Moderation
 
-    r["challenge"] = Challenge.objects.create(
+    r["challenge"] = ChallengeFactory(
         title="Better courts",
         description="Ideas for better courts",
         opens_at=now - timedelta(days=5),
         closes_at=now + timedelta(days=30),
         team=team_a,
     )
-    r["participant"] = Participant.objects.create(
-        email=PARTICIPANT_EMAIL, name="Pavla Participant", confirmed_at=now
-    )
+    r["participant"] = ParticipantFactory(email=PARTICIPANT_EMAIL, name="Pavla Participant", confirmed_at=now)
     # Held for review: not public, and only team A's staff may see it.
-    r["idea"] = Idea.objects.create(
+    r["idea"] = IdeaFactory(
         challenge=r["challenge"],
         participant=r["participant"],
         title=f"Evening hearings {TEAM_A_MARK}",
@@ -432,10 +449,10 @@ def _ideas(r: dict[str, Any], team_a: Team, now: Any) -> None:
         moderation=Moderation.HELD,
         hold_reason="Personal data",
     )
-    r["published_idea"] = Idea.objects.create(
+    r["published_idea"] = IdeaFactory(
         challenge=r["challenge"], participant=r["participant"], title="Free parking", body="Please"
     )
-    Comment.objects.create(
+    CommentFactory(
         idea=r["published_idea"],
         participant=r["participant"],
         body=f"Held comment {TEAM_A_MARK}",
@@ -445,12 +462,12 @@ def _ideas(r: dict[str, Any], team_a: Team, now: Any) -> None:
 
 def _insights(r: dict[str, Any], team_a: Team, admin: User) -> None:
     from chorus.insights.datasets import catalogue_ensure
-    from chorus.insights.models import DataAccessRequest, Dataset, DatasetVersion, PerceptionSeries
+    from chorus.insights.models import Dataset
 
     catalogue_ensure()
     dataset = Dataset.objects.order_by("slug").first()
     assert dataset is not None
-    DatasetVersion.objects.create(
+    DatasetVersionFactory(
         dataset=dataset,
         number=1,
         columns=[{"name": "count", "title": "Count", "description": "How many", "datatype": "integer"}],
@@ -459,12 +476,12 @@ def _insights(r: dict[str, Any], team_a: Team, admin: User) -> None:
         published_by=admin,
     )
     r["dataset"] = dataset
-    series = PerceptionSeries.objects.create(
+    series = PerceptionSeriesFactory(
         name=f"Partner survey {TEAM_A_MARK}", team=team_a, baseline=r["consultation"]
     )
     series.waves.add(r["consultation"])
     r["perception"] = series
-    r["data_request"] = DataAccessRequest.objects.create(
+    r["data_request"] = DataAccessRequestFactory(
         reference="DAR00001",
         name="Rhys Researcher",
         email=RESEARCHER_EMAIL,

@@ -14,7 +14,7 @@ from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import Place
 from chorus.engagement.models import Stage
-from tests.factories import UserFactory
+from tests.factories import PlaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_adding_and_deleting_through_the_admin_is_audited(admin_client: Client, 
 
 
 def test_bulk_deletes_and_list_edits_are_audited(admin_client: Client) -> None:
-    places = [Place.objects.create(name=name) for name in ("Old hall", "Old library")]
+    places = [PlaceFactory(name=name) for name in ("Old hall", "Old library")]
     admin_client.post(
         reverse("admin:directory_place_changelist"),
         {"action": "delete_selected", "_selected_action": [p.pk for p in places], "post": "yes"},

@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chorus.core.disclosure import _grid, mean, pinned, recoverable, share, suppress_table
+from chorus.core.disclosure import mean, pinned, recoverable, share, suppress_table
+
+
+def _totalled(counts: list[list[int]]) -> list[list[int]]:
+    """The table as published in full: each row with its total, then the column totals."""
+    rows = [[*row, sum(row)] for row in counts]
+    return [*rows, [sum(column) for column in zip(*rows, strict=True)]]
+
 
 tables = st.integers(min_value=2, max_value=4).flatmap(
     lambda height: st.integers(min_value=2, max_value=4).flatmap(
@@ -25,7 +32,7 @@ def test_no_suppressed_number_can_be_recovered(counts: list[list[int]]) -> None:
     columns = [f"c{j}" for j in range(len(counts[0]))]
     table = suppress_table(counts, rows, columns, below=10)
     grid = table.grid()
-    true = _grid(counts)
+    true = _totalled(counts)
     # Every small number is hidden...
     for r, row in enumerate(true):
         for c, value in enumerate(row):
@@ -47,7 +54,7 @@ def test_a_single_small_cell_takes_a_partner_in_its_row_and_column() -> None:
 
 def test_the_checker_sees_a_cell_worked_out_by_subtraction() -> None:
     counts = [[3, 20], [15, 25]]
-    grid = [list(row) for row in _grid(counts)]
+    grid = [list(row) for row in _totalled(counts)]
     grid[0][0] = None
     assert recoverable(grid) == [(0, 0)]
 
@@ -84,6 +91,6 @@ def test_the_fast_check_agrees_with_the_linear_programmes(
     the attacker's view) find the same hidden numbers on any table and any hiding,
     zeros included."""
     counts, hide = case
-    true = _grid(counts)
+    true = _totalled(counts)
     shown = [[None if hide[r][c] else value for c, value in enumerate(row)] for r, row in enumerate(true)]
     assert sorted(pinned(true, shown)) == sorted(recoverable(shown))

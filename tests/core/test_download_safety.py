@@ -32,7 +32,36 @@ from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_text, safe_csv_writer, spreadsheet_safe, xlsx_bytes
 from chorus.core.models import AuditAction, AuditEntry
 from tests.conftest import sign_in
-from tests.factories import OrganisationFactory, make_person
+from tests.factories import (
+    ActivityFactory,
+    AnalysisRunFactory,
+    AnswerFactory,
+    AssessmentFactory,
+    AssignmentFactory,
+    AttendanceFactory,
+    ChallengeFactory,
+    CommentFactory,
+    ConsultationFactory,
+    DatasetFactory,
+    DatasetVersionFactory,
+    ExitSurveyResponseFactory,
+    IdeaFactory,
+    ImpactRecordFactory,
+    ItemFactory,
+    NoteFactory,
+    OrganisationFactory,
+    PageFeedbackFactory,
+    ParticipantFactory,
+    PerceptionSeriesFactory,
+    ProjectFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    StakeholderGroupFactory,
+    ThemeFactory,
+    make_person,
+)
 
 LINK = '=HYPERLINK("http://evil.example","x")'
 PLUS = "+SUM(1)"
@@ -125,14 +154,10 @@ def test_only_the_core_download_module_writes_csv_or_excel() -> None:
 @pytest.fixture
 def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNamespace:
     """One of every record a download reads, each named and filled with formula-like text."""
-    from chorus.analysis.models import AnalysisRun, Assignment, Item, Theme
-    from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseImport, Section
-    from chorus.directory.models import Assessment, ImportJob, Note, StakeholderGroup
+    from chorus.analysis.models import AnalysisRun, Item
+    from chorus.consultations.models import Response, ResponseImport
+    from chorus.directory.models import ImportJob
     from chorus.directory.rights import sar_build, sar_request
-    from chorus.engagement.models import Activity, Attendance, ImpactRecord, Project
-    from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
-    from chorus.ideas.models import Challenge, Comment, Idea, Participant
-    from chorus.insights.models import Dataset, DatasetVersion, PerceptionSeries
 
     now = timezone.now()
     w = SimpleNamespace()
@@ -143,9 +168,9 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         emails=["hostile@example.org"],
         organisation=OrganisationFactory(name=AT),
     )
-    Assessment.objects.create(person=w.person, influence=3, interest=4, assessed_by=admin)
-    Note.objects.create(person=w.person, text=LINK, author=admin)
-    StakeholderGroup.objects.create(name=LINK)
+    AssessmentFactory(person=w.person, influence=3, interest=4, assessed_by=admin)
+    NoteFactory(person=w.person, text=LINK, author=admin)
+    StakeholderGroupFactory(name=LINK)
     w.sar = sar_request(actor=admin, person=w.person, reference=PLUS)
     sar_build(w.sar)
     w.import_job = ImportJob.objects.create(
@@ -157,16 +182,16 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         problems=[{"line": 2, "errors": [AT]}],
     )
 
-    w.consultation = Consultation.objects.create(
+    w.consultation = ConsultationFactory(
         title=LINK,
         summary=PLUS,
         opens_at=now - timedelta(days=40),
         closes_at=now - timedelta(days=1),
         is_published=True,
     )
-    section = Section.objects.create(consultation=w.consultation, title=MINUS, order=1)
-    question = Question.objects.create(section=section, kind="text", text=LINK, order=1)
-    response = Response.objects.create(
+    section = SectionFactory(consultation=w.consultation, title=MINUS, order=1)
+    question = QuestionFactory(section=section, kind="text", text=LINK, order=1)
+    response = ResponseFactory(
         consultation=w.consultation,
         reference="HOSTILE1",
         name=MINUS,
@@ -174,7 +199,7 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         email="hostile@example.org",
         publish=Response.Publish.NAMED,
     )
-    answer = Answer.objects.create(response=response, question=question, value=AT)
+    answer = AnswerFactory(response=response, question=question, value=AT)
     w.response_import = ResponseImport.objects.create(
         consultation=w.consultation,
         created_by=admin,
@@ -183,41 +208,37 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         rows=[{"line": 2, "row": [PLUS], "errors": [AT], "about": {}, "answers": {}}],
     )
 
-    w.service = Service.objects.create(name=LINK, slug="hostile")
-    PageFeedback.objects.create(service=w.service, kind="problem", page="https://example.gov.uk/a", text=LINK)
-    ExitSurveyResponse.objects.create(
+    w.service = ServiceFactory(name=LINK, slug="hostile")
+    PageFeedbackFactory(service=w.service, kind="problem", page="https://example.gov.uk/a", text=LINK)
+    ExitSurveyResponseFactory(
         service=w.service, satisfaction=1, improvement=PLUS, came_from=AT, submission_key=uuid.uuid4()
     )
 
-    project = Project.objects.create(name=LINK)
-    forum = Activity.objects.create(kind="user_forum", title=PLUS, starts_at=now - timedelta(days=2))
+    project = ProjectFactory(name=LINK)
+    forum = ActivityFactory(kind="user_forum", title=PLUS, starts_at=now - timedelta(days=2))
     forum.projects.add(project)
-    Attendance.objects.create(activity=forum, person=w.person, attended=True)
-    w.impact = ImpactRecord.objects.create(
-        project=project, you_said=LINK, we_did=PLUS, decided_on="2026-06-01"
-    )
+    AttendanceFactory(activity=forum, person=w.person, attended=True)
+    w.impact = ImpactRecordFactory(project=project, you_said=LINK, we_did=PLUS, decided_on="2026-06-01")
     w.impact.activities.add(forum)
 
-    w.challenge = Challenge.objects.create(
+    w.challenge = ChallengeFactory(
         title=LINK, description=PLUS, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30)
     )
-    participant = Participant.objects.create(email="idea@example.org", name=MINUS, confirmed_at=now)
-    idea = Idea.objects.create(
-        challenge=w.challenge, participant=participant, title=LINK, body=PLUS, response=AT
-    )
-    Comment.objects.create(idea=idea, participant=participant, body=AT)
+    participant = ParticipantFactory(email="idea@example.org", name=MINUS, confirmed_at=now)
+    idea = IdeaFactory(challenge=w.challenge, participant=participant, title=LINK, body=PLUS, response=AT)
+    CommentFactory(idea=idea, participant=participant, body=AT)
 
     audit_record(actor=admin, action=AuditAction.CHANGE, object_type="directory.person", object_repr=LINK)
 
-    w.series = PerceptionSeries.objects.create(name=LINK, baseline=w.consultation)
+    w.series = PerceptionSeriesFactory(name=LINK, baseline=w.consultation)
     w.series.waves.set([w.consultation])
-    yes_no = Question.objects.create(section=section, kind="yes_no", text=PLUS, order=2)
-    Answer.objects.create(response=response, question=yes_no, value="yes")
+    yes_no = QuestionFactory(section=section, kind="yes_no", text=PLUS, order=2)
+    AnswerFactory(response=response, question=yes_no, value="yes")
 
-    dataset = Dataset.objects.create(
+    dataset = DatasetFactory(
         slug="hostile", builder="service-feedback", title=LINK, description=PLUS, frequency="monthly"
     )
-    DatasetVersion.objects.create(
+    DatasetVersionFactory(
         dataset=dataset,
         number=1,
         columns=[{"name": "service", "title": "Service", "description": "", "datatype": "string"}],
@@ -225,20 +246,20 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         threshold=10,
     )
 
-    w.run = AnalysisRun.objects.create(
+    w.run = AnalysisRunFactory(
         title=LINK,
         subject=AnalysisRun.Subject.CONSULTATION,
         consultation=w.consultation,
         status=AnalysisRun.Status.DONE,
     )
-    item = Item.objects.create(
+    item = ItemFactory(
         run=w.run, source=Item.Source.ANSWER, source_id=answer.pk, text=LINK, redacted=LINK, stance=PLUS
     )
-    broad = Theme.objects.create(
+    broad = ThemeFactory(
         run=w.run, key=1, level="broad", label=LINK, description=PLUS, keyphrases=[MINUS], quotes=[item.pk]
     )
-    fine = Theme.objects.create(run=w.run, key=2, level="fine", parent=broad, label=AT, description=MINUS)
-    Assignment.objects.create(item=item, theme=fine)
+    fine = ThemeFactory(run=w.run, key=2, level="fine", parent=broad, label=AT, description=MINUS)
+    AssignmentFactory(item=item, theme=fine)
     return w
 
 
@@ -371,17 +392,16 @@ def test_every_download_escapes_formula_like_text(
 def test_sharing_back_leaves_out_people_another_team_keeps_private(
     client: Client, officer: User, team: Team, other_team: Team
 ) -> None:
-    from chorus.engagement.models import Activity, Attendance, ImpactRecord, Project
 
-    project = Project.objects.create(name="Online divorce", team=team)
-    forum = Activity.objects.create(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
+    project = ProjectFactory(name="Online divorce", team=team)
+    forum = ActivityFactory(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
     ours = make_person(first_name="Aled", last_name="Price", emails=["aled@example.org"])
     theirs = make_person(
         first_name="Secret", last_name="Witness", emails=["secret@example.org"], team=other_team
     )
     for person in (ours, theirs):
-        Attendance.objects.create(activity=forum, person=person, attended=True)
-    record = ImpactRecord.objects.create(project=project, you_said="x", we_did="y", decided_on="2026-06-01")
+        AttendanceFactory(activity=forum, person=person, attended=True)
+    record = ImpactRecordFactory(project=project, you_said="x", we_did="y", decided_on="2026-06-01")
     record.activities.add(forum)
     response = sign_in(client, officer).get(reverse("engagement:impact_participants", args=[record.code]))
     text = b"".join(response.streaming_content).decode()
@@ -391,10 +411,10 @@ def test_sharing_back_leaves_out_people_another_team_keeps_private(
 def test_downloading_the_rows_to_fix_of_a_response_import_is_audited(
     client: Client, officer: User, team: Team
 ) -> None:
-    from chorus.consultations.models import Consultation, ResponseImport
+    from chorus.consultations.models import ResponseImport
 
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court visits", summary="s", opens_at=now - timedelta(days=5), closes_at=now, team=team
     )
     job = ResponseImport.objects.create(

@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from chorus.analysis.models import AnalysisRun, SocialPost, SocialSource
 from chorus.bulletins.models import Subscriber
 from chorus.consultations.models import Consultation, Question, ResponseImport, Section
+from chorus.core.imports import files
 from chorus.core.spreadsheets import Limits, SpreadsheetError, check, read_table
-from chorus.directory import imports
 from chorus.directory.models import ImportJob, Person
 from chorus.engagement.models import Activity, AttendanceImport
 
@@ -283,7 +283,7 @@ def test_the_directory_import_refuses_a_bad_file_leaving_nothing(
 def test_a_big_directory_file_is_read_by_a_task_which_refuses_it_and_removes_the_file(
     officer_client: Client, media: Path, five_rows, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(imports, "READ_NOW_BYTES", 10)
+    monkeypatch.setattr(files, "READ_NOW_BYTES", 10)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         reply = officer_client.post(
             reverse("directory:import_upload"), {"file": SimpleUploadedFile("big.csv", csv_rows(7))}
@@ -306,7 +306,7 @@ def test_a_big_directory_file_is_read_by_a_task_which_refuses_it_and_removes_the
 def test_a_big_directory_file_within_the_limits_is_read_by_the_task_then_matched(
     officer_client: Client, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(imports, "READ_NOW_BYTES", 10)
+    monkeypatch.setattr(files, "READ_NOW_BYTES", 10)
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(
             reverse("directory:import_upload"), {"file": SimpleUploadedFile("big.csv", csv_rows(3))}

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import User
-from chorus.consultations.models import Consultation, HelpRequest, Question, Response, ResponseDraft, Section
+from chorus.consultations.models import Consultation, HelpRequest, Response, ResponseDraft
 from chorus.core.models import AuditAction, AuditEntry
 from tests.conftest import PASSWORD
+from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +38,15 @@ def one_proxy(settings) -> None:
 @pytest.fixture
 def consultation() -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         summary="We propose to change some court fees.",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
         is_published=True,
     )
-    section = Section.objects.create(consultation=consultation, title="The proposal", order=1)
-    Question.objects.create(section=section, kind="text", text="Anything to add?")
+    section = SectionFactory(consultation=consultation, title="The proposal", order=1)
+    QuestionFactory(section=section, kind="text", text="Anything to add?")
     return consultation
 
 

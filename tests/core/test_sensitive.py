@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 
 from chorus.analysis.engine import pii
 from chorus.core import redact, sensitive
 from chorus.core.sensitive import KINDS, SPECIAL_KINDS, KnownNames, Passage, find_passages
+
+
+@pytest.fixture(autouse=True)
+def word_lists_and_rules_only() -> Iterator[None]:
+    """These tests are about the word lists and rules; the sentence classifier the analysis
+    app registers is tested in tests/analysis/test_special.py."""
+    saved = list(sensitive._sentence_classifiers)
+    sensitive._sentence_classifiers.clear()
+    yield
+    sensitive._sentence_classifiers.extend(saved)
 
 
 def kinds_of(text: str, **kwargs: object) -> list[tuple[str, str]]:
@@ -348,3 +359,115 @@ def test_a_phone_number_after_my_number_is_still_a_phone_number() -> None:
 
 def test_a_masked_date_after_a_reference_word_is_not_a_reference() -> None:
     assert flagged("The payment XX/XX/2019 was refused. My bill XX/XX/XXXX5 too.", "reference") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I was referred by Fearghal Condon at the surgery.", "Fearghal Condon"),
+        ("Kind regards, Llinos Cadwaladr", "Llinos Cadwaladr"),
+        ("The letter was signed by Max Toor, Head of Service.", "Max Toor"),
+        ("Both Zarna Baria and her manager ignored me.", "Zarna Baria"),
+    ],
+)
+def test_two_unfamiliar_capitalised_words_side_by_side_are_a_name(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm Somali and the interpreter never turned up.",
+        "Bill Pay never works on the app.",
+        "The NHS and the DVLA both lost my letters.",
+    ],
+)
+def test_contractions_word_pairs_and_acronyms_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Quoting 202393348, as your letter asked.", "202393348"),
+        ("They gave me a log number, 76/355228/24, and nothing since.", "76/355228/24"),
+        ("The crime number the police gave me was 5394 9590.", "5394 9590"),
+    ],
+)
+def test_long_numbers_and_numbers_some_words_after_their_cue_are_references(
+    text: str, reference: str
+) -> None:
+    assert flagged(text, "reference") == [reference]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hearing was on 12/03/2024 at ten.",
+        "The council spent £12,345,678 on the new road.",
+        "In 2023 there were 1,450 households on the list.",
+    ],
+)
+def test_dates_and_money_are_not_references(text: str) -> None:
+    assert flagged(text, "reference") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("PC Pritchard came out twice.", "PC Pritchard"),
+        ("The drop-in was run by Jack dela Cruz, who was honest.", "Jack dela Cruz"),
+        ("Thanks again, Wojciech", "Wojciech"),
+        ("Kind regards,\nRazvan da Silva", "Razvan da Silva"),
+        ("The caretaker, Hetal, keeps the hall spotless.", "Hetal"),
+        ("Our son was helped by Ifeoluwa at the youth club.", "Ifeoluwa"),
+        ("I think his name was Olumide.", "Olumide"),
+        ("Obinna Wood from the housing office never rang back.", "Obinna Wood"),
+    ],
+)
+def test_titles_particles_sign_offs_and_person_cues_find_names(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called Barclays twice about it.",
+        "Carrington Mortgage never answered.",
+        "The XXXXNeeds Attention letter came.",
+        "I spoke to CitiBank about it.",
+    ],
+)
+def test_organisations_and_masked_text_after_cues_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Could the officer please visit 177 Micklegate?", "177 Micklegate"),
+        ("Return address: 204 The Vennel", "204 The Vennel"),
+    ],
+)
+def test_numbered_streets_without_a_thoroughfare_word_are_addresses(text: str, address: str) -> None:
+    assert flagged(text, "address") == [address]
+
+
+@pytest.mark.parametrize(
+    "text", ["We waited 3 Weeks for an answer.", "Item 3 The Council will decide in May."]
+)
+def test_a_number_before_a_word_or_an_institution_is_not_an_address(text: str) -> None:
+    assert flagged(text, "address") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Please see my previous complaint (4821 0736 519).", "4821 0736 519"),
+        ("This relates to PCN 8834 1029 55, which was closed.", "PCN 8834 1029 55"),
+        ("Quoting K1QZ5J2R, I am writing to appeal.", "K1QZ5J2R"),
+        ("It was submitted under 6017392/2025.", "6017392/2025"),
+    ],
+)
+def test_grouped_digits_and_long_codes_are_references(text: str, reference: str) -> None:
+    assert flagged(text, "reference") == [reference]

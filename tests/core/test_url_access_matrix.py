@@ -231,8 +231,8 @@ EXPECT: dict[str, Expect] = {
     "engagement:impact_participants": team_record_change(),
     "engagement:public_impact_index": everyone(),
     "engagement:public_impact": everyone(404),  # not published
-    "engagement:public_calendar": everyone(),
-    "engagement:public_calendar_feed": everyone(),
+    "calendar:public_calendar": everyone(),
+    "calendar:public_calendar_feed": everyone(),
     "engagement:public_event": everyone(404),  # restricted to a team, so never public
     # consultations: a consultation restricted to a team is never public
     "consultations:consultation_list": staff(),
@@ -398,7 +398,7 @@ DOWNLOADS: list[Download] = [
     Download("engagement:impact_participants", may=TEAM_A_EDITORS, personal=True),
     Download("engagement:report_csv", may=ALL_STAFF),
     Download("engagement:report_pdf", may=ALL_STAFF),
-    Download("engagement:public_calendar_feed", may=EVERYONE),
+    Download("calendar:public_calendar_feed", may=EVERYONE),
     Download("consultations:response_export", may=TEAM_A_READERS, personal=True),
     Download(
         "consultations:response_export",
@@ -444,9 +444,9 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.engagement.impact_views.impact_participants_csv": "engagement:impact_participants",
     "chorus.engagement.report_views.report_csv": "engagement:report_csv",
     "chorus.engagement.report_views.report_pdf": "engagement:report_pdf",
-    "chorus.engagement.views.public_calendar_feed": "engagement:public_calendar_feed",
+    "chorus.public_calendar.views.public_calendar_feed": "calendar:public_calendar_feed",
     "chorus.consultations.responses.response_export": "consultations:response_export",
-    "chorus.consultations.imports.response_import_problems": "consultations:response_import_problems",
+    "chorus.consultations.import_views.response_import_problems": "consultations:response_import_problems",
     "chorus.consultations.documents._file": "consultations:document_download",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.feedback.views.service_export": "feedback:feedback_export",
@@ -455,7 +455,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.analysis.exports.themes_csv": "analysis:themes_csv",
     "chorus.analysis.exports.assignments_csv": "analysis:assignments_csv",
     "chorus.analysis.exports.report_html": "analysis:report",
-    "chorus.ideas.views.challenge_export": "ideas:export",
+    "chorus.ideas.views.staff.challenge_export": "ideas:export",
     "chorus.bulletins.views.delivery_status": "bulletins_tracking:delivery_status (mail service POSTs)",
     "chorus.insights.governance_views.quality": "insights:quality",
     "chorus.insights.dashboards.services_dashboard": "insights:services_dashboard",

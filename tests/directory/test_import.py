@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -179,24 +180,29 @@ def test_a_crash_leaves_whole_batches_and_a_rerun_finishes_without_duplicates(
     job = _job()
     _check(officer_client, job)
     imports.import_confirm(job=job, on_match="link", source="test", lawful_basis="consent")
-    monkeypatch.setattr(imports, "BATCH", 10)
-    real = imports._import_batch
+    people = imports.KINDS["people"]
     calls = {"n": 0}
 
-    def crash_on_second(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real(*args, **kwargs)
+    def crash_on_second(job, checker):
+        write = people.writer(job, checker)
 
-    monkeypatch.setattr(imports, "_import_batch", crash_on_second)
+        def batch(rows):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("worker killed")
+            return write(rows)
+
+        return batch
+
+    monkeypatch.setitem(imports.KINDS, "people", replace(people, batch_size=10, writer=crash_on_second))
     with pytest.raises(RuntimeError):
         imports.import_run(job)
     job.refresh_from_db()
     assert Person.objects.count() == 10 and job.processed_rows == 10
-    monkeypatch.setattr(imports, "_import_batch", real)
+    monkeypatch.setitem(imports.KINDS, "people", replace(people, batch_size=10))
     imports.import_run(job)
-    assert Person.objects.count() == 25
+    job.refresh_from_db()
+    assert Person.objects.count() == 25 and job.processed_rows == 25 and job.created_count == 25
     assert Person.objects.values("last_name").distinct().count() == 25
 
 

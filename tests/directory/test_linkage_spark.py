@@ -9,9 +9,10 @@ import pytest
 from chorus.directory.linkage.engine import default_model, find_duplicates
 from chorus.directory.linkage.synthetic import generate_people
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="Spark needs Java, which is not installed"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java, which is not installed"),
+]
 
 COLUMNS = ["unique_id", "first_name", "surname", "email", "phone", "postcode", "organisation"]
 

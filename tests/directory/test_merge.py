@@ -11,9 +11,9 @@ from chorus.directory.duplicates import (
     person_merge,
     person_merge_undo,
 )
-from chorus.directory.models import Consent, DuplicateCandidate, Person
+from chorus.directory.models import DuplicateCandidate, Person
 from chorus.directory.search import search_people
-from tests.factories import OrganisationFactory, make_person
+from tests.factories import ConsentFactory, OrganisationFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def pair() -> tuple[Person, Person]:
         job_title="Solicitor",
         organisation=OrganisationFactory(name="Law Centre"),
     )
-    Consent.objects.create(
+    ConsentFactory(
         person=duplicate,
         purpose="Bulletins",
         lawful_basis="consent",

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.core.registry import attention_for
-from chorus.directory.models import GroupMembership, Place, Region, StakeholderGroup
+from chorus.directory.models import GroupMembership, Region, StakeholderGroup
 from chorus.directory.panels import makeup_by_region
 from chorus.directory.places import place_resolve
 from chorus.directory.reference import regions_ensure
-from tests.factories import make_person
+from tests.factories import GroupMembershipFactory, PlaceFactory, StakeholderGroupFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -21,20 +21,20 @@ pytestmark = pytest.mark.django_db
 def panel() -> StakeholderGroup:
     regions_ensure()
     wales, london = Region.objects.get(ons_code="W92000004"), Region.objects.get(ons_code="E12000007")
-    panel = StakeholderGroup.objects.create(
+    panel = StakeholderGroupFactory(
         name="Court users' panel", is_panel=True, target_by_region={"W92000004": 50.0, "E12000007": 50.0}
     )
     today = timezone.localdate()
     for i, region in enumerate([wales, wales, wales, london]):
         person = make_person(first_name=f"Member{i}", last_name="Panel", region=region)
-        GroupMembership.objects.create(
+        GroupMembershipFactory(
             person=person,
             group=panel,
             start=today - timedelta(days=300),
             end=today + timedelta(days=10 if i == 0 else 400),
         )
     former = make_person(first_name="Former", last_name="Member", region=london)
-    GroupMembership.objects.create(
+    GroupMembershipFactory(
         person=former, group=panel, start=today - timedelta(days=800), end=today - timedelta(days=1)
     )
     return panel
@@ -58,10 +58,10 @@ def test_the_panel_page_lists_current_members_only(officer_client: Client, panel
 
 
 def test_free_text_place_names_resolve_to_one_place(db) -> None:
-    court = Place.objects.create(
+    court = PlaceFactory(
         name="Cardiff Civil and Family Justice Centre", other_names="Cardiff family court\nCCFJC"
     )
-    online = Place.objects.create(name="Online", other_names="Teams\nZoom")
+    online = PlaceFactory(name="Online", other_names="Teams\nZoom")
     assert place_resolve("cardiff family court") == court
     assert place_resolve("Cardiff Civil & Family Justice Centre") == court
     assert place_resolve("ZOOM") == online

@@ -12,16 +12,20 @@ from django.urls import reverse
 from chorus.accounts.models import User
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import (
-    Consent,
     GroupMembership,
     Membership,
     Person,
-    StakeholderGroup,
     SubjectAccessRequest,
 )
 from chorus.directory.search import search_people
 from tests.conftest import sign_in
-from tests.factories import OrganisationFactory, make_person
+from tests.factories import (
+    ConsentFactory,
+    GroupMembershipFactory,
+    OrganisationFactory,
+    StakeholderGroupFactory,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +40,10 @@ def person() -> Person:
         communication_needs="Easy read",
         organisation=OrganisationFactory(name="Valleys Advice"),
     )
-    Consent.objects.create(
+    ConsentFactory(
         person=person, purpose="Bulletins", lawful_basis="consent", given_on="2026-02-01", source="Form"
     )
-    GroupMembership.objects.create(person=person, group=StakeholderGroup.objects.create(name="Advice sector"))
+    GroupMembershipFactory(person=person, group=StakeholderGroupFactory(name="Advice sector"))
     return person
 
 

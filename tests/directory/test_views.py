@@ -8,7 +8,7 @@ from chorus.accounts.models import Team, User
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import DuplicateCandidate, Person
 from tests.conftest import sign_in
-from tests.factories import make_person
+from tests.factories import AssessmentFactory, DuplicateCandidateFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_directory_search_finds_with_a_typo(officer_client: Client, restricted: 
 def test_a_reviewer_merges_a_pair_and_undoes_it(officer_client: Client, officer: User) -> None:
     a = make_person(first_name="Jonathan", last_name="Smith", emails=["js@example.org"])
     b = make_person(first_name="Jon", last_name="Smith", emails=["jon@example.org"])
-    candidate = DuplicateCandidate.objects.create(
+    candidate = DuplicateCandidateFactory(
         person_a=a,
         person_b=b,
         match_probability=0.97,
@@ -146,9 +146,7 @@ def test_a_reviewer_merges_a_pair_and_undoes_it(officer_client: Client, officer:
 def test_marking_a_pair_as_different_people(officer_client: Client) -> None:
     a = make_person(first_name="Ann", last_name="Bell")
     b = make_person(first_name="Anne", last_name="Bell")
-    candidate = DuplicateCandidate.objects.create(
-        person_a=a, person_b=b, match_probability=0.6, match_weight=1
-    )
+    candidate = DuplicateCandidateFactory(person_a=a, person_b=b, match_probability=0.6, match_weight=1)
     officer_client.post(
         reverse("directory:duplicate_review", kwargs={"code": candidate.code}), {"decision": "not_same"}
     )
@@ -164,15 +162,10 @@ def test_viewers_and_analysts_do_not_review_duplicates(client: Client, viewer: U
 def test_the_stakeholder_map_places_each_person_and_offers_downloads(
     officer_client: Client, officer: User
 ) -> None:
-    from chorus.directory.models import Assessment
 
     minister = make_person(first_name="Elin", last_name="Jones")
-    Assessment.objects.create(
-        person=minister, influence=5, interest=2, assessed_by=officer, assessed_on="2026-01-01"
-    )
-    Assessment.objects.create(
-        person=minister, influence=5, interest=4, assessed_by=officer, assessed_on="2026-06-01"
-    )
+    AssessmentFactory(person=minister, influence=5, interest=2, assessed_by=officer, assessed_on="2026-01-01")
+    AssessmentFactory(person=minister, influence=5, interest=4, assessed_by=officer, assessed_on="2026-06-01")
     make_person(first_name="Not", last_name="Assessed")
     page = officer_client.get(reverse("directory:stakeholder_map")).content.decode()
     assert 'aria-label="Elin Jones: influence 5, interest 4"' in page
@@ -187,10 +180,9 @@ def test_the_stakeholder_map_places_each_person_and_offers_downloads(
 def test_the_map_leaves_out_people_the_user_may_not_see(
     client: Client, outsider: User, team: Team, officer: User
 ) -> None:
-    from chorus.directory.models import Assessment
 
     hidden = make_person(first_name="Secret", last_name="Person", team=team)
-    Assessment.objects.create(person=hidden, influence=3, interest=3, assessed_by=officer)
+    AssessmentFactory(person=hidden, influence=3, interest=3, assessed_by=officer)
     assert (
         "Secret Person"
         not in sign_in(client, outsider).get(reverse("directory:stakeholder_map")).content.decode()

@@ -14,14 +14,14 @@ from chorus.directory.models import Person, Place
 from chorus.directory.rights import subject_access_contents
 from chorus.engagement.models import Activity, Attendance, Project
 from tests.conftest import sign_in
-from tests.factories import make_person
+from tests.factories import ActivityFactory, AttendanceFactory, PlaceFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def place(db) -> Place:
-    return Place.objects.create(name="Cardiff Civil and Family Justice Centre", step_free=True)
+    return PlaceFactory(name="Cardiff Civil and Family Justice Centre", step_free=True)
 
 
 def _activity(**fields) -> Activity:
@@ -30,7 +30,7 @@ def _activity(**fields) -> Activity:
         "title": "Family court users' forum",
         "starts_at": timezone.now() + timedelta(days=7),
     }
-    return Activity.objects.create(**{**defaults, **fields})
+    return ActivityFactory(**{**defaults, **fields})
 
 
 def test_an_officer_records_an_activity_and_bad_input_is_explained(
@@ -100,7 +100,7 @@ def test_an_outsider_cannot_see_a_team_activity(client: Client, outsider: User, 
 def test_a_viewer_sees_attendees_without_their_needs(client: Client, viewer: User) -> None:
     activity = _activity()
     person = make_person(first_name="Gwyn", last_name="Thomas", communication_needs="BSL interpreter")
-    Attendance.objects.create(activity=activity, person=person, attended=True)
+    AttendanceFactory(activity=activity, person=person, attended=True)
     page = (
         sign_in(client, viewer)
         .get(reverse("engagement:activity_detail", kwargs={"code": activity.code}))
@@ -115,7 +115,7 @@ def test_the_public_calendar_shows_public_events_only_in_english_and_welsh(
     _activity(title="Open forum", title_cy="Fforwm agored", is_public=True, place=place)
     _activity(title="Internal meeting")
     _activity(title="Team-only event", is_public=True, place=place, team=team)
-    english = client.get(reverse("engagement:public_calendar")).content.decode()
+    english = client.get(reverse("calendar:public_calendar")).content.decode()
     assert "Open forum" in english and "Internal meeting" not in english and "Team-only event" not in english
     assert "Fforwm agored" in client.get("/cy/events/").content.decode()
 
@@ -127,7 +127,7 @@ def test_the_calendar_feed_is_valid_icalendar(client: Client, place: Place) -> N
         is_public=True,
         place=place,
     )
-    response = client.get(reverse("engagement:public_calendar_feed"))
+    response = client.get(reverse("calendar:public_calendar_feed"))
     assert response["Content-Type"].startswith("text/calendar")
     parsed = icalendar.Calendar.from_ical(response.content)
     events = parsed.walk("VEVENT")
@@ -173,7 +173,7 @@ def test_merging_people_moves_their_attendance(officer: User) -> None:
     activity = _activity()
     survivor = make_person(first_name="Jonathan", last_name="Smith")
     duplicate = make_person(first_name="Jon", last_name="Smith")
-    Attendance.objects.create(activity=activity, person=duplicate, attended=True)
+    AttendanceFactory(activity=activity, person=duplicate, attended=True)
     person_merge(actor=officer, survivor=survivor, duplicate=duplicate)
     assert Attendance.objects.get().person == survivor
     assert Person.objects.get(pk=duplicate.pk).merged_into == survivor

@@ -74,7 +74,10 @@ def test_a_sign_up_list_is_matched_reviewed_and_imported_once(officer_client: Cl
     # Who came has their first attendance recorded; who did not, has none.
     known.refresh_from_db()
     assert known.first_attended_at == activity.starts_at and priya.first_attended_at is None
-    assert AuditEntry.objects.filter(object_id=str(known.code), detail__import="signups.csv").exists()
+    # One audit entry a row, each with whether that person came.
+    entries = AuditEntry.objects.filter(object_type="directory.person", detail__import="signups.csv")
+    came_by_entry = {e.object_id: e.detail["attended"] for e in entries}
+    assert came_by_entry == {str(known.code): True, str(priya.code): False}
 
     # A resubmitted form changes nothing.
     again = officer_client.post(response.url, {**form, "lawful_basis": "legitimate_interests"})

@@ -10,24 +10,24 @@ from django.utils import timezone
 from chorus.core.models import AuditEntry
 from chorus.core.registry import attention_for
 from chorus.core.schedule import schedule_due
-from chorus.directory.models import StakeholderGroup
 from chorus.engagement.jobs import checkpoint_reminders_send
-from chorus.engagement.models import Activity, Checkpoint, Project
+from chorus.engagement.models import Checkpoint, Project
 from tests.conftest import sign_in
+from tests.factories import ActivityFactory, CheckpointFactory, ProjectFactory, StakeholderGroupFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def project(team) -> Project:
-    return Project.objects.create(name="Online divorce", team=team, stage_id="alpha")
+    return ProjectFactory(name="Online divorce", team=team, stage_id="alpha")
 
 
 def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
     officer_client: Client, project: Project
 ) -> None:
-    advice = StakeholderGroup.objects.create(name="Advice sector")
-    judges = StakeholderGroup.objects.create(name="Judiciary")
+    advice = StakeholderGroupFactory(name="Advice sector")
+    judges = StakeholderGroupFactory(name="Judiciary")
     today = timezone.localdate()
     url = reverse("engagement:checkpoint_add", kwargs={"code": project.code})
     officer_client.post(url, {"stage": "alpha", "group": advice.pk, "due_on": str(today - timedelta(days=5))})
@@ -36,7 +36,7 @@ def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
         url, {"stage": "alpha", "group": "", "due_on": "whenever"}, follow=True
     ).content.decode()
     assert "Choose the stakeholder group" in bad
-    meeting = Activity.objects.create(
+    meeting = ActivityFactory(
         kind="meeting", title="Advice sector meeting", starts_at=timezone.now() - timedelta(days=10)
     )
     meeting.projects.add(project)
@@ -52,8 +52,8 @@ def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
 def test_overdue_checkpoints_are_flagged_to_the_team_not_outsiders(
     project: Project, officer, outsider
 ) -> None:
-    group = StakeholderGroup.objects.create(name="Judiciary")
-    Checkpoint.objects.create(
+    group = StakeholderGroupFactory(name="Judiciary")
+    CheckpointFactory(
         project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=1)
     )
     mine = {str(i.title): i for i in attention_for(officer)}
@@ -64,8 +64,8 @@ def test_overdue_checkpoints_are_flagged_to_the_team_not_outsiders(
 def test_a_checkpoint_is_waived_with_a_reason_and_can_be_reinstated(
     officer_client: Client, project: Project, client, viewer
 ) -> None:
-    group = StakeholderGroup.objects.create(name="Judiciary")
-    checkpoint = Checkpoint.objects.create(
+    group = StakeholderGroupFactory(name="Judiciary")
+    checkpoint = CheckpointFactory(
         project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=1)
     )
     url = reverse("engagement:checkpoint_waive", kwargs={"code": checkpoint.code})
@@ -87,8 +87,8 @@ def test_a_checkpoint_is_waived_with_a_reason_and_can_be_reinstated(
 
 
 def test_viewers_may_not_waive(client: Client, project: Project, viewer) -> None:
-    group = StakeholderGroup.objects.create(name="Judiciary")
-    checkpoint = Checkpoint.objects.create(
+    group = StakeholderGroupFactory(name="Judiciary")
+    checkpoint = CheckpointFactory(
         project=project, stage_id="alpha", group=group, due_on=timezone.localdate()
     )
     response = sign_in(client, viewer).post(
@@ -100,17 +100,13 @@ def test_viewers_may_not_waive(client: Client, project: Project, viewer) -> None
 def test_teams_are_emailed_overdue_checkpoints_once_then_weekly(
     project: Project, officer, outsider, admin, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
-    judges = StakeholderGroup.objects.create(name="Judiciary")
-    advice = StakeholderGroup.objects.create(name="Advice sector")
+    judges = StakeholderGroupFactory(name="Judiciary")
+    advice = StakeholderGroupFactory(name="Advice sector")
     today = timezone.localdate()
-    Checkpoint.objects.create(
-        project=project, stage_id="alpha", group=judges, due_on=today - timedelta(days=2)
-    )
-    Checkpoint.objects.create(
-        project=project, stage_id="alpha", group=advice, due_on=today + timedelta(days=2)
-    )
-    orphan = Project.objects.create(name="Probate", stage_id="beta")
-    Checkpoint.objects.create(project=orphan, stage_id="beta", group=advice, due_on=today - timedelta(days=1))
+    CheckpointFactory(project=project, stage_id="alpha", group=judges, due_on=today - timedelta(days=2))
+    CheckpointFactory(project=project, stage_id="alpha", group=advice, due_on=today + timedelta(days=2))
+    orphan = ProjectFactory(name="Probate", stage_id="beta")
+    CheckpointFactory(project=orphan, stage_id="beta", group=advice, due_on=today - timedelta(days=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert checkpoint_reminders_send() == 2
@@ -129,10 +125,10 @@ def test_teams_are_emailed_overdue_checkpoints_once_then_weekly(
 def test_the_scheduler_queues_the_reminders_once_a_day(
     project: Project, officer, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
-    Checkpoint.objects.create(
+    CheckpointFactory(
         project=project,
         stage_id="alpha",
-        group=StakeholderGroup.objects.create(name="Judiciary"),
+        group=StakeholderGroupFactory(name="Judiciary"),
         due_on=timezone.localdate() - timedelta(days=2),
     )
     name = "chorus.engagement.jobs.checkpoint_reminders"

@@ -9,21 +9,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.core.models import AuditAction, AuditEntry
-from chorus.engagement.models import Activity, Attendance, ImpactRecord, Project
-from tests.factories import make_person
+from chorus.engagement.models import ImpactRecord, Project
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    ImpactRecordFactory,
+    ProjectFactory,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def project(team) -> Project:
-    return Project.objects.create(name="Online divorce", team=team)
+    return ProjectFactory(name="Online divorce", team=team)
 
 
 def test_a_you_said_we_did_record_is_drafted_published_and_shown_publicly(
     officer_client: Client, project: Project
 ) -> None:
-    forum = Activity.objects.create(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
+    forum = ActivityFactory(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
     forum.projects.add(project)
     url = reverse("engagement:impact_create", kwargs={"project": project.code})
     bad = officer_client.post(url, {"you_said": "", "we_did": "", "decided_on": "soon"}).content.decode()
@@ -49,12 +55,12 @@ def test_a_you_said_we_did_record_is_drafted_published_and_shown_publicly(
 
 
 def test_sharing_back_lists_the_participants_and_records_it(officer_client: Client, project: Project) -> None:
-    forum = Activity.objects.create(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
+    forum = ActivityFactory(kind="user_forum", title="Divorce forum", starts_at=timezone.now())
     came = make_person(first_name="Aled", last_name="Price", emails=["aled@example.org"])
     invited_only = make_person(first_name="Bethan", last_name="Lloyd")
-    Attendance.objects.create(activity=forum, person=came, attended=True)
-    Attendance.objects.create(activity=forum, person=invited_only, invitation="invited")
-    record = ImpactRecord.objects.create(project=project, you_said="x", we_did="y", decided_on="2026-06-01")
+    AttendanceFactory(activity=forum, person=came, attended=True)
+    AttendanceFactory(activity=forum, person=invited_only, invitation="invited")
+    record = ImpactRecordFactory(project=project)
     record.activities.add(forum)
     response = officer_client.get(reverse("engagement:impact_participants", kwargs={"code": record.code}))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -71,7 +77,7 @@ def test_sharing_back_lists_the_participants_and_records_it(officer_client: Clie
 def test_an_outsider_cannot_change_another_teams_record(client: Client, outsider, project: Project) -> None:
     from tests.conftest import sign_in
 
-    record = ImpactRecord.objects.create(project=project, you_said="x", we_did="y", decided_on="2026-06-01")
+    record = ImpactRecordFactory(project=project)
     sign_in(client, outsider)
     assert (
         client.post(

@@ -12,7 +12,7 @@ from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
 from chorus.engagement.models import Activity, Project
 from chorus.engagement.selectors import projects_assignable_by
-from tests.factories import TeamFactory
+from tests.factories import ActivityFactory, ConsultationFactory, ProjectFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ TEAM_REFUSED = "Choose one of your own teams, or none"
 @pytest.fixture
 def projects(team: Team, other_team: Team) -> dict[str, Project]:
     return {
-        "open": Project.objects.create(name="Open project"),
-        "ours": Project.objects.create(name="Our project", team=team),
-        "theirs": Project.objects.create(name="Their secret project", team=other_team),
+        "open": ProjectFactory(name="Open project"),
+        "ours": ProjectFactory(name="Our project", team=team),
+        "theirs": ProjectFactory(name="Their secret project", team=other_team),
     }
 
 
@@ -73,7 +73,7 @@ def test_the_activity_form_offers_and_accepts_only_projects_and_teams_the_office
 def test_editing_an_activity_keeps_its_links_to_projects_the_officer_cannot_see(
     officer_client: Client, projects: dict[str, Project]
 ) -> None:
-    activity = Activity.objects.create(kind="meeting", title="Shared meeting", starts_at="2026-12-01T10:00Z")
+    activity = ActivityFactory(kind="meeting", title="Shared meeting", starts_at="2026-12-01T10:00Z")
     activity.projects.set([projects["theirs"], projects["open"]])
     page = officer_client.get(reverse("engagement:activity_edit", args=[activity.code])).content.decode()
     assert "Their secret project" not in page
@@ -113,7 +113,7 @@ def test_the_consultation_form_offers_and_accepts_only_projects_and_teams_the_of
 def test_editing_a_consultation_keeps_its_link_to_a_project_the_officer_cannot_see(
     officer_client: Client, projects: dict[str, Project]
 ) -> None:
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Shared consultation",
         summary="About fees.",
         opens_at="2026-12-01T09:00Z",

@@ -7,15 +7,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.directory.models import StakeholderGroup
-from chorus.engagement.models import Activity, Checkpoint, Project, ToolkitItem
+from chorus.engagement.models import Checkpoint, ToolkitItem
 from tests.conftest import sign_in
+from tests.factories import ActivityFactory, ProjectFactory, StakeholderGroupFactory, ToolkitItemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_administrator_writes_a_checkpoint_set_and_bad_lines_are_explained(admin_client: Client) -> None:
-    StakeholderGroup.objects.create(name="Judiciary")
+    StakeholderGroupFactory(name="Judiciary")
     url = reverse("engagement:toolkit_create")
     form = {
         "kind": "checkpoint_set",
@@ -41,13 +41,10 @@ def test_an_administrator_writes_a_checkpoint_set_and_bad_lines_are_explained(ad
 
 
 def test_an_officer_applies_a_checkpoint_set_to_a_project(officer_client: Client, team) -> None:
-    judges = StakeholderGroup.objects.create(name="Judiciary")
-    project = Project.objects.create(name="Online divorce", team=team)
-    item = ToolkitItem.objects.create(
-        kind="checkpoint_set",
-        title="Set",
-        body="Text",
-        checkpoints=[{"stage": "alpha", "group": "Judiciary", "days": 30}],
+    judges = StakeholderGroupFactory(name="Judiciary")
+    project = ProjectFactory(name="Online divorce", team=team)
+    item = ToolkitItemFactory(
+        kind="checkpoint_set", checkpoints=[{"stage": "alpha", "group": "Judiciary", "days": 30}]
     )
     url = reverse("engagement:toolkit_item", args=[item.code])
     page = officer_client.get(url).content.decode()
@@ -62,7 +59,7 @@ def test_an_officer_applies_a_checkpoint_set_to_a_project(officer_client: Client
 
 
 def test_an_activity_plan_fills_in_the_activity_form(officer_client: Client) -> None:
-    plan = ToolkitItem.objects.create(
+    plan = ToolkitItemFactory(
         kind="activity_plan", activity_kind="user_forum", title="Quarterly forum", body="Agenda: updates."
     )
     page = officer_client.get(reverse("engagement:activity_create") + f"?plan={plan.code}").content.decode()
@@ -73,10 +70,10 @@ def test_an_activity_plan_fills_in_the_activity_form(officer_client: Client) -> 
 
 
 def test_an_invitation_is_filled_in_for_an_activity(officer_client: Client) -> None:
-    item = ToolkitItem.objects.create(
+    item = ToolkitItemFactory(
         kind="invitation", title="Invitation", body="Come to {title} on {date} at {time}, {place}. {link}"
     )
-    activity = Activity.objects.create(
+    activity = ActivityFactory(
         kind="webinar",
         title="Probate webinar",
         starts_at=timezone.now() + timedelta(days=3),
@@ -89,7 +86,7 @@ def test_an_invitation_is_filled_in_for_an_activity(officer_client: Client) -> N
 
 
 def test_only_administrators_edit_and_drafts_stay_hidden(client: Client, officer, admin) -> None:
-    draft = ToolkitItem.objects.create(kind="guidance", title="Draft guidance", body="x", is_published=False)
+    draft = ToolkitItemFactory(kind="guidance", title="Draft guidance", body="x", is_published=False)
     officer_client = sign_in(client, officer)
     assert officer_client.get(reverse("engagement:toolkit_create")).status_code == 403
     assert officer_client.get(reverse("engagement:toolkit_item", args=[draft.code])).status_code == 404

@@ -20,13 +20,24 @@ from django.utils import timezone
 
 from chorus.accounts.models import Role, User
 from chorus.analysis.models import AnalysisRun, Item
-from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+from chorus.consultations.models import Response
 from chorus.core.disclosure import threshold
 from chorus.equality.models import EqualityRelease
 from chorus.equality.services import equality_remove, equality_save, release_due
-from chorus.feedback.models import ExitSurveyResponse, Service
+from chorus.feedback.models import ExitSurveyResponse
 from tests.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories import (
+    AnalysisRunFactory,
+    AnswerFactory,
+    ConsultationFactory,
+    ExitSurveyResponseFactory,
+    ItemFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +61,7 @@ class Subject:
 
     def __init__(self, team: object) -> None:
         now = timezone.now()
-        self.consultation = Consultation.objects.create(
+        self.consultation = ConsultationFactory(
             title="Changes to court fees",
             summary="We propose to change some court fees.",
             opens_at=now - timedelta(days=1),
@@ -58,31 +69,29 @@ class Subject:
             is_published=True,
             equality_monitoring=True,
         )
-        section = Section.objects.create(consultation=self.consultation, title="The proposal", order=1)
-        self.question = Question.objects.create(
+        section = SectionFactory(consultation=self.consultation, title="The proposal", order=1)
+        self.question = QuestionFactory(
             section=section, kind="text", text="What do you think?", required=True
         )
-        self.run = AnalysisRun.objects.create(
+        self.run = AnalysisRunFactory(
             title="Court fees",
             subject=AnalysisRun.Subject.CONSULTATION,
             consultation=self.consultation,
             status=AnalysisRun.Status.DONE,
             finished_at=now,
         )
-        self.service = Service.objects.create(
-            name="Apply for probate", slug="probate", equality_monitoring=True
-        )
+        self.service = ServiceFactory(name="Apply for probate", slug="probate", equality_monitoring=True)
         self.made = 0
 
     def person(self, answers: dict[str, str], *, satisfaction: int, negative: bool) -> None:
         """One person answers the consultation and the exit survey, equality questions too."""
         self.made += 1
         key = uuid.uuid4()
-        response = Response.objects.create(
+        response = ResponseFactory(
             consultation=self.consultation, reference=f"REF{self.made:08d}", equality_key=key
         )
-        answer = Answer.objects.create(response=response, question=self.question, value="Fees are too high")
-        Item.objects.create(
+        answer = AnswerFactory(response=response, question=self.question, value="Fees are too high")
+        ItemFactory(
             run=self.run,
             source=Item.Source.ANSWER,
             source_id=answer.pk,
@@ -92,7 +101,7 @@ class Subject:
         )
         equality_save(key=key, asked_for=self.consultation.code, answers=answers, submitted=True)
         exit_key = uuid.uuid4()
-        ExitSurveyResponse.objects.create(
+        ExitSurveyResponseFactory(
             service=self.service,
             satisfaction=satisfaction,
             equality_key=exit_key,
@@ -165,6 +174,7 @@ def staff(team: object) -> dict[str, Client]:
     return {role: sign_in(Client(), user) for role, user in users.items()}
 
 
+@pytest.mark.slow
 def test_one_new_record_changes_nothing_any_role_can_read(team: object, staff: dict[str, Client]) -> None:
     subject = Subject(team)
     start = timezone.now()

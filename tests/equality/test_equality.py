@@ -12,13 +12,14 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chorus.consultations.models import Consultation, Question, Response, ResponseDraft, Section
+from chorus.consultations.models import Consultation, Question, Response, ResponseDraft
 from chorus.core.disclosure import suppress
 from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
 from chorus.equality.routers import EqualityRouter
 from chorus.equality.services import equality_counts, equality_save, release_due, sealed, unsubmitted_remove
 from tests.conftest import sign_in
+from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
 
 def test_every_question_has_a_column_and_prefer_not_to_say() -> None:
@@ -73,7 +74,7 @@ def test_without_one_everything_shares_the_default_database() -> None:
 @pytest.fixture
 def consultation(db) -> Consultation:
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Changes to court fees",
         summary="We propose to change some court fees.",
         opens_at=now - timedelta(days=1),
@@ -81,8 +82,8 @@ def consultation(db) -> Consultation:
         is_published=True,
         equality_monitoring=True,
     )
-    section = Section.objects.create(consultation=consultation, title="The proposal", order=1)
-    Question.objects.create(section=section, kind="text", text="What do you think?", required=True)
+    section = SectionFactory(consultation=consultation, title="The proposal", order=1)
+    QuestionFactory(section=section, kind="text", text="What do you think?", required=True)
     return consultation
 
 

@@ -14,6 +14,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from chorus.feedback.models import Service
 
+# Three hundred generated requests: seconds, so left out of the everyday run.
+pytestmark = pytest.mark.slow
+
 schema = schemathesis.openapi.from_wsgi("/api/feedback/v1/openapi.json", get_wsgi_application())
 
 

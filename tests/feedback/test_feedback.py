@@ -16,6 +16,7 @@ from chorus.equality.services import sealed
 from chorus.feedback import public
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 from tests.conftest import sign_in
+from tests.factories import ExitSurveyResponseFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ ORIGIN = "https://apply-for-probate.example.gov.uk"
 
 @pytest.fixture
 def service(team) -> Service:
-    return Service.objects.create(
+    return ServiceFactory(
         name="Apply for probate",
         name_cy="Gwneud cais am brofiant",
         slug="apply-for-probate",
@@ -241,16 +242,15 @@ def test_staff_read_a_services_feedback_and_download_it(officer_client: Client, 
     _post(client, _body())
     _post(client, _body(kind="not_useful", text="Too long"))
     _post(client, _body(kind="problem", text="Broken link", page=f"{ORIGIN}/upload"))
-    ExitSurveyResponse.objects.create(
+    ExitSurveyResponseFactory(
         service=service,
         satisfaction=5,
         effort=1,
         needed_help=True,
         help_from=["charity"],
         improvement="More Welsh",
-        submission_key=uuid.uuid4(),
     )
-    ExitSurveyResponse.objects.create(service=service, satisfaction=2, submission_key=uuid.uuid4())
+    ExitSurveyResponseFactory(service=service, satisfaction=2)
     page = officer_client.get(reverse("feedback:service_detail", args=[service.code]))
     summary = page.context["summary"]
     assert (summary.useful, summary.not_useful, summary.problems) == (1, 1, 1)

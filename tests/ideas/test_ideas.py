@@ -24,7 +24,8 @@ from chorus.ideas.models import (
     Participant,
     Support,
 )
-from chorus.ideas.views import SALT
+from chorus.ideas.views.public import SALT
+from tests.factories import ChallengeFactory, CommentFactory, IdeaFactory, ParticipantFactory, SupportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def quick(settings) -> None:
 @pytest.fixture
 def challenge(team) -> Challenge:
     now = timezone.now()
-    return Challenge.objects.create(
+    return ChallengeFactory(
         title="How could we make our courts easier to use?",
         title_cy="Sut gallem wneud ein llysoedd yn haws eu defnyddio?",
         description="Tell us.",
@@ -48,7 +49,7 @@ def challenge(team) -> Challenge:
 
 
 def _person(email: str = "sam@example.org", name: str = "Sam") -> Participant:
-    return Participant.objects.create(email=email, name=name, confirmed_at=timezone.now())
+    return ParticipantFactory(email=email, name=name, confirmed_at=timezone.now())
 
 
 def _take_part(client: Client, participant: Participant) -> Client:
@@ -231,6 +232,7 @@ def test_merging_moves_supports_comments_and_followers(
     assert Client().get(reverse("ideas:idea_detail", args=[dupe.code]))["Location"].endswith(f"{keep.code}/")
 
 
+@pytest.mark.slow
 def test_ideas_are_grouped_into_themes_and_answered_per_theme(
     officer_client: Client, challenge: Challenge
 ) -> None:
@@ -321,21 +323,15 @@ def test_the_staff_list_counts_every_challenge_in_a_fixed_number_of_queries(
     officer_client: Client, challenge, team, django_assert_max_num_queries
 ) -> None:
     sam, kim = _person(), _person("kim@example.org", "Kim")
-    first = Idea.objects.create(challenge=challenge, participant=sam, title="Ramps", body="b")
-    Idea.objects.create(challenge=challenge, participant=kim, title="Signs", body="b")
-    Idea.objects.create(
-        challenge=challenge, participant=kim, title="Held", body="b", moderation=Moderation.HELD
-    )
-    Comment.objects.create(idea=first, participant=kim, body="Yes")
-    Comment.objects.create(idea=first, participant=kim, body="Held", moderation=Moderation.HELD)
-    Support.objects.create(idea=first, participant=kim)
+    first = IdeaFactory(challenge=challenge, participant=sam, title="Ramps")
+    IdeaFactory(challenge=challenge, participant=kim, title="Signs")
+    IdeaFactory(challenge=challenge, participant=kim, title="Held", moderation=Moderation.HELD)
+    CommentFactory(idea=first, participant=kim, body="Yes")
+    CommentFactory(idea=first, participant=kim, body="Held", moderation=Moderation.HELD)
+    SupportFactory(idea=first, participant=kim)
     others = [
-        Challenge.objects.create(
-            title=f"Other {i}",
-            description="d",
-            opens_at=challenge.opens_at,
-            closes_at=challenge.closes_at,
-            team=team,
+        ChallengeFactory(
+            title=f"Other {i}", opens_at=challenge.opens_at, closes_at=challenge.closes_at, team=team
         )
         for i in range(5)
     ]

@@ -14,6 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
+from tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +29,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def services(team, other_team) -> tuple[Service, Service]:
     now = timezone.now()
-    probate = Service.objects.create(name="Apply for probate", slug="probate", team=team)
-    secret = Service.objects.create(name="Other team's service", slug="secret", team=other_team)
+    probate = ServiceFactory(name="Apply for probate", slug="probate", team=team)
+    secret = ServiceFactory(name="Other team's service", slug="secret", team=other_team)
     rows = [
         PageFeedback(
             service=probate, kind="useful", page="https://x.gov.uk/a", created_at=now - timedelta(days=1)
@@ -72,7 +80,7 @@ def test_the_csv_matches_the_filters(officer_client: Client, services) -> None:
 
 
 def test_small_numbers_of_answers_give_no_means(officer_client: Client, team) -> None:
-    tiny = Service.objects.create(name="Tiny", slug="tiny", team=team)
+    tiny = ServiceFactory(name="Tiny", slug="tiny", team=team)
     ExitSurveyResponse.objects.bulk_create(
         [ExitSurveyResponse(service=tiny, satisfaction=1, submission_key=uuid.uuid4()) for _ in range(3)]
     )
@@ -84,18 +92,17 @@ def test_small_numbers_of_answers_give_no_means(officer_client: Client, team) ->
 def test_a_consultation_dashboard_shows_weeks_channels_types_and_closed_answers(
     officer_client: Client, team
 ) -> None:
-    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
 
     now = timezone.now()
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         title="Court hours",
         summary="s",
         opens_at=now - timedelta(days=30),
         closes_at=now + timedelta(days=30),
         team=team,
     )
-    section = Section.objects.create(consultation=consultation, title="Q", order=1)
-    question = Question.objects.create(
+    section = SectionFactory(consultation=consultation, title="Q", order=1)
+    question = QuestionFactory(
         section=section,
         kind="single",
         text="Do you agree?",
@@ -103,13 +110,13 @@ def test_a_consultation_dashboard_shows_weeks_channels_types_and_closed_answers(
         options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
     )
     for i in range(12):
-        response = Response.objects.create(
+        response = ResponseFactory(
             consultation=consultation,
             reference=f"R{i:05d}",
             channel="post" if i < 4 else "online",
             submitted_at=now - timedelta(days=(i % 3) * 7),
         )
-        Answer.objects.create(response=response, question=question, value="yes" if i % 2 else "no")
+        AnswerFactory(response=response, question=question, value="yes" if i % 2 else "no")
     url = reverse("insights:consultations_dashboard")
     page = officer_client.get(url, {"consultation": str(consultation.code)}).content.decode()
     assert "12 responses" in page and "Responses each week, by channel" in page and "Do you agree?" in page

@@ -15,13 +15,14 @@ from chorus.equality.models import EqualityRecord, EqualityRelease
 from chorus.equality.services import sealed
 from chorus.feedback.models import ExitSurveyResponse, Service
 from chorus.insights.equality_analysis import OUTCOMES, analyse
+from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def service(team) -> Service:
-    service = Service.objects.create(name="Apply for probate", slug="probate", team=team)
+    service = ServiceFactory(name="Apply for probate", slug="probate", team=team)
     rng = random.Random(4)
     records, responses = [], []
     # Older people are less satisfied; men and women alike; 4 people aged 16 to 24.

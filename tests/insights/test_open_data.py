@@ -14,13 +14,23 @@ from django.utils import timezone
 from chorus.core.models import AuditEntry
 from chorus.feedback.models import PageFeedback, Service
 from chorus.insights.models import Dataset, DatasetVersion
+from tests.factories import (
+    AnalysisRunFactory,
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    ServiceFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def feedback() -> Service:
-    service = Service.objects.create(name="Apply for probate", slug="probate")
+    service = ServiceFactory(name="Apply for probate", slug="probate")
     now = timezone.now()
     rows = [
         PageFeedback(service=service, kind="useful", page="https://example.gov.uk/a", created_at=now)
@@ -30,7 +40,7 @@ def feedback() -> Service:
         PageFeedback(service=service, kind="problem", page="https://example.gov.uk/a", created_at=now)
         for _ in range(12)
     ]
-    small = Service.objects.create(name="Tiny service", slug="tiny")
+    small = ServiceFactory(name="Tiny service", slug="tiny")
     rows += [
         PageFeedback(service=small, kind="useful", page="https://example.gov.uk/b", created_at=now)
         for _ in range(3)
@@ -103,6 +113,7 @@ def test_the_api_lists_and_serves_published_data_and_is_rate_limited(
     assert codes[-1] == 429
 
 
+@pytest.mark.slow
 def test_every_catalogue_dataset_builds(officer_client: Client) -> None:
     from django.core.management import call_command
 
@@ -110,12 +121,12 @@ def test_every_catalogue_dataset_builds(officer_client: Client) -> None:
 
     call_command("demo", scale="small")
     # The demo's analyses wait for the task worker; stand in for one finished analysis.
-    from chorus.analysis.models import AnalysisRun, Theme
+    from chorus.analysis.models import AnalysisRun
 
     run = AnalysisRun.objects.get(subject="question")
     run.status, run.item_count, run.finished_at = AnalysisRun.Status.DONE, 120, timezone.now()
     run.save()
-    Theme.objects.create(run=run, key=1, level="broad", label="Waiting times", counted=40)
+    ThemeFactory(run=run, key=1, level="broad", label="Waiting times", counted=40)
     officer_client.get(reverse("insights:staff_datasets"))
     assert Dataset.objects.count() == 5
     for dataset in Dataset.objects.all():
@@ -142,19 +153,16 @@ def test_viewers_cannot_publish(client: Client, viewer) -> None:
 def test_closed_question_results_suppress_small_answers_and_their_neighbours() -> None:
     from datetime import timedelta
 
-    from chorus.consultations.models import Answer, Consultation, Question, Response, Section
     from chorus.insights.datasets import closed_questions
 
     now = timezone.now()
-    public = Consultation.objects.create(
-        title="Court hours", summary="s", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
+    public = ConsultationFactory(
+        title="Court hours", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
     )
-    Consultation.objects.create(  # never published: not in the dataset
-        title="Draft", summary="s", opens_at=now, closes_at=now + timedelta(days=9)
-    )
-    section = Section.objects.create(consultation=public, title="Q", order=1)
-    agree = Question.objects.create(section=section, kind="yes_no", text="Do you agree?", order=1)
-    used = Question.objects.create(
+    ConsultationFactory(title="Draft")  # never published: not in the dataset
+    section = SectionFactory(consultation=public, title="Q", order=1)
+    agree = QuestionFactory(section=section, kind="yes_no", text="Do you agree?", order=1)
+    used = QuestionFactory(
         section=section,
         kind="multiple",
         text="Which have you used?",
@@ -162,11 +170,9 @@ def test_closed_question_results_suppress_small_answers_and_their_neighbours() -
         options=[{"value": v, "label": v.title()} for v in ("online", "phone", "court")],
     )
     for i in range(40):
-        response = Response.objects.create(consultation=public, reference=f"C{i:05d}", submitted_at=now)
-        Answer.objects.create(response=response, question=agree, value="yes" if i < 36 else "no")
-        Answer.objects.create(
-            response=response, question=used, value=["online", "court"] if i < 35 else ["phone"]
-        )
+        response = ResponseFactory(consultation=public, reference=f"C{i:05d}", submitted_at=now)
+        AnswerFactory(response=response, question=agree, value="yes" if i < 36 else "no")
+        AnswerFactory(response=response, question=used, value=["online", "court"] if i < 35 else ["phone"])
     built = closed_questions()
     rows = {(r[2], r[3]): r[4:] for r in built.rows}
     assert {r[0] for r in built.rows} == {"Court hours"}
@@ -183,15 +189,13 @@ def test_closed_question_results_suppress_small_answers_and_their_neighbours() -
 def test_theme_shares_publish_the_latest_analysis_of_public_consultations() -> None:
     from datetime import timedelta
 
-    from chorus.analysis.models import AnalysisRun, Theme
-    from chorus.consultations.models import Consultation
     from chorus.insights.datasets import theme_shares
 
     now = timezone.now()
-    public = Consultation.objects.create(
-        title="Court hours", summary="s", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
+    public = ConsultationFactory(
+        title="Court hours", opens_at=now - timedelta(days=9), closes_at=now, is_published=True
     )
-    old = AnalysisRun.objects.create(
+    old = AnalysisRunFactory(
         title="First look",
         subject="consultation",
         consultation=public,
@@ -199,8 +203,8 @@ def test_theme_shares_publish_the_latest_analysis_of_public_consultations() -> N
         item_count=50,
         finished_at=now - timedelta(days=2),
     )
-    Theme.objects.create(run=old, key=1, level="broad", label="Old theme", counted=30)
-    run = AnalysisRun.objects.create(
+    ThemeFactory(run=old, key=1, level="broad", label="Old theme", counted=30)
+    run = AnalysisRunFactory(
         title="Final",
         subject="consultation",
         consultation=public,
@@ -208,11 +212,9 @@ def test_theme_shares_publish_the_latest_analysis_of_public_consultations() -> N
         item_count=200,
         finished_at=now,
     )
-    Theme.objects.create(
-        run=run, key=1, level="broad", label="Waiting times", description="Delays", counted=80
-    )
-    Theme.objects.create(run=run, key=2, level="broad", label="Rare worry", counted=4)
-    Theme.objects.create(run=run, key=3, level="fine", label="Fine detail", counted=50)
+    ThemeFactory(run=run, key=1, level="broad", label="Waiting times", description="Delays", counted=80)
+    ThemeFactory(run=run, key=2, level="broad", label="Rare worry", counted=4)
+    ThemeFactory(run=run, key=3, level="fine", label="Fine detail", counted=50)
     built = theme_shares()
     assert [r[2:] for r in built.rows] == [
         ["Waiting times", "Delays", 80, 40.0, 200],

@@ -13,11 +13,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.consultations.models import Answer, Consultation, Question, Response, Section
+from chorus.consultations.models import Answer, Response
 from chorus.core.models import AuditEntry
 from chorus.insights.models import PerceptionSeries
 from chorus.insights.perception import compare
 from tests.conftest import sign_in
+from tests.factories import (
+    ConsultationFactory,
+    PerceptionSeriesFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 _references = count()
@@ -26,7 +33,7 @@ _references = count()
 def wave(title: str, days_ago: int, answers: dict[str, list[object]], team=None, wording: dict | None = None):
     """A survey asking the tracked questions, with the given answers to each."""
     opens = timezone.now() - timedelta(days=days_ago)
-    survey = Consultation.objects.create(
+    survey = ConsultationFactory(
         kind="survey",
         title=title,
         summary="s",
@@ -34,7 +41,7 @@ def wave(title: str, days_ago: int, answers: dict[str, list[object]], team=None,
         closes_at=opens + timedelta(days=30),
         team=team,
     )
-    section = Section.objects.create(consultation=survey, title="Working with us", order=1)
+    section = SectionFactory(consultation=survey, title="Working with us", order=1)
     texts = {
         "listen": "We listen to what you tell us?",
         "rating": "How would you rate us?",
@@ -45,13 +52,11 @@ def wave(title: str, days_ago: int, answers: dict[str, list[object]], team=None,
     options = [{"value": v, "label": v.title()} for v in ("email", "events", "website")]
     size = max(len(v) for v in answers.values())
     responses = [
-        Response.objects.create(
-            consultation=survey, reference=f"W{next(_references):07d}", submitted_at=opens
-        )
+        ResponseFactory(consultation=survey, reference=f"W{next(_references):07d}", submitted_at=opens)
         for _ in range(size)
     ]
     for key, values in answers.items():
-        question = Question.objects.create(
+        question = QuestionFactory(
             section=section,
             kind=kinds[key],
             text=texts[key],
@@ -171,7 +176,7 @@ def test_filters_and_the_csv(officer_client: Client, team) -> None:
     spring = wave("Spring survey", 300, {"yes_no": ["yes"] * 30 + ["no"] * 30}, team=team)
     autumn = wave("Autumn survey", 100, {"yes_no": ["yes"] * 45 + ["no"] * 15}, team=team)
     Response.objects.filter(consultation=autumn).update(channel="phone")
-    series = PerceptionSeries.objects.create(name="Trust", baseline=spring, team=team)
+    series = PerceptionSeriesFactory(name="Trust", baseline=spring, team=team)
     series.waves.set([spring, autumn])
     url = reverse("insights:perception", args=[series.code])
     rows = list(
@@ -191,7 +196,7 @@ def test_filters_and_the_csv(officer_client: Client, team) -> None:
 
 def test_a_team_series_is_hidden_from_other_teams(client: Client, team, outsider) -> None:
     spring = wave("Spring survey", 300, {"yes_no": ["yes"] * 30 + ["no"] * 30}, team=team)
-    series = PerceptionSeries.objects.create(name="Trust", baseline=spring, team=team)
+    series = PerceptionSeriesFactory(name="Trust", baseline=spring, team=team)
     series.waves.set([spring])
     sign_in(client, outsider)
     assert client.get(reverse("insights:perception", args=[series.code])).status_code == 404
@@ -203,7 +208,7 @@ def test_a_team_series_is_hidden_from_other_teams(client: Client, team, outsider
 def test_waves_of_surveys_a_user_may_not_see_are_left_out(officer_client: Client, team, other_team) -> None:
     spring = wave("Spring survey", 300, {"yes_no": ["yes"] * 30 + ["no"] * 30}, team=team)
     theirs = wave("Their survey", 200, {"yes_no": ["yes"] * 40 + ["no"] * 20}, team=other_team)
-    series = PerceptionSeries.objects.create(name="Trust", baseline=spring, team=team)
+    series = PerceptionSeriesFactory(name="Trust", baseline=spring, team=team)
     series.waves.set([spring, theirs])
     page = officer_client.get(reverse("insights:perception", args=[series.code])).content.decode()
     assert "Spring survey" in page and "Their survey" not in page

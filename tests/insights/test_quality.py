@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.core.models import AuditAction, AuditEntry
-from chorus.engagement.models import Activity
 from chorus.insights.models import QualitySnapshot
 from chorus.insights.quality import counts, snapshot_and_tell
 from tests.conftest import sign_in
-from tests.factories import make_person
+from tests.factories import ActivityFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +24,9 @@ def test_the_page_lists_what_to_fix_and_teams_are_told_weekly(
     officer_client: Client, officer, team, other_team, django_capture_on_commit_callbacks
 ) -> None:
     past = timezone.now() - timedelta(days=3)
-    mine = Activity.objects.create(
-        kind="meeting", title="Meeting with nobody recorded", starts_at=past, team=team
-    )
-    Activity.objects.create(kind="meeting", title="Other team's meeting", starts_at=past, team=other_team)
-    Activity.objects.create(
-        kind="meeting", title="Counted meeting", starts_at=past, team=team, unlisted_attendees=12
-    )
+    mine = ActivityFactory(kind="meeting", title="Meeting with nobody recorded", starts_at=past, team=team)
+    ActivityFactory(kind="meeting", title="Other team's meeting", starts_at=past, team=other_team)
+    ActivityFactory(kind="meeting", title="Counted meeting", starts_at=past, team=team, unlisted_attendees=12)
     make_person(first_name="Nia", last_name="Region")
     assert counts(team)["activities_without_attendance"] == 1
     page = officer_client.get(reverse("insights:quality") + f"?team={team.code}").content.decode()
@@ -58,7 +53,7 @@ def test_the_page_lists_what_to_fix_and_teams_are_told_weekly(
 
 
 def test_a_team_not_yours_cannot_be_chosen(officer_client: Client, other_team) -> None:
-    Activity.objects.create(
+    ActivityFactory(
         kind="meeting", title="Secret meeting", starts_at=timezone.now() - timedelta(days=1), team=other_team
     )
     page = officer_client.get(reverse("insights:quality") + f"?team={other_team.code}").content.decode()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from chorus.core.models import AuditEntry
 from chorus.insights.models import RetentionRule, RetentionRun
 from chorus.insights.retention import KINDS, report, retention_run, rules
+from tests.factories import ConsultationFactory, ResponseDraftFactory, ResponseFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,9 @@ LONG_AGO = timezone.now() - timedelta(days=20 * 365)
 
 
 def _consultation() -> Any:
-    from chorus.consultations.models import Consultation
 
     now = timezone.now()
-    return Consultation.objects.create(
+    return ConsultationFactory(
         title="C", summary="S", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
     )
 
@@ -32,7 +32,7 @@ def _consultation() -> Any:
 def _drafts(old: bool) -> Callable[[], bool]:
     from chorus.consultations.models import ResponseDraft
 
-    draft = ResponseDraft.objects.create(
+    draft = ResponseDraftFactory(
         consultation=_consultation(), expires_at=LONG_AGO if old else timezone.now() + timedelta(days=5)
     )
     return lambda: ResponseDraft.objects.filter(pk=draft.pk).exists()
@@ -41,7 +41,7 @@ def _drafts(old: bool) -> Callable[[], bool]:
 def _responses(old: bool) -> Callable[[], bool]:
     from chorus.consultations.models import Response
 
-    response = Response.objects.create(
+    response = ResponseFactory(
         consultation=_consultation(),
         reference=f"R{int(old)}{Response.objects.count():05d}",
         name="Alys Hopkins",
@@ -78,9 +78,7 @@ def _people(old: bool) -> Callable[[], bool]:
 def _stopped(old: bool) -> Callable[[], bool]:
     from chorus.bulletins.models import Subscriber
 
-    s = Subscriber.objects.create(
-        email=f"stopped{int(old)}@example.org", status=Subscriber.Status.UNSUBSCRIBED
-    )
+    s = SubscriberFactory(email=f"stopped{int(old)}@example.org", status=Subscriber.Status.UNSUBSCRIBED)
     if old:
         Subscriber.objects.filter(pk=s.pk).update(updated_at=LONG_AGO)
     return lambda: Subscriber.objects.filter(pk=s.pk).exists()
@@ -89,7 +87,7 @@ def _stopped(old: bool) -> Callable[[], bool]:
 def _unconfirmed(old: bool) -> Callable[[], bool]:
     from chorus.bulletins.models import Subscriber
 
-    s = Subscriber.objects.create(
+    s = SubscriberFactory(
         email=f"pending{int(old)}@example.org",
         status=Subscriber.Status.PENDING,
         created_at=LONG_AGO if old else timezone.now(),

@@ -171,6 +171,73 @@ def _nearest(
     return out
 
 
+def _campaigns(texts: list[str], min_words: int) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+    """The campaigns (groups of copied texts), each row's campaign (-1 for none), and each
+    row's weight: a campaign counts once, one weight shared among its members."""
+    n = len(texts)
+    groups = campaigns_.find_groups(texts, min_words=min_words)
+    campaign_of = np.full(n, -1)
+    for g, members in enumerate(groups):
+        campaign_of[members] = g
+    weight = np.ones(n)
+    for members in groups:
+        weight[members] = 1.0 / len(members)
+    return groups, campaign_of, weight
+
+
+def _themes_discover(
+    vectors: np.ndarray,
+    answered: np.ndarray,
+    *,
+    min_size: int | None,
+    most: int,
+    broad: int | None,
+    k: int | None,
+    seed: int,
+) -> tuple[list[Theme], list[list[tuple[int, float]]], int]:
+    """Themes found in the answered texts (broad ones, then fine ones under them), each
+    row's themes with confidences (its own cluster's first), and the number of clusters chosen."""
+    n = len(vectors)
+    clustering = themes.discover(vectors[answered], min_size=min_size, most=most, broad=broad, k=k, seed=seed)
+    theme_list: list[Theme] = []
+    fine_labels = np.full(n, -1)
+    fine_labels[answered] = clustering.labels
+    n_broad = len(clustering.broad_centroids)
+    for b in range(n_broad):
+        theme_list.append(
+            Theme(
+                key=b + 1,
+                level="broad",
+                label="",
+                description="",
+                keyphrases=[],
+                centroid=clustering.broad_centroids[b],
+            )
+        )
+    for f in range(len(clustering.centroids)):
+        theme_list.append(
+            Theme(
+                key=n_broad + f + 1,
+                level="fine",
+                label="",
+                description="",
+                keyphrases=[],
+                centroid=clustering.centroids[f],
+                parent=int(clustering.parents[f]) + 1,
+            )
+        )
+    fine = [t for t in theme_list if t.level == "fine"]
+    mapped = _nearest(vectors, fine)
+    assignment: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for row in answered:
+        if fine_labels[row] >= 0:
+            primary = fine[fine_labels[row]].key
+            others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
+            confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
+            assignment[row] = [(primary, confidence), *others]
+    return theme_list, assignment, clustering.chosen_k
+
+
 def analyse(
     texts: Sequence[str],
     *,
@@ -211,14 +278,7 @@ def analyse(
     unique_vectors = _batched(embedder, unique_texts, lambda f: step("Embedding", 0.05 + 0.45 * f))
     vectors = unique_vectors[row_of] if n else unique_vectors
     step("Finding campaigns and copied responses", 0.5)
-    groups = campaigns_.find_groups(texts, min_words=campaign_min_words)
-    campaign_of = np.full(n, -1)
-    for g, members in enumerate(groups):
-        campaign_of[members] = g
-    # A campaign counts once: one weight shared among its members.
-    weight = np.ones(n)
-    for members in groups:
-        weight[members] = 1.0 / len(members)
+    groups, campaign_of, weight = _campaigns(texts, campaign_min_words)
     step("Scoring sentiment", 0.55)
     # Kept with the result to score responses that arrive later.
     sentiment_model = SentimentModel(embedder, sentiment_examples)
@@ -280,45 +340,9 @@ def analyse(
         framework_model.predict = _shifted(framework_model.predict)  # type: ignore[method-assign,no-untyped-call]
     else:
         step("Finding themes", 0.65)
-        clustering = themes.discover(
-            vectors[answered], min_size=min_size, most=most_themes, broad=broad_themes, k=k, seed=seed
+        theme_list, assignment, chosen_k = _themes_discover(
+            vectors, answered, min_size=min_size, most=most_themes, broad=broad_themes, k=k, seed=seed
         )
-        chosen_k = clustering.chosen_k
-        fine_labels = np.full(n, -1)
-        fine_labels[answered] = clustering.labels
-        n_broad = len(clustering.broad_centroids)
-        for b in range(n_broad):
-            theme_list.append(
-                Theme(
-                    key=b + 1,
-                    level="broad",
-                    label="",
-                    description="",
-                    keyphrases=[],
-                    centroid=clustering.broad_centroids[b],
-                )
-            )
-        for f in range(len(clustering.centroids)):
-            theme_list.append(
-                Theme(
-                    key=n_broad + f + 1,
-                    level="fine",
-                    label="",
-                    description="",
-                    keyphrases=[],
-                    centroid=clustering.centroids[f],
-                    parent=int(clustering.parents[f]) + 1,
-                )
-            )
-        fine = [t for t in theme_list if t.level == "fine"]
-        mapped = _nearest(vectors, fine)
-        assignment = [[] for _ in range(n)]
-        for row in answered:
-            if fine_labels[row] >= 0:
-                primary = fine[fine_labels[row]].key
-                others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
-                confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
-                assignment[row] = [(primary, confidence), *others]
     if silent.any():
         no_answer_key = coded_no_answer + 1 if coded_no_answer is not None else _no_answer_themes(theme_list)
         for row in np.where(silent)[0]:
@@ -402,6 +426,35 @@ def _batched(
     return np.vstack(parts)
 
 
+def _members(theme_list: list[Theme], items: list[Item]) -> dict[int, list[int]]:
+    """The rows in each theme, by key: a row in a fine theme is in its broad parent too."""
+    by_key = {t.key: t for t in theme_list}
+    members: dict[int, list[int]] = {t.key: [] for t in theme_list}
+    for row, item in enumerate(items):
+        for key, _ in item.themes:
+            members[key].append(row)
+            parent = by_key[key].parent
+            if parent is not None and row not in members[parent][-1:]:
+                members[parent].append(row)
+    return members
+
+
+def _quotes_pick(theme: Theme, rows: list[int], texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Up to three different texts of at least three words, closest to the theme's centre."""
+    if theme.centroid is None:
+        theme.centroid = _unit(vectors[rows].mean(axis=0))[0]
+    closeness = vectors[rows] @ theme.centroid
+    seen: set[str] = set()
+    for j in np.argsort(-closeness):
+        norm = campaigns_.normalise(texts[rows[j]])
+        if norm in seen or len(norm.split()) < 3:
+            continue
+        seen.add(norm)
+        theme.quotes.append(rows[j])
+        if len(theme.quotes) == 3:
+            break
+
+
 def _describe(
     theme_list: list[Theme],
     items: list[Item],
@@ -413,14 +466,7 @@ def _describe(
     labelled: bool,
 ) -> None:
     """Sizes, shares, sentiment and stance mixes, quotes, and (for discovered themes) labels."""
-    by_key = {t.key: t for t in theme_list}
-    members: dict[int, list[int]] = {t.key: [] for t in theme_list}
-    for row, item in enumerate(items):
-        for key, _ in item.themes:
-            members[key].append(row)
-            parent = by_key[key].parent
-            if parent is not None and row not in members[parent][-1:]:
-                members[parent].append(row)
+    members = _members(theme_list, items)
     total = float(weight.sum()) or 1.0
     for theme in theme_list:
         rows = members[theme.key]
@@ -431,18 +477,7 @@ def _describe(
         if stances is not None:
             theme.stance = dict(Counter(s for r in rows if (s := stances[r])))
         if rows:
-            if theme.centroid is None:
-                theme.centroid = _unit(vectors[rows].mean(axis=0))[0]
-            closeness = vectors[rows] @ theme.centroid
-            seen: set[str] = set()
-            for j in np.argsort(-closeness):
-                norm = campaigns_.normalise(texts[rows[j]])
-                if norm in seen or len(norm.split()) < 3:
-                    continue
-                seen.add(norm)
-                theme.quotes.append(rows[j])
-                if len(theme.quotes) == 3:
-                    break
+            _quotes_pick(theme, rows, texts, vectors)
     if not labelled:
         return
     for level in ("fine", "broad"):

@@ -48,7 +48,8 @@ def default_min_size(n: int) -> int:
     return int(min(25, max(3, math.ceil(0.004 * n))))
 
 
-def _kmeans(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def kmeans(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster unit ``vectors`` into ``k`` groups: each row's label and the unit centroids."""
     from sklearn.cluster import KMeans, MiniBatchKMeans  # type: ignore[import-untyped]
 
     if len(vectors) > 20000:
@@ -70,13 +71,13 @@ def consensus(space: np.ndarray, k: int, seed: int) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
 
     n = len(space)
-    runs = np.stack([_kmeans(space, k, seed + 1000 * r)[0] + r * k for r in range(CONSENSUS_RUNS)], axis=1)
+    runs = np.stack([kmeans(space, k, seed + 1000 * r)[0] + r * k for r in range(CONSENSUS_RUNS)], axis=1)
     membership = sparse.csr_matrix(
         (np.ones(runs.size), (np.repeat(np.arange(n), CONSENSUS_RUNS), runs.ravel())),
         shape=(n, CONSENSUS_RUNS * k),
     )
     described = TruncatedSVD(n_components=k, random_state=seed).fit_transform(membership)
-    return _kmeans(_unit(described), k, seed)[0]
+    return kmeans(_unit(described), k, seed)[0]
 
 
 def spectral(vectors: np.ndarray, *, seed: int) -> np.ndarray | None:
@@ -153,7 +154,7 @@ def choose_k(space: np.ndarray, vectors: np.ndarray, *, most: int, seed: int) ->
         return max(1, min(2, n))
     best_k, best = candidates[0], -2.0
     for k in candidates:
-        labels, _ = _kmeans(space[sample], k, seed)
+        labels, _ = kmeans(space[sample], k, seed)
         if len(set(labels)) < 2:
             continue
         score = float(silhouette_score(vectors[sample], labels, metric="cosine", random_state=seed))

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+
+from chorus.core.i18n import current_language
 
 register = template.Library()
 
@@ -94,7 +95,7 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
 @register.filter
 def localised(obj: Any, field: str) -> str:
     """``{{ challenge|localised:"title" }}``: the Welsh text on Welsh pages where there is one."""
-    if (get_language() or "en").startswith("cy"):
+    if current_language().startswith("cy"):
         welsh = getattr(obj, f"{field}_cy", "")
         if welsh:
             return str(welsh)

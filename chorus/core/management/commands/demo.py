@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chorus.core.models import DemoDataset
-from chorus.core.registry import DEMO_BUILDERS, SCALES
+from chorus.core.registry import SCALES, demo_builders_in_order
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             )
         chosen = SCALES[scale]
         done = dict(DemoDataset.objects.values_list("builder", "scale"))
-        for builder in sorted(DEMO_BUILDERS.values(), key=lambda b: b.order):
+        for builder in demo_builders_in_order():
             if builder.name in done:
                 self.stdout.write(
                     f"  {builder.name}: already there ({done[builder.name]} scale), left as it is"

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from chorus.core.registry import demo_sign_ins
+
 
 class Command(BaseCommand):
     help = (
@@ -90,8 +92,6 @@ class Command(BaseCommand):
         if run_worker:
             self.stdout.write("  A task worker and the scheduler of periodic tasks run alongside.")
         if settings.LOCAL:
-            from chorus.accounts.demo import demo_sign_ins
-
             lines = demo_sign_ins()
             if lines:
                 self.stdout.write("  Demo sign-ins:")

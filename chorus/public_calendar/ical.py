@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) feeds of public events, for calendar apps to subscribe to."""
+"""iCalendar (RFC 5545) feeds of public events and consultations, for calendar apps to subscribe to."""
 
 from __future__ import annotations
 

@@ -1,0 +1,303 @@
+"""Starting an analysis, running it in the background, and storing what the engine found:
+themes, items and assignments, with the themes analysts locked on earlier runs carried over."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chorus.analysis.models import AnalysisRun, Assignment, Item, Theme
+from chorus.analysis.services.models_cache import (
+    embedder_for_run,
+    sentiment_corrections,
+    tuned_sentiment_folder,
+)
+from chorus.analysis.services.stored import counts_refresh, item_build, known_names, to_bytes, vector_of
+from chorus.analysis.sources import Text, texts_for
+from chorus.core.tasks import background, enqueue_after_commit
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+    from chorus.analysis.engine.pipeline import Analysis
+    from chorus.analysis.engine.tuning import TunedSentiment
+
+log = logging.getLogger(__name__)
+
+LOCKED_MATCH = 0.55  # a response joins a locked theme from an earlier run when this close to it
+
+
+def run_create(
+    *, actor: User, subject: str, target: Any, mode: str, framework: list[dict[str, Any]]
+) -> AnalysisRun:
+    """Record a new analysis and queue it. ``target`` is the question, consultation,
+    service or social source to analyse."""
+    from chorus.analysis.engine.framework import CodedTheme, check
+
+    if framework:
+        check([CodedTheme(t["name"], t.get("description", ""), t.get("examples", [])) for t in framework])
+    if mode == AnalysisRun.Mode.REMOTE and not settings.CHORUS_EMBEDDINGS_URL:
+        raise ValidationError(_("No embeddings service is configured: choose fast or accurate."))
+    field = {
+        AnalysisRun.Subject.QUESTION: "question",
+        AnalysisRun.Subject.CONSULTATION: "consultation",
+        AnalysisRun.Subject.SERVICE: "service",
+        AnalysisRun.Subject.SOCIAL: "social_source",
+    }[AnalysisRun.Subject(subject)]
+    team = target.section.consultation.team if field == "question" else target.team
+    title = str(target.text if field == "question" else target)
+    with transaction.atomic():
+        run = AnalysisRun(
+            title=title[:300],
+            subject=subject,
+            team=team,
+            mode=mode,
+            framework=framework,
+            created_by=actor,
+            **{field: target},
+        )
+        run.full_clean()
+        run.save()
+        enqueue_after_commit(run_analysis, run.pk)
+    return run
+
+
+@background(queue="analysis")
+def run_analysis(run_id: int) -> None:
+    run = AnalysisRun.objects.get(pk=run_id)
+    if run.status not in (AnalysisRun.Status.QUEUED, AnalysisRun.Status.FAILED):
+        return
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), stage="Starting", progress=0.0, error=""
+    )
+    try:
+        run_execute(run)
+    except Exception as error:
+        log.exception("Analysis %s failed", run.pk)
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def run_execute(run: AnalysisRun) -> None:
+    """Analyse the run's texts and store the themes, items and assignments."""
+    from chorus.analysis.engine import analyse
+    from chorus.analysis.engine.framework import CodedTheme
+
+    def progress(stage: str, fraction: float) -> None:
+        AnalysisRun.objects.filter(pk=run.pk).update(stage=stage, progress=round(fraction, 3))
+
+    texts = texts_for(run)
+    embedder = embedder_for_run(run)
+    corrections = sentiment_corrections(run)
+    tuned = _sentiment_tune(run, corrections, progress)
+    framework = [
+        CodedTheme(t["name"], t.get("description", ""), t.get("examples", [])) for t in run.framework
+    ]
+    result = analyse(
+        [t.text for t in texts],
+        embedder=embedder,
+        framework=framework or None,
+        names=known_names(),
+        stances=[t.stance or None for t in texts] if any(t.stance for t in texts) else None,
+        sentiment_examples=corrections,
+        tuned_sentiment=tuned,
+        tune_framework=run.mode == AnalysisRun.Mode.ACCURATE,
+        progress=progress,
+    )
+    vectors = result.vectors if result.vectors is not None and texts else np.zeros((0, 1))
+    if settings.CHORUS_CHAT_URL and not framework:
+        progress("Rewriting theme labels", 0.95)
+        _labels_rewrite(result)
+    with transaction.atomic():
+        run.items.all().delete()
+        run.themes.all().delete()
+        themes = _store_themes(run, result)
+        items = _store_items(run, texts, result, vectors)
+        _store_assignments(result, items, themes)
+        _carry_locked_themes(run, items, vectors)
+        counts_refresh(run)
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.DONE,
+            stage="Finished",
+            progress=1.0,
+            finished_at=timezone.now(),
+            item_count=len(items),
+            framework_shares=[round(float(x), 6) for x in result.framework.shares]
+            if result.framework
+            else [],
+            outlier_share=round(result.outlier_share, 4),
+            campaign_count=len(result.campaigns),
+            sentiment_source=(
+                AnalysisRun.SentimentSource.TUNED
+                if tuned
+                else AnalysisRun.SentimentSource.CORRECTIONS
+                if corrections
+                else AnalysisRun.SentimentSource.SEED
+            ),
+            sentiment_corrections=len(corrections),
+        )
+
+
+def _labels_rewrite(result: Analysis) -> int:
+    """Optional: have the configured chat endpoint rewrite discovered themes' labels from
+    their keyphrases and redacted quotes. Returns how many it rewrote."""
+    from chorus.analysis.engine.relabel import ChatLabeller
+
+    labeller = ChatLabeller(settings.CHORUS_CHAT_URL, settings.CHORUS_CHAT_MODEL, settings.CHORUS_CHAT_KEY)
+    rewritten = 0
+    for theme in result.themes:
+        if theme.special or not theme.quotes:
+            continue
+        found = labeller.rewrite(theme.keyphrases, [result.items[q].redacted for q in theme.quotes])
+        if found is not None:
+            theme.label, theme.description = found.label, found.description or theme.description
+            rewritten += 1
+    return rewritten
+
+
+def _sentiment_tune(
+    run: AnalysisRun, corrections: list[tuple[str, str]], progress: Any
+) -> TunedSentiment | None:
+    """In accurate mode, with at least ``tuning.MIN_PER_LABEL`` corrections of each
+    sentiment, fine-tune MiniLM on them (a minute or two on a CPU) and keep the model
+    beside the run, so responses arriving later are scored by it too. Otherwise None: the
+    corrections then join Chorus's own examples in a logistic regression."""
+    from chorus.analysis.engine import tuning
+
+    if run.mode != AnalysisRun.Mode.ACCURATE:
+        return None
+    try:
+        tuning.check(corrections)
+    except tuning.TuningError:
+        return None
+    stage = "Learning sentiment from analysts' corrections"
+    progress(stage, 0.0)
+
+    def reported(done: float) -> None:
+        progress(stage, round(0.02 * done, 3))
+
+    try:
+        tuned = tuning.tune_sentiment(corrections, progress=reported)
+        tuned.save(tuned_sentiment_folder(run.pk))
+    except Exception:  # out of memory or disk: the corrections still count, untuned
+        log.exception("Analysis %s: fine-tuning sentiment failed; using the corrections untuned", run.pk)
+        return None
+    return tuned
+
+
+def _store_themes(run: AnalysisRun, result: Analysis) -> dict[int, Theme]:
+    themes: dict[int, Theme] = {}
+    for level in ("broad", "fine"):
+        for t in result.themes:
+            if t.level != level:
+                continue
+            themes[t.key] = Theme.objects.create(
+                run=run,
+                key=t.key,
+                level=t.level,
+                parent=themes.get(t.parent) if t.parent is not None else None,
+                label=t.label[:200],
+                description=t.description,
+                keyphrases=t.keyphrases,
+                stance=t.stance,
+                centroid=to_bytes(t.centroid),
+                special=t.special,
+            )
+    return themes
+
+
+def _store_items(
+    run: AnalysisRun, texts: Sequence[Text], result: Analysis, vectors: np.ndarray
+) -> list[Item]:
+    sizes = {g: len(members) for g, members in enumerate(result.campaigns)}
+    rows = [
+        item_build(
+            run=run,
+            text=t,
+            found=found,
+            vector=vectors[i],
+            campaign_size=sizes.get(found.campaign, 1) if found.campaign is not None else 1,
+        )
+        for i, (t, found) in enumerate(zip(texts, result.items, strict=True))
+    ]
+    return Item.objects.bulk_create(rows, batch_size=1000)
+
+
+def _store_assignments(result: Analysis, items: Sequence[Item], themes: dict[int, Theme]) -> None:
+    rows = [
+        Assignment(item=item, theme=themes[key], confidence=round(confidence, 4))
+        for item, found in zip(items, result.items, strict=True)
+        for key, confidence in found.themes
+    ]
+    Assignment.objects.bulk_create(rows, batch_size=2000)
+    # Representative quotes, as item ids.
+    for t in result.themes:
+        if t.quotes:
+            Theme.objects.filter(pk=themes[t.key].pk).update(quotes=[items[i].pk for i in t.quotes])
+
+
+def _previous_locked(run: AnalysisRun) -> list[Theme]:
+    return list(
+        Theme.objects.filter(
+            locked=True,
+            level=Theme.Level.FINE,
+            run__subject=run.subject,
+            run__question=run.question,
+            run__consultation=run.consultation,
+            run__service=run.service,
+            run__social_source=run.social_source,
+        )
+        .exclude(run=run)
+        .order_by("run__created_at")
+    )
+
+
+def _carry_locked_themes(run: AnalysisRun, items: Sequence[Item], vectors: np.ndarray) -> None:
+    """Locked themes from earlier runs of the same subject come back as they were: their
+    name and description, and the responses closest to them."""
+    locked = {t.label: t for t in _previous_locked(run)}  # the latest lock of each name wins
+    if not locked or not len(items):
+        return
+    kept: list[Theme] = []
+    for old in locked.values():
+        theme = Theme.objects.create(
+            run=run,
+            key=(run.themes.order_by("-key").values_list("key", flat=True).first() or 0) + 1,
+            level=Theme.Level.FINE,
+            label=old.label,
+            description=old.description,
+            keyphrases=old.keyphrases,
+            centroid=old.centroid,
+            locked=True,
+            locked_by=old.locked_by,
+        )
+        kept.append(theme)
+    centroids = np.stack([vector_of(t.centroid) for t in kept])  # type: ignore[misc]
+    similarity = vectors @ centroids.T
+    best = similarity.argmax(axis=1)
+    joined = [
+        (items[i], kept[best[i]])
+        for i in range(len(items))
+        if similarity[i, best[i]] >= LOCKED_MATCH and not items[i].no_answer
+    ]
+    joined_items = [item.pk for item, _theme in joined]
+    Assignment.objects.filter(item_id__in=joined_items).delete()
+    Assignment.objects.bulk_create(
+        [Assignment(item=item, theme=theme, confidence=1.0) for item, theme in joined], batch_size=2000
+    )
+    # Discovered themes the locked ones emptied go.
+    run.themes.filter(level=Theme.Level.FINE, locked=False, special="").annotate(
+        n=Count("assignments")
+    ).filter(n=0).delete()

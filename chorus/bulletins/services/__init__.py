@@ -1,0 +1,53 @@
+"""Writes of the bulletins app, split along their seams:
+
+- ``subscriptions``: subscribing, confirming, unsubscribing, imported subscribers;
+- ``audience``: who a bulletin reaches;
+- ``composing``: content blocks, Markdown and the email each subscriber gets;
+- ``sending``: sending exactly once per recipient, in batches, resumable;
+- ``tracking``: opens and clicks.
+
+Callers import from here: ``from chorus.bulletins import services``.
+"""
+
+from chorus.bulletins.services.audience import audience, audience_for
+from chorus.bulletins.services.composing import (
+    BLOCKS,
+    blocks_fill,
+    bulletin_save,
+    markdown_html,
+    message_for,
+    preview,
+)
+from chorus.bulletins.services.sending import SendError, bulletin_deliver, bulletin_send, bulletins_resume
+from chorus.bulletins.services.subscriptions import (
+    address_stopped,
+    confirm,
+    import_subscribers,
+    resubscribe,
+    subscribe,
+    unsubscribe,
+)
+from chorus.bulletins.services.tracking import click_record, open_record
+
+__all__ = [
+    "BLOCKS",
+    "SendError",
+    "address_stopped",
+    "audience",
+    "audience_for",
+    "blocks_fill",
+    "bulletin_deliver",
+    "bulletin_save",
+    "bulletin_send",
+    "bulletins_resume",
+    "click_record",
+    "confirm",
+    "import_subscribers",
+    "markdown_html",
+    "message_for",
+    "open_record",
+    "preview",
+    "resubscribe",
+    "subscribe",
+    "unsubscribe",
+]

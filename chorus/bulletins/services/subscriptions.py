@@ -1,0 +1,178 @@
+"""Subscribing from the public page, confirming, unsubscribing, addresses that stop
+working, and subscribers imported with a recorded lawful basis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chorus.accounts.models import User
+from chorus.bulletins.models import AddressEvent, Subscriber
+from chorus.core.audit import audit_record
+from chorus.core.downloads import absolute_url
+from chorus.core.email import email_send_later
+from chorus.core.models import AuditAction
+
+
+def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], language: str) -> Subscriber:
+    """Sign up (or change preferences) from the public page; the address is confirmed by email.
+
+    The same email is sent whether or not the address was already subscribed, so the
+    page reveals nothing about who subscribes."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"language": language, "source": Subscriber.Source.SIGN_UP}
+        )
+        if created or subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED):
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.language = language
+            subscriber.save(update_fields=["status", "language", "updated_at"])
+            subscriber.regions.set(regions)
+            subscriber.topics.set(topics)
+        subscriber.confirm_sent_at = timezone.now()
+        subscriber.save(update_fields=["confirm_sent_at", "updated_at"])
+        with translation.override(language):
+            email_send_later(
+                to=[email],
+                subject=_("Confirm your subscription to %(service)s bulletins")
+                % {"service": settings.CHORUS_SERVICE_NAME},
+                body=render_to_string(
+                    "bulletins/email/confirm.txt",
+                    {
+                        "subscriber": subscriber,
+                        "service_name": settings.CHORUS_SERVICE_NAME,
+                        "confirm_url": absolute_url(reverse("bulletins:confirm", args=[subscriber.token])),
+                        "manage_url": absolute_url(reverse("bulletins:manage", args=[subscriber.token])),
+                        "already": subscriber.status == Subscriber.Status.ACTIVE,
+                    },
+                ),
+            )
+    return subscriber
+
+
+def _person_for(email: str) -> Any:
+    from chorus.directory.models import ContactPoint
+
+    contact = (
+        ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, normalised=email.lower())
+        .select_related("person")
+        .first()
+    )
+    return contact.person if contact else None
+
+
+def confirm(subscriber: Subscriber) -> None:
+    """Double opt-in: the emailed link proves the address; consent is recorded with its date."""
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        return
+    if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
+        return
+    subscriber.status = Subscriber.Status.ACTIVE
+    subscriber.consented_at = timezone.now()
+    subscriber.unsubscribed_at = None
+    subscriber.person = subscriber.person or _person_for(subscriber.email)
+    subscriber.save()
+    _record_consent(subscriber)
+
+
+def _record_consent(subscriber: Subscriber) -> None:
+    if subscriber.person is None:
+        return
+    from chorus.directory.models import Consent
+
+    Consent.objects.create(
+        person=subscriber.person,
+        purpose=_("Email bulletins"),
+        lawful_basis=subscriber.lawful_basis,
+        given_on=timezone.localdate(),
+        source=subscriber.get_source_display()
+        + (f": {subscriber.source_detail}" if subscriber.source_detail else ""),
+    )
+
+
+def unsubscribe(subscriber: Subscriber, *, how: str) -> None:
+    if subscriber.status != Subscriber.Status.ACTIVE and subscriber.status != Subscriber.Status.PENDING:
+        return
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.stopped_reason = how
+    subscriber.save(update_fields=["status", "unsubscribed_at", "stopped_reason", "updated_at"])
+    if subscriber.person_id:
+        from chorus.directory.models import Consent
+
+        Consent.objects.filter(
+            person_id=subscriber.person_id, purpose=_("Email bulletins"), withdrawn_on__isnull=True
+        ).update(withdrawn_on=timezone.localdate())
+
+
+def resubscribe(subscriber: Subscriber) -> None:
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.unsubscribed_at = None
+        subscriber.consented_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at", "consented_at", "updated_at"])
+        _record_consent(subscriber)
+
+
+def address_stopped(*, email: str, kind: str, detail: str = "", source: str = "") -> int:
+    """A bounce or complaint: record it and stop sending to the address. Returns subscribers stopped."""
+    email = email.strip().lower()
+    AddressEvent.objects.create(email=email, kind=kind, detail=detail[:300], source=source[:50])
+    status = Subscriber.Status.BOUNCED if kind == AddressEvent.Kind.BOUNCE else Subscriber.Status.COMPLAINED
+    return Subscriber.objects.filter(email=email).update(
+        status=status, stopped_reason=detail[:200] or kind, updated_at=timezone.now()
+    )
+
+
+def import_subscribers(
+    *, rows: Sequence[dict[str, Any]], lawful_basis: str, source_detail: str, actor: User, into: Any = None
+) -> tuple[int, int]:
+    """Add checked rows as active subscribers with the recorded lawful basis. Returns (added, updated)."""
+    added = updated = 0
+    with transaction.atomic():
+        for row in rows:
+            subscriber, created = Subscriber.objects.get_or_create(
+                email=row["email"],
+                defaults={
+                    "status": Subscriber.Status.ACTIVE,
+                    "source": Subscriber.Source.IMPORT,
+                    "source_detail": source_detail,
+                    "lawful_basis": lawful_basis,
+                    "consented_at": timezone.now(),
+                    "language": row.get("language") or "en",
+                },
+            )
+            if created:
+                subscriber.person = _person_for(subscriber.email)
+                subscriber.save(update_fields=["person"])
+                _record_consent(subscriber)
+                added += 1
+            else:
+                updated += 1
+            if row.get("regions"):
+                subscriber.regions.add(*row["regions"])
+            if row.get("topics"):
+                subscriber.topics.add(*row["topics"])
+            if into is not None:
+                subscriber.lists.add(into)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="bulletins.subscriber",
+            object_repr=_("%(added)s subscribers imported") % {"added": added},
+            detail={
+                "added": added,
+                "updated": updated,
+                "lawful_basis": lawful_basis,
+                "source": source_detail,
+            },
+        )
+    return added, updated

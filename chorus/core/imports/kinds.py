@@ -1,0 +1,44 @@
+"""An import kind: what one kind of file holds and how its rows become records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chorus.core.imports.columns import Fields, guess_mapping
+from chorus.core.imports.rows import CheckedRow, RowChecker
+
+# Line (as text) -> who or what the row already is:
+# {"person" or "organisation": code, "name": ..., "why": "same email", "probability": 1.0}
+Matches = dict[str, dict[str, Any]]
+# Writes one batch of checked rows inside the pipeline's transaction; returns how many
+# records it created (the rest of the batch updated records already there).
+BatchWriter = Callable[[list[CheckedRow]], int]
+
+
+def no_matches(rows: list[CheckedRow]) -> Matches:
+    return {}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """One row of an app's table of import kinds."""
+
+    name: str
+    fields: Fields
+    # Builds the checker for a file's headers and mapping, loading its lookups once.
+    checker: Callable[[list[str], dict[str, str]], RowChecker]
+    # A mapping must match at least one of these fields, or the page says ``required_message``.
+    required: tuple[str, ...] = ()
+    required_message: Any = ""
+    matcher: Callable[[list[CheckedRow]], Matches] = no_matches
+    # (job, checker) -> the writer of that job's batches, for a kind written in batches.
+    writer: Callable[[Any, RowChecker], BatchWriter] | None = None
+    # What the finished import says: "%(created)s people added, %(updated)s updated".
+    done_message: Any = ""
+    batch_size: int = 1000
+    guess: Callable[[list[str], Fields], dict[str, str]] = guess_mapping
+
+    def guess_mapping(self, headers: list[str]) -> dict[str, str]:
+        return self.guess(headers, self.fields)
