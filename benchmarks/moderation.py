@@ -826,8 +826,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    per_kind = 60 if args.quick else 1000
-    host_texts = hosts(args.data, rng, 60 if args.quick else 100_000)
+    per_kind = 60 if args.quick else 400
+    host_texts = hosts(args.data, rng, 60 if args.quick else 2000)
     known_list = directory(args.seed, 500)
     known = KnownNames(known_list)
     items = make_items(rng, per_kind, args.data.parent, args.seed, known_list)

@@ -177,6 +177,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside locale, sessions and CSP, so that its 405 page is a full page in the right language.
+    "chorus.core.methods.MethodsMiddleware",
     "chorus.core.middleware.ClientAddressMiddleware",
     # Last, so that a locked-out sign-in gets Chorus's own page.
     "axes.middleware.AxesMiddleware",

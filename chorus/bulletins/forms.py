@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import User
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.bulletins.models import Arm, Bulletin, SubscriberList
-from chorus.core.access import visible_or_kept
-from chorus.core.spreadsheets import CSV, Limits, SpreadsheetError, read_upload
+from chorus.core.access import teams_assignable_by, visible_or_kept
+from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
 
 
@@ -193,12 +191,13 @@ class SendForm(forms.Form):
 
 
 class SubscriberImportForm(forms.Form):
-    file = forms.FileField(
+    file = file_field(
         label=_("Subscribers file"),
         help_text=_(
-            "A CSV file with an email column, and optionally language (en or cy), regions and topics."
+            "CSV or Excel (.xlsx), one row a subscriber: an email column, and optionally "
+            "language (en or cy), areas, topics and lists, several separated by semicolons"
         ),
-        error_messages={"required": _("Choose a CSV file of subscribers")},
+        empty=_("The file is empty. It needs a header row, then one row a subscriber."),
     )
     lawful_basis = forms.ChoiceField(
         label=_("Lawful basis for emailing them"),
@@ -217,96 +216,3 @@ class SubscriberImportForm(forms.Form):
         required=False,
         empty_label=_("No list"),
     )
-
-    MOST_BYTES = 5 * 1024 * 1024
-
-    def clean_file(self) -> list[dict[str, Any]]:
-        upload = self.cleaned_data["file"]
-        try:
-            headers, lines = read_upload(
-                upload, limits=Limits.from_settings(max_bytes=self.MOST_BYTES), formats=(CSV,)
-            )
-        except SpreadsheetError as error:
-            raise ValidationError(error.message) from None
-        columns = {h.strip().lower(): i for i, h in enumerate(headers) if h.strip()}
-        if "email" not in columns:
-            raise ValidationError(_("The file needs a column called email."))
-
-        def cell(row: list[str], name: str) -> str:
-            index = columns.get(name)
-            return row[index] if index is not None and index < len(row) else ""
-
-        regions = {r.name_en.lower(): r for r in Region.objects.all()} | {
-            r.name_cy.lower(): r for r in Region.objects.all()
-        }
-        topics = {t.name_en.lower(): t for t in Topic.objects.all()}
-        rows: list[dict[str, Any]] = []
-        problems: list[str] = []
-        seen: set[str] = set()
-        for line, raw in lines:
-            email = cell(raw, "email").lower()
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(
-                    _("Line %(line)s: “%(value)s” is not an email address") % {"line": line, "value": email}
-                )
-                continue
-            if email in seen:
-                continue
-            seen.add(email)
-            language = cell(raw, "language").lower() or "en"
-            if language not in ("en", "cy"):
-                problems.append(_("Line %(line)s: language must be en or cy") % {"line": line})
-                continue
-            found_regions = _named(
-                _split(cell(raw, "regions")),
-                regions,
-                _("Line %(line)s: there is no region called “%(name)s”"),
-                line,
-                problems,
-            )
-            found_topics = _named(
-                _split(cell(raw, "topics")),
-                topics,
-                _("Line %(line)s: there is no topic called “%(name)s”"),
-                line,
-                problems,
-            )
-            rows.append(
-                {"email": email, "language": language, "regions": found_regions, "topics": found_topics}
-            )
-        if problems:
-            raise _problems_error(problems)
-        if not rows:
-            raise ValidationError(_("The file has no subscribers in it."))
-        return rows
-
-
-Named = TypeVar("Named")
-
-
-def _named(
-    names: list[str], known: dict[str, Named], problem: Any, line: int, problems: list[str]
-) -> list[Named]:
-    """The records ``names`` name; each name not known adds ``problem`` (about ``line``) to ``problems``."""
-    found = []
-    for name in names:
-        if name.lower() in known:
-            found.append(known[name.lower()])
-        else:
-            problems.append(problem % {"line": line, "name": name})
-    return found
-
-
-def _problems_error(problems: list[str]) -> ValidationError:
-    """The error that lists the first 20 problems of a file, and how many more there are."""
-    shown = problems[:20]
-    more = len(problems) - len(shown)
-    if more:
-        shown.append(_("and %(count)s more problems") % {"count": more})
-    return ValidationError([_("Nothing was imported. Correct these rows and upload the file again:"), *shown])
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").replace(";", "|").split("|") if part.strip()]

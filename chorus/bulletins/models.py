@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.imports.models import StagedImport
 from chorus.core.models import CodedModel, TimeStampedModel
 from chorus.directory.models import LawfulBasis
 
@@ -84,6 +85,24 @@ class SubscriberList(CodedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubscriberImport(StagedImport):
+    """A file of subscribers, checked row by row, imported once on the lawful basis and
+    from the source the person importing recorded. Only they (and administrators) see it."""
+
+    headers = models.JSONField(default=list)
+    # [{"line": 2, "row": [...], "errors": [...], "email": ..., "language": "en",
+    #   "regions": [pk], "topics": [pk], "lists": [pk], "match": {"status": ...} | null}]
+    rows = models.JSONField(default=list)
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    source_detail = models.CharField(max_length=200)
+    into = models.ForeignKey(
+        SubscriberList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
 
 
 class Bulletin(CodedModel):

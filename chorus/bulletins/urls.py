@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.bulletins import views
+from chorus.bulletins import import_views, views
 
 app_name = "bulletins"
 
@@ -13,6 +13,17 @@ urlpatterns = [
     path("staff/bulletins/new/", views.bulletin_edit, name="bulletin_create"),
     path("staff/bulletins/preview/", views.bulletin_preview, name="bulletin_preview"),
     path("staff/bulletins/subscribers/", views.subscriber_list, name="subscriber_list"),
+    path("staff/bulletins/subscribers/import/", import_views.subscriber_import, name="subscriber_import"),
+    path(
+        "staff/bulletins/subscribers/import/<uuid:code>/",
+        import_views.subscriber_import_check,
+        name="subscriber_import_check",
+    ),
+    path(
+        "staff/bulletins/subscribers/import/<uuid:code>/problems/",
+        import_views.subscriber_import_problems,
+        name="subscriber_import_problems",
+    ),
     path("staff/bulletins/<uuid:code>/", views.bulletin_detail, name="bulletin_detail"),
     path("staff/bulletins/<uuid:code>/edit/", views.bulletin_edit, name="bulletin_edit"),
     path("staff/bulletins/<uuid:code>/versions/", views.arm_add, name="arm_add"),

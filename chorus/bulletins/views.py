@@ -10,9 +10,10 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -26,7 +27,6 @@ from chorus.bulletins.forms import (
     PreferencesForm,
     SendForm,
     SubscribeForm,
-    SubscriberImportForm,
 )
 from chorus.bulletins.models import AddressEvent, Bulletin, Delivery, Link, Subscriber
 from chorus.core.access import (
@@ -57,10 +57,11 @@ PIXEL = (
 def subscribe(request: HttpRequest) -> HttpResponse:
     regions_ensure()
     form = SubscribeForm(request.POST or None, language=current_welsh_or_english())
-    if request.method == "POST" and request.POST.get(HONEYPOT):
-        # A bot filled the hidden field: answer as if it worked, send nothing.
-        return render(request, "bulletins/check_email.html", {"email": request.POST.get("email", "")})
     if request.method == "POST" and form.is_valid():
+        # Checked only once the form is valid, so a person with something to fix sees that.
+        if request.POST.get(HONEYPOT):
+            # A bot filled the hidden field: answer as if it worked, send nothing.
+            return render(request, "bulletins/check_email.html", {"email": form.cleaned_data["email"]})
         address = getattr(request, "client_address", None) or ""
         if hit("bulletin-subscribe", address, limit=10, per=timedelta(minutes=10)):
             return slow_down(
@@ -87,9 +88,17 @@ def _subscriber(token: str) -> Subscriber:
     return get_object_or_404(Subscriber, token=token)
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = _subscriber(token)
-    services.confirm(subscriber)
+    """The emailed link opens a page with a button; only pressing it (a POST) confirms, so a
+    mail scanner that follows every link cannot subscribe someone."""
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        return render(request, "bulletins/link_expired.html", status=404)
+    if request.method == "POST":
+        services.confirm(subscriber)
+    elif subscriber.status == Subscriber.Status.PENDING:
+        return render(request, "bulletins/confirm.html", {"subscriber": subscriber})
     return render(request, "bulletins/confirmed.html", {"subscriber": subscriber})
 
 
@@ -204,7 +213,7 @@ def bulletin_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
         get_for_change(request, Bulletin.objects.all(), code=code) if code else Bulletin(created_by=user)
     )
     if not code and not can_change(user, bulletin):
-        raise Http404
+        raise PermissionDenied  # as every page the user's role may not use
     regions_ensure()
     form = BulletinForm(request.POST or None, instance=bulletin, user=user)
     if request.method == "POST" and form.is_valid():
@@ -322,28 +331,8 @@ def arm_add(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @staff_required
 @role_required(Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
-@require_http_methods(["GET", "POST"])
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    regions_ensure()
-    form = SubscriberImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_change(user, Bulletin()):
-            return HttpResponse(status=403)
-        if form.is_valid():
-            added, updated = services.import_subscribers(
-                rows=form.cleaned_data["file"],
-                lawful_basis=form.cleaned_data["lawful_basis"],
-                source_detail=form.cleaned_data["source_detail"],
-                actor=user,
-                into=form.cleaned_data["into"],
-            )
-            messages.success(
-                request,
-                _("%(added)s subscribers added, %(updated)s already subscribed.")
-                % {"added": added, "updated": updated},
-            )
-            return redirect("bulletins:subscriber_list")
     query = request.GET.get("q", "").strip().lower()
     subscribers = Subscriber.objects.prefetch_related("regions", "topics")
     if query:
@@ -357,4 +346,4 @@ def subscriber_list(request: HttpRequest) -> HttpResponse:
         detail={"q": query, "page": page.number},
         request=request,
     )
-    return render(request, "bulletins/subscriber_list.html", {"page": page, "form": form, "q": query})
+    return render(request, "bulletins/subscriber_list.html", {"page": page, "q": query})

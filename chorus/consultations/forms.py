@@ -8,9 +8,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.journey import choices_for
 from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
+from chorus.core.access import teams_assignable_by
 from chorus.core.forms import DayField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import Region, Topic

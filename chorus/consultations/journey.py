@@ -3,16 +3,24 @@
 Answers in progress live in a ``ResponseDraft`` (server-side). Submitting locks the
 draft and turns it into one ``Response``: a double click, a resubmitted form or a retry
 finds the draft already submitted and gets the same response back, never a second one.
+
+Beside the answers, under ``PROGRESS``, the draft keeps how far the person has got: the
+questions they have seen on a page they finished with "Continue", what they typed that
+was not yet a valid answer when they chose to save and come back later, and whether
+they have been past the equality page. That is what brings them back where they
+stopped, and what "check your answers" says is still to do.
 """
 
 from __future__ import annotations
 
+import copy
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +32,8 @@ from chorus.core.hooks import texts_received
 from chorus.equality.services import equality_answered, equality_submitted
 
 DRAFT_DAYS = 30
+# The key in ``ResponseDraft.answers`` for the progress record; no question code looks like it.
+PROGRESS = "_progress"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 SCALE = [
     ("strongly_agree", gettext_lazy("Strongly agree")),
@@ -131,9 +141,8 @@ def _field(question: Question, language: str) -> forms.Field:
 def section_form(
     questions: list[Question], language: str, data: Any = None, answers: dict[str, Any] | None = None
 ) -> forms.Form:
-    form = forms.Form(
-        data=data, initial={f"q_{q.code.hex}": (answers or {}).get(str(q.code)) for q in questions}
-    )
+    given = page_initial(questions, answers or {})
+    form = forms.Form(data=data, initial={f"q_{q.code.hex}": given[str(q.code)] for q in questions})
     for question in questions:
         form.fields[f"q_{question.code.hex}"] = _field(question, language)
     return form
@@ -168,12 +177,125 @@ def shown_answer(question: Question, value: Any, language: str) -> str:
 
 def missing_required(pages: list[tuple[Section, list[Question]]], answers: dict[str, Any]) -> list[Question]:
     """Required questions among those ``visible_sections`` shows that have no answer."""
-    return [
-        q
-        for _section, questions in pages
-        for q in questions
-        if q.required and answers.get(str(q.code)) in (None, "", [])
-    ]
+    return [q for _section, questions in pages for q in questions if _unanswered(q, answers)]
+
+
+def _unanswered(question: Question, answers: dict[str, Any]) -> bool:
+    return question.required and answers.get(str(question.code)) in (None, "", [])
+
+
+def _progress(answers: dict[str, Any]) -> dict[str, Any]:
+    found = answers.get(PROGRESS)
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def typed_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """What was typed and saved for later without being a valid answer, by question code."""
+    return dict(_progress(answers).get("typed") or {})
+
+
+def page_initial(questions: list[Question], answers: dict[str, Any]) -> dict[str, Any]:
+    """A page's answers so far as the form shows them, what was typed but not valid included."""
+    typed = typed_answers(answers)
+    return {str(q.code): typed.get(str(q.code), answers.get(str(q.code))) for q in questions}
+
+
+def page_done(questions: list[Question], answers: dict[str, Any]) -> bool:
+    """Whether the person finished this page: saw every question now on it, left nothing
+    typed that is not valid, and answered every required one."""
+    progress = _progress(answers)
+    seen = set(progress.get("seen") or ())
+    typed = progress.get("typed") or {}
+    return all(
+        str(q.code) in seen and str(q.code) not in typed and not _unanswered(q, answers) for q in questions
+    )
+
+
+def about_done(draft: ResponseDraft) -> bool:
+    return bool(draft.about.get("respondent_type"))
+
+
+def equality_passed(draft: ResponseDraft) -> bool:
+    return bool(_progress(draft.answers).get("equality"))
+
+
+def _with_progress(answers: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**answers, PROGRESS: {**_progress(answers), **changes}}
+
+
+def section_finish(*, draft: ResponseDraft, form: forms.Form, questions: list[Question]) -> None:
+    """Store a page's valid answers ("Continue") and count its questions as seen."""
+    codes = {str(q.code) for q in questions}
+    progress = _progress(draft.answers)
+    seen = sorted(set(progress.get("seen") or ()) | codes)
+    typed = {code: raw for code, raw in typed_answers(draft.answers).items() if code not in codes}
+    draft.answers = _with_progress({**draft.answers, **answers_from(form, questions)}, seen=seen, typed=typed)
+    draft.save(update_fields=["answers", "updated_at"])
+
+
+def section_keep(*, draft: ResponseDraft, form: forms.Form, questions: list[Question]) -> None:
+    """Store what was typed on a page without checking it ("save and come back later").
+
+    Each answer that is valid on its own is kept as an answer, even when the page as a
+    whole would not pass; what is not valid (a word where a number goes) is kept as typed,
+    so that the page shows it again, and "check your answers" asks for it to be corrected.
+    """
+    typed = typed_answers(draft.answers)
+    answers = dict(draft.answers)
+    for question in questions:
+        name = f"q_{question.code.hex}"
+        field = copy.copy(form.fields[name])
+        field.required = False  # saving for later never asks for what is missing
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        code = str(question.code)
+        try:
+            answers[code] = stored(field.clean(raw))
+            typed.pop(code, None)
+        except ValidationError:
+            answers[code] = None
+            typed[code] = raw
+    draft.answers = _with_progress(answers, typed=typed)
+    draft.save(update_fields=["answers", "updated_at"])
+
+
+def equality_pass(*, draft: ResponseDraft) -> None:
+    """Note that the person has been past the equality page (answered or not)."""
+    if not equality_passed(draft):
+        draft.answers = _with_progress(draft.answers, equality=True)
+        draft.save(update_fields=["answers", "updated_at"])
+
+
+def first_unfinished(pages: list[tuple[Section, list[Question]]], draft: ResponseDraft) -> int | None:
+    """The first step not finished: 0 for "about you", n for the nth page of questions,
+    None when all are finished."""
+    if not about_done(draft):
+        return 0
+    for number, (_section, questions) in enumerate(pages, start=1):
+        if not page_done(questions, draft.answers):
+            return number
+    return None
+
+
+def still_to_do(
+    pages: list[tuple[Section, list[Question]]], draft: ResponseDraft, language: str
+) -> list[tuple[str, int]]:
+    """What must be done before the response can be sent, each with the step that does it
+    (0 for "about you", n for the nth page of questions): "about you", every required
+    answer, and every answer saved for later that is not valid yet. A page of optional
+    questions not reached yet does not stop the response (the check page says "Not
+    answered yet" there), though coming back from the email link leads to it."""
+    todo: list[tuple[str, int]] = []
+    if not about_done(draft):
+        todo.append((_("Tell us about yourself"), 0))
+    typed = typed_answers(draft.answers)
+    for number, (_section, questions) in enumerate(pages, start=1):
+        for question in questions:
+            label = question.text_for(language)
+            if str(question.code) in typed:
+                todo.append((_("Correct your answer to “%(q)s”") % {"q": label}, number))
+            elif _unanswered(question, draft.answers):
+                todo.append((_("Answer “%(q)s”: it is required") % {"q": label}, number))
+    return todo
 
 
 def draft_start(consultation: Consultation) -> ResponseDraft:

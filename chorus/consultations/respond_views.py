@@ -14,17 +14,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from chorus.consultations.forms import AboutForm, SaveDraftForm
 from chorus.consultations.journey import (
     ConsultationClosed,
-    answers_from,
     draft_start,
-    missing_required,
+    equality_pass,
+    equality_passed,
+    first_unfinished,
+    page_done,
     response_submit,
+    section_finish,
     section_form,
+    section_keep,
     shown_answer,
+    still_to_do,
     visible_sections,
 )
 from chorus.consultations.models import (
@@ -88,16 +93,58 @@ def _context(consultation: Consultation, **more: Any) -> dict[str, Any]:
     return {"consultation": consultation, "title": consultation.title_for(current_language()), **more}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def respond_start(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Start a response (the "Respond online" button). Reached again by a reload or a
+    bookmark, it goes on where the person stopped, or to the consultation's page: a GET
+    never starts a draft, so crawlers and link checkers leave none behind."""
     consultation = _consultation(code)
     if consultation.status() != Consultation.Status.OPEN:
         return _closed(request, consultation)
     draft = _draft(request, consultation)
+    if request.method != "POST":
+        if draft is None or hasattr(draft, "response"):
+            return redirect("consultations:public_consultation", code=consultation.code)
+        return redirect(_resume_url(consultation, draft))
     if draft is None or hasattr(draft, "response"):
         draft = draft_start(consultation)
         request.session[_session_key(consultation)] = str(draft.code)
     return redirect("consultations:respond_about", code=consultation.code)
+
+
+def _step_url(consultation: Consultation, step: int, *, returning: bool = False) -> str:
+    """The URL of a step: 0 is "about you", n the nth page of questions."""
+    if step == 0:
+        url = reverse("consultations:respond_about", kwargs={"code": consultation.code})
+    else:
+        url = reverse("consultations:respond_section", kwargs={"code": consultation.code, "number": step})
+    return f"{url}?return=check" if returning else url
+
+
+def _check_url(consultation: Consultation) -> str:
+    return reverse("consultations:respond_check", kwargs={"code": consultation.code})
+
+
+def _resume_url(consultation: Consultation, draft: ResponseDraft) -> str:
+    """Where the person stopped: the first step not finished, then the equality page if
+    they have not been past it, then "check your answers"."""
+    step = first_unfinished(visible_sections(consultation, draft.answers), draft)
+    if step is not None:
+        return _step_url(consultation, step)
+    if consultation.equality_monitoring and not equality_passed(draft):
+        return reverse("consultations:respond_equality", kwargs={"code": consultation.code})
+    return _check_url(consultation)
+
+
+def _after_change(consultation: Consultation, draft: ResponseDraft) -> str:
+    """After a change made from "check your answers": back there, unless the change opened
+    a question that now needs answering (a follow-up), which comes first."""
+    step = first_unfinished(visible_sections(consultation, draft.answers), draft)
+    return _check_url(consultation) if step is None else _step_url(consultation, step, returning=True)
+
+
+def _returning(request: HttpRequest) -> bool:
+    return request.GET.get("return") == "check"
 
 
 def _guard(
@@ -118,11 +165,19 @@ def respond_about(request: HttpRequest, code: UUID) -> HttpResponse:
     if stop or draft is None:
         return stop or redirect("consultations:public_consultation", code=code)
     form = AboutForm(data=request.POST or None, initial=draft.about or None)
+    returning = _returning(request)
     if request.method == "POST" and form.is_valid():
         draft.about = form.cleaned_data
         draft.save(update_fields=["about", "updated_at"])
+        if returning:
+            return redirect(_after_change(consultation, draft))
         return redirect(_next_url(consultation, draft, 0))
-    return render(request, "consultations/respond_about.html", _context(consultation, form=form))
+    back = (
+        _check_url(consultation)
+        if returning
+        else reverse("consultations:public_consultation", kwargs={"code": consultation.code})
+    )
+    return render(request, "consultations/respond_about.html", _context(consultation, form=form, back=back))
 
 
 def _next_url(consultation: Consultation, draft: ResponseDraft, after: int) -> str:
@@ -147,17 +202,22 @@ def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpRespon
         return redirect(_next_url(consultation, draft, len(pages)))
     section, questions = pages[number - 1]
     form = section_form(questions, language, data=request.POST or None, answers=draft.answers)
+    returning = _returning(request)
+    if request.method == "POST" and request.POST.get("save") == "later":
+        # Saving never checks the answers: what was typed is kept, valid or not.
+        section_keep(draft=draft, form=form, questions=questions)
+        return redirect("consultations:respond_save", code=consultation.code)
     if request.method == "POST" and form.is_valid():
-        draft.answers = {**draft.answers, **answers_from(form, questions)}
-        draft.save(update_fields=["answers", "updated_at"])
-        if request.POST.get("save") == "later":
-            return redirect("consultations:respond_save", code=consultation.code)
+        section_finish(draft=draft, form=form, questions=questions)
+        if returning:
+            return redirect(_after_change(consultation, draft))
         return redirect(_next_url(consultation, draft, number))
-    back = (
-        reverse("consultations:respond_section", kwargs={"code": consultation.code, "number": number - 1})
-        if number > 1
-        else reverse("consultations:respond_about", kwargs={"code": consultation.code})
-    )
+    if returning:
+        back = _check_url(consultation)
+    elif number > 1:
+        back = _step_url(consultation, number - 1)
+    else:
+        back = _step_url(consultation, 0)
     return render(
         request,
         "consultations/respond_section.html",
@@ -185,6 +245,7 @@ def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
         draft.save(update_fields=["equality_key", "updated_at"])
     form = equality_step(request, key=draft.equality_key, asked_for=consultation.code)
     if form is None:
+        equality_pass(draft=draft)
         return redirect("consultations:respond_check", code=consultation.code)
     pages = len(visible_sections(consultation, draft.answers))
     back = (
@@ -224,16 +285,17 @@ def _check_send(
     the limit; None when required answers are missing, so the page shows them."""
     client = client_address(request)
     address = address_hash(client)
-    # Robots turned away here count nothing, so they cannot use up the limit of the
-    # people who share their address; only responses actually stored count.
+    # Required answers first: a person with something still to answer sees that, never a
+    # refusal meant for robots. Robots turned away here count nothing, so they cannot use
+    # up the limit of the people who share their address; only responses stored count.
+    if missing:
+        return None
     if request.POST.get(HONEYPOT):
         _reject(request, consultation, address, "honeypot")
         return redirect("consultations:respond_done", code=consultation.code)
     if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
         _reject(request, consultation, address, "too fast")
         return _slow_down(request, consultation)
-    if missing:
-        return None
     if reached(RESPOND_SCOPE, client, limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER):
         _reject(request, consultation, address, "rate limit")
         return _slow_down(request, consultation)
@@ -255,13 +317,13 @@ def _check_rows(
     pages: list[tuple[Section, list[Question]]],
     language: str,
 ) -> list[dict[str, Any]]:
-    """Each page of questions the person saw, with their answers and a link to change them."""
+    """Each page of questions, with the answers and a link to change them, and whether the
+    person has finished it (a page not reached yet says so rather than showing blanks)."""
     return [
         {
             "title": section.title_for(language),
-            "change": reverse(
-                "consultations:respond_section", kwargs={"code": consultation.code, "number": number}
-            ),
+            "change": _step_url(consultation, number, returning=True),
+            "done": page_done(questions, draft.answers),
             "answers": [
                 {
                     "question": q.text_for(language),
@@ -287,11 +349,18 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
     if draft is None:
         return redirect("consultations:public_consultation", code=consultation.code)
     pages = visible_sections(consultation, draft.answers)
-    missing = missing_required(pages, draft.answers)
+    todo = [
+        {"text": text, "url": _step_url(consultation, step, returning=True)}
+        for text, step in still_to_do(pages, draft, language)
+    ]
     if request.method == "POST":
-        sent = _check_send(request, consultation, draft, missing=bool(missing), language=language)
+        sent = _check_send(request, consultation, draft, missing=bool(todo), language=language)
         if sent is not None:
             return sent
+    if consultation.equality_monitoring:
+        back = reverse("consultations:respond_equality", kwargs={"code": consultation.code})
+    else:
+        back = _step_url(consultation, len(pages))
     return render(
         request,
         "consultations/respond_check.html",
@@ -305,7 +374,9 @@ def respond_check(request: HttpRequest, code: UUID) -> HttpResponse:
                 ),
                 "publish": dict(Response.Publish.choices).get(draft.about.get("publish", "")),
             },
-            missing=[q.text_for(language) for q in missing],
+            todo=todo,
+            back=back,
+            change_about=_step_url(consultation, 0, returning=True),
             equality_answered=bool(draft.equality_key and equality_answered(draft.equality_key)),
             honeypot=HONEYPOT,
         ),
@@ -350,7 +421,7 @@ def respond_save(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation, draft, stop = _guard(request, code)
     if stop or draft is None:
         return stop or redirect("consultations:public_consultation", code=code)
-    form = SaveDraftForm(data=request.POST or None)
+    form = SaveDraftForm(data=request.POST or None, initial={"email": draft.about.get("email")})
     sent = False
     if request.method == "POST" and form.is_valid():
         draft.return_email = form.cleaned_data["email"]
@@ -377,7 +448,9 @@ def respond_save(request: HttpRequest, code: UUID) -> HttpResponse:
         )
         sent = True
     return render(
-        request, "consultations/respond_save.html", _context(consultation, form=form, sent=sent, draft=draft)
+        request,
+        "consultations/respond_save.html",
+        _context(consultation, form=form, sent=sent, draft=draft, back=_resume_url(consultation, draft)),
     )
 
 
@@ -389,4 +462,4 @@ def respond_resume(request: HttpRequest, code: UUID, draft: UUID) -> HttpRespons
     if consultation.status() != Consultation.Status.OPEN:
         return _closed(request, consultation)
     request.session[_session_key(consultation)] = str(found.code)
-    return redirect("consultations:respond_check", code=consultation.code)
+    return redirect(_resume_url(consultation, found))

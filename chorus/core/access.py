@@ -22,7 +22,7 @@ from chorus.core.models import AuditAction
 from chorus.core.roles import Role
 
 if TYPE_CHECKING:
-    from chorus.accounts.models import User
+    from chorus.accounts.models import Team, User
 
 M = TypeVar("M", bound=Model)
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -81,6 +81,22 @@ def visible_to(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset
     team_ids = list(user.teams.values_list("id", flat=True))
     return queryset.filter(Q(**{f"{team_path}__isnull": True}) | Q(**{f"{team_path}__in": team_ids}))
+
+
+def teams_assignable_by(user: User) -> QuerySet[Team]:
+    """The teams ``user`` may restrict a record to, or filter by: every team for an
+    administrator, otherwise only the user's own.
+
+    Every form and filter that offers teams takes its choices from here, so an officer can
+    never give a record to (and so hide it from themselves in) a team they are not in; the
+    records such forms offer (projects, activities, consultations) come from ``visible_to``,
+    which follows the same rule.
+    """
+    teams = user.teams.model._default_manager
+    if not user.is_active:
+        return teams.none()
+    chosen = teams.all() if user.is_administrator else user.teams.all()
+    return chosen.order_by("name")
 
 
 def visible_or_kept(user: User, queryset: QuerySet[M], keep: Model | int | None = None) -> QuerySet[M]:

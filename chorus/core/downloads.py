@@ -3,8 +3,10 @@
 Exports carry text the public wrote. A spreadsheet runs a cell that starts with =, +, -
 or @ as a formula, Excel also after leading spaces and for the full-width forms of those
 characters, and a leading tab or carriage return can hide what follows. Such text (other
-than a plain number such as -3) is prefixed with an apostrophe, and in Excel files every
-text cell is written as text, never as a formula. Nothing else in Chorus calls
+than a plain figure such as -3, -1,600 or -16%) is prefixed with an apostrophe, and in
+Excel files every text cell is written as text, never as a formula. Numbers (negative ones
+too) are written as numbers: callers pass figures as ``int``, ``float`` or ``Decimal``, not
+as text. Nothing else in Chorus calls
 ``csv.writer`` or openpyxl's ``Workbook`` (tests/core/test_download_safety.py keeps it
 so): files built in tasks, ZIP files and the ``chorus analyse`` command write through
 ``safe_csv_writer``, ``csv_text`` and ``xlsx_bytes`` too.
@@ -32,8 +34,9 @@ class _Writable(Protocol):
     def write(self, value: str, /) -> Any: ...
 
 
-# A plain number such as -3 or +0.5 runs nothing, so it is left as it is.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# A plain figure such as -3, +0.5, -1,600 or -16% runs nothing, so it is left as it is
+# (a spreadsheet reads it as the number it is).
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?", re.ASCII)
 
 
 def _is_formula(text: str) -> bool:

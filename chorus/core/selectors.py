@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from chorus.core.audit_text import record_kind_name
 from chorus.core.models import AuditEntry, SitePage
 from chorus.core.site_page_defaults import DEFAULTS as SITE_PAGE_DEFAULTS
 
@@ -32,8 +33,14 @@ def audit_entries_filtered(filters: dict[str, Any]) -> QuerySet[AuditEntry]:
     return entries.order_by("-at", "-id")
 
 
-def audit_object_types() -> list[str]:
-    return sorted(t for t in AuditEntry.objects.values_list("object_type", flat=True).distinct() if t)
+def audit_object_types() -> list[tuple[str, str]]:
+    """Each kind of record the log mentions, once, as (label, translated name), by name."""
+    # order_by() drops the model's ordering, which would otherwise make DISTINCT per entry.
+    labels = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    return sorted(
+        ((label, record_kind_name(label)) for label in labels if label),
+        key=lambda kind: (kind[1].casefold(), kind[0]),
+    )
 
 
 def site_page_get(slug: str) -> SitePage:

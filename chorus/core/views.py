@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.core.access import administrator_required, staff_required, staff_user
 from chorus.core.audit import audit_record
+from chorus.core.audit_text import audit_sentences
 from chorus.core.downloads import csv_response
 from chorus.core.forms import AuditFilterForm, SitePageForm
 from chorus.core.i18n import current_language
@@ -95,8 +97,18 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             object_repr="Audit log CSV",
             detail={key: str(value) for key, value in filters.items() if value},
         )
-        header = ["when", "who", "action", "kind of record", "record id", "record", "from address", "detail"]
-        rows = (
+        header = [
+            "when",
+            "who",
+            "action",
+            "kind of record",
+            "record id",
+            "record",
+            "from address",
+            "what happened",
+            "detail",
+        ]
+        rows: Iterator[list[object]] = (
             [
                 e.at.isoformat(),
                 e.actor_label,
@@ -105,7 +117,8 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
                 e.object_id,
                 e.object_repr,
                 e.ip_address or "",
-                e.detail,
+                " ".join(audit_sentences(e)),
+                json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
             ]
             for e in entries.iterator(chunk_size=2000)
         )

@@ -180,6 +180,9 @@ def person_merge(
         detail = {
             "merged": str(duplicate.code),
             "into": str(survivor.code),
+            # Names as they were, so the entry still reads as a sentence after later edits.
+            "duplicate_name": duplicate.full_name,
+            "survivor_name": survivor.full_name,
             "moved": {k: len(v["ids"]) for k, v in moved.items()},
             "kept": kept,
         }

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
-from chorus.core.access import visible_or_kept
+from chorus.core.access import teams_assignable_by, visible_or_kept
 from chorus.core.forms import DayField
 from chorus.core.imports.forms import file_field, limits_hint
 from chorus.directory.models import (

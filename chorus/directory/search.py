@@ -83,6 +83,13 @@ def _typo_candidate(token: str) -> bool:
     return token.isalpha()
 
 
+def vocabulary_forget() -> None:
+    """Read the typo vocabulary afresh on the next query (after a restore or a rolled-back
+    transaction reused SearchToken ids: the incremental read cannot notice either)."""
+    global _vocabulary
+    _vocabulary = (0, {}, set())
+
+
 def _vocabulary_words() -> dict[int, list[str]]:
     """Typo-matchable words by length, read incrementally so they are always current."""
     global _vocabulary

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from chorus.core.access import visible_to
+from chorus.core.audit_text import audit_heading, audit_sentences
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import (
     ContactPoint,
@@ -56,7 +58,7 @@ class TimelineItem:
     kind: str
     text: str
     actor: str
-    detail: dict[str, Any]
+    lines: list[str]
 
 
 def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
@@ -66,24 +68,20 @@ def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
         object_type=record._meta.label_lower,
         object_id=str(record.code),
         action__in=[AuditAction.CREATE, AuditAction.CHANGE],
-    )[:200]
+    ).select_related("actor")[:200]
     for entry in entries:
-        items.append(
-            TimelineItem(entry.at, entry.action, entry.get_action_display(), entry.actor_label, entry.detail)
-        )
+        items.append(TimelineItem(entry.at, entry.action, audit_heading(entry), "", audit_sentences(entry)))
     # Engagement (another app) links people to activities through `attendance`.
     attendance = getattr(record, "attendance", None)
     if attendance is not None:
         for row in attendance.select_related("activity"):
-            status = "came" if row.attended else row.get_invitation_display()
+            status = _("Came") if row.attended else row.get_invitation_display()
             items.append(
-                TimelineItem(
-                    row.activity.starts_at, "engagement", row.activity.title, "", {"status": str(status)}
-                )
+                TimelineItem(row.activity.starts_at, "engagement", row.activity.title, "", [str(status)])
             )
     for note in record.notes.select_related("author"):
         author = note.author.full_name if note.author else ""
-        items.append(TimelineItem(note.created_at, "note", note.text, author, {}))
+        items.append(TimelineItem(note.created_at, "note", note.text, author, []))
     return sorted(items, key=lambda item: item.at, reverse=True)
 
 

@@ -35,6 +35,7 @@ from chorus.directory.import_people import (
 )
 from chorus.directory.models import Consent, Person
 from chorus.directory.normalise import fold, normalise_email
+from chorus.directory.selectors import people_for
 from chorus.directory.services import PersonData, people_first_attended_refresh, person_create
 from chorus.engagement.models import Activity, Attendance, AttendanceImport
 
@@ -108,6 +109,15 @@ def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> 
         )
     checked_rows = staged.check_rows(ATTENDANCE.checker(headers, mapping), rows)
     matches = ATTENDANCE.matcher([c for c in checked_rows if not c.errors])
+    # Only people the importer may see are matched: linking a row to someone of another
+    # team would name them here and put them on the list where the importer cannot see them.
+    visible = {
+        str(code)
+        for code in people_for(actor)
+        .filter(code__in=[m["person"] for m in matches.values()])
+        .values_list("code", flat=True)
+    }
+    matches = {line: match for line, match in matches.items() if match["person"] in visible}
     return AttendanceImport.objects.create(
         activity=activity,
         created_by=actor,
@@ -123,6 +133,11 @@ def attendance_import_start(*, actor: User, activity: Activity, upload: Any) -> 
             for checked in checked_rows
         ],
     )
+
+
+def asks_who_came(rows: list[dict[str, Any]]) -> bool:
+    """Whether some row to import does not say whether the person came."""
+    return any(not row["errors"] and row["attended"] is None for row in rows)
 
 
 def needs_decision(row: dict[str, Any]) -> bool:
@@ -194,20 +209,21 @@ def attendance_import_apply(
     request: HttpRequest | None,
     job: AttendanceImport,
     decisions: dict[int, str],
-    everyone_came: bool,
     lawful_basis: str,
     source: str,
+    everyone_came: bool = False,
 ) -> AttendanceImport:
     """Write the reviewed list: link or create each person and set their attendance.
 
     ``decisions`` maps a row's line to link, new or skip. Runs once: a second call for
-    the same job (a double click, a resubmitted form) changes nothing.
+    the same job (a double click, a resubmitted form) changes nothing. ``everyone_came``
+    answers for rows that do not say whether the person came.
     """
 
     def write(job: AttendanceImport) -> list[str]:
         activity = job.activity
         codes = [r["match"]["person"] for r in job.rows if r["match"]]
-        people = {str(p.code): p for p in Person.objects.filter(code__in=codes, merged_into__isnull=True)}
+        people = {str(p.code): p for p in people_for(actor).filter(code__in=codes)}
         created_by_email: dict[str, Person] = {}
         linked = created = skipped = 0
         recorded: dict[bool, list[Person]] = {True: [], False: []}
@@ -275,6 +291,7 @@ def attendance_import_apply(
 __all__ = [
     "Decision",
     "ImportFileError",
+    "asks_who_came",
     "attendance_import_apply",
     "attendance_import_start",
     "needs_decision",

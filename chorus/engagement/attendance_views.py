@@ -15,6 +15,7 @@ from chorus.core.imports import staged
 from chorus.engagement.attendance_import import (
     Decision,
     ImportFileError,
+    asks_who_came,
     attendance_import_apply,
     attendance_import_start,
     needs_decision,
@@ -56,6 +57,7 @@ def attendance_import_review(request: HttpRequest, code: UUID, job: UUID) -> Htt
     form = AttendanceReviewForm(
         data=request.POST or None,
         initial={"source": _("Sign-up list for %(title)s") % {"title": activity.title}},
+        asks_who_came=asks_who_came(found.rows),
     )
     decisions: dict[int, str] = {}
     row_errors: dict[int, str] = {}

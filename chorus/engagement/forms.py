@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
-from chorus.core.access import can_change, visible_to
+from chorus.core.access import can_change, teams_assignable_by, visible_to
 from chorus.core.forms import DayField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
@@ -239,10 +238,24 @@ class ImpactForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = project.activities.order_by("-starts_at")  # type: ignore[attr-defined]
-        self.fields["consultations"].queryset = project.consultations.order_by("-opens_at")  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        fields["activities"].queryset = visible_to(user, project.activities.order_by("-starts_at"))
+        fields["consultations"].queryset = visible_to(user, project.consultations.order_by("-opens_at"))
+
+    def _with_hidden(self, name: str) -> list[Model]:
+        """The records chosen, plus any the record already links to that this user cannot
+        see: those are not offered, so leaving them out is not a choice to unlink them."""
+        chosen = list(self.cleaned_data.get(name) or [])
+        offered = set(self.fields[name].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        return chosen + [r for r in self.initial.get(name) or [] if getattr(r, "pk", None) not in offered]
+
+    def clean_activities(self) -> list[Model]:
+        return self._with_hidden("activities")
+
+    def clean_consultations(self) -> list[Model]:
+        return self._with_hidden("consultations")
 
 
 class SharedBackForm(forms.Form):
@@ -547,3 +560,10 @@ class AttendanceReviewForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+
+    def __init__(self, *args: Any, asks_who_came: bool, **kwargs: Any) -> None:
+        """``asks_who_came``: some row does not say whether the person came, so ask what
+        such rows mean; when every row says, the question would only confuse."""
+        super().__init__(*args, **kwargs)
+        if not asks_who_came:
+            del self.fields["everyone_came"]

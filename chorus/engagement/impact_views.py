@@ -40,7 +40,7 @@ def impact_edit(request: HttpRequest, project: UUID, code: UUID | None = None) -
         }
         initial["activities"] = list(record.activities.all())
         initial["consultations"] = list(record.consultations.all())
-    form = ImpactForm(data=request.POST or None, initial=initial, project=the_project)
+    form = ImpactForm(data=request.POST or None, initial=initial, project=the_project, user=user)
     if request.method == "POST" and form.is_valid():
         services.impact_save(
             actor=user, request=request, project=the_project, record=record, **form.cleaned_data

@@ -378,9 +378,10 @@ def engagement_report(
     )
 
 
-def report_rows(report: Report) -> list[list[str]]:
-    """The report as CSV rows: section, item, this period, previous period, change."""
-    rows = [
+def report_rows(report: Report) -> list[list[str | int]]:
+    """The report as CSV rows: section, item, this period, previous period, change.
+    Figures stay numbers, so a spreadsheet adds them up (and a fall such as -16 is not text)."""
+    rows: list[list[str | int]] = [
         [
             "section",
             "item",
@@ -390,14 +391,14 @@ def report_rows(report: Report) -> list[list[str]]:
         ]
     ]
     for r in report.headline:
-        rows.append(["Headline", str(r.label), str(r.current), str(r.previous), str(r.change)])
+        rows.append(["Headline", str(r.label), r.current, r.previous, r.change])
     for section in report.sections:
         for r in section.rows:
-            rows.append([str(section.title), str(r.label), str(r.current), str(r.previous), str(r.change)])
+            rows.append([str(section.title), str(r.label), r.current, r.previous, r.change])
     for name in report.groups_not_engaged:
-        rows.append(["Stakeholder groups not engaged", name, "0", "", ""])
+        rows.append(["Stakeholder groups not engaged", name, 0, "", ""])
     for name in report.regions_not_engaged:
-        rows.append(["Regions not engaged", name, "0", "", ""])
+        rows.append(["Regions not engaged", name, 0, "", ""])
     for name, count in report.projects_overdue:
-        rows.append(["Projects with overdue checkpoints", name, str(count), "", ""])
+        rows.append(["Projects with overdue checkpoints", name, count, "", ""])
     return rows

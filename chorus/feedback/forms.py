@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import User
-from chorus.accounts.selectors import teams_assignable_by
+from chorus.core.access import teams_assignable_by
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service, origin_of
 
 TEXT_LIMIT = 2000  # characters of in-page feedback

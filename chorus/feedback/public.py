@@ -80,16 +80,17 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
             "feedback/exit_survey.html",
             _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
         )
-    address = getattr(request, "client_address", None) or ""
-    if request.POST.get(HONEYPOT):
-        logger.warning("Exit survey for %s rejected: honeypot", service.slug)
-        return redirect("feedback:exit_done", slug=service.slug)
-    if hit(f"exit:{service.pk}", address, limit=MOST_PER_ADDRESS, per=PER):
-        return _slow_down(request, service)
     form = ExitSurveyForm(data=request.POST)
     started = request.POST.get("started", "")
     came_from = _came_from(service, request.POST.get("came_from", ""))
+    # Anti-spam checks come after the form's own, so a person with something to fix sees that.
     if form.is_valid():
+        if request.POST.get(HONEYPOT):
+            logger.warning("Exit survey for %s rejected: honeypot", service.slug)
+            return redirect("feedback:exit_done", slug=service.slug)
+        address = getattr(request, "client_address", None) or ""
+        if hit(f"exit:{service.pk}", address, limit=MOST_PER_ADDRESS, per=PER):
+            return _slow_down(request, service)
         key = form.cleaned_data["submission_key"]
         try:
             token = signing.loads(started, salt=SALT)

@@ -102,6 +102,11 @@ def participant_link_send(*, email: str, next_path: str, language: str) -> Parti
     return participant
 
 
+def participant_exists(token: str) -> bool:
+    """Whether ``token`` is a participant's emailed link (read only: nothing is confirmed)."""
+    return Participant.objects.filter(token=token).exists()
+
+
 def participant_confirm(token: str) -> Participant | None:
     participant = Participant.objects.filter(token=token).first()
     if participant is not None and participant.confirmed_at is None:

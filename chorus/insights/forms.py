@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
-from chorus.core.access import visible_to
+from chorus.core.access import teams_assignable_by, visible_to
 from chorus.insights.models import DataAccessRequest, PanelReview
 
 

@@ -108,7 +108,7 @@ def quality(request: HttpRequest) -> HttpResponseBase:
     """
     from uuid import UUID
 
-    from chorus.accounts.selectors import teams_assignable_by
+    from chorus.core.access import teams_assignable_by
     from chorus.core.downloads import csv_response
     from chorus.insights.quality import CHECKS, history, may_list_records, records_for
 

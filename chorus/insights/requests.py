@@ -37,7 +37,8 @@ REVIEWERS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST)
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     form = DataAccessRequestForm(request.POST or None)
-    if request.method == "POST":
+    # Anti-spam checks come after the form's own, so a person with something to fix sees that.
+    if request.method == "POST" and form.is_valid():
         if request.POST.get(HONEYPOT):
             return render(request, "insights/request_sent.html", {"reference": "—"})
         if hit(
@@ -55,20 +56,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 back_url=reverse("insights:request_new"),
                 back_label=_("Ask for data again"),
             )
-        if form.is_valid():
-            with transaction.atomic():
-                found = form.save(commit=False)
-                found.reference = "DAR-" + secrets.token_hex(3).upper()
-                found.save()
-            email_send_later(
-                to=[found.email],
-                subject=_("We have your data access request %(ref)s") % {"ref": found.reference},
-                body=render_to_string(
-                    "insights/email/request_received.txt",
-                    {"found": found, "service_name": settings.CHORUS_SERVICE_NAME},
-                ),
-            )
-            return render(request, "insights/request_sent.html", {"reference": found.reference})
+        with transaction.atomic():
+            found = form.save(commit=False)
+            found.reference = "DAR-" + secrets.token_hex(3).upper()
+            found.save()
+        email_send_later(
+            to=[found.email],
+            subject=_("We have your data access request %(ref)s") % {"ref": found.reference},
+            body=render_to_string(
+                "insights/email/request_received.txt",
+                {"found": found, "service_name": settings.CHORUS_SERVICE_NAME},
+            ),
+        )
+        return render(request, "insights/request_sent.html", {"reference": found.reference})
     return render(request, "insights/request_form.html", {"form": form, "honeypot": HONEYPOT})
 
 

@@ -65,7 +65,7 @@ def public_calendar_feed(request: HttpRequest) -> HttpResponse:
         consultation_url_for=lambda c: request.build_absolute_uri(
             reverse("consultations:public_consultation", kwargs={"code": c.code})
         ),
-        name=f"{settings.CHORUS_SERVICE_NAME}: {_('events')}",
+        name=_("%(service)s: events") % {"service": settings.CHORUS_SERVICE_NAME},
         host=request.get_host().split(":")[0],
         url_for=lambda a: request.build_absolute_uri(
             reverse("engagement:public_event", kwargs={"code": a.code})

@@ -436,7 +436,7 @@ def test_responding_to_a_consultation_is_accessible(page: Page, live_server, pre
     assert_accessible(page)
     page.locator("input[name=age_band][value='35_44']").check()
     page.locator("input[name=caring][value='no']").check()
-    page.locator("main form .govuk-button-group button[type=submit]").click()
+    page.locator("main form .govuk-button-group button[type=submit]").first.click()  # Continue comes first
     expect(page.locator("main")).to_contain_text("The appeal fee is too high")
     assert_accessible(page)
     ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))

@@ -32,8 +32,14 @@ def test_the_public_bulletin_pages_are_accessible(page: Page, live_server, prefi
     expect(page.locator("h1")).to_have_text("Check your email" if lang == "en" else "Gwiriwch eich e-bost")
     assert_accessible(page)
     subscriber = Subscriber.objects.get()
+    page.goto(f"{live_server.url}{prefix}/bulletins/confirm/{subscriber.token}/")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".govuk-panel__title")).to_be_visible()
+    assert_accessible(page)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.ACTIVE
     for path in (
-        f"/bulletins/confirm/{subscriber.token}/",
         f"/bulletins/manage/{subscriber.token}/",
         f"/bulletins/unsubscribe/{subscriber.token}/",
         f"/bulletins/manage/{subscriber.token}/",

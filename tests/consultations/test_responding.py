@@ -197,8 +197,9 @@ def test_save_and_return_by_email(
     link = next(line for line in mailoutbox[0].body.splitlines() if "/respond/return/" in line).strip()
     other = Client()
     resumed = other.get(link)
-    assert resumed.url == reverse("consultations:respond_check", args=[consultation.code])
-    assert "Agree" in other.get(resumed.url).content.decode()
+    # They saved on the first page of questions without finishing it: back to it.
+    assert resumed.url == reverse("consultations:respond_section", args=[consultation.code, 1])
+    assert 'value="agree" checked' in other.get(resumed.url).content.decode()
     ResponseDraft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert Client().get(link).status_code == 410
 

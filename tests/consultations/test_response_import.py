@@ -53,7 +53,7 @@ def test_responses_are_imported_from_a_spreadsheet_after_a_check(
     )
     job = ResponseImport.objects.get()
     check = officer_client.get(response.url).content.decode()
-    assert "1 rows ready to import, 3 with problems" in check
+    assert "1 row ready to import, 3 with problems" in check
     assert "Channel “pigeon” is not email, post, phone, face to face or assisted digital." in check
     assert "“Do you agree?”: “Maybe” is not one of: Strongly agree" in check
     assert "“Why?”: longer than 30 characters." in check

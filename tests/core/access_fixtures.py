@@ -414,7 +414,7 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
 
 
 def _bulletins(r: dict[str, Any], team_a: Team) -> None:
-    from chorus.bulletins.models import Delivery, Link, Subscriber
+    from chorus.bulletins.models import Delivery, Link, Subscriber, SubscriberImport
 
     r["subscriber"] = SubscriberFactory(email=SUBSCRIBER_EMAIL, status=Subscriber.Status.ACTIVE)
     r["bulletin"] = BulletinFactory(
@@ -426,6 +426,14 @@ def _bulletins(r: dict[str, Any], team_a: Team) -> None:
     r["link"] = Link.objects.create(bulletin=r["bulletin"], url="https://example.gov.uk/", number=1)
     r["delivery"] = DeliveryFactory(
         bulletin=r["bulletin"], subscriber=r["subscriber"], status=Delivery.Status.SENT
+    )
+    r["subscriber_import"] = SubscriberImport.objects.create(
+        created_by=r["officer_a"],
+        original_name="subscribers.csv",
+        lawful_basis="consent",
+        source_detail="Sign-up sheet",
+        headers=["email"],
+        rows=[{"line": 2, "row": ["not-an-email"], "errors": ["Not an email address."], "match": None}],
     )
 
 
@@ -636,6 +644,8 @@ ARGS: dict[str, Args] = {
     "bulletins:bulletin_detail": lambda w: {"code": w.bulletin.code},
     "bulletins:bulletin_edit": lambda w: {"code": w.bulletin.code},
     "bulletins:arm_add": lambda w: {"code": w.bulletin.code},
+    "bulletins:subscriber_import_check": lambda w: {"code": w.subscriber_import.code},
+    "bulletins:subscriber_import_problems": lambda w: {"code": w.subscriber_import.code},
     # ideas
     "ideas:participant_confirm": lambda w: {"token": w.participant.token},
     "ideas:idea_detail": lambda w: {"code": w.idea.code},

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -70,7 +71,7 @@ AT = "@cmd"
 HOSTILE = (LINK, PLUS, MINUS, AT)
 
 FORMULA_FIRST = set("=+-@\uff1d\uff0b\uff0d\uff20")
-PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+PLAIN_NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?", re.ASCII)
 
 
 def unsafe(cell: str) -> bool:
@@ -95,6 +96,24 @@ def test_text_a_spreadsheet_would_run_gets_an_apostrophe(value: str) -> None:
 @pytest.mark.parametrize("value", ["Hello", "", "a=b", "-3", "+44", "0.5", " -12.5 ", 7, -7, None, 1.5])
 def test_plain_text_and_numbers_are_left_as_they_are(value: Any) -> None:
     assert spreadsheet_safe(value) == value
+
+
+@pytest.mark.parametrize("value", ["-16", "-16%", "+4.5%", "-1,600", "-1,600.25", " -3 "])
+def test_a_figure_written_as_text_is_not_mistaken_for_a_formula(value: str) -> None:
+    assert spreadsheet_safe(value) == value
+
+
+@pytest.mark.parametrize("value", ["-1,6", "-16%%", "-16%+A1", "-1,600,0", "-16-2"])
+def test_text_that_only_starts_like_a_figure_still_gets_an_apostrophe(value: str) -> None:
+    assert spreadsheet_safe(value) == "'" + value
+
+
+def test_negative_numbers_are_written_as_numbers() -> None:
+    assert csv_text([[-16, -0.5, Decimal("-2.25"), "-16"]]) == "-16,-0.5,-2.25,-16\r\n"
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([[-16, -0.5, Decimal("-2.25")]], "Figures"))).active
+    cells = next(sheet.iter_rows())
+    assert [cell.value for cell in cells] == [-16, -0.5, -2.25]
+    assert all(cell.data_type == "n" for cell in cells)
 
 
 def test_the_csv_writers_escape_every_cell() -> None:

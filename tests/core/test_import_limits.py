@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from chorus.analysis.models import AnalysisRun, SocialPost, SocialSource
-from chorus.bulletins.models import Subscriber
+from chorus.bulletins.models import Subscriber, SubscriberImport
 from chorus.consultations.models import Consultation, Question, ResponseImport, Section
 from chorus.core.imports import files
 from chorus.core.spreadsheets import Limits, SpreadsheetError, check, read_table
@@ -380,15 +380,16 @@ def test_the_subscriber_import_refuses_a_bad_file_leaving_nothing(
     if bad == "too many rows":
         content = b"email\n" + b"".join(f"p{i}@example.org\n".encode() for i in range(7))
     reply = officer_client.post(
-        reverse("bulletins:subscriber_list"),
+        reverse("bulletins:subscriber_import"),
         {
             "file": SimpleUploadedFile(name, content),
             "source_detail": "Forum sheet",
             "lawful_basis": "consent",
         },
     )
-    assert reply.status_code == 200 and CSV_ONLY[bad] in reply.content.decode()
-    assert not Subscriber.objects.exists() and stored(media) == []
+    assert reply.status_code == 200 and MESSAGES[bad] in reply.content.decode()
+    assert not Subscriber.objects.exists() and not SubscriberImport.objects.exists()
+    assert stored(media) == []
 
 
 @pytest.mark.parametrize("bad", KINDS)

@@ -264,7 +264,7 @@ EXPECT: dict[str, Expect] = {
     "consultations:document_download": everyone(404),
     "consultations:public_responses": everyone(404),
     "consultations:public_responses_download": everyone(404),
-    "consultations:respond_start": everyone(405, post=everyone(404)),
+    "consultations:respond_start": everyone(404),
     "consultations:respond_about": everyone(404),
     "consultations:respond_section": everyone(404),
     "consultations:respond_equality": everyone(404),
@@ -313,16 +313,20 @@ EXPECT: dict[str, Expect] = {
     "bulletins:manage": everyone(),
     "bulletins:unsubscribe": everyone(),
     "bulletins:bulletin_list": staff(),
-    "bulletins:bulletin_create": Expect(LOGIN, 404, 404, 200, 200),
+    "bulletins:bulletin_create": editors(),
     "bulletins:bulletin_preview": post_only(staff(), sign_in_first=True),  # renders what it is sent
     "bulletins:subscriber_list": editors(),
+    # a subscriber import is seen by who uploaded it (team A's officer) and administrators
+    "bulletins:subscriber_import": editors(),
+    "bulletins:subscriber_import_check": team_record_change(unaudited="the rows of the user's own upload"),
+    "bulletins:subscriber_import_problems": team_record_change(),
     "bulletins:bulletin_detail": team_record(),
     "bulletins:bulletin_edit": team_record_change(),
     "bulletins:arm_add": post_only(Expect(LOGIN, 403, 403, 404, 400), sign_in_first=True),
     # ideas: challenges are public; an idea held for review is not
     "ideas:challenge_list": everyone(),
     "ideas:take_part": everyone(),
-    "ideas:participant_confirm": everyone(REDIRECT),
+    "ideas:participant_confirm": everyone(),  # a page with a button: only its POST confirms
     "ideas:idea_detail": everyone(404),
     "ideas:idea_support": everyone(405, post=everyone(404)),
     "ideas:idea_follow": everyone(405, post=everyone(404)),
@@ -407,6 +411,7 @@ DOWNLOADS: list[Download] = [
         arguments=(("file_format", "xlsx"),),
     ),
     Download("consultations:response_import_problems", may=TEAM_A_EDITORS, personal=True),
+    Download("bulletins:subscriber_import_problems", may=TEAM_A_EDITORS, personal=True),
     Download("consultations:document_staff_download", may=TEAM_A_READERS),
     Download("consultations:document_download"),  # the consultation is not public
     Download("consultations:public_responses_download"),  # nor are its responses
@@ -457,6 +462,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.analysis.exports.report_html": "analysis:report",
     "chorus.ideas.views.staff.challenge_export": "ideas:export",
     "chorus.bulletins.views.delivery_status": "bulletins_tracking:delivery_status (mail service POSTs)",
+    "chorus.bulletins.import_views.subscriber_import_problems": "bulletins:subscriber_import_problems",
     "chorus.insights.governance_views.quality": "insights:quality",
     "chorus.insights.dashboards.services_dashboard": "insights:services_dashboard",
     "chorus.insights.dashboards.consultations_dashboard": "insights:consultations_dashboard",

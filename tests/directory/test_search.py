@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_vocabulary() -> None:
-    search._vocabulary = (0, {}, set())
+    search.vocabulary_forget()
 
 
 @pytest.fixture

@@ -130,3 +130,41 @@ def test_only_people_who_may_change_the_activity_may_import(
     activity.save()
     assert _upload(sign_in(client, outsider), activity, SIGN_UP).status_code == 404
     assert not AttendanceImport.objects.exists()
+
+
+def test_the_review_asks_what_rows_without_came_mean_only_when_some_row_lacks_it(
+    officer_client: Client, activity
+) -> None:
+    question = "For rows that do not say whether the person came"
+    response = _upload(officer_client, activity, "Name,Email,Came\nPriya Patel,priya@example.org,yes\n")
+    assert question not in officer_client.get(response.url).content.decode()
+    done = officer_client.post(
+        response.url, {"source": "List", "row-2": "new", "lawful_basis": "legitimate_interests"}
+    )
+    assert done.status_code == 302
+    assert Attendance.objects.get().attended is True
+
+    response = _upload(officer_client, activity, "Name,Came\nAled Jones,\nMair Evans,no\n")
+    assert question in officer_client.get(response.url).content.decode()
+    unanswered = officer_client.post(
+        response.url,
+        {"source": "List", "row-2": "new", "row-3": "new", "lawful_basis": "legitimate_interests"},
+    )
+    assert "Say whether the people on the list came" in unanswered.content.decode()
+
+
+def test_a_row_added_as_a_new_person_is_on_the_attendee_list_not_someone_of_another_team(
+    officer_client: Client, activity, other_team
+) -> None:
+    hidden = make_person(first_name="Priya", last_name="Secret", emails=["priya@example.org"])
+    Person.objects.filter(pk=hidden.pk).update(team=other_team)
+    response = _upload(officer_client, activity, "Name,Email,Came\nPriya Patel,priya@example.org,yes\n")
+    page = officer_client.get(response.url).content.decode()
+    assert "Secret" not in page and "Add as a new person" in page
+    officer_client.post(
+        response.url, {"source": "List", "row-2": "new", "lawful_basis": "legitimate_interests"}
+    )
+    added = Person.objects.get(last_name="Patel")
+    assert Attendance.objects.get().person == added
+    detail = officer_client.get(reverse("engagement:activity_detail", args=[activity.code])).content.decode()
+    assert "Priya Patel" in detail and "Secret" not in detail

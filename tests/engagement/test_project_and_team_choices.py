@@ -8,11 +8,17 @@ from django.test import Client
 from django.urls import reverse
 
 from chorus.accounts.models import Team, User
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.consultations.models import Consultation
+from chorus.core.access import teams_assignable_by
 from chorus.engagement.models import Activity, Project
 from chorus.engagement.selectors import projects_assignable_by
-from tests.factories import ActivityFactory, ConsultationFactory, ProjectFactory, TeamFactory
+from tests.factories import (
+    ActivityFactory,
+    ConsultationFactory,
+    ImpactRecordFactory,
+    ProjectFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +153,46 @@ def test_an_administrator_may_assign_any_team(admin_client: Client, other_team: 
     assert ">Crime<" in page and ">Tribunals<" in page
     admin_client.post(url, {"name": "Theirs", "stage": "alpha", "team": other_team.pk})
     assert Project.objects.get(name="Theirs").team == other_team
+
+
+def test_the_one_rule_lives_in_core_access_for_every_app() -> None:
+    import chorus.core.access as access
+
+    assert access.teams_assignable_by is teams_assignable_by
+
+
+def test_you_said_we_did_offers_only_the_activities_and_consultations_the_officer_can_see(
+    officer_client: Client, team: Team, other_team: Team, projects: dict[str, Project]
+) -> None:
+    project = projects["open"]
+    ours = ActivityFactory(title="Our workshop", team=team)
+    theirs = ActivityFactory(title="Their closed hearing", team=other_team)
+    project.activities.set([ours, theirs])
+    ConsultationFactory(title="Their secret survey", team=other_team, project=project)
+    ConsultationFactory(title="Our open survey", project=project)
+    url = reverse("engagement:impact_create", args=[project.code])
+    page = officer_client.get(url).content.decode()
+    assert "Our workshop" in page and "Our open survey" in page
+    assert "Their closed hearing" not in page and "Their secret survey" not in page
+    refused = officer_client.post(
+        url,
+        {"you_said": "Too far", "we_did": "Moved it", "decided_on": "2026-03-27", "activities": [theirs.pk]},
+    )
+    assert refused.status_code == 200 and not project.impact.exists()
+
+
+def test_editing_you_said_we_did_keeps_links_the_officer_cannot_see(
+    officer_client: Client, team: Team, other_team: Team, projects: dict[str, Project]
+) -> None:
+    project = projects["open"]
+    ours = ActivityFactory(title="Our workshop", team=team)
+    theirs = ActivityFactory(title="Their closed hearing", team=other_team)
+    project.activities.set([ours, theirs])
+    record = ImpactRecordFactory(project=project)
+    record.activities.set([theirs])
+    url = reverse("engagement:impact_edit", args=[project.code, record.code])
+    officer_client.post(
+        url,
+        {"you_said": "Too far", "we_did": "Moved it", "decided_on": "2026-03-27", "activities": [ours.pk]},
+    )
+    assert set(record.activities.all()) == {ours, theirs}

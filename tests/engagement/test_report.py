@@ -15,7 +15,7 @@ from chorus.directory.models import Person, Region
 from chorus.directory.reference import regions_ensure
 from chorus.directory.services import people_first_attended_refresh
 from chorus.engagement.models import Activity, Attendance, Project
-from chorus.engagement.report import engagement_report, previous_period, quarter_of
+from chorus.engagement.report import engagement_report, previous_period, quarter_of, report_rows
 from tests.conftest import sign_in
 from tests.factories import (
     ActivityFactory,
@@ -268,3 +268,16 @@ def test_the_daily_job_mends_first_attendance_changed_another_way(
     with django_capture_on_commit_callbacks(execute=True):
         assert name in schedule_due(timezone.now())
     assert _first_time_row(admin) == (3, 0)
+
+
+def test_the_csv_keeps_a_fall_as_a_negative_number(world, admin, admin_client: Client) -> None:
+    query = "?start=2026-10-01&end=2026-12-31"  # nothing this quarter, the activities the one before
+    body = b"".join(admin_client.get(reverse("engagement:report_csv") + query)).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    activities = next(row for row in rows if row[:2] == ["Headline", "Activities"])
+    assert activities[2:] == ["0", "2", "-2"]
+    assert "'-" not in body
+
+    report = engagement_report(user=admin, start=date(2026, 10, 1), end=date(2026, 12, 31))
+    headline = next(row for row in report_rows(report) if row[:2] == ["Headline", "Activities"])
+    assert headline[2:] == [0, 2, -2]  # numbers, so a spreadsheet can add them up

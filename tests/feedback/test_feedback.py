@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -272,3 +273,24 @@ def test_staff_read_a_services_feedback_and_download_it(officer_client: Client, 
     sign_in(other, outsider)
     assert other.get(reverse("feedback:service_detail", args=[service.code])).status_code == 404
     assert other.get(reverse("feedback:exit_export", args=[service.code])).status_code == 404
+
+
+def test_the_exit_survey_says_the_equality_questions_come_after_and_are_optional(
+    client: Client, service
+) -> None:
+    optional = "we ask some optional questions about you"
+    assert optional not in client.get(reverse("feedback:exit_survey", args=[service.slug])).content.decode()
+    Service.objects.update(equality_monitoring=True)
+    assert optional in client.get(reverse("feedback:exit_survey", args=[service.slug])).content.decode()
+
+
+def test_pressing_enter_on_the_equality_page_continues_rather_than_declines(client: Client, service) -> None:
+    Service.objects.update(equality_monitoring=True)
+    url = reverse("feedback:exit_survey", args=[service.slug])
+    equality = client.post(url, {**_exit_form(client, service), "satisfaction": "2"}).url
+    page = client.get(equality).content.decode()
+    form = page[page.index('<form method="post"') :]
+    # A browser submits a form on Enter with its first submit button.
+    first = re.search(r"<button[^>]*type=\"submit\"[^>]*>([^<]*)<", form)
+    assert first and first.group(1) == "Continue" and 'name="decline"' not in first.group(0)
+    assert "I do not want to answer these questions" in form

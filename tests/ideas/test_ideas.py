@@ -53,7 +53,7 @@ def _person(email: str = "sam@example.org", name: str = "Sam") -> Participant:
 
 
 def _take_part(client: Client, participant: Participant) -> Client:
-    client.get(reverse("ideas:participant_confirm", args=[participant.token]))
+    client.post(reverse("ideas:participant_confirm", args=[participant.token]))
     return client
 
 
@@ -70,8 +70,15 @@ def test_someone_confirms_their_email_and_proposes_an_idea(
         client.post(reverse("ideas:take_part"), {"email": "Sam@Example.org", "next": propose})
     link = re.search(r"http://\S+/ideas/take-part/\S+", mail.outbox[-1].body)
     assert link
-    page = client.get(link.group(0).split("localhost:8000", 1)[-1], follow=True)
+    address = link.group(0).split("localhost:8000", 1)[-1]
+    # Opening the link (as a mail scanner would) confirms nothing; the button does.
+    page = client.get(address)
+    assert page.status_code == 200 and "Confirm" in page.content.decode()
+    assert Participant.objects.get().confirmed_at is None
+    assert client.get(propose)["Location"].startswith(reverse("ideas:take_part"))
+    page = client.post(address, follow=True)
     assert page.redirect_chain[-1][0] == propose
+    assert Participant.objects.get().confirmed_at is not None
 
     page = client.post(propose, {"title": "", "body": "", "started": _started()})
     assert "Enter a title for your idea" in page.content.decode()

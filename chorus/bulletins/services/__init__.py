@@ -1,6 +1,6 @@
 """Writes of the bulletins app, split along their seams:
 
-- ``subscriptions``: subscribing, confirming, unsubscribing, imported subscribers;
+- ``subscriptions``: subscribing, confirming, unsubscribing;
 - ``audience``: who a bulletin reaches;
 - ``composing``: content blocks, Markdown and the email each subscriber gets;
 - ``sending``: sending exactly once per recipient, in batches, resumable;
@@ -22,7 +22,6 @@ from chorus.bulletins.services.sending import SendError, bulletin_deliver, bulle
 from chorus.bulletins.services.subscriptions import (
     address_stopped,
     confirm,
-    import_subscribers,
     resubscribe,
     subscribe,
     unsubscribe,
@@ -42,7 +41,6 @@ __all__ = [
     "bulletins_resume",
     "click_record",
     "confirm",
-    "import_subscribers",
     "markdown_html",
     "message_for",
     "open_record",

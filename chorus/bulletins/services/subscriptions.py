@@ -1,9 +1,9 @@
-"""Subscribing from the public page, confirming, unsubscribing, addresses that stop
-working, and subscribers imported with a recorded lawful basis."""
+"""Subscribing from the public page, confirming, unsubscribing, and addresses that stop
+working. Subscribers imported with a recorded lawful basis: ``chorus.bulletins.imports``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -13,12 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chorus.accounts.models import User
 from chorus.bulletins.models import AddressEvent, Subscriber
-from chorus.core.audit import audit_record
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
-from chorus.core.models import AuditAction
 
 
 def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], language: str) -> Subscriber:
@@ -130,49 +127,3 @@ def address_stopped(*, email: str, kind: str, detail: str = "", source: str = ""
     return Subscriber.objects.filter(email=email).update(
         status=status, stopped_reason=detail[:200] or kind, updated_at=timezone.now()
     )
-
-
-def import_subscribers(
-    *, rows: Sequence[dict[str, Any]], lawful_basis: str, source_detail: str, actor: User, into: Any = None
-) -> tuple[int, int]:
-    """Add checked rows as active subscribers with the recorded lawful basis. Returns (added, updated)."""
-    added = updated = 0
-    with transaction.atomic():
-        for row in rows:
-            subscriber, created = Subscriber.objects.get_or_create(
-                email=row["email"],
-                defaults={
-                    "status": Subscriber.Status.ACTIVE,
-                    "source": Subscriber.Source.IMPORT,
-                    "source_detail": source_detail,
-                    "lawful_basis": lawful_basis,
-                    "consented_at": timezone.now(),
-                    "language": row.get("language") or "en",
-                },
-            )
-            if created:
-                subscriber.person = _person_for(subscriber.email)
-                subscriber.save(update_fields=["person"])
-                _record_consent(subscriber)
-                added += 1
-            else:
-                updated += 1
-            if row.get("regions"):
-                subscriber.regions.add(*row["regions"])
-            if row.get("topics"):
-                subscriber.topics.add(*row["topics"])
-            if into is not None:
-                subscriber.lists.add(into)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="bulletins.subscriber",
-            object_repr=_("%(added)s subscribers imported") % {"added": added},
-            detail={
-                "added": added,
-                "updated": updated,
-                "lawful_basis": lawful_basis,
-                "source": source_detail,
-            },
-        )
-    return added, updated

@@ -8,7 +8,9 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 
+from chorus.core.audit_text import audit_sentences, record_kind_name
 from chorus.core.i18n import current_language
+from chorus.core.models import AuditEntry
 
 register = template.Library()
 
@@ -82,11 +84,13 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
             continue
         for message in form.non_field_errors():
             errors.append({"href": "", "message": str(message)})
-        for name, field_errors in form.errors.items():
-            if name == "__all__":
-                continue
+        # In the order of the fields on the page, not the order the checks found them
+        # (a form's clean() adds its errors after every clean_<field>).
+        names = [name for name in form.fields if name in form.errors]
+        names += [name for name in form.errors if name not in names and name in form.fields]
+        for name in names:
             bound = form[name]
-            for message in field_errors:
+            for message in form.errors[name]:
                 anchor = bound.auto_id if _kind(bound) in ("radios", "checkboxes") else bound.id_for_label
                 errors.append({"href": f"#{anchor}", "message": str(message)})
     return {"errors": errors}
@@ -100,3 +104,14 @@ def localised(obj: Any, field: str) -> str:
         if welsh:
             return str(welsh)
     return str(getattr(obj, field, ""))
+
+
+@register.filter(name="audit_sentences")
+def audit_sentences_filter(entry: AuditEntry) -> list[str]:
+    """What an audit entry's detail says, as sentences (see ``chorus.core.audit_text``)."""
+    return audit_sentences(entry)
+
+
+@register.filter(name="record_kind_name")
+def record_kind_name_filter(label: str) -> str:
+    return record_kind_name(label)

@@ -100,9 +100,10 @@ def take_part(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None):
         next_path = reverse("ideas:challenge_list")
     form = EmailForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
         if request.POST.get(HONEYPOT):
-            return render(request, "ideas/check_email.html", {"email": request.POST.get("email", "")})
+            return render(request, "ideas/check_email.html", {"email": email})
         if hit(
             "ideas-link",
             _address(request),
@@ -110,28 +111,41 @@ def take_part(request: HttpRequest) -> HttpResponse:
             per=timedelta(minutes=10),
         ):
             return _slow_down(request)
-        if form.is_valid():
-            services.participant_link_send(
-                email=form.cleaned_data["email"], next_path=next_path, language=current_welsh_or_english()
-            )
-            return render(request, "ideas/check_email.html", {"email": form.cleaned_data["email"]})
+        services.participant_link_send(email=email, next_path=next_path, language=current_welsh_or_english())
+        return render(request, "ideas/check_email.html", {"email": email})
     return render(request, "ideas/take_part.html", {"form": form, "next": next_path, "honeypot": HONEYPOT})
 
 
+@require_http_methods(["GET", "POST"])
 def participant_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link opens a page with a button; only pressing it (a POST) confirms the
+    address and signs the person in, so a mail scanner following the link does neither."""
+    next_path = request.GET.get("next") or request.POST.get("next") or reverse("ideas:challenge_list")
+    if not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None):
+        next_path = reverse("ideas:challenge_list")
+    if request.method == "GET":
+        if not services.participant_exists(token):
+            return render(request, "ideas/link_expired.html", status=404)
+        return render(request, "ideas/confirm.html", {"next": next_path})
     participant = services.participant_confirm(token)
     if participant is None:
         return render(request, "ideas/link_expired.html", status=404)
     request.session[SESSION_KEY] = participant.pk
-    next_path = request.GET.get("next") or reverse("ideas:challenge_list")
-    if not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None):
-        next_path = reverse("ideas:challenge_list")
     messages.success(request, _("Your email address is confirmed. You can now take part."))
     return redirect(next_path)
 
 
 def _needs_participant(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("ideas:take_part") + f"?next={request.path}")
+
+
+def _too_quick(request: HttpRequest) -> bool:
+    """Whether the form came back sooner after it was given out than a person could fill it in."""
+    try:
+        started = float(signing.loads(request.POST.get("started", ""), salt=SALT, max_age=86400))
+    except (signing.BadSignature, TypeError, ValueError):
+        started = 0.0
+    return time.time() - started < settings.CHORUS_RESPOND_LEAST_SECONDS
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,21 +162,19 @@ def idea_propose(request: HttpRequest, code: UUID) -> HttpResponse:
     if participant is None:
         return _needs_participant(request)
     form = IdeaForm(request.POST or None, initial={"name": participant.name})
-    if request.method == "POST":
+    # Anti-spam checks come after the form's own: a person who left something out sees
+    # only what to fix, never a message meant for robots.
+    if request.method == "POST" and form.is_valid():
         if request.POST.get(HONEYPOT):
             logger.warning("Idea for %s rejected: honeypot", challenge.code)
             return redirect("ideas:challenge_detail", code=challenge.code)
-        try:
-            started = float(signing.loads(request.POST.get("started", ""), salt=SALT, max_age=86400))
-        except (signing.BadSignature, TypeError, ValueError):
-            started = 0.0
-        if time.time() - started < settings.CHORUS_RESPOND_LEAST_SECONDS:
+        if _too_quick(request):
             form.add_error(None, _("That was very quick. Check your idea, then send it again."))
         elif hit(
             "ideas-propose", _address(request), limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER
         ) or hit("ideas-propose-email", participant.email, limit=MOST_IDEAS_PER_EMAIL, per=PER):
             return _slow_down(request)
-        elif form.is_valid():
+        else:
             if form.cleaned_data["name"] != participant.name:
                 participant.name = form.cleaned_data["name"]
                 participant.save(update_fields=["name", "updated_at"])

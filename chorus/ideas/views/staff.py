@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.accounts.models import Role
-from chorus.accounts.selectors import teams_assignable_by
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -24,6 +23,7 @@ from chorus.core.access import (
     role_required,
     staff_required,
     staff_user,
+    teams_assignable_by,
     visible_to,
 )
 from chorus.core.audit import audit_record
@@ -189,12 +189,23 @@ def challenge_close(request: HttpRequest, code: UUID) -> HttpResponse:
     return redirect("ideas:staff_challenge", code=challenge.code)
 
 
+def _moderation_errors(form: ModerateForm, pk: int) -> list[dict[str, str]]:
+    """The error summary for one post's decision, each error linking to its field there."""
+    anchors = {"action": f"#hide-{pk}", "reason": f"#reason-{pk}"}
+    return [
+        {"href": anchors[name], "message": str(message)}
+        for name in form.fields
+        for message in form.errors.get(name, [])
+    ]
+
+
 @staff_required
 @role_required(Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 @require_http_methods(["GET", "POST"])
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = ModerateForm(request.POST or None)
+    failed: dict[str, Any] | None = None
     if request.method == "POST":
         kind, pk = request.POST.get("kind"), request.POST.get("pk", "")
         target: Idea | Comment | None
@@ -213,13 +224,14 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Decision recorded."))
             return redirect(request.get_full_path())
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        # Shown on the post it is about, with the error summary pointing there.
+        failed = {"kind": kind, "pk": target.pk, "form": form, "summary": _moderation_errors(form, target.pk)}
     waiting = Q(moderation=Moderation.HELD) | Q(moderation=Moderation.PUBLISHED, reports__gt=0)
     ideas = visible_to(user, Idea.objects.filter(waiting)).select_related("challenge").order_by("created_at")
     comments = visible_to(user, Comment.objects.filter(waiting)).select_related("idea").order_by("created_at")
     what = request.GET.get("what", "ideas")
+    if failed is not None and failed["kind"] != ("idea" if what == "ideas" else "comment"):
+        failed["pk"] = None  # a post of the other list, which this page does not show
     page = Paginator(ideas if what == "ideas" else comments, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -228,6 +240,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "what": what,
             "form": ModerateForm(),
+            "failed": failed,
             "idea_count": ideas.count(),
             "comment_count": comments.count(),
         },
