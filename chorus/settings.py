@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+CSRF_FAILURE_VIEW = "chorus.core.views.csrf_failure"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the rest, so that every response, static files included, gets its headers.

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 
 # ISO, then the British day-first forms; never the American month-first one.
@@ -15,6 +16,15 @@ class DayField(forms.DateField):
     """A date typed as 2026-03-27, 27/03/2026 or 27 3 2026: every date form uses it."""
 
     input_formats = DAY_FORMATS
+
+
+class NamedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Records with ``name_en`` and ``name_cy`` (topics, regions), each shown by its name in
+    the language of the page being drawn."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        welsh = getattr(obj, "name_cy", "")
+        return str(welsh if current_language() == "cy" and welsh else getattr(obj, "name_en", obj))
 
 
 class AuditFilterForm(forms.Form):

@@ -115,3 +115,18 @@ def test_you_said_we_did_per_consultation(client: Client, officer_client: Client
     assert "We kept the appeal fee as it is" in client.get(url).content.decode()
     page = client.get(reverse("consultations:public_consultation", args=[consultation.code])).content.decode()
     assert "1 change we made after hearing from you" in page
+
+
+@pytest.mark.django_db
+def test_the_calendar_filters_name_topics_and_regions_in_the_page_language(client: Client) -> None:
+    from django.utils import translation
+
+    from tests.factories import TopicFactory
+
+    TopicFactory(name_en="Access to justice", name_cy="Mynediad at gyfiawnder")
+    with translation.override("cy"):
+        welsh = client.get(reverse("calendar:public_calendar")).content.decode()
+    with translation.override("en"):
+        english = client.get(reverse("calendar:public_calendar")).content.decode()
+    assert "Mynediad at gyfiawnder" in welsh and "Access to justice" not in welsh
+    assert "Access to justice" in english

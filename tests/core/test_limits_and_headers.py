@@ -236,3 +236,15 @@ def test_public_pages_stay_cacheable_and_every_response_refuses_browser_features
         policy = response["Permissions-Policy"]
         for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
             assert feature in policy
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_security_token_gets_a_page_that_says_what_to_do() -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    reply = client.post("/cy/sign-in/", {"email": "someone@example.org", "password": "x"})
+    assert reply.status_code == 403
+    body = reply.content.decode()
+    assert 'lang="cy"' in body and "govuk-heading-l" in body
+    assert "CSRF" not in body and "Forbidden" not in body
