@@ -105,7 +105,9 @@ class SentenceEmbedder:
         if not texts:
             dim = self.model.get_sentence_embedding_dimension() or 384
             return np.zeros((0, dim), dtype=np.float32)
-        return _unit(self.model.encode(list(texts), batch_size=64, normalize_embeddings=True))
+        return _unit(
+            self.model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        )
 
 
 class RemoteEmbedder:
