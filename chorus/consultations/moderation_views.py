@@ -25,7 +25,7 @@ from chorus.consultations.models import Consultation, Question, Response, Respon
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
-from chorus.core.i18n import current_language
+from chorus.core.i18n import current_language, current_welsh_or_english
 from chorus.core.models import AuditAction
 from chorus.core.sensitive import KnownNames, Passage, find_passages
 
@@ -53,6 +53,7 @@ class TextAnswer:
     changed: bool
     segments: list[tuple[str, Shown | None]]
     passages: list[Shown]
+    heading: str = ""  # the question in the page's language
 
 
 @dataclass
@@ -93,6 +94,7 @@ def _card(response: Response, names: KnownNames, form: ModerationDecisionForm | 
     moderation = mod.moderation_of(response)
     texts = []
     number = 0
+    language = current_welsh_or_english()
     for answer in mod.free_text_answers(response):
         text = mod.current_text(moderation, answer)
         shown = []
@@ -100,10 +102,17 @@ def _card(response: Response, names: KnownNames, form: ModerationDecisionForm | 
             number += 1
             shown.append(Shown(number, passage, mod.kind_label(passage.kind), _(passage.reason)))
         texts.append(
-            TextAnswer(answer.question, text, text != str(answer.value), _segments(text, shown), shown)
+            TextAnswer(
+                answer.question,
+                text,
+                text != str(answer.value),
+                _segments(text, shown),
+                shown,
+                answer.question.text_for(language),
+            )
         )
     others = [
-        (a.question.text, shown_answer(a.question, a.value, "en"))
+        (a.question.text_for(language), shown_answer(a.question, a.value, language))
         for a in sorted(response.answers.all(), key=mod.answer_order)
         if a.question.kind != Question.Kind.TEXT
     ]

@@ -392,3 +392,23 @@ def test_the_demo_publishes_moderated_text_only(client: Client) -> None:
                 assert "I have a disability" not in text and "I care for my father" not in text
                 shown += 1
     assert shown > 100
+
+
+def test_the_queue_shows_questions_and_chosen_answers_in_the_page_language(
+    client: Client, consultation, officer
+) -> None:
+    from django.utils import translation
+
+    choice, free = Question.objects.filter(section__consultation=consultation).order_by("order")
+    choice.text_cy = "Ydych chi'n cytuno?"
+    choice.options = [{"value": "yes", "label": "Yes", "label_cy": "Ydw"}, {"value": "no", "label": "No"}]
+    choice.save()
+    free.text_cy = "Pam ydych chi'n dweud hynny?"
+    free.save()
+    _respond(consultation, "AAAA1111", "Ring me on 01632 960001 about the fees.")
+    sign_in(client, officer)
+    with translation.override("cy"):
+        welsh = client.get(_queue(consultation)).content.decode()
+    assert "Ydych chi&#x27;n cytuno?" in welsh and "Ydw" in welsh
+    assert "Pam ydych chi&#x27;n dweud hynny?" in welsh
+    assert "Do you agree?" not in welsh
