@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import User
 from chorus.bulletins.models import Arm, Bulletin, SubscriberList
 from chorus.core.access import teams_assignable_by, visible_or_kept
+from chorus.core.forms import name_in
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
 
@@ -24,7 +25,7 @@ class _Names(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         self.language = language
 
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name_cy if self.language == "cy" and obj.name_cy else obj.name_en)
+        return name_in(obj, self.language)
 
 
 class SubscribeForm(forms.Form):

@@ -18,13 +18,18 @@ class DayField(forms.DateField):
     input_formats = DAY_FORMATS
 
 
+def name_in(obj: Any, language: str) -> str:
+    """A record's ``name_cy`` on Welsh pages where it has one, otherwise its ``name_en``."""
+    welsh = getattr(obj, "name_cy", "")
+    return str(welsh if language == "cy" and welsh else getattr(obj, "name_en", obj))
+
+
 class NamedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """Records with ``name_en`` and ``name_cy`` (topics, regions), each shown by its name in
     the language of the page being drawn."""
 
     def label_from_instance(self, obj: Any) -> str:
-        welsh = getattr(obj, "name_cy", "")
-        return str(welsh if current_language() == "cy" and welsh else getattr(obj, "name_en", obj))
+        return name_in(obj, current_language())
 
 
 class AuditFilterForm(forms.Form):
