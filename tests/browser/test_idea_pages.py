@@ -84,6 +84,9 @@ def test_someone_proposes_sees_a_similar_idea_and_supports_it(page: Page, live_s
     me = _participant()
     page.goto(f"{live_server.url}/ideas/take-part/{me.token}/?next=/ideas/{challenge.code}/propose/")
     page.get_by_role("button", name="Confirm").click()
+    # htmx listens for typing only once the page has loaded: a slow machine can be typed into before.
+    page.wait_for_url(f"**/ideas/{challenge.code}/propose/")
+    page.wait_for_load_state("load")
     page.get_by_label("Give your idea a short title").fill("reminders by text before my hearing")
     expect(page.locator("#similar")).to_contain_text("Text message reminders before hearings")
     assert_accessible(page)
