@@ -173,6 +173,8 @@ _STAFF = (
     r"keyworker|councillor|mp|solicitor|lawyer|care worker|carer|matron|sister|porter|cleaner"
 )
 
+# Titles as people type them in a hurry, before a capitalised name: "dr Patel", "mrs Khan".
+_LOWER_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "cllr"})
 _TITLE_WORDS = frozenset(
     {
         *TITLES,
@@ -314,7 +316,11 @@ def _surname_like(token: _Token, family_names: frozenset[str]) -> bool:
 
 def _unfamiliar(token: _Token) -> bool:
     """A capitalised word that is not an everyday English word, a place word or an acronym."""
-    if "xx" in token.lower or any(c.isupper() for c in token.text[1:].replace("Mc", "").replace("Mac", "")):
+    # A capital after a hyphen or an apostrophe is a name's ("Ka-Ho", "García-López", "D'Souza").
+    inner = re.sub(
+        r"(?<=['\u2019-])[A-Z\u00c0-\u00de]", "", token.text[1:].replace("Mc", "").replace("Mac", "")
+    )
+    if "xx" in token.lower or any(c.isupper() for c in inner):
         return False  # masked ("XXXXNeeds") or a brand's internal capital ("CitiBank")
     base = re.split("['\u2019]", token.lower)[0]
     if base != token.lower and (base == "i" or (len(base) > 1 and base in wordlists.common_words())):
@@ -350,6 +356,8 @@ _CUE_PHRASES = (
     ("visited", "by"),
     ("looked", "after", "by"),
     ("dealt", "with", "by"),
+    ("got", "through", "to"),
+    ("put", "through", "to"),
     ("ask",),
     ("asked",),
     ("mention",),
@@ -536,6 +544,18 @@ def _not_a_name_start(text: str, tokens: list[_Token], i: int) -> bool:
     )
 
 
+def _wordlike_given(text: str, tokens: list[_Token], i: int) -> bool:
+    """A given name that is also a word ("Will", "Mark") is one after a sign-off or before an
+    unfamiliar surname: "Thanks again, Will", "Will Gayle"; but "Will Power"."""
+    tok = tokens[i]
+    if tok.lower not in wordlists.AMBIGUOUS_NAMES or not tok.cap or _place_before(tokens, i, text):
+        return False
+    if _ends_with(tokens, i, _SIGN_OFFS) and text[tokens[i - 1].end : tok.start].strip(" ,\n") == "":
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and _joined(text, tok, nxt) and _is_name_word(nxt) and _unfamiliar(nxt)
+
+
 def _given(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> bool:
     """Whether token i reads as a given name from itself and the word after it."""
     tok = tokens[i]
@@ -551,6 +571,8 @@ def _given(text: str, tokens: list[_Token], i: int, first_names: frozenset[str])
     family_names = surnames()
     if nxt.cap and nxt.lower in family_names:
         return True  # an unfamiliar given name before a familiar surname: "Nkechi Okafor"
+    if tok.lower in wordlists.AMBIGUOUS_NAMES and _is_name_word(nxt) and _unfamiliar(nxt):
+        return True  # a word-like given name before an unfamiliar surname: "Ruby Srisuk", "Will Gayle"
     # An unfamiliar word before a surname-like word or a particle: "Fearghal Condon",
     # "Qutb Ayyubi", "Obinna Wood", "Raul da Silva".
     return _unfamiliar(tok) and (
@@ -619,29 +641,44 @@ def _rejected(text: str, tokens: list[_Token], i: int, end: int, cue: str, given
     )
 
 
+def _one_word_cue(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> str:
+    """The cue before token i (see ``_cued``), made "strong" where one word is enough."""
+    tok = tokens[i]
+    cue = _cued(tokens, i, text)
+    if cue == "person":
+        # "helped by Akosua", "his name was Olumide", "Thanks again, Wojciech": one word is a
+        # name when it is not an everyday word; after a sign-off, a word-like given name is
+        # one too ("Thanks again, Will").
+        signed = _ends_with(tokens, i, _SIGN_OFFS) and tok.lower in wordlists.AMBIGUOUS_NAMES
+        return "strong" if _unfamiliar(tok) or tok.lower in first_names or signed else ""
+    if cue == "weak" and _unfamiliar(tok) and re.match(r",?\s+who\b", text[tok.end :]):
+        return "strong"  # "spoke to Dariush, who laughed": a person, not a company
+    return cue
+
+
 def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
     found = _known_names(text, tokens, known)
     first_names = given_names()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if not tok.cap and tok.text not in _TITLE_WORDS:  # "PC Baker": a title in capitals
+        lower_title = tok.text in _LOWER_TITLES  # "dr Patel" in informal writing
+        if not tok.cap and tok.text not in _TITLE_WORDS and not lower_title:  # "PC Baker": capitals
             i += 1
             continue
-        if tok.text in _TITLE_WORDS and i + 1 < len(tokens):
+        if (tok.text in _TITLE_WORDS or lower_title) and i + 1 < len(tokens):
             titled_end = _titled(text, tokens, i)
             if titled_end is not None:
                 found.append((tok.start, tokens[titled_end].end, "name"))
                 i = titled_end + 1
                 continue
-        if _not_a_name_start(text, tokens, i):
+        if _not_a_name_start(text, tokens, i) and not _wordlike_given(text, tokens, i):
             i += 1
             continue
-        cue = _cued(tokens, i, text)
-        if cue == "person":
-            # "helped by Akosua", "his name was Olumide", "Thanks again, Wojciech": one word is
-            # a name when it is not an everyday word.
-            cue = "strong" if _unfamiliar(tok) or tok.lower in first_names else ""
+        if lower_title:
+            i += 1
+            continue
+        cue = _one_word_cue(text, tokens, i, first_names)
         given = cue != "strong" and _given(text, tokens, i, first_names)
         if not (given or cue):
             i += 1
@@ -897,7 +934,9 @@ _HOME = re.compile(
     r"|\b(?:he|she|they|who)\s+lives?\s+at\s+(?:number|no\.?)\s*\d+[a-z]?\b",
     re.IGNORECASE,
 )
-_SPECIAL_ORDER = ("third_party", "criminal", "sexual_life", "ethnicity", "religion", "health")
+# When one clause holds terms of several kinds, a strong term's kind wins over a weak one's
+# ("sex offenders register" is criminal, not sexual life), then the first in this order.
+_SPECIAL_ORDER = ("third_party", "sexual_life", "criminal", "ethnicity", "religion", "health")
 
 
 def _subject(
@@ -982,9 +1021,13 @@ def unregister_sentence_classifier(classifier: SentenceClassifier) -> None:
 
 
 def _classified(
-    text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]
+    text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]], names: list[tuple[int, int]]
 ) -> list[tuple[int, int, str]]:
-    """Sentences with no lexicon hit that a registered classifier reads as special."""
+    """Sentences with no lexicon hit that a registered classifier reads as special.
+
+    A sentence that names someone is already shown to the moderator for the name, and the
+    classifier reads most sentences about a named person as someone else's details ("Mrs
+    Bell on reception spoke to my mother..."), so there it says only the writer's own."""
     if not _sentence_classifiers:
         return []
     spans = [
@@ -997,13 +1040,22 @@ def _classified(
     found: dict[tuple[int, int], str] = {}
     for classifier in _sentence_classifiers:
         for span, kind in zip(spans, classifier([text[s:e] for s, e in spans]), strict=True):
-            if kind in SPECIAL_KINDS and span not in found:
+            named = any(ns < span[1] and span[0] < ne for ns, ne in names)
+            if kind in SPECIAL_KINDS and span not in found and not (named and kind == "third_party"):
                 found[span] = kind
     return [(s, e, kind) for (s, e), kind in found.items()]
 
 
+def _clause_kind(kinds: set[str], strong: set[str]) -> str:
+    if "third_party" in kinds or "third_party_home" in kinds:
+        return "third_party" if "third_party" in kinds else "third_party_home"
+    chosen = (strong & kinds) or kinds
+    return next(k for k in _SPECIAL_ORDER if k in chosen)
+
+
 def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     hits: dict[tuple[int, int], set[str]] = {}
+    strong_kinds: dict[tuple[int, int], set[str]] = {}
     sentences: list[tuple[int, int]] | None = None
     for start, end, kind, strong in _lexicon_hits(text):
         if any(s <= start and end <= e for s, e in names):
@@ -1018,20 +1070,17 @@ def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, s
             continue
         span = _clause(text, start, end, *sent)
         hits.setdefault(span, set()).add("third_party" if who == "other" else kind)
+        if strong:
+            strong_kinds.setdefault(span, set()).add(kind)
     for m in _HOME.finditer(text):
         if sentences is None:
             sentences = _sentences(text)
         sent = next(((s, e) for s, e in sentences if s <= m.start() < e), None)
         if sent:
             hits.setdefault(_clause(text, m.start(), m.end(), *sent), set()).add("third_party_home")
-    out = []
-    for (s, e), kinds in hits.items():
-        if "third_party" in kinds or "third_party_home" in kinds:
-            out.append((s, e, "third_party" if "third_party" in kinds else "third_party_home"))
-        else:
-            out.append((s, e, next(k for k in _SPECIAL_ORDER if k in kinds)))
+    out = [(s, e, _clause_kind(kinds, strong_kinds.get((s, e), set()))) for (s, e), kinds in hits.items()]
     if _sentence_classifiers:
-        out.extend(_classified(text, sentences or _sentences(text), [(s, e) for s, e, _ in out]))
+        out.extend(_classified(text, sentences or _sentences(text), [(s, e) for s, e, _ in out], names))
     return out
 
 
