@@ -88,6 +88,45 @@ def _unconfirmed_subscribers(cutoff: Any) -> QuerySet[Any]:
     return Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
 
 
+def _import_files(cutoff: Any) -> QuerySet[Any]:
+    from chorus.directory.models import ImportJob
+
+    return ImportJob.objects.filter(updated_at__lt=cutoff).exclude(file="")
+
+
+def _import_files_clear(due: QuerySet[Any], cutoff: Any) -> int:
+    """Delete the uploaded spreadsheet and what was read from it; the job's counts stay."""
+    from chorus.core.imports.models import FileImport
+
+    done = 0
+    for job in due.iterator(chunk_size=200):
+        job.file.delete(save=False)
+        job.problems, job.matches, job.headers = [], {}, []
+        if job.status not in (FileImport.Status.DONE, FileImport.Status.CANCELLED):
+            job.status = FileImport.Status.CANCELLED
+        job.save(update_fields=["file", "problems", "matches", "headers", "status", "updated_at"])
+        done += 1
+    return done
+
+
+def _staged(model_path: str) -> Callable[[Any], QuerySet[Any]]:
+    def due(cutoff: Any) -> QuerySet[Any]:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        return model._default_manager.filter(updated_at__lt=cutoff).exclude(rows=[])
+
+    return due
+
+
+def _staged_clear(due: QuerySet[Any], cutoff: Any) -> int:
+    """Delete the rows read from an upload; one never confirmed is cancelled."""
+    from chorus.core.imports.models import StagedImport
+
+    due.filter(status=StagedImport.Status.CHECKED).update(status=StagedImport.Status.CANCELLED)
+    return due.update(rows=[])
+
+
 def _audit(cutoff: Any) -> QuerySet[Any]:
     from chorus.core.models import AuditEntry
 
@@ -143,6 +182,38 @@ KINDS: dict[str, Kind] = {
             30,
             _unconfirmed_subscribers,
             _delete,
+        ),
+        Kind(
+            "import_files",
+            _("Uploaded spreadsheets of people and organisations"),
+            "delete",
+            30,
+            _import_files,
+            _import_files_clear,
+        ),
+        Kind(
+            "response_import_rows",
+            _("Rows read from uploaded paper and phone responses"),
+            "delete",
+            30,
+            _staged("consultations.ResponseImport"),
+            _staged_clear,
+        ),
+        Kind(
+            "attendance_import_rows",
+            _("Rows read from uploaded attendance lists"),
+            "delete",
+            30,
+            _staged("engagement.AttendanceImport"),
+            _staged_clear,
+        ),
+        Kind(
+            "subscriber_import_rows",
+            _("Rows read from uploaded subscriber lists"),
+            "delete",
+            30,
+            _staged("bulletins.SubscriberImport"),
+            _staged_clear,
         ),
         Kind("audit_entries", _("Audit log entries"), "delete", 7 * 365, _audit, _audit_expire),
     )

@@ -105,7 +105,54 @@ def _audit(old: bool) -> Callable[[], bool]:
     return lambda: AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
+def _import_files(old: bool) -> Callable[[], bool]:
+    from django.core.files.base import ContentFile
+
+    from chorus.directory.models import ImportJob
+
+    job = ImportJob(original_name="people.csv", status=ImportJob.Status.DONE, problems=[{"line": 2}])
+    job.file.save("people.csv", ContentFile(b"first_name,email\nAlys,alys@example.org\n"), save=True)
+    path = job.file.path
+    if old:
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=LONG_AGO)
+
+    def still_there() -> bool:
+        import os
+
+        kept = ImportJob.objects.get(pk=job.pk)
+        return bool(kept.file) or os.path.exists(path) or bool(kept.problems)
+
+    return still_there
+
+
+def _staged(model_path: str, make: Callable[[], dict[str, Any]]) -> Callable[[bool], Callable[[], bool]]:
+    def maker(old: bool) -> Callable[[], bool]:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        job = model.objects.create(
+            original_name="list.csv", rows=[{"line": 2, "values": {"email": "a@b.org"}}], **make()
+        )
+        if old:
+            model.objects.filter(pk=job.pk).update(updated_at=LONG_AGO)
+        return lambda: model.objects.get(pk=job.pk).rows != []
+
+    return maker
+
+
+def _activity() -> dict[str, Any]:
+    from tests.factories import ActivityFactory
+
+    return {"activity": ActivityFactory()}
+
+
 MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
+    "import_files": _import_files,
+    "response_import_rows": _staged(
+        "consultations.ResponseImport", lambda: {"consultation": _consultation()}
+    ),
+    "attendance_import_rows": _staged("engagement.AttendanceImport", _activity),
+    "subscriber_import_rows": _staged("bulletins.SubscriberImport", dict),
     "response_drafts": _drafts,
     "responses": _responses,
     "equality_answers": _equality,
