@@ -15,6 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chorus.core.registry import demo_sign_ins
 
+# How many times an hour a stopped worker or scheduler is started again.
+RESTARTS = 10
+
 
 class Command(BaseCommand):
     help = (
@@ -73,12 +76,13 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        children = [subprocess.Popen(web)]  # noqa: S603  (fixed arguments)
+        commands = [web]
         if run_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "worker"]))
-            children.append(subprocess.Popen([sys.executable, "-m", "chorus.cli", "scheduler"]))
+            commands.append([sys.executable, "-m", "chorus.cli", "worker"])
+            commands.append([sys.executable, "-m", "chorus.cli", "scheduler"])
+        children = [subprocess.Popen(command) for command in commands]  # noqa: S603  (fixed arguments)
         self._announce(host, port, run_worker)
-        self._supervise(children)
+        self._supervise(children, commands)
 
     def _announce(self, host: str, port: int, run_worker: bool) -> None:
         try:
@@ -100,8 +104,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  Emails are written to {settings.EMAIL_FILE_PATH}")
         self.stdout.write("  Press Ctrl+C to stop.\n")
 
-    def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
+    def _supervise(self, children: list[subprocess.Popen[bytes]], commands: list[list[str]]) -> None:
+        """Wait on the processes. A worker or scheduler that stops is started again (its
+        tasks are taken up again through their leases, ADR 6), up to RESTARTS times an hour;
+        when the web server stops, or they keep stopping, everything stops."""
+        stopping = False
+        restarts: list[float] = []
+
         def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -109,8 +121,19 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            while all(child.poll() is None for child in children):
+            while not stopping and children[0].poll() is None:
                 time.sleep(0.5)
+                for i, child in enumerate(children[1:], start=1):
+                    if stopping or child.poll() is None:
+                        continue
+                    restarts = [t for t in restarts if t > time.monotonic() - 3600]
+                    if len(restarts) >= RESTARTS:
+                        raise CommandError(f"The {commands[i][-1]} keeps stopping, so Chorus stopped too.")
+                    restarts.append(time.monotonic())
+                    self.stderr.write(
+                        f"The {commands[i][-1]} stopped (exit code {child.returncode}); starting it again."
+                    )
+                    children[i] = subprocess.Popen(commands[i])  # noqa: S603  (fixed arguments)
         finally:
             stop(signal.SIGTERM, None)
             for child in children:
