@@ -180,6 +180,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Inside locale, sessions and CSP, so that its 405 page is a full page in the right language.
     "chorus.core.methods.MethodsMiddleware",
+    # A query that finds the database away answers a kind 503 page, not a 500.
+    "chorus.core.outage.DatabaseOutageMiddleware",
     "chorus.core.middleware.ClientAddressMiddleware",
     # Last, so that a locked-out sign-in gets Chorus's own page.
     "axes.middleware.AxesMiddleware",
@@ -201,6 +203,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chorus.core.context_processors.chorus",
             ],
+            # |date_and_time and |time_of_day, on every template.
+            "builtins": ["chorus.core.templatetags.dates"],
         },
     },
 ]
@@ -250,6 +254,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# One date format across Chorus, the GOV.UK one ("5 December 2026"): chorus/core/formats/.
+FORMAT_MODULE_PATH = ["chorus.core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_TZ = True
 
@@ -261,6 +267,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Files people asked to export, written by tasks: private (never served as media), each kept
+# for CHORUS_EXPORT_KEEP_HOURS after it is ready.
+CHORUS_EXPORT_DIR = Path(env_str("CHORUS_EXPORT_DIR", str(DATA_DIR / "exports")))
+CHORUS_EXPORT_KEEP_HOURS = env_int("CHORUS_EXPORT_KEEP_HOURS", 24, minimum=1)
 
 # Tasks are stored in the database and run by `chorus worker`.
 TASKS = {
@@ -269,6 +279,17 @@ TASKS = {
         "QUEUES": ["default", "email", "analysis"],
     }
 }
+# A running task's worker renews its lease every CHORUS_TASK_HEARTBEAT_SECONDS; a task whose
+# lease is older than CHORUS_TASK_LEASE_SECONDS is queued again (at most
+# CHORUS_TASK_MAX_ATTEMPTS runs in all) or marked failed. See docs/decisions/0006.
+CHORUS_TASK_HEARTBEAT_SECONDS = env_int("CHORUS_TASK_HEARTBEAT_SECONDS", 10, minimum=1)
+CHORUS_TASK_LEASE_SECONDS = env_int("CHORUS_TASK_LEASE_SECONDS", 60, minimum=2)
+CHORUS_TASK_MAX_ATTEMPTS = env_int("CHORUS_TASK_MAX_ATTEMPTS", 3, minimum=1)
+if CHORUS_TASK_LEASE_SECONDS <= 2 * CHORUS_TASK_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "CHORUS_TASK_LEASE_SECONDS must be more than twice CHORUS_TASK_HEARTBEAT_SECONDS, so that "
+        "one late heartbeat does not give a running task to another worker."
+    )
 
 _email_default = (
     "django.core.mail.backends.filebased.EmailBackend"

@@ -11,6 +11,17 @@ from tests.factories import TeamFactory, UserFactory
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show what the crawl (tests/browser/test_crawl.py) visited even when it passes, so a
+    reader of the CI log sees what it covered. Here, not beside the crawl, because under
+    xdist only this conftest is loaded where the summary is written."""
+    for report in terminalreporter.stats.get("passed", []):
+        for title, content in getattr(report, "sections", []):
+            if "crawl coverage" in title:
+                terminalreporter.write_sep("=", "crawl coverage")
+                terminalreporter.write_line(content)
+
+
 @pytest.fixture(autouse=True)
 def seeded_stages(request: pytest.FixtureRequest) -> None:
     """A migration seeds the project stages. A transactional browser test flushes them, and

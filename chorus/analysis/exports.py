@@ -1,4 +1,5 @@
-"""Exports of an analysis: themes and assignments as CSV, and a readable summary report.
+"""Exports of an analysis: themes and assignments as CSV (written by a task, ``exporters.py``),
+and a readable summary report.
 
 Every export uses the redacted text. Exports hold what respondents wrote, so viewers
 (who read records but take nothing away) are refused them; the rest may export the
@@ -7,22 +8,24 @@ analyses of their teams' consultations, services and sources, and every export i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chorus.accounts.models import Role
-from chorus.analysis.models import AnalysisRun, Assignment, SocialSource, Theme
+from chorus.analysis.models import AnalysisRun, SocialSource
 from chorus.consultations.models import Consultation, Question
 from chorus.core.access import get_for_view, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
-from chorus.core.downloads import attachment, csv_response
+from chorus.core.downloads import attachment
+from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
 from chorus.feedback.models import Service
 
@@ -51,6 +54,15 @@ def _subject(run: AnalysisRun) -> QuerySet[Any] | None:
     return None
 
 
+def may_export_run(user: User, run: AnalysisRun) -> bool:
+    """Whether ``user`` may take ``run``'s exports away: they see the run and what it
+    analysed, and their role takes exports."""
+    if not visible_to(user, AnalysisRun.objects.filter(pk=run.pk)).exists():
+        return False
+    subject = _subject(run)
+    return can_export(user) and (subject is None or visible_to(user, subject).exists())
+
+
 def _run(request: HttpRequest, code: UUID, what: str) -> AnalysisRun:
     """The run to export: 404 unless the user may see it and what it analysed (the run's
     team is copied from its subject when it starts, and the subject may since have moved to
@@ -72,88 +84,28 @@ def _run(request: HttpRequest, code: UUID, what: str) -> AnalysisRun:
     return run
 
 
-def _mix(theme: Theme, name: str) -> int:
-    return int(theme.sentiment.get(name, 0))
+def _ask(request: HttpRequest, code: UUID, what: str, title: str) -> HttpResponse:
+    """Ask for one of the run's CSV files, written by a task (``exporters.py``)."""
+    run = _run(request, code, what)
+    export = export_start(
+        user=staff_user(request),
+        exporter=f"analysis.{what}",
+        params={"run": str(run.code)},
+        file_format="csv",
+        title=title % {"run": str(run)},
+        download_name=f"analysis-{run.code}-{what}",
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 @staff_required
-def themes_csv(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
-    run = _run(request, code, "themes")
-
-    def rows() -> Iterator[list[Any]]:
-        yield [
-            "level",
-            "theme",
-            "broad theme",
-            "description",
-            "keyphrases",
-            "responses",
-            "counted (campaigns once)",
-            "share",
-            "positive",
-            "neutral",
-            "negative",
-            "stance",
-            "locked",
-        ]
-        for t in run.themes.select_related("parent").order_by("level", "-share"):
-            yield [
-                t.level,
-                t.label,
-                t.parent.label if t.parent else "",
-                t.description,
-                "; ".join(t.keyphrases),
-                t.size,
-                t.counted,
-                round(t.share, 4),
-                _mix(t, "positive"),
-                _mix(t, "neutral"),
-                _mix(t, "negative"),
-                "; ".join(f"{k}: {v}" for k, v in t.stance.items()),
-                "yes" if t.locked else "no",
-            ]
-
-    return csv_response(rows(), f"analysis-{run.code}-themes.csv")
+def themes_csv(request: HttpRequest, code: UUID) -> HttpResponse:
+    return _ask(request, code, "themes", _("Themes of %(run)s"))
 
 
 @staff_required
-def assignments_csv(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
-    run = _run(request, code, "assignments")
-
-    def rows() -> Iterator[list[Any]]:
-        yield [
-            "response",
-            "source",
-            "text (redacted)",
-            "sentiment",
-            "stance",
-            "campaign",
-            "campaign size",
-            "personal data found",
-            "themes",
-            "confidence",
-            "placed by an analyst",
-        ]
-        assignments: dict[int, list[Assignment]] = {}
-        for a in Assignment.objects.filter(theme__run=run, theme__level="fine").select_related("theme"):
-            assignments.setdefault(a.item_id, []).append(a)
-        for item in run.items.order_by("pk").iterator(chunk_size=2000):
-            mine = assignments.get(item.pk, [])
-            yield [
-                item.pk,
-                item.get_source_display(),
-                item.redacted,
-                item.sentiment,
-                item.stance,
-                item.campaign if item.campaign is not None else "",
-                item.campaign_size,
-                "; ".join(item.personal_data),
-                "; ".join(a.theme.label for a in mine),
-                "; ".join(f"{a.confidence:.2f}" for a in mine),
-                "yes" if any(a.by_analyst for a in mine) else "no",
-            ]
-
-    return csv_response(rows(), f"analysis-{run.code}-assignments.csv")
+def assignments_csv(request: HttpRequest, code: UUID) -> HttpResponse:
+    return _ask(request, code, "assignments", _("Responses and their themes in %(run)s"))
 
 
 @staff_required

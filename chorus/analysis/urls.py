@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/analysis/social/<uuid:code>/", social_views.source_detail, name="source_detail"),
     path("staff/analysis/emerging/<uuid:code>/", social_views.emerging, name="emerging"),
     path("staff/analysis/<uuid:code>/", views.run_detail, name="run_detail"),
+    path("staff/analysis/<uuid:code>/retry/", views.run_retry, name="run_retry"),
     path("staff/analysis/<uuid:code>/responses/", views.run_responses, name="run_responses"),
     path("staff/analysis/<uuid:code>/changes/", views.run_changes, name="run_changes"),
     path("staff/analysis/<uuid:code>/move/", views.items_move, name="items_move"),

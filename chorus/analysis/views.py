@@ -23,6 +23,7 @@ from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
 from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
 from chorus.analysis.search import items_search
+from chorus.consultations.labels import consultation_label, question_label, question_numbers
 from chorus.consultations.models import Consultation, Question
 from chorus.core.access import (
     can_change,
@@ -54,12 +55,16 @@ def _subjects(request: HttpRequest) -> list[tuple[str, Any]]:
     by_consultation: dict[int, list[Question]] = {}
     for q in questions:
         by_consultation.setdefault(q.section.consultation_id, []).append(q)
+    numbers = question_numbers(consultations)
     for c in consultations:
         out.append(
-            (f"consultation:{c.code}", (_("%(title)s: every free-text question") % {"title": c.title}, c))
+            (
+                f"consultation:{c.code}",
+                (_("%(title)s: every free-text question") % {"title": consultation_label(c)}, c),
+            )
         )
         for q in by_consultation.get(c.pk, []):
-            out.append((f"question:{q.code}", (f"{c.title}: {q.text}", q)))
+            out.append((f"question:{q.code}", (question_label(q, numbers[q.pk], consultation=c), q)))
     for s in visible_to(user, Service.objects.order_by("name")):
         out.append((f"service:{s.code}", (_("%(name)s: service feedback") % {"name": s.name}, s)))
     for source in visible_to(user, SocialSource.objects.all()):
@@ -110,7 +115,8 @@ def _run_for_change(request: HttpRequest, code: UUID) -> AnalysisRun:
 def run_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     run = _run(request, code)
     if request.headers.get("HX-Request"):
-        return render(request, "analysis/_run_status.html", {"run": run})
+        can_retry = can_change(staff_user(request), run)
+        return render(request, "analysis/_run_status.html", {"run": run, "can_change": can_retry})
     level = request.GET.get("level", Theme.Level.BROAD)
     level = level if level in Theme.Level.values else Theme.Level.BROAD
     themes = run.themes.filter(level=level).order_by("-share", "label").prefetch_related("children")
@@ -129,6 +135,20 @@ def run_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             else 0,
         },
     )
+
+
+@require_POST
+@staff_required
+def run_retry(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Start a failed analysis again (its worker stopped, or the engine failed)."""
+    run = get_for_change(request, AnalysisRun.objects.all(), code=code)
+    try:
+        services.run_retry(run=run, actor=staff_user(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The analysis is starting again."))
+    return redirect("analysis:run_detail", code=run.code)
 
 
 def _filters(request: HttpRequest, items: QuerySet[Item]) -> tuple[FilterForm, QuerySet[Item]]:

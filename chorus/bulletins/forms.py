@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import User
 from chorus.bulletins.models import Arm, Bulletin, SubscriberList
 from chorus.core.access import teams_assignable_by, visible_or_kept
-from chorus.core.forms import name_in
+from chorus.core.forms import GovukDateTimeField, name_in
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
 
@@ -120,11 +120,13 @@ class BulletinForm(forms.ModelForm[Bulletin]):
         fields["team"].queryset = teams_assignable_by(user)
         fields["groups"].queryset = StakeholderGroup.objects.order_by("name")
         fields["lists"].queryset = SubscriberList.objects.all()
+        from chorus.consultations.labels import consultation_label
         from chorus.consultations.models import Consultation
 
         fields["outcome_consultation"].queryset = visible_or_kept(
             user, Consultation.objects.order_by("-opens_at"), self.instance.outcome_consultation_id
         )
+        fields["outcome_consultation"].label_from_instance = consultation_label
         if self.instance.pk and self.instance.is_locked:
             for field in fields.values():
                 field.disabled = True
@@ -173,15 +175,29 @@ class SendForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose when to send")},
     )
-    send_at = forms.DateTimeField(
+    send_at = GovukDateTimeField(
         label=_("Send at"),
+        subject=_("Sending date"),
         required=False,
-        help_text=_("For example, 2026-12-01 09:00"),
-        error_messages={"invalid": _("Enter the date and time like 2026-12-01 09:00")},
+        help_text=_("For example, 1 12 2026 and 9am"),
     )
+
+    english_to_welsh = forms.BooleanField(
+        label=_("Send them the English text"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, welsh_waiting: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.welsh_waiting = welsh_waiting
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.welsh_waiting and not data.get("english_to_welsh"):
+            self.add_error(
+                "english_to_welsh",
+                _("Tick the box to send them the English text, or add a Welsh version first"),
+            )
         if data.get("when") == "later":
             send_at = data.get("send_at")
             if not send_at and "send_at" not in self.errors:

@@ -26,5 +26,7 @@ urlpatterns = [
     ),
     path("staff/bulletins/<uuid:code>/", views.bulletin_detail, name="bulletin_detail"),
     path("staff/bulletins/<uuid:code>/edit/", views.bulletin_edit, name="bulletin_edit"),
+    path("staff/bulletins/<uuid:code>/send/", views.bulletin_send, name="bulletin_send"),
+    path("staff/bulletins/<uuid:code>/test/", views.bulletin_test, name="bulletin_test"),
     path("staff/bulletins/<uuid:code>/versions/", views.arm_add, name="arm_add"),
 ]

@@ -244,34 +244,18 @@ def _reach_of(data: dict[str, Any]) -> int:
 
 
 @staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
     bulletin = get_for_view(request, Bulletin.objects.all(), code=code)
+    return _detail(request, bulletin, send_form=None)
+
+
+def _detail(request: HttpRequest, bulletin: Bulletin, *, send_form: SendForm | None) -> HttpResponse:
+    user = staff_user(request)
     changeable = can_change(user, bulletin) and not bulletin.is_locked
-    send_form = SendForm(request.POST or None) if changeable else None
+    if changeable and send_form is None:
+        send_form = SendForm()
     arm_form = ArmForm(prefix="arm") if changeable and bulletin.is_trial else None
-    if request.method == "POST":
-        if not changeable or send_form is None:
-            return HttpResponse(status=403)
-        if send_form.is_valid():
-            when = send_form.cleaned_data
-            try:
-                services.bulletin_send(
-                    bulletin=bulletin,
-                    actor=user,
-                    send_at=when.get("send_at") if when["when"] == "later" else None,
-                )
-            except services.SendError as error:
-                send_form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("The bulletin is on its way.")
-                    if when["when"] == "now"
-                    else _("The bulletin is scheduled."),
-                )
-                return redirect("bulletins:bulletin_detail", code=bulletin.code)
     audience = services.audience(bulletin) if not bulletin.is_locked else None
     preview_for = None
     preview_email = request.GET.get("as", "").strip().lower()
@@ -295,19 +279,87 @@ def bulletin_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         {
             "bulletin": bulletin,
             "reach": audience.count() if audience is not None else bulletin.recipients,
-            "send_form": send_form,
+            "send_form": send_form if changeable else None,
             "arm_form": arm_form,
             "arms": bulletin.arms.all(),
             "preview_html": preview_html,
             "preview_subject": preview_subject,
             "preview_for": preview_for,
-            "counts": counts,
+            "counts": [(Delivery.Status(status).label, n) for status, n in counts.items()],
             "result": trials.result(bulletin)
             if bulletin.is_trial and bulletin.status == Bulletin.Status.SENT
             else None,
             "changeable": changeable,
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bulletin_send(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Nothing goes from one click: the send form leads here, to "Send to N people?" (and,
+    where people asked for Welsh and there is no Welsh version, a box to tick saying they
+    will get the English); only the button on this page sends."""
+    bulletin = get_for_change(request, Bulletin.objects.all(), code=code)
+    if request.method == "GET" or bulletin.is_locked:
+        return redirect("bulletins:bulletin_detail", code=bulletin.code)
+    user = staff_user(request)
+    welsh_waiting = services.welsh_without_welsh(bulletin)
+    confirming = request.POST.get("confirm") == "yes"
+    form = SendForm(request.POST, welsh_waiting=welsh_waiting if confirming else 0)
+    if not form.is_valid():
+        if confirming:
+            return _confirm_page(request, bulletin, form, welsh_waiting)
+        return _detail(request, bulletin, send_form=form)
+    if not confirming:
+        return _confirm_page(request, bulletin, form, welsh_waiting)
+    when = form.cleaned_data
+    try:
+        services.bulletin_send(
+            bulletin=bulletin, actor=user, send_at=when.get("send_at") if when["when"] == "later" else None
+        )
+    except services.SendError as error:
+        form.add_error(None, str(error))
+        return _confirm_page(request, bulletin, form, welsh_waiting)
+    messages.success(
+        request,
+        _("The bulletin is on its way.") if when["when"] == "now" else _("The bulletin is scheduled."),
+    )
+    return redirect("bulletins:bulletin_detail", code=bulletin.code)
+
+
+def _confirm_page(
+    request: HttpRequest, bulletin: Bulletin, form: SendForm, welsh_waiting: int
+) -> HttpResponse:
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    carried = {
+        key: value for key, value in request.POST.items() if key == "when" or key.startswith("send_at")
+    }
+    return render(
+        request,
+        "bulletins/send_confirm.html",
+        {
+            "bulletin": bulletin,
+            "form": form,
+            "reach": services.audience(bulletin).count(),
+            "welsh_waiting": welsh_waiting,
+            "send_at": data.get("send_at") if data.get("when") == "later" else None,
+            "carried": carried,
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bulletin_test(request: HttpRequest, code: UUID) -> HttpResponse:
+    """A copy to the signed-in officer, marked [TEST]; not a delivery, and the bulletin stays
+    as it is."""
+    bulletin = get_for_change(request, Bulletin.objects.all(), code=code)
+    if request.method == "POST":
+        user = staff_user(request)
+        services.bulletin_test_send(bulletin=bulletin, actor=user)
+        messages.success(request, _("A test is on its way to %(email)s.") % {"email": user.email})
+    return redirect("bulletins:bulletin_detail", code=bulletin.code)
 
 
 @staff_required

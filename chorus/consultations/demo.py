@@ -56,6 +56,9 @@ def build_consultations(scale: Scale, rng: random.Random) -> dict[str, int]:
                 closes_at=opens + timedelta(weeks=rng.choice((6, 8, 12))),
                 project=project,
                 is_published=rng.random() < 0.9,
+                # What publishing's checklist asks for (see publishing.py).
+                privacy_url="https://www.example.gov.uk/privacy",
+                contact_email="consultations@example.gov.uk",
             )
         )
     created = Consultation.objects.bulk_create(made)

@@ -9,16 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.consultations.journey import choices_for
+from chorus.consultations.labels import question_label, question_numbers
 from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
 from chorus.core.access import teams_assignable_by
-from chorus.core.forms import DayField
+from chorus.core.forms import GovukDateField, GovukDateTimeField, NamedChoiceField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import Region, Topic
 from chorus.directory.normalise import normalise_phone
 from chorus.engagement.models import Project
 from chorus.engagement.selectors import projects_assignable_by
-
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
 
 
 class ConsultationForm(forms.Form):
@@ -45,23 +44,17 @@ class ConsultationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
-    opens_at = forms.DateTimeField(
+    opens_at = GovukDateTimeField(
         label=_("Opens"),
-        help_text=_("For example, 2026-03-27 09:00"),
-        input_formats=DATETIME_FORMATS,
-        error_messages={
-            "required": _("Enter when it opens"),
-            "invalid": _("Enter the opening like 2026-03-27 09:00"),
-        },
+        subject=_("Opening date"),
+        help_text=_("For example, 27 3 2026 and 9am"),
+        error_messages={"required": _("Enter when it opens")},
     )
-    closes_at = forms.DateTimeField(
+    closes_at = GovukDateTimeField(
         label=_("Closes"),
-        help_text=_("For example, 2026-06-19 23:59"),
-        input_formats=DATETIME_FORMATS,
-        error_messages={
-            "required": _("Enter when it closes"),
-            "invalid": _("Enter the closing like 2026-06-19 23:59"),
-        },
+        subject=_("Closing date"),
+        help_text=_("For example, 19 6 2026 and 11:59pm"),
+        error_messages={"required": _("Enter when it closes")},
     )
     project = forms.ModelChoiceField(
         label=_("Project (optional)"),
@@ -84,10 +77,23 @@ class ConsultationForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose one of your own teams, or none")},
     )
-    is_published = forms.BooleanField(
-        label=_("Publish: show it on the public calendar from its opening (and as forthcoming before)"),
+    privacy_url = forms.URLField(
+        label=_("Link to the privacy notice"),
+        help_text=_(
+            "The page that says how you use respondents' personal information, like "
+            "https://www.example.gov.uk/privacy. Needed before you can publish."
+        ),
         required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter the link like https://www.example.gov.uk/privacy")},
     )
+    contact_email = forms.EmailField(
+        label=_("Contact email address"),
+        help_text=_("For questions about the consultation. Give an email address, a phone number or both."),
+        required=False,
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
+    )
+    contact_phone = forms.CharField(label=_("Contact phone number"), max_length=40, required=False)
     equality_monitoring = forms.BooleanField(
         label=_("Ask the equality monitoring questions (optional for respondents)"),
         help_text=_(
@@ -118,8 +124,10 @@ class ConsultationForm(forms.Form):
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing must be after the opening"))
-        if cleaned.get("is_published") and cleaned.get("team"):
-            self.add_error("is_published", _("A consultation restricted to a team cannot be published"))
+        if self.initial.get("is_published") and cleaned.get("team"):
+            self.add_error(
+                "team", _("It is published, so it cannot be restricted to a team: copy it as a new draft")
+            )
         return cleaned
 
 
@@ -181,6 +189,38 @@ class QuestionForm(forms.Form):
         required=False,
         error_messages={"min_value": _("Enter a limit of 1 character or more")},
     )
+    min_value = forms.DecimalField(
+        label=_("Least number accepted (number questions, optional)"),
+        max_digits=15,
+        decimal_places=4,
+        required=False,
+        error_messages={"invalid": _("Enter the least number as a number, like 0")},
+    )
+    max_value = forms.DecimalField(
+        label=_("Greatest number accepted (number questions, optional)"),
+        max_digits=15,
+        decimal_places=4,
+        required=False,
+        error_messages={"invalid": _("Enter the greatest number as a number, like 100")},
+    )
+    low_label = forms.CharField(
+        label=_("What 1 means (ratings, optional)"),
+        help_text=_("For example, Very dissatisfied"),
+        max_length=100,
+        required=False,
+    )
+    low_label_cy = forms.CharField(
+        label=_("What 1 means, in Welsh (optional)"), max_length=100, required=False
+    )
+    high_label = forms.CharField(
+        label=_("What 5 means (ratings, optional)"),
+        help_text=_("For example, Very satisfied"),
+        max_length=100,
+        required=False,
+    )
+    high_label_cy = forms.CharField(
+        label=_("What 5 means, in Welsh (optional)"), max_length=100, required=False
+    )
     options = forms.CharField(
         label=_("Options (single and multiple choice)"),
         help_text=_("One a line; add the Welsh after a bar, like “Yes, often | Ydw, yn aml”"),
@@ -201,12 +241,19 @@ class QuestionForm(forms.Form):
     def __init__(
         self, *args: Any, consultation: Consultation, editing: Question | None = None, **kwargs: Any
     ) -> None:
+        if editing is not None and "initial" not in kwargs:
+            kwargs["initial"] = question_initial(editing)
         super().__init__(*args, **kwargs)
+        self.editing = editing
         self.fields["section"].queryset = consultation.sections.all()  # type: ignore[attr-defined]
-        earlier = Question.objects.filter(section__consultation=consultation)
+        earlier = Question.objects.filter(section__consultation=consultation).select_related("section")
         if editing is not None:
             earlier = earlier.exclude(pk=editing.pk)
         self.fields["follows"].queryset = earlier  # type: ignore[attr-defined]
+        numbers = question_numbers([consultation])
+        self.fields["follows"].label_from_instance = lambda q: question_label(  # type: ignore[attr-defined]
+            q, numbers.get(q.pk, 0)
+        )
 
     def clean_options(self) -> list[dict[str, str]]:
         return parse_options(self.cleaned_data.get("options", ""))
@@ -223,37 +270,133 @@ class QuestionForm(forms.Form):
         shown_for_text = str(data.get("shown_for") or "")
         data["shown_for"] = []
         if follows is not None and section is not None:
-            if follows.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
-                self.add_error(
-                    "follows", _("A follow-up can only follow a question with answers to choose from")
-                )
-            elif (follows.section.order, follows.section_id) >= (section.order, section.pk):
-                self.add_error(
-                    "follows", _("Put a follow-up in a later section than the question it follows")
-                )
-            else:
-                labels = {str(label).lower(): value for value, label in choices_for(follows, "en")}
-                wanted = [line.strip().lower() for line in shown_for_text.splitlines() if line.strip()]
-                unknown = [w for w in wanted if w not in labels]
-                if not wanted:
-                    self.add_error(
-                        "shown_for", _("Say which answers to the earlier question lead to this one")
-                    )
-                elif unknown:
-                    self.add_error(
-                        "shown_for",
-                        _("“%(answer)s” is not an answer to “%(question)s”. Use: %(answers)s.")
-                        % {
-                            "answer": unknown[0],
-                            "question": follows.text,
-                            "answers": ", ".join(str(label) for _v, label in choices_for(follows, "en")),
-                        },
-                    )
-                else:
-                    data["shown_for"] = [labels[w] for w in wanted]
+            data["shown_for"] = self._shown_for(follows, section, shown_for_text)
         if "max_length" in data and kind != Question.Kind.TEXT:
             data["max_length"] = None
+        if kind == Question.Kind.NUMBER:
+            least, most = data.get("min_value"), data.get("max_value")
+            if least is not None and most is not None and least > most:
+                self.add_error(
+                    "max_value", _("The greatest number must be the same as or more than the least number")
+                )
+        else:
+            data["min_value"] = data["max_value"] = None
+        if kind != Question.Kind.RATING:
+            for name in ("low_label", "low_label_cy", "high_label", "high_label_cy"):
+                data[name] = ""
+        if self.editing is not None and section is not None:
+            self._check_follow_ups(self.editing, data, section)
         return data
+
+    def _shown_for(self, follows: Question, section: Section, text: str) -> list[str]:
+        """The answers to ``follows`` that lead to this question, as option values."""
+        if follows.kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
+            self.add_error("follows", _("A follow-up can only follow a question with answers to choose from"))
+            return []
+        same_page = follows.section_id == section.pk
+        if (follows.section.order, follows.section_id) > (section.order, section.pk) or (
+            same_page and self.editing is not None and (follows.order, follows.pk) > _place(self.editing)
+        ):
+            self.add_error("follows", _("Put a follow-up after the question it follows"))
+            return []
+        if same_page and follows.follows is not None and follows.follows.section_id == section.pk:
+            self.add_error(
+                "follows",
+                _(
+                    "A follow-up revealed on the page of its question cannot lead to another there: "
+                    "put it in a later section"
+                ),
+            )
+            return []
+        choices = choices_for(follows, "en")
+        labels = {str(label).lower(): value for value, label in choices} | {v.lower(): v for v, _l in choices}
+        wanted = [line.strip().lower() for line in text.splitlines() if line.strip()]
+        unknown = [w for w in wanted if w not in labels]
+        if not wanted:
+            self.add_error("shown_for", _("Say which answers to the earlier question lead to this one"))
+        elif unknown:
+            self.add_error(
+                "shown_for",
+                _("“%(answer)s” is not an answer to “%(question)s”. Use: %(answers)s.")
+                % {
+                    "answer": unknown[0],
+                    "question": follows.text,
+                    "answers": ", ".join(str(label) for _v, label in choices),
+                },
+            )
+        elif same_page and len(set(wanted)) > 1:
+            self.add_error(
+                "shown_for",
+                _(
+                    "A follow-up on the same page as its question is shown under one answer. "
+                    "Choose one, or put the follow-up in a later section to ask it after several."
+                ),
+            )
+        else:
+            return list(dict.fromkeys(labels[w] for w in wanted))
+        return []
+
+    def _check_follow_ups(self, question: Question, data: dict[str, Any], section: Section) -> None:
+        """A question being changed keeps the answers and the place its follow-ups need."""
+        if "kind" not in data or "options" not in data:
+            return  # the form says what is wrong with those first
+        kind = str(data["kind"])
+        values = {value for value, _label in choices_for(Question(kind=kind, options=data["options"]), "en")}
+        for follow_up in question.follow_ups.select_related("section"):
+            missing = [value for value in follow_up.shown_for if value not in values]
+            if missing or kind in (Question.Kind.TEXT, Question.Kind.NUMBER, Question.Kind.DATE):
+                self.add_error(
+                    "kind" if kind not in CHOICE_KINDS else "options",
+                    _(
+                        "The follow-up “%(follow_up)s” is asked after an answer this change removes. "
+                        "Change or remove the follow-up first."
+                    )
+                    % {"follow_up": follow_up.text},
+                )
+            elif (follow_up.section.order, follow_up.section_id) < (section.order, section.pk):
+                self.add_error(
+                    "section",
+                    _("The follow-up “%(follow_up)s” would come before this question. Move it first.")
+                    % {"follow_up": follow_up.text},
+                )
+
+
+def _place(question: Question) -> tuple[int, int]:
+    return (question.order, question.pk)
+
+
+def question_initial(question: Question) -> dict[str, Any]:
+    """A question as its form shows it for changing."""
+    return {
+        **{
+            name: getattr(question, name)
+            for name in (
+                "section",
+                "kind",
+                "text",
+                "text_cy",
+                "help_text",
+                "help_text_cy",
+                "required",
+                "max_length",
+                "min_value",
+                "max_value",
+                "low_label",
+                "low_label_cy",
+                "high_label",
+                "high_label_cy",
+                "follows",
+            )
+        },
+        "options": "\n".join(
+            f"{o['label']} | {o['label_cy']}" if o.get("label_cy") else o["label"] for o in question.options
+        ),
+        "shown_for": "\n".join(
+            str(dict(choices_for(question.follows, "en")).get(value, value)) for value in question.shown_for
+        )
+        if question.follows is not None
+        else "",
+    }
 
 
 # Supporting documents: the kinds of file staff may publish, and the largest.
@@ -299,13 +442,10 @@ class EnteredResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how the response came")},
     )
-    received_on = DayField(
+    received_on = GovukDateField(
         label=_("Date received"),
-        help_text=_("For example, 2026-03-27"),
-        error_messages={
-            "required": _("Enter the date the response was received"),
-            "invalid": _("Enter the date like 2026-03-27"),
-        },
+        subject=_("Date the response was received"),
+        error_messages={"required": _("Enter the date the response was received")},
     )
     respondent_type = forms.ChoiceField(
         label=_("Responding"), choices=Response.RespondentType.choices, widget=forms.RadioSelect
@@ -494,4 +634,35 @@ class HelpQueueFilterForm(forms.Form):
             *HelpRequest.Status.choices,
             ("", _("Any status")),
         ],
+    )
+
+
+class PublicConsultationFilterForm(forms.Form):
+    """The filters of the public list of consultations, read from the address (GET)."""
+
+    q = forms.CharField(label=_("Search consultations"), required=False, max_length=200)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            (Consultation.Status.OPEN, _("Open")),
+            (Consultation.Status.FORTHCOMING, _("Forthcoming")),
+            (Consultation.Status.CLOSED, _("Closed")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose open, forthcoming or closed")},
+    )
+    topic = NamedChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=_("All topics"),
+        error_messages={"invalid_choice": _("Choose a topic from the list")},
+    )
+    region = NamedChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=_("All regions"),
+        error_messages={"invalid_choice": _("Choose a region from the list")},
     )

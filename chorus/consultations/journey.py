@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
 from chorus.core.forms import DayField
 from chorus.core.hooks import texts_received
+from chorus.core.i18n import in_language
 from chorus.equality.services import equality_answered, equality_submitted
 
 DRAFT_DAYS = 30
@@ -51,7 +52,11 @@ def choices_for(question: Question, language: str) -> list[tuple[str, Any]]:
     if question.kind == Question.Kind.SCALE:
         return SCALE
     if question.kind == Question.Kind.RATING:
-        return RATING
+        ends = {"1": question.low_label_for(language), "5": question.high_label_for(language)}
+        return [
+            (value, f"{label} \N{EN DASH} {ends[value]}" if ends.get(value) else label)
+            for value, label in RATING
+        ]
     if question.kind == Question.Kind.YES_NO:
         return YES_NO
     return [
@@ -64,9 +69,24 @@ def is_visible(question: Question, answers: dict[str, Any]) -> bool:
     """A follow-up is asked only when its question got one of the answers it is shown for."""
     if question.follows is None:
         return True
-    given = answers.get(str(question.follows.code))
-    chosen = given if isinstance(given, list) else [given]
-    return any(value in question.shown_for for value in chosen if value is not None)
+    return is_chosen(answers.get(str(question.follows.code)), question.shown_for)
+
+
+def revealed_on_page(question: Question, asked: set[int]) -> bool:
+    """Whether a question is a follow-up revealed on the page of its question (which is
+    among ``asked``, the primary keys of the questions a page asks)."""
+    return question.on_page_of_trigger() and question.follows_id in asked
+
+
+def page_questions(section: Section, shown: list[Question]) -> list[Question]:
+    """The questions a page asks: those shown, and the follow-ups revealed on it when the
+    answer that leads to them is chosen (whether or not it was chosen before)."""
+    asked = {q.pk for q in shown}
+    return [
+        q
+        for q in section.questions.select_related("follows", "section")
+        if q.pk in asked or revealed_on_page(q, asked)
+    ]
 
 
 def visible_sections(
@@ -89,7 +109,8 @@ def visible_sections(
 def _field(question: Question, language: str) -> forms.Field:
     label = question.text_for(language)
     common: dict[str, Any] = {
-        "label": label,
+        # English shown on a Welsh page is marked lang="en" (chorus.core.i18n).
+        "label": in_language(question, "text", language),
         "required": question.required,
         "help_text": question.help_for(language),
     }
@@ -117,9 +138,12 @@ def _field(question: Question, language: str) -> forms.Field:
             **common,
             max_digits=15,
             decimal_places=4,
+            min_value=question.min_value,
+            max_value=question.max_value,
             error_messages={
                 "required": _("Enter a number for “%(q)s”") % {"q": label},
                 "invalid": _("Enter a number, like 12 or 3.5"),
+                **_range_messages(question, label),
             },
         )
     if kind == Question.Kind.DATE:
@@ -138,13 +162,96 @@ def _field(question: Question, language: str) -> forms.Field:
     )
 
 
+def plain_number(value: Decimal) -> str:
+    """12, 3.5 or -1: a stored number as people write it (never 1E+1 or 12.0000)."""
+    return format(value.normalize(), "f")
+
+
+def _range_messages(question: Question, label: str) -> dict[str, str]:
+    least, most = question.min_value, question.max_value
+    if least is not None and most is not None:
+        both = _("Enter a number between %(least)s and %(most)s for “%(q)s”") % {
+            "least": plain_number(least),
+            "most": plain_number(most),
+            "q": label,
+        }
+        return {"min_value": both, "max_value": both}
+    if least is not None:
+        return {
+            "min_value": _("Enter a number of %(least)s or more for “%(q)s”")
+            % {"least": plain_number(least), "q": label}
+        }
+    if most is not None:
+        return {
+            "max_value": _("Enter a number of %(most)s or less for “%(q)s”")
+            % {"most": plain_number(most), "q": label}
+        }
+    return {}
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.code.hex}"
+
+
+class PageForm(forms.Form):
+    """A page of questions. A follow-up revealed on the page of its question is checked only
+    when the answer that reveals it is chosen; otherwise what it holds is dropped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The follow-up's field name: the field that reveals it, the answers that do, and
+        # whether it is required once revealed.
+        self.revealed: dict[str, tuple[str, list[str], bool]] = {}
+
+    def reveals(self) -> dict[str, dict[str, list[str]]]:
+        """For each field that reveals follow-ups: the follow-ups' field names by answer."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for name, (trigger, shown_for, _required) in self.revealed.items():
+            for value in shown_for:
+                found.setdefault(trigger, {}).setdefault(value, []).append(name)
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, (trigger, shown_for, required) in self.revealed.items():
+            if is_chosen(data.get(trigger), shown_for):
+                if required and data.get(name) in (None, "", []) and name not in self.errors:
+                    self.add_error(name, self.fields[name].error_messages["required"])
+            else:
+                self.errors.pop(name, None)
+                data[name] = None
+        return data
+
+
+def is_chosen(given: Any, shown_for: list[str]) -> bool:
+    chosen = given if isinstance(given, list) else [given]
+    return any(value in shown_for for value in chosen if value is not None)
+
+
 def section_form(
-    questions: list[Question], language: str, data: Any = None, answers: dict[str, Any] | None = None
-) -> forms.Form:
+    questions: list[Question],
+    language: str,
+    data: Any = None,
+    answers: dict[str, Any] | None = None,
+    *,
+    required: bool = True,
+) -> PageForm:
+    """A page of questions; with ``required`` off (staff typing in what they were sent),
+    no answer is required."""
     given = page_initial(questions, answers or {})
-    form = forms.Form(data=data, initial={f"q_{q.code.hex}": given[str(q.code)] for q in questions})
+    form = PageForm(data=data, initial={field_name(q): given[str(q.code)] for q in questions})
+    asked = {q.pk for q in questions}
     for question in questions:
-        form.fields[f"q_{question.code.hex}"] = _field(question, language)
+        field = _field(question, language)
+        field.required = field.required and required
+        if revealed_on_page(question, asked) and question.follows is not None:
+            form.revealed[field_name(question)] = (
+                field_name(question.follows),
+                list(question.shown_for),
+                field.required,
+            )
+            field.required = False  # required only once revealed: PageForm.clean checks
+        form.fields[field_name(question)] = field
     return form
 
 
@@ -160,7 +267,7 @@ def stored(value: Any) -> Any:
 
 
 def answers_from(form: forms.Form, questions: list[Question]) -> dict[str, Any]:
-    return {str(q.code): stored(form.cleaned_data.get(f"q_{q.code.hex}")) for q in questions}
+    return {str(q.code): stored(form.cleaned_data.get(field_name(q))) for q in questions}
 
 
 def shown_answer(question: Question, value: Any, language: str) -> str:
@@ -243,7 +350,7 @@ def section_keep(*, draft: ResponseDraft, form: forms.Form, questions: list[Ques
     typed = typed_answers(draft.answers)
     answers = dict(draft.answers)
     for question in questions:
-        name = f"q_{question.code.hex}"
+        name = field_name(question)
         field = copy.copy(form.fields[name])
         field.required = False  # saving for later never asks for what is missing
         raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
@@ -254,6 +361,17 @@ def section_keep(*, draft: ResponseDraft, form: forms.Form, questions: list[Ques
         except ValidationError:
             answers[code] = None
             typed[code] = raw
+    asked = {q.pk for q in questions}
+    for question in questions:
+        # A follow-up revealed on this page whose answer is not chosen is not kept.
+        trigger = question.follows
+        if (
+            revealed_on_page(question, asked)
+            and trigger
+            and not is_chosen(answers.get(str(trigger.code)), question.shown_for)
+        ):
+            answers[str(question.code)] = None
+            typed.pop(str(question.code), None)
     draft.answers = _with_progress(answers, typed=typed)
     draft.save(update_fields=["answers", "updated_at"])
 

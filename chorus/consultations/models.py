@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -71,6 +72,9 @@ class Consultation(CodedModel):
         on_delete=models.SET_NULL,
     )
     is_published = models.BooleanField(_("published"), default=False)
+    privacy_url = models.URLField(_("privacy notice"), blank=True)
+    contact_email = models.EmailField(_("contact email address"), blank=True)
+    contact_phone = models.CharField(_("contact phone number"), max_length=40, blank=True)
     equality_monitoring = models.BooleanField(
         _("ask the equality monitoring questions"),
         default=False,
@@ -116,11 +120,21 @@ class Consultation(CodedModel):
     def body_for(self, language: str) -> str:
         return self.body_cy if language == "cy" and self.body_cy else self.body
 
+    def needs_welsh(self) -> bool:
+        """Whether it must be published in Welsh too: its audience includes Wales (a region
+        whose ONS code is Welsh), or staff began a Welsh version by giving a Welsh title."""
+        return bool(self.title_cy) or self.regions.filter(ons_code__startswith="W").exists()
+
+    def questions_locked(self) -> bool:
+        """Once anyone has responded, the questions stay as they were answered."""
+        return self.responses.exists()
+
 
 class Section(models.Model):
     """A page of questions in a consultation."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sections")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -154,6 +168,14 @@ class Question(CodedModel):
     help_text_cy = models.CharField(_("hint in Welsh"), max_length=500, blank=True)
     required = models.BooleanField(_("an answer is required"), default=False)
     max_length = models.PositiveIntegerField(_("character limit"), null=True, blank=True)
+    # Number questions: the least and the most a respondent may give.
+    min_value = models.DecimalField(_("minimum"), max_digits=15, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=15, decimal_places=4, null=True, blank=True)
+    # Ratings from 1 to 5: what the two ends mean ("Very dissatisfied" ... "Very satisfied").
+    low_label = models.CharField(_("label for 1"), max_length=100, blank=True)
+    low_label_cy = models.CharField(_("label for 1 in Welsh"), max_length=100, blank=True)
+    high_label = models.CharField(_("label for 5"), max_length=100, blank=True)
+    high_label_cy = models.CharField(_("label for 5 in Welsh"), max_length=100, blank=True)
     # Single and multiple choice: [{"value": "a", "label": "...", "label_cy": "..."}]
     options = models.JSONField(default=list, blank=True)
     # A follow-up is asked only when the question it follows got one of ``shown_for``.
@@ -172,6 +194,14 @@ class Question(CodedModel):
 
     class Meta:
         ordering = ["section__order", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_minimum_not_above_maximum",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -181,6 +211,17 @@ class Question(CodedModel):
 
     def help_for(self, language: str) -> str:
         return self.help_text_cy if language == "cy" and self.help_text_cy else self.help_text
+
+    def low_label_for(self, language: str) -> str:
+        return self.low_label_cy if language == "cy" and self.low_label_cy else self.low_label
+
+    def high_label_for(self, language: str) -> str:
+        return self.high_label_cy if language == "cy" and self.high_label_cy else self.high_label
+
+    def on_page_of_trigger(self) -> bool:
+        """A follow-up on the same page as the question it follows, revealed there when its
+        answer is chosen (the GOV.UK conditional reveal)."""
+        return self.follows is not None and self.follows.section_id == self.section_id
 
 
 class ResponseDraft(CodedModel):

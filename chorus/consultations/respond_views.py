@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from chorus.consultations.answers_copy import answers_text, response_sent_here, response_sent_remember
 from chorus.consultations.forms import AboutForm, SaveDraftForm
 from chorus.consultations.journey import (
     ConsultationClosed,
@@ -24,6 +25,7 @@ from chorus.consultations.journey import (
     equality_passed,
     first_unfinished,
     page_done,
+    page_questions,
     response_submit,
     section_finish,
     section_form,
@@ -200,7 +202,8 @@ def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpRespon
     pages = visible_sections(consultation, draft.answers)
     if not 1 <= number <= len(pages):
         return redirect(_next_url(consultation, draft, len(pages)))
-    section, questions = pages[number - 1]
+    section, shown = pages[number - 1]
+    questions = page_questions(section, shown)
     form = section_form(questions, language, data=request.POST or None, answers=draft.answers)
     returning = _returning(request)
     if request.method == "POST" and request.POST.get("save") == "later":
@@ -224,6 +227,7 @@ def respond_section(request: HttpRequest, code: UUID, number: int) -> HttpRespon
         _context(
             consultation,
             form=form,
+            section=section,
             section_title=section.title_for(language),
             number=number,
             total=len(pages),
@@ -303,6 +307,7 @@ def _check_send(
         response, new = response_submit(draft=draft, language=language)
     except ConsultationClosed:
         return _closed(request, consultation)
+    response_sent_remember(request, response)
     if new:
         record(RESPOND_SCOPE, client, per=PER)
         SubmissionAttempt.objects.create(consultation=consultation, address_hash=address)
@@ -391,6 +396,7 @@ def _send_receipt(request: HttpRequest, response: Response, language: str) -> No
             "response": response,
             "title": consultation.title_for(language),
             "service_name": settings.CHORUS_SERVICE_NAME,
+            "answers": answers_text(response),
             "url": request.build_absolute_uri(
                 reverse("consultations:public_consultation", kwargs={"code": consultation.code})
             ),
@@ -413,7 +419,12 @@ def respond_done(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = _consultation(code)
     draft = _draft(request, consultation)
     response = Response.objects.filter(draft=draft).first() if draft else None
-    return render(request, "consultations/respond_done.html", _context(consultation, response=response))
+    sent_here = response is not None and response_sent_here(request, consultation) == response
+    return render(
+        request,
+        "consultations/respond_done.html",
+        _context(consultation, response=response, copy_available=sent_here),
+    )
 
 
 @require_http_methods(["GET", "POST"])

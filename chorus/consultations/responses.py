@@ -1,12 +1,12 @@
 """Responses for staff: entering those that came by email, post, phone or in person, listing
 them, and exporting them as CSV or XLSX (one row a response, one column a question, one
-column an option of a multiple-choice question)."""
+column an option of a multiple-choice question), written by a task (``exporters.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -35,10 +35,12 @@ from chorus.consultations.selectors import answer_counts, questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response, xlsx_response
+from chorus.core.exports import export_start
 from chorus.core.hooks import texts_received
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
+
+T = TypeVar("T")
 
 
 @staff_required
@@ -56,9 +58,8 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
     if helped is not None:
         initial |= {"channel": Response.Channel.ASSISTED, "name": helped.name, "email": helped.email}
     about = EnteredResponseForm(data=request.POST or None, initial=initial)
-    answers_form = section_form(questions, "en", data=request.POST or None)
-    for question in questions:  # staff type what they were sent: nothing is required here
-        answers_form.fields[f"q_{question.code.hex}"].required = False
+    # Staff type what they were sent: nothing is required here.
+    answers_form = section_form(questions, "en", data=request.POST or None, required=False)
     key = _submission_key(request)
     if request.method == "POST" and key and Response.objects.filter(submission_key=key).exists():
         messages.info(request, _("That response was already saved."))
@@ -179,6 +180,8 @@ def export_columns(questions: list[Question]) -> list[tuple[str, Question, str |
 
 
 def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
+    """The header, then one row a response: read as plain values in batches, each batch's
+    answers in one query, so a million responses stream in flat memory."""
     questions = questions_in_order(consultation)
     columns = export_columns(questions)
     contacts = user.can_see_contact_details
@@ -186,26 +189,53 @@ def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
     if contacts:
         fixed += ["name", "email"]
     yield fixed + [header for header, _q, _o in columns]
-    responses = consultation.responses.order_by("submitted_at", "id").prefetch_related("answers")
-    for response in responses.iterator(chunk_size=1000):
-        given = {a.question_id: a.value for a in response.answers.all()}
-        row: list[Any] = [
-            response.reference,
-            timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            response.get_channel_display(),
-            response.get_respondent_type_display(),
-            response.organisation,
-            response.get_publish_display(),
-        ]
-        if contacts:
-            row += [response.name, response.email]
-        for _header, question, option in columns:
-            value = given.get(question.pk)
-            if option is not None:
-                row.append(1 if isinstance(value, list) and option in value else 0)
-            else:
-                row.append(shown_answer(question, value, "en"))
-        yield row
+    # Labels looked up once, not per row (a field's get_..._display() is slow at this size).
+    channels = {value: str(label) for value, label in Response.Channel.choices}
+    respondents = {value: str(label) for value, label in Response.RespondentType.choices}
+    publishing = {value: str(label) for value, label in Response.Publish.choices}
+    fields = ["id", "reference", "submitted_at", "channel", "respondent_type", "organisation", "publish"]
+    responses = consultation.responses.order_by("submitted_at", "id").values_list(*fields, "name", "email")
+    for batch in _batches(responses.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+        given: dict[int, dict[int, Any]] = {}
+        answers = Answer.objects.filter(response_id__in=[r[0] for r in batch]).values_list(
+            "response_id", "question_id", "value"
+        )
+        for response_id, question_id, value in answers:
+            given.setdefault(response_id, {})[question_id] = value
+        for pk, reference, submitted_at, channel, respondent, organisation, publish, name, email in batch:
+            mine = given.get(pk, {})
+            row: list[Any] = [
+                reference,
+                timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M"),
+                channels.get(channel, channel),
+                respondents.get(respondent, respondent),
+                organisation,
+                publishing.get(publish, publish),
+            ]
+            if contacts:
+                row += [name, email]
+            for _header, question, option in columns:
+                value = mine.get(question.pk)
+                if option is not None:
+                    row.append(1 if isinstance(value, list) and option in value else 0)
+                else:
+                    row.append(shown_answer(question, value, "en"))
+            yield row
+
+
+# Responses read (and their answers fetched) at a time by an export.
+EXPORT_BATCH = 1000
+
+
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @staff_required
@@ -221,10 +251,15 @@ def response_export(request: HttpRequest, code: UUID, file_format: str) -> HttpR
         request=request,
         object_repr=f"Responses to {consultation.title} ({file_format})",
     )
-    name = f"responses-{consultation.code}"
-    if file_format == "csv":
-        return csv_response(export_rows(consultation, user), f"{name}.csv")
-    return xlsx_response(export_rows(consultation, user), f"{name}.xlsx", "Responses")
+    export = export_start(
+        user=user,
+        exporter="consultations.responses",
+        params={"consultation": str(consultation.code)},
+        file_format=file_format,
+        title=_("Responses to %(title)s") % {"title": consultation.title},
+        download_name=f"responses-{consultation.code}",
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 def closed_question_summary(consultation: Consultation, language: str) -> list[dict[str, Any]]:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, Q, Value, When
 
 from chorus.consultations.models import Answer, Consultation, ConsultationQuerySet, Question
 
@@ -17,6 +18,44 @@ def public_consultations(filters: dict[str, Any]) -> ConsultationQuerySet:
     if region := filters.get("region"):
         found = found.filter(regions=region)
     return found.distinct()
+
+
+SEARCHED = ("title", "title_cy", "summary", "summary_cy", "body", "body_cy")
+
+
+def public_consultations_found(filters: dict[str, Any], now: datetime) -> ConsultationQuerySet:
+    """The public list of consultations: those matching every word of ``q`` (in either
+    language) in the ``status`` chosen, within the topic and region; open ones first,
+    closing soonest, then forthcoming ones, opening soonest, then closed ones, latest first."""
+    found = public_consultations(filters)
+    for word in str(filters.get("q") or "").split():
+        matches = Q()
+        for field in SEARCHED:
+            matches |= Q(**{f"{field}__icontains": word})
+        found = found.filter(matches)
+    statuses = set(filters.get("status") or ())
+    rules = {
+        Consultation.Status.OPEN: Q(opens_at__lte=now, closes_at__gt=now),
+        Consultation.Status.FORTHCOMING: Q(opens_at__gt=now),
+        Consultation.Status.CLOSED: Q(closes_at__lte=now),
+    }
+    if statuses:
+        chosen = Q(pk__in=[])
+        for status in statuses & set(rules):
+            chosen |= rules[status]
+        found = found.filter(chosen)
+    return found.annotate(
+        group=Case(
+            When(rules[Consultation.Status.OPEN], then=Value(0)),
+            When(rules[Consultation.Status.FORTHCOMING], then=Value(1)),
+            default=Value(2),
+        ),
+        soonest=Case(
+            When(rules[Consultation.Status.OPEN], then=F("closes_at")),
+            When(rules[Consultation.Status.FORTHCOMING], then=F("opens_at")),
+            default=None,
+        ),
+    ).order_by("group", F("soonest").asc(nulls_last=True), "-closes_at", "title")
 
 
 def questions_in_order(consultation: Consultation) -> list[Question]:

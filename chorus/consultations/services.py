@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from chorus.consultations.models import Consultation, Question, Section
+from chorus.consultations.publishing import LOCKED, publish_checklist, ready_to_publish
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
@@ -33,8 +35,15 @@ def consultation_save(
         )
 
 
+def _unlocked(consultation: Consultation) -> None:
+    """Refuse a change to the questions once anyone has responded."""
+    if consultation.questions_locked():
+        raise ValidationError(LOCKED)
+
+
 def section_add(*, actor: User, request: HttpRequest, consultation: Consultation, **fields: Any) -> Section:
     """Add a section after the consultation's last one."""
+    _unlocked(consultation)
     with transaction.atomic():
         order = (consultation.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
         section = Section.objects.create(consultation=consultation, order=order, **fields)
@@ -50,6 +59,7 @@ def section_add(*, actor: User, request: HttpRequest, consultation: Consultation
 
 def question_add(*, actor: User, request: HttpRequest, consultation: Consultation, **fields: Any) -> Question:
     """Add a question after the last one of its section."""
+    _unlocked(consultation)
     with transaction.atomic():
         order = (
             Question.objects.filter(section=fields["section"])
@@ -70,7 +80,12 @@ def question_add(*, actor: User, request: HttpRequest, consultation: Consultatio
 
 
 def question_remove(*, actor: User, request: HttpRequest, question: Question) -> None:
-    """Remove a question nobody has answered (the caller checks that)."""
+    """Remove a question, while nobody has responded; a published consultation keeps one."""
+    consultation = question.section.consultation
+    _unlocked(consultation)
+    others = Question.objects.filter(section__consultation=consultation).exclude(pk=question.pk)
+    if consultation.is_published and not others.exists():
+        raise ValidationError(_("It is published, so it needs at least one question: add another first"))
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -117,3 +132,131 @@ def consultation_duplicate(*, actor: User, request: HttpRequest, original: Consu
             detail={"copied from": str(original.code)},
         )
     return copy
+
+
+def question_update(*, actor: User, request: HttpRequest, question: Question, **fields: Any) -> Question:
+    """Change a question, while nobody has responded. Moved to another section, it goes last there."""
+    consultation = question.section.consultation
+    _unlocked(consultation)
+    with transaction.atomic():
+        if fields["section"] != question.section:
+            fields["order"] = _last_order(Question.objects.filter(section=fields["section"])) + 1
+        for name, value in fields.items():
+            setattr(question, name, value)
+        question.full_clean()
+        question.save()
+        _check_follow_up_order(consultation)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"question changed": question.text},
+        )
+    return question
+
+
+def section_update(
+    *, actor: User, request: HttpRequest, section: Section, title: str, title_cy: str
+) -> Section:
+    """Rename a section, while nobody has responded."""
+    _unlocked(section.consultation)
+    with transaction.atomic():
+        section.title, section.title_cy = title, title_cy
+        section.full_clean()
+        section.save(update_fields=["title", "title_cy"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=section.consultation,
+            request=request,
+            detail={"section changed": title},
+        )
+    return section
+
+
+def _last_order(records: Any) -> int:
+    return int(records.order_by("-order").values_list("order", flat=True).first() or 0)
+
+
+def _swap(items: list[Any], item: Any, up: bool) -> list[Any]:
+    """``items`` with ``item`` moved one place up or down (unchanged at either end)."""
+    at = items.index(item)
+    to = at - 1 if up else at + 1
+    if 0 <= to < len(items):
+        items[at], items[to] = items[to], items[at]
+    return items
+
+
+def _check_follow_up_order(consultation: Consultation) -> None:
+    """Every follow-up still comes after the question it follows."""
+    sections = {s.pk: index for index, s in enumerate(consultation.sections.all())}
+    questions = Question.objects.filter(section__consultation=consultation).select_related("follows")
+    for question in questions:
+        trigger = question.follows
+        if trigger is None:
+            continue
+        if (sections[trigger.section_id], trigger.order, trigger.pk) >= (
+            sections[question.section_id],
+            question.order,
+            question.pk,
+        ):
+            raise ValidationError(
+                _("“%(follow_up)s” follows “%(question)s”, so it must come after it.")
+                % {"follow_up": question.text, "question": trigger.text}
+            )
+
+
+def question_move(*, actor: User, request: HttpRequest, question: Question, up: bool) -> None:
+    """Move a question one place up or down its section, while nobody has responded; refused
+    when a follow-up would come before its question."""
+    consultation = question.section.consultation
+    _unlocked(consultation)
+    with transaction.atomic():
+        siblings = _swap(list(question.section.questions.all()), question, up)
+        for order, sibling in enumerate(siblings, start=1):
+            Question.objects.filter(pk=sibling.pk).update(order=order)
+        _check_follow_up_order(consultation)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"question moved": question.text},
+        )
+
+
+def section_move(*, actor: User, request: HttpRequest, section: Section, up: bool) -> None:
+    """Move a section (a page) one place up or down, while nobody has responded; refused
+    when a follow-up would come before its question."""
+    consultation = section.consultation
+    _unlocked(consultation)
+    with transaction.atomic():
+        sections = _swap(list(consultation.sections.all()), section, up)
+        for order, each in enumerate(sections, start=1):
+            Section.objects.filter(pk=each.pk).update(order=order)
+        _check_follow_up_order(consultation)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"section moved": section.title},
+        )
+
+
+def consultation_publish(*, actor: User, request: HttpRequest, consultation: Consultation) -> None:
+    """Publish a draft: it shows as forthcoming, then opens and closes at its times. Refused
+    until every task on its checklist is done."""
+    if not ready_to_publish(publish_checklist(consultation)):
+        raise ValidationError(_("Finish every task on the list before you publish"))
+    with transaction.atomic():
+        consultation.is_published = True
+        consultation.save(update_fields=["is_published", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"published": True},
+        )

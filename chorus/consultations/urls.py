@@ -1,6 +1,7 @@
 from django.urls import path
 
 from chorus.consultations import (
+    answers_copy,
     builder,
     documents,
     help,
@@ -38,6 +39,27 @@ urlpatterns = [
         builder.question_delete,
         name="question_delete",
     ),
+    path(
+        "staff/consultations/<uuid:code>/questions/<uuid:question>/change/",
+        builder.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/questions/<uuid:question>/move/",
+        builder.question_move,
+        name="question_move",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/sections/<uuid:section>/change/",
+        builder.section_edit,
+        name="section_edit",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/sections/<uuid:section>/move/",
+        builder.section_move,
+        name="section_move",
+    ),
+    path("staff/consultations/<uuid:code>/publish/", builder.publish, name="publish"),
     path("staff/consultations/<uuid:code>/preview/", builder.preview, name="preview"),
     path("staff/consultations/<uuid:code>/preview/<int:number>/", builder.preview, name="preview_page"),
     path("staff/consultations/<uuid:code>/duplicate/", builder.duplicate, name="duplicate"),
@@ -80,6 +102,7 @@ urlpatterns = [
     ),
     path("staff/help-requests/", help.help_queue, name="help_queue"),
     path("staff/help-requests/<uuid:code>/", help.help_update, name="help_update"),
+    path("consultations/", views.public_consultation_list, name="public_consultation_list"),
     path("consultations/<uuid:code>/", views.public_consultation, name="public_consultation"),
     path("consultations/<uuid:code>/get-help/", help.help_request, name="help_request"),
     path(
@@ -105,6 +128,11 @@ urlpatterns = [
     ),
     path("consultations/<uuid:code>/respond/check/", respond_views.respond_check, name="respond_check"),
     path("consultations/<uuid:code>/respond/done/", respond_views.respond_done, name="respond_done"),
+    path(
+        "consultations/<uuid:code>/respond/your-answers.pdf",
+        answers_copy.respond_answers_pdf,
+        name="respond_answers_pdf",
+    ),
     path("consultations/<uuid:code>/respond/save/", respond_views.respond_save, name="respond_save"),
     path(
         "consultations/<uuid:code>/respond/return/<uuid:draft>/",

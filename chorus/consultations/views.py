@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.consultations import services
-from chorus.consultations.forms import ConsultationForm, DocumentForm
+from chorus.consultations.forms import ConsultationForm, DocumentForm, PublicConsultationFilterForm
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
 from chorus.consultations.moderation import published_name, published_responses, published_text, waiting
-from chorus.consultations.selectors import questions_in_order
+from chorus.consultations.selectors import public_consultations_found, questions_in_order
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -34,9 +34,11 @@ from chorus.core.downloads import csv_response
 from chorus.core.i18n import current_language
 from chorus.core.text import render_page_text
 from chorus.directory.reference import regions_ensure
+from chorus.engagement.selectors import published_impact
 from chorus.equality.views import counts_page
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
+PUBLIC_PAGE_SIZE = 20
 FIELDS = (
     "kind",
     "title",
@@ -50,6 +52,9 @@ FIELDS = (
     "project",
     "team",
     "is_published",
+    "privacy_url",
+    "contact_email",
+    "contact_phone",
     "equality_monitoring",
 )
 
@@ -102,6 +107,32 @@ def consultation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
         return redirect("consultations:consultation_detail", code=consultation.code)
     return render(
         request, "consultations/consultation_form.html", {"form": form, "consultation": consultation}
+    )
+
+
+@require_GET
+def public_consultation_list(request: HttpRequest) -> HttpResponse:
+    """Every public consultation, open, forthcoming and closed, to search and filter; the
+    closed ones with what people said and what changed because of it."""
+    regions_ensure()
+    form = PublicConsultationFilterForm(data=request.GET or None)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    now = timezone.now()
+    found = public_consultations_found(filters, now).prefetch_related(published_impact())
+    page = Paginator(found, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "consultations/public_consultation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": [(c, c.status(now)) for c in page.object_list],
+            "query": kept.urlencode(),
+            "searched": any(filters.get(name) for name in ("q", "status", "topic", "region")),
+        },
     )
 
 

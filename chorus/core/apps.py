@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        # Each app may contribute demo data, staff-home attention items and periodic jobs.
+        # Each app may contribute demo data, staff-home attention items, periodic jobs and
+        # exports (which the export task, in a worker, must find registered).
         autodiscover_modules("demo")
         autodiscover_modules("attention")
         autodiscover_modules("jobs")
+        autodiscover_modules("exporters")

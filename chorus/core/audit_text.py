@@ -246,6 +246,7 @@ _DESCRIBERS: dict[str, Callable[[Any, Mapping[str, Any]], list[str]]] = {
     "points": _counted(ngettext_lazy("%(count)d point shown.", "%(count)d points shown.", "count")),
     "subject access request": _fixed(gettext_lazy("Subject access request recorded.")),
     "subject access file": _fixed(gettext_lazy("Subject access file downloaded.")),
+    "respondent copy": _fixed(gettext_lazy("The respondent downloaded a copy of their answers.")),
 }
 
 

@@ -110,11 +110,13 @@ _XLSX_TYPES = (bool, int, float, Decimal, datetime, date, time, timedelta)
 
 def _xlsx_cell(worksheet: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
     if value is None or isinstance(value, _XLSX_TYPES):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(spreadsheet_safe(value)))
+    if not text.startswith("=") and text not in ERROR_CODES:
+        return text  # openpyxl writes any other text as text (and this is cheaper at a million rows)
     cell = WriteOnlyCell(worksheet, value=text)
     # Text, whatever it looks like: never a formula, nor an error code such as #N/A.
     cell.data_type = "s"
@@ -132,6 +134,56 @@ def xlsx_bytes(rows: Iterable[Iterable[Any]], sheet: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Rows in one Excel worksheet, the header included; a bigger export continues on more sheets.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class SafeXlsxWriter:
+    """An Excel file written row by row (openpyxl's write-only mode, so memory stays flat),
+    every cell made spreadsheet-safe. ``header`` starts every sheet; rows past Excel's
+    limit continue on further sheets, which are then named "<sheet> 1 of N", "2 of N"..."""
+
+    def __init__(self, header: Iterable[Any], sheet: str, *, max_rows: int | None = None) -> None:
+        from openpyxl import Workbook
+
+        self._workbook = Workbook(write_only=True)
+        self._header = list(header)
+        self._sheet = sheet
+        self._per_sheet = (max_rows or EXCEL_MAX_ROWS) - 1  # the header takes one
+        self._sheets: list[Any] = []
+        self._in_sheet = self._per_sheet  # so the first row opens the first sheet
+        self._new_sheet()
+
+    @property
+    def sheets(self) -> int:
+        return len(self._sheets)
+
+    def _new_sheet(self) -> None:
+        worksheet = self._workbook.create_sheet(f"{self._sheet[:20]} {len(self._sheets) + 1}")
+        worksheet.append([_xlsx_cell(worksheet, value) for value in self._header])
+        self._sheets.append(worksheet)
+        self._in_sheet = 0
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        if self._in_sheet >= self._per_sheet:
+            self._new_sheet()
+        worksheet = self._sheets[-1]
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+        self._in_sheet += 1
+
+    def discard(self) -> None:
+        """Close the sheets of a file that will not be saved and remove their temporary files."""
+        for worksheet in self._sheets:
+            worksheet.close()
+            worksheet._writer.cleanup()
+
+    def save(self, path: Any) -> None:
+        count = len(self._sheets)
+        for number, worksheet in enumerate(self._sheets, start=1):
+            worksheet.title = self._sheet[:31] if count == 1 else f"{self._sheet[:18]} {number} of {count}"
+        self._workbook.save(path)
 
 
 def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, sheet: str) -> HttpResponse:

@@ -1,9 +1,10 @@
-"""Housekeeping: expired rate-limit counts."""
+"""Housekeeping: expired rate-limit counts and expired export files."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from chorus.core.exports import exports_expired_remove
 from chorus.core.ratelimit import expired_remove
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
@@ -13,3 +14,9 @@ from chorus.core.tasks import background
 @background()
 def rate_counts_expired_remove() -> int:
     return expired_remove()
+
+
+@periodic(every=timedelta(days=1))
+@background()
+def exports_expired() -> int:
+    return exports_expired_remove()

@@ -184,3 +184,77 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExportFile(CodedModel):
+    """A file a person asked to download, written by a task (``chorus.core.exports``):
+    complete or absent, never partial, and removed once it expires."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(max_length=100)  # the name it is registered under
+    params = models.JSONField(default=dict)
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    title = models.CharField(max_length=300)  # what the person asked for, as the pages show it
+    language = models.CharField(max_length=10, blank=True)  # of the page it was asked from
+    download_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_written = models.PositiveBigIntegerField(default=0)
+    total_rows = models.PositiveBigIntegerField(null=True, blank=True)
+    sheets = models.PositiveSmallIntegerField(default=0)
+    path = models.CharField(max_length=300, blank=True)  # under CHORUS_EXPORT_DIR, once complete
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_expired(self) -> bool:
+        if self.status == self.Status.EXPIRED:
+            return True
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.rows_written / self.total_rows))
+
+
+class TaskLease(models.Model):
+    """A running task's hold on its worker, renewed by a heartbeat (``chorus.core.leases``).
+
+    A lease whose heartbeat is older than ``CHORUS_TASK_LEASE_SECONDS`` belongs to a worker
+    that stopped; the reaper then queues the task again or marks it failed. A worker whose
+    lease was taken from it keeps none of the task's result.
+    """
+
+    task_id = models.UUIDField(primary_key=True)
+    task_path = models.CharField(max_length=300)
+    worker_id = models.CharField(max_length=64)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task_path} on {self.worker_id}"

@@ -78,7 +78,7 @@ PRIVACY_CY = """Mae'r hysbysiad hwn yn esbonio pa ddata personol rydym yn ei gas
 ## Beth rydym yn ei gasglu
 
 - eich enw a'ch manylion cyswllt, os byddwch yn eu rhoi
-- eich atebion i ymgyngoriadau, arolygon a ffurflenni adborth
+- eich atebion i ymgynghoriadau, arolygon a ffurflenni adborth
 - a ddaethoch i'n digwyddiadau a'n fforymau
 - atebion monitro cydraddoldeb, os byddwch yn dewis eu rhoi: caiff y rhain eu cadw ar wahân i bopeth arall a dim ond fel cyfansymiau y cânt eu hadrodd
 

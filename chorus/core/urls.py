@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.core import views
+from chorus.core import export_views, views
 
 app_name = "core"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/downloads/", export_views.export_list, name="export_list"),
+    path("staff/downloads/<uuid:code>/", export_views.export_status, name="export_status"),
+    path("staff/downloads/<uuid:code>/file/", export_views.export_download, name="export_download"),
     path("staff/pages/", views.site_page_list, name="site_page_list"),
     path("staff/pages/<slug:slug>/", views.site_page_edit, name="site_page_edit"),
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.core.access import administrator_required, staff_required, staff_user
 from chorus.core.audit import audit_record
-from chorus.core.audit_text import audit_sentences
-from chorus.core.downloads import csv_response
+from chorus.core.exports import export_start
 from chorus.core.forms import AuditFilterForm, SitePageForm
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction, SitePage
+from chorus.core.outage import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_response
 from chorus.core.registry import attention_for
 from chorus.core.selectors import audit_entries_filtered, audit_object_types, site_page_get
 from chorus.core.services import site_page_update
@@ -84,7 +83,7 @@ def site_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 @administrator_required
-def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(data=request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries_filtered(filters)
@@ -97,32 +96,18 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             object_repr="Audit log CSV",
             detail={key: str(value) for key, value in filters.items() if value},
         )
-        header = [
-            "when",
-            "who",
-            "action",
-            "kind of record",
-            "record id",
-            "record",
-            "from address",
-            "what happened",
-            "detail",
-        ]
-        rows: Iterator[list[object]] = (
-            [
-                e.at.isoformat(),
-                e.actor_label,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.object_repr,
-                e.ip_address or "",
-                " ".join(audit_sentences(e)),
-                json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
-            ]
-            for e in entries.iterator(chunk_size=2000)
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("page", None)
+        export = export_start(
+            user=staff_user(request),
+            exporter="core.audit_log",
+            params={"query": query.urlencode()},
+            file_format="csv",
+            title=_("Audit log"),
+            download_name="audit-log",
         )
-        return csv_response(_with_header(header, rows), "audit-log.csv")
+        return redirect("core:export_status", code=export.code)
     page = Paginator(entries, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -131,11 +116,6 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         "core/audit_log.html",
         {"form": form, "page": page, "object_types": audit_object_types(), "query": query.urlencode()},
     )
-
-
-def _with_header(header: list[str], rows: Iterable[list[object]]) -> Iterator[list[object]]:
-    yield list(header)
-    yield from rows
 
 
 @require_GET
@@ -151,9 +131,15 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers and container health checks: 200 when the database answers, 503
+    (with a short reason) while it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_ERRORS:
+        response = HttpResponse("database unavailable", status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -171,4 +157,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # A middleware's query (the session saved on the way out, say) can find the database
+    # away after the view's own error was answered: that is an outage, not a fault.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable_response(request)
     return render(request, "500.html", status=500)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.core.access import teams_assignable_by, visible_or_kept
-from chorus.core.forms import DayField
+from chorus.core.forms import GovukDateField
 from chorus.core.imports.forms import file_field, limits_hint
 from chorus.directory.models import (
     ImportJob,
@@ -274,13 +274,10 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the lawful basis")},
     )
-    given_on = DayField(
+    given_on = GovukDateField(
         label=_("Date"),
-        help_text=_("For example, 2026-03-27"),
-        error_messages={
-            "required": _("Enter the date"),
-            "invalid": _("Enter the date as a real date, like 2026-03-27"),
-        },
+        subject=_("Date consent was given"),
+        error_messages={"required": _("Enter the date")},
     )
     source = forms.CharField(
         label=_("Source"),
@@ -302,17 +299,17 @@ class GroupMembershipForm(forms.Form):
         queryset=StakeholderGroup.objects.order_by("name"),
         error_messages={"required": _("Choose a group or panel")},
     )
-    start = DayField(
+    start = GovukDateField(
         label=_("From (optional)"),
+        subject=_("Start date"),
         required=False,
-        help_text=_("For a panel, when their place starts, like 2026-04-01"),
-        error_messages={"invalid": _("Enter the start as a real date, like 2026-04-01")},
+        help_text=_("For a panel, when their place starts, for example 1 4 2026"),
     )
-    end = DayField(
+    end = GovukDateField(
         label=_("Until (optional)"),
+        subject=_("End date"),
         required=False,
         help_text=_("For a panel, when their place ends"),
-        error_messages={"invalid": _("Enter the end as a real date, like 2028-03-31")},
     )
 
     def clean(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.accounts.models import Role
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
@@ -43,6 +43,7 @@ def _urls(job: ImportJob) -> dict[str, str]:
     return {
         "map": reverse("directory:import_map", kwargs={"code": job.code}),
         "progress": reverse("directory:import_progress", kwargs={"code": job.code}),
+        "retry": reverse("directory:import_retry", kwargs={"code": job.code}),
         "done": reverse("directory:person_list"),
     }
 
@@ -135,6 +136,31 @@ def import_check_view(request: HttpRequest, code: UUID) -> HttpResponse:
         template,
         {"job": job, "form": form, "problems": job.problems[:500], "matches": matches[:500]},
     )
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def import_retry(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Try a failed import again, from where it stopped."""
+    job = _job(request, code)
+    try:
+        imports.import_retry(job)
+    except ValueError:
+        messages.error(request, _("This import cannot be tried again. Upload the file again."))
+        return redirect("directory:import_check", code=job.code)
+    audit_record(
+        actor=staff_user(request),
+        action=AuditAction.CHANGE,
+        request=request,
+        obj=job,
+        detail={"retried": True},
+    )
+    if job.status == ImportJob.Status.IMPORTING:
+        return redirect("directory:import_progress", code=job.code)
+    if job.status == ImportJob.Status.UPLOADED:
+        return redirect("directory:import_map", code=job.code)
+    return redirect("directory:import_check", code=job.code)
 
 
 @staff_required

@@ -14,7 +14,7 @@ from typing import Any
 from chorus.core.imports import files
 from chorus.core.imports.kinds import ImportKind
 from chorus.core.spreadsheets import SpreadsheetError
-from chorus.core.tasks import background, enqueue_after_commit
+from chorus.core.tasks import Interrupted, background, enqueue_after_commit, on_interrupted
 from chorus.directory.import_organisations import ORGANISATIONS
 from chorus.directory.import_people import PEOPLE
 from chorus.directory.models import ImportJob
@@ -90,6 +90,29 @@ def import_run(job: ImportJob) -> ImportJob:
 def import_run_task(job_id: int) -> int:
     job = ImportJob.objects.get(pk=job_id)
     return files.import_run_job(job, kind_of(job))
+
+
+def import_retry(job: ImportJob) -> ImportJob:
+    """Take up a failed job again from where it stopped, with its kept file: write the rest of
+    a confirmed import, or check (or read) the rows again. Raises ValueError when the job
+    has not failed or its file is gone (refused files are removed: upload it again)."""
+    if job.status != ImportJob.Status.FAILED or not job.file:
+        raise ValueError("Only a failed import whose file is kept can be tried again.")
+    if job.lawful_basis:  # confirmed, so the rows were checked and it was writing them
+        job.status, task = ImportJob.Status.IMPORTING, import_run_task
+    elif job.headers:
+        job.status, task = ImportJob.Status.CHECKING, import_check_task
+    else:
+        job.status, task = ImportJob.Status.UPLOADED, import_read_task
+    job.failure = ""
+    job.save(update_fields=["status", "failure", "updated_at"])
+    enqueue_after_commit(task, job.pk)
+    return job
+
+
+@on_interrupted(import_read_task, import_check_task, import_run_task)
+def import_task_interrupted(stopped: Interrupted) -> None:
+    files.import_interrupted(ImportJob, stopped.argument("job_id"), requeued=stopped.requeued)
 
 
 def rejected_rows(job: ImportJob) -> Iterator[list[str]]:

@@ -34,6 +34,7 @@ urlpatterns += [
     path("imports/<uuid:code>/columns/", import_views.import_map, name="import_map"),
     path("imports/<uuid:code>/check/", import_views.import_check_view, name="import_check"),
     path("imports/<uuid:code>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<uuid:code>/retry/", import_views.import_retry, name="import_retry"),
     path("imports/<uuid:code>/rows-to-fix.csv", import_views.import_rejected, name="import_rejected"),
 ]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.core.access import can_change, teams_assignable_by, visible_to
-from chorus.core.forms import DayField
+from chorus.core.forms import GovukDateField, GovukDateTimeField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
 from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage, ToolkitItem
@@ -70,21 +70,13 @@ class ActivityForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
     title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
-    starts_at = forms.DateTimeField(
+    starts_at = GovukDateTimeField(
         label=_("Starts"),
-        help_text=_("For example, 2026-03-27 14:00"),
-        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"],
-        error_messages={
-            "required": _("Enter when it starts"),
-            "invalid": _("Enter the start like 2026-03-27 14:00"),
-        },
+        subject=_("Start date"),
+        help_text=_("For example, 27 3 2026 and 2pm"),
+        error_messages={"required": _("Enter when it starts")},
     )
-    ends_at = forms.DateTimeField(
-        label=_("Ends (optional)"),
-        required=False,
-        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"],
-        error_messages={"invalid": _("Enter the end like 2026-03-27 16:00")},
-    )
+    ends_at = GovukDateTimeField(label=_("Ends (optional)"), subject=_("End date"), required=False)
     place = forms.ModelChoiceField(label=_("Place (optional)"), queryset=Place.objects.all(), required=False)
     online_link = forms.URLField(
         label=_("Link to join online (optional)"),
@@ -215,13 +207,10 @@ class ImpactForm(forms.Form):
         label=_("We did, in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     decided_by = forms.CharField(label=_("Decided by (optional)"), max_length=200, required=False)
-    decided_on = DayField(
+    decided_on = GovukDateField(
         label=_("Decided on"),
-        help_text=_("For example, 2026-03-27"),
-        error_messages={
-            "required": _("Enter when it was decided"),
-            "invalid": _("Enter the date like 2026-03-27"),
-        },
+        subject=_("Decision date"),
+        error_messages={"required": _("Enter when it was decided")},
     )
     activities = forms.ModelMultipleChoiceField(
         label=_("Where we heard it"),
@@ -259,12 +248,10 @@ class ImpactForm(forms.Form):
 
 
 class SharedBackForm(forms.Form):
-    shared_back_on = DayField(
+    shared_back_on = GovukDateField(
         label=_("Shared back on"),
-        error_messages={
-            "required": _("Enter the date it was shared"),
-            "invalid": _("Enter the date like 2026-03-27"),
-        },
+        subject=_("Date shared"),
+        error_messages={"required": _("Enter the date it was shared")},
     )
     shared_back_how = forms.CharField(
         label=_("How"),
@@ -281,13 +268,10 @@ class CheckpointForm(forms.Form):
         queryset=StakeholderGroup.objects.order_by("name"),
         error_messages={"required": _("Choose the stakeholder group")},
     )
-    due_on = DayField(
+    due_on = GovukDateField(
         label=_("Due by"),
-        help_text=_("For example, 2026-09-30"),
-        error_messages={
-            "required": _("Enter the date it is due by"),
-            "invalid": _("Enter the date like 2026-09-30"),
-        },
+        subject=_("Due date"),
+        error_messages={"required": _("Enter the date it is due by")},
     )
 
 
@@ -417,13 +401,11 @@ class ApplyCheckpointsForm(forms.Form):
         queryset=Project.objects.none(),
         error_messages={"required": _("Choose the project")},
     )
-    start = DayField(
+    start = GovukDateField(
         label=_("Count the days from"),
-        help_text=_("For example, 2026-09-01, the day the stage starts"),
-        error_messages={
-            "required": _("Enter the date to count from"),
-            "invalid": _("Enter the date like 2026-09-01"),
-        },
+        subject=_("Date to count from"),
+        help_text=_("The day the stage starts, for example 1 9 2026"),
+        error_messages={"required": _("Enter the date to count from")},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -459,21 +441,17 @@ REPORT_LONGEST_PERIOD = timedelta(days=3 * 366)
 
 
 class ReportForm(forms.Form):
-    start = DayField(
+    start = GovukDateField(
         label=_("From"),
-        help_text=_("For example, 2026-07-01"),
-        error_messages={
-            "required": _("Enter the first day"),
-            "invalid": _("Enter the first day like 2026-07-01"),
-        },
+        subject=_("First day"),
+        help_text=_("For example, 1 7 2026"),
+        error_messages={"required": _("Enter the first day")},
     )
-    end = DayField(
+    end = GovukDateField(
         label=_("To"),
-        help_text=_("For example, 2026-09-30"),
-        error_messages={
-            "required": _("Enter the last day"),
-            "invalid": _("Enter the last day like 2026-09-30"),
-        },
+        subject=_("Last day"),
+        help_text=_("For example, 30 9 2026"),
+        error_messages={"required": _("Enter the last day")},
     )
     project = forms.ModelChoiceField(
         label=_("Project"), queryset=Project.objects.none(), required=False, empty_label=_("All projects")
@@ -511,16 +489,8 @@ class ActivityFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": PROJECT_NOT_OFFERED},
     )
-    date_from = DayField(
-        label=_("From"),
-        required=False,
-        error_messages={"invalid": _("Enter the start date like 2026-03-27")},
-    )
-    date_to = DayField(
-        label=_("To"),
-        required=False,
-        error_messages={"invalid": _("Enter the end date like 2026-03-31")},
-    )
+    date_from = GovukDateField(label=_("From"), subject=_("Start date"), required=False)
+    date_to = GovukDateField(label=_("To"), subject=_("End date"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,16 +1,13 @@
 """The engagement report as an A4 PDF that reads well printed: tables first, bar charts beside them.
 
-fpdf2 writes the PDF in pure Python; Roboto (shipped by the ``font-roboto`` package)
-covers Welsh letters such as ŵ and ŷ, which the PDF core fonts do not.
+fpdf2 writes the PDF in pure Python, in the Roboto that ``chorus.core.pdf`` adds (it has
+Welsh letters such as ŵ and ŷ, which the PDF core fonts do not).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
-from pathlib import Path
 
-import font_roboto  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,11 +15,10 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from chorus.core.dates import date_and_time
+from chorus.core.pdf import fonts_add
 from chorus.engagement.report import Report, Row, Section
 
-FONTS = Path(font_roboto.__file__).parent / "files"
-# fontTools reports each font subset it makes at INFO; that is noise in the logs.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 BLUE = (29, 112, 184)
 GREY = (177, 180, 182)
 TEXT = (11, 12, 12)
@@ -132,8 +128,7 @@ def report_pdf_bytes(report: Report) -> bytes:
     pdf.set_title(_("Engagement report"))
     pdf.set_author(settings.CHORUS_ORGANISATION_NAME or settings.CHORUS_SERVICE_NAME)
     pdf.set_lang("cy" if _("Engagement report") != "Engagement report" else "en")
-    pdf.add_font("Roboto", "", str(FONTS / "Roboto-Regular.ttf"))
-    pdf.add_font("Roboto", "B", str(FONTS / "Roboto-Bold.ttf"))
+    fonts_add(pdf)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
     pdf.footer_text = _("Engagement report, %(start)s to %(end)s") % {
@@ -157,7 +152,7 @@ def report_pdf_bytes(report: Report) -> bytes:
         _("Project: %(name)s") % {"name": report.project.name if report.project else _("all projects")},
         _("Team: %(name)s") % {"name": report.team.name if report.team else _("all teams")},
         _("Produced %(when)s by %(service)s")
-        % {"when": date_format(timezone.localtime(), "j F Y H:i"), "service": settings.CHORUS_SERVICE_NAME},
+        % {"when": date_and_time(timezone.localtime()), "service": settings.CHORUS_SERVICE_NAME},
     ]
     for line in lines:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.core.access import administrator_required, staff_required, staff_user
 from chorus.core.audit import audit_record
+from chorus.core.dates import time_of_day
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
@@ -42,7 +43,7 @@ def invitation_fill(text: str, activity: Activity, language: str) -> str:
     values = {
         "title": activity.title_for(language),
         "date": date_format(starts, "l j F Y"),
-        "time": date_format(starts, "H:i"),
+        "time": time_of_day(starts),
         "place": activity.place.name if activity.place else _("online"),
         "link": activity.online_link,
         "summary": activity.summary_for(language),

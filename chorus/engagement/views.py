@@ -83,11 +83,8 @@ def _initial(activity: Activity) -> dict[str, object]:
             "team",
         )
     }
-    zone = timezone.get_current_timezone()
-    values["starts_at"] = activity.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    values["ends_at"] = (
-        activity.ends_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if activity.ends_at else ""
-    )
+    values["starts_at"] = activity.starts_at
+    values["ends_at"] = activity.ends_at
     for name in ("projects", "regions", "groups", "topics"):
         values[name] = list(getattr(activity, name).all())
     return values

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from itertools import chain
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +29,7 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
-from chorus.core.downloads import csv_response
+from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
 from chorus.equality.views import counts_page
 from chorus.feedback import services
@@ -128,49 +126,28 @@ def service_detail(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @staff_required
-def service_export(request: HttpRequest, code: UUID, what: str) -> StreamingHttpResponse:
+def service_export(request: HttpRequest, code: UUID, what: str) -> HttpResponse:
+    """Ask for the page feedback or exit survey answers as CSV, written by a task (``exporters.py``)."""
     service = get_for_view(request, Service.objects.all(), code=code)
-    since = timezone.now() - timedelta(days=_days(request))
+    days = _days(request)
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=service, request=request, detail={"export": what}
     )
-    if what == "feedback":
-        feedback = service_feedback(service, since).order_by("created_at")
-        return csv_response(
-            chain(
-                [["received", "feedback", "page", "comment", "language"]],
-                ([f.created_at.isoformat(), f.kind, f.page, f.text, f.language] for f in feedback.iterator()),
-            ),
-            f"{service.slug}-page-feedback.csv",
+    feedback = what == "feedback"
+    export = export_start(
+        user=staff_user(request),
+        exporter="feedback.page_feedback" if feedback else "feedback.exit_survey",
+        params={"service": str(service.code), "since": (timezone.now() - timedelta(days=days)).isoformat()},
+        file_format="csv",
+        title=(
+            _("Page feedback on %(service)s, last %(days)s days")
+            if feedback
+            else _("Exit survey answers for %(service)s, last %(days)s days")
         )
-    exits = service_exit_responses(service, since).order_by("created_at")
-    helpers = [value for value, _label in ExitSurveyResponse.Helper.choices]
-    header = [
-        "received",
-        "satisfaction (1 very dissatisfied to 5 very satisfied)",
-        "ease (1 very easy to 5 very difficult)",
-        "needed help",
-        *[f"help from: {h}" for h in helpers],
-        "ideas for improvement",
-        "came from",
-        "language",
-    ]
-
-    def exit_rows() -> Iterator[list[Any]]:
-        yield header
-        for e in exits.iterator():
-            yield [
-                e.created_at.isoformat(),
-                e.satisfaction,
-                e.effort or "",
-                "" if e.needed_help is None else ("yes" if e.needed_help else "no"),
-                *["yes" if h in (e.help_from or []) else "" for h in helpers],
-                e.improvement,
-                e.came_from,
-                e.language,
-            ]
-
-    return csv_response(exit_rows(), f"{service.slug}-exit-survey.csv")
+        % {"service": service.name, "days": days},
+        download_name=f"{service.slug}-page-feedback" if feedback else f"{service.slug}-exit-survey",
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 @staff_required

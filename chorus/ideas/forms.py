@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.forms import GovukDateTimeField
 from chorus.directory.models import Place
 from chorus.ideas.models import Challenge, Idea
 
@@ -74,6 +75,19 @@ class CommentForm(forms.Form):
 
 
 class ChallengeForm(forms.ModelForm[Challenge]):
+    opens_at = GovukDateTimeField(
+        label=_("Opens"),
+        subject=_("Opening date"),
+        help_text=_("For example, 1 12 2026 and 9am"),
+        error_messages={"required": _("Enter when it opens")},
+    )
+    closes_at = GovukDateTimeField(
+        label=_("Closes"),
+        subject=_("Closing date"),
+        help_text=_("For example, 31 1 2027 and 11:59pm"),
+        error_messages={"required": _("Enter when it closes")},
+    )
+
     class Meta:
         model = Challenge
         fields = [
@@ -93,10 +107,6 @@ class ChallengeForm(forms.ModelForm[Challenge]):
             "topics": forms.CheckboxSelectMultiple,
             "regions": forms.CheckboxSelectMultiple,
         }
-        help_texts = {
-            "opens_at": _("For example, 2026-12-01 09:00"),
-            "closes_at": _("For example, 2027-01-31 23:59"),
-        }
         error_messages = {
             "title": {
                 "required": _(
@@ -104,14 +114,6 @@ class ChallengeForm(forms.ModelForm[Challenge]):
                 )
             },
             "description": {"required": _("Describe the challenge and what you will do with the ideas")},
-            "opens_at": {
-                "required": _("Enter when it opens"),
-                "invalid": _("Enter the date and time like 2026-12-01 09:00"),
-            },
-            "closes_at": {
-                "required": _("Enter when it closes"),
-                "invalid": _("Enter the date and time like 2027-01-31 23:59"),
-            },
         }
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:

@@ -188,6 +188,7 @@ def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
     from django.db.models.functions import TruncWeek
 
     from chorus.analysis.selectors import run_latest_finished
+    from chorus.consultations.labels import consultation_label
     from chorus.consultations.models import Consultation, Response
     from chorus.consultations.responses import closed_question_summary
 
@@ -201,7 +202,7 @@ def consultations_dashboard(request: HttpRequest) -> HttpResponseBase:
         except ValueError:
             consultation = None
     context: dict[str, Any] = {
-        "consultations": consultations[:200],
+        "consultations": [(c, consultation_label(c)) for c in consultations[:200]],
         "consultation": consultation,
         "chosen": chosen,
     }

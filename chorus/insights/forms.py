@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
+from chorus.consultations.labels import consultation_label
 from chorus.consultations.models import Consultation
 from chorus.core.access import teams_assignable_by, visible_to
 from chorus.insights.models import DataAccessRequest, PanelReview
@@ -115,13 +116,9 @@ class PerceptionSeriesForm(forms.Form):
         )
         self.fields["waves"].queryset = surveys  # type: ignore[attr-defined]
         self.fields["baseline"].queryset = surveys  # type: ignore[attr-defined]
-        self.fields["waves"].label_from_instance = self._label  # type: ignore[attr-defined]
-        self.fields["baseline"].label_from_instance = self._label  # type: ignore[attr-defined]
+        self.fields["waves"].label_from_instance = consultation_label  # type: ignore[attr-defined]
+        self.fields["baseline"].label_from_instance = consultation_label  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _label(consultation: Consultation) -> str:
-        return f"{consultation.title} ({consultation.opens_at:%d %b %Y})"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -174,6 +174,7 @@ def quality(request: HttpRequest) -> HttpResponseBase:
 def equality(request: HttpRequest) -> HttpResponse:
     """Outcomes across protected-characteristic groups, in aggregate only."""
 
+    from chorus.consultations.labels import consultation_label
     from chorus.consultations.models import Consultation
     from chorus.core.access import visible_to
     from chorus.feedback.models import Service
@@ -185,7 +186,7 @@ def equality(request: HttpRequest) -> HttpResponse:
         visible_to(user, Consultation.objects.filter(equality_monitoring=True).order_by("-opens_at"))
     )
     subjects = [(f"service:{s.code}", s.name, s, ("satisfaction", "satisfied")) for s in services] + [
-        (f"consultation:{c.code}", c.title, c, ("negative",)) for c in consultations
+        (f"consultation:{c.code}", consultation_label(c), c, ("negative",)) for c in consultations
     ]
     chosen = request.GET.get("subject", "")
     outcome = request.GET.get("outcome", "")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class Holding:
     what: Any
-    where: str  # the model that holds it
+    where: Any  # where Chorus keeps it, in words a data protection officer reads
     why: Any
     lawful_basis: Any
     who: Any
@@ -22,7 +22,7 @@ class Holding:
 HOLDINGS = (
     Holding(
         _("Stakeholder contacts: names, emails, phones, postcodes, organisations, needs"),
-        "directory.Person",
+        _("The stakeholder directory"),
         _("To engage the people and organisations our work affects"),
         _("Public task; consent where recorded per person"),
         _("Staff of the teams that work with them; administrators"),
@@ -30,7 +30,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Consultation responses: answers, and the respondent's name, email and organisation"),
-        "consultations.Response",
+        _("Consultation responses"),
         _("To consider what people told us and publish a response"),
         _("Public task"),
         _("Staff of the consultation's team; analysts"),
@@ -38,7 +38,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Unfinished responses saved to come back to"),
-        "consultations.ResponseDraft",
+        _("Saved unfinished responses"),
         _("So that people can finish their response later"),
         _("Public task"),
         _("Nobody: only the person with the emailed link"),
@@ -46,7 +46,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Equality monitoring answers"),
-        "equality.EqualityRecord",
+        _("Equality monitoring records, kept apart from responses"),
         _("To check whether some groups fare worse (Equality Act 2010 duties)"),
         _("Public task; explicit consent for special category data"),
         _("Nobody individually: staff see counts with small numbers suppressed"),
@@ -54,7 +54,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Bulletin subscribers: email, areas, topics, language"),
-        "bulletins.Subscriber",
+        _("The bulletin subscriber list"),
         _("To send the bulletins people asked for"),
         _("Consent (double opt-in), or the lawful basis recorded on import"),
         _("Engagement officers and administrators"),
@@ -62,7 +62,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Idea challenge participants: email and the name they chose"),
-        "ideas.Participant",
+        _("Idea challenge participants"),
         _("To let people propose, comment on and support ideas, and tell followers of responses"),
         _("Public task"),
         _("Staff of the challenge's team (emails are never shown on public pages or exports)"),
@@ -70,7 +70,7 @@ HOLDINGS = (
     ),
     Holding(
         _("Audit log: who saw or changed personal data, and when"),
-        "core.AuditEntry",
+        _("The audit log"),
         _("Accountability for access to personal data"),
         _("Legal obligation (UK GDPR accountability)"),
         _("Administrators"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.access import visible_to
+from chorus.core.dates import long_date
 from chorus.core.email import email_send_later
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ CHECKS: dict[str, Check] = {
             _("Past activities with no attendance recorded"),
             _("Record who came, or the number of people not in the directory."),
             _activities,
-            lambda a: f"{a.title} ({timezone.localtime(a.starts_at):%d %b %Y})",
+            lambda a: f"{a.title} ({long_date(a.starts_at)})",
             lambda a: reverse("engagement:activity_detail", args=[a.code]),
         ),
         Check(
@@ -90,7 +91,7 @@ CHECKS: dict[str, Check] = {
             _("Closed consultations with no published outcome"),
             _("Publish a “you said, we did” record linked to the consultation."),
             _consultations_without_outcome,
-            lambda c: f"{c.title} ({timezone.localtime(c.closes_at):%d %b %Y})",
+            lambda c: f"{c.title} ({long_date(c.closes_at)})",
             lambda c: reverse("consultations:consultation_detail", args=[c.code]),
         ),
         Check(

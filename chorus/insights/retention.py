@@ -110,13 +110,14 @@ def _import_files_clear(due: QuerySet[Any], cutoff: Any) -> int:
 
 
 def _staged(model_path: str) -> Callable[[Any], QuerySet[Any]]:
-    def due(cutoff: Any) -> QuerySet[Any]:
+    def staged_due(cutoff: Any) -> QuerySet[Any]:
         from django.apps import apps
 
         model = apps.get_model(model_path)
-        return model._default_manager.filter(updated_at__lt=cutoff).exclude(rows=[])
+        due: QuerySet[Any] = model._default_manager.filter(updated_at__lt=cutoff).exclude(rows=[])
+        return due
 
-    return due
+    return staged_due
 
 
 def _staged_clear(due: QuerySet[Any], cutoff: Any) -> int:

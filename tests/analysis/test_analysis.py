@@ -19,6 +19,7 @@ from chorus.consultations.models import Consultation, Question
 from chorus.feedback.models import PageFeedback
 from tests.analysis.corpus import corpus
 from tests.conftest import sign_in
+from tests.core.export_helpers import exported_bytes
 from tests.factories import (
     AnalysisRunFactory,
     AnswerFactory,
@@ -151,17 +152,13 @@ def test_search_filters_and_exports_use_redacted_text(officer_client: Client, co
     rows = list(
         csv.reader(
             io.StringIO(
-                b"".join(
-                    officer_client.get(reverse("analysis:assignments_csv", args=[run.code])).streaming_content
-                ).decode()
+                exported_bytes(officer_client, reverse("analysis:assignments_csv", args=[run.code])).decode()
             )
         )
     )
     assert rows[0][0] == "response" and len(rows) == 62
     assert not any("07700" in cell for row in rows for cell in row)
-    themes = b"".join(
-        officer_client.get(reverse("analysis:themes_csv", args=[run.code])).streaming_content
-    ).decode()
+    themes = exported_bytes(officer_client, reverse("analysis:themes_csv", args=[run.code])).decode()
     assert "fine" in themes and "broad" in themes
     report = officer_client.get(reverse("analysis:report", args=[run.code]))
     assert report.status_code == 200 and "07700" not in report.content.decode()

@@ -15,6 +15,7 @@ from chorus.analysis.models import AnalysisRun, Item
 from chorus.consultations.models import Consultation
 from chorus.core.models import AuditAction, AuditEntry
 from tests.conftest import sign_in
+from tests.core.export_helpers import exported
 from tests.factories import (
     AnalysisRunFactory,
     AnswerFactory,
@@ -70,7 +71,7 @@ def run(team: Team) -> AnalysisRun:
 
 
 def _get(client: Client, name: str, run: AnalysisRun):
-    return client.get(reverse(name, args=[run.code]))
+    return exported(client, reverse(name, args=[run.code]))  # through the page that prepares it
 
 
 def _exports() -> int:

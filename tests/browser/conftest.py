@@ -66,7 +66,32 @@ def assert_accessible(page: Page) -> None:
     violations = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
+        if not (
+            v["id"] == "aria-allowed-attr" and all(_govuk_conditional_reveal(page, n) for n in v["nodes"])
+        )
     ]
     assert violations == [], f"{page.url}: " + json.dumps(violations, indent=2)
     problems = page.console_problems  # type: ignore[attr-defined]
     assert problems == [], f"{page.url}: console errors {problems}"
+
+
+# GOV.UK Frontend puts aria-expanded on a radio or checkbox that reveals conditional content
+# (alphagov/govuk-frontend#979), which axe reports as aria-allowed-attr. Screen readers
+# announce it usefully and the Design System keeps it, so that one attribute on those inputs
+# passes; anything else aria-allowed-attr finds still fails.
+CONDITIONAL_REVEAL = "input[type=radio][data-aria-controls], input[type=checkbox][data-aria-controls]"
+
+
+def _govuk_conditional_reveal(page: Page, node: dict) -> bool:
+    """Whether an aria-allowed-attr node is only aria-expanded on a GOV.UK conditional reveal."""
+    values = [
+        value for check in node["any"] + node["all"] for value in (check.get("data") or {}).get("values", [])
+    ]
+    if not values or not all(value.startswith('aria-expanded="') for value in values):
+        return False
+    return bool(
+        page.evaluate(
+            "([target, selector]) => document.querySelector(target)?.matches(selector) ?? false",
+            [node["target"][0], CONDITIONAL_REVEAL],
+        )
+    )

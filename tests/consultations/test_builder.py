@@ -56,10 +56,10 @@ def test_an_officer_builds_questions_with_a_follow_up(officer_client: Client, co
             "kind": "text",
             "text": "Why?",
             "follows": often.pk,
-            "shown_for": "Rarely",
+            "shown_for": "Rarely\nOften",
         },
     ).content.decode()
-    assert "Put a follow-up in a later section than the question it follows" in same_section
+    assert "A follow-up on the same page as its question is shown under one answer." in same_section
     unknown = officer_client.post(
         url,
         {

@@ -154,7 +154,24 @@ def build_world() -> World:
     _bulletins(r, team_a)
     _ideas(r, team_a, now)
     _insights(r, team_a, world.admin)
+    _export(r, world.admin)
     return world
+
+
+def _export(r: dict[str, Any], admin: User) -> None:
+    """A file the admin asked for (team A's consultation's responses), written at once."""
+    from chorus.core.exports import export_start, export_write
+
+    export = export_start(
+        user=admin,
+        exporter="consultations.responses",
+        params={"consultation": str(r["consultation"].code)},
+        file_format="csv",
+        title="Responses",
+        download_name="responses",
+    )
+    export_write.call(export.pk)
+    r["export"] = export
 
 
 def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> None:
@@ -508,6 +525,8 @@ Args = Callable[[World], dict[str, Any]]
 ARGS: dict[str, Args] = {
     # core and accounts
     "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
+    "core:export_status": lambda w: {"code": w.export.code},
+    "core:export_download": lambda w: {"code": w.export.code},
     "accounts:set_password": lambda w: {"code": w.viewer.code, "token": "not-a-real-token"},
     "accounts:user_detail": lambda w: {"code": w.officer_a.code},
     "accounts:user_edit": lambda w: {"code": w.officer_a.code},
@@ -531,6 +550,7 @@ ARGS: dict[str, Args] = {
     "directory:import_map": lambda w: {"code": w.import_job.code},
     "directory:import_check": lambda w: {"code": w.import_job.code},
     "directory:import_progress": lambda w: {"code": w.import_job.code},
+    "directory:import_retry": lambda w: {"code": w.import_job.code},
     "directory:import_rejected": lambda w: {"code": w.import_job.code},
     "directory:subject_access_request": lambda w: {"code": w.person.code},
     "directory:subject_access_download": lambda w: {"code": w.subject_access.code},
@@ -573,6 +593,17 @@ ARGS: dict[str, Args] = {
     "consultations:document_remove": lambda w: {"code": w.consultation.code, "document": w.document.code},
     "consultations:consultation_equality": lambda w: {"code": w.consultation.code},
     "consultations:question_delete": lambda w: {"code": w.consultation.code, "question": w.question.code},
+    "consultations:question_edit": lambda w: {"code": w.consultation.code, "question": w.question.code},
+    "consultations:question_move": lambda w: {"code": w.consultation.code, "question": w.question.code},
+    "consultations:section_edit": lambda w: {
+        "code": w.consultation.code,
+        "section": w.question.section.code,
+    },
+    "consultations:section_move": lambda w: {
+        "code": w.consultation.code,
+        "section": w.question.section.code,
+    },
+    "consultations:publish": lambda w: {"code": w.consultation.code},
     "consultations:preview": lambda w: {"code": w.consultation.code},
     "consultations:preview_page": lambda w: {"code": w.consultation.code, "number": 1},
     "consultations:duplicate": lambda w: {"code": w.consultation.code},
@@ -603,6 +634,7 @@ ARGS: dict[str, Args] = {
     "consultations:respond_equality": lambda w: {"code": w.consultation.code},
     "consultations:respond_check": lambda w: {"code": w.consultation.code},
     "consultations:respond_done": lambda w: {"code": w.consultation.code},
+    "consultations:respond_answers_pdf": lambda w: {"code": w.consultation.code},
     "consultations:respond_save": lambda w: {"code": w.consultation.code},
     "consultations:respond_resume": lambda w: {"code": w.consultation.code, "draft": w.draft.code},
     "consultations:public_consultation_impact": lambda w: {"code": w.consultation.code},
@@ -623,6 +655,7 @@ ARGS: dict[str, Args] = {
     "analysis:run_detail": lambda w: {"code": w.run.code},
     "analysis:run_responses": lambda w: {"code": w.run.code},
     "analysis:run_changes": lambda w: {"code": w.run.code},
+    "analysis:run_retry": lambda w: {"code": w.run.code},
     "analysis:items_move": lambda w: {"code": w.run.code},
     "analysis:theme_create": lambda w: {"code": w.run.code},
     "analysis:item_sentiment": lambda w: {"code": w.run.code, "item": w.item.pk},
@@ -643,6 +676,8 @@ ARGS: dict[str, Args] = {
     "bulletins:unsubscribe": lambda w: {"token": w.subscriber.token},
     "bulletins:bulletin_detail": lambda w: {"code": w.bulletin.code},
     "bulletins:bulletin_edit": lambda w: {"code": w.bulletin.code},
+    "bulletins:bulletin_send": lambda w: {"code": w.bulletin.code},
+    "bulletins:bulletin_test": lambda w: {"code": w.bulletin.code},
     "bulletins:arm_add": lambda w: {"code": w.bulletin.code},
     "bulletins:subscriber_import_check": lambda w: {"code": w.subscriber_import.code},
     "bulletins:subscriber_import_problems": lambda w: {"code": w.subscriber_import.code},

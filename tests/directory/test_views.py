@@ -8,6 +8,7 @@ from chorus.accounts.models import Team, User
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import DuplicateCandidate, Person
 from tests.conftest import sign_in
+from tests.core.export_helpers import exported_bytes
 from tests.factories import AssessmentFactory, DuplicateCandidateFactory, make_person
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +55,14 @@ def test_a_viewer_sees_the_person_but_not_contact_details_or_needs(
     body = sign_in(client, viewer).get(_detail(restricted)).content.decode()
     assert "Megan Rees" in body
     assert "megan@example.org" not in body and "Large print" not in body and "029 2000 1111" not in body
-    csv_text = b"".join(
-        client.get(reverse("directory:person_list"), {"format": "csv"}).streaming_content
-    ).decode()
+    csv_text = exported_bytes(client, reverse("directory:person_list") + "?format=csv").decode()
     assert "Rees" in csv_text and "megan@example.org" not in csv_text
     assert client.get(reverse("directory:person_edit", kwargs={"code": restricted.code})).status_code == 403
 
 
 def test_exporting_the_directory_is_audited(client: Client, officer: User, restricted: Person) -> None:
     sign_in(client, officer)
-    csv_text = b"".join(
-        client.get(reverse("directory:person_list"), {"format": "csv", "q": "rees"}).streaming_content
-    ).decode()
+    csv_text = exported_bytes(client, reverse("directory:person_list") + "?format=csv&q=rees").decode()
     assert "megan@example.org" in csv_text
     assert AuditEntry.objects.filter(
         action=AuditAction.EXPORT, actor=officer, object_repr="Directory CSV"
@@ -220,8 +217,8 @@ def test_the_directory_exports_to_excel(officer_client: Client, restricted: Pers
 
     from openpyxl import load_workbook
 
-    response = officer_client.get(reverse("directory:person_list"), {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    data = exported_bytes(officer_client, reverse("directory:person_list") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("id", "first name", "last name")
     assert rows[1][2] == "Rees" and "megan@example.org" in rows[1]

@@ -50,7 +50,7 @@ def test_an_officer_applies_a_checkpoint_set_to_a_project(officer_client: Client
     page = officer_client.get(url).content.decode()
     assert "Online divorce" in page
     bad = officer_client.post(url, {"project": project.pk, "start": "soon"}).content.decode()
-    assert "Enter the date like 2026-09-01" in bad and not Checkpoint.objects.exists()
+    assert "Date to count from must be a real date" in bad and not Checkpoint.objects.exists()
     officer_client.post(url, {"project": project.pk, "start": "2026-09-01"})
     checkpoint = Checkpoint.objects.get()
     assert (checkpoint.project, checkpoint.group, checkpoint.due_on) == (project, judges, date(2026, 10, 1))

@@ -17,6 +17,7 @@ from chorus.equality.services import sealed
 from chorus.feedback import public
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 from tests.conftest import sign_in
+from tests.core.export_helpers import exported_bytes
 from tests.factories import ExitSurveyResponseFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,13 +261,9 @@ def test_staff_read_a_services_feedback_and_download_it(officer_client: Client, 
     assert summary.helpers == [("A charity or advice organisation", 1)]
     html = page.content.decode()
     assert "Broken link" in html and "More Welsh" in html and 'data-service="apply-for-probate"' in html
-    csv = b"".join(
-        officer_client.get(reverse("feedback:feedback_export", args=[service.code])).streaming_content
-    )
+    csv = exported_bytes(officer_client, reverse("feedback:feedback_export", args=[service.code]))
     assert b"Broken link" in csv
-    exits = b"".join(
-        officer_client.get(reverse("feedback:exit_export", args=[service.code])).streaming_content
-    )
+    exits = exported_bytes(officer_client, reverse("feedback:exit_export", args=[service.code]))
     assert b"More Welsh" in exits and b"help from: charity" in exits
     assert AuditEntry.objects.filter(action="export", object_id=str(service.code)).count() == 2
     other = Client()

@@ -25,7 +25,7 @@ from chorus.analysis.services.models_cache import (
     tuned_sentiment_folder,
     tuned_sentiment_prune,
 )
-from chorus.analysis.services.runs import LOCKED_MATCH, run_analysis, run_create, run_execute
+from chorus.analysis.services.runs import LOCKED_MATCH, run_analysis, run_create, run_execute, run_retry
 from chorus.analysis.services.stored import vector_of
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "run_analysis",
     "run_create",
     "run_execute",
+    "run_retry",
     "texts_added",
     "theme_create",
     "theme_delete",

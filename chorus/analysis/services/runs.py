@@ -23,7 +23,9 @@ from chorus.analysis.services.models_cache import (
 )
 from chorus.analysis.services.stored import counts_refresh, item_build, known_names, to_bytes, vector_of
 from chorus.analysis.sources import Text, texts_for
-from chorus.core.tasks import background, enqueue_after_commit
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+from chorus.core.tasks import Interrupted, background, enqueue_after_commit, on_interrupted
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -88,6 +90,43 @@ def run_analysis(run_id: int) -> None:
             finished_at=timezone.now(),
         )
         raise
+
+
+@on_interrupted(run_analysis)
+def run_interrupted(stopped: Interrupted) -> None:
+    """The worker running an analysis stopped. Storing is one transaction, so nothing it
+    half did was kept: put the run back to waiting for its next attempt, or mark it failed
+    so staff can start it again from its page."""
+    run_id = stopped.argument("run_id")
+    if stopped.requeued:
+        AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).update(
+            status=AnalysisRun.Status.QUEUED, stage="", progress=0.0
+        )
+        return
+    AnalysisRun.objects.filter(
+        pk=run_id, status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING]
+    ).update(
+        status=AnalysisRun.Status.FAILED,
+        error=_(
+            "The analysis did not finish: the worker running it stopped. Try it again; "
+            "if it stops again, tell your Chorus administrator."
+        ),
+        finished_at=timezone.now(),
+    )
+
+
+def run_retry(*, run: AnalysisRun, actor: User) -> AnalysisRun:
+    """Start a failed analysis again, from the beginning."""
+    with transaction.atomic():
+        run = AnalysisRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != AnalysisRun.Status.FAILED:
+            raise ValidationError(_("Only an analysis that failed can be tried again."))
+        run.status = AnalysisRun.Status.QUEUED
+        run.stage, run.progress, run.error, run.finished_at = "", 0.0, "", None
+        run.save(update_fields=["status", "stage", "progress", "error", "finished_at", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=run, detail={"retried": True})
+        enqueue_after_commit(run_analysis, run.pk)
+    return run
 
 
 def run_execute(run: AnalysisRun) -> None:

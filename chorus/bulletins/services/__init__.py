@@ -2,7 +2,8 @@
 
 - ``subscriptions``: subscribing, confirming, unsubscribing;
 - ``audience``: who a bulletin reaches;
-- ``composing``: content blocks, Markdown and the email each subscriber gets;
+- ``composing``: content blocks and the email each subscriber gets;
+- ``markdown``: a bulletin's Markdown as HTML and as plain text;
 - ``sending``: sending exactly once per recipient, in batches, resumable;
 - ``tracking``: opens and clicks.
 
@@ -14,11 +15,18 @@ from chorus.bulletins.services.composing import (
     BLOCKS,
     blocks_fill,
     bulletin_save,
-    markdown_html,
     message_for,
     preview,
 )
-from chorus.bulletins.services.sending import SendError, bulletin_deliver, bulletin_send, bulletins_resume
+from chorus.bulletins.services.markdown import markdown_html, markdown_text
+from chorus.bulletins.services.sending import (
+    SendError,
+    bulletin_deliver,
+    bulletin_send,
+    bulletin_test_send,
+    bulletins_resume,
+    welsh_without_welsh,
+)
 from chorus.bulletins.services.subscriptions import (
     address_stopped,
     confirm,
@@ -38,14 +46,17 @@ __all__ = [
     "bulletin_deliver",
     "bulletin_save",
     "bulletin_send",
+    "bulletin_test_send",
     "bulletins_resume",
     "click_record",
     "confirm",
     "markdown_html",
+    "markdown_text",
     "message_for",
     "open_record",
     "preview",
     "resubscribe",
     "subscribe",
     "unsubscribe",
+    "welsh_without_welsh",
 ]

@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from markdown_it import MarkdownIt
 
 from chorus.accounts.models import User
 from chorus.bulletins.forms import BulletinForm
 from chorus.bulletins.models import Arm, Bulletin, Delivery, Link, Subscriber
+from chorus.bulletins.services.markdown import markdown_html, markdown_text
 from chorus.core.audit import audit_record
+from chorus.core.dates import long_date
 from chorus.core.downloads import absolute_url
 from chorus.core.models import AuditAction
 
@@ -38,13 +39,17 @@ def blocks_fill(markdown: str, language: str = "en") -> str:
         for event in Activity.objects.filter(is_public=True, starts_at__gte=now).order_by("starts_at")[:5]:
             url = absolute_url(reverse("engagement:public_event", args=[event.code]))
             lines["{{ events }}"].append(
-                f"- [{event.title_for(language)}]({url}), {timezone.localtime(event.starts_at):%d %B %Y}"
+                f"- [{event.title_for(language)}]({url}), {long_date(event.starts_at)}"
             )
-        for consultation in Consultation.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by(
-            "closes_at"
-        )[:5]:
+        # Only what the public pages show: a consultation kept to a team, or not published,
+        # has no public page to link to.
+        for consultation in (
+            Consultation.objects.public()
+            .filter(opens_at__lte=now, closes_at__gt=now)
+            .order_by("closes_at")[:5]
+        ):
             url = absolute_url(reverse("consultations:public_consultation", args=[consultation.code]))
-            closes = f"{timezone.localtime(consultation.closes_at):%d %B %Y}"
+            closes = long_date(consultation.closes_at)
             lines["{{ consultations }}"].append(
                 f"- [{consultation.title_for(language)}]({url}): " + _("closes %(date)s") % {"date": closes}
             )
@@ -59,16 +64,30 @@ def blocks_fill(markdown: str, language: str = "en") -> str:
             "{{ you_said_we_did }}": _("Nothing new this time."),
         }
     for block, found in lines.items():
-        markdown = markdown.replace(block, "\n".join(found) if found else empty[block])
+        filled = "\n".join(found) if found else empty[block]
+        pieces = markdown.split(block)
+        markdown = pieces[0]
+        for after in pieces[1:]:
+            markdown = _block_put(markdown, filled, after)
     return markdown
 
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False})
+def _block_put(before: str, filled: str, after: str) -> str:
+    """``filled`` between ``before`` and ``after``, as a block of its own.
+
+    A list the officer wrote just before or after the block would run on into the block's
+    list (Markdown joins lists with the same bullet, even across a blank line), so the
+    block's list takes a bullet neither of them uses."""
+    bullet = _bullet_unused(before.rstrip().rpartition("\n")[2], after.lstrip().partition("\n")[0])
+    filled = "\n".join(
+        f"{bullet}{line[1:]}" if line.startswith("- ") else line for line in filled.split("\n")
+    )
+    return "\n\n".join(part for part in (before.rstrip(), filled, after.lstrip()) if part)
 
 
-def markdown_html(text: str) -> str:
-    """Markdown to HTML. Raw HTML in the source is shown as text, never run."""
-    return str(_md.render(text))
+def _bullet_unused(*neighbours: str) -> str:
+    used = {line.lstrip()[:1] for line in neighbours if line.lstrip()[:2] in ("- ", "* ", "+ ")}
+    return next(b for b in "-*+" if b not in used)
 
 
 def _content(bulletin: Bulletin, subscriber: Subscriber, arm: Arm | None) -> tuple[str, str]:
@@ -106,9 +125,10 @@ def message_for(
         unsubscribe_url = absolute_url(reverse("bulletins:unsubscribe", args=[subscriber.token]))
     # Markdown is rendered once per version and language; only the links differ per recipient.
     if rendered is None:
-        html = markdown_html(body)
+        html, text = markdown_html(body), markdown_text(body)
     else:
         html = rendered.get(body) or rendered.setdefault(body, markdown_html(body))
+        text = rendered.get(f"text:{body}") or rendered.setdefault(f"text:{body}", markdown_text(body))
     if delivery is not None and links is not None:
         token = delivery.token
 
@@ -124,7 +144,7 @@ def message_for(
             "bulletin": bulletin,
             "subject": subject,
             "html": html,
-            "text": body,
+            "text": text,
             "manage_url": manage,
             "unsubscribe_url": unsubscribe_url,
             "service_name": settings.CHORUS_SERVICE_NAME,

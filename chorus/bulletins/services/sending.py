@@ -12,6 +12,7 @@ again but marked "unknown" for staff to check, so nobody gets a bulletin twice.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from datetime import timedelta
@@ -20,16 +21,18 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chorus.accounts.models import User
-from chorus.bulletins.models import Bulletin, Delivery, Link
+from chorus.bulletins.models import Bulletin, Delivery, Link, Subscriber
 from chorus.bulletins.services.audience import audience
 from chorus.bulletins.services.composing import blocks_fill, links_register, message_for
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
-from chorus.core.tasks import background, enqueue_after_commit
+from chorus.core.tasks import Interrupted, background, enqueue_after_commit, on_interrupted
+
+log = logging.getLogger(__name__)
 
 
 class SendError(ValueError):
@@ -71,6 +74,41 @@ def bulletin_send(*, bulletin: Bulletin, actor: User, send_at: Any = None) -> Bu
         detail={"sent": bulletin.status != Bulletin.Status.SCHEDULED, "send_at": str(bulletin.send_at or "")},
     )
     return bulletin
+
+
+def welsh_without_welsh(bulletin: Bulletin) -> int:
+    """How many in the audience asked for Welsh when the bulletin has no Welsh version
+    (they would get the English text)."""
+    if bulletin.body_cy.strip() or bulletin.is_locked:
+        return 0
+    return audience(bulletin).filter(language="cy").count()
+
+
+def bulletin_test_send(*, bulletin: Bulletin, actor: User) -> list[str]:
+    """A copy to the officer, marked [TEST], in each language the bulletin is written in.
+
+    Nothing is recorded as a delivery and nothing freezes: the bulletin stays a draft.
+    Returns the languages sent."""
+    languages = ["en", "cy"] if bulletin.body_cy.strip() else ["en"]
+    for language in languages:
+        enqueue_after_commit(
+            bulletin_test_deliver, bulletin_id=bulletin.pk, to=actor.email, language=language
+        )
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=bulletin, detail={"test sent to": actor.email})
+    return languages
+
+
+@background(queue="email")
+def bulletin_test_deliver(*, bulletin_id: int, to: str, language: str) -> int:
+    bulletin = Bulletin.objects.get(pk=bulletin_id)
+    if not bulletin.is_locked:
+        bulletin.body = blocks_fill(bulletin.body, "en")
+        bulletin.body_cy = blocks_fill(bulletin.body_cy, "cy") if bulletin.body_cy else ""
+    # A subscriber held only in memory: no row, so no delivery and no count.
+    message = message_for(bulletin, Subscriber(email=to, language=language))
+    with translation.override(language):
+        message.subject = _("[TEST] %(subject)s") % {"subject": message.subject}
+    return message.send()
 
 
 def _start(bulletin: Bulletin) -> None:
@@ -170,6 +208,23 @@ def bulletin_deliver(*, bulletin_id: int) -> int:
                 time.sleep(wait)
     _finish(bulletin_id)
     return sent
+
+
+@on_interrupted(bulletin_deliver)
+def deliver_interrupted(stopped: Interrupted) -> None:
+    """A sender stopped mid-send. What it had claimed may or may not have gone, so it is
+    marked "unknown" now (never sent again) for staff to see on the bulletin's page; the
+    queued rest goes when the send runs again. Claims made after the stopped sender's
+    last sign of life (plus one heartbeat) belong to another sender and are left alone."""
+    bulletin_id = stopped.argument("bulletin_id")
+    latest = stopped.last_seen + timedelta(seconds=settings.CHORUS_TASK_HEARTBEAT_SECONDS)
+    unknown = Delivery.objects.filter(
+        bulletin_id=bulletin_id, status=Delivery.Status.SENDING, claimed_at__lte=latest
+    ).update(status=Delivery.Status.UNKNOWN)
+    if unknown:
+        log.warning(
+            "Bulletin %s: its sender stopped; %s claimed messages marked unknown", bulletin_id, unknown
+        )
 
 
 def _finish(bulletin_id: int) -> None:

@@ -216,6 +216,24 @@ def import_run_job(job: FileImport, kind: ImportKind) -> int:
     return job.created_count
 
 
+STOPPED = gettext_lazy(
+    "The import stopped because the worker running it stopped. Rows already imported are kept "
+    "and nothing was half-written. Try again, and if it happens again tell your Chorus administrator."
+)
+
+
+def import_interrupted(job_model: type[FileImport], job_id: int, *, requeued: bool) -> None:
+    """The task reading, checking or writing a job lost its worker. Its batches committed with
+    their progress, so a run queued again carries on; one given up marks the job failed,
+    keeping its file, so it can be tried again."""
+    if requeued:
+        return
+    busy = [FileImport.Status.UPLOADED, FileImport.Status.CHECKING, FileImport.Status.IMPORTING]
+    job_model._default_manager.filter(pk=job_id, status__in=busy).update(
+        status=FileImport.Status.FAILED, failure=str(STOPPED)
+    )
+
+
 def rejected_rows(job: FileImport) -> Iterator[list[str]]:
     """The rows that failed the check, as they were, with the reasons in a last column."""
     reasons = {p["line"]: " ".join(p["errors"]) for p in job.problems}

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms, template
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from chorus.core import i18n
 from chorus.core.audit_text import audit_sentences, record_kind_name
-from chorus.core.i18n import current_language
+from chorus.core.forms import GovukDateInput
+from chorus.core.i18n import text_in_language
 from chorus.core.models import AuditEntry
 
 register = template.Library()
+BLANK = BLANK_CHOICE_DASH[0][1]
 
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, GovukDateInput):
+        return "date"
     # Checked first: Django's CheckboxSelectMultiple is a subclass of RadioSelect.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -43,7 +52,7 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
         values = value if isinstance(value, list | tuple) else [value]
         selected = {str(getattr(v, "pk", v)) for v in values if v not in (None, "")}
     # Django gives radios and checkboxes no single label id, so use the field's own.
-    field_id = field.auto_id if kind in ("radios", "checkboxes") else field.id_for_label
+    field_id = field.auto_id if kind in ("radios", "checkboxes", "date") else field.id_for_label
     choices: list[dict[str, Any]] = []
     if kind in ("radios", "checkboxes", "select"):
         for index, (choice_value, choice_label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
@@ -52,10 +61,13 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
                 {
                     "id": field_id if index == 0 else f"{field_id}-{index}",
                     "value": "" if raw is None else str(raw),
-                    "label": choice_label,
+                    # Django's "---------" for no choice reads as "Choose one", in every form.
+                    "label": _("Choose one") if raw in ("", None) and choice_label == BLANK else choice_label,
                     "checked": str(raw) in selected,
                 }
             )
+    if kind == "date":
+        choices = _date_boxes(field, field_id, value)
     context = {
         "field": field,
         "field_id": field_id,
@@ -73,6 +85,29 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "", hint: 
         context["value"] = ""
     # Template output is already a SafeString, escaped by the template engine.
     return render_to_string("includes/field.html", context)
+
+
+def _date_boxes(field: BoundField, field_id: str, value: Any) -> list[dict[str, Any]]:
+    """The GOV.UK date input's boxes, each with its label, width and value."""
+    widget = cast(GovukDateInput, field.field.widget)
+    values = value if isinstance(value, list | tuple) else widget.decompress(value)
+    labels = {"day": _("Day"), "month": _("Month"), "year": _("Year"), "time": _("Time")}
+    widths = {"day": "2", "month": "2", "year": "4", "time": "5"}
+    shown = [str(values[i] or "") if i < len(values) else "" for i in range(len(widget.parts))]
+    # As GOV.UK does: where some boxes are filled in, only the empty ones are marked wrong.
+    partial = any(shown) and not all(shown)
+    return [
+        {
+            "id": f"{field_id}_{part}",
+            "name": f"{field.html_name}_{part}",
+            "label": labels[part],
+            "width": widths[part],
+            "value": shown[index],
+            "part": part,
+            "error": bool(field.errors) and not (partial and shown[index]),
+        }
+        for index, part in enumerate(widget.parts)
+    ]
 
 
 @register.inclusion_tag("includes/error_summary.html")
@@ -98,12 +133,32 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
 
 @register.filter
 def localised(obj: Any, field: str) -> str:
-    """``{{ challenge|localised:"title" }}``: the Welsh text on Welsh pages where there is one."""
-    if current_language().startswith("cy"):
-        welsh = getattr(obj, f"{field}_cy", "")
-        if welsh:
-            return str(welsh)
-    return str(getattr(obj, field, ""))
+    """``{{ challenge|localised:"title" }}``: the Welsh text on Welsh pages where there is one,
+    as plain text (for ``<title>`` and attributes; in the page use ``in_language``)."""
+    return text_in_language(obj, field).text
+
+
+# English shown on a Welsh page is marked lang="en" (WCAG 3.1.2): see chorus.core.i18n.
+@register.simple_tag
+def in_language(obj: Any, field: str) -> SafeString:
+    """``{% in_language consultation "title" %}``: the Welsh text on Welsh pages, and the
+    English in ``<span lang="en">`` where there is no Welsh."""
+    return i18n.in_language(obj, field)
+
+
+@register.simple_tag
+def fallback_lang(obj: Any, field: str) -> SafeString:
+    """``<div class="govuk-body"{% fallback_lang consultation "body" %}>``: `` lang="en"`` on the
+    element that holds a block of English shown on a Welsh page, otherwise nothing."""
+    return i18n.lang_attribute(obj, field)
+
+
+@register.simple_tag
+def welsh_missing_tag(obj: Any, *fields: str) -> SafeString:
+    """A "No Welsh version" tag on staff lists for a record without Welsh in ``fields``."""
+    if i18n.has_welsh(obj, *fields):
+        return SafeString("")
+    return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', _("No Welsh version"))
 
 
 @register.filter(name="audit_sentences")
