@@ -271,6 +271,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # for CHORUS_EXPORT_KEEP_HOURS after it is ready.
 CHORUS_EXPORT_DIR = Path(env_str("CHORUS_EXPORT_DIR", str(DATA_DIR / "exports")))
 CHORUS_EXPORT_KEEP_HOURS = env_int("CHORUS_EXPORT_KEEP_HOURS", 24, minimum=1)
+# A file that took at least this long is also announced by email (the person may have left the page).
+CHORUS_EXPORT_EMAIL_AFTER_SECONDS = env_int("CHORUS_EXPORT_EMAIL_AFTER_SECONDS", 60, minimum=0)
 
 # Tasks are stored in the database and run by `chorus worker`.
 TASKS = {

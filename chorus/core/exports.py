@@ -30,7 +30,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from chorus.core.dates import date_and_time
 from chorus.core.downloads import EXCEL_MAX_ROWS, SafeXlsxWriter, safe_csv_writer
 from chorus.core.models import ExportFile
 from chorus.core.tasks import Interrupted, background, enqueue_after_commit, on_interrupted
@@ -195,7 +197,34 @@ def export_write(export_id: int) -> str:
         expires_at=now + timedelta(hours=settings.CHORUS_EXPORT_KEEP_HOURS),
         error="",
     )
+    _tell_when_slow(export)
     return f"{export.rows_written} rows"
+
+
+def _tell_when_slow(export: ExportFile) -> None:
+    """Email whoever asked when the file took long enough that they may have left the page."""
+    user = export.requested_by
+    waited = (timezone.now() - export.created_at).total_seconds()
+    if user is None or not user.email or waited < settings.CHORUS_EXPORT_EMAIL_AFTER_SECONDS:
+        return
+    from django.urls import reverse
+
+    from chorus.core.downloads import absolute_url
+    from chorus.core.email import email_send_later
+
+    with translation.override(export.language or None):
+        link = absolute_url(reverse("core:export_status", args=[export.code]))
+        expires = date_and_time(timezone.localtime(export.expires_at)) if export.expires_at else ""
+        email_send_later(
+            to=[user.email],
+            subject=gettext("Your download is ready: %(title)s") % {"title": export.title},
+            body=gettext(
+                "The file you asked for is ready: %(title)s.\n\n"
+                "Download it here (you will need to sign in):\n%(link)s\n\n"
+                "It will be deleted on %(expires)s. After that, ask for it again."
+            )
+            % {"title": export.title, "link": link, "expires": expires},
+        )
 
 
 @on_interrupted(export_write)

@@ -274,3 +274,15 @@ def test_a_stopped_worker_leaves_no_part_file_and_the_export_waits_or_fails(
     exports.export_interrupted(stopped(requeued=False))
     export.refresh_from_db()
     assert export.status == ExportFile.Status.FAILED and export.error == exports.FAILED_STOPPED
+
+
+def test_a_file_that_took_a_while_is_announced_by_email(officer: User, numbers: Numbers, mailoutbox) -> None:
+    with override_settings(CHORUS_EXPORT_EMAIL_AFTER_SECONDS=0):
+        export = _start(officer)
+    assert export.status == ExportFile.Status.READY
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    assert "Numbers" in mailoutbox[0].subject
+    assert f"/staff/downloads/{export.code}/" in mailoutbox[0].body
+    mailoutbox.clear()
+    _start(officer)  # quick (the default is a minute): the page that was watching said so
+    assert mailoutbox == []
