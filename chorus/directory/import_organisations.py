@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from rapidfuzz import fuzz, process
 
 from chorus.core.audit import audit_record_many
@@ -213,6 +213,14 @@ def _writer(job: ImportJob, checker: RowChecker) -> BatchWriter:
     return OrganisationWriter(job, cast("OrganisationRowChecker", checker))  # the kind pairs them
 
 
+def _done(created: int, updated: int) -> str:
+    added = ngettext("%(count)s organisation added", "%(count)s organisations added", created) % {
+        "count": created
+    }
+    changed = ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated}
+    return _("%(added)s, %(updated)s") % {"added": added, "updated": changed}
+
+
 ORGANISATIONS = ImportKind(
     name="organisations",
     fields=FIELDS,
@@ -221,5 +229,5 @@ ORGANISATIONS = ImportKind(
     required_message=gettext_lazy("Match a column to Name: every organisation needs a name."),
     matcher=match_organisations,
     writer=_writer,
-    done_message=gettext_lazy("%(created)s organisations added, %(updated)s updated"),
+    done_message=_done,
 )

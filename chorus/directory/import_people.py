@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chorus.core.audit import audit_record_many
 from chorus.core.bulk import db_value, insert_rows
@@ -431,6 +431,12 @@ def _writer(job: ImportJob, checker: RowChecker) -> BatchWriter:
     return PeopleWriter(job, cast("PeopleRowChecker", checker))  # the kind pairs them
 
 
+def _done(created: int, updated: int) -> str:
+    added = ngettext("%(count)s person added", "%(count)s people added", created) % {"count": created}
+    changed = ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated}
+    return _("%(added)s, %(updated)s") % {"added": added, "updated": changed}
+
+
 PEOPLE = ImportKind(
     name="people",
     fields=FIELDS,
@@ -439,7 +445,7 @@ PEOPLE = ImportKind(
     required_message=gettext_lazy("Match a column to Last name or to Full name: every person needs a name."),
     matcher=match_people,
     writer=_writer,
-    done_message=gettext_lazy("%(created)s people added, %(updated)s updated"),
+    done_message=_done,
     batch_size=BATCH,
     guess=guess_people_mapping,
 )

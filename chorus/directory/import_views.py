@@ -167,7 +167,7 @@ def import_retry(request: HttpRequest, code: UUID) -> HttpResponse:
 @role_required(*EDITORS)
 def import_progress(request: HttpRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
-    done = kind_of(job).done_message % {"created": job.created_count, "updated": job.updated_count}
+    done = kind_of(job).done_message(job.created_count, job.updated_count)
     return render(
         request,
         _partial(request, "imports/_progress.html", "imports/progress.html"),

@@ -163,7 +163,7 @@ def test_an_officer_imports_a_spreadsheet(page: Page, live_server, tmp_path) -> 
     page.get_by_label("Where the list came from").fill("Bangor forum")
     page.get_by_label("Consent").check()
     page.get_by_role("button", name="Import 1 valid row").click()
-    expect(page.locator(".govuk-panel")).to_contain_text("1 people added", timeout=15000)
+    expect(page.locator(".govuk-panel")).to_contain_text("1 person added", timeout=15000)
     assert_accessible(page)
 
 

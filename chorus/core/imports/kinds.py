@@ -35,8 +35,9 @@ class ImportKind:
     matcher: Callable[[list[CheckedRow]], Matches] = no_matches
     # (job, checker) -> the writer of that job's batches, for a kind written in batches.
     writer: Callable[[Any, RowChecker], BatchWriter] | None = None
-    # What the finished import says: "%(created)s people added, %(updated)s updated".
-    done_message: Any = ""
+    # What the finished import says, from how many records it added and updated:
+    # "3 people added, 1 updated" (plural-aware, so a function).
+    done_message: Callable[[int, int], str] = lambda created, updated: ""
     batch_size: int = 1000
     guess: Callable[[list[str], Fields], dict[str, str]] = guess_mapping
 
