@@ -10,6 +10,7 @@ Precision and recall are over all true pairs after clustering: every pair of rec
 put in the same cluster counts as a predicted match.
 
     python benchmarks/linkage.py [--quick] [--data PATH] [--threshold 0.95]
+    python benchmarks/linkage.py --calibration   # are the review's probabilities right?
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from pathlib import Path
 import pandas as pd
 from _common import SHARED_DATA, record, table
 
-from chorus.directory.linkage.engine import DIRECTORY_COLUMNS, find_duplicates
-from chorus.directory.linkage.synthetic import generate_people
+from chorus.directory.linkage.engine import (
+    DIRECTORY_COLUMNS,
+    calibrated,
+    default_model,
+    find_duplicates,
+    labelled_pairs,
+)
+from chorus.directory.linkage.synthetic import calibration_directories, generate_people
 
 PACKAGES = ("splink", "duckdb", "pandas", "recordlinkage")
 
@@ -101,6 +108,38 @@ def splink_tutorial(records: pd.DataFrame, threshold: float) -> tuple[pd.DataFra
     return clusters.as_pandas_dataframe(), time.perf_counter() - started
 
 
+def calibration_check(seeds: tuple[int, ...] = (77, 91, 105)) -> str:
+    """Are the probabilities the review shows right? Among pairs shown at 0.7 to 0.8, about
+    three in four should be one person. Generated directories like those the calibration
+    was fitted on (chorus train_linkage_model), on seeds it was not fitted on."""
+    model = default_model()
+    pairs = pd.concat(
+        [
+            labelled_pairs(model, people)
+            for seed in seeds
+            for people in calibration_directories(seed, DIRECTORY_COLUMNS)
+        ],
+        ignore_index=True,
+    )
+    pairs["shown"] = calibrated(model["calibration"], pairs)
+    edges = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001]
+    rows = []
+    for low, high in itertools.pairwise(edges):
+        band = pairs[(pairs["shown"] >= low) & (pairs["shown"] < high)]
+        if len(band):
+            rows.append(
+                [
+                    f"{low:.2f} to {min(high, 1):.2f}",
+                    len(band),
+                    f"{band['shown'].mean():.2f}",
+                    f"{band['same'].mean():.2f}",
+                    f"{band['match_probability'].mean():.2f}",
+                ]
+            )
+    headers = ["shown probability", "pairs", "mean shown", "share truly one person", "model's own"]
+    return table(headers, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -112,8 +151,14 @@ def main() -> None:
         "--data", type=Path, default=SHARED_DATA, help="Folder holding linkage/splink_fake_1000.csv"
     )
     parser.add_argument("--threshold", type=float, default=0.95, help="Cluster at this match probability.")
+    parser.add_argument(
+        "--calibration", action="store_true", help="Only check the review's probabilities against truth."
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    if args.calibration:
+        print(calibration_check())
+        return
     rows: list[list[object]] = []
     result: dict[str, str] = {}
 

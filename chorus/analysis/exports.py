@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -109,6 +111,9 @@ def assignments_csv(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @staff_required
+# The report is one file with its styles inline; the nonce lets them apply. (django-csp types
+# its decorators for views that take only the request.)
+@csp_update({"style-src": [NONCE]})  # type: ignore[arg-type]
 def report_html(request: HttpRequest, code: UUID) -> HttpResponse:
     run = _run(request, code, "report")
     broad = list(run.themes.filter(level="broad").prefetch_related("children").order_by("-share"))

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chorus.analysis.forms import SocialImportForm, SocialSourceForm
-from chorus.analysis.models import EmergingIssue, SocialSource
+from chorus.analysis.models import AnalysisRun, EmergingIssue, SocialSource
 from chorus.analysis.social import parse, posts_import
 from chorus.core.access import (
     can_change,
@@ -86,6 +86,7 @@ def source_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "errors": errors,
             "page": page,
             "can_change": can_change(staff_user(request), source),
+            "can_start": can_change(staff_user(request), AnalysisRun()),
         },
     )
 

@@ -42,7 +42,8 @@ from chorus.feedback.models import Service
 def run_list(request: HttpRequest) -> HttpResponse:
     runs = visible_to(staff_user(request), AnalysisRun.objects.select_related("created_by"))
     page = Paginator(runs, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "analysis/run_list.html", {"page": page})
+    can_start = can_change(staff_user(request), AnalysisRun())
+    return render(request, "analysis/run_list.html", {"page": page, "can_start": can_start})
 
 
 def _subjects(request: HttpRequest) -> list[tuple[str, Any]]:

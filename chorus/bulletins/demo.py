@@ -22,7 +22,7 @@ def build_bulletins(scale: Scale, rng: random.Random) -> dict[str, int]:
     regions = list(Region.objects.all())
     topics = list(Topic.objects.all())
     now = timezone.now()
-    count = max(150, scale.people // 4)
+    count = scale.subscribers  # exactly what the scale says (issue #22: it made a quarter)
     known = list(
         ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL).values_list("normalised", "person_id")[
             : count // 3

@@ -267,9 +267,10 @@ def _detail(request: HttpRequest, bulletin: Bulletin, *, send_form: SendForm | N
             )
         else:
             audit_record(actor=user, action=AuditAction.VIEW, obj=preview_for, request=request)
-    preview_subject, preview_html = services.preview(
-        bulletin, preview_for or Subscriber(email="someone@example.org", language=current_welsh_or_english())
-    )
+    previewed = preview_for or Subscriber(email="someone@example.org", language=current_welsh_or_english())
+    preview_subject, preview_html = services.preview(bulletin, previewed)
+    # A Welsh subscriber gets the English text when there is no Welsh: mark up which it is.
+    preview_language = "cy" if previewed.language == "cy" and bulletin.body_cy else "en"
     counts = dict.fromkeys(Delivery.Status.values, 0)
     for row in bulletin.deliveries.values("status").order_by().annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
@@ -284,6 +285,7 @@ def _detail(request: HttpRequest, bulletin: Bulletin, *, send_form: SendForm | N
             "arms": bulletin.arms.all(),
             "preview_html": preview_html,
             "preview_subject": preview_subject,
+            "preview_language": preview_language,
             "preview_for": preview_for,
             "counts": [(Delivery.Status(status).label, n) for status, n in counts.items()],
             "result": trials.result(bulletin)

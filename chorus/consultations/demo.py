@@ -174,6 +174,18 @@ def opinion(rng: random.Random, stance: str, language: str = "en") -> str:
     return text + "." + rng.choice(ENDINGS)
 
 
+def _shares(total: int, consultations: list[Consultation], rng: random.Random) -> dict[int, int]:
+    """Split exactly ``total`` responses among the consultations that have opened, unevenly
+    (some draw twice as many as others), so the scale's number is what is made."""
+    if not consultations:
+        return {}
+    weights = [rng.uniform(1.0, 2.0) for _ in consultations]
+    counts = [int(total * w / sum(weights)) for w in weights]
+    for i in range(total - sum(counts)):
+        counts[i % len(counts)] += 1
+    return {c.pk: n for c, n in zip(consultations, counts, strict=True)}
+
+
 @demo_builder("consultation-questions", after=["consultations"])
 def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.consultations.journey import SCALE
@@ -182,10 +194,10 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
     consultations = list(Consultation.objects.filter(sections__isnull=True))
     if not consultations:
         return {}
-    per = max(1, scale.responses // len(consultations))
+    now = timezone.now()
+    how_many = _shares(scale.responses, [c for c in consultations if c.opens_at <= now], rng)
     answers: list[Answer] = []
     made = 0
-    now = timezone.now()
     for consultation in consultations:
         proposal = Section.objects.create(
             consultation=consultation, title="The proposal", title_cy="Y cynnig", order=1
@@ -235,7 +247,7 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
                 language="cy" if rng.random() < 0.08 else "en",
                 submitted_at=consultation.opens_at + timedelta(seconds=rng.randint(0, span)),
             )
-            for number in range(rng.randint(per // 2, per))
+            for number in range(how_many[consultation.pk])
         )
         made += len(responses)
         for response in responses:

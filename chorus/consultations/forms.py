@@ -666,3 +666,36 @@ class PublicConsultationFilterForm(forms.Form):
         empty_label=_("All regions"),
         error_messages={"invalid_choice": _("Choose a region from the list")},
     )
+
+
+class ResponseTagForm(forms.Form):
+    """A tag typed while reading a response: an existing one is reused, whatever its case."""
+
+    name = forms.CharField(
+        label=_("Add a tag"),
+        max_length=60,
+        help_text=_(
+            "A word or short phrase, for example “fees”. "
+            "Typing a tag this consultation already uses reuses it."
+        ),
+        widget=forms.TextInput(attrs={"list": "known-tags", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter a tag"),
+            "max_length": _("Keep the tag to 60 characters or fewer"),
+        },
+    )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class ResponseNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Enter the note"),
+            "max_length": _("Keep the note to 5,000 characters or fewer"),
+        },
+    )

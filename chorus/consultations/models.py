@@ -8,6 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -352,6 +353,44 @@ class ResponseModeration(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status in self.PUBLISHED_STATUSES
+
+
+class ResponseTag(CodedModel):
+    """A word staff file a consultation's responses under. Each consultation has its own
+    words, and typing one again (in any case) reuses it. Never shown outside staff pages."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="response_tags")
+    name = models.CharField(_("tag"), max_length=60)
+    responses = models.ManyToManyField(Response, related_name="tags", blank=True)
+
+    team_path = "consultation__team"
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("consultation", Lower("name"), name="response_tag_once_per_consultation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResponseNote(CodedModel):
+    """A note a member of staff wrote while reading a response. Never shown outside staff pages."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    team_path = "response__consultation__team"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.text[:40]}"
 
 
 class SubmissionAttempt(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from chorus.consultations.journey import (
     shown_answer,
     unique_reference,
 )
-from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response
+from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response, ResponseTag
 from chorus.consultations.selectors import answer_counts, questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
@@ -138,7 +139,11 @@ def _submission_key(request: HttpRequest) -> UUID | None:
 @staff_required
 def response_list(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = get_for_view(request, Consultation.objects.all(), code=code)
-    responses = consultation.responses.select_related("entered_by")
+    responses = consultation.responses.select_related("entered_by").prefetch_related("tags")
+    tags = consultation.response_tags.order_by("name")
+    tag = tags.filter(name=request.GET.get("tag", "")).first()
+    if tag is not None:
+        responses = responses.filter(tags=tag)
     page = Paginator(responses, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     user = staff_user(request)
     if page.object_list:
@@ -159,7 +164,9 @@ def response_list(request: HttpRequest, code: UUID) -> HttpResponse:
         {
             "consultation": consultation,
             "page": page,
-            "query": "",
+            "query": urlencode({"tag": tag.name}) if tag else "",
+            "tags": tags,
+            "tag": tag,
             "show_contacts": user.can_see_contact_details,
             "summaries": closed_question_summary(consultation, current_language()),
             "by_channel": [(label, by_channel.get(value, 0)) for value, label in Response.Channel.choices],
@@ -185,7 +192,7 @@ def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
     questions = questions_in_order(consultation)
     columns = export_columns(questions)
     contacts = user.can_see_contact_details
-    fixed = ["reference", "submitted", "channel", "responding", "organisation", "publishing"]
+    fixed = ["reference", "submitted", "channel", "responding", "organisation", "publishing", "tags"]
     if contacts:
         fixed += ["name", "email"]
     yield fixed + [header for header, _q, _o in columns]
@@ -202,6 +209,12 @@ def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
         )
         for response_id, question_id, value in answers:
             given.setdefault(response_id, {})[question_id] = value
+        tagged: dict[int, list[str]] = {}
+        tags = ResponseTag.responses.through.objects.filter(response_id__in=[r[0] for r in batch])
+        for response_id, tag_name in tags.order_by("responsetag__name").values_list(
+            "response_id", "responsetag__name"
+        ):
+            tagged.setdefault(response_id, []).append(tag_name)
         for pk, reference, submitted_at, channel, respondent, organisation, publish, name, email in batch:
             mine = given.get(pk, {})
             row: list[Any] = [
@@ -211,6 +224,7 @@ def export_rows(consultation: Consultation, user: User) -> Iterator[list[Any]]:
                 respondents.get(respondent, respondent),
                 organisation,
                 publishing.get(publish, publish),
+                ", ".join(tagged.get(pk, [])),
             ]
             if contacts:
                 row += [name, email]

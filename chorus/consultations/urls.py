@@ -9,6 +9,8 @@ from chorus.consultations import (
     moderation_views,
     respond_views,
     responses,
+    summary_report,
+    tagging_views,
     views,
 )
 
@@ -65,6 +67,31 @@ urlpatterns = [
     path("staff/consultations/<uuid:code>/duplicate/", builder.duplicate, name="duplicate"),
     path("staff/consultations/<uuid:code>/responses/", responses.response_list, name="response_list"),
     path("staff/consultations/<uuid:code>/responses/new/", responses.response_enter, name="response_enter"),
+    path(
+        "staff/consultations/<uuid:code>/responses/<uuid:response>/",
+        tagging_views.response_detail,
+        name="response_detail",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/responses/<uuid:response>/tags/",
+        tagging_views.response_tag_add,
+        name="response_tag_add",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/responses/<uuid:response>/tags/<uuid:tag>/remove/",
+        tagging_views.response_tag_remove,
+        name="response_tag_remove",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/responses/<uuid:response>/notes/",
+        tagging_views.response_note_add,
+        name="response_note_add",
+    ),
+    path(
+        "staff/consultations/<uuid:code>/summary.pdf",
+        summary_report.summary_report_pdf,
+        name="summary_report_pdf",
+    ),
     path(
         "staff/consultations/<uuid:code>/responses/import/",
         import_views.response_import,

@@ -202,6 +202,8 @@ _DESCRIBERS: dict[str, Callable[[Any, Mapping[str, Any]], list[str]]] = {
     "membership added": _with_text(gettext_lazy("Membership added: %(value)s.")),
     "assessment": _fixed(gettext_lazy("Stakeholder assessment updated.")),
     "note": _fixed(gettext_lazy("Note added.")),
+    "tag added": _with_text(gettext_lazy("Tag added: %(value)s.")),
+    "tag removed": _with_text(gettext_lazy("Tag removed: %(value)s.")),
     "consent": _with_text(gettext_lazy("Consent recorded: %(value)s.")),
     "joined": _with_text(gettext_lazy("Joined %(value)s.")),
     "erased": _fixed(gettext_lazy("Personal details erased.")),

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
@@ -44,6 +46,9 @@ FILLABLE = (
     "owner_id",
     "external_id",
 )
+# Fields whose value staff choose, one by one, when the two records differ: the survivor keeps
+# its own unless they choose the duplicate's. ("email" and "phone" choose the main contact.)
+CHOOSABLE = ("title", "first_name", "last_name", "job_title", "postcode", "region_id", "email", "phone")
 # Relations a merge does not move: bookkeeping of the directory itself.
 _NOT_MOVED = {SearchToken, DuplicateCandidate, MergeRecord, Person}
 
@@ -124,11 +129,117 @@ def _moved_relations() -> list[tuple[type[Any], str]]:
     return relations
 
 
-def person_merge(
-    *, actor: User, survivor: Person, duplicate: Person, request: HttpRequest | None = None
-) -> MergeRecord:
-    """Fold ``duplicate`` into ``survivor``: every link moves, blanks are filled, and the
-    duplicate stays (hidden) so that the merge can be undone."""
+def likelihood(probability: float) -> str:
+    """The chance that a pair is one person, in words and as a percentage."""
+    percent = min(99, max(1, round(probability * 100)))
+    if probability >= 0.95:
+        return _("Very likely the same person (%(percent)s%%)") % {"percent": percent}
+    if probability >= 0.8:
+        return _("Likely the same person (%(percent)s%%)") % {"percent": percent}
+    if probability >= 0.5:
+        return _("Possibly the same person (%(percent)s%%)") % {"percent": percent}
+    return _("Unlikely to be the same person (%(percent)s%%)") % {"percent": percent}
+
+
+def _primary(person: Person, kind: str) -> ContactPoint | None:
+    contacts = list(person.contacts.filter(kind=kind).order_by("-is_primary", "pk"))
+    return contacts[0] if contacts else None
+
+
+def merge_field_values(person: Person) -> dict[str, str]:
+    """What the kept record could take from this record, field by field, as shown to staff."""
+    values = {name: str(getattr(person, name) or "") for name in CHOOSABLE if name not in ("email", "phone")}
+    values["region_id"] = person.region.name_for(get_language()) if person.region else ""
+    for kind in ("email", "phone"):
+        contact = _primary(person, kind)
+        values[kind] = contact.value if contact else ""
+    return values
+
+
+def agreement_reasons(candidate: DuplicateCandidate) -> list[str]:
+    """Why the model paired the two records, in words, from how each compared field agreed."""
+    how = {field: str(level).lower() for field, level in candidate.agreement.items()}
+    reasons = _name_reasons(candidate, how)
+    words = {
+        "email": (_("Same email address"), _("Different email addresses")),
+        "phone": (_("Same phone number"), _("Different phone numbers")),
+        "postcode": (_("Same postcode"), _("Different postcodes")),
+        "organisation": (_("Same organisation"), _("Different organisations")),
+        "dob": (_("Same date of birth"), _("Different dates of birth")),
+    }
+    for field, (same, different) in words.items():
+        level = how.get(field, "")
+        if level == "same":
+            reasons.append(same)
+        elif level == "different":
+            reasons.append(different)
+        elif field == "postcode" and "levenshtein" in level:
+            reasons.append(_("Postcodes one character apart"))
+        elif field == "postcode" and "district" in level:
+            reasons.append(_("Same postcode district"))
+        elif field == "organisation" and "jaro" in level:
+            reasons.append(_("Organisation names nearly the same"))
+    return reasons
+
+
+def _name_reasons(candidate: DuplicateCandidate, how: dict[str, str]) -> list[str]:
+    a, b = candidate.person_a, candidate.person_b
+    names = {"a": a.full_name, "b": b.full_name}
+    reasons: list[str] = []
+    first, surname = how.get("first_name", ""), how.get("surname", "")
+    if "transposed" in first or "transposed" in surname:
+        reasons.append(_("First name and surname swapped round (%(a)s / %(b)s)") % names)
+    else:
+        if first == "same":
+            reasons.append(_("Same first name"))
+        elif "nickname" in first:
+            reasons.append(_("First names that can be short for each other (%(a)s / %(b)s)") % names)
+        elif "jaro" in first:
+            reasons.append(_("First names nearly the same (%(a)s / %(b)s)") % names)
+        elif "initial" in first:
+            reasons.append(_("First name given as an initial (%(a)s / %(b)s)") % names)
+        elif first == "different":
+            reasons.append(_("Different first name"))
+        if surname == "same":
+            reasons.append(_("Same surname"))
+        elif ">= 0.92" in surname:
+            reasons.append(_("Names nearly the same (%(a)s / %(b)s)") % names)
+        elif "jaro" in surname:
+            reasons.append(_("Surnames a little alike (%(a)s / %(b)s)") % names)
+        elif surname == "different":
+            reasons.append(_("Different surname"))
+    return reasons
+
+
+def _apply_choices(survivor: Person, duplicate: Person, take: set[str], filled: dict[str, Any]) -> None:
+    """Give the survivor the duplicate's value of each field in ``take``, remembering the old."""
+    for name in take - {"email", "phone"}:
+        filled.setdefault(name, getattr(survivor, name))
+        setattr(survivor, name, getattr(duplicate, name))
+    for kind in take & {"email", "phone"}:
+        chosen = _primary(duplicate, kind)
+        if chosen is None:
+            continue
+        previous = list(survivor.contacts.filter(kind=kind, is_primary=True).values_list("pk", flat=True))
+        # Undo makes these main again: the survivor's own, and the duplicate's chosen one.
+        filled.setdefault("__primary__", []).append({"kind": kind, "was": previous, "chosen": chosen.pk})
+        filled["__chosen_was_primary__"] = filled.get("__chosen_was_primary__", []) + (
+            [chosen.pk] if chosen.is_primary else []
+        )
+
+
+def _apply_primary_choices(survivor: Person, filled: dict[str, Any]) -> None:
+    """After the contacts have moved, make each chosen one the survivor's main contact."""
+    for entry in filled.get("__primary__", []):
+        if not survivor.contacts.filter(pk=entry["chosen"]).exists():
+            continue  # the survivor already had the same contact, which stays its own
+        survivor.contacts.filter(kind=entry["kind"]).exclude(pk=entry["chosen"]).update(is_primary=False)
+        survivor.contacts.filter(pk=entry["chosen"]).update(is_primary=True)
+
+
+def _merge_check(survivor: Person, duplicate: Person, take: set[str] | frozenset[str]) -> None:
+    if set(take) - set(CHOOSABLE):
+        raise ValidationError("Only these fields can be chosen: " + ", ".join(CHOOSABLE))
     if survivor.pk == duplicate.pk:
         raise ValidationError("A record cannot be merged with itself.")
     if survivor.merged_into_id or duplicate.merged_into_id:
@@ -137,9 +248,26 @@ def person_merge(
         )
     if survivor.erased_at or duplicate.erased_at:
         raise ValidationError("An erased record cannot be merged.")
+
+
+def person_merge(
+    *,
+    actor: User,
+    survivor: Person,
+    duplicate: Person,
+    request: HttpRequest | None = None,
+    take: set[str] | frozenset[str] = frozenset(),
+) -> MergeRecord:
+    """Fold ``duplicate`` into ``survivor``: every link moves, blanks are filled, the fields
+    named in ``take`` (of CHOOSABLE) take the duplicate's value, and the duplicate stays
+    (hidden) so that the merge can be undone."""
+    _merge_check(survivor, duplicate, take)
     with transaction.atomic():
         moved: dict[str, dict[str, Any]] = {}
         kept: dict[str, list[int]] = {}
+        survivor_name = survivor.full_name
+        filled: dict[str, Any] = {"other_names": survivor.other_names}
+        _apply_choices(survivor, duplicate, set(take), filled)
         for model, field_name in _moved_relations():
             ids: list[int] = []
             for pk in list(model.objects.filter(**{field_name: duplicate}).values_list("pk", flat=True)):
@@ -156,13 +284,14 @@ def person_merge(
             duplicate.topics.exclude(pk__in=survivor.topics.values("pk")).values_list("pk", flat=True)
         )
         survivor.topics.add(*added_topics)
-        filled: dict[str, Any] = {"__topics__": added_topics, "other_names": survivor.other_names}
+        filled["__topics__"] = added_topics
+        _apply_primary_choices(survivor, filled)
         for name in FILLABLE:
-            if not getattr(survivor, name) and getattr(duplicate, name):
+            if name not in filled and not getattr(survivor, name) and getattr(duplicate, name):
                 filled[name] = getattr(survivor, name)
                 setattr(survivor, name, getattr(duplicate, name))
         other_names = survivor.other_name_list()
-        for name in [duplicate.full_name, *duplicate.other_name_list()]:
+        for name in [survivor_name, duplicate.full_name, *duplicate.other_name_list()]:
             if name and name != survivor.full_name and name not in other_names:
                 other_names.append(name)
         survivor.other_names = "\n".join(other_names)
@@ -185,6 +314,7 @@ def person_merge(
             "survivor_name": survivor.full_name,
             "moved": {k: len(v["ids"]) for k, v in moved.items()},
             "kept": kept,
+            "took from the merged record": sorted(take),
         }
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=survivor, request=request, detail=detail)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=duplicate, request=request, detail=detail)
@@ -206,8 +336,15 @@ def person_merge_undo(*, actor: User, merge: MergeRecord, request: HttpRequest |
             )
         survivor.topics.remove(*merge.filled.get("__topics__", []))
         for name, previous in merge.filled.items():
-            if name != "__topics__":
+            if not name.startswith("__"):
                 setattr(survivor, name, previous)
+        for entry in merge.filled.get("__primary__", []):
+            # The chosen contact went back with the rest; each record's main contact is restored.
+            survivor.contacts.filter(kind=entry["kind"]).update(is_primary=False)
+            survivor.contacts.filter(pk__in=entry["was"]).update(is_primary=True)
+            duplicate.contacts.filter(pk=entry["chosen"]).update(
+                is_primary=entry["chosen"] in merge.filled.get("__chosen_was_primary__", [])
+            )
         survivor.save()
         duplicate.merged_into = None
         duplicate.save(update_fields=["merged_into", "updated_at"])

@@ -261,6 +261,39 @@ class MergeForm(forms.Form):
         self.fields["survivor"].choices = choices  # type: ignore[attr-defined]
 
 
+class MergeFieldsForm(forms.Form):
+    """For each field where the two records differ: which value the kept record takes."""
+
+    LABELS = {
+        "title": _("Title"),
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
+        "job_title": _("Job title"),
+        "postcode": _("Postcode"),
+        "region_id": _("Region"),
+        "email": _("Main email address"),
+        "phone": _("Main phone number"),
+    }
+
+    def __init__(self, *args: Any, kept: dict[str, str], other: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = _("(blank)")
+        for name, label in self.LABELS.items():
+            if kept.get(name, "") == other.get(name, ""):
+                continue
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                widget=forms.RadioSelect,
+                choices=[("kept", kept.get(name) or blank), ("other", other.get(name) or blank)],
+                initial="kept",
+                required=False,  # left unanswered, the kept record keeps its own value
+            )
+
+    def taken(self) -> set[str]:
+        """The fields whose value comes from the record being merged away."""
+        return {name for name, value in self.cleaned_data.items() if value == "other"}
+
+
 class ConsentForm(forms.Form):
     purpose = forms.CharField(
         label=_("What for"),

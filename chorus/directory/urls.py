@@ -25,6 +25,7 @@ urlpatterns = [
     path("duplicates/", views.duplicate_list, name="duplicate_list"),
     path("duplicates/scan/", views.duplicate_scan, name="duplicate_scan"),
     path("duplicates/<uuid:code>/", views.duplicate_review, name="duplicate_review"),
+    path("duplicates/<uuid:code>/merge/", views.duplicate_merge, name="duplicate_merge"),
     path("merges/<uuid:code>/undo/", views.merge_undo, name="merge_undo"),
 ]
 

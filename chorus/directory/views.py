@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,8 +32,11 @@ from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import services
 from chorus.directory.duplicates import (
+    agreement_reasons,
     candidate_mark_not_same,
     duplicates_find_task,
+    likelihood,
+    merge_field_values,
     person_merge,
     person_merge_undo,
 )
@@ -40,6 +45,7 @@ from chorus.directory.forms import (
     ConsentForm,
     DirectoryFilterForm,
     GroupMembershipForm,
+    MergeFieldsForm,
     MergeForm,
     NoteForm,
     OrganisationForm,
@@ -335,6 +341,8 @@ def organisation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     candidates = pending_candidates(staff_user(request))
     page = Paginator(candidates, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for candidate in page.object_list:
+        candidate.likelihood = likelihood(candidate.match_probability)
     _audit_people_shown(request, "Possible duplicates", 2 * len(page.object_list))
     return render(request, "directory/duplicate_list.html", {"page": page, "query": ""})
 
@@ -363,14 +371,8 @@ def duplicate_review(request: HttpRequest, code: UUID) -> HttpResponse:
         messages.success(request, _("Marked as different people. This pair will not be suggested again."))
         return redirect("directory:duplicate_list")
     if request.method == "POST" and form.is_valid():
-        survivor, duplicate = (a, b) if form.cleaned_data["survivor"] == str(a.code) else (b, a)
-        try:
-            person_merge(actor=user, survivor=survivor, duplicate=duplicate, request=request)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("directory:duplicate_list")
-        messages.success(request, _("Records merged. You can undo this from the kept record's page."))
-        return redirect("directory:person_detail", code=survivor.code)
+        merge_url = reverse("directory:duplicate_merge", kwargs={"code": candidate.code})
+        return redirect(f"{merge_url}?{urlencode({'keep': form.cleaned_data['survivor']})}")
     for person in (a, b):
         audit_record(
             actor=user,
@@ -401,9 +403,43 @@ def duplicate_review(request: HttpRequest, code: UUID) -> HttpResponse:
         (_("Job title"), a.job_title, b.job_title),
         (_("Added"), long_date(a.created_at), long_date(b.created_at)),
     ]
-    return render(
-        request, "directory/duplicate_review.html", {"candidate": candidate, "form": form, "rows": rows}
+    context = {
+        "candidate": candidate,
+        "form": form,
+        "rows": rows,
+        "likelihood": likelihood(candidate.match_probability),
+        "reasons": agreement_reasons(candidate),
+    }
+    return render(request, "directory/duplicate_review.html", context)
+
+
+@staff_required
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def duplicate_merge(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The second step of a merge: for each field that differs, which value the kept record takes."""
+    user = staff_user(request)
+    candidate = get_for_view(request, pending_candidates(user), code=code)
+    a, b = candidate.person_a, candidate.person_b
+    keep = request.POST.get("keep") or request.GET.get("keep")
+    if keep not in (str(a.code), str(b.code)):
+        return redirect("directory:duplicate_review", code=candidate.code)
+    survivor, duplicate = (a, b) if keep == str(a.code) else (b, a)
+    form = MergeFieldsForm(
+        data=request.POST or None, kept=merge_field_values(survivor), other=merge_field_values(duplicate)
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_merge(
+                actor=user, survivor=survivor, duplicate=duplicate, request=request, take=form.taken()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("directory:duplicate_list")
+        messages.success(request, _("Records merged. You can undo this from the kept record's page."))
+        return redirect("directory:person_detail", code=survivor.code)
+    context = {"candidate": candidate, "form": form, "survivor": survivor, "duplicate": duplicate}
+    return render(request, "directory/duplicate_merge.html", context)
 
 
 @require_POST

@@ -141,6 +141,7 @@ def series_detail(request: HttpRequest, code: UUID) -> HttpResponseBase:
         "insights/perception.html",
         {
             "series": series,
+            "may_change": can_change(staff_user(request), series),
             "waves": [(wave, sizes[wave.pk]) for wave in waves],
             "measures": measures,
             "filters": [

@@ -295,6 +295,7 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
         HelpRequest,
         Response,
         ResponseImport,
+        ResponseTag,
         SupportingDocument,
     )
     from chorus.equality.models import EqualityRecord
@@ -337,6 +338,8 @@ def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> N
     )
     AnswerFactory(response=r["response"], question=r["question"], value="Fees are too high")
     AnswerFactory(response=r["response"], question=r["choice_question"], value=["yes"])
+    r["response_tag"] = ResponseTag.objects.create(consultation=consultation, name=f"fees {TEAM_A_MARK}")
+    r["response_tag"].responses.add(r["response"])
     r["equality_record"] = EqualityRecord.objects.create(
         key=equality_key, asked_for=consultation.code, submitted=True, age_band="35_44"
     )
@@ -546,6 +549,7 @@ ARGS: dict[str, Args] = {
     "directory:organisation_note": lambda w: {"code": w.organisation.code},
     "directory:organisation_assess": lambda w: {"code": w.organisation.code},
     "directory:duplicate_review": lambda w: {"code": w.duplicate.code},
+    "directory:duplicate_merge": lambda w: {"code": w.duplicate.code},
     "directory:merge_undo": lambda w: {"code": w.merge.code},
     "directory:import_map": lambda w: {"code": w.import_job.code},
     "directory:import_check": lambda w: {"code": w.import_job.code},
@@ -619,6 +623,15 @@ ARGS: dict[str, Args] = {
         "job": w.response_import.code,
     },
     "consultations:response_export": lambda w: {"code": w.consultation.code, "file_format": "csv"},
+    "consultations:response_detail": lambda w: {"code": w.consultation.code, "response": w.response.code},
+    "consultations:response_tag_add": lambda w: {"code": w.consultation.code, "response": w.response.code},
+    "consultations:response_tag_remove": lambda w: {
+        "code": w.consultation.code,
+        "response": w.response.code,
+        "tag": w.response_tag.code,
+    },
+    "consultations:response_note_add": lambda w: {"code": w.consultation.code, "response": w.response.code},
+    "consultations:summary_report_pdf": lambda w: {"code": w.consultation.code},
     "consultations:moderation_queue": lambda w: {"code": w.consultation.code},
     "consultations:moderation_response": lambda w: {"code": w.consultation.code, "response": w.response.code},
     "consultations:moderation_redact": lambda w: {"code": w.consultation.code, "response": w.response.code},

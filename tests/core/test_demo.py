@@ -37,6 +37,14 @@ def test_demo_data_is_added_once_and_edits_survive_a_second_run() -> None:
     from chorus.bulletins.trials import result
 
     assert Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count() > 100
+    # The scale's numbers are what is made (medium once made 72% of its responses, a quarter
+    # of its subscribers).
+    from chorus.core.registry import SCALES
+
+    small = SCALES["small"]
+    made = DemoDataset.objects.get(builder="consultation-questions").summary
+    assert made["consultation responses"] == small.responses  # perception surveys add their own
+    assert Subscriber.objects.count() == small.subscribers
     assert Bulletin.objects.filter(status=Bulletin.Status.SENT).count() == 2
     trial = Bulletin.objects.get(is_trial=True)
     assert Delivery.objects.filter(bulletin=trial).count() > 100

@@ -193,6 +193,8 @@ EXPECT: dict[str, Expect] = {
     "directory:duplicate_list": editors(),
     "directory:duplicate_scan": post_only(Expect(LOGIN, 403, 403, REDIRECT, REDIRECT)),
     "directory:duplicate_review": team_record_change(),
+    # Without ?keep= (which record stays) the merge step sends the reviewer back to choose.
+    "directory:duplicate_merge": Expect(LOGIN, 403, 403, 404, REDIRECT),
     "directory:merge_undo": post_only(CHANGE_TEAM_RECORD),
     "directory:import_list": editors(),
     "directory:import_upload": editors(),
@@ -265,6 +267,12 @@ EXPECT: dict[str, Expect] = {
     "consultations:response_import_check": team_record_change(unaudited="the rows of the user's own upload"),
     "consultations:response_import_problems": team_record_change(),
     "consultations:response_export": team_record(),
+    "consultations:response_detail": team_record(),
+    # An empty tag or note: the response's page again, with the error.
+    "consultations:response_tag_add": post_only(Expect(LOGIN, 403, 403, 404, 200), sign_in_first=True),
+    "consultations:response_tag_remove": post_only(CHANGE_TEAM_RECORD, sign_in_first=True),
+    "consultations:response_note_add": post_only(Expect(LOGIN, 403, 403, 404, 200), sign_in_first=True),
+    "consultations:summary_report_pdf": team_record(),
     "consultations:moderation_queue": team_record_change(),
     "consultations:moderation_response": team_record_change(),
     "consultations:moderation_redact": post_only(CHANGE_TEAM_RECORD),
@@ -432,6 +440,7 @@ DOWNLOADS: list[Download] = [
     Download("consultations:response_import_problems", may=TEAM_A_EDITORS, personal=True),
     Download("bulletins:subscriber_import_problems", may=TEAM_A_EDITORS, personal=True),
     Download("consultations:document_staff_download", may=TEAM_A_READERS),
+    Download("consultations:summary_report_pdf", may=TEAM_A_READERS),
     Download("consultations:document_download"),  # the consultation is not public
     Download("consultations:public_responses_download"),  # nor are its responses
     Download("consultations:respond_answers_pdf"),  # only for the session that sent the response
@@ -476,6 +485,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.consultations.documents._file": "consultations:document_download",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.consultations.answers_copy.respond_answers_pdf": "consultations:respond_answers_pdf",
+    "chorus.consultations.summary_report.summary_report_pdf": "consultations:summary_report_pdf",
     "chorus.feedback.views.service_export": "feedback:feedback_export",
     "chorus.feedback.api._json": "feedback_api:feedback (its answers; the feedback tests post to it)",
     "chorus.feedback.api.openapi": "feedback_api:openapi",

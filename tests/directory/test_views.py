@@ -125,10 +125,14 @@ def test_a_reviewer_merges_a_pair_and_undoes_it(officer_client: Client, officer:
     assert "Jonathan Smith" in listing
     review = reverse("directory:duplicate_review", kwargs={"code": candidate.code})
     page = officer_client.get(review).content.decode()
-    assert "nickname" in page and "js@example.org" in page
+    assert "First names that can be short for each other (Jonathan Smith / Jon Smith)" in page
+    assert "Very likely the same person (97%)" in page and "js@example.org" in page
     missing_choice = officer_client.post(review, {"decision": "merge"}).content.decode()
     assert "Choose the record to keep" in missing_choice
-    response = officer_client.post(review, {"decision": "merge", "survivor": str(a.code)})
+    step = officer_client.post(review, {"decision": "merge", "survivor": str(a.code)})
+    merge_url = reverse("directory:duplicate_merge", kwargs={"code": candidate.code})
+    assert step.url == f"{merge_url}?keep={a.code}"
+    response = officer_client.post(merge_url, {"keep": str(a.code)})
     assert response.url == _detail(a)
     b.refresh_from_db()
     assert b.merged_into == a

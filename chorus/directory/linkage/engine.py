@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -288,13 +289,18 @@ def find_duplicates(
         linker = Linker(db_api.register(df), _scaled(model, len(df)), log_level=logging.WARNING)
     else:
         linker = _trained_linker(df, db_api, seed)
+    calibration = (model or {}).get("calibration")
     predictions = linker.inference.predict(
-        threshold_match_probability=min(review_threshold, cluster_threshold)
+        # A calibrated probability is below the model's own, so score more pairs and cut after.
+        threshold_match_probability=min(review_threshold, cluster_threshold) / (100 if calibration else 1)
     )
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, cluster_threshold)
     pairs = predictions.as_pandas_dataframe()
     weight_columns = [c for c in pairs.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
     pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *weight_columns]]
+    if calibration:
+        pairs = pairs.assign(match_probability=calibrated(calibration, pairs))
+        pairs = pairs[pairs["match_probability"] >= review_threshold].reset_index(drop=True)
     cluster_frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
     weights = {
         comparison.output_column_name: [
@@ -343,13 +349,82 @@ def train_model(records: pd.DataFrame, seed: int = 42) -> dict[str, Any]:
 
 def _scaled(model: dict[str, Any], records: int) -> dict[str, Any]:
     """The prior chance that two records match falls as the directory grows (about 1/N)."""
-    scaled = {key: value for key, value in model.items() if key != "trained_on_records"}
+    scaled = {key: value for key, value in model.items() if key not in ("trained_on_records", "calibration")}
     trained_on = int(model.get("trained_on_records", records))
     prior = float(model["probability_two_random_records_match"]) * trained_on / max(records, 2)
     scaled["probability_two_random_records_match"] = min(prior, 0.5)
     # Keep the per-field agreement (gamma) columns, which explain each pair to reviewers.
     scaled["retain_intermediate_calculation_columns"] = True
     return scaled
+
+
+def _calibration_features(pairs: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Each field's match weight; the rest (prior and term frequencies) as one more; how many
+    fields disagree; and whether the pair agrees on where as well as who they work for
+    (colleagues do), which the independent weights count twice."""
+    fields = np.column_stack(
+        [pairs[c].to_numpy(dtype=float) if c in pairs else np.zeros(len(pairs)) for c in columns]
+    )
+    rest = pairs["match_weight"].to_numpy(dtype=float) - fields.sum(axis=1)
+    disagreements = (fields < 0).sum(axis=1)
+    workplace = np.ones(len(pairs), dtype=bool)
+    for name in ("mw_postcode", "mw_organisation"):
+        workplace &= pairs[name].to_numpy(dtype=float) > 0 if name in pairs else False
+    return np.column_stack([fields, rest, disagreements, workplace, np.ones(len(pairs))])
+
+
+def calibration_fit(pairs: pd.DataFrame, truth: pd.Series) -> dict[str, Any]:
+    """A logistic regression over each field's match weight, fitted to known truth.
+
+    Fellegi-Sunter adds the weights of fields as if they were independent, and they are
+    not: people at one organisation share its postcode, so "same postcode, same
+    organisation" is two pieces of evidence counted where there is about one, and the
+    model's own probability says 1.00 far too often. Refitting how much each field's
+    weight counts (Platt scaling, one slope per field) gives how often pairs like this
+    really were one person.
+    """
+    columns = sorted(c for c in pairs.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_"))
+    x = _calibration_features(pairs, columns)
+    y = truth.to_numpy(dtype=float)
+    # Platt's targets, nudged off 0 and 1 so that a perfectly separated set still has an answer.
+    positives, negatives = y.sum(), len(y) - y.sum()
+    target = np.where(y > 0, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    beta = np.zeros(x.shape[1])
+    ridge = 1e-3 * np.eye(x.shape[1])
+    for _ in range(100):  # Newton's method on the log loss, lightly regularised
+        p = 1 / (1 + np.exp(-(x @ beta)))
+        gradient = x.T @ (p - target) + ridge @ beta
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return {
+        "method": "logistic over field weights",
+        "columns": columns,
+        "coefficients": [float(b) for b in beta],
+        "pairs": len(y),
+    }
+
+
+def calibrated(calibration: dict[str, Any], pairs: pd.DataFrame) -> pd.Series:
+    """The chance that each pair is one person, from the fitted calibration."""
+    x = _calibration_features(pairs, list(calibration["columns"]))
+    z = x @ np.asarray(calibration["coefficients"], dtype=float)
+    return pd.Series(1 / (1 + np.exp(-z)), index=pairs.index)
+
+
+def labelled_pairs(model: dict[str, Any], records: pd.DataFrame, truth: str = "entity") -> pd.DataFrame:
+    """Every pair the model (without its calibration) scores in ``records``, whose ``truth``
+    column says who is who: the pair's weights, and ``same`` if it is one person."""
+    uncalibrated = {key: value for key, value in model.items() if key != "calibration"}
+    result = find_duplicates(
+        records.drop(columns=[truth]), review_threshold=0.001, cluster_threshold=0.999, model=uncalibrated
+    )
+    who = records.set_index("unique_id")[truth]
+    pairs = result.pairs
+    same = who.loc[pairs["unique_id_l"]].to_numpy() == who.loc[pairs["unique_id_r"]].to_numpy()
+    return pairs.assign(same=same)
 
 
 def default_model() -> dict[str, Any]:

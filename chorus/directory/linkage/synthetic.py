@@ -59,8 +59,15 @@ def _nickname(first: str, rng: random.Random) -> str:
     return rng.choice(options).capitalize() if options else first
 
 
-def generate_people(n: int, *, duplicate_rate: float = 0.25, seed: int = 7) -> pd.DataFrame:
-    """About ``n`` records, of which roughly ``duplicate_rate`` are extra copies of someone."""
+def generate_people(
+    n: int, *, duplicate_rate: float = 0.25, seed: int = 7, colleagues: float = 0.0
+) -> pd.DataFrame:
+    """About ``n`` records, of which roughly ``duplicate_rate`` are extra copies of someone.
+
+    With ``colleagues``, that share of people give their organisation's office postcode, as
+    staff of one organisation do in a council's directory: different people who share a
+    postcode (and often a first name) are what make a duplicate review hard.
+    """
     rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -70,6 +77,7 @@ def generate_people(n: int, *, duplicate_rate: float = 0.25, seed: int = 7) -> p
     organisations = [
         f"{fake.last_name()} {rng.choice(ORGANISATION_SUFFIXES)}" for _ in range(max(50, n // 20))
     ]
+    offices = {name: _postcode(rng) for name in organisations} if colleagues else {}
     rows: list[dict[str, object]] = []
     entity = 0
     while len(rows) < n:
@@ -77,13 +85,13 @@ def generate_people(n: int, *, duplicate_rate: float = 0.25, seed: int = 7) -> p
         first = rng.choice(first_names)
         surname = rng.choice(surnames)
         town = rng.choice(towns)
-        area = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.choice((1, 2))))
-        unit = "".join(rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
-        postcode = f"{area}{rng.randint(1, 30)} {rng.randint(1, 9)}{unit}"
+        postcode = _postcode(rng)
         domain = rng.choice(["example.org", "example.com", "example.net", "mail.example"])
         email = f"{first.lower()}.{surname.lower()}{rng.randint(1, 999)}@{domain}".replace("'", "")
         phone = f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}"
         organisation = rng.choice(organisations)
+        if colleagues and rng.random() < colleagues:
+            postcode = offices[organisation]
         base = {
             "entity": entity,
             "first_name": first,
@@ -102,6 +110,12 @@ def generate_people(n: int, *, duplicate_rate: float = 0.25, seed: int = 7) -> p
     df = pd.DataFrame(rows[:n])
     df.insert(0, "unique_id", range(1, len(df) + 1))
     return df
+
+
+def _postcode(rng: random.Random) -> str:
+    area = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.choice((1, 2))))
+    unit = "".join(rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
+    return f"{area}{rng.randint(1, 30)} {rng.randint(1, 9)}{unit}"
 
 
 def _variant(
@@ -149,3 +163,28 @@ def _with_missing(row: dict[str, object], rng: random.Random) -> dict[str, objec
         if rng.random() < chance:
             row[field] = ""
     return row
+
+
+# Directories like those the shipped model scores (under 20,000 people), with few and with
+# many duplicates, where colleagues often give their organisation's postcode (as they do):
+# (people, share that are extra copies, share who give their organisation's postcode).
+# `chorus train_linkage_model` fits the calibration on them; benchmarks/linkage.py
+# --calibration checks it on other seeds.
+CALIBRATION_DIRECTORIES = (
+    (100, 0.15, 0.4),
+    (300, 0.08, 0.4),
+    (300, 0.25, 0.4),
+    (1_000, 0.08, 0.4),
+    (1_000, 0.25, 0.4),
+    (3_000, 0.08, 0.4),
+    (3_000, 0.25, 0.4),
+    (10_000, 0.15, 0.4),
+)
+
+
+def calibration_directories(seed: int, columns: tuple[str, ...]) -> list[pd.DataFrame]:
+    """Labelled directories (with ``entity``) to fit or check the calibration on."""
+    return [
+        generate_people(size, duplicate_rate=rate, seed=seed + i, colleagues=colleagues)[[*columns, "entity"]]
+        for i, (size, rate, colleagues) in enumerate(CALIBRATION_DIRECTORIES)
+    ]
