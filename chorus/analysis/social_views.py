@@ -7,8 +7,9 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     form = SocialSourceForm(request.POST or None)
     if request.method == "POST":
         if not can_change(user, SocialSource()):
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             team = user.teams.first()
             source = SocialSource.objects.create(team=team, **form.cleaned_data)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -79,7 +79,7 @@ def _subjects(request: HttpRequest) -> list[tuple[str, Any]]:
 def run_start(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if not can_change(user, AnalysisRun()):
-        raise Http404
+        raise PermissionDenied  # a page the role may not use: 403, as everywhere (#21 defect 17)
     form = RunForm(request.POST or None, request.FILES or None, subjects=_subjects(request))
     if request.method == "POST" and form.is_valid():
         subject, target = form.cleaned_data["subject"]

@@ -310,7 +310,7 @@ EXPECT: dict[str, Expect] = {
     "feedback:exit_done": everyone(),
     # analysis: analysts change runs; viewers read them but take no exports away
     "analysis:run_list": staff(),
-    "analysis:run_start": Expect(LOGIN, 404, 200, 200, 200),
+    "analysis:run_start": Expect(LOGIN, 403, 200, 200, 200),
     "analysis:source_list": staff(),
     "analysis:source_detail": team_record(),
     "analysis:emerging": team_record(),
