@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -60,7 +61,9 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
         initial |= {"channel": Response.Channel.ASSISTED, "name": helped.name, "email": helped.email}
     about = EnteredResponseForm(data=request.POST or None, initial=initial)
     # Staff type what they were sent: nothing is required here.
-    answers_form = section_form(questions, "en", data=request.POST or None, required=False)
+    # Questions in the page's language (answers are stored by option value, not label).
+    language = "cy" if (get_language() or "").startswith("cy") else "en"
+    answers_form = section_form(questions, language, data=request.POST or None, required=False)
     key = _submission_key(request)
     if request.method == "POST" and key and Response.objects.filter(submission_key=key).exists():
         messages.info(request, _("That response was already saved."))

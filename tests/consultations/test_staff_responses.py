@@ -123,3 +123,14 @@ def test_closed_questions_are_summarised_while_open(officer_client: Client, cons
     probate = page[page.index('<th scope="row" class="govuk-table__header">Probate</th>') :]
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in probate[:200]
     assert "75%" in probate[:300]
+
+
+def test_on_a_welsh_page_staff_see_the_questions_in_welsh(officer_client: Client, consultation) -> None:
+    question = Question.objects.get(text="Which services?")
+    question.text_cy = "Pa wasanaethau?"
+    question.options = [{"value": "probate", "label": "Probate", "label_cy": "Profiant"}]
+    question.save()
+    url = reverse("consultations:response_enter", args=[consultation.code])
+    page = officer_client.get("/cy" + url).content.decode()
+    assert "Pa wasanaethau?" in page and "Profiant" in page
+    assert "Which services?" not in officer_client.get("/cy" + url).content.decode()
