@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -223,7 +224,10 @@ def publish(request: HttpRequest, code: UUID) -> HttpResponse:
     tried = request.method == "POST" and not consultation.is_published
     if tried and ready_to_publish(tasks):
         services.consultation_publish(actor=staff_user(request), request=request, consultation=consultation)
-        messages.success(request, _("Published. It shows as forthcoming until it opens."))
+        if consultation.opens_at and consultation.opens_at > timezone.now():
+            messages.success(request, _("Published. It shows as forthcoming until it opens."))
+        else:
+            messages.success(request, _("Published. It is open now."))
         return redirect("consultations:consultation_detail", code=consultation.code)
     return render(
         request,

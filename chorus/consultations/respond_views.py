@@ -262,16 +262,24 @@ def respond_equality(request: HttpRequest, code: UUID) -> HttpResponse:
     )
 
 
-def _slow_down(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+def _slow_down(request: HttpRequest, consultation: Consultation, *, too_fast: bool = False) -> HttpResponse:
+    """Why the response was not sent yet, truthfully: sent seconds after starting, or one of
+    many from the same connection."""
+    reason = (
+        _(
+            "Your response was sent very soon after you started it, which is what automated "
+            "programs do. Your answers are saved: wait a few seconds, then go back and send it again."
+        )
+        if too_fast
+        else _(
+            "We have received a lot of responses from your connection in the last few minutes. "
+            "Your answers are saved: wait a few minutes, then go back and send your response again."
+        )
+    )
     return slow_down(
         request,
         heading=_("Please wait before sending"),
-        paragraphs=[
-            _(
-                "We have received a lot of responses from your connection in the last few minutes. "
-                "Your answers are saved: wait a few minutes, then go back and send your response again."
-            )
-        ],
+        paragraphs=[reason],
         back_url=reverse("consultations:respond_check", args=[consultation.code]),
         back_label=_("Back to your answers"),
     )
@@ -299,7 +307,7 @@ def _check_send(
         return redirect("consultations:respond_done", code=consultation.code)
     if (timezone.now() - draft.created_at).total_seconds() < settings.CHORUS_RESPOND_LEAST_SECONDS:
         _reject(request, consultation, address, "too fast")
-        return _slow_down(request, consultation)
+        return _slow_down(request, consultation, too_fast=True)
     if reached(RESPOND_SCOPE, client, limit=settings.CHORUS_RESPOND_MOST_PER_ADDRESS, per=PER):
         _reject(request, consultation, address, "rate limit")
         return _slow_down(request, consultation)

@@ -144,7 +144,11 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    # Signed-in staff keep their header and menu: the refusal is one page of their work.
+    user = getattr(request, "user", None)
+    staff = bool(user is not None and user.is_authenticated and "/staff/" in request.path_info)
+    base = "staff_base.html" if staff else "base.html"
+    return render(request, "403.html", {"base_template": base}, status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -214,7 +214,9 @@ def test_an_officer_records_an_activity_with_an_attendee(page: Page, live_server
     assert_accessible(page)
     page.get_by_label("Type").select_option("meeting")
     page.get_by_label("Title", exact=True).fill("Meeting with the advice sector")
-    page.get_by_label("Starts").fill("2026-10-01 10:00")
+    # The GOV.UK date input: day, month and year boxes, and a time.
+    for box, value in (("day", "1"), ("month", "10"), ("year", "2026"), ("time", "10:00")):
+        page.fill(f"input[name=starts_at_{box}]", value)
     page.get_by_role("button", name="Save activity").click()
     expect(page.locator("h1")).to_have_text("Meeting with the advice sector")
     page.get_by_label("Name, email or organisation").fill("rhodri")
@@ -339,7 +341,8 @@ def test_a_published_you_said_we_did_reaches_the_event_page_and_the_calendar_fee
     page.get_by_role("link", name="Record what changed").click()
     page.get_by_label("You said", exact=True).fill("The fee page was hard to find")
     page.get_by_label("We did", exact=True).fill("We linked the fee page from the start page")
-    page.get_by_label("Decided on").fill("2026-10-01")
+    for box, value in (("day", "1"), ("month", "10"), ("year", "2026")):
+        page.fill(f"input[name=decided_on_{box}]", value)
     page.get_by_label("Probate users' forum").check()
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Publish").click()

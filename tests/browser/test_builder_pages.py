@@ -8,7 +8,8 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from chorus.accounts.models import Role
@@ -134,9 +135,9 @@ def test_an_officer_builds_and_publishes_a_consultation(
     _add_question(
         page, section="Your hearing", kind="number", text="How many hearings?", min_value="5", max_value="1"
     )
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "The greatest number must be the same as or more than the least number"
-    )
+    with translation.override(lang):
+        refused = gettext("The greatest number must be the same as or more than the least number")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(refused)
     assert_accessible(page)
     page.fill("form:has(input[name=add][value=question]) #id_max_value", "50")
     page.locator("form:has(input[name=add][value=question]) button[type=submit]").click()
@@ -175,7 +176,9 @@ def test_an_officer_builds_and_publishes_a_consultation(
     assert_accessible(page)
     _submit(page)
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("There is no link to a privacy notice")
+    with translation.override(lang):
+        missing = gettext("There is no link to a privacy notice")
+    expect(summary).to_contain_text(missing)
     _shot(page, "checklist", lang)
     assert not Consultation.objects.get(pk=consultation.pk).is_published
     assert_accessible(page)

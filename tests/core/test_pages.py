@@ -85,3 +85,17 @@ def test_the_brand_colour_setting_reaches_the_page(client: Client, settings) -> 
 
 def test_the_health_check_answers_when_the_database_does(client: Client) -> None:
     assert client.get("/healthz").content == b"ok"
+
+
+@pytest.mark.django_db
+def test_a_refused_staff_page_keeps_the_staff_header(viewer) -> None:
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    client = sign_in(Client(), viewer)
+    for url in ("/staff/bulletins/new/", "/cy/staff/bulletins/new/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert 'href="/sign-in/"' not in page and "/sign-out/" in page, url
