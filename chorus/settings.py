@@ -274,6 +274,14 @@ CHORUS_EXPORT_KEEP_HOURS = env_int("CHORUS_EXPORT_KEEP_HOURS", 24, minimum=1)
 # A file that took at least this long is also announced by email (the person may have left the page).
 CHORUS_EXPORT_EMAIL_AFTER_SECONDS = env_int("CHORUS_EXPORT_EMAIL_AFTER_SECONDS", 60, minimum=0)
 
+# Duplicate finding runs on DuckDB in the worker (a million people in a few minutes within
+# a few GB); "spark" runs the same model on a Spark cluster (CHORUS_LINKAGE_SPARK_MASTER,
+# for example spark://linkage.internal:7077, or local[*] to try it on one machine) for
+# directories beyond one machine. See docs/deploying.md.
+CHORUS_LINKAGE_ENGINE = env_choice("CHORUS_LINKAGE_ENGINE", "duckdb", ("duckdb", "spark"))
+CHORUS_LINKAGE_SPARK_MASTER = env_str("CHORUS_LINKAGE_SPARK_MASTER", "local[*]")
+CHORUS_LINKAGE_MEMORY_GB = env_int("CHORUS_LINKAGE_MEMORY_GB", 3, minimum=1)
+
 # Tasks are stored in the database and run by `chorus worker`.
 TASKS = {
     "default": {

@@ -42,3 +42,31 @@ def test_spark_finds_the_same_duplicates_as_duckdb() -> None:
 def test_a_saved_duckdb_model_is_refused_on_spark() -> None:
     with pytest.raises(ValueError, match="On Spark"):
         find_duplicates(generate_people(10, seed=1)[COLUMNS], engine="spark", model=default_model())
+
+
+def test_spark_takes_a_directory_with_a_column_nobody_filled_in() -> None:
+    # Spark cannot type a column with no values at all; the engine leaves it out.
+    people = generate_people(600, seed=9)[COLUMNS].assign(phone="", organisation=None)
+    result = find_duplicates(people, engine="spark")
+    assert len(result.pairs) > 20
+    assert set(result.clusters["unique_id"]) == set(people["unique_id"])
+
+
+@pytest.mark.django_db
+def test_the_engine_setting_runs_the_directorys_duplicate_finding_on_spark(settings) -> None:
+    from chorus.directory.duplicates import duplicates_find
+    from chorus.directory.models import DuplicateCandidate
+    from tests.factories import make_person
+
+    settings.CHORUS_LINKAGE_ENGINE = "spark"
+    settings.CHORUS_LINKAGE_SPARK_MASTER = "local[1]"
+    people = generate_people(300, seed=12)
+    for row in people.itertuples():
+        make_person(
+            first_name=row.first_name,
+            last_name=row.surname,
+            emails=[row.email] if row.email else [],
+            postcode=row.postcode,
+        )
+    assert duplicates_find() > 10
+    assert DuplicateCandidate.objects.filter(match_probability__gte=0.5).count() > 10

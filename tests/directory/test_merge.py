@@ -135,3 +135,37 @@ def test_the_linkage_model_queues_name_variants_and_not_strangers(officer: User)
     duplicates_find()
     candidate.refresh_from_db()
     assert candidate.status == DuplicateCandidate.Status.NOT_SAME
+
+
+def test_a_second_run_updates_waiting_pairs_in_place_and_reports_only_new_ones() -> None:
+    jonathan = make_person(first_name="Jonathan", last_name="Pryce", emails=["j.pryce@example.org"])
+    jon = make_person(first_name="Jon", last_name="Pryce", emails=["j.pryce@example.org"])
+    assert duplicates_find() == 1
+    candidate = DuplicateCandidate.objects.get()
+    DuplicateCandidate.objects.filter(pk=candidate.pk).update(match_probability=0.01)
+    # Nothing new: the waiting pair is rescored, not added again.
+    assert duplicates_find() == 0
+    candidate.refresh_from_db()
+    assert DuplicateCandidate.objects.count() == 1
+    assert candidate.match_probability > 0.5
+    assert (candidate.person_a_id, candidate.person_b_id) == (jonathan.pk, jon.pk)
+    assert candidate.status == DuplicateCandidate.Status.PENDING
+
+
+def test_the_engine_reads_each_persons_main_email_and_latest_organisation() -> None:
+    from chorus.directory.duplicates import directory_frame
+
+    person = make_person(
+        first_name="Ffion",
+        last_name="Morgan",
+        emails=["ffion.main@example.org", "ffion.old@example.org"],
+        organisation=OrganisationFactory(name="Cardiff Law Centre"),
+    )
+    merged = make_person(first_name="Ffion", last_name="Morgan")
+    Person.objects.filter(pk=merged.pk).update(merged_into=person)
+    frame = directory_frame()
+    assert frame["unique_id"].tolist() == [person.pk]
+    row = frame.iloc[0]
+    assert row["email"] == "ffion.main@example.org"
+    assert row["organisation"] == "Cardiff Law Centre"
+    assert row["surname"] == "Morgan"

@@ -6,8 +6,16 @@ DuckDB on one machine, or Spark (the same settings) for directories too big for 
 
 Names count with nicknames (Jon/Jonathan), initials (J R Smith) and transposition
 (Smith John); emails, phones, postcodes, dates of birth, organisations, places and
-identifiers count when present. Email is compared exactly only: a fuzzy email
-comparison is correlated with the name comparisons and inflates matches.
+identifiers count when present. An email counts as nearly the same only when it is a
+typo away and its digits are the same (john.smith1@ and john.smith2@ are two people);
+postcode and town are one piece of evidence about where someone is, not two; a date of
+birth with its year off by one or its day and month swapped counts as a slip.
+
+Blocking (which pairs are compared at all) uses keys specific enough that the pairs
+grow about in step with the directory, not with its square: full name, nickname and
+surname, first name and the start or end of the surname (for typos), initial and
+surname only where one side gave just an initial, email, phone, postcode with initial,
+date of birth. ``candidate_pairs`` counts what each rule adds.
 """
 
 from __future__ import annotations
@@ -81,10 +89,12 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     df["first_name"] = _blank_to_none(first_word)
     df["first_initial"] = _blank_to_none(first_word.str[:1])
     df["surname"] = _blank_to_none(surname.str.replace(" ", "", regex=False))
-    df["first_name_nicks"] = first_word.map(_nicknames)
+    nicknames = {name: _nicknames(name) for name in first_word.unique()}
+    df["first_name_nicks"] = first_word.map(nicknames)
     df["full_name"] = _blank_to_none((first_word + " " + df["surname"].fillna("")).str.strip())
     df["dob"] = _blank_to_none(get("dob").str.strip())
     df["email"] = _blank_to_none(get("email").map(normalise_email))
+    df["email_digits"] = df["email"].fillna("").str.replace(r"[^0-9]", "", regex=True)
     df["phone"] = _blank_to_none(get("phone").map(lambda v: normalise_phone(v) if v.strip() else ""))
     postcode = get("postcode").map(lambda v: normalise_postcode(v) if v.strip() else "")
     df["postcode"] = _blank_to_none(postcode)
@@ -127,6 +137,92 @@ def _first_name_comparison() -> Any:
     )
 
 
+def _email_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="email",
+        comparison_levels=[
+            cll.NullLevel("email"),
+            cll.ExactMatchLevel("email"),
+            cll.CustomLevel(
+                '"email_digits_l" = "email_digits_r" AND levenshtein("email_l", "email_r") <= 2',
+                label_for_charts="Typo",
+                base_dialect_str="duckdb",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode_comparison(*, with_town: bool) -> Any:
+    """Where someone is, as one piece of evidence: same postcode, one character apart, same
+    district, or (with a town) the same town. Counting postcode and town as two independent
+    agreements made neighbours look like one person."""
+    null = (
+        {
+            "sql_condition": '("postcode_l" IS NULL OR "postcode_r" IS NULL) '
+            'AND ("city_l" IS NULL OR "city_r" IS NULL)',
+            "label_for_charts": "postcode is null",
+            "is_null_level": True,
+        }
+        if with_town
+        else cll.NullLevel("postcode")
+    )
+    area = (
+        cll.CustomLevel(
+            '"postcode_district_l" = "postcode_district_r" OR "city_l" = "city_r"',
+            label_for_charts="Same district or town",
+            base_dialect_str="duckdb",
+        )
+        if with_town
+        else cll.ExactMatchLevel("postcode_district")
+    )
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            null,
+            cll.ExactMatchLevel("postcode").configure(
+                tf_adjustment_column="postcode", tf_adjustment_weight=0.5
+            ),
+            cll.LevenshteinLevel("postcode", 1),
+            area,
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _dob_comparison() -> Any:
+    """Dates of birth as ISO strings: the same, a year out with the same day, day and month
+    swapped (03/05 for 05/03), one character out, within a year, or different."""
+    year = 'TRY_CAST(substr("dob_{side}", 1, 4) AS INTEGER)'
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel(
+                'substr("dob_l", 6, 5) = substr("dob_r", 6, 5) '
+                f"AND abs({year.format(side='l')} - {year.format(side='r')}) = 1",
+                label_for_charts="Year out by one",
+                base_dialect_str="duckdb",
+            ),
+            cll.CustomLevel(
+                'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) '
+                'AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
+                'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)',
+                label_for_charts="Day and month swapped",
+                base_dialect_str="duckdb",
+            ),
+            cll.LevenshteinLevel("dob", 1),
+            cll.CustomLevel(
+                f"abs({year.format(side='l')} - {year.format(side='r')}) <= 1",
+                label_for_charts="Within a year",
+                base_dialect_str="duckdb",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
     comparisons: list[Any] = [
         _first_name_comparison(),
@@ -147,44 +243,40 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
         ),
     ]
     rules: list[Any] = [
-        block_on("surname", "first_initial"),
-        block_on("substr(surname, 1, 3)", "first_initial"),
+        block_on("first_name", "surname"),
+        block_on("surname", "first_name_nicks", arrays_to_explode=["first_name_nicks"]),
+        block_on("first_name", "substr(surname, 1, 3)"),
+        block_on("first_name", "substr(surname, -3, 3)"),
+        # "J Smith" beside "John Smith": only where one side gave just an initial, so that
+        # the thousands of Smiths whose names start with J are not all compared.
+        CustomRule("l.surname = r.surname AND l.first_initial = r.first_name", sql_dialect="duckdb"),
+        CustomRule("l.surname = r.surname AND l.first_name = r.first_initial", sql_dialect="duckdb"),
         CustomRule("l.first_name = r.surname AND l.surname = r.first_name", sql_dialect="duckdb"),
     ]
     training: list[Any] = [block_on("first_name", "surname")]
     if _present(df, "dob"):
-        comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True))
+        comparisons.append(_dob_comparison())
         rules.append(block_on("dob", "first_initial"))
         rules.append(block_on("dob", "substr(surname, 1, 2)"))
         training.append(block_on("dob"))
     if _present(df, "email"):
-        comparisons.append(cl.ExactMatch("email"))
+        comparisons.append(_email_comparison())
         rules.append(block_on("email"))
         training.append(block_on("email"))
     if _present(df, "phone"):
         comparisons.append(cl.ExactMatch("phone"))
         rules.append(block_on("phone"))
     if _present(df, "postcode"):
-        comparisons.append(
-            cl.CustomComparison(
-                output_column_name="postcode",
-                comparison_levels=[
-                    cll.NullLevel("postcode"),
-                    cll.ExactMatchLevel("postcode").configure(
-                        tf_adjustment_column="postcode", tf_adjustment_weight=0.5
-                    ),
-                    cll.LevenshteinLevel("postcode", 1),
-                    cll.ExactMatchLevel("postcode_district"),
-                    cll.ElseLevel(),
-                ],
-            )
-        )
+        comparisons.append(_postcode_comparison(with_town=_present(df, "city")))
         rules.append(block_on("postcode", "first_initial"))
         training.append(block_on("postcode"))
     if _present(df, "organisation"):
         comparisons.append(cl.JaroWinklerAtThresholds("organisation", [0.95, 0.85]))
+        # A changed surname and a new email: the first name at the same organisation.
+        rules.append(block_on("first_name", "organisation"))
     if _present(df, "city"):
-        comparisons.append(cl.ExactMatch("city").configure(term_frequency_adjustments=True))
+        if not _present(df, "postcode"):
+            comparisons.append(cl.ExactMatch("city").configure(term_frequency_adjustments=True))
         rules.append(block_on("first_name", "city"))
     if _present(df, "address"):
         comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.85]))
@@ -227,14 +319,14 @@ class LinkageResult:
         return explanation
 
 
-def spark_session(app_name: str = "chorus-linkage", cores: str = "*") -> Any:
-    """A local Spark session with Splink's similarity functions, for trying the Spark engine
-    on one machine. On a cluster, pass your own session (with the same jar) instead."""
+def spark_session(app_name: str = "chorus-linkage", master: str = "local[*]") -> Any:
+    """A Spark session with Splink's similarity functions: ``master`` is "local[*]" to try
+    the Spark engine on one machine, or a cluster's address (spark://host:7077)."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
     session = (
-        SparkSession.builder.master(f"local[{cores}]")
+        SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8")
@@ -246,14 +338,52 @@ def spark_session(app_name: str = "chorus-linkage", cores: str = "*") -> Any:
     return session
 
 
-def _db_api(engine: str, spark: Any = None) -> Any:
+ENGINES = ("duckdb", "spark")
+# DuckDB spills to disk beyond this, so a million people fit a small machine.
+DUCKDB_MEMORY_GB = 2.5
+
+
+def _db_api(engine: str, spark: Any = None, memory_gb: float = DUCKDB_MEMORY_GB) -> Any:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if engine == "spark":
         from splink import SparkAPI
 
         return SparkAPI(spark_session=spark or spark_session())
+    import duckdb
     from splink import DuckDBAPI
 
-    return DuckDBAPI()
+    connection = duckdb.connect(
+        config={
+            "memory_limit": f"{int(memory_gb * 1024)}MB",
+            "temp_directory": tempfile.mkdtemp(prefix="chorus-duckdb-"),
+        }
+    )
+    return DuckDBAPI(connection=connection)
+
+
+def _for_spark(df: pd.DataFrame) -> pd.DataFrame:
+    """Spark cannot infer a type for a column with no values at all (pyspark says
+    "CANNOT_DETERMINE_TYPE"): such columns are left out, and the model leaves them out too."""
+    keep = [c for c in df.columns if c == "unique_id" or df[c].notna().any()]
+    return df[keep]
+
+
+def candidate_pairs(records: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many pairs each blocking rule adds (beyond the rules before it), in order: what
+    the engine will score for ``records``."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    df = prepare(records)
+    settings, _ = _settings(df)
+    db_api = _db_api("duckdb")
+    counts = count_comparisons_from_blocking_rules(
+        db_api.register(df),
+        blocking_rules=settings.blocking_rules_to_generate_predictions,
+        link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )
+    return [(str(c["blocking_rule"]), int(c["marginal_comparison_count"])) for c in counts]
 
 
 def find_duplicates(
@@ -265,6 +395,7 @@ def find_duplicates(
     spark: Any = None,
     seed: int = 42,
     model: dict[str, Any] | None = None,
+    memory_gb: float = DUCKDB_MEMORY_GB,
 ) -> LinkageResult:
     """Return likely duplicates in ``records``, which has ``unique_id`` and any of COLUMNS.
 
@@ -275,6 +406,8 @@ def find_duplicates(
     started = time.perf_counter()
     logging.getLogger("splink").setLevel(logging.WARNING)
     df = prepare(records)
+    if engine == "spark":
+        df = _for_spark(df)
     if len(df) < 2:
         empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight"])
         return LinkageResult(
@@ -284,24 +417,30 @@ def find_duplicates(
         # A saved model holds SQL written for DuckDB; on Spark the model is trained on the data,
         # which is what a directory big enough to need Spark should do anyway.
         raise ValueError("On Spark, leave out model= and let the engine train on the records.")
-    db_api = _db_api(engine, spark)
+    db_api = _db_api(engine, spark, memory_gb)
     if model is not None:
         linker = Linker(db_api.register(df), _scaled(model, len(df)), log_level=logging.WARNING)
     else:
         linker = _trained_linker(df, db_api, seed)
     calibration = (model or {}).get("calibration")
     predictions = linker.inference.predict(
-        # A calibrated probability is below the model's own, so score more pairs and cut after.
-        threshold_match_probability=min(review_threshold, cluster_threshold) / (100 if calibration else 1)
+        # A calibrated or re-estimated probability can differ from the model's first one, so
+        # score more pairs and cut after.
+        threshold_match_probability=min(review_threshold, cluster_threshold) / 100
     )
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, cluster_threshold)
     pairs = predictions.as_pandas_dataframe()
     weight_columns = [c for c in pairs.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
     pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *weight_columns]]
     if calibration:
         pairs = pairs.assign(match_probability=calibrated(calibration, pairs))
-        pairs = pairs[pairs["match_probability"] >= review_threshold].reset_index(drop=True)
-    cluster_frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    elif model is None:
+        prior = float(linker._settings_obj._probability_two_random_records_match)
+        pairs = _with_prior(pairs, prior, _reestimated_prior(pairs["match_weight"], prior, len(df)))
+    keep = pairs["match_probability"] >= min(review_threshold, cluster_threshold)
+    cluster_frame = connected_clusters(
+        df["unique_id"], pairs[pairs["match_probability"] >= cluster_threshold]
+    )
+    pairs = pairs[keep & (pairs["match_probability"] >= review_threshold)].reset_index(drop=True)
     weights = {
         comparison.output_column_name: [
             (float(level._log2_bayes_factor), _readable(level.label_for_charts))
@@ -313,6 +452,53 @@ def find_duplicates(
     return LinkageResult(
         pairs=pairs, clusters=cluster_frame, seconds=time.perf_counter() - started, level_weights=weights
     )
+
+
+def _logit2(p: float) -> float:
+    return float(np.log2(p / (1 - p)))
+
+
+def _reestimated_prior(weights: pd.Series, prior: float, records: int) -> float:
+    """How likely two random records are to match, re-estimated from the scored pairs.
+
+    The first estimate guesses how many true pairs a strict rule (same name and email)
+    finds, and people whose copies differ in email or name make it too low, which makes
+    every probability too cautious (five times, on generated directories). This is the
+    expectation-maximisation step for the prior alone: the expected number of matches is
+    the sum of the pairs' probabilities (pairs never compared count as non-matches), so the
+    prior is that sum over all pairs, repeated until it settles."""
+    total_pairs = records * (records - 1) / 2
+    w = weights.to_numpy(dtype=float)
+    estimate = prior
+    for _ in range(100):
+        shift = _logit2(estimate) - _logit2(prior)
+        updated = float((1 / (1 + np.exp2(-(w + shift)))).sum() / total_pairs)
+        updated = min(max(updated, 1e-12), 0.5)
+        if abs(updated - estimate) <= 1e-4 * estimate:
+            return updated
+        estimate = updated
+    return estimate
+
+
+def _with_prior(pairs: pd.DataFrame, old: float, new: float) -> pd.DataFrame:
+    weight = pairs["match_weight"] + (_logit2(new) - _logit2(old))
+    return pairs.assign(match_weight=weight, match_probability=1 / (1 + np.exp2(-weight)))
+
+
+def connected_clusters(ids: pd.Series, links: pd.DataFrame) -> pd.DataFrame:
+    """Each record's cluster: records joined, directly or through others, by ``links``
+    (unique_id_l, unique_id_r); the cluster is named by its smallest member's id."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    index = pd.Index(ids)
+    left = index.get_indexer(links["unique_id_l"])
+    right = index.get_indexer(links["unique_id_r"])
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(index), len(index)))
+    _, labels = connected_components(graph, directed=False)
+    frame = pd.DataFrame({"unique_id": index, "label": labels})
+    first = frame.groupby("label")["unique_id"].transform("min")
+    return pd.DataFrame({"unique_id": frame["unique_id"].to_numpy(), "cluster_id": first.to_numpy()})
 
 
 def _trained_linker(df: pd.DataFrame, db_api: Any, seed: int) -> Linker:
