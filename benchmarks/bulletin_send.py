@@ -1,15 +1,22 @@
 """Sending a bulletin to 100,000 subscribers through a local SMTP sink.
 
-The sink (aiosmtpd, in its own process) counts every message per recipient. Two runs:
-1. a clean send: messages per second, and the check that each subscriber got exactly one;
-2. a send whose worker is killed (SIGKILL) part-way, then resumed as the minute job
+The sink (aiosmtpd, in its own process) counts every message per recipient. Runs:
+1. a clean send by one sender, and 2. by two senders at once (two processes, as
+   CHORUS_BULLETIN_SENDERS=2 runs two workers on one bulletin): messages per second, and
+   the check that each subscriber got exactly one;
+3. a send whose worker is killed (SIGKILL) part-way, then resumed as the minute job
    would: no subscriber may get two copies; deliveries the dead worker had claimed are
-   marked "unknown" rather than sent again, and the table says how many.
+   marked "unknown" rather than sent again, and the table says how many;
+4. on PostgreSQL, a two-sender send during which the database is restarted (every
+   connection dropped), then resumed by the minute job: no copy sent twice, and no
+   subscriber left with neither a message nor a delivery marked "unknown" for staff.
 
 Chorus sends with Django's SMTP backend, one connection per batch, no rate limit here
-(CHORUS_BULLETIN_RATE=0), on a scratch SQLite database (or --database-url).
+(CHORUS_BULLETIN_RATE=0), on a throwaway PostgreSQL server on loopback (Debian's
+packages), or on a scratch SQLite file where PostgreSQL is not installed (runs 2 and 4
+are then left out: SQLite has one writer).
 
-    python benchmarks/bulletin_send.py [--quick] [--subscribers 100000] [--database-url URL]
+    python benchmarks/bulletin_send.py [--quick] [--subscribers 100000] [--sqlite]
 """
 
 from __future__ import annotations
@@ -27,9 +34,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _common import ROOT, django_setup, record, table
+from _common import ROOT, TemporaryPostgres, django_setup, record, table
 
-PACKAGES = ("django", "aiosmtpd", "markdown-it-py")
+PACKAGES = ("django", "aiosmtpd", "markdown-it-py", "psycopg")
 
 
 def _sink(port: int, out: str, stop: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
@@ -95,144 +102,203 @@ bulletin_deliver.call(bulletin_id={bulletin})
 """
 
 
+def _senders(bulletin: int, how_many: int) -> list[subprocess.Popen[bytes]]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith(("CHORUS_", "EMAIL_", "DJANGO_", "DATABASE_", "ALLOWED_"))
+    }
+    return [
+        subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), env=env, bulletin=bulletin)])
+        for _ in range(how_many)
+    ]
+
+
+RUNS = (
+    ("clean send, one sender", 1, ""),
+    ("clean send, two senders", 2, ""),
+    ("worker killed, then resumed", 1, "kill"),
+    ("database restarted mid-send, two senders", 2, "restart"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="5,000 subscribers instead of 100,000")
     parser.add_argument("--subscribers", type=int, default=100_000)
-    parser.add_argument("--database-url", help="Default: a scratch SQLite file.")
+    parser.add_argument("--sqlite", action="store_true", help="A scratch SQLite file instead of PostgreSQL.")
     args = parser.parse_args()
     count = 5_000 if args.quick else args.subscribers
-
+    postgres = None
+    if not args.sqlite:
+        try:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                postgres = TemporaryPostgres(port=probe.getsockname()[1])
+        except RuntimeError as error:
+            print(f"({error} Running on SQLite, without the two-sender and restart runs.)")
     with tempfile.TemporaryDirectory() as scratch_name:
-        scratch = Path(scratch_name)
-        os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
-        os.environ["EMAIL_HOST"] = "127.0.0.1"
-        os.environ["CHORUS_BULLETIN_RATE"] = "0"
-        rows = []
-        for attempt in ("clean send", "worker killed, then resumed"):
-            with Sink(scratch) as sink:
-                os.environ["EMAIL_PORT"] = str(sink.port)
-                if attempt == "clean send":
-                    django_setup(scratch, args.database_url)
-                    from django.core.management import call_command
+        if postgres is None:
+            rows = _runs(Path(scratch_name), count, None, None)
+        else:
+            with postgres as url:
+                rows = _runs(Path(scratch_name), count, url, postgres)
+    _report(rows, count, "PostgreSQL" if postgres else "SQLite")
 
-                    call_command("migrate", verbosity=0)
-                from django.conf import settings
-                from django.utils import timezone
 
-                from chorus.accounts.models import Role, User
-                from chorus.bulletins import services
-                from chorus.bulletins.models import Bulletin, Delivery, Subscriber
+def _runs(scratch: Path, count: int, url: str | None, postgres: TemporaryPostgres | None) -> list[list[str]]:
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    os.environ["EMAIL_HOST"] = "127.0.0.1"
+    os.environ["CHORUS_BULLETIN_RATE"] = "0"
+    rows: list[list[str]] = []
+    migrated = False
+    for attempt, senders, fault in RUNS:
+        if postgres is None and (senders > 1 or fault == "restart"):
+            continue
+        with Sink(scratch) as sink:
+            os.environ["EMAIL_PORT"] = str(sink.port)
+            if not migrated:
+                django_setup(scratch, url)
+                from django.core.management import call_command
 
-                settings.EMAIL_PORT = sink.port
-                officer, _ = User.objects.get_or_create(
-                    email="bench@example.gov.uk",
-                    defaults={"full_name": "Bench", "role": Role.ENGAGEMENT_OFFICER},
-                )
-                if not Subscriber.objects.exists():
-                    now = timezone.now()
-                    Subscriber.objects.bulk_create(
-                        [
-                            Subscriber(
-                                email=f"s{i:06d}@example.org",
-                                status=Subscriber.Status.ACTIVE,
-                                consented_at=now,
-                            )
-                            for i in range(count)
-                        ],
-                        batch_size=5000,
-                    )
-                bulletin = Bulletin.objects.create(
-                    title=attempt,
-                    subject="What is happening this month",
-                    body="Come to the **forum** on 3 December.\n\nRead [the plan](https://example.gov.uk/plan).",
-                )
-                started = time.perf_counter()
-                services.bulletin_send(
-                    bulletin=bulletin, actor=officer
-                )  # writes deliveries (tasks queued, not run)
-                prepared = time.perf_counter()
-                killed_after = ""
-                if attempt == "clean send":
-                    services.bulletin_deliver.call(bulletin_id=bulletin.pk)
-                else:
-                    env = {
-                        k: v
-                        for k, v in os.environ.items()
-                        if k.startswith(("CHORUS_", "EMAIL_", "DJANGO_", "DATABASE_", "ALLOWED_"))
-                    }
-                    child = subprocess.Popen(
-                        [sys.executable, "-c", CHILD.format(root=str(ROOT), env=env, bulletin=bulletin.pk)]
-                    )
-                    target = max(1, count // 3)
-                    while (
-                        Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.SENT).count()
-                        < target
-                    ):
-                        if child.poll() is not None:
-                            break
-                        time.sleep(0.2)
+                call_command("migrate", verbosity=0)
+                migrated = True
+            rows.append(_run(attempt, senders, fault, count, sink, postgres))
+            print(rows[-1], flush=True)
+    return rows
+
+
+def _run(
+    attempt: str, senders: int, fault: str, count: int, sink: Sink, postgres: TemporaryPostgres | None
+) -> list[str]:
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from chorus.accounts.models import Role, User
+    from chorus.bulletins import services
+    from chorus.bulletins.models import Bulletin, Delivery, Subscriber
+
+    settings.EMAIL_PORT = sink.port
+    settings.CHORUS_BULLETIN_STALE_SECONDS = 600
+    officer, _ = User.objects.get_or_create(
+        email="bench@example.gov.uk", defaults={"full_name": "Bench", "role": Role.ENGAGEMENT_OFFICER}
+    )
+    if not Subscriber.objects.exists():
+        now = timezone.now()
+        Subscriber.objects.bulk_create(
+            [
+                Subscriber(email=f"s{i:06d}@example.org", status=Subscriber.Status.ACTIVE, consented_at=now)
+                for i in range(count)
+            ],
+            batch_size=5000,
+        )
+    bulletin = Bulletin.objects.create(
+        title=attempt,
+        subject="What is happening this month",
+        body="Come to the **forum** on 3 December.\n\nRead [the plan](https://example.gov.uk/plan).",
+    )
+    started = time.perf_counter()
+    services.bulletin_send(bulletin=bulletin, actor=officer)  # writes deliveries (tasks queued, not run)
+    prepared = time.perf_counter()
+
+    def sent() -> int:
+        return Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.SENT).count()
+
+    fault_after = ""
+    if senders == 1 and not fault:
+        services.bulletin_deliver.call(bulletin_id=bulletin.pk)
+    else:
+        children = _senders(bulletin.pk, senders)
+        if fault:
+            while sent() < max(1, count // 3) and any(c.poll() is None for c in children):
+                time.sleep(0.2)
+            fault_after = f"{sent():,} sent"
+            if fault == "kill":
+                for child in children:
                     child.send_signal(signal.SIGKILL)
-                    child.wait()
-                    killed_after = f"{Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.SENT).count():,} sent"
-                    # The minute job, once the dead worker's claims are old enough to be sure it has gone.
-                    settings.CHORUS_BULLETIN_STALE_SECONDS = 0
-                    services.bulletins_resume()
-                    services.bulletin_deliver.call(bulletin_id=bulletin.pk)
-                done = time.perf_counter()
-                received = sink.counts()
-                statuses = Counter(
-                    Delivery.objects.filter(bulletin=bulletin).values_list("status", flat=True)
-                )
-                bulletin.refresh_from_db()
-                twice = sum(1 for n in received.values() if n > 1)
-                missing = count - len(received)
-                rows.append(
-                    [
-                        attempt,
-                        f"{count:,}",
-                        f"{sum(received.values()):,}",
-                        f"{twice:,}",
-                        f"{missing:,}",
-                        f"{statuses.get('unknown', 0):,}",
-                        killed_after or "-",
-                        f"{prepared - started:.1f}",
-                        f"{done - prepared:.1f}",
-                        f"{statuses.get('sent', 0) / (done - prepared):,.0f}",
-                        bulletin.status,
-                    ]
-                )
-                print(rows[-1], flush=True)
-        headers = [
-            "run",
-            "subscribers",
-            "messages received",
-            "got two",
-            "got none",
-            "marked unknown",
-            "killed after",
-            "prepare s",
-            "send s",
-            "messages/s",
-            "bulletin",
-        ]
-        text = table(headers, rows)
-        print(text)
-        clean = rows[0]
-        restart = rows[1]
-        notes = (
-            "'got none' in the killed run equals the deliveries the dead worker had claimed "
-            "but not confirmed: Chorus marks them unknown for staff to check instead of risking a second copy."
+            elif postgres is not None:
+                postgres.restart()
+                connection.close()
+        for child in children:
+            child.wait()
+        if fault:
+            # The minute job, once the claims are old enough to be sure their sender has gone.
+            settings.CHORUS_BULLETIN_STALE_SECONDS = 0
+            services.bulletins_resume()
+            services.bulletin_deliver.call(bulletin_id=bulletin.pk)
+    done = time.perf_counter()
+    received = sink.counts()
+    mine = {f"s{i:06d}@example.org" for i in range(count)}
+    statuses = Counter(Delivery.objects.filter(bulletin=bulletin).values_list("status", flat=True))
+    unknown = set(
+        Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.UNKNOWN).values_list(
+            "subscriber__email", flat=True
         )
-        result_line = (
-            f"RESULT subscribers={count} messages_per_s={clean[9].replace(',', '')} clean_exactly_once="
-            f"{clean[3] == '0' and clean[4] == '0'} restart_duplicates={restart[3].replace(',', '')} "
-            f"restart_unknown={restart[5].replace(',', '')}"
-        )
-        record("Bulletin sending through SMTP", PACKAGES, text, notes, result=result_line)
-        print(result_line)
+    )
+    bulletin.refresh_from_db()
+    twice = sum(1 for address, n in received.items() if n > 1 and address in mine)
+    missing = len(mine - set(received))
+    unreported = len(mine - set(received) - unknown)
+    return [
+        attempt,
+        f"{count:,}",
+        f"{sum(received.values()):,}",
+        f"{twice:,}",
+        f"{missing:,}",
+        f"{statuses.get('unknown', 0):,}",
+        f"{unreported:,}",
+        fault_after or "-",
+        f"{prepared - started:.1f}",
+        f"{done - prepared:.1f}",
+        f"{statuses.get('sent', 0) / (done - prepared):,.0f}",
+        bulletin.get_status_display(),
+    ]
+
+
+def _report(rows: list[list[str]], count: int, database: str) -> None:
+    headers = [
+        "run",
+        "subscribers",
+        "messages received",
+        "got two",
+        "got none",
+        "marked unknown",
+        "got none, not reported",
+        "fault after",
+        "prepare s",
+        "send s",
+        "messages/s",
+        "bulletin",
+    ]
+    text = table(headers, rows)
+    print(text)
+    by_run = {row[0]: row for row in rows}
+    clean = by_run["clean send, one sender"]
+    two = by_run.get("clean send, two senders")
+    killed = by_run["worker killed, then resumed"]
+    restart = by_run.get("database restarted mid-send, two senders")
+    notes = (
+        f"On {database}. 'got none' in the fault runs should equal the deliveries the stopped senders had "
+        "claimed but not confirmed: Chorus marks them unknown for staff to check instead of risking a "
+        "second copy; 'got none, not reported' counts subscribers with neither a message nor an unknown "
+        "delivery (goal 0)."
+    )
+
+    def number(row: list[str] | None, column: int) -> str:
+        return row[column].replace(",", "") if row else "nan"
+
+    result_line = (
+        f"RESULT subscribers={count} messages_per_s={number(clean, 10)} "
+        f"messages_per_s_two_senders={number(two, 10)} "
+        f"clean_exactly_once={clean[3] == '0' and clean[4] == '0'} restart_duplicates={number(killed, 3)} "
+        f"restart_unknown={number(killed, 5)} db_restart_duplicates={number(restart, 3)} "
+        f"db_restart_unreported={number(restart, 6)}"
+    )
+    record("Bulletin sending through SMTP", PACKAGES, text, notes, result=result_line)
+    print(result_line)
 
 
 if __name__ == "__main__":
