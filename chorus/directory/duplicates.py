@@ -215,8 +215,12 @@ def agreement_reasons(candidate: DuplicateCandidate) -> list[str]:
             reasons.append(different)
         elif field == "postcode" and "levenshtein" in level:
             reasons.append(_("Postcodes one character apart"))
+        elif field == "postcode" and "town" in level:
+            reasons.append(_("Same postcode district or town"))
         elif field == "postcode" and "district" in level:
             reasons.append(_("Same postcode district"))
+        elif field == "email" and level == "typo":
+            reasons.append(_("Email addresses a typo apart"))
         elif field == "organisation" and "jaro" in level:
             reasons.append(_("Organisation names nearly the same"))
     return reasons

@@ -94,6 +94,22 @@ def test_reasons_are_sentences_not_field_names() -> None:
     ]
 
 
+def test_an_email_a_typo_apart_is_given_as_a_reason() -> None:
+    candidate = DuplicateCandidateFactory(
+        person_a=make_person(first_name="Siân", last_name="Hughes"),
+        person_b=make_person(first_name="Siân", last_name="Hughes"),
+        match_probability=0.97,
+        match_weight=9,
+        agreement={"first_name": "same", "surname": "same", "email": "typo", "postcode": "same district or town"},
+    )
+    assert agreement_reasons(candidate) == [
+        "Same first name",
+        "Same surname",
+        "Email addresses a typo apart",
+        "Same postcode district or town",
+    ]
+
+
 def test_the_list_shows_the_likeliest_first_in_words(officer_client: Client) -> None:
     for first, probability in (("Possibly", 0.6), ("Very", 0.99), ("Likely", 0.83)):
         DuplicateCandidateFactory(
@@ -178,3 +194,15 @@ def test_the_merge_page_offers_each_differing_field(officer_client: Client, pair
     kept.refresh_from_db()
     assert kept.first_name == "Jon" and kept.last_name == "Smith"
     assert kept.contacts.get(kind="phone", is_primary=True).value == "07700 900123"
+
+
+def test_each_level_of_the_shipped_model_explains_itself_differently() -> None:
+    # A district-only match once read "same", and the review said "Same postcode".
+    from chorus.directory.linkage.engine import default_model, find_duplicates
+    from chorus.directory.linkage.synthetic import generate_people
+
+    people = generate_people(400, seed=3)[["unique_id", "first_name", "surname", "email", "phone", "postcode"]]
+    result = find_duplicates(people, model=default_model())
+    for field, levels in result.level_weights.items():
+        labels = [label for _, label in levels]
+        assert len(labels) == len(set(labels)), field

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,7 +176,7 @@ def _postcode_comparison(*, with_town: bool) -> Any:
             base_dialect_str="duckdb",
         )
         if with_town
-        else cll.ExactMatchLevel("postcode_district")
+        else cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district")
     )
     return cl.CustomComparison(
         output_column_name="postcode",
@@ -258,7 +260,8 @@ def _settings(df: pd.DataFrame) -> tuple[SettingsCreator, list[Any]]:
         comparisons.append(_dob_comparison())
         rules.append(block_on("dob", "first_initial"))
         rules.append(block_on("dob", "substr(surname, 1, 2)"))
-        training.append(block_on("dob"))
+        # Same date of birth and initial: the date alone pairs about 20 million at a million people.
+        training.append(block_on("dob", "first_initial"))
     if _present(df, "email"):
         comparisons.append(_email_comparison())
         rules.append(block_on("email"))
@@ -353,13 +356,18 @@ def _db_api(engine: str, spark: Any = None, memory_gb: float = DUCKDB_MEMORY_GB)
     import duckdb
     from splink import DuckDBAPI
 
+    spill = tempfile.mkdtemp(prefix="chorus-duckdb-")
     connection = duckdb.connect(
         config={
             "memory_limit": f"{int(memory_gb * 1024)}MB",
-            "temp_directory": tempfile.mkdtemp(prefix="chorus-duckdb-"),
+            "temp_directory": spill,
         }
     )
-    return DuckDBAPI(connection=connection)
+    connection.execute("PRAGMA disable_progress_bar")
+    api = DuckDBAPI(connection=connection)
+    # What DuckDB spilled goes when the run is over.
+    weakref.finalize(api, shutil.rmtree, spill, ignore_errors=True)
+    return api
 
 
 def _for_spark(df: pd.DataFrame) -> pd.DataFrame:

@@ -294,7 +294,9 @@ def _variant(
         changes.append("moved")
     if rng.random() < 0.3:
         # A new address of their own (two people do not share one).
-        row["email"] = f"{str(row['first_name']).lower().replace(' ', '')}{rng.randint(1, 99_999)}@example.co.uk"
+        row["email"] = (
+            f"{str(row['first_name']).lower().replace(' ', '')}{rng.randint(1, 99_999)}@example.co.uk"
+        )
         changes.append("new email")
     phone = rng.random()
     if phone < 0.15:
