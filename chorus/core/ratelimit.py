@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from collections.abc import Sequence
@@ -50,9 +51,24 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
+def counted_as(address: str) -> str:
+    """What a limit counts: an IPv6 address as its /64 network, since one home or phone is
+    given a whole /64 and can use a new address from it for every request; anything else
+    (an IPv4 address, an email, a person's key) as it is."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
+    return address
+
+
 def _key(scope: str, address: str, per: timedelta) -> str:
     window = int(time.time()) // int(per.total_seconds())
-    return f"{scope}:{address_hash(address)[:40]}:{window}"
+    return f"{scope}:{address_hash(counted_as(address))[:40]}:{window}"
 
 
 def seconds_left(per: timedelta) -> int:

@@ -6,3 +6,6 @@ class EqualityConfig(AppConfig):
     name = "chorus.equality"
     label = "equality"
     verbose_name = _("Equality monitoring")
+
+    def ready(self) -> None:
+        from chorus.equality import checks  # noqa: F401  (registers the secret check)

@@ -79,3 +79,15 @@ class EqualityRelease(models.Model):
 
     def __str__(self) -> str:
         return f"Equality release {self.number}"
+
+
+class SecretCheck(models.Model):
+    """A keyed fingerprint of ``CHORUS_EQUALITY_SECRET``, written when the table was made, so
+    that a changed secret (which would silently cut every stored record off from its
+    response: no deletion on request, no analysis) is caught when Chorus is migrated or
+    checked. It says no more about the secret than the stored keys already do."""
+
+    fingerprint = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return "Equality secret check"

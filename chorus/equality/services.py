@@ -50,6 +50,23 @@ def sealed(key: UUID) -> UUID:
     return UUID(bytes=digest[:16])
 
 
+def secret_fingerprint() -> str:
+    message = b"chorus-equality-secret-check"
+    return hmac.new(settings.CHORUS_EQUALITY_SECRET.encode(), message, hashlib.sha256).hexdigest()
+
+
+def secret_changed() -> bool:
+    """True when CHORUS_EQUALITY_SECRET is not the secret the stored records were sealed with.
+    The first check on a database with no fingerprint yet records the current one."""
+    from chorus.equality.models import SecretCheck
+
+    check = SecretCheck.objects.order_by("pk").first()
+    if check is None:
+        SecretCheck.objects.create(fingerprint=secret_fingerprint())
+        return False
+    return not hmac.compare_digest(check.fingerprint, secret_fingerprint())
+
+
 def equality_save(*, key: UUID, asked_for: UUID, answers: dict[str, Any], submitted: bool = False) -> None:
     """Keep the answers given under ``key``. Only known questions and options are stored.
 
