@@ -72,6 +72,9 @@ def record(title: str, packages: tuple[str, ...], text: str, notes: str = "", re
         f"- Machine: {machine()}\n- Versions: {versions(*packages)}\n- Commit: {commit()}\n"
         f"- Command: `python {' '.join(sys.argv)}`\n"
     )
+    if hasattr(os, "getloadavg"):
+        # Other work on the machine slows every timing: say how busy it was.
+        section += f"- Load: {os.getloadavg()[1]:.1f} (5-minute load average when recorded)\n"
     if result:
         section += f"- Result: `{result}`\n"
     section += f"\n{text}\n"

@@ -23,6 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,6 +62,20 @@ def choices_for(question: Question, language: str) -> list[tuple[str, Any]]:
         return YES_NO
     return [
         (o["value"], o.get("label_cy") or o["label"] if language == "cy" else o["label"])
+        for o in question.options
+    ]
+
+
+def marked_choices(question: Question, language: str) -> list[tuple[str, Any]]:
+    """``choices_for`` as a form shows them: an option with no Welsh, shown in English on a
+    Welsh page, is marked ``<span lang="en">`` (chorus.core.i18n)."""
+    if question.kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) or language != "cy":
+        return choices_for(question, language)
+    return [
+        (
+            o["value"],
+            o["label_cy"] if o.get("label_cy") else format_html('<span lang="en">{}</span>', o["label"]),
+        )
         for o in question.options
     ]
 
@@ -129,7 +144,7 @@ def _field(question: Question, language: str) -> forms.Field:
     if kind == Question.Kind.MULTIPLE:
         return forms.MultipleChoiceField(
             **common,
-            choices=choices_for(question, language),
+            choices=marked_choices(question, language),
             widget=forms.CheckboxSelectMultiple,
             error_messages={"required": _("Select at least one answer to “%(q)s”") % {"q": label}},
         )
@@ -156,7 +171,7 @@ def _field(question: Question, language: str) -> forms.Field:
         )
     return forms.ChoiceField(
         **common,
-        choices=choices_for(question, language),
+        choices=marked_choices(question, language),
         widget=forms.RadioSelect,
         error_messages={"required": _("Select an answer to “%(q)s”") % {"q": label}},
     )

@@ -242,3 +242,29 @@ def test_published_responses_appear_after_closing_redacted(client: Client, consu
     flat = "\n".join(",".join(row) for row in rows)
     assert "Bryn Hughes" not in flat and "Ceri Lloyd" not in flat and "Private view" not in flat
     assert "01632" not in flat
+
+
+def test_an_option_with_no_welsh_is_marked_as_english_on_the_welsh_page(client: Client, consultation) -> None:
+    from django.utils import translation
+
+    section = consultation.sections.get(order=1)
+    QuestionFactory(
+        section=section,
+        kind="single",
+        text="How often do you come to court?",
+        options=[
+            {"value": "often", "label": "Often", "label_cy": "Yn aml"},
+            {"value": "rarely", "label": "Rarely", "label_cy": ""},
+        ],
+    )
+    _begin(client, consultation)
+    with translation.override("cy"):
+        url = reverse("consultations:respond_section", args=[consultation.code, 1])
+    page = client.get(url).content.decode()
+    assert '<span lang="en">Rarely</span>' in page
+    assert ">Yn aml<" in page and '<span lang="en">Yn aml' not in page
+    # In English the options are plain text.
+    from chorus.consultations.journey import marked_choices
+
+    question = Question.objects.get(text="How often do you come to court?")
+    assert marked_choices(question, "en") == [("often", "Often"), ("rarely", "Rarely")]
