@@ -78,6 +78,12 @@ STAGES = {
 }
 
 
+class ReviewStage(models.TextChoices):
+    FOUND = "found", _("Themes found")
+    IN_REVIEW = "in_review", _("In review")
+    SIGNED_OFF = "signed_off", _("Framework signed off")
+
+
 class AnalysisRun(CodedModel):
     class Subject(models.TextChoices):
         QUESTION = "question", _("A consultation question")
@@ -145,6 +151,18 @@ class AnalysisRun(CodedModel):
     sentiment_corrections = models.PositiveIntegerField(default=0)  # how many it learnt from
     # New responses to the same subject are assigned to this run's themes as they arrive.
     follows_new = models.BooleanField(_("assign new responses as they arrive"), default=True)
+    # Review of the themes as a coding framework (#23): found, reviewed, signed off by a lead.
+    review_stage = models.CharField(
+        _("review stage"), max_length=12, choices=ReviewStage.choices, default=ReviewStage.FOUND
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    # The signed-off run whose themes this run codes every response to.
+    coded_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="coded_runs"
+    )
 
     team_path = "team"
     change_roles = frozenset({"administrator", "engagement_officer", "analyst"})
@@ -162,6 +180,10 @@ class AnalysisRun(CodedModel):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.review_stage == ReviewStage.SIGNED_OFF
 
 
 class Theme(TimeStampedModel):
@@ -293,6 +315,85 @@ class ThemeChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class ReviewEvent(models.Model):
+    """A step in reviewing a run's themes as a framework: started, signed off, reopened, coded."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", _("Review started")
+        SIGNED_OFF = "signed_off", _("Framework signed off")
+        REOPENED = "reopened", _("Framework reopened")
+        CODED = "coded", _("Coding to the framework started")
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="review_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.run}"
+
+
+class QualitySample(CodedModel):
+    """A random sample of a run's responses that a second analyst codes blind, to measure
+    how far two people agree on the run's coding."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="samples")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whoever starts the second coding; never the analyst who drew the sample.
+    second_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    size = models.PositiveIntegerField(_("sample size"))
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    team_path = "run__team"
+    change_roles = AnalysisRun.change_roles
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.size}"
+
+
+class SampleEntry(models.Model):
+    """One response in a quality sample: its coding when drawn, and the second analyst's."""
+
+    class Resolution(models.TextChoices):
+        FIRST = "first", _("First coding kept")
+        SECOND = "second", _("Second coding accepted")
+
+    sample = models.ForeignKey(QualitySample, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    first = models.JSONField(default=list)  # Theme ids, as the run coded it when drawn
+    second = models.JSONField(null=True, blank=True)  # Theme ids; null until coded
+    coded_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=6, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "item"], name="sample_entry_item_once"),
+            models.UniqueConstraint(fields=["sample", "position"], name="sample_entry_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.position}"
 
 
 class EmergingIssue(models.Model):

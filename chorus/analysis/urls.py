@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.analysis import exports, social_views, views
+from chorus.analysis import exports, review_views, social_views, views
 
 app_name = "analysis"
 
@@ -27,6 +27,34 @@ urlpatterns = [
     path("staff/analysis/<uuid:code>/themes/<int:key>/merge/", views.theme_merge, name="theme_merge"),
     path("staff/analysis/<uuid:code>/themes/<int:key>/split/", views.theme_split, name="theme_split"),
     path("staff/analysis/<uuid:code>/themes/<int:key>/delete/", views.theme_delete, name="theme_delete"),
+    path("staff/analysis/<uuid:code>/review/", review_views.review_overview, name="review"),
+    path("staff/analysis/<uuid:code>/review/start/", review_views.review_start, name="review_start"),
+    path("staff/analysis/<uuid:code>/review/sign-off/", review_views.review_sign_off, name="review_sign_off"),
+    path(
+        "staff/analysis/<uuid:code>/review/signed-off/",
+        review_views.review_signed_off,
+        name="review_signed_off",
+    ),
+    path("staff/analysis/<uuid:code>/review/reopen/", review_views.review_reopen, name="review_reopen"),
+    path("staff/analysis/<uuid:code>/review/code/", review_views.review_code, name="review_code"),
+    path("staff/analysis/<uuid:code>/quality/new/", review_views.sample_new, name="sample_new"),
+    path("staff/analysis/quality/<uuid:code>/", review_views.sample_detail, name="sample_detail"),
+    path("staff/analysis/quality/<uuid:code>/code/", review_views.sample_code_next, name="sample_code_next"),
+    path(
+        "staff/analysis/quality/<uuid:code>/code/<int:position>/",
+        review_views.sample_code,
+        name="sample_code",
+    ),
+    path(
+        "staff/analysis/quality/<uuid:code>/agreement/",
+        review_views.sample_agreement,
+        name="sample_agreement",
+    ),
+    path(
+        "staff/analysis/quality/<uuid:code>/responses/<int:position>/resolve/",
+        review_views.sample_resolve,
+        name="sample_resolve",
+    ),
     path("staff/analysis/<uuid:code>/themes.csv", exports.themes_csv, name="themes_csv"),
     path("staff/analysis/<uuid:code>/assignments.csv", exports.assignments_csv, name="assignments_csv"),
     path("staff/analysis/<uuid:code>/report.html", exports.report_html, name="report"),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chorus.analysis.models import AnalysisRun, Assignment, Item, Theme, ThemeChange
+from chorus.analysis.services.review import framework_check_open
 from chorus.analysis.services.stored import counts_refresh, to_bytes, vector_of
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
@@ -35,6 +36,7 @@ def _check_unlocked(*themes: Theme) -> None:
 
 
 def theme_rename(*, theme: Theme, actor: User, label: str, description: str) -> Theme:
+    framework_check_open(theme.run)
     label = label.strip()
     if not label:
         raise ValidationError(_("Enter a name for the theme."))
@@ -55,6 +57,7 @@ def theme_rename(*, theme: Theme, actor: User, label: str, description: str) -> 
 
 
 def theme_lock(*, theme: Theme, actor: User, locked: bool) -> Theme:
+    framework_check_open(theme.run)
     with transaction.atomic():
         theme.locked = locked
         theme.locked_by = actor if locked else None
@@ -79,6 +82,7 @@ def _recentre(theme: Theme) -> None:
 
 
 def theme_merge(*, themes: Sequence[Theme], into: Theme, actor: User) -> Theme:
+    framework_check_open(into.run)
     others = [t for t in themes if t.pk != into.pk]
     if not others:
         raise ValidationError(_("Choose at least one other theme to merge into this one."))
@@ -118,6 +122,7 @@ def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
     from chorus.analysis.engine import keyphrases
     from chorus.analysis.engine.themes import kmeans
 
+    framework_check_open(theme.run)
     _check_unlocked(theme)
     items = list(Item.objects.filter(assignments__theme=theme).only("pk", "text", "vector"))
     if len(items) < 2 * parts:
@@ -162,6 +167,7 @@ def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
 
 def theme_delete(*, theme: Theme, actor: User) -> None:
     """Delete a theme; its responses go to their next best theme, if they have one."""
+    framework_check_open(theme.run)
     _check_unlocked(theme)
     if theme.children.exists():
         raise ValidationError(
@@ -187,6 +193,7 @@ def theme_create(
 ) -> Theme:
     """A new theme from example responses; with ``gather``, responses nearer to it than to
     their current theme (and not placed by an analyst) move to it too."""
+    framework_check_open(run)
     label = label.strip()
     if not label:
         raise ValidationError(_("Enter a name for the new theme."))
@@ -256,6 +263,7 @@ def items_move(
     *, run: AnalysisRun, actor: User, item_ids: Sequence[int], source: Theme | None, target: Theme
 ) -> int:
     """Move responses from ``source`` (or from no theme) to ``target``: an analyst's choice."""
+    framework_check_open(run)
     if target.run_id != run.pk or (source is not None and source.run_id != run.pk):
         raise ValidationError(_("Responses can only move between themes of the same analysis."))
     if not item_ids:
