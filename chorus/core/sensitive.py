@@ -87,8 +87,8 @@ REFERENCE_NHS = re.compile(
 # "job ref: 2231-77". Five digits or more, or four with a letter; spaced groups of
 # three or more digits ("4418 2291", the NHS's 3-3-4) count as one number.
 REFERENCE_NUMBERED = re.compile(
-    r"(?:\b(?:number|no\.|num|nos?|ref(?:erence)?|id|code)|#)\s*(?:is\s+|was\s+|of\s+)?[:.(]?\s*"
-    r"(\d{3,5}(?:[ -]\d{3,5}){1,3}(?![\d,.]\d)"
+    r"(?:\b(?:number|no\.|num|nos?|ref(?:erence)?|id|code)|#)\s*(?:is\s+|was\s+|of\s+)?[:.(,]?\s*"
+    r"(\d{3,5}(?:[ -]\d{3,5}){1,3}(?![\d,.]\d)|\d{2}(?:[ -]\d{3}){2,3}(?![\d,.]\d)"
     r"|(?-i:(?=(?:[A-Z/-]*\d){5}|(?=[A-Z0-9/-]*[A-WYZ])(?=[A-Z0-9/-]{6})(?:[A-Z/-]*\d){4})"
     r"[A-Z0-9][A-Z0-9/-]{3,}))(?![\w£$%])",
     re.IGNORECASE,
@@ -110,6 +110,9 @@ REFERENCE_GROUPED = re.compile(
     r"|\b(?-i:(?=[A-Z0-9]{7,12}\b)(?=(?:[A-Z]*\d){3})(?=(?:\d*[A-Z]){2})[A-Z0-9]+)\b"
 )
 _GROUPED_LEAST_DIGITS = 9
+_DATE_DIGITS = re.compile(
+    r"\d{1,2}[ /.-]\d{1,2}[ /.-](?:19|20)\d{2}|(?:19|20)\d{2}[ /.-]\d{1,2}[ /.-]\d{1,2}"
+)
 
 
 def _grouped_reference(match: re.Match[str]) -> bool:
@@ -117,7 +120,11 @@ def _grouped_reference(match: re.Match[str]) -> bool:
     letters = match.group()[:1].isalpha()
     if " " not in match.group() and "-" not in match.group() and "/" not in match.group():
         return True  # a code of capitals and digits
-    return digits >= (7 if letters else _GROUPED_LEAST_DIGITS)
+    groups = len(re.findall(r"\d+", match.group()))
+    if _DATE_DIGITS.fullmatch(match.group()):
+        return False  # "12 03 2024", "12/03/2024"
+    # Three groups or more are a reference from eight digits: "24 013 872".
+    return digits >= (7 if letters else 8 if groups >= 3 else _GROUPED_LEAST_DIGITS)
 
 
 # A number some words after a word that says it is one: "the crime number the police gave
@@ -201,6 +208,10 @@ _TITLE_WORDS = frozenset(
         "Inspector",
         "Captain",
         "Major",
+        "Imam",
+        "Rabbi",
+        "Pastor",
+        "Sheikh",
     }
 )
 _PLACE_PREFIX = frozenset(
@@ -310,8 +321,15 @@ def _is_name_word(token: _Token) -> bool:
 
 
 def _surname_like(token: _Token, family_names: frozenset[str]) -> bool:
-    """Unfamiliar, a familiar surname, or a surname that is also a word ("Wood", "King")."""
-    return _unfamiliar(token) or token.lower in family_names or token.lower in wordlists.SURNAME_PLACE_WORDS
+    """Unfamiliar, a familiar surname, or a surname that is also a word ("Wood", "King"), or
+    a short one that is not a word ("Ng", "Li")."""
+    short = len(token.text) == 2 and token.cap and token.lower not in wordlists.common_words()
+    return (
+        _unfamiliar(token)
+        or short
+        or token.lower in family_names
+        or token.lower in wordlists.SURNAME_PLACE_WORDS
+    )
 
 
 def _unfamiliar(token: _Token) -> bool:
@@ -399,6 +417,9 @@ _SIGN_OFFS = (
     ("yours", "truly"),
     ("cheers",),
 )
+# "Thanks" as the last words of a response: "Thanks, Azad", "Thank you\nMei-Lin".
+_CLOSING_THANKS = (("thanks",), ("thank", "you"), ("thankyou",), ("ta",))
+_TEXT_END = re.compile(r"(?:\s+[A-Z][\w'\u2019-]+)?\s*[.!]?\s*(?:\n|$)")
 _DETERMINERS = frozenset({"my", "our", "his", "her", "their", "the", "a", "an", "your"})
 _SURNAME_PARTICLES = frozenset(
     [
@@ -443,12 +464,32 @@ def _set_off(tokens: list[_Token], i: int, text: str, gap: str) -> bool:
     ("The caretaker, Hetal, keeps...")."""
     if gap.strip(" ,\n") == "" and gap.count("\n") <= 1 and _ends_with(tokens, i, _SIGN_OFFS):
         return True
+    if _closing_thanks(tokens, i, text, gap):
+        return True
+    # The name may have two words: "The bailiff, Norman Brown, was rude".
+    last = tokens[i]
+    if (
+        i + 1 < len(tokens)
+        and _joined(text, tokens[i], tokens[i + 1])
+        and (tokens[i + 1].cap and _surname_like(tokens[i + 1], surnames()))
+    ):
+        last = tokens[i + 1]  # but not "the servicer, Carrington Mortgage, LLC"
     return (
         gap == ", "
         and not tokens[i - 1].cap
-        and text[tokens[i].end : tokens[i].end + 1] == ","
+        and tokens[i - 1].lower not in wordlists.PLACE_WORDS  # "the town, Milton Keynes, is"
+        and (text[tokens[i].end : tokens[i].end + 1] == "," or text[last.end : last.end + 1] == ",")
         and any(k >= 0 and tokens[k].lower in _DETERMINERS for k in (i - 2, i - 3))
     )
+
+
+def _closing_thanks(tokens: list[_Token], i: int, text: str, gap: str) -> bool:
+    """ "Thanks, Azad" that starts a sentence and ends the text or its line."""
+    if gap.strip(" ,\n") or gap.count("\n") > 1 or not _ends_with(tokens, i, _CLOSING_THANKS):
+        return False
+    first = tokens[i - 2 if tokens[i - 1].lower == "you" else i - 1]
+    opens = not text[: first.start].strip() or text[: first.start].rstrip()[-1] in ".!?\n"
+    return opens and bool(_TEXT_END.match(text, tokens[i].end))
 
 
 def _cued(tokens: list[_Token], i: int, text: str) -> str:
@@ -519,6 +560,10 @@ def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
     j = i + 1
     while j < n and len(tokens[j].text) == 1 and tokens[j].text.isupper() and j - i <= 2:
         j += 1
+    particle = j + 1 < n and tokens[j].lower in _SURNAME_PARTICLES and _joined(text, tokens[j], tokens[j + 1])
+    first = j
+    if particle and _joined(text, tok, tokens[j]):
+        j += 1  # "Sister dela Cruz", "Dr van Dijk"
     if not (j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS):
         return None
     word = tokens[j].lower
@@ -526,11 +571,15 @@ def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
         word not in wordlists.SURNAME_PLACE_WORDS or _org_after(tokens, j, text)
     ):
         return None
-    if text[tok.end : tokens[j].start].strip(". ") != "":
+    if text[tok.end : tokens[first].start].strip(". ") != "":
         return None
     end = j
-    if end + 1 < n and _is_name_word(tokens[end + 1]) and _joined(text, tokens[end], tokens[end + 1]):
-        end += 1
+    if end + 1 < n and _joined(text, tokens[end], tokens[end + 1]):
+        nxt = tokens[end + 1]
+        # "Mrs Joy Church", "Imam Hetal Hall": after a title, a surname that is a place word.
+        surname_place = nxt.cap and nxt.lower in wordlists.SURNAME_PLACE_WORDS
+        if _is_name_word(nxt) or (surname_place and not _org_after(tokens, end + 1, text)):
+            end += 1
     return None if _org_after(tokens, end, text) else end
 
 
@@ -538,6 +587,7 @@ def _not_a_name_start(text: str, tokens: list[_Token], i: int) -> bool:
     tok = tokens[i]
     return (
         tok.lower in wordlists.NOT_NAME
+        or re.split("['\u2019]", tok.lower)[0] in wordlists.NOT_NAME  # "I'm", "I've"
         or tok.lower in wordlists.PLACE_WORDS
         or _place_before(tokens, i, text)
         or bool(_HOUSE_NUMBER_BEFORE.search(text, max(0, tok.start - 8), tok.start))  # "26 Arthur Close"
@@ -552,6 +602,10 @@ def _wordlike_given(text: str, tokens: list[_Token], i: int) -> bool:
         return False
     if _ends_with(tokens, i, _SIGN_OFFS) and text[tokens[i - 1].end : tok.start].strip(" ,\n") == "":
         return True
+    if _closing_thanks(tokens, i, text, text[tokens[i - 1].end : tok.start]):
+        return True
+    if _cued(tokens, i, text) == "weak" and re.match(r",?\s+who\b", text[tok.end :]):
+        return True  # "got through to Will, who laughed"
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return nxt is not None and _joined(text, tok, nxt) and _is_name_word(nxt) and _unfamiliar(nxt)
 
@@ -561,6 +615,8 @@ def _given(text: str, tokens: list[_Token], i: int, first_names: frozenset[str])
     tok = tokens[i]
     if tok.lower in first_names and len(tok.text) > 1:
         return True
+    if tok.lower in wordlists.AMBIGUOUS_NAMES and _wordlike_given(text, tokens, i):
+        return True  # "April Coughlan", "Will Gayle"
     if "-" in tok.lower and any(part in first_names for part in tok.lower.split("-")):
         return True  # "Mary-Jane"
     if not (_is_name_word(tok) and i + 1 < len(tokens)):
@@ -649,11 +705,100 @@ def _one_word_cue(text: str, tokens: list[_Token], i: int, first_names: frozense
         # "helped by Akosua", "his name was Olumide", "Thanks again, Wojciech": one word is a
         # name when it is not an everyday word; after a sign-off, a word-like given name is
         # one too ("Thanks again, Will").
-        signed = _ends_with(tokens, i, _SIGN_OFFS) and tok.lower in wordlists.AMBIGUOUS_NAMES
+        signed = (
+            _ends_with(tokens, i, _SIGN_OFFS) or _ends_with(tokens, i, _CLOSING_THANKS)
+        ) and tok.lower in wordlists.AMBIGUOUS_NAMES
         return "strong" if _unfamiliar(tok) or tok.lower in first_names or signed else ""
-    if cue == "weak" and _unfamiliar(tok) and re.match(r",?\s+who\b", text[tok.end :]):
-        return "strong"  # "spoke to Dariush, who laughed": a person, not a company
+    named = _unfamiliar(tok) or tok.lower in first_names or tok.lower in wordlists.AMBIGUOUS_NAMES
+    if cue == "weak" and named and re.match(r",?\s+who\b", text[tok.end :]):
+        return "strong"  # "spoke to Dariush, who laughed", "spoke to Amber who": a person, not a company
     return cue
+
+
+# What follows a name and says it is a person's: "Shamima's advice", "Yuqing and her
+# husband", "Robin Baker who works at the tip", "Daamin from the call centre".
+_PERSON_THINGS = (
+    r"advice|help|support|kindness|patience|care|attitude|manner|approach|explanation|"
+    r"professionalism|compassion|empathy|dedication|efforts|behaviour|behavior|dog|dogs|cat|cats"
+)
+_AFTER_PERSON = re.compile(
+    r"['\u2019]s\s+(?:own\s+)?(?:" + _RELATIONS + "|" + _PERSON_THINGS + r")\b"
+    r"|,?\s+and\s+(?:her|his)\s+"
+)
+# Where someone works, after a name that starts a sentence or follows "and", "by", "with":
+# "Daamin from the call centre hung up", "Sreeja Park from the tenants' group".
+_AFTER_WORKER = re.compile(
+    r"\s+from\s+(?:the|our|your)\s+(?:[\w'\u2019-]+\s+){0,2}?(?:team|office|centre|center|"
+    r"desk|department|council|surgery|practice|ward|clinic|helpline|service|services|group|charity|"
+    r"pharmacy|agency|company|reception|counter|switchboard|association|committee|board|unit)\b"
+    r"|\s+(?:at|on)\s+(?:the\s+)?(?:front\s+desk|reception|desk|counter|switchboard|helpline)\b"
+)
+_WORKER_BEFORE = frozenset({"and", "by", "with", "both", "ask"})
+_AFTER_PERSON_WHO = re.compile(r",?\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\b)")
+
+
+def _post_cued(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> int | None:
+    """Where a name of one or two words from token i ends when the words after it say it
+    is a person's (see ``_AFTER_PERSON``); a bare "who" after it needs a given name."""
+    tok = tokens[i]
+    given = tok.lower in first_names or tok.lower in wordlists.AMBIGUOUS_NAMES
+    if not (given or _unfamiliar(tok)):
+        return None
+    ends = [i]
+    if i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1]):
+        nxt = tokens[i + 1]
+        if _is_name_word(nxt) or (nxt.cap and nxt.lower in wordlists.SURNAME_PLACE_WORDS):
+            ends.insert(0, i + 1)
+    for end in ends:
+        after = tokens[end].end
+        two = end > i and (given or _unfamiliar(tokens[end]) or tokens[end].lower in surnames())
+        # "I called Chase who...": a word-like name alone before "who" may be a company.
+        one = end == i and given and tok.lower not in wordlists.WORDLIKE_NAMES
+        opens = i == 0 or tokens[i - 1].lower in _WORKER_BEFORE or text[: tok.start].rstrip()[-1:] in ".!?\n"
+        if (
+            _AFTER_PERSON.match(text, after)
+            or ((one or two) and _AFTER_PERSON_WHO.match(text, after))
+            or (opens and _AFTER_WORKER.match(text, after))
+        ):
+            if end > i and _org_after(tokens, end, text):
+                return None
+            return end
+    return None
+
+
+def _post_cued_name(
+    text: str, tokens: list[_Token], i: int, first_names: frozenset[str], given: bool
+) -> int | None:
+    """Where a name told by the words after it ends (``_post_cued``), unless a given name
+    goes on to a surname that the usual rules find, or the words are an identity."""
+    end = _post_cued(text, tokens, i, first_names)
+    if end is None or (end == i and given and _name_end(text, tokens, i) > i):
+        return None
+    return None if _identity(tokens, i, end, first_names) else end
+
+
+def _identity_words() -> frozenset[str]:
+    """The words of strong religion and ethnicity terms ("Turkish", "Sri Lankan", "Jew")."""
+    words: set[str] = set()
+    for kind in ("religion", "ethnicity"):
+        for phrase in wordlists.LEXICON_TEXT[kind][0].split(","):
+            words.update(w.lstrip("=").lower() for w in phrase.split() if not w.endswith("*"))
+    return frozenset(words - {"s", "black", "white", "brown", "mixed", "other", "man", "woman", "people"})
+
+
+_IDENTITY_WORDS = _identity_words()
+
+
+def _identity(tokens: list[_Token], i: int, end: int, first_names: frozenset[str]) -> bool:
+    """Whether a candidate name holds a word of a religion or an ethnicity ("Turkish
+    Cypriot", "Sephardi Jew", "Yom Kippur"), which is not a surname ("Christian Jones" is a name)."""
+    return any(
+        t.lower in _IDENTITY_WORDS
+        and t.lower not in first_names
+        and t.lower not in surnames()
+        and t.lower not in wordlists.SURNAME_PLACE_WORDS
+        for t in tokens[i : end + 1]
+    )
 
 
 def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
@@ -680,6 +825,11 @@ def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tu
             continue
         cue = _one_word_cue(text, tokens, i, first_names)
         given = cue != "strong" and _given(text, tokens, i, first_names)
+        post_end = None if cue == "strong" else _post_cued_name(text, tokens, i, first_names, given)
+        if post_end is not None:
+            found.append((tok.start, tokens[post_end].end, "name"))
+            i = post_end + 1
+            continue
         if not (given or cue):
             i += 1
             continue
@@ -691,7 +841,9 @@ def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tu
         if _org_after(tokens, end, text):
             i = end + 1
             continue
-        if _rejected(text, tokens, i, end, cue, given or cue == "strong"):
+        if _rejected(text, tokens, i, end, cue, given or cue == "strong") or _identity(
+            tokens, i, end, first_names
+        ):
             i += 1
             continue
         found.append((tok.start, tokens[end].end, "name"))
@@ -712,7 +864,7 @@ STREET_SUFFIXES = (
     r"Grange|Greenway|Ground|Hey|Highway|Holme|Hurst|Knoll|Lea|Leys|Link|Links|Loan|Loke|Loop|Mall|"
     r"Mead|Mount|Nook|Orchard|Oval|Paddock|Parkway|Passage|Pathway|Pleasance|Precinct|Promenade|"
     r"Reach|Ride|Ridge|Ringway|Shaw|Side|Spur|Steps|Strand|Terraces|Top|Track|Trail|Twitten|Valley|"
-    r"Vennel|Villas|Vista|Walkway|Wend|Wold|Wood|Woods|Crest|Retreat|Outlook|Pass|Pde|Hwy|Cct"
+    r"Vennel|Villas|Vista|Walkway|Wend|Wold|Wood|Woods|Crest|Retreat|Outlook|Pass|Pde|Hwy|Cct|Manor"
 )
 # Welsh streets put the type first: "12 Heol y Nant", "4 Ffordd Penrhos", "7 Stryd Fawr".
 _WELSH_TYPES = r"Heol|Ffordd|Stryd|L[o\u00f4]n|Rhodfa|Cilgant|Clos|Teras|Maes|Llwybr|Cwrt|Plas|Bryn|Parc"
@@ -737,9 +889,15 @@ ADDRESS = re.compile(
     r"(?:,\s*" + _TOWN + r")?"
 )
 ADDRESS_WELSH = re.compile(
-    r"\b\d{1,4}[A-Za-z]?,?\s+(?-i:(?:" + _WELSH_TYPES + r"))\s+(?:(?:y|yr|'r)\s+)?"
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:"
+    r"(?-i:(?:" + _WELSH_TYPES + r"))\s+(?:(?:y|yr|'r)\s+)?"
     r"(?-i:[A-Z][\w'\u2019-]+)(?:\s+(?-i:[A-Z][\w'\u2019-]+))?"
-    r"(?:,\s*" + _TOWN + r")?"
+    # Any Welsh place name with the article in the middle: "Pen y Bryn", "Tan y Graig",
+    # "Bryn yr Eos", "Maes-y-Coed".
+    r"|(?-i:[A-Z][\w'\u2019]+(?:\s+(?:y|yr)\s+|-(?:y|yr)-)[A-Z][\w'\u2019-]+)"
+    # English streets with the type first: "Mount Pleasant", "Mount Vernon".
+    r"|(?-i:Mount\s+[A-Z][\w'\u2019-]+)"
+    r")(?:,\s*" + _TOWN + r")?"
 )
 ADDRESS_NO_NUMBER = re.compile(
     r"\b(?:live|lives|lived|living|moved|address is)\s+(?:on|at|in|to)\s+"
@@ -753,11 +911,13 @@ ADDRESS_CUED = re.compile(
     r"(\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\u2019-]+\s+){0,2}[A-Z][A-Za-z'\u2019-]+"
     r"(?:,\s*" + _TOWN + r")?)"
 )
-# A house number before one unfamiliar capitalised word or "The" and a capitalised word:
-# "5 Micklegate", "18 Moorside", "150 The Vennel" (streets with no thoroughfare word).
+# A house number before an unfamiliar capitalised word (after one other capitalised word
+# or none) or "The" and a capitalised word: "5 Micklegate", "18 Moorside", "3 Petty Cury",
+# "150 The Vennel" (streets with no thoroughfare word).
 ADDRESS_BARE = re.compile(
     r"(?<![\w\u00a3$\u20ac.,:/-])\d{1,3}[A-Za-z]?,?\s+"
-    r"(?-i:(The\s+)?([A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Za-z\u00c0-\u024f]+)*))\b(?![\w'\u2019-])"
+    r"(?-i:(The\s+)?(?:([A-Z][a-z\u00c0-\u024f'\u2019]+) )?"
+    r"([A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Za-z\u00c0-\u024f]+)*))\b(?![\w'\u2019-])"
     r"(?:,\s*" + _TOWN + r")?"
 )
 _STREET_WORDS = frozenset(w.lower() for w in STREET_SUFFIXES.split("|"))
@@ -771,6 +931,36 @@ _NOT_ADDRESS_FIRST = re.compile(
 _ADDRESS_BAD_WORDS = frozenset(
     {"nhs", "covid", "a&e", "gp", "ae", "year", "years", "minute", "minutes", "hour", "hours"}
 )
+
+
+def _bare_street(m: re.Match[str]) -> tuple[int, int] | None:
+    """The span of an ``ADDRESS_BARE`` match that reads as a street, if any: two words
+    ("3 Petty Cury") when the last is unfamiliar, else the first ("201 Drumkeen Manor")."""
+    the, first, word = m.group(1), m.group(2), m.group(3)
+    if first and not the:
+        low = first.lower()
+        two = (
+            low not in wordlists.NOT_NAME
+            and low not in _ADDRESS_BAD_WORDS
+            and low not in wordlists.PLACE_WORDS
+            and not _NOT_ADDRESS_FIRST.match(m.group())
+            and _bare_word(word, the=False)
+        )
+        if two:
+            return m.start(), m.end()
+        return (m.start(), m.end(2)) if _bare_word(first, the=False) else None
+    if first:  # "The" and two words: "169 The Paddocks Mathewstad"
+        return (m.start(), m.end(2)) if _bare_word(first, the=True) else None
+    return (m.start(), m.end()) if _bare_word(word, the=bool(the)) else None
+
+
+def _bare_word(word: str, *, the: bool) -> bool:
+    low = word.lower()
+    if low in wordlists.NOT_NAME or low in _ADDRESS_BAD_WORDS:
+        return False
+    if the:
+        return low not in _INSTITUTIONS  # "150 The Vennel", "59 The Crescent", but not "3 The Council"
+    return low not in wordlists.common_words() and low not in wordlists.PLACE_WORDS
 
 
 def _addresses(text: str, *, numbered: bool = True) -> list[tuple[int, int, str]]:
@@ -792,14 +982,9 @@ def _addresses(text: str, *, numbered: bool = True) -> list[tuple[int, int, str]
         if not _NOT_ADDRESS_FIRST.match(m.group(1)):
             found.append((m.start(1), m.end(1), "address"))
     for m in ADDRESS_BARE.finditer(text) if numbered else ():
-        word = m.group(2).lower()
-        if word in wordlists.NOT_NAME or word in _ADDRESS_BAD_WORDS:
-            continue
-        if m.group(1) and word not in _INSTITUTIONS:
-            # "150 The Vennel", "59 The Crescent", but not "3 The Council"
-            found.append((m.start(), m.end(), "address"))
-        elif not m.group(1) and word not in wordlists.common_words() and word not in wordlists.PLACE_WORDS:
-            found.append((m.start(), m.end(), "address"))
+        span = _bare_street(m)
+        if span:
+            found.append((*span, "address"))
     for m in ADDRESS_NO_NUMBER.finditer(text):
         found.append((m.start(1), m.end(1), "address"))
     return found

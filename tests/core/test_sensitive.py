@@ -471,3 +471,90 @@ def test_a_number_before_a_word_or_an_institution_is_not_an_address(text: str) -
 )
 def test_grouped_digits_and_long_codes_are_references(text: str, reference: str) -> None:
     assert flagged(text, "reference") == [reference]
+
+
+# --- Names told by the words around them (own examples, not from any benchmark set).
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # "Thanks" closing a response: one unfamiliar word or a given name after it.
+        ("The form kept timing out.\nThanks, Tendai", "Tendai"),
+        ("Please sort the lights out. Thank you, Bronwen.", "Bronwen"),
+        ("Thanks, Joy", "Joy"),
+        # What follows says it is a person: a possessive with a relation or a quality,
+        # "and her husband", "who", where someone works.
+        ("Gwilym's patience with my dad was wonderful.", "Gwilym"),
+        ("Every weekend Ffion Thorley's dog barks for hours.", "Ffion Thorley"),
+        ("Chidera and her sister ran the stall all summer.", "Chidera"),
+        ("The one who helped was Robin Fisher who runs the library van.", "Robin Fisher"),
+        ("Tomasz from the repairs team came out the same day.", "Tomasz"),
+        ("Nobody listened. Rhiannon at the front desk did.", "Rhiannon"),
+        ("I got through to Bill, who was no help.", "Bill"),
+        # A title, then a surname that is a place word or comes after a particle.
+        ("Rabbi Naomi Field opened the hall to us.", "Rabbi Naomi Field"),
+        ("Yours faithfully, Mrs Dorothy Bridge", "Mrs Dorothy Bridge"),
+        ("Nurse van Leeuwen explained the discharge plan.", "Nurse van Leeuwen"),
+        # A two-word name set off by commas, a word-like given name, a short surname.
+        ("The locksmith, Norris Bennett, charged us twice.", "Norris Bennett"),
+        ("Could June Adebayo call me back?", "June Adebayo"),
+        ("Everyone agrees Olamide Wu did a great job.", "Olamide Wu"),
+    ],
+)
+def test_cues_after_a_name_closings_and_titles_find_names(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the move with my partner, I'm finally settled.",
+        "I'm of Greek Cypriot heritage.",
+        "We fasted for Yom Kippur together.",
+        "Thanks for nothing.",
+        "Thanks, Everyone",
+        "Morrisons in the retail park is always busy.",
+        "I flew to Glasgow from the airport in the morning.",
+        "The village, Aberporth, floods every winter.",
+    ],
+)
+def test_contractions_identities_places_and_shops_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("The drain outside 41 Maes yr Haf is blocked.", "41 Maes yr Haf"),
+        ("Post for 7 Bryn-y-Mor keeps going next door.", "7 Bryn-y-Mor"),
+        ("We moved into 16 Mount Zion in March.", "16 Mount Zion"),
+        ("The house at 9 Frog Ghyll is empty.", "9 Frog Ghyll"),
+        ("Noise from 30 Oakleigh Manor goes on all night.", "30 Oakleigh Manor"),
+        ("Address: 12 Castlegate\nYork", "12 Castlegate"),
+    ],
+)
+def test_welsh_type_first_and_name_only_streets_are_addresses(text: str, address: str) -> None:
+    assert flagged(text, "address") == [address]
+
+
+@pytest.mark.parametrize("text", ["I gave it 1 Star Trustpilot review.", "We had 2 Big Breakfasts."])
+def test_a_number_before_two_ordinary_capitalised_words_is_not_an_address(text: str) -> None:
+    assert flagged(text, "address") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("They emailed a case number, 6620 1184, last week.", "6620 1184"),
+        ("It was filed under 31 552 907.", "31 552 907"),
+        ("My claim number is 40 118 236.", "40 118 236"),
+    ],
+)
+def test_numbers_after_a_comma_and_in_2_3_3_groups_are_references(text: str, reference: str) -> None:
+    assert flagged(text, "reference") == [reference]
+
+
+@pytest.mark.parametrize("text", ["The tribunal sat on 14 06 2024.", "It was due 2024.06.14 at noon."])
+def test_dates_in_spaced_or_dotted_groups_are_not_references(text: str) -> None:
+    assert flagged(text, "reference") == []
