@@ -489,3 +489,18 @@ def test_pages_in_welsh(run, analyst) -> None:
     page = client.get("/cy" + reverse("analysis:review", args=[run.code]))
     assert page.status_code == 200
     assert 'lang="cy"' in page.content.decode()
+
+
+def test_after_sign_off_the_theme_pages_offer_no_tools_but_say_why(run, analyst) -> None:
+    review.framework_sign_off(run=run, actor=analyst)
+    parking = _themes(run)["Parking"]
+    client = _client(analyst)
+    page = client.get(reverse("analysis:theme_detail", args=[run.code, parking.key])).content.decode()
+    assert "The themes were signed off as the framework, so they cannot be changed." in page
+    assert "Review this theme" not in page and 'id="move-form"' not in page
+    assert 'name="items"' not in page  # nothing to choose responses for
+    responses = client.get(reverse("analysis:run_responses", args=[run.code])).content.decode()
+    assert "Make a theme from the responses you choose" not in responses
+    # Sentiment can still be corrected.
+    item = run.items.first()
+    assert reverse("analysis:item_sentiment", args=[run.code, item.pk]) in responses
