@@ -100,7 +100,12 @@ def test_an_email_a_typo_apart_is_given_as_a_reason() -> None:
         person_b=make_person(first_name="Siân", last_name="Hughes"),
         match_probability=0.97,
         match_weight=9,
-        agreement={"first_name": "same", "surname": "same", "email": "typo", "postcode": "same district or town"},
+        agreement={
+            "first_name": "same",
+            "surname": "same",
+            "email": "typo",
+            "postcode": "same district or town",
+        },
     )
     assert agreement_reasons(candidate) == [
         "Same first name",
@@ -201,7 +206,9 @@ def test_each_level_of_the_shipped_model_explains_itself_differently() -> None:
     from chorus.directory.linkage.engine import default_model, find_duplicates
     from chorus.directory.linkage.synthetic import generate_people
 
-    people = generate_people(400, seed=3)[["unique_id", "first_name", "surname", "email", "phone", "postcode"]]
+    people = generate_people(400, seed=3)[
+        ["unique_id", "first_name", "surname", "email", "phone", "postcode"]
+    ]
     result = find_duplicates(people, model=default_model())
     for field, levels in result.level_weights.items():
         labels = [label for _, label in levels]

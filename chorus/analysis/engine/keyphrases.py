@@ -68,6 +68,7 @@ def class_phrases(texts: Sequence[str], groups: np.ndarray, n_groups: int, top: 
     keep = np.where(groups >= 0)[0]
     if len(keep) == 0:
         return [[] for _ in range(n_groups)]
+    keep, scale = _sample(keep, groups, n_groups)
     vectoriser = _vectoriser(len(keep))
     try:
         counts = vectoriser.fit_transform([texts[i] for i in keep])
@@ -75,7 +76,7 @@ def class_phrases(texts: Sequence[str], groups: np.ndarray, n_groups: int, top: 
         return [[] for _ in range(n_groups)]
     vocabulary = vectoriser.get_feature_names_out()
     membership = sparse.csr_matrix(
-        (np.ones(len(keep)), (groups[keep], np.arange(len(keep)))), shape=(n_groups, len(keep))
+        (scale[groups[keep]], (groups[keep], np.arange(len(keep)))), shape=(n_groups, len(keep))
     )
     per_group = (membership @ counts).toarray().astype(np.float64)
     totals = per_group.sum(axis=1, keepdims=True)
@@ -101,6 +102,32 @@ def class_phrases(texts: Sequence[str], groups: np.ndarray, n_groups: int, top: 
                 break
         phrases.append(chosen)
     return phrases
+
+
+SAMPLED_ROWS = 50_000  # more rows than this are sampled (phrase counts scale up)
+LEAST_PER_GROUP = 1_000  # ...keeping at least this many of each group (all of a smaller one)
+
+
+def _sample(keep: np.ndarray, groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows to count phrases in, and each group's weight. Up to ``SAMPLED_ROWS`` rows,
+    all of them, weight 1. Beyond, a random sample of each group, in proportion to its
+    size but never under ``LEAST_PER_GROUP``, with its counts weighted back up to the
+    group's size: a million texts' 1 to 3-word phrases would take gigabytes to count, and
+    a theme's best phrases are the same in a few thousand of its texts."""
+    if len(keep) <= SAMPLED_ROWS:
+        return keep, np.ones(n_groups)
+    rng = np.random.default_rng(0)
+    sizes = np.bincount(groups[keep], minlength=n_groups)
+    wanted = np.minimum(sizes, np.maximum(LEAST_PER_GROUP, sizes * SAMPLED_ROWS // len(keep)))
+    order = np.argsort(groups[keep], kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    picked = [
+        np.sort(rng.choice(order[starts[g] : starts[g] + sizes[g]], wanted[g], replace=False))
+        for g in range(n_groups)
+        if wanted[g]
+    ]
+    chosen = keep[np.sort(np.concatenate(picked))]
+    return chosen, sizes / np.maximum(wanted, 1)
 
 
 def label_from(phrases: Sequence[str]) -> str:

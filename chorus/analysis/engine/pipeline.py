@@ -74,7 +74,7 @@ class Theme:
     special: str = ""  # "no_answer" for the bucket of non-answers
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them in a big analysis
 class Item:
     themes: list[tuple[int, float]]  # fine theme keys with confidence
     sentiment: str
@@ -133,6 +133,7 @@ class Analysis:
         out = []
         for i, text in enumerate(texts):
             silent = is_non_answer(text)
+            personal_data, redacted = pii.scan(text, self.names)
             chosen = (
                 [(no_answer_theme, 1.0)]
                 if silent and no_answer_theme is not None
@@ -143,8 +144,8 @@ class Analysis:
                     themes=[(k, c) for k, c in chosen if k is not None],
                     sentiment=labels[i],
                     sentiment_score=float(scores[i]),
-                    personal_data=pii.kinds(text, self.names),
-                    redacted=pii.redact(text, self.names),
+                    personal_data=personal_data,
+                    redacted=redacted,
                     no_answer=silent,
                 )
             )
@@ -154,20 +155,33 @@ class Analysis:
 def _nearest(
     vectors: np.ndarray, fine: Sequence[Theme], *, temperature: float = 0.05
 ) -> list[list[tuple[int, float]]]:
+    """Each row's nearest theme with its softmax confidence, and the second nearest too
+    when it is close (confidence 0.35 and cosine 0.45 at least); in blocks of rows, so a
+    million rows never need a million-by-themes matrix of each kind at once."""
     if not fine or len(vectors) == 0:
         return [[] for _ in range(len(vectors))]
     centroids = np.stack([t.centroid for t in fine if t.centroid is not None])
-    similarity = vectors @ centroids.T
-    logits = (similarity - similarity.max(axis=1, keepdims=True)) / temperature
-    probabilities = np.exp(logits)
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    keys = [t.key for t in fine]
     out: list[list[tuple[int, float]]] = []
-    for row_sim, row_p in zip(similarity, probabilities, strict=True):
-        order = np.argsort(-row_p)
-        picked = [(fine[order[0]].key, float(row_p[order[0]]))]
-        if len(order) > 1 and row_p[order[1]] >= 0.35 and row_sim[order[1]] >= 0.45:
-            picked.append((fine[order[1]].key, float(row_p[order[1]])))
-        out.append(picked)
+    for start in range(0, len(vectors), 65536):
+        similarity = vectors[start : start + 65536] @ centroids.T
+        logits = (similarity - similarity.max(axis=1, keepdims=True)) / temperature
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        rows = np.arange(len(similarity))
+        first = probabilities.argmax(axis=1)
+        first_p = probabilities[rows, first]
+        if len(fine) > 1:
+            probabilities[rows, first] = -1.0
+            second = probabilities.argmax(axis=1)
+            second_p = probabilities[rows, second]
+            also = (second_p >= 0.35) & (similarity[rows, second] >= 0.45)
+        else:
+            second, second_p, also = first, first_p, np.zeros(len(rows), dtype=bool)
+        for f, fp, s_, sp, both in zip(
+            first.tolist(), first_p.tolist(), second.tolist(), second_p.tolist(), also.tolist(), strict=True
+        ):
+            out.append([(keys[f], fp), (keys[s_], sp)] if both else [(keys[f], fp)])
     return out
 
 
@@ -198,7 +212,9 @@ def _themes_discover(
     """Themes found in the answered texts (broad ones, then fine ones under them), each
     row's themes with confidences (its own cluster's first), and the number of clusters chosen."""
     n = len(vectors)
-    clustering = themes.discover(vectors[answered], min_size=min_size, most=most, broad=broad, k=k, seed=seed)
+    answered_vectors = vectors if len(answered) == n else vectors[answered]
+    clustering = themes.discover(answered_vectors, min_size=min_size, most=most, broad=broad, k=k, seed=seed)
+    del answered_vectors
     theme_list: list[Theme] = []
     fine_labels = np.full(n, -1)
     fine_labels[answered] = clustering.labels
@@ -229,12 +245,11 @@ def _themes_discover(
     fine = [t for t in theme_list if t.level == "fine"]
     mapped = _nearest(vectors, fine)
     assignment: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for row in answered:
-        if fine_labels[row] >= 0:
-            primary = fine[fine_labels[row]].key
-            others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
-            confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
-            assignment[row] = [(primary, confidence), *others]
+    for row in answered[fine_labels[answered] >= 0].tolist():
+        primary = fine[fine_labels[row]].key
+        others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
+        confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
+        assignment[row] = [(primary, confidence), *others]
     return theme_list, assignment, clustering.chosen_k
 
 
@@ -243,7 +258,7 @@ def analyse(
     *,
     embedder: Embedder,
     framework: Sequence[CodedTheme] | None = None,
-    names: Sequence[str] = (),
+    names: Sequence[str] | pii.NameList = (),
     stances: Sequence[str | None] | None = None,
     sentiment_examples: Sequence[tuple[str, str]] = (),
     tuned_sentiment: TunedSentiment | None = None,
@@ -269,14 +284,17 @@ def analyse(
     texts = [t if isinstance(t, str) else "" for t in texts]
     n = len(texts)
     step("Reading the responses", 0.02)
-    silent = np.array([is_non_answer(t) for t in texts], dtype=bool)
-    # Embed each distinct text once: copy-paste campaigns and repeated short answers are common.
+    # Each distinct text is embedded, scored and searched once: copy-paste campaigns and
+    # repeated short answers are common.
     distinct: dict[str, int] = {}
-    row_of = np.array([distinct.setdefault(t, len(distinct)) for t in texts], dtype=np.int64)
-    step("Embedding", 0.05)
+    row_of = np.fromiter((distinct.setdefault(t, len(distinct)) for t in texts), np.int64, n)
     unique_texts = list(distinct)
+    del distinct
+    silent = np.array([is_non_answer(t) for t in unique_texts], dtype=bool)[row_of]
+    step("Embedding", 0.05)
     unique_vectors = _batched(embedder, unique_texts, lambda f: step("Embedding", 0.05 + 0.45 * f))
-    vectors = unique_vectors[row_of] if n else unique_vectors
+    # Every text distinct (the rows in order): no copy of a million rows.
+    vectors = unique_vectors if len(unique_texts) == n else unique_vectors[row_of]
     step("Finding campaigns and copied responses", 0.5)
     groups, campaign_of, weight = _campaigns(texts, campaign_min_words)
     step("Scoring sentiment", 0.55)
@@ -284,12 +302,13 @@ def analyse(
     sentiment_model = SentimentModel(embedder, sentiment_examples)
     if tuned_sentiment is not None:
         unique_labels, unique_scores = tuned_sentiment.predict(unique_texts)
-        labels = [unique_labels[i] for i in row_of]
-        scores = unique_scores[row_of] if n else unique_scores
     else:
-        labels, scores = sentiment_model.predict_vectors(vectors)
+        unique_labels, unique_scores = sentiment_model.predict_vectors(unique_vectors)
+    labels = [unique_labels[i] for i in row_of]
+    scores = unique_scores[row_of] if n else unique_scores
     step("Checking for personal data", 0.6)
-    name_list = pii.NameList(names) if names else None
+    name_list = names if isinstance(names, pii.NameList) else pii.NameList(names) if names else None
+    found = [pii.scan(t, name_list) for t in unique_texts]
     theme_list: list[Theme] = []
     framework_model: FrameworkModel | None = None
     framework_embedder: Embedder | None = None
@@ -353,13 +372,14 @@ def analyse(
             themes=assignment[i],
             sentiment=labels[i],
             sentiment_score=float(scores[i]),
-            personal_data=pii.kinds(texts[i], name_list),
-            redacted=pii.redact(texts[i], name_list),
+            personal_data=list(found[row_of[i]][0]),
+            redacted=found[row_of[i]][1],
             campaign=int(campaign_of[i]) if campaign_of[i] >= 0 else None,
             no_answer=bool(silent[i]),
         )
         for i in range(n)
     ]
+    del found
     _describe(theme_list, items, texts, vectors, weight, stances, labelled=not framework)
     step("Done", 1.0)
     return Analysis(
@@ -442,8 +462,15 @@ def _members(theme_list: list[Theme], items: list[Item]) -> dict[int, list[int]]
 def _quotes_pick(theme: Theme, rows: list[int], texts: Sequence[str], vectors: np.ndarray) -> None:
     """Up to three different texts of at least three words, closest to the theme's centre."""
     if theme.centroid is None:
-        theme.centroid = _unit(vectors[rows].mean(axis=0))[0]
-    closeness = vectors[rows] @ theme.centroid
+        total = sum(
+            (vectors[rows[i : i + 65536]].sum(axis=0, dtype=np.float64) for i in range(0, len(rows), 65536)),
+            np.zeros(vectors.shape[1]),
+        )
+        theme.centroid = _unit(total / len(rows))[0]
+    # In blocks: a broad theme can hold most of a million rows.
+    closeness = np.concatenate(
+        [vectors[rows[i : i + 65536]] @ theme.centroid for i in range(0, len(rows), 65536)]
+    )
     seen: set[str] = set()
     for j in np.argsort(-closeness):
         norm = campaigns_.normalise(texts[rows[j]])

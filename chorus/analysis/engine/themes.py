@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from chorus.analysis.engine.embed import _unit
 
@@ -184,24 +185,26 @@ def discover(
         )
     # Copies (campaigns, "Very good" a hundred times) would form cliques in the graph that
     # the spectral embedding sets apart: each distinct vector is mapped once.
-    first_of: dict[bytes, int] = {}
-    same_as = np.fromiter(
-        (first_of.setdefault(row.tobytes(), i) for i, row in enumerate(vectors)), np.int64, n
-    )
-    distinct = np.fromiter(first_of.values(), np.int64, len(first_of))
+    same_as = _first_copies(vectors)
+    distinct = np.flatnonzero(same_as == np.arange(n))
     rng = np.random.default_rng(seed)
     mapped = (
         distinct if len(distinct) <= SPECTRAL_ROWS else np.sort(rng.choice(distinct, SPECTRAL_ROWS, False))
     )
     sought = vectors[mapped]
-    coordinates = spectral(sought, seed=seed)
-    space = sought if coordinates is None else _unit(coordinates)
-    most = max(2, min(most, n // min_size, len(mapped) // 2))
-    chosen = k or choose_k(space, sought, most=most, seed=seed)
-    found = np.unique(consensus(space, chosen, seed), return_inverse=True)[1]
+    # One thread for the many small k-means fits: OpenMP's threads wait for each other
+    # by spinning, and on a busy machine (the web server beside this worker, another
+    # analysis) 39 fits on 8,000 rows took 45 s with two threads and about 4 with one.
+    with threadpool_limits(limits=1):
+        coordinates = spectral(sought, seed=seed)
+        space = sought if coordinates is None else _unit(coordinates)
+        most = max(2, min(most, n // min_size, len(mapped) // 2))
+        chosen = k or choose_k(space, sought, most=most, seed=seed)
+        found = np.unique(consensus(space, chosen, seed), return_inverse=True)[1]
     centroids = np.stack([_unit(sought[found == c].mean(axis=0))[0] for c in range(found.max() + 1)])
-    similarity = vectors @ centroids.T
-    labels = similarity.argmax(axis=1)
+    labels = np.concatenate(
+        [(vectors[i : i + BLOCK] @ centroids.T).argmax(axis=1) for i in range(0, n, BLOCK)]
+    )
     # Rows found in the spectral embedding (and their copies) keep the cluster they were found in.
     found_at = np.full(n, -1)
     found_at[mapped] = found
@@ -213,22 +216,70 @@ def discover(
     # Rows of dropped clusters go to the nearest kept theme when it is close, else to "other".
     position = np.full(len(centroids), -1)
     position[kept] = np.arange(len(kept))
-    similarity = similarity[:, kept]
-    best = similarity.argmax(axis=1)
-    best_sim = similarity[np.arange(n), best]
+    best = np.empty(n, dtype=np.int64)
+    best_sim = np.empty(n, dtype=vectors.dtype)
+    for i in range(0, n, BLOCK):
+        similarity = vectors[i : i + BLOCK] @ centroids[kept].T
+        best[i : i + BLOCK] = similarity.argmax(axis=1)
+        best_sim[i : i + BLOCK] = similarity[np.arange(len(similarity)), best[i : i + BLOCK]]
     in_kept = position[labels] >= 0
     floor = np.quantile(best_sim[in_kept], 0.05) if in_kept.any() else 0.0
     labels = np.where(in_kept, position[labels], np.where(best_sim >= floor, best, -1))
-    centroids = np.stack(
-        [
-            _unit(vectors[labels == i].mean(axis=0))[0] if (labels == i).any() else centroids[kept[i]]
-            for i in range(len(kept))
-        ]
-    )
+    centroids = _means(vectors, labels, centroids[kept])
     parents, broad_centroids = _broad(centroids, labels, broad)
     return Clustering(
         labels=labels, centroids=centroids, parents=parents, broad_centroids=broad_centroids, chosen_k=chosen
     )
+
+
+BLOCK = 65536  # rows compared with the centroids at once
+
+
+def _first_copies(vectors: np.ndarray) -> np.ndarray:
+    """For each row, the first row with the same vector (itself, for most): rows are
+    grouped by a 64-bit hash of their bytes and the groups checked, so a million rows
+    need no million keys of a kilobyte each."""
+    n = len(vectors)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    words = np.ascontiguousarray(vectors).view(np.uint8).reshape(n, -1)
+    pad = (-words.shape[1]) % 8
+    weights = np.random.default_rng(7).integers(1, 1 << 63, size=(words.shape[1] + pad) // 8, dtype=np.uint64)
+    hashes = np.empty(n, dtype=np.uint64)
+    for i in range(0, n, BLOCK):
+        block = words[i : i + BLOCK]
+        if pad:
+            block = np.pad(block, ((0, 0), (0, pad)))
+        with np.errstate(over="ignore"):
+            hashes[i : i + BLOCK] = (np.ascontiguousarray(block).view(np.uint64) * weights).sum(
+                axis=1, dtype=np.uint64
+            )
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    same_as = first[inverse.ravel()]
+    for i in range(0, n, BLOCK):
+        if not np.array_equal(vectors[i : i + BLOCK], vectors[same_as[i : i + BLOCK]]):
+            # Two vectors hashed alike (never seen): compare them byte for byte instead.
+            first_of: dict[bytes, int] = {}
+            return np.fromiter(
+                (first_of.setdefault(row.tobytes(), j) for j, row in enumerate(vectors)), np.int64, n
+            )
+    return np.asarray(same_as, dtype=np.int64)
+
+
+def _means(vectors: np.ndarray, labels: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """The unit mean of each label's rows (``fallback``'s row for a label with none),
+    summed block by block."""
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    k = len(fallback)
+    sums = np.zeros((k, vectors.shape[1]))
+    for i in range(0, len(vectors), BLOCK):
+        part = labels[i : i + BLOCK]
+        inside = np.flatnonzero(part >= 0)
+        members = sparse.csr_matrix((np.ones(len(inside)), (part[inside], inside)), shape=(k, len(part)))
+        sums += members @ vectors[i : i + BLOCK].astype(np.float64)
+    counts = np.bincount(labels[labels >= 0], minlength=k)
+    return np.stack([_unit(sums[c] / counts[c])[0] if counts[c] else fallback[c] for c in range(k)])
 
 
 def _broad(centroids: np.ndarray, labels: np.ndarray, broad: int | None) -> tuple[np.ndarray, np.ndarray]:

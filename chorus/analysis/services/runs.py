@@ -163,16 +163,17 @@ def run_execute(run: AnalysisRun) -> None:
         run.items.all().delete()
         run.themes.all().delete()
         themes = _store_themes(run, result)
-        items = _store_items(run, texts, result, vectors)
-        _store_assignments(result, items, themes)
-        _carry_locked_themes(run, items, vectors)
+        item_ids = _store_items(run, texts, result, vectors, themes)
+        _store_quotes(result, item_ids, themes)
+        no_answer = np.array([found.no_answer for found in result.items], dtype=bool)
+        _carry_locked_themes(run, item_ids, no_answer, vectors)
         counts_refresh(run)
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.DONE,
             stage="Finished",
             progress=1.0,
             finished_at=timezone.now(),
-            item_count=len(items),
+            item_count=len(item_ids),
             framework_shares=[round(float(x), 6) for x in result.framework.shares]
             if result.framework
             else [],
@@ -257,34 +258,53 @@ def _store_themes(run: AnalysisRun, result: Analysis) -> dict[int, Theme]:
     return themes
 
 
+STORE_BATCH = 2000  # items built, saved and assigned at a time
+
+
 def _store_items(
-    run: AnalysisRun, texts: Sequence[Text], result: Analysis, vectors: np.ndarray
-) -> list[Item]:
+    run: AnalysisRun,
+    texts: Sequence[Text],
+    result: Analysis,
+    vectors: np.ndarray,
+    themes: dict[int, Theme],
+) -> list[int]:
+    """Save an ``Item`` per text and its assignments, ``STORE_BATCH`` texts at a time, so
+    a million responses never hold a million model instances at once; returns the items'
+    ids in the texts' order."""
     sizes = {g: len(members) for g, members in enumerate(result.campaigns)}
-    rows = [
-        item_build(
-            run=run,
-            text=t,
-            found=found,
-            vector=vectors[i],
-            campaign_size=sizes.get(found.campaign, 1) if found.campaign is not None else 1,
+    ids: list[int] = []
+    for start in range(0, len(texts), STORE_BATCH):
+        found = result.items[start : start + STORE_BATCH]
+        rows = Item.objects.bulk_create(
+            [
+                item_build(
+                    run=run,
+                    text=t,
+                    found=f,
+                    vector=vectors[start + i],
+                    campaign_size=sizes.get(f.campaign, 1) if f.campaign is not None else 1,
+                )
+                for i, (t, f) in enumerate(zip(texts[start : start + STORE_BATCH], found, strict=True))
+            ],
+            batch_size=1000,
         )
-        for i, (t, found) in enumerate(zip(texts, result.items, strict=True))
-    ]
-    return Item.objects.bulk_create(rows, batch_size=1000)
+        Assignment.objects.bulk_create(
+            [
+                Assignment(item_id=item.pk, theme=themes[key], confidence=round(confidence, 4))
+                for item, f in zip(rows, found, strict=True)
+                for key, confidence in f.themes
+            ],
+            batch_size=STORE_BATCH,
+        )
+        ids.extend(item.pk for item in rows)
+    return ids
 
 
-def _store_assignments(result: Analysis, items: Sequence[Item], themes: dict[int, Theme]) -> None:
-    rows = [
-        Assignment(item=item, theme=themes[key], confidence=round(confidence, 4))
-        for item, found in zip(items, result.items, strict=True)
-        for key, confidence in found.themes
-    ]
-    Assignment.objects.bulk_create(rows, batch_size=2000)
-    # Representative quotes, as item ids.
+def _store_quotes(result: Analysis, item_ids: Sequence[int], themes: dict[int, Theme]) -> None:
+    """Representative quotes, as item ids."""
     for t in result.themes:
         if t.quotes:
-            Theme.objects.filter(pk=themes[t.key].pk).update(quotes=[items[i].pk for i in t.quotes])
+            Theme.objects.filter(pk=themes[t.key].pk).update(quotes=[item_ids[i] for i in t.quotes])
 
 
 def _previous_locked(run: AnalysisRun) -> list[Theme]:
@@ -303,11 +323,13 @@ def _previous_locked(run: AnalysisRun) -> list[Theme]:
     )
 
 
-def _carry_locked_themes(run: AnalysisRun, items: Sequence[Item], vectors: np.ndarray) -> None:
+def _carry_locked_themes(
+    run: AnalysisRun, item_ids: Sequence[int], no_answer: np.ndarray, vectors: np.ndarray
+) -> None:
     """Locked themes from earlier runs of the same subject come back as they were: their
     name and description, and the responses closest to them."""
     locked = {t.label: t for t in _previous_locked(run)}  # the latest lock of each name wins
-    if not locked or not len(items):
+    if not locked or not len(item_ids):
         return
     kept: list[Theme] = []
     for old in locked.values():
@@ -324,18 +346,18 @@ def _carry_locked_themes(run: AnalysisRun, items: Sequence[Item], vectors: np.nd
         )
         kept.append(theme)
     centroids = np.stack([vector_of(t.centroid) for t in kept])  # type: ignore[misc]
-    similarity = vectors @ centroids.T
-    best = similarity.argmax(axis=1)
-    joined = [
-        (items[i], kept[best[i]])
-        for i in range(len(items))
-        if similarity[i, best[i]] >= LOCKED_MATCH and not items[i].no_answer
-    ]
-    joined_items = [item.pk for item, _theme in joined]
-    Assignment.objects.filter(item_id__in=joined_items).delete()
-    Assignment.objects.bulk_create(
-        [Assignment(item=item, theme=theme, confidence=1.0) for item, theme in joined], batch_size=2000
-    )
+    for start in range(0, len(item_ids), STORE_BATCH):
+        similarity = vectors[start : start + STORE_BATCH] @ centroids.T
+        best = similarity.argmax(axis=1)
+        close = (similarity[np.arange(len(best)), best] >= LOCKED_MATCH) & ~no_answer[
+            start : start + STORE_BATCH
+        ]
+        joined = [(item_ids[start + i], kept[best[i]]) for i in np.flatnonzero(close).tolist()]
+        Assignment.objects.filter(item_id__in=[item for item, _theme in joined]).delete()
+        Assignment.objects.bulk_create(
+            [Assignment(item_id=item, theme=theme, confidence=1.0) for item, theme in joined],
+            batch_size=STORE_BATCH,
+        )
     # Discovered themes the locked ones emptied go.
     run.themes.filter(level=Theme.Level.FINE, locked=False, special="").annotate(
         n=Count("assignments")

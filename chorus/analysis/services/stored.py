@@ -68,13 +68,15 @@ def counts_refresh(run: AnalysisRun) -> None:
         weights[pk] = 1.0 / max(1, size)
     total = sum(weights.values()) or 1.0
     members: dict[int, set[int]] = defaultdict(set)
-    for theme_id, parent_id, item_id in Assignment.objects.filter(theme__run=run).values_list(
-        "theme_id", "theme__parent_id", "item_id"
+    for theme_id, parent_id, item_id in (
+        Assignment.objects.filter(theme__run=run)
+        .values_list("theme_id", "theme__parent_id", "item_id")
+        .iterator(chunk_size=5000)
     ):
         members[theme_id].add(item_id)
         if parent_id:
             members[parent_id].add(item_id)
-    sentiment_of = dict(items.values_list("pk", "sentiment"))
+    sentiment_of = dict(items.values_list("pk", "sentiment").iterator(chunk_size=5000))
     themes = list(run.themes.all())
     for theme in themes:
         rows = members.get(theme.pk, set())
