@@ -431,6 +431,13 @@ def _feedback_and_analysis(r: dict[str, Any], team_a: Team, now: Any) -> None:
         channel="online",
     )
     AssignmentFactory(item=r["item"], theme=r["theme"])
+    from chorus.analysis.services.review import sample_draw
+
+    # A quality sample drawn by another analyst of team A, for the analyst to code second.
+    drawer = UserFactory(
+        role=Role.ANALYST, email="drawer@example.gov.uk", full_name="Dara Drawer", teams=[team_a]
+    )
+    r["sample"] = sample_draw(run=run, actor=drawer, size=1, seed=1)
 
 
 def _bulletins(r: dict[str, Any], team_a: Team) -> None:
@@ -681,6 +688,18 @@ ARGS: dict[str, Args] = {
     "analysis:themes_csv": lambda w: {"code": w.run.code},
     "analysis:assignments_csv": lambda w: {"code": w.run.code},
     "analysis:report": lambda w: {"code": w.run.code},
+    "analysis:review": lambda w: {"code": w.run.code},
+    "analysis:review_start": lambda w: {"code": w.run.code},
+    "analysis:review_sign_off": lambda w: {"code": w.run.code},
+    "analysis:review_signed_off": lambda w: {"code": w.run.code},
+    "analysis:review_reopen": lambda w: {"code": w.run.code},
+    "analysis:review_code": lambda w: {"code": w.run.code},
+    "analysis:sample_new": lambda w: {"code": w.run.code},
+    "analysis:sample_detail": lambda w: {"code": w.sample.code},
+    "analysis:sample_code_next": lambda w: {"code": w.sample.code},
+    "analysis:sample_code": lambda w: {"code": w.sample.code, "position": 1},
+    "analysis:sample_agreement": lambda w: {"code": w.sample.code},
+    "analysis:sample_resolve": lambda w: {"code": w.sample.code, "position": 1},
     # bulletins
     "bulletins_tracking:click": lambda w: {"token": w.delivery.token, "number": w.link.number},
     "bulletins_tracking:opened": lambda w: {"token": w.delivery.token},

@@ -330,6 +330,23 @@ EXPECT: dict[str, Expect] = {
     "analysis:themes_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:assignments_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:report": Expect(LOGIN, 403, 200, 404, 200),
+    # the review workflow: analysts and administrators sign off; a quality sample is coded
+    # second by another analyst than the one who drew it
+    "analysis:review": team_record(),
+    "analysis:review_start": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:review_sign_off": Expect(LOGIN, 403, 200, 404, 200),
+    # (until the framework is signed off, back to the review page)
+    "analysis:review_signed_off": Expect(LOGIN, REDIRECT, REDIRECT, 404, REDIRECT),
+    # (nothing to reopen until it is signed off: back to the review page)
+    "analysis:review_reopen": Expect(LOGIN, 403, REDIRECT, 404, REDIRECT),
+    "analysis:review_code": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:sample_new": Expect(LOGIN, 403, 200, 404, 200),
+    "analysis:sample_detail": team_record(),
+    "analysis:sample_code_next": Expect(LOGIN, 403, REDIRECT, 404, REDIRECT),
+    "analysis:sample_code": Expect(LOGIN, 403, 200, 404, 200),
+    # (until the second coding is finished, back to the sample's page)
+    "analysis:sample_agreement": Expect(LOGIN, REDIRECT, REDIRECT, 404, REDIRECT),
+    "analysis:sample_resolve": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
     # bulletins: the public pages are reached with the subscriber's or delivery's secret
     "bulletins:subscribe": everyone(),
     "bulletins:confirm": everyone(),

@@ -18,9 +18,33 @@ def _databases() -> list[str]:
     return list(settings.DATABASES)
 
 
+@pytest.fixture(autouse=True)
+def recorded() -> None:
+    # The migration records the secret in use; a test that flushed the database removes it.
+    from chorus.equality.services import secret_changed
+
+    secret_changed()
+
+
 def test_the_secret_the_database_was_made_with_passes() -> None:
     assert SecretCheck.objects.count() == 1
     assert equality_secret_unchanged(databases=_databases()) == []
+
+
+def test_the_migration_records_the_secret_in_use() -> None:
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connections, router
+
+    migration = importlib.import_module("chorus.equality.migrations.0003_secretcheck")
+    SecretCheck.objects.all().delete()
+    alias = router.db_for_write(SecretCheck) or "default"
+    # The migration only asks the schema editor which database it is migrating.
+    migration.record_fingerprint(apps, types.SimpleNamespace(connection=connections[alias]))
+    assert equality_secret_unchanged(databases=_databases()) == []
+    assert SecretCheck.objects.count() == 1
 
 
 def test_another_secret_is_refused_with_what_to_do(settings) -> None:
