@@ -444,11 +444,10 @@ def find_duplicates(
     elif model is None:
         prior = float(linker._settings_obj._probability_two_random_records_match)
         pairs = _with_prior(pairs, prior, _reestimated_prior(pairs["match_weight"], prior, len(df)))
-    keep = pairs["match_probability"] >= min(review_threshold, cluster_threshold)
     cluster_frame = connected_clusters(
         df["unique_id"], pairs[pairs["match_probability"] >= cluster_threshold]
     )
-    pairs = pairs[keep & (pairs["match_probability"] >= review_threshold)].reset_index(drop=True)
+    pairs = pairs[pairs["match_probability"] >= review_threshold].reset_index(drop=True)
     weights = {
         comparison.output_column_name: [
             (float(level._log2_bayes_factor), _readable(level.label_for_charts))
