@@ -122,6 +122,8 @@ CHORUS_RESPOND_LEAST_SECONDS = env_int("CHORUS_RESPOND_LEAST_SECONDS", 5)
 # Moderation: also read each sentence by meaning (all-MiniLM-L6-v2 and a small shipped
 # classifier) for special-category passages the word lists miss. Off: word lists only.
 CHORUS_SENSITIVE_CLASSIFIER = env_bool("CHORUS_SENSITIVE_CLASSIFIER", True)
+# The moderation detector also finds names with a statistical model (chorus/core/person_names.py).
+CHORUS_NAME_MODEL = env_bool("CHORUS_NAME_MODEL", True)
 # Text analysis: where the distilled fast model is kept, and an optional OpenAI-compatible
 # embeddings service ("remote" mode) for teams that run their own.
 CHORUS_MODEL_DIR = env_str("CHORUS_MODEL_DIR", str(DATA_DIR / "models"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("attention")
         autodiscover_modules("jobs")
         autodiscover_modules("exporters")
+        if getattr(settings, "CHORUS_NAME_MODEL", True):
+            # The moderation detector reads names with a statistical model too (person_names.py).
+            from chorus.core.person_names import person_spans
+            from chorus.core.sensitive import register_name_finder
+
+            register_name_finder(person_spans)

@@ -332,14 +332,19 @@ def _surname_like(token: _Token, family_names: frozenset[str]) -> bool:
     )
 
 
-def _unfamiliar(token: _Token) -> bool:
-    """A capitalised word that is not an everyday English word, a place word or an acronym."""
-    # A capital after a hyphen or an apostrophe is a name's ("Ka-Ho", "García-López", "D'Souza").
+def _brand_capitals(token: _Token) -> bool:
+    """Masked ("XXXXNeeds") or with a brand's internal capital ("CitiBank", "BofA"). A capital
+    after a hyphen or an apostrophe, or after Mc or Mac, is a name's ("Ka-Ho", "D'Souza")."""
     inner = re.sub(
         r"(?<=['\u2019-])[A-Z\u00c0-\u00de]", "", token.text[1:].replace("Mc", "").replace("Mac", "")
     )
-    if "xx" in token.lower or any(c.isupper() for c in inner):
-        return False  # masked ("XXXXNeeds") or a brand's internal capital ("CitiBank")
+    return "xx" in token.lower or any(c.isupper() for c in inner)
+
+
+def _unfamiliar(token: _Token) -> bool:
+    """A capitalised word that is not an everyday English word, a place word or an acronym."""
+    if _brand_capitals(token):
+        return False
     base = re.split("['\u2019]", token.lower)[0]
     if base != token.lower and (base == "i" or (len(base) > 1 and base in wordlists.common_words())):
         return False  # "I'm", "Council's"
@@ -416,10 +421,20 @@ _SIGN_OFFS = (
     ("yours", "faithfully"),
     ("yours", "truly"),
     ("cheers",),
+    ("thanks", "for", "reading"),
+    ("thank", "you", "for", "reading"),
+    ("thanks", "for", "listening"),
+    ("thanks", "for", "your", "time"),
+    ("thank", "you", "for", "your", "time"),
+    ("thanks", "for", "your", "help"),
+    ("with", "thanks"),
+    ("all", "the", "best"),
+    ("take", "care"),
+    ("lots", "of", "love"),
 )
 # "Thanks" as the last words of a response: "Thanks, Azad", "Thank you\nMei-Lin".
 _CLOSING_THANKS = (("thanks",), ("thank", "you"), ("thankyou",), ("ta",))
-_TEXT_END = re.compile(r"(?:\s+[A-Z][\w'\u2019-]+)?\s*[.!]?\s*(?:\n|$)")
+_TEXT_END = re.compile(r"(?:\s+[A-Z][\w'\u2019-]+)?(?:\s+x{1,3})?\s*(?:[.!]?\s*(?:\n|$)|[.!]\s+(?=[A-Z]))")
 _DETERMINERS = frozenset({"my", "our", "his", "her", "their", "the", "a", "an", "your"})
 _SURNAME_PARTICLES = frozenset(
     [
@@ -571,7 +586,8 @@ def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
         word not in wordlists.SURNAME_PLACE_WORDS or _org_after(tokens, j, text)
     ):
         return None
-    if text[tok.end : tokens[first].start].strip(". ") != "":
+    # Only full stops and spaces between the title, any initials and the name ("Mr J. Smith").
+    if any(text[a.end : b.start].strip(". ") for a, b in itertools.pairwise(tokens[i : first + 1])):
         return None
     end = j
     if end + 1 < n and _joined(text, tokens[end], tokens[end + 1]):
@@ -606,6 +622,9 @@ def _wordlike_given(text: str, tokens: list[_Token], i: int) -> bool:
         return True
     if _cued(tokens, i, text) == "weak" and re.match(r",?\s+who\b", text[tok.end :]):
         return True  # "got through to Will, who laughed"
+    opens = i == 0 or text[: tok.start].rstrip()[-1:] in ".!?\n"
+    if opens and _AFTER_WORKER.match(text, tok.end):
+        return True  # "Will on reception was patient"
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return nxt is not None and _joined(text, tok, nxt) and _is_name_word(nxt) and _unfamiliar(nxt)
 
@@ -724,6 +743,13 @@ _PERSON_THINGS = (
 _AFTER_PERSON = re.compile(
     r"['\u2019]s\s+(?:own\s+)?(?:" + _RELATIONS + "|" + _PERSON_THINGS + r")\b"
     r"|,?\s+and\s+(?:her|his)\s+"
+    # How the writer knows the name: "X was the only name they gave", "asked for X by name",
+    # "X, I think she's called", "(X according to the badge)".
+    r"|[\"\u201d'\u2019]?,?\s+(?:was|is)\s+(?:the\s+)?(?:only\s+)?name\b"
+    r"|\s+by\s+name\b"
+    r"|[\"\u201d'\u2019]?,?\s+(?:I|i)\s+think\s+(?:she|he|they)(?:['\u2019]s|\s+is|\s+was|\s+are)\s+called\b"
+    r"|[\"\u201d'\u2019]?,?\s+(?:according\s+to|it\s+said\s+on|said\s+on)\s+(?:the|her|his|their)\s+"
+    r"(?:name\s+)?(?:badge|lanyard|name\s+tag|tag)\b"
 )
 # Where someone works, after a name that starts a sentence or follows "and", "by", "with":
 # "Daamin from the call centre hung up", "Sreeja Park from the tenants' group".
@@ -732,8 +758,10 @@ _AFTER_WORKER = re.compile(
     r"desk|department|council|surgery|practice|ward|clinic|helpline|service|services|group|charity|"
     r"pharmacy|agency|company|reception|counter|switchboard|association|committee|board|unit)\b"
     r"|\s+(?:at|on)\s+(?:the\s+)?(?:front\s+desk|reception|desk|counter|switchboard|helpline)\b"
+    r"|\s+at\s+the\s+(?:[\w'\u2019-]+\s+){0,2}?(?:food\s*bank|foodbank|pantry|hostel|shelter|drop-in|"
+    r"surgery|pharmacy|library|jobcentre|advice\s+centre|community\s+centre|children's\s+centre)\b"
 )
-_WORKER_BEFORE = frozenset({"and", "by", "with", "both", "ask"})
+_WORKER_BEFORE = frozenset({"and", "by", "with", "both", "ask", "for"})
 _AFTER_PERSON_WHO = re.compile(r",?\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\b)")
 
 
@@ -1238,7 +1266,7 @@ def _clause_kind(kinds: set[str], strong: set[str]) -> str:
     return next(k for k in _SPECIAL_ORDER if k in chosen)
 
 
-def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> list[tuple[int, int, str]]:
     hits: dict[tuple[int, int], set[str]] = {}
     strong_kinds: dict[tuple[int, int], set[str]] = {}
     sentences: list[tuple[int, int]] | None = None
@@ -1264,7 +1292,7 @@ def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, s
         if sent:
             hits.setdefault(_clause(text, m.start(), m.end(), *sent), set()).add("third_party_home")
     out = [(s, e, _clause_kind(kinds, strong_kinds.get((s, e), set()))) for (s, e), kinds in hits.items()]
-    if _sentence_classifiers:
+    if models and _sentence_classifiers:
         out.extend(_classified(text, sentences or _sentences(text), [(s, e) for s, e, _ in out], names))
     return out
 
@@ -1274,12 +1302,131 @@ def _specials(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int, s
 _PRIORITY = ["email", "known_name", "ni_number", "postcode", "reference", "phone", "address", "name"]
 
 
+# Finders of people's names that a higher layer or setting registers (a statistical
+# model, chorus.core.person_names): each takes texts and returns character spans for each.
+NameFinder = Callable[[Sequence[str]], Sequence[Sequence[tuple[int, int]]]]
+_name_finders: list[NameFinder] = []
+
+
+def register_name_finder(finder: NameFinder) -> None:
+    """Add a finder of names beside the rules (idempotent)."""
+    if finder not in _name_finders:
+        _name_finders.append(finder)
+
+
+def unregister_name_finder(finder: NameFinder) -> None:
+    if finder in _name_finders:
+        _name_finders.remove(finder)
+
+
+def _found_names(
+    text: str, tokens: list[_Token], spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    return [(s, e, "name") for s, e in spans if _plausible_person(text, tokens, s, e)]
+
+
+def _place_context(tokens: list[_Token], i: int) -> bool:
+    """Whether one unfamiliar word reads as a place from the words before it: "in Rhyl",
+    "flew to Glasgow", "the village, Aberporth"."""
+    before = [t.lower for t in tokens[max(0, i - 2) : i]]
+    if before and (before[-1] in wordlists.PLACE_PREPOSITIONS or before[-1] in wordlists.PLACE_WORDS):
+        return True
+    return len(before) == 2 and before[1] in ("to", "from") and before[0] in wordlists.TRAVEL_WORDS
+
+
+def _everyday(token: _Token) -> bool:
+    """An everyday word, or "the", that is not also a given name."""
+    word = token.lower
+    return word == "the" or (word in wordlists.common_words() and word not in given_names())
+
+
+# Words before a span that make it a saint's, a monarch's or a public figure's name.
+_NOT_BEFORE_PERSON = frozenset({"st", "saint", "queen", "king", "prince", "princess", "pope"})
+# NOT_NAME without the words that are names too ("Will", "May": the rules' cases).
+_MODEL_NOT_NAME = wordlists.NOT_NAME - {"will", "may", "june", "april", "august", "sister"}
+
+
+def _plausible_person(text: str, tokens: list[_Token], start: int, end: int) -> bool:
+    """Whether a span a model reads as a person could be a private person's name: see
+    ``_name_words`` and ``_organisation_around``; one word must be a known given name or an
+    unfamiliar word that is not a place ("in Rhyl"); and not a label and a letter ("Plan A")."""
+    inside = _name_words(text, tokens, start, end)
+    if not inside:
+        return False
+    first, last = tokens.index(inside[0]), tokens.index(inside[-1])
+    if _organisation_around(text, tokens, first, last):
+        return False
+    common = wordlists.common_words()
+    if len(inside) == 1:
+        word = inside[0].lower
+        return word in given_names() or (word not in common and not _place_context(tokens, first))
+    return not (len(inside[1].text) == 1 and inside[0].lower in common)
+
+
+def _name_words(text: str, tokens: list[_Token], start: int, end: int) -> list[_Token]:
+    """The span's words that may make a name, or none: no digits or line breaks; no
+    organisation, brand, festival, place or other non-name word ("Lidl", "Eid", "Park");
+    no brand's inner capital ("BofA"); everyday words at the start dropped ("Contacting
+    Experian") and none at the end but a surname ("Midwest Recovery"); every word
+    capitalised but name particles."""
+    inside = [t for t in tokens if start <= t.start < end]
+    if not inside or _DIGIT.search(text, start, end) or "\n" in text[start:end]:
+        return []
+    if any(
+        t.lower in wordlists.NOT_A_PERSON
+        or t.lower in wordlists.PLACE_WORDS
+        or t.lower in _MODEL_NOT_NAME
+        or _brand_capitals(t)
+        for t in inside
+    ):
+        return []
+    while len(inside) > 1 and _everyday(inside[0]):
+        inside = inside[1:]
+    if len(inside) > 1 and _everyday(inside[-1]) and inside[-1].lower not in surnames():
+        return []
+    if not (inside[0].cap and inside[-1].cap) or any(
+        not t.cap and t.lower not in _SURNAME_PARTICLES for t in inside
+    ):
+        return []
+    return inside
+
+
+def _organisation_around(text: str, tokens: list[_Token], first: int, last: int) -> bool:
+    """Whether the words around tokens first..last make them a saint's, a monarch's or a
+    business's name: "St Mary's", "Queen Elizabeth", "Rushcliffe hub", "Applewood Funding",
+    "The Rose and Crown", "Marks and Spencer"."""
+    before = tokens[first - 1] if first else None
+    if tokens[first].lower in ("st", "saint") or (
+        before is not None and before.cap and before.lower in _NOT_BEFORE_PERSON
+    ):
+        return True
+    if _org_after(tokens, last, text):
+        return True
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if (
+        after is not None
+        and text[tokens[last].end : after.start] == " "
+        and after.lower in wordlists.ORGANISATION_AFTER
+    ):
+        return True
+    partner = tokens[last + 2] if last + 2 < len(tokens) else None
+    return (
+        partner is not None
+        and text[tokens[last].end : partner.start] in (" and ", " & ")
+        and partner.cap
+        and partner.lower in wordlists.common_words()
+        and partner.lower not in given_names()
+    )
+
+
 _DIGIT = re.compile(r"\d")
 # A masked date in exported complaints, "XX/XX/2019": not a reference, even after "payment".
 _MASKED = re.compile(r"(?=(?:\D*\d){0,4}\D*$)[Xx\d/-]+")
 
 
-def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, str]]:
+def _point_items(
+    text: str, known: KnownNames | None, model_names: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
     items: list[tuple[int, int, str]] = []
     if "@" in text:
         items.extend((m.start(), m.end(), "email") for m in EMAIL.finditer(text))
@@ -1312,7 +1459,9 @@ def _point_items(text: str, known: KnownNames | None) -> list[tuple[int, int, st
             if not PHONE.match(text, m.start(1))
         )
     items.extend(_addresses(text, numbered=bool(_DIGIT.search(text))))
-    items.extend(_names(text, _tokens(text), known))
+    tokens = _tokens(text)
+    items.extend(_names(text, tokens, known))
+    items.extend(_found_names(text, tokens, model_names))
     # By priority, then the longest first; drop whatever overlaps a passage already chosen.
     items.sort(key=lambda it: (_PRIORITY.index(it[2]), it[0] - it[1]))
     chosen: list[tuple[int, int, str]] = []
@@ -1333,15 +1482,43 @@ def _passage(text: str, start: int, end: int, reason_key: str) -> Passage:
 
 def find_passages(text: str, *, known_names: Iterable[str] = ()) -> list[Passage]:
     """Every passage a moderator should check, in order and without overlaps."""
-    if not text:
-        return []
+    return find_passages_many([text], known_names=known_names)[0]
+
+
+_BATCH = 256
+
+
+def find_passages_many(
+    texts: Sequence[str], *, known_names: Iterable[str] = (), models: bool = True
+) -> list[list[Passage]]:
+    """``find_passages`` for each text, with the name finders and sentence classifiers
+    reading a batch of texts at a time (much faster for many texts than one by one).
+    ``models=False`` uses the word lists and rules alone, about ten times faster."""
     known = known_names if isinstance(known_names, KnownNames) else KnownNames(known_names)
-    points = _point_items(text, known)
+    out: list[list[Passage]] = []
+    for begin in range(0, len(texts), _BATCH):
+        batch = list(texts[begin : begin + _BATCH])
+        found = [finder(batch) for finder in _name_finders] if models else []
+        if models and _sentence_classifiers and len(batch) > 1:
+            # The shipped classifier remembers what it has read: one call for the batch.
+            sentences = [text[s:e] for text in batch for s, e in (_trim(text, *b) for b in _sentences(text))]
+            for classifier in _sentence_classifiers:
+                classifier(sentences)
+        for k, text in enumerate(batch):
+            model_names = [span for spans in found for span in spans[k]]
+            out.append(_passages(text, known, model_names, models) if text else [])
+    return out
+
+
+def _passages(
+    text: str, known: KnownNames, model_names: list[tuple[int, int]], models: bool
+) -> list[Passage]:
+    points = _point_items(text, known, model_names)
     passages = [_passage(text, s, e, k) for s, e, k in points]
     # Special-category sentences go around the points inside them, in pieces; pieces
     # with no words are dropped. Overlapping sentences (clauses) are merged first.
     specials = sorted(
-        _specials(text, [(s, e) for s, e, k in points if k in ("name", "known_name", "address")])
+        _specials(text, [(s, e) for s, e, k in points if k in ("name", "known_name", "address")], models)
     )
     merged: list[tuple[int, int, str]] = []
     for s, e, k in specials:

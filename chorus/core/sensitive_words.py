@@ -118,6 +118,43 @@ NOT_NAME = _words(
     mum dad mother father son daughter husband wife nan grandad aunt uncle baby auntie"""
 )
 
+# Organisations, brands, bodies and festivals that a statistical name finder may read as a
+# person's name ("Lidl", "Ofsted", "Mencap", "Vaisakhi"). Only the model's spans are
+# checked against this list; the rules have their own (NOT_NAME, PLACE_WORDS).
+NOT_A_PERSON = _words(
+    """tesco tescos sainsbury sainsburys asda morrisons lidl aldi waitrose iceland co-op coop
+    boots superdrug primark argos currys greggs costa starbucks mcdonalds kfc subway ikea b&q
+    wilko poundland marks spencer selfridges harrods ocado deliveroo uber ebay paypal netflix
+    barclays lloyds natwest halifax santander hsbc nationwide monzo starling revolut klarna
+    vodafone o2 ee bt sky virgin talktalk openreach ofcom ofgem ofwat ofsted ofqual dvla dvsa
+    hmrc hmcts dwp hmpps cafcass acas ombudsman nhs ukvi whatsapp instagram tiktok youtube
+    linkedin zoom teams gov.uk mencap mind shelter barnardos barnardo's oxfam macmillan scope
+    samaritans nspcc rspca rnli unison unite gmb tfl networkrail avanti lner gwr arriva stagecoach
+    firstbus nexus metrolink parliament westminster whitehall senedd holyrood stormont interpol
+    europol brexit vaisakhi baisakhi hanukkah chanukah passover pesach navratri holi lent advent
+    pentecost yom kippur rosh hashanah purim diwali eid ramadan christmas easter halloween
+    bonfire pride remembrance hogmanay experian equifax transunion clearscore creditkarma
+    lowell cabot moorcroft capquest intrum wonga provident vanquis aqua capital one amex
+    american express visa mastercard chase citi citibank synchrony navient ocwen nationstar
+    ditech sallie mae wells fargo comenity bancorp truist pnc"""
+)
+
+# Words after a name that make it a business's or a place's ("Rushcliffe hub", "Applewood
+# Funding"), words before one word that make it a place ("in Rhyl"), and travel words
+# before "to" or "from" that do too ("flew to Glasgow"): checks on a model's name spans.
+ORGANISATION_AFTER = _words(
+    """hub hospital centre center office council clinic surgery station hall school team branch
+    bank mortgage mortgages services website app account card group loans finance insurance
+    funding financial inc llc ltd limited plc corporation corp company bancorp lending credit
+    servicing"""
+)
+PLACE_PREPOSITIONS = _words("in at near into outside around via towards across through")
+TRAVEL_WORDS = _words(
+    """flew fly flying moved move moving went go going goes drove drive driving travelled traveled
+    travel travelling commute commuting relocated returned return back trip journey train bus
+    visit visiting way"""
+)
+
 # After a title any capitalised word is a name ("Dr May", "Mrs Young") but these.
 FUNCTION_WORDS = _words(
     """i the a an and but or so if when then there here this that it he she we they you my our his her
