@@ -303,7 +303,7 @@ def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
 # caring for a parent out by hand (Chorus does not flag it, but it is about someone else).
 # Open consultations keep about half their responses waiting, so the queue has work in it.
 CARER = "I care for my father. "
-DETECTOR_SAMPLE = 3_000
+DETECTOR_SAMPLE = 1_000
 WITHHELD_REASON = "It says enough about the respondent's health and circumstances to identify them."
 
 

@@ -589,6 +589,13 @@ def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
     # Only full stops and spaces between the title, any initials and the name ("Mr J. Smith").
     if any(text[a.end : b.start].strip(". ") for a, b in itertools.pairwise(tokens[i : first + 1])):
         return None
+    # "choose Mr or Mrs. Very few...": after a full stop, an everyday word starts a sentence.
+    if (
+        "." in text[tokens[first - 1].end : tokens[first].start]
+        and tokens[first].lower in wordlists.common_words()
+        and tokens[first].lower not in surnames()
+    ):
+        return None
     end = j
     if end + 1 < n and _joined(text, tokens[end], tokens[end + 1]):
         nxt = tokens[end + 1]
@@ -1340,8 +1347,10 @@ def _everyday(token: _Token) -> bool:
     return word == "the" or (word in wordlists.common_words() and word not in given_names())
 
 
-# Words before a span that make it a saint's, a monarch's or a public figure's name.
-_NOT_BEFORE_PERSON = frozenset({"st", "saint", "queen", "king", "prince", "princess", "pope"})
+# Words before a span that make it a saint's, a monarch's or a place's name ("North Shields").
+_NOT_BEFORE_PERSON = frozenset(
+    {"st", "saint", "queen", "king", "prince", "princess", "pope", "north", "south", "east", "west"}
+)
 # NOT_NAME without the words that are names too ("Will", "May": the rules' cases).
 _MODEL_NOT_NAME = wordlists.NOT_NAME - {"will", "may", "june", "april", "august", "sister"}
 
@@ -1376,9 +1385,14 @@ def _name_words(text: str, tokens: list[_Token], start: int, end: int) -> list[_
         t.lower in wordlists.NOT_A_PERSON
         or t.lower in wordlists.PLACE_WORDS
         or t.lower in _MODEL_NOT_NAME
+        or t.lower in _IDENTITY_WORDS
         or _brand_capitals(t)
         for t in inside
     ):
+        return []
+    # A religion's or an ethnicity's term ("Sabbath", "Hajj", "Yoruba") is not a name.
+    window = max(0, start - 40)
+    if any(window + s < end and start < window + e for s, e, _, _ in _lexicon_hits(text[window : end + 40])):
         return []
     while len(inside) > 1 and _everyday(inside[0]):
         inside = inside[1:]

@@ -152,7 +152,7 @@ PLACE_PREPOSITIONS = _words("in at near into outside around via towards across t
 TRAVEL_WORDS = _words(
     """flew fly flying moved move moving went go going goes drove drive driving travelled traveled
     travel travelling commute commuting relocated returned return back trip journey train bus
-    visit visiting way"""
+    visit visiting way came come comes is are was were originally"""
 )
 
 # After a title any capitalised word is a name ("Dr May", "Mrs Young") but these.
@@ -271,7 +271,9 @@ LEXICON_TEXT = {
         iraqi, eritrean, sudanese, zimbabwean, congolese, cypriot, greek, albanian, kosovan,
         lithuanian, latvian, ukrainian, bulgarian, slovak, portuguese, moroccan, algerian,
         egyptian, ethiopian, kenyan, ugandan, yemeni, palestinian, nepali, bengali, sephardi,
-        ashkenazi, ethnic, heritage, skin colour,
+        ashkenazi, yoruba, igbo, hausa, akan, ashanti, fulani, tigrayan, amhara, oromo, pashtun,
+        hazara, baloch, sindhi, sinhalese, hmong, berber, amazigh, mizrahi, irish traveller, ethnic, heritage,
+        skin colour,
         skin color, colour of my skin, =Black, =White""",
         """black, white, brown, nationality, !white goods, !black mould, !black mold, !brown envelope""",
     ),

@@ -64,6 +64,8 @@ def test_without_the_model_the_rules_alone_miss_it(rules_only: None) -> None:
         "Please send it to Flat 4 before Friday.",  # digits
         "The loan went to Brightstar Funding in March.",  # a business word after it
         "Contacting Ofgem took weeks.",  # an everyday word, then a regulator
+        "My family are Hausa and we keep our language at home.",  # an ethnicity's term
+        "My dad came from Kumasi in the seventies.",  # a place after "came from"
     ],
 )
 def test_the_models_spans_are_checked_before_they_count(careless_finder: None, text: str) -> None:
@@ -122,6 +124,7 @@ def test_rules_for_how_people_say_they_know_a_name(rules_only: None, text: str, 
         "Will it be open on Saturday?",
         "Thanks for your help, it was quick.",
         "I asked for a refund by name of the account holder.",
+        "Every form makes me choose Mr or Mrs. Very few ask what I prefer.",
     ],
 )
 def test_and_what_they_leave_alone(rules_only: None, text: str) -> None:
