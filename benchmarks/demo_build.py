@@ -130,7 +130,7 @@ def main() -> None:
     worst = max(totals.values())
     result = f"RESULT scale={scale} seconds={worst:.0f} goal_met={int(worst < GOAL_S)}"
     if not args.no_record:
-        record(f"Demo build ({scale})", PACKAGES, text, result=result)
+        record("Demo build", PACKAGES, text, notes=f"Scale: {scale}.", result=result)
     print(result)
 
 

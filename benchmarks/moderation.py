@@ -77,11 +77,20 @@ Each kind has three sets of sentence templates:
   name: "was the only name", "by name", "I think she's called", "according to the
   badge"; longer sign-offs, "thanks for reading, X x"; "Thanks, X." mid-text; word-like
   given names before "on reception"; "X at the food bank"), so it is development data now.
-- "held out": moderation_sets/heldout_2026_12e.json, written on 2026-12-06 by a fifth
+- "dev 7": moderation_sets/heldout_2026_12e.json, written on 2026-12-06 by a fifth
   helper blind to the detector, its code, its training data, its word lists and every
-  earlier set, larger for names (60 templates, 150 given names and surnames). Nobody
-  tunes on it or reads its misses: the RESULT line reports it alone. Once its misses are
-  read it becomes development data and a new held-out set is needed.
+  earlier set, larger for names (60 templates, 150 given names and surnames). It was the
+  held-out set for one full run (name recall 0.938, address 1.000, reference 0.985,
+  special 0.856, lowest precision 0.817: docs/benchmarks.md). Its misses were not read,
+  but its table showed single first names outside the detector's list as the weak group
+  (0.689), and the list was then widened with given names from Faker's Latin-script
+  locales for communities in the UK (chorus/core/data/given_names_more.txt; the English
+  locales this script draws names from are left out); so it is development data now.
+- "held out": moderation_sets/heldout_2026_12f.json, written on 2026-12-06 by a sixth
+  helper blind to the detector, its code, its training data, its word lists and every
+  earlier set, the same shape as dev 7. Nobody tunes on it or reads its misses: the RESULT
+  line reports it alone. Once its misses are read it becomes development data and a new
+  held-out set is needed.
 
 Names come from the rules and from the name model together; a table shows the held-out
 names with and without the model.
@@ -576,10 +585,10 @@ NAMES["fresh"] = FRESH_NAMES
 ADDRESSES["fresh"] = FRESH_ADDRESSES
 REFERENCES["fresh"] = FRESH_REFERENCES
 DECOYS["fresh"] = FRESH_DECOYS
-SETS = ("tuned", "dev", "fresh", "heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e")
+SETS = ("tuned", "dev", "fresh", "heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f")
 # Column labels: "fresh" and "heldout" were read and acted on (2026-12-06), so they are
-# development data now, and so are "heldout_b" to "heldout_d" since their misses were read;
-# "heldout_e" is the held-out set.
+# development data now, and so are "heldout_b" to "heldout_e" (see the docstring);
+# "heldout_f" is the held-out set.
 SET_LABELS = {
     "tuned": "tuned",
     "dev": "dev",
@@ -588,15 +597,17 @@ SET_LABELS = {
     "heldout_b": "dev 4",
     "heldout_c": "dev 5",
     "heldout_d": "dev 6",
-    "heldout_e": "held out",
+    "heldout_e": "dev 7",
+    "heldout_f": "held out",
 }
-HELD = "heldout_e"
+HELD = "heldout_f"
 BLIND_FILES = {
     "heldout": "heldout_2026_12.json",
     "heldout_b": "heldout_2026_12b.json",
     "heldout_c": "heldout_2026_12c.json",
     "heldout_d": "heldout_2026_12d.json",
     "heldout_e": "heldout_2026_12e.json",
+    "heldout_f": "heldout_2026_12f.json",
 }
 
 
@@ -940,7 +951,7 @@ def main() -> None:
     side: list[list[object]] = []
     for kind in SPECIAL_KINDS:
         row = [kind]
-        for template_set in ("heldout_d", HELD):
+        for template_set in ("heldout_e", HELD):
             for config in scores:
                 hits, n = recall({kind}, template_set, config=config)
                 p = precision(kind, template_set, config=config)
@@ -993,8 +1004,8 @@ def main() -> None:
         + table(
             [
                 "kind",
-                "dev 6, rules",
-                "dev 6, rules + classifier",
+                "dev 7, rules",
+                "dev 7, rules + classifier",
                 "held out, rules",
                 "held out, rules + classifier",
             ],
@@ -1026,7 +1037,7 @@ def main() -> None:
     notes = (
         f"{per_kind} names, addresses and references per template set, each special-category and decoy "
         f"sentence {max(1, per_kind // 20)} times, each in a random real comment. "
-        "The RESULT line is the held-out set (moderation_sets/heldout_2026_12e.json: written blind to the "
+        "The RESULT line is the held-out set (moderation_sets/heldout_2026_12f.json: written blind to the "
         "detector, its training sentences and the other sets, never tuned on); its names are all outside "
         "the directory. "
         "A postcode found in an address template that holds one is not counted against precision; "

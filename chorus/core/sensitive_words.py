@@ -19,9 +19,13 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Common given names in the UK, lower case (see data/README.md for the source)."""
-    lines = (_DATA / "given_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """Given names in the UK, lower case: common ones (data/given_names.txt) and those of
+    communities from many countries (data/given_names_more.txt; see data/README.md)."""
+    names: set[str] = set()
+    for file in ("given_names.txt", "given_names_more.txt"):
+        lines = (_DATA / file).read_text(encoding="utf-8").splitlines()
+        names.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1)

@@ -41,12 +41,12 @@ def careless_finder() -> Iterator[None]:
 
 def test_the_model_is_registered_by_default_and_finds_a_name_the_rules_miss() -> None:
     assert person_spans in sensitive._name_finders
-    text = "If Ngozi had not helped I would have given up."
-    assert names(text) == ["Ngozi"]
+    text = "If Chidubem had not helped I would have given up."
+    assert names(text) == ["Chidubem"]
 
 
 def test_without_the_model_the_rules_alone_miss_it(rules_only: None) -> None:
-    assert names("If Ngozi had not helped I would have given up.") == []
+    assert names("If Chidubem had not helped I would have given up.") == []
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_the_models_spans_are_checked_before_they_count(careless_finder: None, t
 
 def test_many_texts_at_once_give_what_one_at_a_time_gives() -> None:
     texts = [
-        "If Ngozi had not helped I would have given up.",
+        "If Chidubem had not helped I would have given up.",
         "",
         "Dr Patel saw me at 12 Acacia Avenue. I have MS.",
         "Shopping at Aldi is cheaper.",
@@ -111,6 +111,9 @@ def test_a_careless_finders_real_names_still_count(careless_finder: None) -> Non
         ("Will on reception was so patient with me.", "Will"),
         ("If it wasn't for Adebayo at the food bank we'd have gone hungry.", "Adebayo"),
         ("Thanks, Kerensa. The rest of the visit was fine.", "Kerensa"),
+        # Given names of communities from many countries (data/given_names_more.txt).
+        ("My support worker Chiamaka sorted the forms out.", "Chiamaka"),
+        ("My support worker Zeynep sorted the forms out.", "Zeynep"),
     ],
 )
 def test_rules_for_how_people_say_they_know_a_name(rules_only: None, text: str, name: str) -> None:
