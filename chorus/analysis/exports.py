@@ -18,14 +18,15 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus.accounts.models import Role
 from chorus.analysis.models import AnalysisRun, SocialSource
+from chorus.analysis.report import DOCX_CONTENT_TYPE, report_build, report_docx_bytes, report_pdf_bytes
 from chorus.consultations.models import Consultation, Question
 from chorus.core.access import get_for_view, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
+from chorus.core.disclosure import threshold
 from chorus.core.downloads import attachment
 from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
@@ -116,35 +117,37 @@ def assignments_csv(request: HttpRequest, code: UUID) -> HttpResponse:
 @csp_update({"style-src": [NONCE]})  # type: ignore[arg-type]
 def report_html(request: HttpRequest, code: UUID) -> HttpResponse:
     run = _run(request, code, "report")
-    broad = list(run.themes.filter(level="broad").prefetch_related("children").order_by("-share"))
-    quotes = {
-        i.pk: i.redacted for i in run.items.filter(pk__in=[q for t in run.themes.all() for q in t.quotes])
-    }
-    sections = [
-        {
-            "theme": b,
-            "quotes": [quotes[q] for q in b.quotes if q in quotes],
-            "children": [
-                {"theme": c, "quotes": [quotes[q] for q in c.quotes if q in quotes][:2]}
-                for c in sorted(b.children.all(), key=lambda c: -c.share)
-            ],
-        }
-        for b in broad
-    ]
-    totals = {s: run.items.filter(sentiment=s).count() for s in ("positive", "neutral", "negative")}
+    report = report_build(run)
     html = render_to_string(
         "analysis/report.html",
         {
             "run": run,
-            "sections": sections,
-            "totals": totals,
-            "made": timezone.now(),
-            "changes": run.changes.count(),
-            "campaigns": run.campaign_count,
+            "sections": report.sections,
+            "totals": report.totals,
+            "made": report.made,
+            "changes": report.changes,
+            "campaigns": report.campaigns,
+            "below": threshold(),
         },
         request=request,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     if request.GET.get("download"):
         attachment(response, f"analysis-{run.code}-report.html")
+    return response
+
+
+@staff_required
+def report_pdf(request: HttpRequest, code: UUID) -> HttpResponse:
+    run = _run(request, code, "report.pdf")
+    response = HttpResponse(report_pdf_bytes(report_build(run)), content_type="application/pdf")
+    attachment(response, f"analysis-{run.code}-report.pdf")
+    return response
+
+
+@staff_required
+def report_docx(request: HttpRequest, code: UUID) -> HttpResponse:
+    run = _run(request, code, "report.docx")
+    response = HttpResponse(report_docx_bytes(report_build(run)), content_type=DOCX_CONTENT_TYPE)
+    attachment(response, f"analysis-{run.code}-report.docx")
     return response

@@ -97,8 +97,8 @@ class AnalysisRun(CodedModel):
         REMOTE = "remote", _("Our own embeddings service")
 
     class SentimentSource(models.TextChoices):
-        SEED = "seed", _("Chorus's own examples")
-        CORRECTIONS = "corrections", _("Chorus's own examples and analysts' corrections")
+        SEED = "seed", _("Chorus's shipped sentiment model")
+        CORRECTIONS = "corrections", _("Chorus's shipped sentiment model and analysts' corrections")
         TUNED = "tuned", _("A model fine-tuned on analysts' corrections")
 
     class Status(models.TextChoices):

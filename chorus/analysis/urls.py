@@ -58,4 +58,6 @@ urlpatterns = [
     path("staff/analysis/<uuid:code>/themes.csv", exports.themes_csv, name="themes_csv"),
     path("staff/analysis/<uuid:code>/assignments.csv", exports.assignments_csv, name="assignments_csv"),
     path("staff/analysis/<uuid:code>/report.html", exports.report_html, name="report"),
+    path("staff/analysis/<uuid:code>/report.pdf", exports.report_pdf, name="report_pdf"),
+    path("staff/analysis/<uuid:code>/report.docx", exports.report_docx, name="report_docx"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chorus.analysis import services
+from chorus.analysis.evidence import theme_evidence
 from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
 from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
@@ -34,6 +35,7 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
+from chorus.core.disclosure import threshold
 from chorus.core.models import AuditAction
 from chorus.feedback.models import Service
 
@@ -196,7 +198,6 @@ def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
         Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
     )
     page = Paginator(items.order_by("-sentiment_score", "pk"), 50).get_page(request.GET.get("page"))
-    quotes = {i.pk: i for i in run.items.filter(pk__in=theme.quotes)}
     audit_record(
         actor=staff_user(request),
         action=AuditAction.VIEW,
@@ -213,7 +214,8 @@ def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
             "page": page,
             "filters": form,
             "query": _query_without_page(request),
-            "quotes": [quotes[q] for q in theme.quotes if q in quotes],
+            "evidence": theme_evidence(theme, quotes=5),
+            "below": threshold(),
             "rename": ThemeForm(initial={"label": theme.label, "description": theme.description}),
             "merge": MergeForm(theme=theme),
             "move": MoveForm(run=run, exclude=theme),

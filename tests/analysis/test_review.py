@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -504,3 +505,26 @@ def test_after_sign_off_the_theme_pages_offer_no_tools_but_say_why(run, analyst)
     # Sentiment can still be corrected.
     item = run.items.first()
     assert reverse("analysis:item_sentiment", args=[run.code, item.pk]) in responses
+
+
+def test_splitting_a_theme_labels_each_part_in_plain_words(run: AnalysisRun, analyst: User) -> None:
+    """A split theme's parts get labels as discovery gives them: no keyword pairs."""
+    from chorus.analysis.services.stored import to_bytes
+
+    theme = ThemeFactory(run=run, key=10, label="Mixed", description="")
+    texts = [
+        *(f"The car park was full again on {day}" for day in ("Monday", "Tuesday", "Friday", "Sunday")),
+        *(f"The waiting room was cold on {day}" for day in ("Monday", "Tuesday", "Friday", "Sunday")),
+    ]
+    rng = random.Random(3)
+    for n, text in enumerate(texts):
+        vector = [rng.gauss(0, 0.05) for _ in range(8)]
+        vector[0 if n < 4 else 1] += 1.0
+        item = ItemFactory(run=run, text=text, vector=to_bytes(np.array(vector), np.float16))
+        AssignmentFactory(item=item, theme=theme)
+    parts = services.theme_split(theme=theme, actor=analyst, parts=2)
+    assert len(parts) == 2
+    for part in parts:
+        assert part.label and " / " not in part.label
+        assert part.description.startswith("Responses about")
+        assert part.assignments.count() == 4

@@ -688,6 +688,8 @@ ARGS: dict[str, Args] = {
     "analysis:themes_csv": lambda w: {"code": w.run.code},
     "analysis:assignments_csv": lambda w: {"code": w.run.code},
     "analysis:report": lambda w: {"code": w.run.code},
+    "analysis:report_pdf": lambda w: {"code": w.run.code},
+    "analysis:report_docx": lambda w: {"code": w.run.code},
     "analysis:review": lambda w: {"code": w.run.code},
     "analysis:review_start": lambda w: {"code": w.run.code},
     "analysis:review_sign_off": lambda w: {"code": w.run.code},

@@ -330,6 +330,8 @@ EXPECT: dict[str, Expect] = {
     "analysis:themes_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:assignments_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:report": Expect(LOGIN, 403, 200, 404, 200),
+    "analysis:report_pdf": Expect(LOGIN, 403, 200, 404, 200),
+    "analysis:report_docx": Expect(LOGIN, 403, 200, 404, 200),
     # the review workflow: analysts and administrators sign off; a quality sample is coded
     # second by another analyst than the one who drew it
     "analysis:review": team_record(),
@@ -466,6 +468,8 @@ DOWNLOADS: list[Download] = [
     Download("analysis:themes_csv", may=TEAM_A_EXPORTERS, personal=True),
     Download("analysis:assignments_csv", may=TEAM_A_EXPORTERS, personal=True),
     Download("analysis:report", "download=1", TEAM_A_EXPORTERS, personal=True),
+    Download("analysis:report_pdf", may=TEAM_A_EXPORTERS, personal=True),
+    Download("analysis:report_docx", may=TEAM_A_EXPORTERS, personal=True),
     Download("ideas:export", may=TEAM_A_READERS, personal=True),
     Download("ideas:export", may=TEAM_A_READERS, personal=True, arguments=(("what", "comments"),)),
     Download("ideas:export", may=TEAM_A_READERS, personal=True, arguments=(("what", "supports"),)),
@@ -508,6 +512,8 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.feedback.api.openapi": "feedback_api:openapi",
     "chorus.analysis.exports._ask": "analysis:themes_csv (and analysis:assignments_csv)",
     "chorus.analysis.exports.report_html": "analysis:report",
+    "chorus.analysis.exports.report_pdf": "analysis:report_pdf",
+    "chorus.analysis.exports.report_docx": "analysis:report_docx",
     "chorus.ideas.views.staff.challenge_export": "ideas:export",
     "chorus.bulletins.views.delivery_status": "bulletins_tracking:delivery_status (mail service POSTs)",
     "chorus.bulletins.import_views.subscriber_import_problems": "bulletins:subscriber_import_problems",
@@ -592,12 +598,13 @@ class Fetched:
 
 
 def _text(response: HttpResponseBase) -> str:
-    """What the response shows, as text: an Excel file's cells, a ZIP file's members."""
+    """What the response shows, as text: an Excel file's cells, a ZIP file's members (a Word
+    file's XML among them)."""
     # No response.close() here: the test client has closed it (or closes it when its stream
     # ends) with Django's close_old_connections held off; closing it again would send
     # request_finished and close the test's connection inside its transaction (PostgreSQL).
     body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+    if response.get("Content-Type", "").startswith(XLSX_TYPE):
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(body), read_only=True)
@@ -619,6 +626,7 @@ def _outcome(response: HttpResponseBase) -> Outcome:
     return response.status_code
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 FILE_TYPES = (
     "text/csv",
     "text/calendar",

@@ -1,4 +1,4 @@
-"""Short readable labels for groups of texts: class-based TF-IDF over 1 to 3-word phrases.
+"""Keyphrases for groups of texts: class-based TF-IDF over 1 to 3-word phrases.
 
 Each group's texts are treated as one document; a phrase scores by how often the
 group uses it, against how common it is across all groups (the c-TF-IDF of BERTopic).
@@ -131,6 +131,8 @@ def _sample(keep: np.ndarray, groups: np.ndarray, n_groups: int) -> tuple[np.nda
 
 
 def label_from(phrases: Sequence[str]) -> str:
+    """The two best keyphrases joined by " / ": the labels Chorus made before ``labels``
+    (#23), still made for a split theme and kept for benchmarks/theme_labels.py to compare."""
     if not phrases:
         return "Other comments"
     words = phrases[:2]

@@ -16,6 +16,7 @@ import numpy as np
 
 from chorus.analysis.engine import campaigns as campaigns_
 from chorus.analysis.engine import keyphrases, pii, themes, tuning
+from chorus.analysis.engine import labels as labels_
 from chorus.analysis.engine.embed import Embedder, _unit
 from chorus.analysis.engine.framework import CodedTheme, FrameworkModel, non_answer_code
 from chorus.analysis.engine.sentiment import SentimentModel
@@ -122,7 +123,7 @@ class Analysis:
         if self.tuned_sentiment is not None:
             labels, scores = self.tuned_sentiment.predict(list(texts))
         else:
-            labels, scores = self.sentiment_model.predict_vectors(vectors)
+            labels, scores = self.sentiment_model.predict_vectors(vectors, texts)
         fine = [t for t in self.fine if t.centroid is not None and not t.special]
         no_answer_theme = next((t.key for t in self.fine if t.special == "no_answer"), None)
         if self.framework is not None:
@@ -303,7 +304,7 @@ def analyse(
     if tuned_sentiment is not None:
         unique_labels, unique_scores = tuned_sentiment.predict(unique_texts)
     else:
-        unique_labels, unique_scores = sentiment_model.predict_vectors(unique_vectors)
+        unique_labels, unique_scores = sentiment_model.predict_vectors(unique_vectors, unique_texts)
     labels = [unique_labels[i] for i in row_of]
     scores = unique_scores[row_of] if n else unique_scores
     step("Checking for personal data", 0.6)
@@ -380,7 +381,7 @@ def analyse(
         for i in range(n)
     ]
     del found
-    _describe(theme_list, items, texts, vectors, weight, stances, labelled=not framework)
+    _describe(theme_list, items, texts, vectors, weight, stances, embedder=embedder, labelled=not framework)
     step("Done", 1.0)
     return Analysis(
         embedder=embedder,
@@ -490,6 +491,7 @@ def _describe(
     weight: np.ndarray,
     stances: Sequence[str | None] | None,
     *,
+    embedder: Embedder,
     labelled: bool,
 ) -> None:
     """Sizes, shares, sentiment and stance mixes, quotes, and (for discovered themes) labels."""
@@ -507,6 +509,10 @@ def _describe(
             _quotes_pick(theme, rows, texts, vectors)
     if not labelled:
         return
+    # Labels come from the redacted responses: a name the personal-data search found
+    # never becomes a theme's label.
+    redacted = [item.redacted for item in items]
+    parsed: dict[int, labels_.ParsedText] = {}  # a broad theme's responses are its fine themes'
     for level in ("fine", "broad"):
         group = [t for t in theme_list if t.level == level and not t.special]
         if not group:
@@ -515,22 +521,21 @@ def _describe(
         for g, theme in enumerate(group):
             assigned[members[theme.key]] = g
         phrases = keyphrases.class_phrases(texts, assigned, len(group))
-        for theme, found in zip(group, phrases, strict=True):
+        named = labels_.theme_labels(
+            redacted,
+            [members[theme.key] for theme in group],
+            np.stack([theme.centroid for theme in group if theme.centroid is not None])
+            if all(theme.centroid is not None for theme in group)
+            else None,
+            vectors,
+            embedder,
+            keyphrases=phrases,
+            parsed=parsed,
+        )
+        for theme, found, made in zip(group, phrases, named, strict=True):
             theme.keyphrases = found
-            theme.label = keyphrases.label_from(found)
+            theme.label = made.label
             total_mix = sum(theme.sentiment.values()) or 1
-            theme.description = keyphrases.describe(
-                found, {k: v / total_mix for k, v in theme.sentiment.items()}
+            theme.description = labels_.describe(
+                made.label, made.phrases, {k: v / total_mix for k, v in theme.sentiment.items()}
             )
-    _unique_labels(theme_list)
-
-
-def _unique_labels(theme_list: list[Theme]) -> None:
-    for level in ("fine", "broad"):
-        seen: Counter[str] = Counter()
-        for theme in theme_list:
-            if theme.level != level:
-                continue
-            seen[theme.label] += 1
-            if seen[theme.label] > 1 and len(theme.keyphrases) > 2:
-                theme.label = keyphrases.label_from([theme.keyphrases[0], theme.keyphrases[2]])

@@ -120,6 +120,7 @@ def theme_merge(*, themes: Sequence[Theme], into: Theme, actor: User) -> Theme:
 def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
     """Split a theme in two (or more) by clustering its responses; each part is labelled anew."""
     from chorus.analysis.engine import keyphrases
+    from chorus.analysis.engine import labels as theme_labels
     from chorus.analysis.engine.themes import kmeans
 
     framework_check_open(theme.run)
@@ -133,7 +134,10 @@ def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
     vectors = np.stack([vector_of(i.vector, np.float16) for i in items])  # type: ignore[misc]
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-9)
     labels, centroids = kmeans(vectors, parts, 0)
-    phrases = keyphrases.class_phrases([i.text for i in items], labels, parts)
+    texts = [i.text for i in items]
+    phrases = keyphrases.class_phrases(texts, labels, parts)
+    members = [np.where(labels == p)[0].tolist() for p in range(parts)]
+    named = theme_labels.theme_labels(texts, members, centroids, vectors, None, keyphrases=phrases)
     created = []
     with transaction.atomic():
         top = theme.run.themes.order_by("-key").values_list("key", flat=True).first() or 0
@@ -143,13 +147,13 @@ def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
                 key=top + p + 1,
                 level=theme.level,
                 parent=theme.parent,
-                label=keyphrases.label_from(phrases[p])[:200],
-                description=keyphrases.describe(phrases[p]),
+                label=named[p].label[:200],
+                description=theme_labels.describe(named[p].label, named[p].phrases),
                 keyphrases=phrases[p],
                 centroid=to_bytes(centroids[p]),
             )
-            members = [items[i].pk for i in np.where(labels == p)[0]]
-            Assignment.objects.filter(theme=theme, item_id__in=members).update(theme=part, by_analyst=True)
+            moved = [items[i].pk for i in members[p]]
+            Assignment.objects.filter(theme=theme, item_id__in=moved).update(theme=part, by_analyst=True)
             created.append(part)
         label = theme.label
         theme.delete()
