@@ -12,9 +12,18 @@
    responses' embeddings; responses outside the sample, and those arriving later, go to
    the nearest centroid.
 3. Clusters smaller than ``min_size`` go to "other": they are too small to call a theme.
+   Their rows join the nearest kept theme when they are about as close to it as its own
+   rows are; at most ``OTHER_SHARE`` (a tenth) of the rows are left in "other".
 4. Broad themes: Ward clustering of the fine themes' centroids, so each broad theme is a
    set of fine ones (analysts switch between about 10 broad and the fine ones; the
-   silhouette picks from 3 to 100 fine themes, as many as the data holds).
+   silhouette picks from 3 to 100 fine themes, as many as the data holds; ``most``
+   lets it look further, up to 300).
+
+Two other ways of finding the fine themes stay beside it for benchmarks/discovery_grid.py
+to compare, leave one labelled set out: "density" (HDBSCAN's clusters in the spectral
+embedding, the rows in none placed as in step 3) and "count" (k-means consensus with
+HDBSCAN's number of clusters as k). On nine labelled sets neither beat the silhouette's
+choice on the sets held out (docs/benchmarks.md, "Theme discovery, leave one set out").
 """
 
 from __future__ import annotations
@@ -41,8 +50,11 @@ class Clustering:
 SPECTRAL_ROWS = 8000  # distinct rows mapped at most: finding neighbours costs the square of it
 SPECTRAL_DIMENSIONS = 20
 NEIGHBOURS = 15
-CANDIDATE_KS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100)
+CANDIDATE_KS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 42, 50, 60, 70, 80, 100, 125, 150, 200, 250, 300)
 CONSENSUS_RUNS = 20
+METHOD = "silhouette"  # chosen by benchmarks/discovery_grid.py, leave one set out
+CLUSTER_SIZE = 8  # rows in the smallest theme HDBSCAN finds (benchmarks/discovery_grid.py)
+OTHER_SHARE = 0.10  # the most of the rows left in "other"
 
 
 def default_min_size(n: int) -> int:
@@ -81,7 +93,7 @@ def consensus(space: np.ndarray, k: int, seed: int) -> np.ndarray:
     return kmeans(_unit(described), k, seed)[0]
 
 
-def spectral(vectors: np.ndarray, *, seed: int) -> np.ndarray | None:
+def spectral(vectors: np.ndarray, *, seed: int, dimensions: int = SPECTRAL_DIMENSIONS) -> np.ndarray | None:
     """The spectral embedding of the rows' symmetric nearest-neighbour graph (cosine),
     most telling coordinate first; None when there are too few rows for a graph.
 
@@ -96,7 +108,7 @@ def spectral(vectors: np.ndarray, *, seed: int) -> np.ndarray | None:
     n = len(vectors)
     if n <= 3 * NEIGHBOURS:
         return None
-    dimensions = min(SPECTRAL_DIMENSIONS, n // 10)
+    dimensions = min(dimensions, n // 10)
     graph = _neighbour_graph(vectors)
     scale = 1.0 / np.sqrt(np.asarray(graph.sum(axis=1)).ravel())
     normalised = sparse.diags(scale) @ graph @ sparse.diags(scale)
@@ -164,6 +176,17 @@ def choose_k(space: np.ndarray, vectors: np.ndarray, *, most: int, seed: int) ->
     return best_k
 
 
+def density(space: np.ndarray, *, cluster_size: int) -> np.ndarray:
+    """Clusters of ``space`` (the spectral embedding) where rows crowd together, found by
+    HDBSCAN without being told how many, -1 for rows in no crowd. The number of clusters
+    grows with what the data holds, where the silhouette's choice stopped short."""
+    from sklearn.cluster import HDBSCAN  # type: ignore[import-untyped]
+
+    if len(space) < 2 * cluster_size:
+        return np.full(len(space), -1)
+    return np.asarray(HDBSCAN(min_cluster_size=cluster_size, copy=True).fit_predict(space))
+
+
 def discover(
     vectors: np.ndarray,
     *,
@@ -172,8 +195,24 @@ def discover(
     broad: int | None = None,
     k: int | None = None,
     seed: int = 0,
+    method: str = METHOD,
+    cluster_size: int = CLUSTER_SIZE,
+    dimensions: int = SPECTRAL_DIMENSIONS,
+    other_share: float = OTHER_SHARE,
 ) -> Clustering:
+    """Fine themes (``k`` of them when given, else as many as the data holds) and broad
+    themes over them, at most ``other_share`` of the rows left in "other".
+
+    ``method`` "silhouette" (the default) is steps 2 to 4 of the module's description;
+    ``most`` bounds its search. "density" finds the themes by HDBSCAN in the spectral
+    embedding with clusters of at least ``cluster_size`` mapped rows (``min_size`` when
+    given) and puts the rows in no cluster into the nearest theme when they are about as
+    close to it as its own rows are; "count" runs the consensus k-means with HDBSCAN's
+    number of clusters as k. Both ignore ``most``."""
     n = len(vectors)
+    if method in ("density", "count") and not k:
+        cluster_size = min_size or cluster_size
+        min_size = cluster_size
     min_size = min_size or default_min_size(n)
     if n < max(2 * min_size, 4):
         return Clustering(
@@ -196,19 +235,32 @@ def discover(
     # by spinning, and on a busy machine (the web server beside this worker, another
     # analysis) 39 fits on 8,000 rows took 45 s with two threads and about 4 with one.
     with threadpool_limits(limits=1):
-        coordinates = spectral(sought, seed=seed)
+        coordinates = spectral(sought, seed=seed, dimensions=dimensions)
         space = sought if coordinates is None else _unit(coordinates)
-        most = max(2, min(most, n // min_size, len(mapped) // 2))
-        chosen = k or choose_k(space, sought, most=most, seed=seed)
-        found = np.unique(consensus(space, chosen, seed), return_inverse=True)[1]
-    centroids = np.stack([_unit(sought[found == c].mean(axis=0))[0] for c in range(found.max() + 1)])
+        found = np.full(len(mapped), -1)
+        if method in ("density", "count") and not k:
+            # The smallest crowd is counted in the rows mapped: where they are a sample, a
+            # theme must hold that many of the sample's rows, a share of the whole.
+            found = density(space, cluster_size=cluster_size)
+            if method == "count" and found.max() >= 0:
+                found = consensus(space, int(found.max()) + 1, seed)
+        if found.max() < 0:
+            most = max(2, min(most, n // min_size, len(mapped) // 2))
+            chosen = k or choose_k(space, sought, most=most, seed=seed)
+            found = consensus(space, chosen, seed)
+        found = np.where(found >= 0, np.unique(found, return_inverse=True)[1] - (found.min() < 0), -1)
+        chosen = int(found.max()) + 1
+    centroids = np.stack([_unit(sought[found == c].mean(axis=0))[0] for c in range(chosen)])
     labels = np.concatenate(
         [(vectors[i : i + BLOCK] @ centroids.T).argmax(axis=1) for i in range(0, n, BLOCK)]
     )
-    # Rows found in the spectral embedding (and their copies) keep the cluster they were found in.
-    found_at = np.full(n, -1)
+    # Rows found in the spectral embedding (and their copies) keep the cluster they were
+    # found in; those in no cluster are placed below, with the rows outside the sample.
+    found_at = np.full(n, -2)
     found_at[mapped] = found
-    labels = np.where(found_at[same_as] >= 0, found_at[same_as], labels)
+    placed = found_at[same_as]
+    labels = np.where(placed >= 0, placed, labels)
+    unplaced = placed == -1
     sizes = np.bincount(labels, minlength=len(centroids))
     kept = np.where(sizes >= min_size)[0]
     if len(kept) == 0:
@@ -222,8 +274,13 @@ def discover(
         similarity = vectors[i : i + BLOCK] @ centroids[kept].T
         best[i : i + BLOCK] = similarity.argmax(axis=1)
         best_sim[i : i + BLOCK] = similarity[np.arange(len(similarity)), best[i : i + BLOCK]]
-    in_kept = position[labels] >= 0
-    floor = np.quantile(best_sim[in_kept], 0.05) if in_kept.any() else 0.0
+    in_kept = (position[labels] >= 0) & ~unplaced
+    floor = float(np.quantile(best_sim[in_kept], 0.05)) if in_kept.any() else 0.0
+    # "Other" is kept small: where more than other_share of the rows are further than the
+    # floor, the floor comes down until only other_share are.
+    outside = ~in_kept
+    if outside.sum() > other_share * n:
+        floor = min(floor, float(np.quantile(best_sim[outside], other_share * n / outside.sum())))
     labels = np.where(in_kept, position[labels], np.where(best_sim >= floor, best, -1))
     centroids = _means(vectors, labels, centroids[kept])
     parents, broad_centroids = _broad(centroids, labels, broad)

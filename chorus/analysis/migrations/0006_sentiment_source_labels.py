@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analysis', '0005_review_and_quality'),
+        ("analysis", "0005_review_and_quality"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='analysisrun',
-            name='sentiment_source',
-            field=models.CharField(choices=[('seed', "Chorus's shipped sentiment model"), ('corrections', "Chorus's shipped sentiment model and analysts' corrections"), ('tuned', "A model fine-tuned on analysts' corrections")], default='seed', max_length=12, verbose_name='sentiment learnt from'),
+            model_name="analysisrun",
+            name="sentiment_source",
+            field=models.CharField(
+                choices=[
+                    ("seed", "Chorus's shipped sentiment model"),
+                    ("corrections", "Chorus's shipped sentiment model and analysts' corrections"),
+                    ("tuned", "A model fine-tuned on analysts' corrections"),
+                ],
+                default="seed",
+                max_length=12,
+                verbose_name="sentiment learnt from",
+            ),
         ),
     ]
