@@ -734,12 +734,12 @@ def main() -> None:
     if "sentiment" in parts:
         notes += " " + sentiment_notes
     # A sentiment-only run is recorded on its own, so it does not stand as the full run's figures.
-    title = "Text analysis quality"
     if parts == {"sentiment"}:
-        title += ": sentiment"
         result_line = f"RESULT sentiment_f1_min={sentiment_min:.3f} vader_f1_min={vader_min:.3f}"
         notes = f"{sentiment_notes} Took {seconds:.0f} s."
-    record(title, PACKAGES, text, notes, result=result_line)
+        record("Text analysis quality: sentiment", PACKAGES, text, notes, result=result_line)
+    else:
+        record("Text analysis quality", PACKAGES, text, notes, result=result_line)
     print(result_line)
 
 

@@ -275,7 +275,7 @@ def main() -> None:
     result = f"RESULT loo_margin={np.mean(margins):.3f} shipped_margin={np.mean(shipped_margins):.3f}"
     print(result)
     if args.record:
-        record("Theme discovery, leave one set out", PACKAGES, text, summary, result=result)
+        record("Theme discovery (leave one set out)", PACKAGES, text, summary, result=result)
 
 
 if __name__ == "__main__":
