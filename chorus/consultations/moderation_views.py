@@ -263,9 +263,12 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
     decision: ModerationDecisionForm | None = None
     free = mod.free_text_answers(found)
     moderation = mod.moderation_of(found)
-    texts_form = ModeratedTextsForm(
-        answers=[(a.question.code.hex, a.question.text, mod.current_text(moderation, a)) for a in free]
-    )
+    # Each box is labelled with its question in the page's language.
+    language = current_welsh_or_english()
+    answers = [
+        (a.question.code.hex, a.question.text_for(language), mod.current_text(moderation, a)) for a in free
+    ]
+    texts_form = ModeratedTextsForm(answers=answers)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "reset":
@@ -273,12 +276,7 @@ def moderation_response(request: HttpRequest, code: UUID, response: UUID) -> Htt
             messages.success(request, _("The text is back to what the respondent wrote."))
             return redirect(_back(consultation, {"from": "response"}, found))
         if action == "edit":
-            texts_form = ModeratedTextsForm(
-                request.POST,
-                answers=[
-                    (a.question.code.hex, a.question.text, mod.current_text(moderation, a)) for a in free
-                ],
-            )
+            texts_form = ModeratedTextsForm(request.POST, answers=answers)
             texts_form.is_valid()
             texts = {
                 str(a.question.code): texts_form.cleaned_data.get(f"t_{a.question.code.hex}", "")

@@ -412,3 +412,20 @@ def test_the_queue_shows_questions_and_chosen_answers_in_the_page_language(
     assert "Ydych chi&#x27;n cytuno?" in welsh and "Ydw" in welsh
     assert "Pam ydych chi&#x27;n dweud hynny?" in welsh
     assert "Do you agree?" not in welsh
+
+
+def test_the_box_to_edit_is_labelled_with_its_question_in_the_page_language(
+    client: Client, consultation, officer
+) -> None:
+    from django.utils import translation
+
+    free = _free(consultation)
+    free.text_cy = "Pam ydych chi'n dweud hynny?"
+    free.save()
+    response = _respond(consultation, "AAAA1111", "My son Tom was upset.")
+    sign_in(client, officer)
+    with translation.override("cy"):
+        welsh = client.get(_decide_url(consultation, response)).content.decode()
+    label = welsh.split(f'for="id_t_{free.code.hex}"', 1)[1].split("</label>", 1)[0]
+    assert "Pam ydych chi&#x27;n dweud hynny?" in label
+    assert free.text not in label
