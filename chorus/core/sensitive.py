@@ -335,9 +335,7 @@ def _surname_like(token: _Token, family_names: frozenset[str]) -> bool:
 def _brand_capitals(token: _Token) -> bool:
     """Masked ("XXXXNeeds") or with a brand's internal capital ("CitiBank", "BofA"). A capital
     after a hyphen or an apostrophe, or after Mc or Mac, is a name's ("Ka-Ho", "D'Souza")."""
-    inner = re.sub(
-        r"(?<=['\u2019-])[A-Z\u00c0-\u00de]", "", token.text[1:].replace("Mc", "").replace("Mac", "")
-    )
+    inner = re.sub(r"(?<=['\u2019-])[A-Z\u00c0-\u00de]", "", re.sub(r"^(?:Mc|Mac)", "", token.text)[1:])
     return "xx" in token.lower or any(c.isupper() for c in inner)
 
 
@@ -462,6 +460,9 @@ _SURNAME_PARTICLES = frozenset(
         "el",
         "ap",
         "ab",
+        "\u00f3",
+        "n\u00ed",
+        "nic",
     ]
 )
 
@@ -571,14 +572,19 @@ def _known_names(text: str, tokens: list[_Token], known: KnownNames | None) -> l
 def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
     """Where a name after the title at token i ends: "Dr Patel", "Mr J. Smith", "PC Baker"."""
     n = len(tokens)
-    tok = tokens[i]
     j = i + 1
     while j < n and len(tokens[j].text) == 1 and tokens[j].text.isupper() and j - i <= 2:
         j += 1
-    particle = j + 1 < n and tokens[j].lower in _SURNAME_PARTICLES and _joined(text, tokens[j], tokens[j + 1])
     first = j
-    if particle and _joined(text, tok, tokens[j]):
-        j += 1  # "Sister dela Cruz", "Dr van Dijk"
+    # "Sister dela Cruz", "Dr van Dijk", "DC van der Berg".
+    while (
+        j + 1 < n
+        and j - first < 2
+        and tokens[j].lower in _SURNAME_PARTICLES
+        and _joined(text, tokens[j], tokens[j + 1])
+        and _joined(text, tokens[j - 1], tokens[j])
+    ):
+        j += 1
     if not (j < n and tokens[j].cap and tokens[j].lower not in wordlists.FUNCTION_WORDS):
         return None
     word = tokens[j].lower
@@ -592,6 +598,9 @@ def _titled(text: str, tokens: list[_Token], i: int) -> int | None:
     # "choose Mr or Mrs. Very few...": after a full stop, an everyday word starts a sentence.
     if (
         "." in text[tokens[first - 1].end : tokens[first].start]
+        and i > 0
+        # A title used as a noun ("Mr or Mrs.", "see a Dr."); "by Dr. Price" is a name.
+        and tokens[i - 1].lower in ("or", "and", "a", "the", "another", "my", "our", "your", "their")
         and tokens[first].lower in wordlists.common_words()
         and tokens[first].lower not in surnames()
     ):
@@ -748,7 +757,7 @@ _PERSON_THINGS = (
     r"professionalism|compassion|empathy|dedication|efforts|behaviour|behavior|dog|dogs|cat|cats"
 )
 _AFTER_PERSON = re.compile(
-    r"['\u2019]s\s+(?:own\s+)?(?:" + _RELATIONS + "|" + _PERSON_THINGS + r")\b"
+    r"['\u2019]s\s+(?:own\s+)?(?:" + _RELATIONS + "|" + _STAFF + "|" + _PERSON_THINGS + r")\b"
     r"|,?\s+and\s+(?:her|his)\s+"
     # How the writer knows the name: "X was the only name they gave", "asked for X by name",
     # "X, I think she's called", "(X according to the badge)".
@@ -765,6 +774,9 @@ _AFTER_WORKER = re.compile(
     r"desk|department|council|surgery|practice|ward|clinic|helpline|service|services|group|charity|"
     r"pharmacy|agency|company|reception|counter|switchboard|association|committee|board|unit)\b"
     r"|\s+(?:at|on)\s+(?:the\s+)?(?:front\s+desk|reception|desk|counter|switchboard|helpline)\b"
+    r"|\s+in\s+(?:the|our|your)\s+(?:[\w'\u2019-]+\s+){0,3}?(?:team|office|department|unit)\b"
+    r"|\s+(?:from|in)\s+(?:accounts|billing|finance|payroll|HR|IT|housing|repairs|planning|legal|admin|"
+    r"customer\s+services|complaints|enforcement|licensing|benefits)\b"
     r"|\s+at\s+the\s+(?:[\w'\u2019-]+\s+){0,2}?(?:food\s*bank|foodbank|pantry|hostel|shelter|drop-in|"
     r"surgery|pharmacy|library|jobcentre|advice\s+centre|community\s+centre|children's\s+centre)\b"
 )
@@ -789,7 +801,12 @@ def _post_cued(text: str, tokens: list[_Token], i: int, first_names: frozenset[s
         two = end > i and (given or _unfamiliar(tokens[end]) or tokens[end].lower in surnames())
         # "I called Chase who...": a word-like name alone before "who" may be a company.
         one = end == i and given and tok.lower not in wordlists.WORDLIKE_NAMES
-        opens = i == 0 or tokens[i - 1].lower in _WORKER_BEFORE or text[: tok.start].rstrip()[-1:] in ".!?\n"
+        opens = (
+            i == 0
+            or tokens[i - 1].lower in _WORKER_BEFORE
+            or text[: tok.start].rstrip()[-1:] in ".!?\n"
+            or _ends_with(tokens, i, _CUE_PHRASES)  # "spoke to Olamide in the benefits team"
+        )
         if (
             _AFTER_PERSON.match(text, after)
             or ((one or two) and _AFTER_PERSON_WHO.match(text, after))
@@ -798,6 +815,138 @@ def _post_cued(text: str, tokens: list[_Token], i: int, first_names: frozenset[s
             if end > i and _org_after(tokens, end, text):
                 return None
             return end
+    return None
+
+
+# Frames that only a person fills, whatever the name: the words before it and after it
+# together ("let Amber know", "can Gurpreet ring me", "Dear Siew,", "the Mensahs next
+# door", "our support worker (Yonas)", "The man who answered, Huong, said", "Faith Green,
+# senior staff nurse", "it's Grace, who"). One word fits when it is a given name, a
+# word-like given name, a surname or an unfamiliar word, and not an organisation's.
+_PERSON_VERBS = (
+    r"ring|call|phone|email|e-mail|text|contact|get\s+back|let|send|tell|explain|help|sort|"
+    r"look|check|chase|pass|arrange|visit|come|speak|talk|meet|confirm|update|advise"
+)
+_FRAME_BEFORE = re.compile(
+    r"(?:(?P<let>\b(?:let|letting|lets)\s+)"
+    r"|(?P<modal>(?:^|[.!?\n]\s*|\b(?:please|pls|plz|and|but|so|why)\s+)(?:can|could|would|will|may|did|didn['\u2019]t)\s+)"
+    r"|(?P<thanks>\b(?:thank\s+you|thankyou|thanks|grateful|gratitude|shout\s*out|hats\s+off)"
+    r"(?:\s+(?:so\s+much|very\s+much|again|ever\s+so\s+much|a\s+lot))?(?:\s+on)?\s+to\s+)"
+    r"|(?P<ask>\bask(?:ed|ing)?\s+for\s+)"
+    r"|(?P<its>\b(?:it['\u2019]s|it\s+is|it\s+was|that['\u2019]s|that\s+was|this\s+is)\s+)"
+    r"|(?P<greeting>(?:^|\n)\s*(?:Dear|Hi|Hello|Hiya|Hey|Morning|Good\s+morning|Good\s+afternoon)\s+)"
+    r")$",
+    re.IGNORECASE,
+)
+# Where a person works, between a name and what they did: "Faith from the Jobcentre".
+_WORKPLACE = r"(?:\s+(?:from|at|in|on)\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,2}?)?"
+_FRAME_AFTER = {
+    "let": re.compile(_WORKPLACE + r"\s+(?:know|have|see|hear)\b", re.IGNORECASE),
+    "modal": re.compile(_WORKPLACE + r"\s+(?:please\s+)?(?:" + _PERSON_VERBS + r")\b", re.IGNORECASE),
+    # "thank you to X": a company fits too, so the name ends the clause or a kiss follows.
+    "thanks": re.compile(
+        r"\s*(?:x{1,3}\b|[,.!)\n]|$|\s+and\s+(?:her|his|the)\b|\s+for\b|\s+who\b|\s+(?:in|on|at)\s+the\b)"
+    ),
+    "ask": re.compile(r"\s*(?:[,.!)\n]|$|\s+(?:at|in|on|from)\s+the\b|\s+who\b|\s+by\s+name\b)"),
+    "its": re.compile(r",?\s+who\b"),
+    "greeting": re.compile(r"\s*(?:,|\n|$|!|\s+-)"),
+}
+_FAMILY_AFTER = re.compile(
+    r"\s+family\b"
+    r"|\s+(?:next\s+door|upstairs|downstairs|opposite|over\s+the\s+road|across\s+the\s+(?:road|street|way)"
+    r"|at\s+number|from\s+number|in\s+number|down\s+the\s+(?:road|street)|two\s+doors|round\s+the\s+corner)\b",
+    re.IGNORECASE,
+)
+_PERSON_BEFORE = re.compile(
+    r"\b(?:" + _STAFF + "|" + _RELATIONS + r"|man|woman|lady|gentleman|guy|bloke|chap|girl|boy|lad|fella|"
+    r"person|someone|somebody|agent|operator|caller)\b"
+    r"(?:\s+(?:who|that|on|at|in|from|I|i|we|he|she)\b[^,.!?()\n]{0,40})?\s*[,(]\s*$",
+    re.IGNORECASE,
+)
+_SET_OFF_AFTER = re.compile(r"\s*(?:,|\)|\s+(?:I|i)\s+(?:think|believe)\b)")
+_ROLE_AFTER = re.compile(
+    r",\s+(?:(?:a|an|the|our|my|his|her|their|your|senior|head|lead|deputy|chief|student|staff|"
+    r"community|specialist|trainee|assistant|duty|charge|ward|practice|district|named)\s+){0,3}(?:"
+    + _STAFF
+    + r")\b",
+    re.IGNORECASE,
+)
+# Irish surnames start with a one-letter particle: "the Ó Dónaill family".
+_IRISH_PARTICLES = frozenset({"\u00f3", "n\u00ed", "nic", "ua"})
+
+
+def _frame_word(tok: _Token, first_names: frozenset[str]) -> bool:
+    """Whether one capitalised word can be a name in a person frame."""
+    if not tok.cap or len(tok.text) < 2 or (tok.text.isupper() and len(tok.text) > 2):
+        return False
+    if tok.lower in wordlists.NOT_A_PERSON or tok.lower in _IDENTITY_WORDS or _brand_capitals(tok):
+        return False
+    return (
+        tok.lower in first_names
+        or tok.lower in wordlists.AMBIGUOUS_NAMES
+        or tok.lower in surnames()
+        or _unfamiliar(tok)
+    )
+
+
+def _frame_name_end(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> int | None:
+    """The last token of a name of one or two words (and particles) starting at token i."""
+    n = len(tokens)
+    j = i + 1 if tokens[i].lower in _IRISH_PARTICLES else i
+    if (
+        j >= n
+        or (j > i and not _joined(text, tokens[i], tokens[j]))
+        or not _frame_word(tokens[j], first_names)
+    ):
+        return None
+    end = j
+    k = j + 1
+    while k < n and tokens[k].lower in _SURNAME_PARTICLES and _joined(text, tokens[k - 1], tokens[k]):
+        k += 1
+    if k < n and _joined(text, tokens[k - 1], tokens[k]):
+        nxt = tokens[k]
+        surname = _is_name_word(nxt) or (nxt.cap and nxt.lower in wordlists.SURNAME_PLACE_WORDS)
+        if surname and (
+            _unfamiliar(nxt)
+            or nxt.lower in surnames()
+            or nxt.lower in first_names
+            or nxt.lower in wordlists.SURNAME_PLACE_WORDS
+            or nxt.lower in _IRISH_PARTICLES
+        ):
+            end = k
+    if k > j + 1 and end == j:
+        return None  # particles with no surname after them
+    if tokens[end].lower in _IRISH_PARTICLES and end + 1 < n and _joined(text, tokens[end], tokens[end + 1]):
+        end += 1  # "Mei-Ling Ó Briain"
+    if _org_after(tokens, end, text) or any(
+        t.lower in wordlists.NOT_A_PERSON or t.lower in _IDENTITY_WORDS for t in tokens[i : end + 1]
+    ):
+        return None
+    return end
+
+
+def _framed(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> int | None:
+    """Where a name in a person frame (see ``_FRAME_BEFORE``) from token i ends, if it is in one."""
+    tok = tokens[i]
+    end = _frame_name_end(text, tokens, i, first_names)
+    if end is None or _place_context(tokens, i):
+        return None
+    before = text[max(0, tok.start - 80) : tok.start]
+    after = tokens[end].end
+    frame = _FRAME_BEFORE.search(before)
+    if frame and frame.lastgroup and _FRAME_AFTER[frame.lastgroup].match(text, after):
+        return end
+    # "the Mensahs next door", "the Ó Dónaill family": a family by its surname.
+    if i > 0 and tokens[i - 1].lower == "the":
+        plural = tokens[end].text.endswith("s") and _FAMILY_AFTER.match(text, after)
+        if plural or re.match(r"\s+family\b", text[after:], re.IGNORECASE):
+            return end
+    # Set off after a person: "our support worker (Yonas)", "The man who answered, Huong,".
+    if _PERSON_BEFORE.search(before) and _SET_OFF_AFTER.match(text, after):
+        return end
+    # "Faith Green, senior staff nurse", "Olu, a support worker".
+    if _ROLE_AFTER.match(text, after) and (end > i or tok.lower in first_names or _unfamiliar(tok)):
+        return end
     return None
 
 
@@ -810,6 +959,15 @@ def _post_cued_name(
     if end is None or (end == i and given and _name_end(text, tokens, i) > i):
         return None
     return None if _identity(tokens, i, end, first_names) else end
+
+
+def _named_by_context(
+    text: str, tokens: list[_Token], i: int, first_names: frozenset[str], given: bool
+) -> int | None:
+    """Where a name that the words after it (``_post_cued_name``) or a person frame around
+    it (``_framed``) make a name ends, if one does."""
+    end = _post_cued_name(text, tokens, i, first_names, given)
+    return end if end is not None else _framed(text, tokens, i, first_names)
 
 
 def _identity_words() -> frozenset[str]:
@@ -836,6 +994,16 @@ def _identity(tokens: list[_Token], i: int, end: int, first_names: frozenset[str
     )
 
 
+def _skipped_start(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> bool:
+    """Whether token i cannot start a name: a non-name word, unless it is a word-like given
+    name the words around it make a name ("Thanks again, Will", "can Will ring me")."""
+    if not _not_a_name_start(text, tokens, i) or _wordlike_given(text, tokens, i):
+        return False
+    return not (
+        tokens[i].lower in wordlists.AMBIGUOUS_NAMES and _framed(text, tokens, i, first_names) is not None
+    )
+
+
 def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tuple[int, int, str]]:
     found = _known_names(text, tokens, known)
     first_names = given_names()
@@ -852,7 +1020,7 @@ def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tu
                 found.append((tok.start, tokens[titled_end].end, "name"))
                 i = titled_end + 1
                 continue
-        if _not_a_name_start(text, tokens, i) and not _wordlike_given(text, tokens, i):
+        if _skipped_start(text, tokens, i, first_names):
             i += 1
             continue
         if lower_title:
@@ -860,7 +1028,7 @@ def _names(text: str, tokens: list[_Token], known: KnownNames | None) -> list[tu
             continue
         cue = _one_word_cue(text, tokens, i, first_names)
         given = cue != "strong" and _given(text, tokens, i, first_names)
-        post_end = None if cue == "strong" else _post_cued_name(text, tokens, i, first_names, given)
+        post_end = None if cue == "strong" else _named_by_context(text, tokens, i, first_names, given)
         if post_end is not None:
             found.append((tok.start, tokens[post_end].end, "name"))
             i = post_end + 1

@@ -158,6 +158,51 @@ def test_places_organisations_and_ordinary_words_are_not_names(text: str) -> Non
     assert flagged(text, "name") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Could you let Tendai know the forms went in the post?", "Tendai"),
+        ("Please can Oluwaseun ring me back this week?", "Oluwaseun"),
+        ("Please can Will ring me back this week?", "Will"),
+        ("Please can Ife from the council call me?", "Ife"),
+        ("A huge thank you to Radek x", "Radek"),
+        ("Dear Anwuli,\nI am writing about the hearing.", "Anwuli"),
+        ("The Okorafors next door have had no hot water since May.", "Okorafors"),
+        ("the Ní Bhriain family opposite were evicted", "Ní Bhriain"),
+        ("Our housing officer (Zbigniew) never answers.", "Zbigniew"),
+        ("The woman who rang back, Keturah, said it was fixed.", "Keturah"),
+        ("Ask for Darnell at the front desk.", "Darnell"),
+        ("Now it's Hope, who has never met us.", "Hope"),
+        ("Please pass my thanks to Joy Baker, senior staff nurse on the ward.", "Joy Baker"),
+        ("I spoke to Ifeoma in the council tax team yesterday.", "Ifeoma"),
+        ("DS van den Broek took my statement.", "DS van den Broek"),
+        ("The letter written by Dr. Price was wrong.", "Dr. Price"),
+        ("Everyone knows it's Siobhan MacAteer who complains.", "Siobhan MacAteer"),
+    ],
+)
+def test_people_are_named_by_the_words_around_them(text: str, name: str) -> None:
+    """Names that are in no list, found from frames only a person fills."""
+    assert name in flagged(text, "name")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you let Newport Council know?",
+        "Please can Tesco deliver on Sundays?",
+        "A huge thank you to Macmillan for the grant.",
+        "Ask for Universal Credit advance payments.",
+        "The Victorians built this hospital.",
+        "We moved from Cardiff, near Newport, last year.",
+        "I was seen in Darlington, then sent to Durham.",
+        "Told to ring Tesco chemist.",
+        "Choose Mr or Mrs. Very few people use Mx.",
+    ],
+)
+def test_organisations_and_places_in_person_frames_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
 def test_a_name_in_a_street_is_part_of_the_address() -> None:
     assert kinds_of("Send it to 26 Arthur Close.") == [("address", "26 Arthur Close")]
 
