@@ -1,44 +1,55 @@
 """How well Chorus's text analysis agrees with people, beside BERTopic on the same rows.
 
-Data from outside the project (../shared/data/feedback, see its README):
-- NHS Friends and Family Test comments with a human theme framework and sentiment;
-- Banking77 customer queries with 77 intents (the test split);
-- TweetEval sentiment and the review sentences (sentiment only; TweetEval is never trained on).
+Data from outside the project (../shared/data/feedback, see its README): every labelled
+set there (NHS v6 per trust, Banking77, HWU64, StackOverflow titles, GoogleNews stories,
+CFPB complaints' products and issues, the gambling consultation), TweetEval and the
+review sentences (sentiment only; TweetEval is never trained on).
 
 Measures, each printed as a table and appended to docs/benchmarks.md:
-1. Theme discovery, the number of themes chosen automatically: adjusted mutual
-   information (AMI) and NMI against the human labels, single-label rows, outliers as
-   one more cluster; BERTopic's default pipeline in the same run. On the NHS rows both
-   the issue's row set (at least three words) and the answers only (non-answers such as
-   "Did not answer" dropped, as the data's README asks). The way themes are found is
-   chosen, leave one set out, on every labelled set by benchmarks/discovery_grid.py.
-2. Coding to the human framework with k = 5 and 20 example responses per theme: macro
-   and micro F1 (themes with at least k + 5 single-label rows; examples not scored),
-   nearest centroid beside it. On the issue's row set, where its reference figures were
-   measured (non-answers there are labelled "Labelling not possible", one more theme to
-   code), and on the answers only.
-3. Sentiment on NHS v6 (positive 1-2, neutral 3, negative 4-5; per trust), TweetEval
+1. Theme discovery on every labelled set, the number of themes chosen automatically:
+   adjusted mutual information (AMI) and NMI against the human labels, outliers as one
+   more cluster, the share of "other", and what the themes' shares add up to (a response
+   that makes two points can have two themes, so above 100% by the share of those; each
+   response's first theme alone adds up to 100%); Chorus in fast and accurate mode and
+   BERTopic's default pipeline on the same MiniLM vectors, in the same run. The way themes
+   are found was chosen leave one set out by benchmarks/discovery_grid.py, which draws the
+   same samples (at most 3,000 rows a set).
+2. Labels: the MiniLM cosine between each theme's label and the name of the human
+   category that holds most of its responses, weighted by theme size, Chorus beside
+   BERTopic's topic names (benchmarks/theme_labels.py has the longer comparison), and the
+   share of Chorus labels that break the issue's rules.
+3. Coding to the human framework with 20 example responses per theme (and 5 on NHS):
+   macro and micro F1 (themes with at least k + 5 rows; examples not scored), nearest
+   centroid beside it, on NHS (the issue's rows, non-answers labelled "Labelling not
+   possible"), Banking77 and HWU64.
+4. Sentiment on NHS v6 (positive 1-2, neutral 3, negative 4-5; per trust), TweetEval
    and the review sentences (two-way): macro F1 and accuracy of the shipped recipe
    trained without the set it scores (leave one set out), of the seed examples alone (the
    model before #23), and with the other trust's labels as analysts' corrections on NHS;
    VADER beside it. ``sentiment_f1_min`` is the lowest macro F1 over the three-way sets.
-4. Campaigns and personal data injected into real comments: precision and recall.
+5. Campaigns and personal data injected into real comments: precision and recall.
 
-    python benchmarks/analysis_quality.py [--quick] [--data PATH] [--no-bertopic]
+Ends with ``RESULT sets=N ami_min_margin=X ami_mean_margin=Y outliers_max=Z
+label_similarity=S label_bertopic=B label_rule_breaks=R sentiment_f1_min=F
+framework_f1_k20_mean=G`` (the issue's keys; margins are Chorus accurate minus BERTopic;
+a --quick run keeps the keys, on three sets in fast mode).
+
+    python benchmarks/analysis_quality.py [--quick] [--data PATH] [--no-bertopic] [--rows N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-import _bertopic
 import numpy as np
 from _common import SHARED_DATA, record, table
-from _feedback import banking77, nhs, nhs_single
+from _feedback import Row, nhs, nhs_single
 
 from chorus.analysis.engine import analyse, embedder_for, pii
 from chorus.analysis.engine import campaigns as campaigns_
@@ -56,13 +67,66 @@ def _ami(truth: Sequence[str], labels: Sequence[int]) -> tuple[float, float]:
     )
 
 
+class _Stored:
+    """An embedder that reads the texts' vectors from the discovery grid's cache, so each
+    set is embedded with MiniLM once for Chorus accurate, BERTopic and the label judge."""
+
+    def __init__(self, inner: object, texts: list[str], vectors: np.ndarray) -> None:
+        self.inner = inner
+        self.known = dict(zip(texts, vectors, strict=True))
+        self.name = getattr(inner, "name", "accurate")
+        self.dimensions = vectors.shape[1]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self.known]
+        if missing:
+            for text, vector in zip(missing, self.inner.encode(missing), strict=True):  # type: ignore[attr-defined]
+                self.known[text] = vector
+        return np.stack([self.known[t] for t in texts]).astype(np.float32)
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(self.inner, attr)
+
+
+def _human_name(set_name: str, label: str, folder: Path) -> str | None:
+    """The human category's name as words, for the label measure (None where a set's labels
+    are not names: GoogleNews stories are numbered)."""
+    if set_name.startswith("GoogleNews"):
+        return None
+    if set_name.startswith("Gambling"):
+        part, topic = label.split(":", 1)
+        themes = json.loads((folder / "gambling_consultation" / part / "themes.json").read_text())
+        return next((t["topic_label"] for t in themes if t["topic_id"] == topic), None)
+    return label.replace("_", " ").strip()
+
+
 def discovery(
-    name: str, texts: list[str], truth: list[str], modes: Sequence[str], bertopic_limit: float | None
-) -> list[list[object]]:
+    name: str,
+    texts: list[str],
+    truth: list[str],
+    modes: Sequence[str],
+    bertopic_limit: float | None,
+    folder: Path,
+) -> tuple[list[list[object]], dict[str, object]]:
+    """Chorus in each mode and BERTopic's default pipeline on one labelled set: the table's
+    rows, and the figures the RESULT line is made of (AMI by method, outliers, labels)."""
+    from discovery_grid import vectors_for
+    from theme_labels import _matched, _similarity, _words
+    from theme_labels import bertopic as bertopic_named
+
+    from chorus.analysis.engine.labels import label_breaks_rules
+
     rows: list[list[object]] = []
+    figures: dict[str, object] = {"set": name}
+    minilm = vectors_for(name, texts)
+    judge = embedder_for("accurate")
+    human = {t: _human_name(name, t, folder) for t in set(truth)}
+    named = [human[t] or "" for t in truth]
     for mode in modes:
         embedder = embedder_for(mode)
         embedder.encode(["warm up"])
+        if mode == "accurate":
+            embedder = _Stored(embedder, texts, minilm)  # type: ignore[assignment]
         started = time.perf_counter()
         result = analyse(texts, embedder=embedder)
         seconds = time.perf_counter() - started
@@ -72,6 +136,22 @@ def discovery(
         broad = [(parent_of[item.themes[0][0]] or -1) if item.themes else -1 for item in result.items]
         ami, nmi = _ami(truth, fine)
         broad_ami, _ = _ami(truth, broad)
+        # A response that makes two points can have two themes: the shares then add up to
+        # more than 100%, by the share of responses with two (each one's first theme: 100%).
+        shares = sum(t.share for t in result.fine) + result.outlier_share
+        two = sum(1 for item in result.items if len(item.themes) > 1) / max(1, len(result.items))
+        figures[f"ami_{mode}"] = ami
+        figures[f"other_{mode}"] = result.outlier_share
+        if all(human.values()):
+            labelled = [t for t in result.fine if not t.special]
+            index = {t.key: i for i, t in enumerate(labelled)}
+            groups = [index.get(item.themes[0][0], -1) if item.themes else -1 for item in result.items]
+            pairs = [
+                (labelled[g].label, truth_name, size)
+                for g, (truth_name, size) in _matched(groups, named).items()
+            ]
+            figures[f"label_{mode}"] = _similarity(judge, pairs)
+            figures[f"breaks_{mode}"] = (sum(bool(label_breaks_rules(p[0])) for p in pairs), len(pairs))
         rows.append(
             [
                 name,
@@ -83,23 +163,31 @@ def discovery(
                 f"{nmi:.3f}",
                 f"{broad_ami:.3f}",
                 f"{result.outlier_share:.1%}",
+                f"{shares:.0%} ({two:.0%} in two themes)",
                 f"{seconds:.1f}",
             ]
         )
         print(rows[-1], flush=True)
     if bertopic_limit:
-        ref = _bertopic.run(texts, time_limit=bertopic_limit)
-        if ref.labels is not None:
-            ami, nmi = _ami(truth, ref.labels.tolist())
-            scores = [f"{ami:.3f}", f"{nmi:.3f}", "-", f"{ref.outlier_share:.1%}"]
+        started = time.perf_counter()
+        found = bertopic_named(texts, minilm, bertopic_limit)
+        seconds = time.perf_counter() - started
+        if found is not None:
+            topics, names = found
+            ami, nmi = _ami(truth, topics)
+            other = sum(1 for t in topics if t == -1) / len(topics)
+            figures["ami_bertopic"] = ami
+            if all(human.values()):
+                picked = _matched(topics, named)
+                pairs = [(_words(names[t]), n, size) for t, (n, size) in picked.items() if t in names]
+                figures["label_bertopic"] = _similarity(judge, pairs)
+            scores = [f"{ami:.3f}", f"{nmi:.3f}", "-", f"{other:.1%}", "100% (one topic each)"]
+            count = str(len(set(topics) - {-1}))
         else:
-            scores = ["-", "-", "-", "-"]
-        topics = str(ref.topics) if ref.finished else ref.reached
-        rows.append(
-            [name, "BERTopic default", len(texts), len(set(truth)), topics, *scores, f"{ref.seconds:.1f}"]
-        )
+            scores, count = ["-"] * 5, f"stopped after {bertopic_limit:.0f} s"
+        rows.append([name, "BERTopic default", len(texts), len(set(truth)), count, *scores, f"{seconds:.1f}"])
         print(rows[-1], flush=True)
-    return rows
+    return rows, figures
 
 
 def _f1(truth: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
@@ -122,6 +210,8 @@ def framework(
         vectors = embedder.encode(texts)
         for k in ks:
             kept = sorted(t for t in set(truth) if truth.count(t) >= k + 5)
+            if not kept:
+                continue
             scores: dict[str, list[tuple[float, float]]] = {"Chorus framework": [], "nearest centroid": []}
             for repeat in range(repeats):
                 rng = random.Random(repeat)
@@ -580,6 +670,30 @@ def injected(rows: list, n_hosts: int, seed: int = 7) -> list[list[object]]:
     return out
 
 
+def _framework_sets(folder: Path, issue_rows: list[Row], quick: bool) -> list[tuple[str, list[Row]]]:
+    """The sets framework coding is scored on: NHS (the issue's rows), Banking77 and HWU64."""
+    from discovery_grid import SETS as DISCOVERY_SETS
+    from discovery_grid import sample
+
+    out = [("NHS, at least 3 words", issue_rows)]
+    for name in ("Banking77", "HWU64"):
+        texts, labels = sample(*DISCOVERY_SETS[name][0](folder), 3000)
+        if quick:  # the twelve largest themes, so that each has 20 examples and some to score
+            largest = {y for y, _ in Counter(labels).most_common(12)}
+            kept = [(t, y) for t, y in zip(texts, labels, strict=True) if y in largest]
+            texts, labels = [t for t, _ in kept], [y for _, y in kept]
+        out.append(
+            (
+                name,
+                [
+                    Row(text=t, themes=[y], sentiment=None, trust="")
+                    for t, y in zip(texts, labels, strict=True)
+                ],
+            )
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -597,42 +711,39 @@ def main() -> None:
         default="discovery,framework,sentiment,injected",
         help="which measurements to run (default: all four)",
     )
+    parser.add_argument(
+        "--rows", type=int, default=0, help="rows a set for discovery (default 3,000; 300 quick)"
+    )
     args = parser.parse_args()
+    from discovery_grid import SETS as DISCOVERY_SETS
+    from discovery_grid import sample
 
     rows = nhs(args.data)
-    bank_texts, bank_truth = banking77(args.data)
     modes = ("fast",) if args.quick else ("fast", "accurate")
-    limit = None if args.no_bertopic else (12.0 if args.quick else 600.0)
+    best_mode = modes[-1]
+    limit = None if args.no_bertopic else (60.0 if args.quick else 900.0)
     rng = random.Random(0)
 
     embedder_for("fast").encode(["distil the fast model now, if it is not yet cached"])
     issue_rows = nhs_single(rows, answers_only=False)
-    answer_rows = nhs_single(rows, answers_only=True)
-    bank = list(zip(bank_texts, bank_truth, strict=True))
     if args.quick:
         issue_rows = rng.sample(issue_rows, 1000)
-        answer_rows = rng.sample(answer_rows, 1000)
-        bank = rng.sample(bank, 800)
 
     parts = set(args.parts.split(","))
     started = time.perf_counter()
     found: list[list[object]] = []
+    figures: list[dict[str, object]] = []
     if "discovery" in parts:
-        found += discovery(
-            "NHS, at least 3 words",
-            [r.text for r in issue_rows],
-            [r.themes[0] for r in issue_rows],
-            modes,
-            limit,
-        )
-        found += discovery(
-            "NHS, answers only",
-            [r.text for r in answer_rows],
-            [r.themes[0] for r in answer_rows],
-            modes,
-            limit,
-        )
-        found += discovery("Banking77 test", [t for t, _ in bank], [c for _, c in bank], modes, limit)
+        # Every labelled set (the quick run: three of them, fast mode, small samples).
+        names = list(DISCOVERY_SETS)
+        if args.quick:
+            names = ["NHS NEAS", "Banking77", "Gambling consultation"]
+        size = args.rows or (300 if args.quick else 3000)
+        for name in names:
+            texts, truth = sample(*DISCOVERY_SETS[name][0](args.data), size)
+            table_rows, figure = discovery(name, texts, truth, modes, limit, args.data)
+            found += table_rows
+            figures.append(figure)
     headers = [
         "data",
         "method",
@@ -643,22 +754,23 @@ def main() -> None:
         "NMI",
         "AMI broad",
         "outliers",
+        "shares add to",
         "seconds",
     ]
     discovery_table = table(headers, found)
 
     coded: list[list[object]] = []
     if "framework" in parts:
-        repeats = 1 if args.quick else 3
-        coded += framework("NHS, at least 3 words", issue_rows, modes, (5, 20), repeats)
-        coded += framework("NHS, answers only", answer_rows, modes, (5, 20), repeats)
+        for data, framework_rows in _framework_sets(args.data, issue_rows, args.quick):
+            ks = (5, 20) if data.startswith("NHS") else (20,)
+            coded += framework(data, framework_rows, modes, ks, 1 if args.quick else 3)
     framework_table = table(
         ["data", "mode", "k", "themes", "method", "macro F1", "micro F1", "repeats"], coded
     )
 
     scored = (
         sentiment(
-            args.data, modes, tune=not (args.quick or args.no_tune), sample=2500 if args.quick else None
+            args.data, modes, tune=not (args.quick or args.no_tune), sample=1500 if args.quick else None
         )
         if "sentiment" in parts
         else []
@@ -673,7 +785,8 @@ def main() -> None:
 
     text = "\n\n".join(
         [
-            "Theme discovery (number of themes chosen automatically):\n\n" + discovery_table,
+            "Theme discovery on every labelled set (number of themes chosen automatically):\n\n"
+            + discovery_table,
             "Coding to the human framework:\n\n" + framework_table,
             "Sentiment (each set scored by a head trained without it; VADER needs no training):\n\n"
             + sentiment_table,
@@ -685,43 +798,19 @@ def main() -> None:
         text += sentiment_table
     print(text)
 
-    def pick(data: str, method: str, column: int) -> str:
-        return next((str(r[column]) for r in found if r[0] == data and r[1] == method), "-")
-
-    best_mode = modes[-1]
-
-    def coded_f1(data: str, k: int) -> str:
-        return next(
-            (
-                str(r[5])
-                for r in coded
-                if r[0] == data and r[1] == best_mode and r[2] == k and r[4] == "Chorus framework"
-            ),
-            "-",
-        )
-
-    sentiment_min = sentiment_f1_min(scored, best_mode)
-    vader_min = sentiment_f1_min(scored, "-", "VADER")
-    notes = (
-        f"{'Quick run: samples of 1,000 NHS rows and 800 Banking77 rows. ' if args.quick else ''}"
-        "AMI counts outliers as one more cluster. 'Answers only' drops non-answers such as "
-        "'Did not answer' (the data's README asks for this); the issue's figures are on the "
-        f"rows with at least three words, which keep them. Parts run: {args.parts}. Took {seconds:.0f} s."
+    result_line = "RESULT " + " ".join(
+        f"{k}={v}" for k, v in _result(figures, coded, scored, best_mode).items()
     )
-    result_line = (
-        "RESULT "
-        f"nhs_ami_fast={pick('NHS, answers only', 'Chorus fast', 5)} "
-        f"nhs_ami_accurate={pick('NHS, answers only', 'Chorus accurate', 5)} "
-        f"nhs_ami_bertopic={pick('NHS, answers only', 'BERTopic default', 5)} "
-        f"nhs3_ami_{best_mode}={pick('NHS, at least 3 words', f'Chorus {best_mode}', 5)} "
-        f"nhs3_ami_bertopic={pick('NHS, at least 3 words', 'BERTopic default', 5)} "
-        f"banking_ami_{best_mode}={pick('Banking77 test', f'Chorus {best_mode}', 5)} "
-        f"banking_ami_bertopic={pick('Banking77 test', 'BERTopic default', 5)} "
-        f"framework_f1_k20={coded_f1('NHS, at least 3 words', 20)} "
-        f"framework_f1_k5={coded_f1('NHS, at least 3 words', 5)} "
-        f"framework_answers_f1_k20={coded_f1('NHS, answers only', 20)} "
-        f"sentiment_f1_min={sentiment_min:.3f} vader_f1_min={vader_min:.3f} "
-        f"campaign_p={checks[0][2]} campaign_r={checks[0][3]} pii_p={checks[1][2]} pii_r={checks[1][3]}"
+    notes = (
+        f"{'Quick run: three sets of 300 rows in fast mode, 1,000 NHS rows and the twelve largest Banking77 and HWU64 themes for coding. ' if args.quick else ''}"
+        f"Discovery: every labelled set in the data folder, at most {args.rows or (300 if args.quick else 3000)} rows each "
+        "(benchmarks/discovery_grid.py draws the same samples), Chorus in each mode and BERTopic's default "
+        "pipeline on the same MiniLM vectors; AMI counts outliers as one more cluster; margins are Chorus "
+        f"{best_mode} minus BERTopic. Labels: size-weighted MiniLM cosine between each theme's label and "
+        "the name of the human category holding most of its responses (sets whose categories have names), "
+        f"Chorus {best_mode} beside BERTopic's topic names. framework_f1_k20_mean: Chorus framework "
+        f"coding's macro F1 with 20 examples a theme, {best_mode}, mean over NHS (the issue's rows), "
+        f"Banking77 and HWU64. Parts run: {args.parts}. Took {seconds:.0f} s."
     )
     sentiment_notes = (
         "Sentiment: each set is scored by the shipped recipe (chorus/analysis/engine/"
@@ -735,12 +824,51 @@ def main() -> None:
         notes += " " + sentiment_notes
     # A sentiment-only run is recorded on its own, so it does not stand as the full run's figures.
     if parts == {"sentiment"}:
-        result_line = f"RESULT sentiment_f1_min={sentiment_min:.3f} vader_f1_min={vader_min:.3f}"
+        vader_min = sentiment_f1_min(scored, "-", "VADER")
+        result_line = (
+            f"RESULT sentiment_f1_min={sentiment_f1_min(scored, best_mode):.3f} vader_f1_min={vader_min:.3f}"
+        )
         notes = f"{sentiment_notes} Took {seconds:.0f} s."
         record("Text analysis quality: sentiment", PACKAGES, text, notes, result=result_line)
     else:
         record("Text analysis quality", PACKAGES, text, notes, result=result_line)
     print(result_line)
+
+
+def _result(
+    figures: list[dict[str, object]], coded: list[list[object]], scored: list[list[object]], mode: str
+) -> dict[str, str]:
+    """The issue's RESULT keys; "-" where a part was not run or BERTopic did not finish."""
+
+    def fmt(values: list[float], how: str = "mean") -> str:
+        if not values:
+            return "-"
+        value = {"mean": np.mean, "min": np.min, "max": np.max}[how](values)
+        return f"{value:.3f}"
+
+    margins = [
+        float(f[f"ami_{mode}"]) - float(f["ami_bertopic"])  # type: ignore[arg-type]
+        for f in figures
+        if f"ami_{mode}" in f and "ami_bertopic" in f
+    ]
+    outliers = [float(v) for f in figures for k, v in f.items() if k.startswith("other_")]  # type: ignore[arg-type]
+    labelled = [f for f in figures if f"label_{mode}" in f]
+    breaks = [f[f"breaks_{mode}"] for f in labelled]
+    broken = sum(b[0] for b in breaks)  # type: ignore[index]
+    total = sum(b[1] for b in breaks)  # type: ignore[index]
+    f1_k20 = [float(str(r[5])) for r in coded if r[1] == mode and r[2] == 20 and r[4] == "Chorus framework"]
+    sentiment_min = sentiment_f1_min(scored, mode) if scored else float("nan")
+    return {
+        "sets": str(len(figures)),
+        "ami_min_margin": fmt(margins, "min"),
+        "ami_mean_margin": fmt(margins),
+        "outliers_max": fmt(outliers, "max"),
+        "label_similarity": fmt([float(f[f"label_{mode}"]) for f in labelled]),  # type: ignore[arg-type]
+        "label_bertopic": fmt([float(f["label_bertopic"]) for f in labelled if "label_bertopic" in f]),  # type: ignore[arg-type]
+        "label_rule_breaks": f"{broken / total:.3f}" if total else "-",
+        "sentiment_f1_min": "-" if np.isnan(sentiment_min) else f"{sentiment_min:.3f}",
+        "framework_f1_k20_mean": fmt(f1_k20),
+    }
 
 
 if __name__ == "__main__":

@@ -152,6 +152,10 @@ def _summary_lines(report: Report) -> list[str]:
         _("Sentiment: positive %(p)s, neutral %(u)s, negative %(g)s.")
         % {"p": report.totals["positive"], "u": report.totals["neutral"], "g": report.totals["negative"]},
         campaigns,
+        _(
+            "A response that makes two points can be in two themes, so the shares can add up to "
+            "more than 100%."
+        ),
         changes,
         _("Quotes have personal data removed. Counts under %(below)s are not shown.")
         % {"below": threshold()},
