@@ -6,3 +6,7 @@ class ConsultationsConfig(AppConfig):
     name = "chorus.consultations"
     label = "consultations"
     verbose_name = _("Consultations and surveys")
+
+    def ready(self) -> None:
+        # Responses count towards engagement checkpoints (participation.py registers them).
+        from chorus.consultations import participation  # noqa: F401

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.db.models import Exists, QuerySet
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,30 @@ def texts_received(*, source: str, ids: Iterable[int], subject: str, target_id: 
             receiver(texts)
 
     transaction.on_commit(send)
+
+
+# --- Who took part in a project's engagement, from apps above engagement.
+
+# A builder of a query expression that says whether a directory person of the outer
+# checkpoint's group took part in its project by its due date (``OuterRef("project")``,
+# ``OuterRef("group")``, ``OuterRef("due_on")``), and a builder of a query of the ids
+# (``person_id``) of the directory people who took part in a project by a date.
+# Consultations registers responses; engagement counts attendance and panels itself.
+# See ``chorus.engagement.participation``.
+ParticipationExists = Callable[[], "Exists"]
+ParticipationPeople = Callable[[int, date], "QuerySet[Any]"]
+
+
+@dataclass(frozen=True)
+class ParticipationSource:
+    how: str  # "responded": what the checkpoint page says the people did
+    exists: ParticipationExists
+    people: ParticipationPeople
+
+
+PARTICIPATION_SOURCES: dict[str, ParticipationSource] = {}
+
+
+def participation_source(source: ParticipationSource) -> None:
+    """Register a way people take part in a project (from an ``AppConfig.ready``)."""
+    PARTICIPATION_SOURCES[source.how] = source

@@ -6,3 +6,7 @@ class EngagementConfig(AppConfig):
     name = "chorus.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+
+    def ready(self) -> None:
+        # Attendance and panels count towards checkpoints (participation.py registers them).
+        from chorus.engagement import participation  # noqa: F401

@@ -17,7 +17,7 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.engagement import services
 from chorus.engagement.forms import CheckpointFilterForm, WaiveForm
 from chorus.engagement.models import Checkpoint, CheckpointQuerySet
-from chorus.engagement.views import EDITORS
+from chorus.engagement.views import EDITORS, with_progress
 
 
 @staff_required
@@ -41,6 +41,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(checkpoints.order_by("due_on", "project__name"), settings.CHORUS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = with_progress(page.object_list)
     return render(
         request,
         "engagement/checkpoint_list.html",

@@ -217,7 +217,8 @@ def build_impact(scale: Scale, rng: random.Random) -> dict[str, int]:
 
 @demo_builder("checkpoints", after=["engagement"])
 def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
-    from chorus.engagement.models import Checkpoint
+    from chorus.engagement.models import Attendance, Checkpoint
+    from chorus.engagement.participation import members
 
     groups = list(StakeholderGroup.objects.filter(parent__isnull=True, is_panel=False))
     today = timezone.localdate()
@@ -234,11 +235,15 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
             )
             created += 1
         if number % 3 == 0 and chosen:
-            # A group this project has not reached yet, so the demo shows overdue checkpoints.
+            # A group this project has not reached yet, so the demo shows overdue checkpoints:
+            # its activities still targeted the group, but the group's people who were
+            # invited did not come (a checkpoint is met by people taking part, not by plans).
             missed = chosen[0]
-            Activity.groups.through.objects.filter(
-                activity__projects=project, stakeholdergroup=missed
-            ).delete()
+            no_shows = Attendance.objects.filter(
+                activity__projects=project, person__in=Person.objects.filter(members(missed)).values("pk")
+            )
+            no_shows.update(attended=False)
+            people_first_attended_refresh(no_shows.values("person_id"))
             Checkpoint.objects.filter(project=project, group=missed).update(
                 due_on=today - timedelta(days=rng.randint(5, 40))
             )

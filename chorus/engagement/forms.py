@@ -7,13 +7,22 @@ from django import forms
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chorus.accounts.models import Team, User
 from chorus.core.access import can_change, teams_assignable_by, visible_to
 from chorus.core.forms import GovukDateField, GovukDateTimeField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
-from chorus.engagement.models import Activity, ActivityType, Programme, Project, Stage, ToolkitItem
+from chorus.engagement.models import (
+    Activity,
+    ActivityType,
+    Checkpoint,
+    Programme,
+    Project,
+    Stage,
+    ToolkitItem,
+)
 from chorus.engagement.selectors import projects_assignable_by
 
 # A project or team that is not offered (another team's) fails validation with these.
@@ -56,10 +65,46 @@ class ProjectForm(forms.Form):
         label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     team = team_field(_("Owning team (optional)"))
+    waiver = forms.CharField(
+        label=_("Why the project moves on without them"),
+        help_text=_("Each checkpoint not met is waived with this reason, which is recorded."),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, project: Project | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, user)
+        self.project = project
+        self.unmet: list[Checkpoint] = []
+
+    def clean(self) -> dict[str, Any]:
+        """Moving a project past a stage whose checkpoints are not met needs a reason to waive them."""
+        data = super().clean() or {}
+        stage = data.get("stage")
+        if self.project is None or stage is None or stage.order <= self.project.stage.order:
+            return data
+        self.unmet = [
+            c
+            for c in self.project.checkpoints.with_engagement()
+            .filter(stage__order__lte=self.project.stage.order, waived_reason="")
+            .select_related("group", "stage")
+            if c.status() != "met"
+        ]
+        if self.unmet and not (data.get("waiver") or "").strip():
+            self.add_error(
+                "waiver",
+                ngettext(
+                    "%(count)s checkpoint is not met. Give the reason the project moves on without it, "
+                    "or keep the stage until its people have taken part.",
+                    "%(count)s checkpoints are not met. Give the reason the project moves on without them, "
+                    "or keep the stage until their people have taken part.",
+                    len(self.unmet),
+                )
+                % {"count": len(self.unmet)},
+            )
+        return data
 
 
 class ActivityForm(forms.Form):

@@ -278,22 +278,20 @@ class ImpactRecord(CodedModel):
         return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did
 
 
-def _engaging() -> models.Exists:
-    """Whether a past activity of the checkpoint's project targeted its group by the due date."""
-    return models.Exists(
-        Activity.objects.filter(
-            projects=models.OuterRef("project"),
-            groups=models.OuterRef("group"),
-            starts_at__lte=timezone.now(),
-            starts_at__date__lte=models.OuterRef("due_on"),
-        )
-    )
+def _engaging() -> Q:
+    """Whether people of the checkpoint's group took part in its project by the due date
+    (``participation.took_part``: came, were on a panel that met, or responded)."""
+    from chorus.engagement.participation import took_part
+
+    return took_part()
 
 
 class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
     def with_engagement(self) -> CheckpointQuerySet:
         """Annotate ``engaged`` (see ``_engaging``), so ``status()`` needs no query of its own."""
-        return self.annotate(engaged=_engaging())
+        return self.annotate(
+            engaged=models.ExpressionWrapper(_engaging(), output_field=models.BooleanField())
+        )
 
     def engaged(self) -> CheckpointQuerySet:
         return self.filter(_engaging())
@@ -303,7 +301,7 @@ class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
 
 
 class Checkpoint(CodedModel):
-    """A stakeholder group a project must have engaged before a stage can close."""
+    """A stakeholder group whose people must have taken part in a project before a stage can close."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checkpoints")
     stage = models.ForeignKey(
@@ -335,8 +333,9 @@ class Checkpoint(CodedModel):
         return f"{self.project}: {self.group} by {self.due_on}"
 
     def status(self) -> str:
-        """Waived, met (a past activity of the project targeted the group by the due date),
-        overdue or open. Fetch checkpoints with ``with_engagement()`` to avoid a query each."""
+        """Waived, met (people of the group took part in the project by the due date: see
+        ``participation``), overdue or open. Fetch checkpoints with ``with_engagement()``
+        to avoid a query each."""
         if self.waived_reason:
             return "waived"
         engaged = getattr(self, "engaged", None)

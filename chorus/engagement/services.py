@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +32,22 @@ if TYPE_CHECKING:
 M2M = ("projects", "regions", "groups", "topics")
 
 
-def project_save(*, actor: User, request: HttpRequest, project: Project | None, **fields: Any) -> Project:
+def project_save(
+    *,
+    actor: User,
+    request: HttpRequest,
+    project: Project | None,
+    waive: Iterable[Checkpoint] = (),
+    waiver: str = "",
+    **fields: Any,
+) -> Project:
+    """Save a project; checkpoints not met that it moves past (``waive``) are waived with
+    ``waiver``, the reason, in the same transaction."""
     with transaction.atomic():
-        return record_save(actor=actor, request=request, record=project or Project(), fields=fields)
+        saved = record_save(actor=actor, request=request, record=project or Project(), fields=fields)
+        for checkpoint in waive:
+            checkpoint_waive(actor=actor, request=request, checkpoint=checkpoint, reason=waiver)
+        return saved
 
 
 def activity_save(*, actor: User, request: HttpRequest, activity: Activity | None, **fields: Any) -> Activity:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +32,7 @@ from chorus.core.models import AuditAction
 from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
-from chorus.engagement import services
+from chorus.engagement import participation, services
 from chorus.engagement.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -40,7 +41,7 @@ from chorus.engagement.forms import (
     MaterialForm,
     ProjectForm,
 )
-from chorus.engagement.models import Activity, Attendance, Project, ToolkitItem
+from chorus.engagement.models import Activity, Attendance, Checkpoint, Project, ToolkitItem
 from chorus.engagement.selectors import (
     activities_for,
     public_events,
@@ -223,6 +224,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "engagement/project_list.html", {"projects": projects})
 
 
+def with_progress(checkpoints: Iterable[Checkpoint]) -> list[Checkpoint]:
+    """The checkpoints, each with ``progress``: who of its group took part, and how."""
+    out = list(checkpoints)
+    for checkpoint in out:
+        checkpoint.progress = participation.progress(  # type: ignore[attr-defined]
+            checkpoint.project_id, checkpoint.group_id, checkpoint.due_on
+        )
+    return out
+
+
 @staff_required
 def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
@@ -236,7 +247,9 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "activities": activities,
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
-            "checkpoints": project.checkpoints.with_engagement().select_related("group", "stage"),
+            "checkpoints": with_progress(
+                project.checkpoints.with_engagement().select_related("group", "stage")
+            ),
             "checkpoint_form": CheckpointForm(),
         },
     )
@@ -253,12 +266,31 @@ def project_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse
         if project
         else None
     )
-    form = ProjectForm(data=request.POST or None, initial=initial, user=user)
+    form = ProjectForm(data=request.POST or None, initial=initial, user=user, project=project)
     if request.method == "POST" and form.is_valid():
-        project = services.project_save(actor=user, request=request, project=project, **form.cleaned_data)
-        messages.success(request, _("Project saved."))
+        fields = dict(form.cleaned_data)
+        waiver = fields.pop("waiver").strip()
+        project = services.project_save(
+            actor=user, request=request, project=project, waive=form.unmet, waiver=waiver, **fields
+        )
+        if form.unmet:
+            messages.success(
+                request,
+                ngettext(
+                    "Project saved. %(count)s checkpoint was waived with your reason.",
+                    "Project saved. %(count)s checkpoints were waived with your reason.",
+                    len(form.unmet),
+                )
+                % {"count": len(form.unmet)},
+            )
+        else:
+            messages.success(request, _("Project saved."))
         return redirect("engagement:project_detail", code=project.code)
-    return render(request, "engagement/project_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "engagement/project_form.html",
+        {"form": form, "project": project, "unmet": form.unmet},
+    )
 
 
 # Public pages

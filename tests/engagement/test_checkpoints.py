@@ -10,10 +10,23 @@ from django.utils import timezone
 from chorus.core.models import AuditEntry
 from chorus.core.registry import attention_for
 from chorus.core.schedule import schedule_due
+from chorus.directory.models import ContactPoint
+from chorus.engagement import participation
 from chorus.engagement.jobs import checkpoint_reminders_send
-from chorus.engagement.models import Checkpoint, Project
+from chorus.engagement.models import Attendance, Checkpoint, Project
 from tests.conftest import sign_in
-from tests.factories import ActivityFactory, CheckpointFactory, ProjectFactory, StakeholderGroupFactory
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    CheckpointFactory,
+    ConsultationFactory,
+    GroupMembershipFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    ResponseFactory,
+    StakeholderGroupFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +36,20 @@ def project(team) -> Project:
     return ProjectFactory(name="Online divorce", team=team, stage_id="alpha")
 
 
-def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
+def _checkpoint(project: Project, group: object, days_ago: int = 5) -> Checkpoint:
+    return CheckpointFactory(
+        project=project, stage_id="alpha", group=group, due_on=timezone.localdate() - timedelta(days=days_ago)
+    )
+
+
+def _meeting(project: Project, *groups: object, days_ago: int = 10) -> object:
+    meeting = ActivityFactory(kind="meeting", starts_at=timezone.now() - timedelta(days=days_ago))
+    meeting.projects.add(project)
+    meeting.groups.add(*groups)
+    return meeting
+
+
+def test_an_activity_that_only_targeted_the_group_does_not_meet_a_checkpoint(
     officer_client: Client, project: Project
 ) -> None:
     advice = StakeholderGroupFactory(name="Advice sector")
@@ -36,17 +62,76 @@ def test_a_checkpoint_is_met_by_an_activity_that_engaged_the_group(
         url, {"stage": "alpha", "group": "", "due_on": "whenever"}, follow=True
     ).content.decode()
     assert "Choose the stakeholder group" in bad
-    meeting = ActivityFactory(
-        kind="meeting", title="Advice sector meeting", starts_at=timezone.now() - timedelta(days=10)
-    )
-    meeting.projects.add(project)
-    meeting.groups.add(advice)
+    meeting = _meeting(project, advice)
+    adviser = GroupMembershipFactory(group=advice).person
+    AttendanceFactory(activity=meeting, person=adviser, invitation="accepted", attended=False)
     statuses = {c.group.name: c.status() for c in Checkpoint.objects.all()}
+    assert statuses == {"Advice sector": "overdue", "Judiciary": "overdue"}  # invited, nobody came
+
+    Attendance.objects.filter(person=adviser).update(attended=True)
+    statuses = {c.group.name: c.status() for c in Checkpoint.objects.with_engagement()}
     assert statuses == {"Advice sector": "met", "Judiciary": "overdue"}
     page = officer_client.get(
         reverse("engagement:project_detail", kwargs={"code": project.code})
     ).content.decode()
     assert "Overdue" in page and "Engaged" in page
+    assert "1 person took part by the due date" in page and "came to an activity: 1" in page
+
+
+def test_people_count_through_subgroups_organisations_and_only_by_the_due_date(project: Project) -> None:
+    legal = StakeholderGroupFactory(name="Legal professionals")
+    family = StakeholderGroupFactory(name="Family law practitioners", parent=legal)
+    firms = StakeholderGroupFactory(name="Law firms")
+    checkpoint = _checkpoint(project, legal)
+    late = _meeting(project, days_ago=2)  # after the due date
+    AttendanceFactory(activity=late, person=GroupMembershipFactory(group=family).person, attended=True)
+    assert checkpoint.status() == "overdue"
+    early = _meeting(project, days_ago=9)
+    AttendanceFactory(activity=early, person=GroupMembershipFactory(group=family).person, attended=True)
+    assert checkpoint.status() == "met"  # a family law practitioner is a legal professional
+
+    by_firm = _checkpoint(project, firms)
+    firm = OrganisationFactory(name="Smith and Co")
+    firm.groups.add(firms)
+    AttendanceFactory(activity=early, person=MembershipFactory(organisation=firm).person, attended=True)
+    assert by_firm.status() == "met"
+    progress = participation.progress(project.pk, firms.pk, by_firm.due_on)
+    assert progress.lines == [("came to an activity", 1)]
+
+
+def test_a_response_from_a_directory_email_meets_a_checkpoint(project: Project) -> None:
+    judges = StakeholderGroupFactory(name="Judiciary")
+    checkpoint = _checkpoint(project, judges)
+    judge = GroupMembershipFactory(group=judges).person
+    ContactPoint.objects.create(
+        person=judge, kind="email", value="J.Judge@Example.org", normalised="j.judge@example.org"
+    )
+    consultation = ConsultationFactory(project=project)
+    ResponseFactory(
+        consultation=consultation,
+        email="j.judge@example.org",
+        submitted_at=timezone.now() - timedelta(days=20),
+    )
+    ResponseFactory(consultation=ConsultationFactory(), email="j.judge@example.org")  # another project's
+    assert Checkpoint.objects.filter(pk=checkpoint.pk).with_engagement().get().status() == "met"
+    assert participation.progress(project.pk, judges.pk, checkpoint.due_on).lines == [
+        ("responded to a consultation", 1)
+    ]
+    other = _checkpoint(ProjectFactory(stage_id="alpha"), judges)
+    assert other.status() == "overdue"
+
+
+def test_a_panel_that_met_counts_its_members_at_the_time(project: Project) -> None:
+    youth = StakeholderGroupFactory(name="Youth panel", is_panel=True)
+    checkpoint = _checkpoint(project, youth)
+    meeting = _meeting(project, youth, days_ago=10)
+    GroupMembershipFactory(group=youth, start=meeting.starts_at.date() + timedelta(days=1))  # joined after
+    assert checkpoint.status() == "overdue"
+    GroupMembershipFactory(group=youth, start=meeting.starts_at.date() - timedelta(days=30))
+    assert checkpoint.status() == "met"
+    assert participation.progress(project.pk, youth.pk, checkpoint.due_on).lines == [
+        ("were on a panel that met", 1)
+    ]
 
 
 def test_overdue_checkpoints_are_flagged_to_the_team_not_outsiders(
@@ -138,3 +223,43 @@ def test_the_scheduler_queues_the_reminders_once_a_day(
     assert len(mailoutbox) == 1
     assert name not in schedule_due(now + timedelta(hours=23))
     assert name in schedule_due(now + timedelta(hours=25))
+
+
+def test_moving_past_a_stage_with_unmet_checkpoints_asks_for_a_reason_and_records_it(
+    officer_client: Client, project: Project
+) -> None:
+    judges = StakeholderGroupFactory(name="Judiciary")
+    advice = StakeholderGroupFactory(name="Advice sector")
+    unmet = _checkpoint(project, judges)
+    met = _checkpoint(project, advice)
+    AttendanceFactory(
+        activity=_meeting(project), person=GroupMembershipFactory(group=advice).person, attended=True
+    )
+    url = reverse("engagement:project_edit", kwargs={"code": project.code})
+    form = {
+        "name": project.name,
+        "stage": "beta",
+        "description": "",
+        "programme": "",
+        "team": project.team_id,
+    }
+
+    asked = officer_client.post(url, form).content.decode()
+    assert "1 checkpoint is not met" in asked and "Judiciary" in asked and "Advice sector" not in asked
+    project.refresh_from_db()
+    assert project.stage_id == "alpha"  # nothing saved
+
+    same_stage = officer_client.post(url, {**form, "stage": "alpha", "description": "Renamed"})
+    assert same_stage.status_code == 302  # no reason needed to stay
+
+    done = officer_client.post(
+        url, {**form, "waiver": "The judiciary were engaged by the board"}, follow=True
+    )
+    assert "1 checkpoint was waived with your reason" in done.content.decode()
+    project.refresh_from_db()
+    unmet.refresh_from_db()
+    met.refresh_from_db()
+    assert project.stage_id == "beta"
+    assert unmet.status() == "waived" and unmet.waived_reason == "The judiciary were engaged by the board"
+    assert met.status() == "met" and not met.waived_reason
+    assert AuditEntry.objects.filter(detail__waived="The judiciary were engaged by the board").exists()

@@ -1,0 +1,50 @@
+"""Responses count towards a project's engagement checkpoints.
+
+A response to one of the project's consultations, submitted by the checkpoint's due date
+from an email address the directory holds for a person of the checkpoint's group, means
+that person took part (see ``chorus.engagement.participation``). Emails are compared
+without regard to case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
+
+from chorus.consultations.models import Response
+from chorus.core.hooks import ParticipationSource, participation_source
+from chorus.directory.models import ContactPoint
+from chorus.engagement.participation import members
+
+
+def _responses(project: Any, due_on: Any) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(consultation__project=project, submitted_at__date__lte=due_on)
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+    )
+
+
+def _emails() -> QuerySet[ContactPoint]:
+    # The directory keeps each email lower-cased in ``normalised``.
+    return ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL)
+
+
+def _responded_exists() -> Exists:
+    held = (
+        _emails()
+        .filter(normalised=OuterRef("address"))
+        .filter(members(OuterRef(OuterRef("group")), "person__"))
+    )
+    return Exists(_responses(OuterRef("project"), OuterRef("due_on")).filter(Exists(held)))
+
+
+def _responded_people(project_id: int, due_on: date) -> QuerySet[Any]:
+    addresses = _responses(project_id, due_on).values(email_address=Lower("email"))
+    return _emails().filter(normalised__in=addresses).values("person_id")
+
+
+participation_source(ParticipationSource("responded", _responded_exists, _responded_people))
