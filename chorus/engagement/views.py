@@ -248,7 +248,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
             "checkpoints": with_progress(
-                project.checkpoints.with_engagement().select_related("group", "stage")
+                project.checkpoints.with_engagement().select_related("group", "stage", "waived_by")
             ),
             "checkpoint_form": CheckpointForm(),
         },
