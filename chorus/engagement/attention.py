@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import Role
 from chorus.core.access import visible_to
 from chorus.core.registry import AttentionItem, attention_provider
-from chorus.engagement.models import Checkpoint
+from chorus.engagement.models import Checkpoint, Commitment
+from chorus.engagement.selectors import NEEDS_ACTION
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
+
+# Commitments read to find the first; past this only counted.
+ATTENTION_LIMIT = 50
+# Where the item leads when there is more than one: the list, showing just these.
+LIST_FILTERS = {"mine": "on", "status": NEEDS_ACTION}
 
 
 @attention_provider
@@ -37,5 +45,30 @@ def overdue_checkpoints(user: User) -> list[AttentionItem]:
             url=reverse("engagement:project_detail", kwargs={"code": first.project.code}),
             count=len(overdue),
             urgent=True,
+        )
+    ]
+
+
+@attention_provider
+def commitments_needing_attention(user: User) -> list[AttentionItem]:
+    """Overdue, late and at-risk commitments that the user, or a team of theirs, owns."""
+    if user.role == Role.VIEWER:
+        return []
+    mine = visible_to(user, Commitment.objects.needing_attention().owned_by(user))
+    found = list(mine.order_by(F("due_on").asc(nulls_last=True), "title")[: ATTENTION_LIMIT + 1])
+    if not found:
+        return []
+    count = mine.count() if len(found) > ATTENTION_LIMIT else len(found)
+    first = found[0]
+    return [
+        AttentionItem(
+            title=_("Commitments overdue or at risk"),
+            description=_("Commitments you or your team own that need action, starting with “%(title)s”.")
+            % {"title": first.title},
+            url=f"{reverse('engagement:commitment_list')}?{urlencode(LIST_FILTERS)}"
+            if count > 1
+            else reverse("engagement:commitment_detail", kwargs={"code": first.code}),
+            count=count,
+            urgent=any(c.is_overdue for c in found),
         )
     ]

@@ -250,6 +250,113 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
     return {"checkpoints": created}
 
 
+# (kind, title, title in Welsh, made by or to, source document, months from now it is due,
+#  status, published, latest note)
+COMMITMENTS = [
+    (
+        "recommendation",
+        "Publish the court fees review in plain English",
+        "Cyhoeddi'r adolygiad o ffioedd llys mewn iaith glir",
+        "Justice Select Committee",
+        "Court fees and access to justice, recommendation 4",
+        -1,
+        "on_track",
+        True,
+        "The first draft is with the plain English team.",
+    ),
+    (
+        "recommendation",
+        "Report each year how many people were helped to use online services",
+        "Adrodd bob blwyddyn faint o bobl a gafodd help i ddefnyddio gwasanaethau ar-lein",
+        "Public Accounts Committee",
+        "Digital reform programme, recommendation 2",
+        5,
+        "at_risk",
+        True,
+        "The figures from the helpline are not yet reliable.",
+    ),
+    (
+        "recommendation",
+        "Involve disabled court users before changing a building",
+        "Cynnwys defnyddwyr llys anabl cyn newid adeilad",
+        "LGA peer review",
+        "Peer review report, section 3",
+        2,
+        "not_started",
+        False,
+        "",
+    ),
+    (
+        "action",
+        "Hold a user forum in north Wales every quarter",
+        "Cynnal fforwm defnyddwyr yng ngogledd Cymru bob chwarter",
+        "Engagement strategy 2026",
+        "Engagement strategy 2026, action plan item 7",
+        -2,
+        "late",
+        True,
+        "The spring forum moved to June when the venue closed.",
+    ),
+    (
+        "action",
+        "Offer every consultation in Easy Read",
+        "",
+        "Engagement strategy 2026",
+        "Engagement strategy 2026, action plan item 3",
+        8,
+        "on_track",
+        False,
+        "",
+    ),
+    (
+        "promise",
+        "Add a practice call before every video hearing",
+        "Ychwanegu galwad ymarfer cyn pob gwrandawiad fideo",
+        "",
+        "",
+        -3,
+        "done",
+        True,
+        "Practice calls are now offered in every booking email.",
+    ),
+]
+
+
+@demo_builder("commitments", after=["impact"])
+def build_commitments(scale: Scale, rng: random.Random) -> dict[str, int]:
+    from chorus.engagement.models import Commitment, CommitmentUpdate, ImpactRecord
+
+    today = timezone.localdate()
+    projects = list(Project.objects.select_related("team").order_by("name"))
+    owners = list(User.objects.filter(role=Role.ENGAGEMENT_OFFICER).order_by("email"))
+    created = 0
+    for kind, title, title_cy, body, source, months, status, published, note in COMMITMENTS:
+        project = rng.choice(projects) if projects else None
+        commitment = Commitment.objects.create(
+            kind=kind,
+            title=title,
+            title_cy=title_cy,
+            source_body=body,
+            source=source,
+            source_date=today - timedelta(days=rng.randint(120, 400)),
+            owner=rng.choice(owners) if owners else None,
+            team=project.team if project else None,
+            project=project,
+            impact_record=ImpactRecord.objects.filter(project=project).first() if kind == "promise" else None,
+            due_on=today + timedelta(days=30 * months),
+            status=status,
+            is_published=published,
+        )
+        if project is not None:
+            commitment.activities.set(project.activities.order_by("-starts_at")[:2])
+        if note:
+            CommitmentUpdate.objects.create(
+                commitment=commitment, status=status, note=note, on=today - timedelta(days=rng.randint(3, 40))
+            )
+        created += 1
+    return {"commitments": created}
+
+
 TOOLKIT = [
     (
         "guidance",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chorus.accounts.models import Team, User
-from chorus.core.access import can_change, teams_assignable_by, visible_to
+from chorus.core.access import can_change, teams_assignable_by, visible_or_kept, visible_to
 from chorus.core.forms import GovukDateField, GovukDateTimeField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
@@ -18,12 +18,14 @@ from chorus.engagement.models import (
     Activity,
     ActivityType,
     Checkpoint,
+    Commitment,
+    ImpactRecord,
     Programme,
     Project,
     Stage,
     ToolkitItem,
 )
-from chorus.engagement.selectors import projects_assignable_by
+from chorus.engagement.selectors import NEEDS_ACTION, projects_assignable_by
 
 # A project or team that is not offered (another team's) fails validation with these.
 PROJECT_NOT_OFFERED = _("Choose a project from the list: you can only link projects you can see")
@@ -51,6 +53,14 @@ def limit_choices(form: forms.BaseForm, user: User) -> None:
         fields["project"].queryset = projects_assignable_by(user)
     if "projects" in fields:
         fields["projects"].queryset = projects_assignable_by(user)
+
+
+def chosen_with_hidden(form: forms.Form, name: str) -> list[Model]:
+    """The records chosen in ``name``, plus any the record already links to (its initial
+    value) that this user is not offered: leaving them out is not a choice to unlink them."""
+    chosen = list(form.cleaned_data.get(name) or [])
+    offered = set(form.fields[name].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return chosen + [r for r in form.initial.get(name) or [] if getattr(r, "pk", None) not in offered]
 
 
 class ProjectForm(forms.Form):
@@ -278,18 +288,11 @@ class ImpactForm(forms.Form):
         fields["activities"].queryset = visible_to(user, project.activities.order_by("-starts_at"))
         fields["consultations"].queryset = visible_to(user, project.consultations.order_by("-opens_at"))
 
-    def _with_hidden(self, name: str) -> list[Model]:
-        """The records chosen, plus any the record already links to that this user cannot
-        see: those are not offered, so leaving them out is not a choice to unlink them."""
-        chosen = list(self.cleaned_data.get(name) or [])
-        offered = set(self.fields[name].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
-        return chosen + [r for r in self.initial.get(name) or [] if getattr(r, "pk", None) not in offered]
-
     def clean_activities(self) -> list[Model]:
-        return self._with_hidden("activities")
+        return chosen_with_hidden(self, "activities")
 
     def clean_consultations(self) -> list[Model]:
-        return self._with_hidden("consultations")
+        return chosen_with_hidden(self, "consultations")
 
 
 class SharedBackForm(forms.Form):
@@ -582,3 +585,190 @@ class AttendanceReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not asks_who_came:
             del self.fields["everyone_came"]
+
+
+# Commitments
+
+
+def _owner_choices() -> Any:
+    return User.objects.filter(is_active=True).order_by("full_name")
+
+
+class CommitmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of commitment is it?"),
+        choices=Commitment.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of commitment it is")},
+    )
+    title = forms.CharField(
+        label=_("What was committed to"),
+        max_length=300,
+        help_text=_("One sentence, for example “Publish the court fees review in plain English”"),
+        error_messages={
+            "required": _("Enter what was committed to"),
+            "max_length": _("Keep it to 300 characters or fewer; put the detail in the description"),
+        },
+    )
+    title_cy = forms.CharField(
+        label=_("What was committed to, in Welsh (optional)"),
+        max_length=300,
+        required=False,
+        error_messages={"max_length": _("Keep the Welsh to 300 characters or fewer")},
+    )
+    description = forms.CharField(
+        label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    description_cy = forms.CharField(
+        label=_("Description in Welsh (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source_body = forms.CharField(
+        label=_("Who made it, or who it was made to (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, Justice Select Committee"),
+    )
+    source = forms.CharField(
+        label=_("Source document (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("For example, the report or plan it comes from, and its recommendation number"),
+    )
+    source_date = GovukDateField(
+        label=_("Date of the source (optional)"), subject=_("Source date"), required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner (optional)"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
+    )
+    team = team_field(
+        _("Owning team (optional)"), help_text=_("Only this team and administrators will see it")
+    )
+    due_on = GovukDateField(
+        label=_("Due by (optional)"),
+        subject=_("Due date"),
+        required=False,
+        help_text=_("For example, 31 3 2027"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Commitment.Status.choices, initial=Commitment.Status.NOT_STARTED
+    )
+    status_reason = forms.CharField(
+        label=_("Why it will not be done (if not doing)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project (optional)"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": PROJECT_NOT_OFFERED},
+    )
+    impact_record = forms.ModelChoiceField(
+        label=_("“You said, we did” record it comes from (optional)"),
+        queryset=ImpactRecord.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Evidence: activities (optional)"),
+        help_text=_(
+            "The latest activities. Once the commitment is saved with a project, "
+            "the activities of that project are offered instead."
+        ),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: User, commitment: Commitment | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user)
+        fields: Any = self.fields
+        fields["owner"].queryset = _owner_choices()
+        # What the commitment already links to stays offered, so an edit never drops it silently.
+        fields["project"].queryset = visible_or_kept(
+            user, Project.objects.order_by("name"), commitment.project_id if commitment else None
+        )
+        fields["impact_record"].queryset = visible_or_kept(
+            user,
+            ImpactRecord.objects.select_related("project").order_by("-decided_on"),
+            commitment.impact_record_id if commitment else None,
+        )
+        # The project's activities where it has one, otherwise the latest; never thousands of boxes.
+        activities = visible_to(user, Activity.objects.order_by("-starts_at"))
+        project = commitment.project if commitment is not None else self.initial.get("project")
+        if project is not None:
+            activities = activities.filter(projects=project)
+        fields["activities"].queryset = Activity.objects.filter(
+            pk__in=list(activities.values_list("pk", flat=True)[:30])
+        ).order_by("-starts_at")
+
+    def clean_activities(self) -> list[Model]:
+        return chosen_with_hidden(self, "activities")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["status_reason"] = (data.get("status_reason") or "").strip()
+        if data.get("status") == Commitment.Status.NOT_DOING and not data["status_reason"]:
+            self.add_error("status_reason", _("Say why it will not be done"))
+        elif data.get("status") != Commitment.Status.NOT_DOING:
+            data["status_reason"] = ""
+        return data
+
+
+class CommitmentUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status now"),
+        choices=Commitment.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the status now")},
+    )
+    note = forms.CharField(
+        label=_("What has happened"),
+        help_text=_("If it will not be done, say why: the reason is recorded and published with it"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what has happened since the last update")},
+    )
+    on = GovukDateField(
+        label=_("Date of the update"),
+        subject=_("Update date"),
+        help_text=_("Leave it blank for today"),
+        required=False,
+    )
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data.get("on") or timezone.localdate()
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Update date must be today or in the past"))
+        return on
+
+
+class CommitmentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Made by or to"), required=False, help_text=_("Part of the name is enough"))
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Any type")), *Commitment.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            (NEEDS_ACTION, _("Needs action: overdue, late or at risk")),
+            *Commitment.Status.choices,
+        ],
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("Owned by me or my teams"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["owner"].queryset = _owner_choices()
+        fields["team"].queryset = teams_assignable_by(user)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from chorus.core.i18n import current_language
 from chorus.core.imports.models import StagedImport
 from chorus.core.models import CodedModel, TimeStampedModel
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
 
 
 class Programme(CodedModel):
@@ -409,3 +415,143 @@ class ToolkitItem(CodedModel):
 
     def body_for(self, language: str) -> str:
         return self.body_cy if language == "cy" and self.body_cy else self.body
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def overdue(self) -> CommitmentQuerySet:
+        """Past their due date and neither done nor dropped."""
+        return self.filter(due_on__lt=timezone.localdate()).exclude(status__in=Commitment.CLOSED)
+
+    def needing_attention(self) -> CommitmentQuerySet:
+        """Overdue, or said to be at risk or late."""
+        return self.filter(
+            Q(due_on__lt=timezone.localdate())
+            | Q(status__in=[Commitment.Status.AT_RISK, Commitment.Status.LATE])
+        ).exclude(status__in=Commitment.CLOSED)
+
+    def owned_by(self, user: User) -> CommitmentQuerySet:
+        """Owned by ``user``, or by one of their teams."""
+        return self.filter(Q(owner=user) | Q(team__in=user.teams.all()))
+
+
+class Commitment(CodedModel):
+    """Something the organisation has said it will do: a recommendation it was given, an
+    action in an engagement plan, or a promise in a "you said, we did" record, tracked to done."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", _("Recommendation from an oversight body or review")
+        ACTION = "action", _("Action in an engagement plan")
+        PROMISE = "promise", _("Promise in a “you said, we did” record")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        LATE = "late", _("Late")
+        DONE = "done", _("Done")
+        NOT_DOING = "not_doing", _("Not doing")
+
+    # Finished one way or the other: never overdue.
+    CLOSED = (Status.DONE, Status.NOT_DOING)
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    title_cy = models.CharField(_("title in Welsh"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
+    source = models.CharField(_("source document"), max_length=300, blank=True)
+    source_body = models.CharField(_("made by or to"), max_length=200, blank=True)
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("owning team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    impact_record = models.ForeignKey(
+        ImpactRecord,
+        verbose_name=_("“you said, we did” record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("evidence: activities"), blank=True, related_name="commitments"
+    )
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status_reason = models.TextField(_("why it will not be done"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    team_path = "team"
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "title"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_doing") | ~Q(status_reason=""),
+                name="commitment_not_doing_has_reason",
+                violation_error_message=_("Say why it will not be done"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.status == self.Status.NOT_DOING and not self.status_reason.strip():
+            raise ValidationError({"status_reason": _("Say why it will not be done")})
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_on is not None and self.due_on < timezone.localdate() and self.status not in self.CLOSED
+        )
+
+
+class CommitmentUpdate(TimeStampedModel):
+    """A dated note of progress on a commitment, with the status it left it at."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=Commitment.Status.choices)
+    note = models.TextField(_("what has happened"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    on = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_status_display()} on {self.on}"

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chorus.core.access import visible_to
-from chorus.engagement.models import Activity, ImpactRecord, Project
+from chorus.engagement.models import Activity, Commitment, CommitmentUpdate, ImpactRecord, Project
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -58,3 +59,48 @@ def public_events(filters: dict[str, Any]) -> QuerySet[Activity]:
     if region := filters.get("region"):
         events = events.filter(regions=region)
     return events.distinct()
+
+
+# The status filter's choice for what the staff home asks people to act on.
+NEEDS_ACTION = "needs_action"
+
+
+def commitments_for(user: User, filters: dict[str, Any]) -> QuerySet[Commitment]:
+    """The commitments ``user`` may see that match the list's filters, soonest due first."""
+    commitments = visible_to(user, Commitment.objects.all())
+    for name in ("kind", "status", "owner", "team"):
+        if (value := filters.get(name)) and value != NEEDS_ACTION:
+            commitments = commitments.filter(**{name: value})
+    if filters.get("overdue"):
+        commitments = commitments.overdue()  # type: ignore[attr-defined]
+    if filters.get("status") == NEEDS_ACTION:
+        commitments = commitments.needing_attention()  # type: ignore[attr-defined]
+    if filters.get("mine"):
+        commitments = commitments.owned_by(user)  # type: ignore[attr-defined]
+    if query := filters.get("q"):
+        commitments = commitments.filter(source_body__icontains=query)
+    return commitments.select_related("owner", "team").order_by(
+        models.F("due_on").asc(nulls_last=True), "title"
+    )
+
+
+def latest_update() -> Prefetch[str]:
+    """Prefetch each commitment's updates, newest first, as ``recent_updates``."""
+    return Prefetch(
+        "updates", queryset=CommitmentUpdate.objects.order_by("-on", "-id"), to_attr="recent_updates"
+    )
+
+
+def published_commitments() -> QuerySet[Commitment]:
+    """What the public page shows: published commitments by who made them, each with its updates."""
+    return (
+        Commitment.objects.filter(is_published=True)
+        .prefetch_related(latest_update())
+        # Those with no body named come last, under "Other commitments".
+        .order_by(
+            models.Case(models.When(source_body="", then=1), default=0),
+            "source_body",
+            models.F("due_on").asc(nulls_last=True),
+            "title",
+        )
+    )

@@ -20,6 +20,8 @@ from chorus.engagement.models import (
     Activity,
     Attendance,
     Checkpoint,
+    Commitment,
+    CommitmentUpdate,
     ImpactRecord,
     Material,
     Project,
@@ -207,3 +209,67 @@ def checkpoint_waive(*, actor: User, request: HttpRequest, checkpoint: Checkpoin
             },
         )
     return checkpoint
+
+
+def commitment_save(
+    *, actor: User, request: HttpRequest, commitment: Commitment | None, **fields: Any
+) -> Commitment:
+    """Create or change a commitment; a change of status is kept as an update, so the
+    history of its progress is complete however it was changed."""
+    relations = {"activities": fields.pop("activities", None)}
+    before = commitment.status if commitment is not None else None
+    with transaction.atomic():
+        saved = record_save(
+            actor=actor,
+            request=request,
+            record=commitment or Commitment(),
+            fields=fields,
+            relations=relations,
+        )
+        if before is not None and saved.status != before:
+            # No note of its own: pages say "Status changed" in the reader's language.
+            CommitmentUpdate.objects.create(
+                commitment=saved, status=saved.status, note=saved.status_reason, by=actor
+            )
+    return saved
+
+
+def commitment_update_add(
+    *, actor: User, request: HttpRequest, commitment: Commitment, status: str, note: str, on: date
+) -> CommitmentUpdate:
+    """Record progress on a commitment and, unless an update dated later says otherwise
+    (this one fills in the past), move it to ``status``; for "not doing" the note is the reason."""
+    with transaction.atomic():
+        update = CommitmentUpdate(commitment=commitment, status=status, note=note.strip(), by=actor, on=on)
+        update.full_clean()
+        later = commitment.updates.filter(on__gt=on).exists()
+        update.save()
+        if not later:
+            commitment.status = status
+            commitment.status_reason = update.note if status == Commitment.Status.NOT_DOING else ""
+            commitment.full_clean()
+            commitment.save(update_fields=["status", "status_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=commitment,
+            request=request,
+            detail={"status": status, "note": True},
+        )
+    return update
+
+
+def commitment_publish(
+    *, actor: User, request: HttpRequest, commitment: Commitment, publish: bool
+) -> Commitment:
+    with transaction.atomic():
+        commitment.is_published = publish
+        commitment.save(update_fields=["is_published", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=commitment,
+            request=request,
+            detail={"published": publish},
+        )
+    return commitment

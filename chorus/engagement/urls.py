@@ -1,6 +1,14 @@
 from django.urls import path
 
-from chorus.engagement import attendance_views, checkpoint_views, impact_views, report_views, toolkit, views
+from chorus.engagement import (
+    attendance_views,
+    checkpoint_views,
+    commitment_views,
+    impact_views,
+    report_views,
+    toolkit,
+    views,
+)
 
 app_name = "engagement"
 
@@ -61,6 +69,21 @@ urlpatterns = [
         impact_views.impact_participants_csv,
         name="impact_participants",
     ),
+    path("staff/commitments/", commitment_views.commitment_list, name="commitment_list"),
+    path("staff/commitments/new/", commitment_views.commitment_edit, name="commitment_create"),
+    path("staff/commitments/<uuid:code>/", commitment_views.commitment_detail, name="commitment_detail"),
+    path("staff/commitments/<uuid:code>/edit/", commitment_views.commitment_edit, name="commitment_edit"),
+    path(
+        "staff/commitments/<uuid:code>/updates/",
+        commitment_views.commitment_update_add,
+        name="commitment_update_add",
+    ),
+    path(
+        "staff/commitments/<uuid:code>/publish/",
+        commitment_views.commitment_publish,
+        name="commitment_publish",
+    ),
+    path("commitments/", commitment_views.public_commitments, name="public_commitments"),
     path("you-said-we-did/", impact_views.public_impact_index, name="public_impact_index"),
     path("you-said-we-did/<uuid:code>/", impact_views.public_impact, name="public_impact"),
     path("events/<uuid:code>/", views.public_event, name="public_event"),

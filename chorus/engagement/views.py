@@ -247,6 +247,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "activities": activities,
             "may_change": can_change(user, project),
             "impact": project.impact.prefetch_related("activities"),
+            "commitments": visible_to(user, project.commitments.select_related("owner")),
             "checkpoints": with_progress(
                 project.checkpoints.with_engagement().select_related("group", "stage", "waived_by")
             ),

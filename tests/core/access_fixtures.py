@@ -246,6 +246,8 @@ def _zip(files: dict[str, str]) -> bytes:
 def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
     from chorus.engagement.models import (
         AttendanceImport,
+        Commitment,
+        CommitmentUpdate,
     )
 
     r["project"] = ProjectFactory(name=f"Court fees {TEAM_A_MARK}", team=team_a)
@@ -288,6 +290,25 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
     )
     r["impact"].activities.add(r["activity"])
     r["toolkit_item"] = ToolkitItemFactory(kind="guidance", title="Planning", body="## Before")
+    r["commitment"] = Commitment.objects.create(
+        kind=Commitment.Kind.RECOMMENDATION,
+        title=f"Publish the fees review {TEAM_A_MARK}",
+        source_body="Justice Select Committee",
+        team=team_a,
+        project=r["project"],
+        impact_record=r["impact"],
+        due_on=(now - timedelta(days=1)).date(),
+        status=Commitment.Status.AT_RISK,
+    )
+    r["commitment"].activities.add(r["activity"])
+    CommitmentUpdate.objects.create(commitment=r["commitment"], status="at_risk", note="Waiting on data")
+    r["commitment_b"] = Commitment.objects.create(
+        kind=Commitment.Kind.ACTION,
+        title=f"Visit every prison {TEAM_B_MARK}",
+        source_body="Engagement strategy",
+        team=team_b,
+        due_on=(now - timedelta(days=1)).date(),
+    )
 
 
 def _consultations(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None:
@@ -592,6 +613,10 @@ ARGS: dict[str, Args] = {
     "engagement:impact_participants": lambda w: {"code": w.impact.code},
     "engagement:public_impact": lambda w: {"code": w.impact.code},
     "engagement:public_event": lambda w: {"code": w.activity.code},
+    "engagement:commitment_detail": lambda w: {"code": w.commitment.code},
+    "engagement:commitment_edit": lambda w: {"code": w.commitment.code},
+    "engagement:commitment_update_add": lambda w: {"code": w.commitment.code},
+    "engagement:commitment_publish": lambda w: {"code": w.commitment.code},
     # consultations
     "consultations:consultation_detail": lambda w: {"code": w.consultation.code},
     "consultations:consultation_edit": lambda w: {"code": w.consultation.code},

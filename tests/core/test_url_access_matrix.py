@@ -237,6 +237,14 @@ EXPECT: dict[str, Expect] = {
     "engagement:impact_publish": post_only(CHANGE_TEAM_RECORD),
     "engagement:impact_share": team_record_change(),
     "engagement:impact_participants": team_record_change(),
+    "engagement:commitment_list": staff(),
+    "engagement:commitment_create": editors(),
+    "engagement:commitment_detail": team_record(),
+    "engagement:commitment_edit": team_record_change(),
+    # An empty update is refused on the commitment's own page, with its errors.
+    "engagement:commitment_update_add": post_only(Expect(LOGIN, 403, 403, 404, 200)),
+    "engagement:commitment_publish": post_only(CHANGE_TEAM_RECORD),
+    "engagement:public_commitments": everyone(),
     "engagement:public_impact_index": everyone(),
     "engagement:public_impact": everyone(404),  # not published
     "calendar:public_calendar": everyone(),
