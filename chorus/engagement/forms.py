@@ -63,6 +63,17 @@ def chosen_with_hidden(form: forms.Form, name: str) -> list[Model]:
     return chosen + [r for r in form.initial.get(name) or [] if getattr(r, "pk", None) not in offered]
 
 
+def unmet_checkpoints(project: Project) -> list[Checkpoint]:
+    """The project's checkpoints for its stage and earlier ones that are neither met nor waived."""
+    return [
+        c
+        for c in project.checkpoints.with_engagement()
+        .filter(stage__order__lte=project.stage.order, waived_reason="")
+        .select_related("group", "stage")
+        if c.status() != "met"
+    ]
+
+
 class ProjectForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Enter the project's name")}
@@ -95,13 +106,7 @@ class ProjectForm(forms.Form):
         stage = data.get("stage")
         if self.project is None or stage is None or stage.order <= self.project.stage.order:
             return data
-        self.unmet = [
-            c
-            for c in self.project.checkpoints.with_engagement()
-            .filter(stage__order__lte=self.project.stage.order, waived_reason="")
-            .select_related("group", "stage")
-            if c.status() != "met"
-        ]
+        self.unmet = unmet_checkpoints(self.project)
         if self.unmet and not (data.get("waiver") or "").strip():
             self.add_error(
                 "waiver",

@@ -40,6 +40,7 @@ from chorus.engagement.forms import (
     CheckpointForm,
     MaterialForm,
     ProjectForm,
+    unmet_checkpoints,
 )
 from chorus.engagement.models import Activity, Attendance, Checkpoint, Project, ToolkitItem
 from chorus.engagement.selectors import (
@@ -290,7 +291,13 @@ def project_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse
     return render(
         request,
         "engagement/project_form.html",
-        {"form": form, "project": project, "unmet": form.unmet},
+        {
+            "form": form,
+            "project": project,
+            "unmet": form.unmet,
+            # Said before the officer chooses a later stage, not only after a refused save.
+            "pending": unmet_checkpoints(project) if project and not form.unmet else [],
+        },
     )
 
 

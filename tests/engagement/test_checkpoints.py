@@ -243,6 +243,8 @@ def test_moving_past_a_stage_with_unmet_checkpoints_asks_for_a_reason_and_record
         "programme": "",
         "team": project.team_id,
     }
+    before = officer_client.get(url).content.decode()  # said before a later stage is chosen
+    assert "1 checkpoint for this stage is not met yet" in before and "Judiciary" in before
 
     asked = officer_client.post(url, form).content.decode()
     assert "1 checkpoint is not met" in asked and "Judiciary" in asked and "Advice sector" not in asked
