@@ -13,6 +13,7 @@ that is in it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -65,26 +66,22 @@ def _on_panel(project: Any, due_on: Any) -> QuerySet[GroupMembership]:
     )
 
 
-def _attended_exists() -> Exists:
-    people = _attended(OuterRef("project"), OuterRef("due_on")).filter(members(OuterRef("group"), "person__"))
-    return Exists(people)
+def _source(how: str, rows: Callable[[Any, Any], QuerySet[Any]]) -> ParticipationSource:
+    """A way of taking part, from a builder of the rows (each with a ``person``) that record it."""
+
+    def exists() -> Exists:
+        return Exists(
+            rows(OuterRef("project"), OuterRef("due_on")).filter(members(OuterRef("group"), "person__"))
+        )
+
+    def people(project_id: int, due_on: date) -> QuerySet[Any]:
+        return rows(project_id, due_on).values("person_id")
+
+    return ParticipationSource(how, exists, people)
 
 
-def _panel_exists() -> Exists:
-    people = _on_panel(OuterRef("project"), OuterRef("due_on")).filter(members(OuterRef("group"), "person__"))
-    return Exists(people)
-
-
-def _attended_people(project_id: int, due_on: date) -> QuerySet[Any]:
-    return _attended(project_id, due_on).values("person_id")
-
-
-def _panel_people(project_id: int, due_on: date) -> QuerySet[Any]:
-    return _on_panel(project_id, due_on).values("person_id")
-
-
-participation_source(ParticipationSource("attended", _attended_exists, _attended_people))
-participation_source(ParticipationSource("panel", _panel_exists, _panel_people))
+participation_source(_source("attended", _attended))
+participation_source(_source("panel", _on_panel))
 
 
 def took_part() -> Q:
