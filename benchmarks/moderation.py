@@ -97,9 +97,20 @@ Each kind has three sets of sentence templates:
   team", "X from accounts"), two particles after a title ("DC van der Berg"), "Dr. Price",
   Irish surname particles ("Ó Dónaill") and "MacLeod" not read as a brand. So it is
   development data now.
-- "held out": moderation_sets/heldout_2026_12g.json, written on 2026-12-06 by a seventh
+- "dev 9": moderation_sets/heldout_2026_12g.json, written on 2026-12-06 by a seventh
   helper blind to the detector, its code, its training data, its word lists and every
-  earlier set, the same shape as dev 8. Nobody tunes on it or reads its misses: the RESULT
+  earlier set, the same shape as dev 8. It was the held-out set for one full run (name
+  recall 0.904, address 1.000, reference 0.970, special 0.811, lowest precision 0.695);
+  then its name misses were read and acted on: letters of any alphabet in a word
+  ("Nguyệt", "Đặng" were cut at the accent), "X and I", "X the caretaker", "X's
+  wheelchair", "thank X for me", "with X and we", "without X I would", "X finally picked
+  it up", "X would call back", "his name as X", and any word but a few signing off the
+  text ("Thanks, Winsome"); and, for special categories, its misses and decoys were read:
+  articles of faith, indirect words for prison and licence, and courts in a sentence where
+  the writer says they work there. So it is development data now.
+- "held out": moderation_sets/heldout_2026_12h.json, written on 2026-12-06 by an eighth
+  helper blind to the detector, its code, its training data, its word lists and every
+  earlier set, the same shape as dev 9. Nobody tunes on it or reads its misses: the RESULT
   line reports it alone. Once its misses are read it becomes development data and a new
   held-out set is needed.
 
@@ -607,10 +618,11 @@ SETS = (
     "heldout_e",
     "heldout_f",
     "heldout_g",
+    "heldout_h",
 )
 # Column labels: "fresh" and "heldout" were read and acted on (2026-12-06), so they are
-# development data now, and so are "heldout_b" to "heldout_f" (see the docstring);
-# "heldout_g" is the held-out set.
+# development data now, and so are "heldout_b" to "heldout_g" (see the docstring);
+# "heldout_h" is the held-out set.
 SET_LABELS = {
     "tuned": "tuned",
     "dev": "dev",
@@ -621,9 +633,10 @@ SET_LABELS = {
     "heldout_d": "dev 6",
     "heldout_e": "dev 7",
     "heldout_f": "dev 8",
-    "heldout_g": "held out",
+    "heldout_g": "dev 9",
+    "heldout_h": "held out",
 }
-HELD = "heldout_g"
+HELD = "heldout_h"
 BLIND_FILES = {
     "heldout": "heldout_2026_12.json",
     "heldout_b": "heldout_2026_12b.json",
@@ -632,6 +645,7 @@ BLIND_FILES = {
     "heldout_e": "heldout_2026_12e.json",
     "heldout_f": "heldout_2026_12f.json",
     "heldout_g": "heldout_2026_12g.json",
+    "heldout_h": "heldout_2026_12h.json",
 }
 
 
@@ -975,7 +989,7 @@ def main() -> None:
     side: list[list[object]] = []
     for kind in SPECIAL_KINDS:
         row = [kind]
-        for template_set in ("heldout_f", HELD):
+        for template_set in ("heldout_g", HELD):
             for config in scores:
                 hits, n = recall({kind}, template_set, config=config)
                 p = precision(kind, template_set, config=config)
@@ -1028,8 +1042,8 @@ def main() -> None:
         + table(
             [
                 "kind",
-                "dev 8, rules",
-                "dev 8, rules + classifier",
+                "dev 9, rules",
+                "dev 9, rules + classifier",
                 "held out, rules",
                 "held out, rules + classifier",
             ],
@@ -1061,7 +1075,7 @@ def main() -> None:
     notes = (
         f"{per_kind} names, addresses and references per template set, each special-category and decoy "
         f"sentence {max(1, per_kind // 20)} times, each in a random real comment. "
-        "The RESULT line is the held-out set (moderation_sets/heldout_2026_12g.json: written blind to the "
+        "The RESULT line is the held-out set (moderation_sets/heldout_2026_12h.json: written blind to the "
         "detector, its training sentences and the other sets, never tuned on); its names are all outside "
         "the directory. "
         "A postcode found in an address template that holds one is not counted against precision; "

@@ -236,7 +236,13 @@ _HOUSE_NUMBER_BEFORE = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+$")
 
 # --- Tokens and sentences.
 
-_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f](?:[A-Za-z\u00c0-\u024f'\u2019-]*[A-Za-z\u00c0-\u024f])?")
+# A word in any alphabet ("Nguyệt", "Đặng", "Ólafur"), with combining accents and inner
+# hyphens or apostrophes; not digits or underscores.
+_LETTER = r"[^\W\d_]"
+_MARK = r"[\u0300-\u036f]"
+_TOKEN = re.compile(
+    _LETTER + r"(?:(?:" + _LETTER + "|" + _MARK + r"|['\u2019-])*(?:" + _LETTER + "|" + _MARK + r"))?"
+)
 _ABBREVIATIONS = frozenset(
     {"dr", "mr", "mrs", "ms", "mx", "st", "prof", "rev", "e.g", "i.e", "vs", "cllr", "revd", "sgt"}
 )
@@ -405,6 +411,7 @@ _PERSON_CUE_PHRASES = (
     ("name", "is"),
     ("name", "was"),
     ("name's",),
+    ("name", "as"),
 )
 # Sign-offs: "Thanks again, Wojciech", "Kind regards,\nRazvan da Silva".
 _SIGN_OFFS = (
@@ -732,6 +739,23 @@ def _rejected(text: str, tokens: list[_Token], i: int, end: int, cue: str, given
     )
 
 
+def _signature(text: str, tokens: list[_Token], i: int) -> bool:
+    """Whether token i, after a sign-off, is the last word of the text (a kiss or a full stop
+    aside) and may be a name however everyday the word: "Thanks, Winsome", "Cheers Sunny x"."""
+    tok = tokens[i]
+    return (
+        tok.cap
+        and bool(re.match(r"\s*(?:x{1,3}\b)?\s*[.!]?\s*$", text[tok.end :]))
+        and tok.lower not in wordlists.NOT_SIGNATURE
+        and tok.lower not in wordlists.NOT_NAME
+        and tok.lower not in wordlists.NOT_A_PERSON
+        and tok.lower not in wordlists.PLACE_WORDS
+        and tok.lower not in wordlists.RELATION_WORDS
+        and tok.lower not in _IDENTITY_WORDS
+        and not tok.lower.endswith("ed")
+    )
+
+
 def _one_word_cue(text: str, tokens: list[_Token], i: int, first_names: frozenset[str]) -> str:
     """The cue before token i (see ``_cued``), made "strong" where one word is enough."""
     tok = tokens[i]
@@ -740,10 +764,11 @@ def _one_word_cue(text: str, tokens: list[_Token], i: int, first_names: frozense
         # "helped by Akosua", "his name was Olumide", "Thanks again, Wojciech": one word is a
         # name when it is not an everyday word; after a sign-off, a word-like given name is
         # one too ("Thanks again, Will").
-        signed = (
-            _ends_with(tokens, i, _SIGN_OFFS) or _ends_with(tokens, i, _CLOSING_THANKS)
-        ) and tok.lower in wordlists.AMBIGUOUS_NAMES
-        return "strong" if _unfamiliar(tok) or tok.lower in first_names or signed else ""
+        signed = _ends_with(tokens, i, _SIGN_OFFS) or _ends_with(tokens, i, _CLOSING_THANKS)
+        named = _unfamiliar(tok) or tok.lower in first_names
+        if signed and (tok.lower in wordlists.AMBIGUOUS_NAMES or _signature(text, tokens, i)):
+            named = True
+        return "strong" if named else ""
     named = _unfamiliar(tok) or tok.lower in first_names or tok.lower in wordlists.AMBIGUOUS_NAMES
     if cue == "weak" and named and re.match(r",?\s+who\b", text[tok.end :]):
         return "strong"  # "spoke to Dariush, who laughed", "spoke to Amber who": a person, not a company
@@ -754,7 +779,15 @@ def _one_word_cue(text: str, tokens: list[_Token], i: int, first_names: frozense
 # husband", "Robin Baker who works at the tip", "Daamin from the call centre".
 _PERSON_THINGS = (
     r"advice|help|support|kindness|patience|care|attitude|manner|approach|explanation|"
-    r"professionalism|compassion|empathy|dedication|efforts|behaviour|behavior|dog|dogs|cat|cats"
+    r"professionalism|compassion|empathy|dedication|efforts|behaviour|behavior|dog|dogs|cat|cats|"
+    # What only a person has: "Thilaga's wheelchair", "Jun's appointment".
+    r"wheelchair|walker|walking\s+frame|buggy|pram|mobility\s+scooter|hearing\s+aids?|guide\s+dog|"
+    r"appointments?|medication|meds|prescription|funeral|birthday|homework|nursery|bedroom"
+)
+# Jobs a person does, after "X the": "Egal the caretaker".
+_JOB_AFTER_THE = (
+    _STAFF + r"|caretaker|bailiff|janitor|warden|concierge|postman|postwoman|postie|handyman|plumber|"
+    r"electrician|driver|bus\s+driver|lollipop\s+(?:lady|man)|dinner\s+lady|locksmith|gardener"
 )
 _AFTER_PERSON = re.compile(
     r"['\u2019]s\s+(?:own\s+)?(?:" + _RELATIONS + "|" + _STAFF + "|" + _PERSON_THINGS + r")\b"
@@ -763,6 +796,16 @@ _AFTER_PERSON = re.compile(
     # "X, I think she's called", "(X according to the badge)".
     r"|[\"\u201d'\u2019]?,?\s+(?:was|is)\s+(?:the\s+)?(?:only\s+)?name\b"
     r"|\s+by\s+name\b"
+    # Only a person does a job: "Egal the caretaker knows", "Egal the caretaker, who".
+    r"|,?\s+the\s+(?:" + _JOB_AFTER_THE + r")(?:,|\s+(?:who|was|is|has|had|knows|knew|said|told|came|"
+    r"did|does|never|always|kept|keeps|will|would|could|can|tried|helped|went))\b"
+    # What a person on the phone does: "until Nasrin finally picked it up", "told Hope
+    # would call back".
+    r"|\s+(?:finally\s+|eventually\s+|then\s+|kindly\s+|personally\s+|actually\s+)?"
+    r"(?:picked\s+(?:it\s+|the\s+phone\s+)?up|answered\s+(?:the\s+phone|my\s+call)|rang\s+(?:me|us)\s+back|"
+    r"phoned\s+(?:me|us)\s+back|apologised|apologized)\b"
+    r"|\s+(?:would|will|was\s+going\s+to|promised\s+to|(?:is|was)\s+supposed\s+to|said\s+(?:she|he|they)\s+would)"
+    r"\s+(?:ring|call|phone|email|e-mail|text|get\s+back|come\s+back|pop\s+round)\s+(?:me|us|back|to)\b"
     r"|[\"\u201d'\u2019]?,?\s+(?:I|i)\s+think\s+(?:she|he|they)(?:['\u2019]s|\s+is|\s+was|\s+are)\s+called\b"
     r"|[\"\u201d'\u2019]?,?\s+(?:according\s+to|it\s+said\s+on|said\s+on)\s+(?:the|her|his|their)\s+"
     r"(?:name\s+)?(?:badge|lanyard|name\s+tag|tag)\b"
@@ -781,6 +824,8 @@ _AFTER_WORKER = re.compile(
     r"surgery|pharmacy|library|jobcentre|advice\s+centre|community\s+centre|children's\s+centre)\b"
 )
 _WORKER_BEFORE = frozenset({"and", "by", "with", "both", "ask", "for"})
+# Only a person is one of "X and I", where X starts the clause: "Navjot and I have been".
+_AFTER_PAIR = re.compile(r"\s+and\s+(?:I|i|me|myself)\b(?!['\u2019])")
 _AFTER_PERSON_WHO = re.compile(r",?\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\b)")
 
 
@@ -810,7 +855,7 @@ def _post_cued(text: str, tokens: list[_Token], i: int, first_names: frozenset[s
         if (
             _AFTER_PERSON.match(text, after)
             or ((one or two) and _AFTER_PERSON_WHO.match(text, after))
-            or (opens and _AFTER_WORKER.match(text, after))
+            or (opens and (_AFTER_WORKER.match(text, after) or _AFTER_PAIR.match(text, after)))
         ):
             if end > i and _org_after(tokens, end, text):
                 return None
@@ -833,6 +878,9 @@ _FRAME_BEFORE = re.compile(
     r"|(?P<thanks>\b(?:thank\s+you|thankyou|thanks|grateful|gratitude|shout\s*out|hats\s+off)"
     r"(?:\s+(?:so\s+much|very\s+much|again|ever\s+so\s+much|a\s+lot))?(?:\s+on)?\s+to\s+)"
     r"|(?P<ask>\bask(?:ed|ing)?\s+for\s+)"
+    r"|(?P<thankobj>\bthank(?:ing)?\s+)"
+    r"|(?P<with>\b(?:with|alongside)\s+)"
+    r"|(?P<without>\bwithout\s+)"
     r"|(?P<its>\b(?:it['\u2019]s|it\s+is|it\s+was|that['\u2019]s|that\s+was|this\s+is)\s+)"
     r"|(?P<greeting>(?:^|\n)\s*(?:Dear|Hi|Hello|Hiya|Hey|Morning|Good\s+morning|Good\s+afternoon)\s+)"
     r")$",
@@ -847,7 +895,18 @@ _FRAME_AFTER = {
     "thanks": re.compile(
         r"\s*(?:x{1,3}\b|[,.!)\n]|$|\s+and\s+(?:her|his|the)\b|\s+for\b|\s+who\b|\s+(?:in|on|at)\s+the\b)"
     ),
-    "ask": re.compile(r"\s*(?:[,.!)\n]|$|\s+(?:at|in|on|from)\s+the\b|\s+who\b|\s+by\s+name\b)"),
+    "ask": re.compile(r"\s*(?:[,.!)\n]|$|\s+(?:at|in|on|from)\s+the\b|\s+who\b|\s+by\s+name\b|\s+but\b)"),
+    # "please thank Mahad for me": a company is thanked "for" too, so not before "for the".
+    "thankobj": re.compile(
+        r"\s*(?:x{1,3}\b|[,!)\n]|$|\s+for\s+(?:me|us|everything|all|being|helping|her|his)\b"
+        r"|\s+so\s+much\b|\s+enough\b)"
+    ),
+    # "went in with Amber and we both waited".
+    "with": re.compile(r",?\s+and\s+(?:I|i|we)\s+(?:both|all|were|went|had|waited|sat|got|have|are)\b"),
+    # "without Sunny I would have given up".
+    "without": re.compile(
+        r",?\s+(?:I|i|we)\s+(?:would|wouldn['\u2019]t|could|couldn['\u2019]t|might|['\u2019]d)\b"
+    ),
     "its": re.compile(r",?\s+who\b"),
     "greeting": re.compile(r"\s*(?:,|\n|$|!|\s+-)"),
 }
@@ -958,6 +1017,8 @@ def _post_cued_name(
     end = _post_cued(text, tokens, i, first_names)
     if end is None or (end == i and given and _name_end(text, tokens, i) > i):
         return None
+    if any(t.lower in wordlists.NOT_A_PERSON for t in tokens[i : end + 1]):
+        return None  # "Capita would ring back", "Lidl and I"
     return None if _identity(tokens, i, end, first_names) else end
 
 
@@ -1429,6 +1490,8 @@ def _classified(
     for classifier in _sentence_classifiers:
         for span, kind in zip(spans, classifier([text[s:e] for s, e in spans]), strict=True):
             named = any(ns < span[1] and span[0] < ne for ns, ne in names)
+            if kind == "criminal" and _at_work(text, *span):
+                continue
             if kind in SPECIAL_KINDS and span not in found and not (named and kind == "third_party"):
                 found[span] = kind
     return [(s, e, kind) for (s, e), kind in found.items()]
@@ -1441,6 +1504,24 @@ def _clause_kind(kinds: set[str], strong: set[str]) -> str:
     return next(k for k in _SPECIAL_ORDER if k in chosen)
 
 
+# The writer says what they do for a living, or why they were there: courts, police and
+# prisons in that sentence are their work, not their record ("As a probation officer I
+# think...", "I'm a journalist and I cover hearings at the Crown Court").
+_AT_WORK = re.compile(
+    r"\b(?:as\s+an?|i['\u2019]?m\s+an?|i\s+am\s+an?|i\s+work\s+as\s+an?|i\s+was\s+there\s+as\s+an?)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:solicitor|barrister|lawyer|usher|court\s+clerk|clerk|legal\s+adviser|paralegal|"
+    r"journalist|reporter|magistrate|judge|juror|witness|interpreter|advocate|probation\s+officer|"
+    r"police\s+officer|prison\s+officer|officer|social\s+worker|youth\s+worker|support\s+worker|caseworker|"
+    r"chaplain|volunteer|mediator|security\s+guard|custody\s+sergeant|sergeant|constable|detective)s?\b"
+    r"|\b(?:jury\s+service|my\s+employer|my\s+client|my\s+clients|for\s+work)\b",
+    re.IGNORECASE,
+)
+
+
+def _at_work(text: str, start: int, end: int) -> bool:
+    return bool(_AT_WORK.search(text[start:end]))
+
+
 def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> list[tuple[int, int, str]]:
     hits: dict[tuple[int, int], set[str]] = {}
     strong_kinds: dict[tuple[int, int], set[str]] = {}
@@ -1451,7 +1532,7 @@ def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> l
         if sentences is None:
             sentences = _sentences(text)
         sent = next(((s, e) for s, e in sentences if s <= start < e), None)
-        if sent is None:
+        if sent is None or (kind == "criminal" and _at_work(text, *sent)):
             continue
         who = _subject(text, sent[0], start, end, sent[1], strong)
         if who is None:

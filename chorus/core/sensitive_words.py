@@ -107,6 +107,7 @@ NOT_NAME = _words(
     good great excellent lovely nice kind friendly helpful brilliant amazing fantastic wonderful
     fab happy sad poor bad terrible awful rude best better worse worst everyone everybody everything
     nothing nobody someone somebody something anyone anybody anything monday tuesday wednesday
+    mondays tuesdays wednesdays thursdays fridays saturdays sundays
     thursday friday saturday sunday january february march april may june july august september
     october november december christmas easter ramadan eid diwali god lord jesus christ allah
     english british welsh scottish irish england wales scotland ireland britain uk nhs gp ok okay hi
@@ -125,6 +126,12 @@ NOT_NAME = _words(
 # Organisations, brands, bodies and festivals that a statistical name finder may read as a
 # person's name ("Lidl", "Ofsted", "Mencap", "Vaisakhi"). Only the model's spans are
 # checked against this list; the rules have their own (NOT_NAME, PLACE_WORDS).
+# Words that sign a response but are not a name: "Cheers Mate", "Regards, Resident".
+NOT_SIGNATURE = _words(
+    """mate mates all everyone everybody guys folks team love bye anyway again resident residents
+    parent parents customer customers taxpayer taxpayers patient patients tenant tenants user users
+    disappointed concerned anonymous frustrated angry worried annoyed fed local"""
+)
 NOT_A_PERSON = _words(
     """tesco tescos sainsbury sainsburys asda morrisons lidl aldi waitrose iceland co-op coop
     boots superdrug primark argos currys greggs costa starbucks mcdonalds kfc subway ikea b&q
@@ -137,7 +144,8 @@ NOT_A_PERSON = _words(
     firstbus nexus metrolink parliament westminster whitehall senedd holyrood stormont interpol
     europol brexit vaisakhi baisakhi hanukkah chanukah passover pesach navratri holi lent advent
     pentecost yom kippur rosh hashanah purim diwali eid ramadan christmas easter halloween
-    bonfire pride remembrance hogmanay experian equifax transunion clearscore creditkarma
+    bonfire pride remembrance hogmanay mela eisteddfod carnival vesak lohri onam pongal nowruz
+    samhain beltane experian equifax transunion clearscore creditkarma
     lowell cabot moorcroft capquest intrum wonga provident vanquis aqua capital one amex
     american express visa mastercard chase citi citibank synchrony navient ocwen nationstar
     ditech sallie mae wells fargo comenity bancorp truist pnc"""
@@ -218,7 +226,9 @@ LEXICON_TEXT = {
         syndrome, disorder, impairment, impaired, neurodivergent, cognitive decline, memory loss,
         lost my sight, lost my hearing, blood pressure, cholesterol, epidural, caesarean, c section,
         postnatal, postpartum, covid, coronavirus, in recovery, rehab, detox, methadone, relapse,
-        relapsed, clean and sober""",
+        relapsed, clean and sober, cutting myself, hearing voices,
+        expecting a baby, my bump, bed wetting, wets the bed, my injections, injecting myself,
+        my meds, on meds""",
         """medication, medicine, medicines, tablets, treatment, therapy, therapist, counselling,
         counsellor, psychiatrist, condition, illness, ill, unwell, sick, operation, injury,
         injuries, injured, symptoms, pain, bad back, health, carer, prescription, prescriptions,
@@ -241,7 +251,9 @@ LEXICON_TEXT = {
         pastor, religious, religion, spiritual, born again, shahada, brethren, baptised, baptized,
         bar mitzvah, bat mitzvah, yom kippur, rosh hashanah, sukkot, purim, vaisakhi, navratri,
         guru nanak, amritdhari, salah, namaz, hajj, umrah, convert to islam,
-        converted to islam, reverted to islam""",
+        converted to islam, reverted to islam, tefillin, kirpan, kara, headscarf, head scarf,
+        yarmulke, kippa, jilbab, abaya, rosary, prayer mat, cover my hair, keep kosher,
+        keep halal, my faith, my church, my mosque, my temple, my synagogue""",
         """church, chapel, temple, parish, congregation, pray, prayer, prayers, praying, worship,
         worshipping, mass, god, believer, beliefs, fasting, faith, !faith in, !mass media,
         !church hall, !church halls""",
@@ -255,7 +267,8 @@ LEXICON_TEXT = {
         deadname, deadnamed, deadnaming, my pronouns, they them pronouns, trans woman, trans man,
         gender clinic, gender dysphoria, in the closet, closeted, chlamydia, gonorrhoea, gonorrhea,
         syphilis, genital herpes, =STI, =STIs, sexually transmitted, =PrEP, sexual partner,
-        sexual partners""",
+        sexual partners, open relationship, sell sex, selling sex, sold sex, slept with,
+        an affair, two mums, two dads, sperm donor, my boyfriend and i, my girlfriend and i""",
         """sex, sexual, trans, came out, !sex education, !trans union, !came out of, !came out with,
         !came out on, !came out at, !came out to see, !came out to fix, !came out the,
         !came out as well, !came out and""",
@@ -278,7 +291,8 @@ LEXICON_TEXT = {
         ashkenazi, yoruba, igbo, hausa, akan, ashanti, fulani, tigrayan, amhara, oromo, pashtun,
         hazara, baloch, sindhi, sinhalese, hmong, berber, amazigh, mizrahi, irish traveller, ethnic, heritage,
         skin colour,
-        skin color, colour of my skin, =Black, =White""",
+        skin color, colour of my skin, =Black, =White, my skin, my afro, isn t white, not white,
+        non white""",
         """black, white, brown, nationality, !white goods, !black mould, !black mold, !brown envelope""",
     ),
     "criminal": (
@@ -291,7 +305,10 @@ LEXICON_TEXT = {
         stalker, stabbed, drug dealer, drug dealing, dealing drugs, youth offending, crown court,
         magistrates, sex offender, sex offenders, =HMP, banged up, locked up, on remand,
         unpaid work, community payback, did time, doing time, young offenders, released on licence,
-        pleaded guilty, found guilty,
+        pleaded guilty, found guilty, was inside, been inside, time inside, stretch inside,
+        did a stretch, on licence, licence conditions, approved premises, my release,
+        non molestation order, injunction against me, suspended sentence, my sentence, curfew,
+        spent conviction, unspent, my dbs, dbs check, my record, a record,
         !no offence, !take offence, !took offence, !taken offence, !charged with fees""",
         """abused, abusive, violent, bail, !bail out, !bailed out""",
     ),
@@ -303,5 +320,6 @@ I_VERBS = _words(
     attended recovered recovering deal cope rely care manage fell started began experience
     experienced pray prayed worship identify identified came come grew converted practise practice
     follow belong served spent did do was were also still now just really have always never
-    personally myself currently recently since being a an myself both too too"""
+    personally myself currently recently since being a an myself both too too wear wore wearing
+    keep kept observe observed carry carried lay cover covered"""
 )

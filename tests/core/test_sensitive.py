@@ -603,3 +603,76 @@ def test_numbers_after_a_comma_and_in_2_3_3_groups_are_references(text: str, ref
 @pytest.mark.parametrize("text", ["The tribunal sat on 14 06 2024.", "It was due 2024.06.14 at noon."])
 def test_dates_in_spaced_or_dotted_groups_are_not_references(text: str) -> None:
     assert flagged(text, "reference") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Letters of any alphabet: the name was cut at the accent before.
+        ("The hearing was adjourned because Đức Sindi did not turn up.", "Đức Sindi"),
+        ("Thanks, Thảo", "Thảo"),
+        ("I spoke to Nguyệt Featherstone about the rent.", "Nguyệt Featherstone"),
+        # Frames only a person fills, whatever the name.
+        ("Navjot and I have been on the housing list for years.", "Navjot"),
+        ("Egal the caretaker knows all about the broken lift.", "Egal"),
+        ("Thilaga's wheelchair would not fit on the bus.", "Thilaga"),
+        ("Please thank Mahad for me, she made the day easier.", "Mahad"),
+        ("I went in with Amber and we both waited two hours.", "Amber"),
+        ("I was passed on until Nasrin finally picked it up.", "Nasrin"),
+        ("we were told Hope would call back by friday, nobody did", "Hope"),
+        ("asked for Ubah but they said she had moved teams", "Ubah"),
+        ("The bailiff gave his name as Kowalczyk and left.", "Kowalczyk"),
+        # Any word but a few signing off the text.
+        ("Thanks for listening.\nCheers Winsome", "Winsome"),
+        ("Best wishes, Sunny x", "Sunny"),
+    ],
+)
+def test_person_frames_any_alphabet_and_last_word_sign_offs_find_names(text: str, name: str) -> None:
+    assert flagged(text, "name") == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheers Mate",
+        "Kind regards, Disappointed",
+        "Regards, Resident",
+        "Thanks, Everyone",
+        "Tesco and I have never got on.",
+        "Please thank the council for me.",
+        "We went in with Barclays and we both lost out.",
+        "The church group meets on Fridays and Tuesdays.",
+        "My nan and I went to the Mela in Victoria Park.",
+    ],
+)
+def test_sign_off_words_companies_and_days_in_person_frames_are_not_names(text: str) -> None:
+    assert flagged(text, "name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I did a stretch inside years ago and the housing office still treats me like dirt.", "criminal"),
+        ("My licence conditions say I must live at approved premises.", "criminal"),
+        ("I wear my kirpan and court security always stops me.", "religion"),
+        ("I lay tefillin every weekday morning so early appointments are hard.", "religion"),
+        ("I'm in an open relationship and the social worker judged me for it.", "sexual_life"),
+        ("The officer looked at my afro and followed me round the shop.", "ethnicity"),
+        ("I'm expecting a baby and the midwife appointments clash with my hearing.", "health"),
+    ],
+)
+def test_indirect_words_for_prison_faith_and_identity_are_special(text: str, kind: str) -> None:
+    assert kind in [p.kind for p in find_passages(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I attend the Crown Court most weeks as a solicitor and the lifts are always broken.",
+        "As a probation officer I think the reporting centre needs more interview rooms.",
+        "I'm a journalist and I cover hearings at the magistrates court.",
+        "I was there as a witness for my employer and the CPS staff were helpful.",
+    ],
+)
+def test_courts_and_prisons_in_the_writers_work_are_not_their_record(text: str) -> None:
+    assert "criminal" not in [p.kind for p in find_passages(text)]
