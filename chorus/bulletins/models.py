@@ -31,11 +31,15 @@ class Subscriber(CodedModel):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         BOUNCED = "bounced", _("Address bounced")
         COMPLAINED = "complained", _("Marked as spam")
+        # Told what changed after taking part ("you said, we did"), never subscribed: gets
+        # share-backs but is in no bulletin's audience (``audience_for`` takes only "active").
+        SHARE_BACK = "share_back", _("Not subscribed: told what changed")
 
     class Source(models.TextChoices):
         SIGN_UP = "sign_up", _("Sign-up page")
         IMPORT = "import", _("Imported by staff")
         STAFF = "staff", _("Added by staff")
+        SHARE_BACK = "share_back", _("Took part, and was told what changed")
 
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(_("language"), max_length=2, default="en")
@@ -70,7 +74,9 @@ class Subscriber(CodedModel):
 
     @property
     def can_receive(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        """Whether a delivery already written to them may go: a share-back reaches people
+        who are told once without subscribing; an address that stopped gets nothing."""
+        return self.status in (self.Status.ACTIVE, self.Status.SHARE_BACK)
 
 
 class SubscriberList(CodedModel):
@@ -115,6 +121,7 @@ class Bulletin(CodedModel):
     class Kind(models.TextChoices):
         BULLETIN = "bulletin", _("Bulletin")
         DIGEST = "digest", _("Weekly partner digest")
+        SHARE_BACK = "share_back", _("“You said, we did” share-back")
 
     class Outcome(models.TextChoices):
         CLICK = "click", _("Clicked a link")
@@ -158,6 +165,10 @@ class Bulletin(CodedModel):
     activity = models.OneToOneField(
         "engagement.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="bulletin"
     )
+    # A share-back: this "you said, we did" record, emailed to the people who took part.
+    impact = models.ForeignKey(
+        "engagement.ImpactRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="sharebacks"
+    )
     recipients = models.PositiveIntegerField(default=0)
 
     team_path = "team"
@@ -172,6 +183,13 @@ class Bulletin(CodedModel):
     def is_locked(self) -> bool:
         """Once sending starts, the audience, content, arms and outcome cannot change."""
         return self.status in (self.Status.SENDING, self.Status.SENT)
+
+    def delivery_counts(self) -> dict[str, int]:
+        """How many deliveries are in each status (every status present, zero if none)."""
+        counts = dict.fromkeys(Delivery.Status.values, 0)
+        for status, n in self.deliveries.values_list("status").order_by().annotate(n=models.Count("pk")):
+            counts[status] = n
+        return counts
 
 
 class Arm(models.Model):

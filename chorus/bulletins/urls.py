@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.bulletins import import_views, views
+from chorus.bulletins import import_views, shareback_views, views
 
 app_name = "bulletins"
 
@@ -24,6 +24,8 @@ urlpatterns = [
         import_views.subscriber_import_problems,
         name="subscriber_import_problems",
     ),
+    # ``code`` is the "you said, we did" record's: its share-back, by email.
+    path("staff/bulletins/share-back/<uuid:code>/", shareback_views.shareback, name="shareback"),
     path("staff/bulletins/<uuid:code>/", views.bulletin_detail, name="bulletin_detail"),
     path("staff/bulletins/<uuid:code>/edit/", views.bulletin_edit, name="bulletin_edit"),
     path("staff/bulletins/<uuid:code>/send/", views.bulletin_send, name="bulletin_send"),

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -130,12 +129,21 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
         services.unsubscribe(subscriber, how="one-click")
         return HttpResponse(status=200)
+    # Someone who was only told what changed after taking part (a share-back) never had
+    # bulletins: the page speaks of those emails, and the undo gives them back, not bulletins.
+    told_only = subscriber.source == Subscriber.Source.SHARE_BACK and subscriber.consented_at is None
     if request.method == "POST" and request.POST.get("undo"):
         services.resubscribe(subscriber)
+        if told_only:
+            return render(
+                request,
+                "bulletins/unsubscribed.html",
+                {"subscriber": subscriber, "told_only": True, "undone": True},
+            )
         messages.success(request, _("You are subscribed again."))
         return redirect("bulletins:manage", token=token)
     services.unsubscribe(subscriber, how="link")
-    return render(request, "bulletins/unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "bulletins/unsubscribed.html", {"subscriber": subscriber, "told_only": told_only})
 
 
 def click(request: HttpRequest, token: str, number: int) -> HttpResponse:
@@ -271,9 +279,7 @@ def _detail(request: HttpRequest, bulletin: Bulletin, *, send_form: SendForm | N
     preview_subject, preview_html = services.preview(bulletin, previewed)
     # A Welsh subscriber gets the English text when there is no Welsh: mark up which it is.
     preview_language = "cy" if previewed.language == "cy" and bulletin.body_cy else "en"
-    counts = dict.fromkeys(Delivery.Status.values, 0)
-    for row in bulletin.deliveries.values("status").order_by().annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
+    counts = bulletin.delivery_counts()
     return render(
         request,
         "bulletins/bulletin_detail.html",

@@ -237,10 +237,19 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
             continue
         closes = min(consultation.closes_at, now)
         span = max(1, int((closes - consultation.opens_at).total_seconds()))
+        # Its own generator, so the other demo figures stay as they were: about half give an
+        # email address, and about two in five of those ask to be told what changed.
+        contact = random.Random(f"contact-{consultation.pk}")
+        emails = [
+            f"respondent.{consultation.pk}.{n}@example.org" if contact.random() < 0.5 else ""
+            for n in range(how_many[consultation.pk])
+        ]
         responses = Response.objects.bulk_create(
             Response(
                 consultation=consultation,
                 reference=f"D{consultation.pk:03d}{number:05d}"[:12],
+                email=emails[number],
+                may_contact=bool(emails[number]) and contact.random() < 0.4,
                 channel=rng.choices(["online", "email", "post", "phone", "assisted"], [80, 8, 5, 4, 3])[0],
                 respondent_type="organisation" if rng.random() < 0.1 else "individual",
                 publish=rng.choice(["no", "anonymous", "named"]),

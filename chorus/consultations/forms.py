@@ -453,9 +453,18 @@ class EnteredResponseForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
     name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email address (optional)"), required=False)
+    may_contact = forms.BooleanField(
+        label=_("They asked to be emailed what changed because of this consultation"), required=False
+    )
     publish = forms.ChoiceField(
         label=_("Publishing"), choices=Response.Publish.choices, widget=forms.RadioSelect
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("may_contact") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter their email address, or untick the box below"))
+        return data
 
     def clean_received_on(self) -> Any:
         value = self.cleaned_data["received_on"]
@@ -542,6 +551,11 @@ class AboutForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
     )
+    may_contact = forms.BooleanField(
+        label=_("Email me when you publish what changed because of this consultation"),
+        help_text=_("We will use your email address only for this. Every email has a link to stop them."),
+        required=False,
+    )
     publish = forms.ChoiceField(
         label=_("May we publish your response?"),
         choices=Response.Publish.choices,
@@ -555,6 +569,11 @@ class AboutForm(forms.Form):
             "organisation"
         ):
             self.add_error("organisation", _("Enter the name of the organisation you are responding for"))
+        if data.get("may_contact") and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                _("Enter your email address so we can tell you what changed, or untick the box below"),
+            )
         if data.get("publish") == Response.Publish.NAMED and not (
             data.get("name") or data.get("organisation")
         ):

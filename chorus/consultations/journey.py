@@ -471,6 +471,7 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             respondent_type=about.get("respondent_type", Response.RespondentType.INDIVIDUAL),
             name=about.get("name", ""),
             email=about.get("email", ""),
+            may_contact=bool(about.get("may_contact") and about.get("email")),
             organisation=about.get("organisation", ""),
             publish=about.get("publish", Response.Publish.NO),
             language=language,

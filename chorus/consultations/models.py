@@ -275,6 +275,8 @@ class Response(CodedModel):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # They asked to be emailed what changed because of the consultation ("you said, we did").
+    may_contact = models.BooleanField(_("agreed to hear what changed"), default=False)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     publish = models.CharField(_("publishing"), max_length=20, choices=Publish.choices, default=Publish.NO)
     language = models.CharField(max_length=5, default="en")

@@ -81,6 +81,7 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
                 organisation=about.cleaned_data["organisation"],
                 name=about.cleaned_data["name"],
                 email=about.cleaned_data["email"],
+                may_contact=about.cleaned_data["may_contact"],
                 publish=about.cleaned_data["publish"],
                 entered_by=user,
                 submitted_at=datetime.combine(

@@ -69,7 +69,8 @@ def impact_publish(request: HttpRequest, code: UUID) -> HttpResponse:
 @role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def impact_share(request: HttpRequest, code: UUID) -> HttpResponse:
-    """Until bulletins can send it: the participants to send it to, and a record that it was sent."""
+    """Sharing back another way than the email Chorus sends (``bulletins:shareback``): the
+    participants to send it to, and a record that it was shared."""
     record = get_for_change(request, ImpactRecord.objects.select_related("project"), code=code)
     form = SharedBackForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():

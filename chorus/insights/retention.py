@@ -46,7 +46,7 @@ def _responses(cutoff: Any) -> QuerySet[Any]:
 
 
 def _responses_anonymise(due: QuerySet[Any], cutoff: Any) -> int:
-    return due.update(name="", email="", organisation="")
+    return due.update(name="", email="", organisation="", may_contact=False)
 
 
 def _equality(cutoff: Any) -> QuerySet[Any]:

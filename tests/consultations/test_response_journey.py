@@ -204,3 +204,27 @@ def test_a_get_to_a_post_only_address_shows_a_page_not_a_blank(client: Client) -
     page = response.content.decode()
     assert "This page cannot be opened from a link" in page
     assert 'href="/"' in page and "POST" in response["Allow"]
+
+
+def test_asking_to_hear_what_changed_needs_an_email_and_is_kept_with_the_response(
+    client: Client, consultation
+) -> None:
+    client.post(_url("respond_start", consultation))
+    refused = client.post(
+        _url("respond_about", consultation),
+        {"respondent_type": "individual", "email": "", "may_contact": "on", "publish": "no"},
+    )
+    assert refused.status_code == 200
+    assert "Enter your email address so we can tell you what changed" in refused.content.decode()
+    assert ResponseDraft.objects.get().about == {}
+    client.post(
+        _url("respond_about", consultation),
+        {"respondent_type": "individual", "email": "alys@example.org", "may_contact": "on", "publish": "no"},
+    )
+    ResponseDraft.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    _answer_all(client, consultation)
+    check = client.get(_url("respond_check", consultation)).content.decode()
+    assert "Tell me what changed" in check and "Yes, by email" in check
+    client.post(_url("respond_check", consultation))
+    response = Response.objects.get()
+    assert response.may_contact is True and response.email == "alys@example.org"

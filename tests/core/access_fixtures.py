@@ -738,6 +738,7 @@ ARGS: dict[str, Args] = {
     "bulletins:bulletin_send": lambda w: {"code": w.bulletin.code},
     "bulletins:bulletin_test": lambda w: {"code": w.bulletin.code},
     "bulletins:arm_add": lambda w: {"code": w.bulletin.code},
+    "bulletins:shareback": lambda w: {"code": w.impact.code},
     "bulletins:subscriber_import_check": lambda w: {"code": w.subscriber_import.code},
     "bulletins:subscriber_import_problems": lambda w: {"code": w.subscriber_import.code},
     # ideas

@@ -376,6 +376,7 @@ EXPECT: dict[str, Expect] = {
     "bulletins:bulletin_send": CHANGE_TEAM_RECORD,
     "bulletins:bulletin_test": CHANGE_TEAM_RECORD,
     "bulletins:arm_add": post_only(Expect(LOGIN, 403, 403, 404, 400), sign_in_first=True),
+    "bulletins:shareback": team_record_change(),
     # ideas: challenges are public; an idea held for review is not
     "ideas:challenge_list": everyone(),
     "ideas:take_part": everyone(),

@@ -5,6 +5,7 @@
 - ``composing``: content blocks and the email each subscriber gets;
 - ``markdown``: a bulletin's Markdown as HTML and as plain text;
 - ``sending``: sending exactly once per recipient, in batches, resumable;
+- ``shareback``: a "you said, we did" record emailed to the people it came from;
 - ``tracking``: opens and clicks.
 
 Callers import from here: ``from chorus.bulletins import services``.
@@ -26,6 +27,12 @@ from chorus.bulletins.services.sending import (
     bulletin_test_send,
     bulletins_resume,
     welsh_without_welsh,
+)
+from chorus.bulletins.services.shareback import (
+    shareback_content,
+    shareback_plan,
+    shareback_prepare,
+    shareback_send,
 )
 from chorus.bulletins.services.subscriptions import (
     address_stopped,
@@ -56,6 +63,10 @@ __all__ = [
     "open_record",
     "preview",
     "resubscribe",
+    "shareback_content",
+    "shareback_plan",
+    "shareback_prepare",
+    "shareback_send",
     "subscribe",
     "unsubscribe",
     "welsh_without_welsh",

@@ -147,6 +147,8 @@ def message_for(
             "text": text,
             "manage_url": manage,
             "unsubscribe_url": unsubscribe_url,
+            # Told about one change without subscribing: the footer must not say they subscribed.
+            "told_only": subscriber.status == Subscriber.Status.SHARE_BACK,
             "service_name": settings.CHORUS_SERVICE_NAME,
             "organisation_name": settings.CHORUS_ORGANISATION_NAME,
             "open_url": absolute_url(reverse("bulletins_tracking:opened", args=[delivery.token]))

@@ -239,6 +239,11 @@ def _finish(bulletin_id: int) -> None:
         bulletin.sent_at = timezone.now()
         bulletin.save(update_fields=["status", "sent_at", "updated_at"])
         _activity_record(bulletin)
+        if bulletin.impact_id is not None:
+            # Imported here: the share-back module starts its sends with this one's task.
+            from chorus.bulletins.services.shareback import shareback_finished
+
+            shareback_finished(bulletin)
 
 
 def _activity_record(bulletin: Bulletin) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chorus.bulletins.models import AddressEvent, Subscriber
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
+from chorus.directory.models import LawfulBasis
 
 
 def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], language: str) -> Subscriber:
@@ -28,10 +29,16 @@ def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], lang
         subscriber, created = Subscriber.objects.select_for_update().get_or_create(
             email=email, defaults={"language": language, "source": Subscriber.Source.SIGN_UP}
         )
-        if created or subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED):
+        if created or subscriber.status in (
+            Subscriber.Status.PENDING,
+            Subscriber.Status.UNSUBSCRIBED,
+            Subscriber.Status.SHARE_BACK,
+        ):
             subscriber.status = Subscriber.Status.PENDING
             subscriber.language = language
-            subscriber.save(update_fields=["status", "language", "updated_at"])
+            # Someone told about a change before now asks for bulletins themselves.
+            subscriber.lawful_basis = LawfulBasis.CONSENT
+            subscriber.save(update_fields=["status", "language", "lawful_basis", "updated_at"])
             subscriber.regions.set(regions)
             subscriber.topics.set(topics)
         subscriber.confirm_sent_at = timezone.now()
@@ -96,7 +103,11 @@ def _record_consent(subscriber: Subscriber) -> None:
 
 
 def unsubscribe(subscriber: Subscriber, *, how: str) -> None:
-    if subscriber.status != Subscriber.Status.ACTIVE and subscriber.status != Subscriber.Status.PENDING:
+    if subscriber.status not in (
+        Subscriber.Status.ACTIVE,
+        Subscriber.Status.PENDING,
+        Subscriber.Status.SHARE_BACK,
+    ):
         return
     subscriber.status = Subscriber.Status.UNSUBSCRIBED
     subscriber.unsubscribed_at = timezone.now()
@@ -111,6 +122,15 @@ def unsubscribe(subscriber: Subscriber, *, how: str) -> None:
 
 
 def resubscribe(subscriber: Subscriber) -> None:
+    """Undo an unsubscribe. Someone who was only ever told about changes (a share-back)
+    goes back to that, not to bulletins they never asked for."""
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED and (
+        subscriber.source == Subscriber.Source.SHARE_BACK and subscriber.consented_at is None
+    ):
+        subscriber.status = Subscriber.Status.SHARE_BACK
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+        return
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.ACTIVE
         subscriber.unsubscribed_at = None
