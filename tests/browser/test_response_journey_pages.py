@@ -40,6 +40,13 @@ def test_a_response_in_several_sittings(page: Page, live_server, prefix: str, la
     page.locator(".govuk-button--start").click()
     page.locator("input[name=respondent_type]").first.check()
     page.locator("input[name=publish]").first.check()
+    # Asking to be told what changed, without an address: said plainly, and nothing lost.
+    page.locator("input[name=may_contact]").check()
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator("input[name=may_contact]")).to_be_checked()
+    assert_accessible(page)
+    page.locator("input[name=email]").fill("alys@example.org")
     page.locator("main form button[type=submit]").first.click()
     # Half done, the required question left out: "Save and come back later" still saves.
     page.locator("textarea").fill("Fees are too high")
