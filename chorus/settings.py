@@ -104,6 +104,9 @@ if _equality_url:
         ) from None
 DATABASE_ROUTERS = ["chorus.equality.routers.EqualityRouter"]
 CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
+# How long a consultation is open by the organisation's standard (the consultation record
+# and the warnings before opening and closing, chorus/consultations/gunning.py).
+CHORUS_CONSULTATION_STANDARD_WEEKS = env_int("CHORUS_CONSULTATION_STANDARD_WEEKS", 12)
 # Equality figures staff see: counts rounded to this base, refreshed only in releases of at
 # least CHORUS_SUPPRESS_BELOW new records and at most once in this many hours
 # (chorus/equality/services.py, docs/architecture.md).

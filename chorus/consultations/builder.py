@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.consultations import services
 from chorus.consultations.forms import QuestionForm, SectionForm
+from chorus.consultations.gunning import warnings_before_opening
 from chorus.consultations.journey import section_form
 from chorus.consultations.models import Consultation, Question, Section
 from chorus.consultations.publishing import LOCKED, publish_checklist, ready_to_publish
@@ -237,6 +238,10 @@ def publish(request: HttpRequest, code: UUID) -> HttpResponse:
             "tasks": tasks,
             "ready": ready_to_publish(tasks),
             "to_do": [task for task in tasks if not task.done] if tried else [],
+            # Warnings only: what a court or the consultation principles would ask about.
+            "warnings": [check.shows for check in warnings_before_opening(consultation)]
+            if not consultation.is_published
+            else [],
         },
     )
 

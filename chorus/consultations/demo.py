@@ -239,7 +239,7 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
         span = max(1, int((closes - consultation.opens_at).total_seconds()))
         # Its own generator, so the other demo figures stay as they were: about half give an
         # email address, and about two in five of those ask to be told what changed.
-        contact = random.Random(f"contact-{consultation.pk}")
+        contact = random.Random(f"contact-{consultation.pk}")  # noqa: S311  (demo data, not secrets)
         emails = [
             f"respondent.{consultation.pk}.{n}@example.org" if contact.random() < 0.5 else ""
             for n in range(how_many[consultation.pk])

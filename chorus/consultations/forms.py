@@ -56,6 +56,15 @@ class ConsultationForm(forms.Form):
         help_text=_("For example, 19 6 2026 and 11:59pm"),
         error_messages={"required": _("Enter when it closes")},
     )
+    shorter_reason = forms.CharField(
+        label=_("Why it is open for less than the standard (if it is)"),
+        help_text=_(
+            "Say why a shorter time is enough, for example an urgent change the law requires. "
+            "It goes in the consultation's record."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     project = forms.ModelChoiceField(
         label=_("Project (optional)"),
         queryset=Project.objects.none(),

@@ -47,6 +47,9 @@ class Consultation(CodedModel):
     body_cy = models.TextField(_("what we are consulting on, in Welsh"), blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
+    # Why it is open for less than the organisation's standard (the Cabinet Office principles
+    # ask for proportionate time; a court asks why it was short).
+    shorter_reason = models.TextField(_("why it is open for less than the standard"), blank=True)
     project = models.ForeignKey(
         "engagement.Project",
         verbose_name=_("project"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chorus.accounts.models import Role
 from chorus.consultations import services
 from chorus.consultations.forms import ConsultationForm, DocumentForm, PublicConsultationFilterForm
+from chorus.consultations.gunning import warnings_before_closing
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
 from chorus.consultations.moderation import published_name, published_responses, published_text, waiting
@@ -49,6 +50,7 @@ FIELDS = (
     "body_cy",
     "opens_at",
     "closes_at",
+    "shorter_reason",
     "project",
     "team",
     "is_published",
@@ -105,8 +107,16 @@ def consultation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
         )
         messages.success(request, _("Consultation saved."))
         return redirect("consultations:consultation_detail", code=consultation.code)
+    # Staff close a consultation early by moving its closing date: warn them what that risks.
+    warnings = (
+        warnings_before_closing(consultation)
+        if consultation is not None and consultation.status() == Consultation.Status.OPEN
+        else []
+    )
     return render(
-        request, "consultations/consultation_form.html", {"form": form, "consultation": consultation}
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "consultation": consultation, "warnings": warnings},
     )
 
 

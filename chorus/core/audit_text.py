@@ -221,6 +221,10 @@ _DESCRIBERS: dict[str, Callable[[Any, Mapping[str, Any]], list[str]]] = {
     "section added": _with_text(gettext_lazy("Section added: %(value)s.")),
     "question added": _with_text(gettext_lazy("Question added: %(value)s.")),
     "question removed": _with_text(gettext_lazy("Question removed: %(value)s.")),
+    "question changed": _with_text(gettext_lazy("Question changed: %(value)s.")),
+    "question moved": _with_text(gettext_lazy("Question moved: %(value)s.")),
+    "section changed": _with_text(gettext_lazy("Section changed: %(value)s.")),
+    "section moved": _with_text(gettext_lazy("Section moved: %(value)s.")),
     "copied from": _fixed(gettext_lazy("Copied from another consultation.")),
     "responses imported": _counted(
         ngettext_lazy("%(count)d response imported.", "%(count)d responses imported.", "count")

@@ -129,3 +129,39 @@ def attention_provider(provider: AttentionProvider) -> AttentionProvider:
 def attention_for(user: User) -> list[AttentionItem]:
     items = [item for provider in ATTENTION_PROVIDERS for item in provider(user)]
     return sorted(items, key=lambda item: not item.urgent)
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A short section a higher app adds to a lower app's page (the project page, the
+    engagement report): a heading, lines of text (or what to say when there are none),
+    and a link to the higher app's own page."""
+
+    heading: str | Promise
+    lines: list[str]
+    empty: str | Promise
+    link_url: str
+    link_text: str | Promise
+
+
+# A provider gets the user and the page's subject (a project; the engagement report) and
+# returns its section, or None when it has nothing to show them.
+SectionProvider = Callable[["User", object], "PageSection | None"]
+PAGE_SECTIONS: dict[str, list[SectionProvider]] = {}
+
+
+def page_section(place: str) -> Callable[[SectionProvider], SectionProvider]:
+    """Register a provider of a section on the pages called ``place`` ("project",
+    "engagement_report"), from an ``AppConfig.ready``."""
+
+    def decorator(provider: SectionProvider) -> SectionProvider:
+        providers = PAGE_SECTIONS.setdefault(place, [])
+        if provider not in providers:
+            providers.append(provider)
+        return provider
+
+    return decorator
+
+
+def page_sections(place: str, user: User, subject: object) -> list[PageSection]:
+    return [s for provider in PAGE_SECTIONS.get(place, []) if (s := provider(user, subject)) is not None]

@@ -37,6 +37,7 @@ FIELDS = (
     "source_body",
     "source",
     "source_date",
+    "reference",
     "owner",
     "team",
     "due_on",

@@ -489,11 +489,13 @@ class FillInvitationForm(forms.Form):
         ).order_by("starts_at")
 
 
-# The longest period one engagement report covers.
+# The longest period one report covers (the engagement report, the board pack, equity of reach).
 REPORT_LONGEST_PERIOD = timedelta(days=3 * 366)
 
 
-class ReportForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A period from one day to another, of three years at most: every report's chooser."""
+
     start = GovukDateField(
         label=_("From"),
         subject=_("First day"),
@@ -506,6 +508,23 @@ class ReportForm(forms.Form):
         help_text=_("For example, 30 9 2026"),
         error_messages={"required": _("Enter the last day")},
     )
+    # Whether the period must start by today (a pack of what happened, not a forecast).
+    start_by_today = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if self.start_by_today and start and start > timezone.localdate():
+            self.add_error("start", _("The first day must be today or in the past"))
+        elif start and end:
+            if end < start:
+                self.add_error("end", _("The last day must be on or after the first day"))
+            elif end - start > REPORT_LONGEST_PERIOD:
+                self.add_error("end", _("Choose a period of three years or less"))
+        return data
+
+
+class ReportForm(PeriodForm):
     project = forms.ModelChoiceField(
         label=_("Project"), queryset=Project.objects.none(), required=False, empty_label=_("All projects")
     )
@@ -517,16 +536,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The last day must be on or after the first day"))
-            elif end - start > REPORT_LONGEST_PERIOD:
-                self.add_error("end", _("Choose a period of three years or less"))
-        return data
 
 
 class ActivityFilterForm(forms.Form):
@@ -641,6 +650,12 @@ class CommitmentForm(forms.Form):
     )
     source_date = GovukDateField(
         label=_("Date of the source (optional)"), subject=_("Source date"), required=False
+    )
+    reference = forms.CharField(
+        label=_("Reference in the source (optional)"),
+        max_length=50,
+        required=False,
+        help_text=_("For example, R3 or 4.2"),
     )
     owner = forms.ModelChoiceField(
         label=_("Owner (optional)"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
@@ -777,3 +792,10 @@ class CommitmentFilterForm(forms.Form):
         fields: Any = self.fields
         fields["owner"].queryset = _owner_choices()
         fields["team"].queryset = teams_assignable_by(user)
+
+
+class CommitmentImportForm(forms.Form):
+    file = file_field(
+        label=_("Upload the spreadsheet"),
+        empty=_("The file is empty. It needs a header row, then one row per recommendation."),
+    )

@@ -460,6 +460,8 @@ class Commitment(CodedModel):
     description = models.TextField(_("description"), blank=True)
     description_cy = models.TextField(_("description in Welsh"), blank=True)
     source = models.CharField(_("source document"), max_length=300, blank=True)
+    # The source's own number for it ("R3"): with the source, what an import matches on.
+    reference = models.CharField(_("reference"), max_length=50, blank=True)
     source_body = models.CharField(_("made by or to"), max_length=200, blank=True)
     source_date = models.DateField(_("source date"), null=True, blank=True)
     owner = models.ForeignKey(
@@ -555,3 +557,35 @@ class CommitmentUpdate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_status_display()} on {self.on}"
+
+
+class CommitmentImport(StagedImport):
+    """A spreadsheet of recommendations, every row checked, waiting for the importer to confirm.
+
+    Kept only for a file with no wrong rows: one with any is refused on the upload page
+    and leaves nothing. The rows are the checked values, so confirming reads no file.
+    """
+
+    # [{"line": 2, "values": {...}, "team": pk|null, "owner": pk|null, "due_on": "2027-03-31"|null,
+    #   "source_date": ...|null, "existing": code|null}]
+    rows = models.JSONField(default=list)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+
+class CommitmentDigestSent(models.Model):
+    """That a team's weekly commitments email was sent for a week (the week's Monday).
+
+    Written in the same transaction that queues the email, and unique per team and week,
+    so a job run twice, or run again after a crash, never sends a team two in a week.
+    """
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "week"], name="commitment_digest_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.week}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chorus.core.access import staff_required, staff_user
 from chorus.core.downloads import csv_response
+from chorus.core.registry import page_sections
 from chorus.engagement.forms import ReportForm
 from chorus.engagement.report import Report, engagement_report, quarter_label, quarter_of, report_rows
 
@@ -42,10 +43,17 @@ def _filename(report: Report, suffix: str) -> str:
 def report(request: HttpRequest) -> HttpResponse:
     form, found, quarters = _report(request)
     query = request.GET.copy()
+    sections = page_sections("engagement_report", staff_user(request), found) if found else []
     return render(
         request,
         "engagement/report.html",
-        {"form": form, "report": found, "quarters": quarters, "query": query.urlencode()},
+        {
+            "form": form,
+            "report": found,
+            "quarters": quarters,
+            "query": query.urlencode(),
+            "sections": sections,
+        },
     )
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from chorus.engagement import (
     attendance_views,
     checkpoint_views,
+    commitment_import_views,
     commitment_views,
     impact_views,
     report_views,
@@ -71,6 +72,16 @@ urlpatterns = [
     ),
     path("staff/commitments/", commitment_views.commitment_list, name="commitment_list"),
     path("staff/commitments/new/", commitment_views.commitment_edit, name="commitment_create"),
+    path(
+        "staff/commitments/import/",
+        commitment_import_views.commitment_import_upload,
+        name="commitment_import",
+    ),
+    path(
+        "staff/commitments/import/<uuid:job>/",
+        commitment_import_views.commitment_import_review,
+        name="commitment_import_review",
+    ),
     path("staff/commitments/<uuid:code>/", commitment_views.commitment_detail, name="commitment_detail"),
     path("staff/commitments/<uuid:code>/edit/", commitment_views.commitment_edit, name="commitment_edit"),
     path(

@@ -29,6 +29,7 @@ from chorus.core.access import (
 from chorus.core.audit import audit_record
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
+from chorus.core.registry import page_sections
 from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
@@ -253,6 +254,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
                 project.checkpoints.with_engagement().select_related("group", "stage", "waived_by")
             ),
             "checkpoint_form": CheckpointForm(),
+            "sections": page_sections("project", user, project),
         },
     )
 

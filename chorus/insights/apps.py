@@ -8,4 +8,7 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights and open data")
 
     def ready(self) -> None:
-        from chorus.insights import jobs  # noqa: F401  (registers the daily retention job)
+        from chorus.insights import (
+            equity_views,  # noqa: F401  (the project page and report sections)
+            jobs,  # noqa: F401  (registers the daily retention job)
+        )

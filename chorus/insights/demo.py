@@ -142,3 +142,73 @@ def build_perception(scale: Scale, rng: random.Random) -> dict[str, int]:
     )
     series.waves.set(waves)
     return {"perception waves": len(waves), "perception responses": responses_made}
+
+
+# Census 2021, rounded: each area's usual residents and the share of each group (percent),
+# so the equity of reach page has a population to compare with.
+CENSUS_TOTALS = {"W92000004": 3_107_500, "E12000002": 7_417_300, "E12000007": 8_799_800}
+CENSUS_SHARES: dict[str, dict[str, dict[str, float]]] = {
+    "sex": {
+        "W92000004": {"female": 51.1, "male": 48.9},
+        "E12000002": {"female": 50.9, "male": 49.1},
+        "E12000007": {"female": 51.3, "male": 48.7},
+    },
+    "ethnic_group": {
+        "W92000004": {"white": 93.8, "asian": 2.9, "black": 0.9, "mixed": 1.6, "other": 0.8},
+        "E12000002": {"white": 85.6, "asian": 8.7, "black": 2.1, "mixed": 2.1, "other": 1.5},
+        "E12000007": {"white": 53.8, "asian": 20.7, "black": 13.5, "mixed": 5.7, "other": 6.3},
+    },
+    "disability": {
+        "W92000004": {"yes_a_lot": 10.1, "yes_a_little": 11.5, "yes_not_at_all": 7.0, "no": 71.4},
+        "E12000002": {"yes_a_lot": 8.9, "yes_a_little": 10.4, "yes_not_at_all": 6.8, "no": 73.9},
+        "E12000007": {"yes_a_lot": 6.0, "yes_a_little": 7.6, "yes_not_at_all": 5.5, "no": 80.9},
+    },
+    "welsh": {"W92000004": {"yes": 17.8, "no": 82.2}},
+}
+# England and Wales by five-year band (percent); Wales is a little older, London younger.
+AGES = [5.4, 5.9, 6.0, 5.6, 6.0, 6.6, 6.9, 6.6, 6.2, 6.3, 6.9, 6.7, 5.8, 5.0, 5.0, 3.6, 2.4, 2.4]
+AGE_TILT = {"W92000004": (0.96, 1.0, 1.15), "E12000002": (1.0, 1.0, 1.0), "E12000007": (1.05, 1.2, 0.65)}
+
+
+def _ages(code: str) -> dict[str, float]:
+    young, working, old = AGE_TILT[code]
+    keys = [f"{5 * n}_{5 * n + 4}" for n in range(17)] + ["85_over"]
+    tilted = [
+        share * (young if n < 5 else working if n < 9 else old if n >= 13 else 1.0)
+        for n, share in enumerate(AGES)
+    ]
+    scale = 100 / sum(tilted)
+    return {key: share * scale for key, share in zip(keys, tilted, strict=True)}
+
+
+@demo_builder("population")
+def demo_population(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """The population of Wales, the North West and London, as if imported from the Census."""
+    from chorus.directory.models import Region
+    from chorus.directory.reference import regions_ensure
+    from chorus.insights.models import PopulationFigure
+    from chorus.insights.population import TABLES, TOTAL
+
+    regions_ensure()
+    regions = {r.ons_code: r for r in Region.objects.filter(ons_code__in=list(CENSUS_TOTALS))}
+    shares = {**CENSUS_SHARES, "age": {code: _ages(code) for code in CENSUS_TOTALS}}
+    figures = []
+    for dimension, by_region in shares.items():
+        table = TABLES[dimension]
+        for code, groups in by_region.items():
+            people = CENSUS_TOTALS[code] * (0.97 if dimension == "welsh" else 1)  # aged 3 and over
+            counts = {group: round(people * share / 100) for group, share in groups.items()}
+            for category, count in [*counts.items(), (TOTAL, sum(counts.values()))]:
+                figures.append(
+                    PopulationFigure(
+                        dimension=dimension,
+                        category=category,
+                        region=regions[code],
+                        count=count,
+                        source_file=f"census2021-{table.table_id.lower()}-rgn.csv",
+                        source_table=table.table_id,
+                        source_date="2021",
+                    )
+                )
+    PopulationFigure.objects.bulk_create(figures)
+    return {"population figures": len(figures)}

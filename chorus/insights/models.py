@@ -230,3 +230,32 @@ class EqualityAnalysisSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Equality analysis as at release {self.release}"
+
+
+class PopulationFigure(models.Model):
+    """How many people of one group live in one region, from an imported Census table.
+
+    ``dimension`` is what the table counts (``chorus.insights.population.TABLES``) and
+    ``category`` the group, or ``"total"`` for everyone the table covers there. An import
+    of a table replaces every figure of its dimension."""
+
+    dimension = models.CharField(max_length=20)
+    category = models.CharField(max_length=40)
+    region = models.ForeignKey("directory.Region", on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveBigIntegerField()
+    source_file = models.CharField(max_length=255)
+    source_table = models.CharField(max_length=20)
+    source_date = models.CharField(max_length=20, blank=True)  # the table's own "date" column
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dimension", "region", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "category", "region"], name="population_figure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.category}: {self.count}"

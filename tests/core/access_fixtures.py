@@ -149,6 +149,7 @@ def build_world() -> World:
     r["officer_a"] = officer_a
     _directory(r, team_a, team_b, world.admin)
     _engagement(r, team_a, team_b, now)
+    _commitment_import(r, team_a, world.admin)
     _consultations(r, team_a, team_b, now)
     _feedback_and_analysis(r, team_a, now)
     _bulletins(r, team_a)
@@ -308,6 +309,28 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
         source_body="Engagement strategy",
         team=team_b,
         due_on=(now - timedelta(days=1)).date(),
+    )
+
+
+def _commitment_import(r: dict[str, Any], team_a: Team, admin: Any) -> None:
+    from chorus.engagement.models import CommitmentImport
+
+    r["commitment_import"] = CommitmentImport.objects.create(
+        created_by=admin,
+        original_name="recommendations.csv",
+        rows=[
+            {
+                "line": 2,
+                "values": {"title": f"Publish the hearing lists {TEAM_A_MARK}", "reference": "R9"},
+                "kind": "recommendation",
+                "status": "not_started",
+                "due_on": None,
+                "source_date": None,
+                "owner": None,
+                "team": team_a.pk,
+                "existing": None,
+            }
+        ],
     )
 
 
@@ -613,6 +636,7 @@ ARGS: dict[str, Args] = {
     "engagement:impact_participants": lambda w: {"code": w.impact.code},
     "engagement:public_impact": lambda w: {"code": w.impact.code},
     "engagement:public_event": lambda w: {"code": w.activity.code},
+    "engagement:commitment_import_review": lambda w: {"job": w.commitment_import.code},
     "engagement:commitment_detail": lambda w: {"code": w.commitment.code},
     "engagement:commitment_edit": lambda w: {"code": w.commitment.code},
     "engagement:commitment_update_add": lambda w: {"code": w.commitment.code},
@@ -764,6 +788,10 @@ ARGS: dict[str, Args] = {
     "insights_files:api_dataset": lambda w: {"slug": w.dataset.slug},
     "insights:dataset_page": lambda w: {"slug": w.dataset.slug},
     "insights:staff_dataset": lambda w: {"slug": w.dataset.slug},
+    "insights:consultation_record": lambda w: {"code": w.consultation.code},
+    "insights:consultation_record_pdf": lambda w: {"code": w.consultation.code},
+    "insights:consultation_record_zip": lambda w: {"code": w.consultation.code},
+    "insights:equity_project": lambda w: {"code": w.project.code},
     "insights:perception": lambda w: {"code": w.perception.code},
     "insights:perception_edit": lambda w: {"code": w.perception.code},
     "insights:request_detail": lambda w: {"code": w.data_request.code},

@@ -1,0 +1,294 @@
+"""Equity of reach: who took part, beside the population the organisation serves.
+
+People took part when they came to an activity (attendance marked), were on a panel when
+it met, or answered a consultation from an email the directory holds for them (as the
+checkpoints count them, ``chorus.engagement.participation``). Their region and whether
+they prefer Welsh come from the directory. Age, sex, ethnic group and disability come
+only from equality answers, and only as the releases stored them: the figures of each
+consultation's latest ``EqualityRelease`` are added up, so they move only when a release
+of at least the suppression threshold of new people does (docs/architecture.md,
+"Equality figures"), and they are suppressed and rounded like every equality count. They
+cover every consultation of the organisation (or project) that asked, whatever the period.
+
+Each group's share of the participants has a 95% Wilson interval. A group is
+under-represented beyond chance when its share of the population lies above the
+interval, and over-represented when it lies below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Now
+from django.utils.translation import gettext_lazy as _
+
+from chorus.consultations.models import Consultation, Response
+from chorus.core.disclosure import suppress
+from chorus.core.i18n import current_language
+from chorus.core.stats import wilson
+from chorus.directory.models import ContactPoint, GroupMembership, Person, Region
+from chorus.engagement.models import Attendance
+from chorus.equality.questions import QUESTIONS
+from chorus.equality.services import latest_release, rounded
+from chorus.insights.population import TABLES, TOTAL, population
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+    from chorus.engagement.models import Project
+
+UNDER = "under"
+OVER = "over"
+# The Census table whose totals give each region's population, first held first.
+REGION_TOTALS = ("sex", "age", "ethnic_group", "disability")
+# Census five-year bands in each band the equality question asks about. The band of 15 to
+# 19 year olds straddles two, so it is shared as if ages within it were equally common.
+AGE_BANDS: dict[str, dict[str, float]] = {
+    "under_16": {"0_4": 1, "5_9": 1, "10_14": 1, "15_19": 0.2},
+    "16_24": {"15_19": 0.8, "20_24": 1},
+    "25_34": {"25_29": 1, "30_34": 1},
+    "35_44": {"35_39": 1, "40_44": 1},
+    "45_54": {"45_49": 1, "50_54": 1},
+    "55_64": {"55_59": 1, "60_64": 1},
+    "65_74": {"65_69": 1, "70_74": 1},
+    "75_over": {"75_79": 1, "80_84": 1, "85_over": 1},
+}
+EQUALITY_DIMENSIONS = ("age", "sex", "ethnic_group", "disability")
+QUESTION_OF = {"age": "age_band", "sex": "sex", "ethnic_group": "ethnic_group", "disability": "disability"}
+
+
+@dataclass
+class GroupRow:
+    key: str
+    label: Any
+    count: int | None  # None when suppressed
+    share: float | None  # of the participants, 0 to 1
+    low: float | None
+    high: float | None
+    population_share: float | None
+
+    def percent(self, name: str) -> float | None:
+        value = getattr(self, name)
+        return None if value is None else round(100 * value, 1)
+
+    @property
+    def percents(self) -> dict[str, float | None]:
+        """Share, interval and population share as percentages, for the page."""
+        return {name: self.percent(name) for name in ("share", "low", "high", "population_share")}
+
+    @property
+    def flag(self) -> str:
+        if self.high is None or self.low is None or self.population_share is None:
+            return ""
+        if self.population_share > self.high:
+            return UNDER
+        if self.population_share < self.low:
+            return OVER
+        return ""
+
+
+@dataclass
+class Dimension:
+    key: str
+    heading: Any
+    counted: Any  # who the participants' figures are of
+    rows: list[GroupRow] = field(default_factory=list)
+    participants: int | None = None  # None when suppressed
+    why_not: Any = ""  # said instead of the table when there is none
+
+    @property
+    def flagged(self) -> list[GroupRow]:
+        return [row for row in self.rows if row.flag]
+
+
+@dataclass
+class Equity:
+    start: date | None
+    end: date | None
+    dimensions: list[Dimension]
+
+    def flags(self, direction: str = UNDER) -> list[tuple[Any, Any]]:
+        """(dimension heading, group) of every group flagged ``direction``."""
+        return [(d.heading, row.label) for d in self.dimensions for row in d.rows if row.flag == direction]
+
+
+# --- Who took part ---------------------------------------------------------------------
+
+
+def _in_period(prefix: str, start: date | None, end: date | None) -> Q:
+    condition = Q(**{f"{prefix}__lte": Now()})
+    if start is not None:
+        condition &= Q(**{f"{prefix}__date__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{prefix}__date__lte": end})
+    return condition
+
+
+def participant_ids(*, project: Project | None, start: date | None, end: date | None) -> set[int]:
+    """The directory people who took part (in ``project``, or anywhere) in the period."""
+    attended = Attendance.objects.filter(_in_period("activity__starts_at", start, end), attended=True)
+    panels = GroupMembership.objects.filter(
+        _in_period("group__activity__starts_at", start, end), group__is_panel=True
+    ).filter(
+        Q(start__isnull=True) | Q(start__lte=F("group__activity__starts_at__date")),
+        Q(end__isnull=True) | Q(end__gte=F("group__activity__starts_at__date")),
+    )
+    responses = Response.objects.filter(_in_period("submitted_at", start, end)).exclude(email="")
+    if project is not None:
+        attended = attended.filter(activity__projects=project)
+        panels = panels.filter(group__activity__projects=project)
+        responses = responses.filter(consultation__project=project)
+    addresses = responses.values(address=Lower("email"))
+    responded = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, normalised__in=addresses)
+    ids: set[int] = set()
+    for rows in (attended, panels, responded):
+        ids.update(rows.values_list("person_id", flat=True))
+    return ids
+
+
+def consultations_in(*, project: Project | None) -> list[Consultation]:
+    """The consultations (of ``project``) that ask the equality questions, whatever the
+    period: were the period to choose them, comparing two periods' sums would pick out one
+    consultation's groups, small ones included."""
+    found = Consultation.objects.filter(equality_monitoring=True)
+    return list(found.filter(project=project) if project is not None else found)
+
+
+def released_answers(consultations: Iterable[Consultation]) -> dict[str, dict[str, int]]:
+    """Question -> answer -> people, added up over each consultation's latest release.
+    Only the counts a release stored are read, never the records themselves."""
+    total: dict[str, dict[str, int]] = {}
+    for consultation in consultations:
+        release = latest_release(consultation.code)
+        if release is None:
+            continue
+        for question, answers in (release.counts or {}).get("answers", {}).items():
+            for answer, count in answers.items():
+                total.setdefault(question, {})
+                total[question][answer] = total[question].get(answer, 0) + int(count)
+    return total
+
+
+# --- Shares and flags ------------------------------------------------------------------
+
+
+def compare(
+    counts: Mapping[str, int],
+    labels: Mapping[str, Any],
+    population_counts: Mapping[str, float],
+    *,
+    equality: bool = False,
+) -> tuple[list[GroupRow], int | None]:
+    """Each group's share of the participants, with its interval, beside its share of the
+    population. Small counts are suppressed; equality counts are rounded too, and their
+    shares and intervals are worked out from the rounded counts shown, so they tell no
+    more than the table does."""
+    cells, total = suppress(dict(counts))
+    if equality:
+        total = rounded(total)
+    whole = sum(population_counts.values())
+    rows = []
+    for cell in cells:
+        count = rounded(cell.count) if equality else cell.count
+        population_share = population_counts.get(cell.key, 0) / whole if whole else None
+        if count is None or not total:
+            rows.append(GroupRow(cell.key, labels[cell.key], None, None, None, None, population_share))
+            continue
+        shown = min(count, total)
+        low, high = wilson(shown, total)
+        rows.append(GroupRow(cell.key, labels[cell.key], count, shown / total, low, high, population_share))
+    return rows, total
+
+
+def _regions(codes: Iterable[str]) -> dict[str, Any]:
+    language = current_language()
+    return {r.ons_code: r.name_for(language) for r in Region.objects.filter(ons_code__in=list(codes))}
+
+
+def _region_dimension(people: set[int]) -> Dimension:
+    dimension = Dimension(
+        "region", _("Region"), _("People in the directory who took part, by where they live")
+    )
+    totals: dict[str, float] = {}
+    for table in REGION_TOTALS:
+        for code, counts in population(table).items():
+            totals.setdefault(code, counts.get(TOTAL, sum(counts.values())))
+    if not totals:
+        dimension.why_not = _("No population figures have been imported.")
+        return dimension
+    found = dict.fromkeys(totals, 0)
+    for code in Person.objects.filter(pk__in=people, region__ons_code__in=list(totals)).values_list(
+        "region__ons_code", flat=True
+    ):
+        found[code] += 1
+    names = _regions(totals)
+    ordered = sorted(totals, key=lambda code: str(names.get(code, code)))
+    dimension.rows, dimension.participants = compare(
+        {code: found[code] for code in ordered}, {code: names.get(code, code) for code in ordered}, totals
+    )
+    return dimension
+
+
+def _welsh_dimension(people: set[int]) -> Dimension:
+    table = TABLES["welsh"]
+    dimension = Dimension(
+        "welsh",
+        _("Welsh speakers"),
+        _("People in the directory in Wales who took part, by whether they prefer Welsh"),
+    )
+    held = population("welsh")
+    if not held:
+        dimension.why_not = _("No population figures for Welsh language skills have been imported.")
+        return dimension
+    in_area = Person.objects.filter(pk__in=people, region__ons_code__in=list(held))
+    counts = {
+        "yes": in_area.filter(preferred_language="cy").count(),
+        "no": in_area.exclude(preferred_language="cy").count(),
+    }
+    pop = {c.key: float(sum(region.get(c.key, 0) for region in held.values())) for c in table.categories}
+    labels = {c.key: c.label for c in table.categories}
+    dimension.rows, dimension.participants = compare(counts, labels, pop)
+    return dimension
+
+
+def _equality_dimension(key: str, answers: Mapping[str, Mapping[str, int]]) -> Dimension:
+    question = next(q for q in QUESTIONS if q.name == QUESTION_OF[key])
+    dimension = Dimension(
+        key,
+        question.heading,
+        _(
+            "Respondents to every consultation that asked the equality questions, as at each one's "
+            "latest release, whatever the period"
+        ),
+    )
+    held = population(key)
+    if not held:
+        dimension.why_not = _("No population figures for this have been imported.")
+        return dimension
+    keys = [value for value, _label in question.choices if value != "prefer_not"]
+    labels = dict(question.choices)
+    pop: dict[str, float] = {}
+    for value in keys:
+        parts = AGE_BANDS[value] if key == "age" else {value: 1.0}
+        pop[value] = sum(
+            weight * region.get(band, 0) for region in held.values() for band, weight in parts.items()
+        )
+    given = answers.get(question.name, {})
+    dimension.rows, dimension.participants = compare(
+        {value: given.get(value, 0) for value in keys}, labels, pop, equality=True
+    )
+    return dimension
+
+
+def equity(*, user: User, project: Project | None, start: date | None, end: date | None) -> Equity:
+    """Equity of reach for the organisation's area, or one project, in a period. The rows
+    drawn from equality answers are left out for those who may not see equality figures."""
+    people = participant_ids(project=project, start=start, end=end)
+    dimensions = [_region_dimension(people), _welsh_dimension(people)]
+    if user.can_see_equality_figures:
+        answers = released_answers(consultations_in(project=project))
+        dimensions += [_equality_dimension(key, answers) for key in EQUALITY_DIMENSIONS]
+    return Equity(start=start, end=end, dimensions=dimensions)
