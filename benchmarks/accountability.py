@@ -257,7 +257,7 @@ def _reports(seed: dict[str, Any]) -> dict[str, Any]:
     from chorus.insights.board_pack import board_pack
     from chorus.insights.board_pack_docx import board_pack_docx_bytes
     from chorus.insights.board_pack_pdf import board_pack_pdf_bytes
-    from chorus.insights.consultation_record import consultation_record
+    from chorus.insights.consultation_record import consultation_record as record_assemble
     from chorus.insights.record_pdf import record_pdf_bytes, record_zip_bytes
 
     admin = seed["admin"]
@@ -268,7 +268,7 @@ def _reports(seed: dict[str, Any]) -> dict[str, Any]:
     pdf = board_pack_pdf_bytes(pack)
     docx = board_pack_docx_bytes(pack)
     pack_done = time.perf_counter()
-    record_ = consultation_record(seed["consultation"], admin)
+    record_ = record_assemble(seed["consultation"], admin)
     record_built = time.perf_counter()
     record_pdf = record_pdf_bytes(record_)
     record_zip = record_zip_bytes(record_)
@@ -414,9 +414,7 @@ def main() -> None:
         "current quarter's; the record is the consultation's; both are built on the same data (the people, "
         "attendances and responses above), not on the large demo. Figures are the larger of the two databases."
     )
-    record(
-        "Accountability: share-back, board pack and consultation record", PACKAGES, text, notes, result=line
-    )
+    record("Accountability at scale", PACKAGES, text, notes, result=line)
     print(line)
 
 

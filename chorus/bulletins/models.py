@@ -72,10 +72,12 @@ class Subscriber(CodedModel):
     def __str__(self) -> str:
         return self.email
 
-    @property
-    def can_receive(self) -> bool:
-        """Whether a delivery already written to them may go: a share-back reaches people
-        who are told once without subscribing; an address that stopped gets nothing."""
+    def can_receive(self, share_back: bool = False) -> bool:
+        """Whether a delivery already written to them may go: a share-back also reaches people
+        who are told without subscribing, and people whose sign-up is waiting for its
+        confirmation (they took part); an address that stopped gets nothing."""
+        if share_back:
+            return self.status in (self.Status.ACTIVE, self.Status.SHARE_BACK, self.Status.PENDING)
         return self.status in (self.Status.ACTIVE, self.Status.SHARE_BACK)
 
 

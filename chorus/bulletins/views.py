@@ -131,7 +131,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponse(status=200)
     # Someone who was only told what changed after taking part (a share-back) never had
     # bulletins: the page speaks of those emails, and the undo gives them back, not bulletins.
-    told_only = subscriber.source == Subscriber.Source.SHARE_BACK and subscriber.consented_at is None
+    told_only = subscriber.consented_at is None
     if request.method == "POST" and request.POST.get("undo"):
         services.resubscribe(subscriber)
         if told_only:

@@ -276,24 +276,15 @@ class CommitmentRowChecker(RowChecker):
         if not typed:
             return None
         user = self.users.get(typed.casefold())
-        if user is None:
+        # One message whether there is no such user or their account is closed, so an
+        # import says nothing about which addresses belong to former staff.
+        if user is None or not user.is_active:
             self.problem(
                 checked,
                 "owner",
                 _(
-                    "nobody in Chorus has the email address “%(value)s”. "
+                    "nobody who can sign in to Chorus has the email address “%(value)s”. "
                     "Give a Chorus user's email address, or leave it blank."
-                )
-                % {"value": typed},
-            )
-            return None
-        if not user.is_active:
-            self.problem(
-                checked,
-                "owner",
-                _(
-                    "“%(value)s” can no longer sign in to Chorus. "
-                    "Give the email address of someone who can, or leave it blank."
                 )
                 % {"value": typed},
             )

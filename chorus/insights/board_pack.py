@@ -191,8 +191,10 @@ def _people(count: int | None) -> int | None:
 
 
 def _share(part: int, whole: int) -> int | None:
-    """A percentage, only where enough people answered for it to say nothing of one of them."""
-    if whole < threshold():
+    """A percentage, only where enough people are on each side of it to say nothing of one
+    of them (90% of 10 would say one person was not satisfied)."""
+    least = threshold()
+    if whole < least or part < least or whole - part < least:
         return None
     return round(100 * part / whole)
 
@@ -563,8 +565,9 @@ def _equity(
             for row in d.rows
         }
 
-    now = equity(user=user, project=None, start=start, end=end)
-    this, before = said(now), said(equity(user=user, project=None, start=previous_start, end=previous_end))
+    now = equity(user=user, project=None, start=start, end=end, with_equality=False)
+    earlier = equity(user=user, project=None, start=previous_start, end=previous_end, with_equality=False)
+    this, before = said(now), said(earlier)
     unknown = ("", _("Not known"))
     lines = [
         EquityLine(str(d.heading), str(row.label), this[key][1], before.get(key, unknown)[1])

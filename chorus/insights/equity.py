@@ -27,11 +27,12 @@ from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
 from chorus.consultations.models import Consultation, Response
-from chorus.core.disclosure import suppress
+from chorus.core.access import visible_to
+from chorus.core.disclosure import Cell, suppress, threshold
 from chorus.core.i18n import current_language
 from chorus.core.stats import wilson
 from chorus.directory.models import ContactPoint, GroupMembership, Person, Region
-from chorus.engagement.models import Attendance
+from chorus.engagement.models import Activity, Attendance
 from chorus.equality.questions import QUESTIONS
 from chorus.equality.services import latest_release, rounded
 from chorus.insights.population import TABLES, TOTAL, population
@@ -127,16 +128,26 @@ def _in_period(prefix: str, start: date | None, end: date | None) -> Q:
     return condition
 
 
-def participant_ids(*, project: Project | None, start: date | None, end: date | None) -> set[int]:
-    """The directory people who took part (in ``project``, or anywhere) in the period."""
-    attended = Attendance.objects.filter(_in_period("activity__starts_at", start, end), attended=True)
+def participant_ids(*, user: User, project: Project | None, start: date | None, end: date | None) -> set[int]:
+    """The directory people who took part (in ``project``, or anywhere) in the period, in
+    the activities and consultations ``user`` may see (another team's restricted ones are
+    not counted, nor can they be worked out by difference)."""
+    activities = visible_to(user, Activity.objects.all()).values("pk")
+    consultations = visible_to(user, Consultation.objects.all()).values("pk")
+    attended = Attendance.objects.filter(
+        _in_period("activity__starts_at", start, end), attended=True, activity__in=activities
+    )
     panels = GroupMembership.objects.filter(
-        _in_period("group__activity__starts_at", start, end), group__is_panel=True
+        _in_period("group__activity__starts_at", start, end),
+        group__is_panel=True,
+        group__activity__in=activities,
     ).filter(
         Q(start__isnull=True) | Q(start__lte=F("group__activity__starts_at__date")),
         Q(end__isnull=True) | Q(end__gte=F("group__activity__starts_at__date")),
     )
-    responses = Response.objects.filter(_in_period("submitted_at", start, end)).exclude(email="")
+    responses = Response.objects.filter(
+        _in_period("submitted_at", start, end), consultation__in=consultations
+    ).exclude(email="")
     if project is not None:
         attended = attended.filter(activity__projects=project)
         panels = panels.filter(group__activity__projects=project)
@@ -149,18 +160,24 @@ def participant_ids(*, project: Project | None, start: date | None, end: date | 
     return ids
 
 
-def consultations_in(*, project: Project | None) -> list[Consultation]:
-    """The consultations (of ``project``) that ask the equality questions, whatever the
-    period: were the period to choose them, comparing two periods' sums would pick out one
-    consultation's groups, small ones included."""
-    found = Consultation.objects.filter(equality_monitoring=True)
-    return list(found.filter(project=project) if project is not None else found)
+def consultations_in(*, user: User) -> list[Consultation]:
+    """The consultations that ask the equality questions and that ``user`` may see, whatever
+    the period: were the period to choose them, comparing two periods' sums would pick out
+    one consultation's groups, small ones included."""
+    return list(visible_to(user, Consultation.objects.filter(equality_monitoring=True)))
 
 
-def released_answers(consultations: Iterable[Consultation]) -> dict[str, dict[str, int]]:
-    """Question -> answer -> people, added up over each consultation's latest release.
-    Only the counts a release stored are read, never the records themselves."""
-    total: dict[str, dict[str, int]] = {}
+Cells = dict[str, dict[str, int]]
+
+
+def released_answers(consultations: Iterable[Consultation]) -> tuple[Cells, set[tuple[str, str]]]:
+    """Question -> answer -> people, added up over each consultation's latest release, and
+    the (question, answer) cells that some consultation holds fewer than the suppression
+    threshold of (but some): those stay hidden in the sum too, or the sum less the other
+    consultations' figures would show them. Only the counts a release stored are read."""
+    total: Cells = {}
+    small: set[tuple[str, str]] = set()
+    least = threshold()
     for consultation in consultations:
         release = latest_release(consultation.code)
         if release is None:
@@ -169,7 +186,9 @@ def released_answers(consultations: Iterable[Consultation]) -> dict[str, dict[st
             for answer, count in answers.items():
                 total.setdefault(question, {})
                 total[question][answer] = total[question].get(answer, 0) + int(count)
-    return total
+                if 0 < int(count) < least:
+                    small.add((question, answer))
+    return total, small
 
 
 # --- Shares and flags ------------------------------------------------------------------
@@ -181,6 +200,7 @@ def compare(
     population_counts: Mapping[str, float],
     *,
     equality: bool = False,
+    hidden: Iterable[str] = (),
 ) -> tuple[list[GroupRow], int | None]:
     """Each group's share of the participants, with its interval, beside its share of the
     population. Small counts are suppressed; equality counts are rounded too, and their
@@ -189,6 +209,7 @@ def compare(
     cells, total = suppress(dict(counts))
     if equality:
         total = rounded(total)
+        cells = [cell if cell.key not in hidden else Cell(cell.key, None) for cell in cells]
     whole = sum(population_counts.values())
     rows = []
     for cell in cells:
@@ -254,7 +275,9 @@ def _welsh_dimension(people: set[int]) -> Dimension:
     return dimension
 
 
-def _equality_dimension(key: str, answers: Mapping[str, Mapping[str, int]]) -> Dimension:
+def _equality_dimension(
+    key: str, answers: Mapping[str, Mapping[str, int]], small: set[tuple[str, str]]
+) -> Dimension:
     question = next(q for q in QUESTIONS if q.name == QUESTION_OF[key])
     dimension = Dimension(
         key,
@@ -278,17 +301,31 @@ def _equality_dimension(key: str, answers: Mapping[str, Mapping[str, int]]) -> D
         )
     given = answers.get(question.name, {})
     dimension.rows, dimension.participants = compare(
-        {value: given.get(value, 0) for value in keys}, labels, pop, equality=True
+        {value: given.get(value, 0) for value in keys},
+        labels,
+        pop,
+        equality=True,
+        hidden={value for value in keys if (question.name, value) in small},
     )
     return dimension
 
 
-def equity(*, user: User, project: Project | None, start: date | None, end: date | None) -> Equity:
+def equity(
+    *,
+    user: User,
+    project: Project | None,
+    start: date | None,
+    end: date | None,
+    with_equality: bool = True,
+) -> Equity:
     """Equity of reach for the organisation's area, or one project, in a period. The rows
-    drawn from equality answers are left out for those who may not see equality figures."""
-    people = participant_ids(project=project, start=start, end=end)
+    drawn from equality answers are shown only for the whole organisation (never one
+    project: a project's figures less the organisation's would narrow down the rest), and
+    only to those who may see equality figures, on the equity page itself (which audits its
+    views): the sections other pages show leave them out (``with_equality=False``)."""
+    people = participant_ids(user=user, project=project, start=start, end=end)
     dimensions = [_region_dimension(people), _welsh_dimension(people)]
-    if user.can_see_equality_figures:
-        answers = released_answers(consultations_in(project=project))
-        dimensions += [_equality_dimension(key, answers) for key in EQUALITY_DIMENSIONS]
+    if with_equality and user.can_see_equality_figures and project is None:
+        answers, small = released_answers(consultations_in(user=user))
+        dimensions += [_equality_dimension(key, answers, small) for key in EQUALITY_DIMENSIONS]
     return Equity(start=start, end=end, dimensions=dimensions)

@@ -185,7 +185,7 @@ def project_equity_section(user: User, subject: object) -> PageSection | None:
         return None
     end = timezone.localdate()
     start = end - REPORT_LONGEST_PERIOD
-    found = equity(user=user, project=subject, start=start, end=end)
+    found = equity(user=user, project=subject, start=start, end=end, with_equality=False)
     return PageSection(
         heading=_("Groups under-represented among the people who took part in the last three years"),
         lines=_flag_lines(found),
@@ -203,7 +203,7 @@ def report_equity_section(user: User, subject: object) -> PageSection | None:
     if start is None or end is None:
         return None
     project = getattr(subject, "project", None)
-    found = equity(user=user, project=project, start=start, end=end)
+    found = equity(user=user, project=project, start=start, end=end, with_equality=False)
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
     url = reverse("insights:equity_project", args=[project.code]) if project else reverse("insights:equity")
     return PageSection(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from chorus.accounts.models import Team, User
 from chorus.bulletins import services
 from chorus.bulletins.models import AddressEvent, Bulletin, Delivery, Subscriber
-from chorus.core.models import AuditEntry
+from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.reference import regions_ensure
 from chorus.engagement.models import ImpactRecord
 from tests.conftest import sign_in
@@ -97,9 +97,8 @@ def test_each_person_gets_one_email_however_many_ways_they_took_part(
     _responded(record, "ALL@example.org")
     _subscriber("all@example.org", topics=[topic])
     _attended(record, "came@example.org")
-    # A respondent who agreed to hear from us: the directory holds their consent.
-    ConsentFactory(person=make_person(last_name="Consenting", emails=["said@example.org"]))
-    _responded(record, "said@example.org")
+    # A respondent who asked, in their response, to hear what changed.
+    _responded(record, "said@example.org", may_contact=True)
     _subscriber("reader@example.org", topics=[topic])
     _subscriber("elsewhere@example.org", topics=[TopicFactory()])
 
@@ -138,6 +137,9 @@ def test_respondents_are_told_only_if_they_agreed_to_hear_from_us(
     record, officer, django_capture_on_commit_callbacks
 ) -> None:
     _responded(record, "receipt-only@example.org")  # gave an email for the receipt, nothing more
+    # Consent in the directory for something else (photographs, say) is not agreement to email.
+    ConsentFactory(person=make_person(last_name="Photographed", emails=["photo@example.org"]))
+    _responded(record, "photo@example.org")
     withdrawn = make_person(last_name="Withdrawn", emails=["withdrew@example.org"])
     ConsentFactory(person=withdrawn, withdrawn_on=timezone.localdate())
     _responded(record, "withdrew@example.org")
@@ -147,7 +149,7 @@ def test_respondents_are_told_only_if_they_agreed_to_hear_from_us(
     _responded(record, "Asked@Example.org", may_contact=True)  # ticked "email me what changed"
 
     plan = services.shareback_plan(record)
-    assert plan.excluded["not_agreed"] == 2
+    assert plan.excluded["not_agreed"] == 3
     assert plan.excluded["no_email"] == 1
 
     _send(record, officer, django_capture_on_commit_callbacks)
@@ -178,8 +180,7 @@ def test_people_who_asked_for_welsh_get_the_welsh_email(
     record, officer, django_capture_on_commit_callbacks
 ) -> None:
     _attended(record, "cymraeg@example.org", language="cy")
-    ConsentFactory(person=make_person(last_name="Ymatebydd", emails=["ymateb@example.org"]))
-    _responded(record, "ymateb@example.org", language="cy")
+    _responded(record, "ymateb@example.org", language="cy", may_contact=True)
     _attended(record, "english@example.org")
     # Told about another change before, in English; the directory now says Welsh.
     _subscriber("newid@example.org", status=Subscriber.Status.SHARE_BACK, language="en")
@@ -394,3 +395,39 @@ def test_the_share_back_is_audited(
     assert sent.actor == officer and sent.action == "change"
     assert sent.detail["recipients"] == 1
     assert finished.actor is None and "Emailed to 1 person" in finished.detail["shared back"]
+
+
+def test_a_sign_up_nobody_confirmed_does_not_undo_an_unsubscribe_or_subscribe_anyone(
+    record, officer, client: Client, django_capture_on_commit_callbacks
+) -> None:
+    _attended(record, "came@example.org")
+    # They came, were told once, and unsubscribed.
+    _send(record, officer, django_capture_on_commit_callbacks)
+    told = Subscriber.objects.get(email="came@example.org")
+    client.get(reverse("bulletins:unsubscribe", args=[told.token]))
+    # Someone else types their address into the sign-up page and never confirms.
+    services.subscribe(email="came@example.org", regions=[], topics=[], language="en")
+    told.refresh_from_db()
+    assert told.status == Subscriber.Status.PENDING
+    _attended(record, "new@example.org")
+    mail.outbox.clear()
+    plan = services.shareback_plan(record)
+    assert plan.excluded["unsubscribed"] == 1
+    _send(record, officer, django_capture_on_commit_callbacks)
+    assert _to(mail.outbox) == ["new@example.org"]
+    # Undoing an unsubscribe never subscribes someone who never confirmed.
+    pending = Subscriber.objects.get(email="came@example.org")
+    services.unsubscribe(pending, how="link")
+    client.post(reverse("bulletins:unsubscribe", args=[pending.token]), {"undo": "1"})
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.SHARE_BACK and pending.consented_at is None
+
+
+def test_the_subscriber_rows_a_share_back_adds_are_audited(
+    record, officer, django_capture_on_commit_callbacks
+) -> None:
+    _attended(record, "came@example.org")
+    _send(record, officer, django_capture_on_commit_callbacks)
+    told = Subscriber.objects.get(email="came@example.org")
+    entry = AuditEntry.objects.get(object_id=str(told.code), action=AuditAction.CREATE)
+    assert entry.actor == officer

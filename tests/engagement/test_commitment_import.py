@@ -150,10 +150,11 @@ def test_every_wrong_row_is_named_with_how_to_fix_it_and_nothing_is_stored(
         "Use one of: recommendation, plan action, promise.",
         "Row 5, due date: “31/02/2027” is not a date. Write it like 31/03/2027.",
         "Row 6, source date: “next spring” is not a date. Write it like 31/03/2027.",
-        "Row 7, owner: nobody in Chorus has the email address “nobody@example.gov.uk”. "
+        "Row 7, owner: nobody who can sign in to Chorus has the email address “nobody@example.gov.uk”. "
         "Give a Chorus user's email address, or leave it blank.",
-        "Row 8, owner: “gone@example.gov.uk” can no longer sign in to Chorus. "
-        "Give the email address of someone who can, or leave it blank.",
+        # A closed account reads the same, so an import tells nobody who the former staff were.
+        "Row 8, owner: nobody who can sign in to Chorus has the email address “gone@example.gov.uk”. "
+        "Give a Chorus user's email address, or leave it blank.",
         "Row 9, team: “Crime” is not a team you can add commitments to. Use one of: Family justice.",
         "Row 10, team: “Imaginary” is not a team you can add commitments to. Use one of: Family justice.",
         "Row 11, status: “sideways” is not one Chorus knows. "

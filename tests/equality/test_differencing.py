@@ -123,13 +123,26 @@ def _pages(subject: Subject) -> dict[str, str]:
         "insights:equality satisfaction": f"{service}&outcome=satisfaction",
         "insights:equality satisfied": f"{service}&outcome=satisfied",
         "insights:equality negative": f"{consultation}&outcome=negative",
+        # Equity of reach: the organisation's equality rows, summed over releases.
+        "insights:equity": reverse("insights:equity"),
     }
 
 
 # Every URL that shows equality figures must be in _pages (or be a public page of the
 # journey or the deletion link): a new page, export or API with figures fails here.
-NOT_FIGURES = {"consultations:respond_equality", "feedback:exit_equality", "equality:remove"}
-ATTACKED = {"consultations:consultation_equality", "feedback:service_equality", "insights:equality"}
+# A project's equity page holds no equality rows (insights/equity.py: the organisation only).
+NOT_FIGURES = {
+    "consultations:respond_equality",
+    "feedback:exit_equality",
+    "equality:remove",
+    "insights:equity_project",
+}
+ATTACKED = {
+    "consultations:consultation_equality",
+    "feedback:service_equality",
+    "insights:equality",
+    "insights:equity",
+}
 
 
 def test_every_url_that_shows_equality_figures_is_attacked_here() -> None:
@@ -143,7 +156,7 @@ def test_every_url_that_shows_equality_figures_is_attacked_here() -> None:
                 names.add(prefix + pattern.name)
 
     walk(get_resolver(), "")
-    equality = {name for name in names if "equality" in name}
+    equality = {name for name in names if "equality" in name or "equity" in name}
     assert equality - NOT_FIGURES == ATTACKED
 
 
@@ -262,6 +275,11 @@ def test_viewers_cannot_open_equality_figures(team: object, viewer: User) -> Non
     subject = Subject(team)
     client = sign_in(Client(), viewer)
     for name, url in _pages(subject).items():
+        if name == "insights:equity":
+            # The equity page is theirs too, for where people live, without equality rows.
+            page = client.get(url)
+            assert page.status_code == 200 and 'id="dimension-sex"' not in page.content.decode()
+            continue
         assert client.get(url).status_code == 403, name
     detail = client.get(reverse("consultations:consultation_detail", args=[subject.consultation.code]))
     assert reverse("consultations:consultation_equality", args=[subject.consultation.code]) not in (

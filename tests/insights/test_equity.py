@@ -400,19 +400,30 @@ def test_group_rows_say_nothing_without_an_interval() -> None:
     assert row.flag == "" and row.percents["share"] is None
 
 
-def test_an_analyst_sees_equality_rows_of_a_project(released: object, team: object) -> None:
+def test_equality_rows_are_shown_for_the_whole_organisation_never_one_project(
+    released: object, team: object
+) -> None:
+    """A project's equality figures less the organisation's would narrow down the rest."""
     project = ProjectFactory(team=team)
     released.project = project  # type: ignore[attr-defined]
     released.save()  # type: ignore[attr-defined]
     analyst = UserFactory(role=Role.ANALYST, teams=[team])
     today = timezone.localdate()
-    found = equity(user=analyst, project=project, start=today - timedelta(days=7), end=today)
-    sex = next(d for d in found.dimensions if d.key == "sex")
-    assert sex.participants == 40
-    other = equity(
-        user=analyst, project=ProjectFactory(team=team), start=today - timedelta(days=7), end=today
-    )
-    assert next(d for d in other.dimensions if d.key == "sex").participants is None
+    whole = equity(user=analyst, project=None, start=today - timedelta(days=7), end=today)
+    assert next(d for d in whole.dimensions if d.key == "sex").participants == 40
+    one = equity(user=analyst, project=project, start=today - timedelta(days=7), end=today)
+    assert not [d for d in one.dimensions if d.key == "sex"]
+
+
+def test_another_teams_restricted_consultation_is_not_counted(released: object, team: object) -> None:
+    from chorus.accounts.models import Team
+
+    released.team = Team.objects.create(name="Another team")  # type: ignore[attr-defined]
+    released.save()  # type: ignore[attr-defined]
+    analyst = UserFactory(role=Role.ANALYST, teams=[team])
+    today = timezone.localdate()
+    found = equity(user=analyst, project=None, start=today - timedelta(days=7), end=today)
+    assert next(d for d in found.dimensions if d.key == "sex").participants in (None, 0)
 
 
 def test_the_demo_carries_a_plausible_population(db: None) -> None:
@@ -445,7 +456,7 @@ def test_periods_do_not_choose_the_consultations_of_the_equality_rows(released: 
     assert next(d for d in long_ago.dimensions if d.key == "sex").participants == 40
 
 
-def test_panel_members_when_it_met_and_known_respondents_took_part(team: object) -> None:
+def test_panel_members_when_it_met_and_known_respondents_took_part(team: object, admin: object) -> None:
     from chorus.insights.equity import participant_ids
     from tests.factories import GroupMembershipFactory, StakeholderGroupFactory, make_person
 
@@ -460,7 +471,22 @@ def test_panel_members_when_it_met_and_known_respondents_took_part(team: object)
     ResponseFactory(consultation=ConsultationFactory(project=project), email="Rhian@Example.org")
     ResponseFactory(consultation=ConsultationFactory(), email="rhian@example.org")  # another project's
     today = timezone.localdate()
-    took_part = participant_ids(project=project, start=today - timedelta(days=7), end=today)
+    took_part = participant_ids(user=admin, project=project, start=today - timedelta(days=7), end=today)
     assert took_part == {member.pk, respondent.pk}
     assert joined_later.pk not in took_part
-    assert participant_ids(project=project, start=today - timedelta(days=1), end=today) == {respondent.pk}
+    assert participant_ids(user=admin, project=project, start=today - timedelta(days=1), end=today) == {
+        respondent.pk
+    }
+
+
+def test_a_group_one_consultation_holds_few_of_stays_hidden_in_the_sum(released: object, admin: User) -> None:
+    """Another consultation with 3 women: the organisation's sum of women would otherwise
+    show them, less the first consultation's figure."""
+    other = ConsultationFactory(equality_monitoring=True)
+    for i in range(12):
+        _respond(other, CROWD if i >= 3 else {**CROWD, "sex": "female"})
+    release_due(now=timezone.now() + timedelta(days=2))
+    today = timezone.localdate()
+    found = equity(user=admin, project=None, start=today - timedelta(days=7), end=today)
+    sex = {row.key: row for row in next(d for d in found.dimensions if d.key == "sex").rows}
+    assert sex["female"].count is None

@@ -173,7 +173,7 @@ def bulletin_deliver(*, bulletin_id: int) -> int:
         done, failed, skipped = [], [], []
         messages = []
         for delivery in deliveries:
-            if not delivery.subscriber.can_receive:
+            if not delivery.subscriber.can_receive(share_back=bulletin.kind == Bulletin.Kind.SHARE_BACK):
                 skipped.append(delivery.pk)
                 continue
             messages.append(

@@ -29,7 +29,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.urls import reverse
@@ -43,11 +42,11 @@ from chorus.bulletins.services.audience import audience_for
 from chorus.bulletins.services.composing import links_register
 from chorus.bulletins.services.sending import SendError, bulletin_deliver
 from chorus.consultations.models import Response
-from chorus.core.audit import audit_record
+from chorus.core.audit import audit_record, audit_record_many
 from chorus.core.downloads import absolute_url
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
-from chorus.directory.models import Consent, ContactPoint, LawfulBasis
+from chorus.directory.models import ContactPoint, LawfulBasis
 from chorus.engagement.models import ImpactRecord
 from chorus.engagement.services import impact_participants
 
@@ -148,25 +147,14 @@ def _respondents(record: ImpactRecord) -> tuple[dict[str, str], set[str], int]:
 
 def _respondents_agreed(emails: Sequence[str]) -> set[str]:
     """The addresses whose owner agreed to hear from us some other way than their response:
-    an active (confirmed) bulletin subscription, or a person in the directory at that address
-    with consent recorded and not withdrawn."""
+    a confirmed bulletin subscription. (Consent recorded in the directory is not enough: it
+    may be for another purpose, such as photographs or research.)"""
     agreed: set[str] = set()
     for chunk in _chunks(emails):
         agreed.update(
             Subscriber.objects.annotate(address=Lower("email"))
             .filter(address__in=chunk, status=Subscriber.Status.ACTIVE)
             .values_list("address", flat=True)
-        )
-        current = Consent.objects.filter(person_id=OuterRef("person_id"), withdrawn_on__isnull=True)
-        agreed.update(
-            ContactPoint.objects.filter(
-                kind=ContactPoint.Kind.EMAIL,
-                normalised__in=chunk,
-                person__merged_into__isnull=True,
-                person__erased_at__isnull=True,
-            )
-            .filter(Exists(current))
-            .values_list("normalised", flat=True)
         )
     return agreed
 
@@ -184,13 +172,18 @@ def _subscribers(topics: Sequence[int], regions: Sequence[int]) -> list[tuple[st
 
 
 def _subscriber_statuses(emails: Sequence[str]) -> dict[str, str]:
+    """Each address's subscriber status; an address that unsubscribed and has not confirmed
+    a subscription since reads as unsubscribed, whatever a later unconfirmed sign-up (which
+    anyone can make with anyone's address) set its status to."""
     found: dict[str, str] = {}
     for chunk in _chunks(emails):
-        found.update(
+        for address, status, unsubscribed_at in (
             Subscriber.objects.annotate(address=Lower("email"))
             .filter(address__in=chunk)
-            .values_list("address", "status")
-        )
+            .values_list("address", "status", "unsubscribed_at")
+        ):
+            opted_out = unsubscribed_at is not None and status != Subscriber.Status.ACTIVE
+            found[address] = Subscriber.Status.UNSUBSCRIBED if opted_out else status
     return found
 
 
@@ -279,12 +272,13 @@ def shareback_content(record: ImpactRecord, language: str) -> tuple[str, str]:
     return subject, body
 
 
-def _subscribers_write(recipients: list[Recipient], *, detail: str) -> dict[str, int]:
+def _subscribers_write(recipients: list[Recipient], *, detail: str, actor: User | None) -> dict[str, int]:
     """A ``Subscriber`` for each recipient, reusing the one their address has: {email: id}.
+    Each row added or changed is in the audit log, as the subscriber import's are.
 
     Someone new is added as "share_back" (told, not subscribed) on the lawful basis of
     legitimate interests: telling people who took part what came of it. Someone who signed
-    up but never confirmed stays able to confirm, and is told as "share_back" meanwhile."""
+    up but never confirmed keeps their row as it is, still waiting for their confirmation."""
     emails = [r.email for r in recipients]
     existing: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(emails):
@@ -295,9 +289,7 @@ def _subscribers_write(recipients: list[Recipient], *, detail: str) -> dict[str,
         ):
             existing[address] = (pk, status)
     now = timezone.now()
-    pending = [pk for pk, status in existing.values() if status == Subscriber.Status.PENDING]
-    for pks in _chunks(pending):
-        Subscriber.objects.filter(pk__in=pks).update(status=Subscriber.Status.SHARE_BACK, updated_at=now)
+    changed: list[int] = []
     # Someone only ever told is told in the language they now ask for; a subscriber's own
     # choice of language stands.
     for language in LANGUAGES:
@@ -307,9 +299,9 @@ def _subscribers_write(recipients: list[Recipient], *, detail: str) -> dict[str,
             if r.language == language and existing.get(r.email, (0, ""))[1] == Subscriber.Status.SHARE_BACK
         ]
         for pks in _chunks(told_only):
-            Subscriber.objects.filter(pk__in=pks).exclude(language=language).update(
-                language=language, updated_at=now
-            )
+            moved = Subscriber.objects.filter(pk__in=pks).exclude(language=language)
+            changed.extend(moved.values_list("pk", flat=True))
+            moved.update(language=language, updated_at=now)
     new = [r for r in recipients if r.email not in existing]
     Subscriber.objects.bulk_create(
         [
@@ -332,6 +324,12 @@ def _subscribers_write(recipients: list[Recipient], *, detail: str) -> dict[str,
         ids.update(
             Subscriber.objects.filter(email__in=chunk).values_list("email", "pk")  # stored lower-cased
         )
+    added = [ids[r.email] for r in new if r.email in ids]
+    for action, pks in ((AuditAction.CREATE, added), (AuditAction.CHANGE, changed)):
+        for chunk_pks in _chunks(pks):
+            rows = Subscriber.objects.filter(pk__in=chunk_pks).only("pk", "code", "email")
+            records = [(action, row) for row in rows]
+            audit_record_many(actor=actor, records=records, detail={"share-back": detail})
     return ids
 
 
@@ -375,7 +373,7 @@ def shareback_prepare(
         bulletin.topics.set(topics)
         bulletin.regions.set(regions)
         links_register(bulletin)
-        ids = _subscribers_write(plan.recipients, detail=title)
+        ids = _subscribers_write(plan.recipients, detail=title, actor=actor)
         Delivery.objects.bulk_create(
             [
                 Delivery(bulletin=bulletin, subscriber_id=ids[r.email])

@@ -122,11 +122,10 @@ def unsubscribe(subscriber: Subscriber, *, how: str) -> None:
 
 
 def resubscribe(subscriber: Subscriber) -> None:
-    """Undo an unsubscribe. Someone who was only ever told about changes (a share-back)
-    goes back to that, not to bulletins they never asked for."""
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED and (
-        subscriber.source == Subscriber.Source.SHARE_BACK and subscriber.consented_at is None
-    ):
+    """Undo an unsubscribe. Someone who never confirmed a subscription (told about changes
+    after taking part, or a sign-up nobody confirmed) goes back to being told about changes,
+    not to bulletins they never asked for: only a confirmation link subscribes anyone."""
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED and subscriber.consented_at is None:
         subscriber.status = Subscriber.Status.SHARE_BACK
         subscriber.unsubscribed_at = None
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
