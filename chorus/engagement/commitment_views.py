@@ -75,6 +75,7 @@ def commitment_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespo
     if commitment is not None:
         initial = {name: getattr(commitment, name) for name in FIELDS}
         initial["activities"] = list(commitment.activities.all())
+        initial["consultations"] = list(commitment.consultations.all())
     elif project := _project_from(request):
         initial = {"project": project, "team": project.team}
     form = CommitmentForm(data=request.POST or None, initial=initial, user=user, commitment=commitment)
@@ -106,6 +107,8 @@ def _detail(request: HttpRequest, commitment: Commitment, update_form: Commitmen
             "updates": commitment.updates.select_related("by"),
             # Links to records of a team the reader is not in are left out, as everywhere.
             "activities": visible_to(user, commitment.activities.order_by("-starts_at")),
+            "consultations": visible_to(user, commitment.consultations.order_by("-opens_at")),
+            "evidence": commitment.evidence.all(),
             "project": visible_to(user, Project.objects.filter(commitments=commitment)).first(),
             "impact_record": visible_to(
                 user, ImpactRecord.objects.filter(commitments=commitment).select_related("project")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -700,6 +701,26 @@ class CommitmentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Consultations sit on a floor above engagement: the model is looked up by name, never imported.
+    consultations: forms.ModelMultipleChoiceField[Model] = forms.ModelMultipleChoiceField(
+        label=_("Evidence: consultations (optional)"),
+        help_text=_("The project's consultations, or the latest ones when it has no project"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evidence_title = forms.CharField(
+        label=_("Title of a piece of evidence (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, the published response (PDF)"),
+    )
+    evidence_url = forms.URLField(
+        label=_("Link to the evidence (optional)"),
+        assume_scheme="https",
+        required=False,
+        error_messages={"invalid": _("Enter a web address, like https://www.example.org/response.pdf")},
+    )
 
     def __init__(self, *args: Any, user: User, commitment: Commitment | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -723,12 +744,27 @@ class CommitmentForm(forms.Form):
         fields["activities"].queryset = Activity.objects.filter(
             pk__in=list(activities.values_list("pk", flat=True)[:30])
         ).order_by("-starts_at")
+        consultation = apps.get_model("consultations", "Consultation")
+        consultations = visible_to(user, consultation.objects.order_by("-opens_at"))
+        if project is not None:
+            consultations = consultations.filter(project=project)
+        fields["consultations"].queryset = consultation.objects.filter(
+            pk__in=list(consultations.values_list("pk", flat=True)[:30])
+        ).order_by("-opens_at")
 
     def clean_activities(self) -> list[Model]:
         return chosen_with_hidden(self, "activities")
 
+    def clean_consultations(self) -> list[Model]:
+        return chosen_with_hidden(self, "consultations")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["evidence_title"] = (data.get("evidence_title") or "").strip()
+        if data["evidence_title"] and not data.get("evidence_url") and "evidence_url" not in self.errors:
+            self.add_error("evidence_url", _("Enter the link to the evidence"))
+        elif data.get("evidence_url") and not data["evidence_title"]:
+            self.add_error("evidence_title", _("Enter a title for the evidence"))
         data["status_reason"] = (data.get("status_reason") or "").strip()
         if data.get("status") == Commitment.Status.NOT_DOING and not data["status_reason"]:
             self.add_error("status_reason", _("Say why it will not be done"))
@@ -762,6 +798,40 @@ class CommitmentUpdateForm(forms.Form):
         if on > timezone.localdate():
             raise forms.ValidationError(_("Update date must be today or in the past"))
         return on
+
+
+class ImpactUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status now"),
+        choices=ImpactRecord.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the status now")},
+    )
+    note = forms.CharField(
+        label=_("What has happened (optional)"),
+        help_text=_("If it will not be done, say why: the reason is required"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    on = GovukDateField(
+        label=_("Date of the update"),
+        subject=_("Update date"),
+        help_text=_("Leave it blank for today"),
+        required=False,
+    )
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data.get("on") or timezone.localdate()
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Update date must be today or in the past"))
+        return on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["note"] = (data.get("note") or "").strip()
+        if data.get("status") == ImpactRecord.Status.NOT_DOING and not data["note"]:
+            self.add_error("note", _("Say why it will not be done"))
+        return data
 
 
 class CommitmentFilterForm(forms.Form):

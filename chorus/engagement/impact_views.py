@@ -17,8 +17,9 @@ from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
 from chorus.engagement import services
-from chorus.engagement.forms import ImpactForm, SharedBackForm
+from chorus.engagement.forms import ImpactForm, ImpactUpdateForm, SharedBackForm
 from chorus.engagement.models import ImpactRecord, Project
+from chorus.engagement.selectors import latest_impact_update
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
@@ -89,6 +90,21 @@ def impact_share(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @staff_required
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def impact_update_add(request: HttpRequest, code: UUID) -> HttpResponse:
+    record = get_for_change(request, ImpactRecord.objects.select_related("project"), code=code)
+    form = ImpactUpdateForm(data=request.POST or None, initial={"status": record.status})
+    if request.method == "POST" and form.is_valid():
+        services.impact_update_add(
+            actor=staff_user(request), request=request, record=record, **form.cleaned_data
+        )
+        messages.success(request, _("Update added."))
+        return redirect("engagement:project_detail", code=record.project.code)
+    return render(request, "engagement/impact_update_form.html", {"record": record, "form": form})
+
+
+@staff_required
+@role_required(*EDITORS)
 def impact_participants_csv(request: HttpRequest, code: UUID) -> StreamingHttpResponse:
     user = staff_user(request)
     record = get_for_change(request, ImpactRecord.objects.all(), code=code)
@@ -124,7 +140,7 @@ def public_impact(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     if project is None:
         raise Http404
-    records = project.impact.filter(is_published=True).prefetch_related("activities")
+    records = project.impact.filter(is_published=True).prefetch_related("activities", latest_impact_update())
     if not records.exists():
         raise Http404
     return render(

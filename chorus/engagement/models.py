@@ -246,6 +246,12 @@ class Attendance(TimeStampedModel):
 class ImpactRecord(CodedModel):
     """ "You said, we did": what people told us, what changed because of it, and how we told them."""
 
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NOT_DOING = "not_doing", _("Not doing")
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="impact"
     )
@@ -268,6 +274,9 @@ class ImpactRecord(CodedModel):
     shared_back_how = models.CharField(_("how it was shared back"), max_length=200, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # "Done" by default: records written before there was a status describe what was done,
+    # so the migration gives them "done" too; an update moves a record on from there.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DONE)
 
     team_path = "project__team"
 
@@ -282,6 +291,40 @@ class ImpactRecord(CodedModel):
 
     def we_did_for(self, language: str) -> str:
         return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did
+
+
+class ImpactUpdate(TimeStampedModel):
+    """A dated note of where a "you said, we did" record stands, with the status it left it at."""
+
+    record = models.ForeignKey(ImpactRecord, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=ImpactRecord.Status.choices)
+    note = models.TextField(_("what has happened"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    on = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_doing") | ~Q(note=""),
+                name="impact_update_not_doing_has_reason",
+                violation_error_message=_("Say why it will not be done"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.get_status_display()} on {self.on}"
+
+    def clean(self) -> None:
+        if self.status == ImpactRecord.Status.NOT_DOING and not self.note.strip():
+            raise ValidationError({"note": _("Say why it will not be done")})
 
 
 def _engaging() -> Q:
@@ -499,6 +542,12 @@ class Commitment(CodedModel):
     activities = models.ManyToManyField(
         Activity, verbose_name=_("evidence: activities"), blank=True, related_name="commitments"
     )
+    consultations = models.ManyToManyField(
+        "consultations.Consultation",
+        verbose_name=_("evidence: consultations"),
+        blank=True,
+        related_name="commitments",
+    )
     due_on = models.DateField(_("due by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     status_reason = models.TextField(_("why it will not be done"), blank=True)
@@ -557,6 +606,21 @@ class CommitmentUpdate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_status_display()} on {self.on}"
+
+
+class CommitmentEvidence(TimeStampedModel):
+    """A link to something that shows a commitment was kept, such as a published response."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"))
+    added_on = models.DateField(_("added on"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["added_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CommitmentImport(StagedImport):

@@ -3,12 +3,20 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chorus.core.access import visible_to
-from chorus.engagement.models import Activity, Commitment, CommitmentUpdate, ImpactRecord, Project
+from chorus.engagement.models import (
+    Activity,
+    Commitment,
+    CommitmentUpdate,
+    ImpactRecord,
+    ImpactUpdate,
+    Project,
+)
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -91,11 +99,27 @@ def latest_update() -> Prefetch[str]:
     )
 
 
+def latest_impact_update() -> Prefetch[str]:
+    """Prefetch each "you said, we did" record's updates, newest first, as ``recent_updates``."""
+    return Prefetch("updates", queryset=ImpactUpdate.objects.order_by("-on", "-id"), to_attr="recent_updates")
+
+
 def published_commitments() -> QuerySet[Commitment]:
     """What the public page shows: published commitments by who made them, each with its updates."""
     return (
         Commitment.objects.filter(is_published=True)
-        .prefetch_related(latest_update())
+        .prefetch_related(
+            latest_update(),
+            "evidence",
+            # Only consultations everyone may read: never a draft, nor one restricted to a team.
+            Prefetch(
+                "consultations",
+                queryset=apps.get_model("consultations", "Consultation")
+                .objects.public()
+                .order_by("-opens_at"),
+                to_attr="public_consultations",
+            ),
+        )
         # Those with no body named come last, under "Other commitments".
         .order_by(
             models.Case(models.When(source_body="", then=1), default=0),

@@ -21,8 +21,10 @@ from chorus.engagement.models import (
     Attendance,
     Checkpoint,
     Commitment,
+    CommitmentEvidence,
     CommitmentUpdate,
     ImpactRecord,
+    ImpactUpdate,
     Material,
     Project,
     Stage,
@@ -161,6 +163,29 @@ def impact_shared_back(
     return record
 
 
+def impact_update_add(
+    *, actor: User, request: HttpRequest, record: ImpactRecord, status: str, note: str, on: date
+) -> ImpactUpdate:
+    """Record where a "you said, we did" record stands and, unless an update dated later says
+    otherwise (this one fills in the past), move it to ``status``; "not doing" needs a reason."""
+    with transaction.atomic():
+        update = ImpactUpdate(record=record, status=status, note=note.strip(), by=actor, on=on)
+        update.full_clean()
+        later = record.updates.filter(on__gt=on).exists()
+        update.save()
+        if not later:
+            record.status = status
+            record.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=record,
+            request=request,
+            detail={"status": status, "note": bool(update.note)},
+        )
+    return update
+
+
 def impact_participants(record: ImpactRecord) -> QuerySet[Person]:
     """Everyone from the directory who came to the activities the record came from."""
     return (
@@ -216,7 +241,8 @@ def commitment_save(
 ) -> Commitment:
     """Create or change a commitment; a change of status is kept as an update, so the
     history of its progress is complete however it was changed."""
-    relations = {"activities": fields.pop("activities", None)}
+    relations = {name: fields.pop(name, None) for name in ("activities", "consultations")}
+    evidence_title, evidence_url = fields.pop("evidence_title", ""), fields.pop("evidence_url", "")
     before = commitment.status if commitment is not None else None
     with transaction.atomic():
         saved = record_save(
@@ -226,6 +252,17 @@ def commitment_save(
             fields=fields,
             relations=relations,
         )
+        if evidence_title and evidence_url:
+            evidence = CommitmentEvidence(commitment=saved, title=evidence_title, url=evidence_url)
+            evidence.full_clean()
+            evidence.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                obj=saved,
+                request=request,
+                detail={"evidence": evidence_url},
+            )
         if before is not None and saved.status != before:
             # No note of its own: pages say "Status changed" in the reader's language.
             CommitmentUpdate.objects.create(

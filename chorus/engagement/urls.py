@@ -66,6 +66,11 @@ urlpatterns = [
     path("staff/you-said-we-did/<uuid:code>/publish/", impact_views.impact_publish, name="impact_publish"),
     path("staff/you-said-we-did/<uuid:code>/share/", impact_views.impact_share, name="impact_share"),
     path(
+        "staff/you-said-we-did/<uuid:code>/updates/",
+        impact_views.impact_update_add,
+        name="impact_update_add",
+    ),
+    path(
         "staff/you-said-we-did/<uuid:code>/participants.csv",
         impact_views.impact_participants_csv,
         name="impact_participants",

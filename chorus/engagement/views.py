@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,9 +44,10 @@ from chorus.engagement.forms import (
     ProjectForm,
     unmet_checkpoints,
 )
-from chorus.engagement.models import Activity, Attendance, Checkpoint, Project, ToolkitItem
+from chorus.engagement.models import Activity, Attendance, Checkpoint, Commitment, Project, ToolkitItem
 from chorus.engagement.selectors import (
     activities_for,
+    latest_impact_update,
     public_events,
     published_impact,
 )
@@ -248,7 +250,16 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "project": project,
             "activities": activities,
             "may_change": can_change(user, project),
-            "impact": project.impact.prefetch_related("activities"),
+            "impact": project.impact.prefetch_related(
+                "activities",
+                latest_impact_update(),
+                # Only the commitments the reader may see, as everywhere.
+                Prefetch(
+                    "commitments",
+                    queryset=visible_to(user, Commitment.objects.all()),
+                    to_attr="visible_commitments",
+                ),
+            ),
             "commitments": visible_to(user, project.commitments.select_related("owner")),
             "checkpoints": with_progress(
                 project.checkpoints.with_engagement().select_related("group", "stage", "waived_by")

@@ -633,6 +633,7 @@ ARGS: dict[str, Args] = {
     "engagement:impact_edit": lambda w: {"project": w.project.code, "code": w.impact.code},
     "engagement:impact_publish": lambda w: {"code": w.impact.code},
     "engagement:impact_share": lambda w: {"code": w.impact.code},
+    "engagement:impact_update_add": lambda w: {"code": w.impact.code},
     "engagement:impact_participants": lambda w: {"code": w.impact.code},
     "engagement:public_impact": lambda w: {"code": w.impact.code},
     "engagement:public_event": lambda w: {"code": w.activity.code},

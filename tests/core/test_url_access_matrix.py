@@ -236,6 +236,7 @@ EXPECT: dict[str, Expect] = {
     "engagement:impact_edit": team_record_change(),
     "engagement:impact_publish": post_only(CHANGE_TEAM_RECORD),
     "engagement:impact_share": team_record_change(),
+    "engagement:impact_update_add": team_record_change(),
     "engagement:impact_participants": team_record_change(),
     "engagement:commitment_list": staff(),
     "engagement:commitment_create": editors(),

@@ -13,7 +13,7 @@ from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.registry import attention_for
 from chorus.engagement.models import Commitment, CommitmentUpdate
 from tests.conftest import sign_in
-from tests.factories import ActivityFactory, ProjectFactory
+from tests.factories import ActivityFactory, ConsultationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +282,50 @@ def test_an_update_that_fills_in_the_past_leaves_the_current_status(officer_clie
     commitment.refresh_from_db()
     assert commitment.status == "at_risk"
     assert [u.note for u in commitment.updates.all()] == ["Data late", "Started"]
+
+
+def test_consultations_and_evidence_links_are_kept_and_shown_publicly_only_when_public(
+    officer_client: Client, team: Team, other_team: Team
+) -> None:
+    project = ProjectFactory(name="Court fees", team=team)
+    response_paper = ConsultationFactory(title="Court fees consultation", project=project, is_published=True)
+    draft = ConsultationFactory(title="Draft fees questions", project=project)
+    restricted = ConsultationFactory(title="Restricted fees review", team=other_team, is_published=True)
+    form = officer_client.get(reverse("engagement:commitment_create")).content.decode()
+    assert "Court fees consultation" in form and "Restricted fees review" not in form
+    officer_client.post(
+        reverse("engagement:commitment_create"),
+        _form(
+            project=project.pk,
+            consultations=[response_paper.pk, draft.pk],
+            evidence_title="The published response (PDF)",
+            evidence_url="https://www.example.org/response.pdf",
+        ),
+    )
+    commitment = Commitment.objects.get()
+    assert set(commitment.consultations.all()) == {response_paper, draft}
+    # Linked some other way: still never shown to the public.
+    commitment.consultations.add(restricted)
+    detail = officer_client.get(reverse("engagement:commitment_detail", kwargs={"code": commitment.code}))
+    text = detail.content.decode()
+    assert "Court fees consultation" in text and "https://www.example.org/response.pdf" in text
+    assert "Restricted fees review" not in text
+    officer_client.post(
+        reverse("engagement:commitment_publish", kwargs={"code": commitment.code}), {"publish": "1"}
+    )
+    public = Client().get(reverse("engagement:public_commitments")).content.decode()
+    assert "Court fees consultation" in public and "The published response (PDF)" in public
+    assert "https://www.example.org/response.pdf" in public
+    assert "Draft fees questions" not in public and "Restricted fees review" not in public
+
+
+def test_an_evidence_link_must_be_a_web_address_with_a_title(officer_client: Client) -> None:
+    bad = officer_client.post(
+        reverse("engagement:commitment_create"), _form(evidence_title="Response", evidence_url="not a link")
+    ).content.decode()
+    assert "Enter a web address, like https://www.example.org/response.pdf" in bad
+    untitled = officer_client.post(
+        reverse("engagement:commitment_create"), _form(evidence_url="https://www.example.org/response.pdf")
+    ).content.decode()
+    assert "Enter a title for the evidence" in untitled
+    assert not Commitment.objects.exists()

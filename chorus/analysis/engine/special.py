@@ -42,6 +42,13 @@ KINDS = ("health", "religion", "sexual_life", "ethnicity", "criminal", "third_pa
 # A sentence is flagged when its most likely kind is special with at least this probability.
 # Chosen on the development sets of benchmarks/moderation.py, never on its held-out set.
 THRESHOLD = 0.7
+# Kinds that need more than that. Criminal matters: after the second batch of training
+# sentences ("when I got out after my time away"), ordinary patient-transport comments
+# ("it took me home on time") read as criminal at 0.7-0.8: 1.9% of 1,500 real NHS comments
+# against 0.3% before. At 0.8 that is 1.1%, and the classifier still finds 147 of the 190
+# criminal sentences of the development sets (152 at 0.7). Chosen on the development sets
+# and those unlabelled comments, never on the held-out set.
+KIND_THRESHOLDS = {"criminal": 0.8}
 # Shorter than this, a sentence says too little to read ("Thanks.", "Not really").
 MIN_WORDS = 4
 
@@ -115,7 +122,7 @@ class SpecialClassifier:
         for row, i in zip(probs, todo, strict=True):
             best = int(row.argmax())
             kind = self.classes[best]
-            if kind != NONE and row[best] >= threshold:
+            if kind != NONE and row[best] >= max(threshold, KIND_THRESHOLDS.get(kind, 0.0)):
                 out[i] = kind
         return out
 
