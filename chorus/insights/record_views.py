@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from chorus.analysis.exports import can_export
 from chorus.consultations.models import Consultation
-from chorus.core.access import get_for_view, staff_required, staff_user
+from chorus.core.access import can_change, get_for_view, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.downloads import attachment
 from chorus.core.models import AuditAction
@@ -52,7 +52,12 @@ def record_page(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "insights/consultation_record.html",
-        {"record": consultation_record(consultation, user), "may_download": can_export(user)},
+        {
+            "record": consultation_record(consultation, user),
+            "may_download": can_export(user),
+            # Editors open the question builder; everyone else sees the questions as asked.
+            "may_change": can_change(user, consultation),
+        },
     )
 
 

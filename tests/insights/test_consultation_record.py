@@ -357,3 +357,20 @@ def test_a_reason_for_a_shorter_consultation_is_kept_and_shown_in_its_record(
     page = officer_client.get(reverse("insights:consultation_record", args=[closed.code])).content.decode()
     assert "The reason recorded: The change to the fees takes effect in April by law." in page
     assert "No reason recorded." not in page
+
+
+def test_the_questions_link_suits_the_reader(
+    closed: Consultation, officer_client: Client, team: object
+) -> None:
+    """Editors open the builder; a viewer or analyst, who may not, sees the questions as asked."""
+    from chorus.core.roles import Role
+    from tests.factories import UserFactory
+
+    url = reverse("insights:consultation_record", args=[closed.code])
+    page = officer_client.get(url).content.decode()
+    assert reverse("consultations:questions", args=[closed.code]) in page
+    analyst = Client()
+    analyst.force_login(UserFactory(role=Role.ANALYST, teams=[team]))
+    page = analyst.get(url).content.decode()
+    assert reverse("consultations:questions", args=[closed.code]) not in page
+    assert reverse("consultations:preview", args=[closed.code]) in page
