@@ -24,7 +24,14 @@ from chorus.consultations.journey import section_form
 from chorus.consultations.models import Consultation, Question, Section
 from chorus.consultations.publishing import LOCKED, publish_checklist, ready_to_publish
 from chorus.consultations.views import EDITORS
-from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
+from chorus.core.access import (
+    can_change,
+    get_for_change,
+    get_for_view,
+    role_required,
+    staff_required,
+    staff_user,
+)
 from chorus.core.i18n import current_language
 
 
@@ -250,6 +257,8 @@ def publish(request: HttpRequest, code: UUID) -> HttpResponse:
 def preview(request: HttpRequest, code: UUID, number: int = 1) -> HttpResponse:
     """Each page of questions exactly as the public see it, without sending anything."""
     consultation = get_for_view(request, Consultation.objects.all(), code=code)
+    # Editors came from the question builder; everyone else may only read the questions.
+    may_change = can_change(staff_user(request), consultation)
     language = current_language()
     all_pages = [
         (s, list(s.questions.select_related("follows__section", "section")))
@@ -257,6 +266,9 @@ def preview(request: HttpRequest, code: UUID, number: int = 1) -> HttpResponse:
     ]
     pages = [(s, q) for s, q in all_pages if q]
     if not pages:
+        if not may_change:
+            messages.info(request, _("It has no questions yet."))
+            return redirect("consultations:consultation_detail", code=consultation.code)
         messages.info(request, _("Add a section and a question to preview them."))
         return _to_builder(consultation)
     number = max(1, min(number, len(pages)))
@@ -271,6 +283,7 @@ def preview(request: HttpRequest, code: UUID, number: int = 1) -> HttpResponse:
             "form": section_form(questions_, language),
             "number": number,
             "total": len(pages),
+            "may_change": may_change,
         },
     )
 

@@ -374,3 +374,16 @@ def test_the_questions_link_suits_the_reader(
     page = analyst.get(url).content.decode()
     assert reverse("consultations:questions", args=[closed.code]) not in page
     assert reverse("consultations:preview", args=[closed.code]) in page
+
+
+def test_the_preview_sends_a_reader_back_to_the_consultation_not_the_builder(
+    closed: Consultation, team: object
+) -> None:
+    from chorus.core.roles import Role
+    from tests.factories import UserFactory
+
+    analyst = Client()
+    analyst.force_login(UserFactory(role=Role.ANALYST, teams=[team]))
+    page = analyst.get(reverse("consultations:preview", args=[closed.code])).content.decode()
+    assert reverse("consultations:questions", args=[closed.code]) not in page
+    assert reverse("consultations:consultation_detail", args=[closed.code]) in page
