@@ -773,7 +773,26 @@ class CommitmentForm(forms.Form):
         return data
 
 
-class CommitmentUpdateForm(forms.Form):
+class UpdateDateForm(forms.Form):
+    """The date of a progress update: today when left blank, never in the future."""
+
+    field_order = ["status", "note", "on"]  # the date last, as before, errors included
+
+    on = GovukDateField(
+        label=_("Date of the update"),
+        subject=_("Update date"),
+        help_text=_("Leave it blank for today"),
+        required=False,
+    )
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data.get("on") or timezone.localdate()
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Update date must be today or in the past"))
+        return on
+
+
+class CommitmentUpdateForm(UpdateDateForm):
     status = forms.ChoiceField(
         label=_("Status now"),
         choices=Commitment.Status.choices,
@@ -786,21 +805,9 @@ class CommitmentUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Say what has happened since the last update")},
     )
-    on = GovukDateField(
-        label=_("Date of the update"),
-        subject=_("Update date"),
-        help_text=_("Leave it blank for today"),
-        required=False,
-    )
-
-    def clean_on(self) -> Any:
-        on = self.cleaned_data.get("on") or timezone.localdate()
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("Update date must be today or in the past"))
-        return on
 
 
-class ImpactUpdateForm(forms.Form):
+class ImpactUpdateForm(UpdateDateForm):
     status = forms.ChoiceField(
         label=_("Status now"),
         choices=ImpactRecord.Status.choices,
@@ -813,18 +820,6 @@ class ImpactUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    on = GovukDateField(
-        label=_("Date of the update"),
-        subject=_("Update date"),
-        help_text=_("Leave it blank for today"),
-        required=False,
-    )
-
-    def clean_on(self) -> Any:
-        on = self.cleaned_data.get("on") or timezone.localdate()
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("Update date must be today or in the past"))
-        return on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
