@@ -46,8 +46,11 @@ THRESHOLD = 0.7
 # sentences ("when I got out after my time away"), ordinary patient-transport comments
 # ("it took me home on time") read as criminal at 0.7-0.8: 1.9% of 1,500 real NHS comments
 # against 0.3% before. At 0.8 that is 1.1%, and the classifier still finds 147 of the 190
-# criminal sentences of the development sets (152 at 0.7). Chosen on the development sets
-# and those unlabelled comments, never on the held-out set.
+# criminal sentences of the development sets (152 at 0.7). Then 107 written everyday
+# sentences joined "none" (lifts home, waiting times, a judge at a village show, a
+# probation period at work, strong convictions): 0.7% at 0.8 (1.0% at 0.7), development
+# sets' recall and false flags unchanged. Chosen on the development sets and those
+# unlabelled comments, never on the held-out set.
 KIND_THRESHOLDS = {"criminal": 0.8}
 # Shorter than this, a sentence says too little to read ("Thanks.", "Not really").
 MIN_WORDS = 4
