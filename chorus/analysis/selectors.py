@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from chorus.analysis.models import AnalysisRun
+from chorus.analysis.models import AnalysisRun, Theme
+from chorus.core.access import visible_to
 
 if TYPE_CHECKING:
+    from chorus.accounts.models import User
     from chorus.consultations.models import Consultation
 
 
@@ -31,3 +33,15 @@ def run_latest_finished(consultation: Consultation, *, whole_first: bool = False
     if whole_first:
         return runs.filter(consultation=consultation).first() or runs.first()
     return runs.first()
+
+
+def theme_impact(user: User) -> Prefetch[str]:
+    """Prefetch the "you said, we did" records that answer each theme as ``visible_impact``:
+    those ``user`` may see, each with its project. The records are engagement's, which
+    analysis does not import: they are reached through the relation engagement declares."""
+    records = Theme.impact.rel.related_model._default_manager  # type: ignore[union-attr]
+    return Prefetch(
+        "impact",
+        queryset=visible_to(user, records.select_related("project")).order_by("-decided_on", "-id"),
+        to_attr="visible_impact",
+    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
 from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
 from chorus.analysis.search import items_search
+from chorus.analysis.selectors import theme_impact
 from chorus.consultations.labels import consultation_label, question_label, question_numbers
 from chorus.consultations.models import Consultation, Question
 from chorus.core.access import (
@@ -122,7 +123,11 @@ def run_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         return render(request, "analysis/_run_status.html", {"run": run, "can_change": can_retry})
     level = request.GET.get("level", Theme.Level.BROAD)
     level = level if level in Theme.Level.values else Theme.Level.BROAD
-    themes = run.themes.filter(level=level).order_by("-share", "label").prefetch_related("children")
+    themes = (
+        run.themes.filter(level=level)
+        .order_by("-share", "label")
+        .prefetch_related("children", theme_impact(staff_user(request)))
+    )
     return render(
         request,
         "analysis/run_detail.html",
@@ -192,6 +197,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
     run = _run(request, code)
     theme = _theme(run, key)
+    prefetch_related_objects([theme], theme_impact(staff_user(request)))
     items = run.items.filter(assignments__theme__in=[theme, *theme.children.all()]).distinct()
     form, items = _filters(request, items)
     items = items.prefetch_related(

@@ -1,4 +1,9 @@
-"""Supporting documents: files staff publish with a consultation, downloaded from its page."""
+"""Supporting documents: files staff publish with a consultation, downloaded from its page.
+
+Once the consultation is published, a replaced document keeps its earlier versions and a
+removed one is withdrawn, not deleted (``services.document_replace``, ``document_remove``):
+the public page offers only the current versions, staff see and download every one.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,16 @@ import mimetypes
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chorus.consultations import services
 from chorus.consultations.forms import DocumentForm
 from chorus.consultations.models import Consultation, SupportingDocument
 from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user
-from chorus.core.audit import audit_record
-from chorus.core.models import AuditAction
 
 TYPES = {
     "pdf": "application/pdf",
@@ -32,57 +36,80 @@ TYPES = {
 }
 
 
+def _form_errors(request: HttpRequest, form: DocumentForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
 @require_POST
 @staff_required
 def document_add(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = get_for_change(request, Consultation.objects.all(), code=code)
     form = DocumentForm(data=request.POST, files=request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _form_errors(request, form)
         return redirect("consultations:consultation_detail", code=consultation.code)
-    upload = form.cleaned_data["file"]
-    with transaction.atomic():
-        document = SupportingDocument.objects.create(
-            consultation=consultation,
-            title=form.cleaned_data["title"],
-            title_cy=form.cleaned_data["title_cy"],
-            file=upload,
-            original_name=upload.name[-255:],
-            size=upload.size,
-            added_by=staff_user(request),
-        )
-        audit_record(
-            actor=request.user,
-            action=AuditAction.CHANGE,
-            obj=consultation,
-            request=request,
-            detail={"document added": document.title},
-        )
+    services.document_add(
+        actor=staff_user(request), request=request, consultation=consultation, **form.cleaned_data
+    )
     messages.success(request, _("Document added."))
     return redirect("consultations:consultation_detail", code=consultation.code)
+
+
+def _current_document(request: HttpRequest, code: UUID, document: UUID) -> SupportingDocument:
+    """A current version of a document of a consultation the user may change."""
+    consultation = get_for_change(request, Consultation.objects.all(), code=code)
+    found = consultation.documents.current().filter(code=document).first()
+    if found is None:
+        raise Http404
+    found.consultation = consultation
+    return found
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def document_replace(request: HttpRequest, code: UUID, document: UUID) -> HttpResponse:
+    """Upload a new version of a document; once published, the old version is kept."""
+    found = _current_document(request, code, document)
+    consultation = found.consultation
+    form = DocumentForm(
+        data=request.POST or None,
+        files=request.FILES or None,
+        initial={"title": found.title, "title_cy": found.title_cy},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_replace(
+                actor=staff_user(request), request=request, document=found, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("New version uploaded."))
+        return redirect("consultations:consultation_detail", code=consultation.code)
+    return render(
+        request,
+        "consultations/document_replace.html",
+        {"consultation": consultation, "document": found, "form": form},
+    )
 
 
 @require_POST
 @staff_required
 def document_remove(request: HttpRequest, code: UUID, document: UUID) -> HttpResponse:
-    consultation = get_for_change(request, Consultation.objects.all(), code=code)
-    found = consultation.documents.filter(code=document).first()
-    if found is None:
-        raise Http404
-    with transaction.atomic():
-        found.delete()
-        transaction.on_commit(lambda: found.file.delete(save=False))
-        audit_record(
-            actor=request.user,
-            action=AuditAction.CHANGE,
-            obj=consultation,
-            request=request,
-            detail={"document removed": found.title},
+    found = _current_document(request, code, document)
+    keeps = found.keeps_history()
+    try:
+        services.document_remove(actor=staff_user(request), request=request, document=found)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Document withdrawn. Its file is kept in its history.") if keeps else _("Document removed."),
         )
-    messages.success(request, _("Document removed."))
-    return redirect("consultations:consultation_detail", code=consultation.code)
+    return redirect("consultations:consultation_detail", code=found.consultation.code)
 
 
 def _file(document: SupportingDocument) -> FileResponse:
@@ -103,7 +130,8 @@ def _file(document: SupportingDocument) -> FileResponse:
 def document_download(request: HttpRequest, code: UUID, document: UUID) -> FileResponse:
     """Public: a document of a published consultation open to everyone."""
     consultation = Consultation.objects.public().filter(code=code).first()
-    found = consultation.documents.filter(code=document).first() if consultation else None
+    # Only the versions people are given now: a replaced or withdrawn one is staff's evidence.
+    found = consultation.documents.current().filter(code=document).first() if consultation else None
     if found is None:
         raise Http404
     return _file(found)

@@ -187,7 +187,7 @@ def contact_check(consultation: Consultation) -> Check:
 def warnings_before_opening(consultation: Consultation) -> list[Check]:
     """The checks, not met, that can still be put right before it opens (contact details
     are left to the publishing checklist, which already requires them)."""
-    documents = list(consultation.documents.all())
+    documents = list(consultation.documents.current())
     checks = [
         documents_check(consultation, documents),
         length_check(consultation),

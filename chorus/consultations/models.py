@@ -465,8 +465,20 @@ class ResponseImport(StagedImport):
     team_path = "consultation__team"
 
 
+class SupportingDocumentQuerySet(models.QuerySet["SupportingDocument"]):
+    def current(self) -> SupportingDocumentQuerySet:
+        """The versions people are given now: neither replaced by a newer one nor withdrawn."""
+        return self.filter(replaced_by__isnull=True, withdrawn_at__isnull=True)
+
+
 class SupportingDocument(CodedModel):
-    """A file published with a consultation: the full proposal, an impact assessment, an easy read version."""
+    """A file published with a consultation: the full proposal, an impact assessment, an easy read version.
+
+    Once the consultation is published its documents are evidence of what people were
+    given: a replacement is a new version that ``replaces`` the one before, and removing
+    one withdraws it (``withdrawn_at``); neither deletes a file. A draft's documents may
+    still be deleted.
+    """
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
@@ -477,15 +489,37 @@ class SupportingDocument(CodedModel):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # One version replaces at most one, and is replaced by at most one: a line, not a tree.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SupportingDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True, version=1) | Q(replaces__isnull=False, version__gt=1),
+                name="document_version_follows_what_it_replaces",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def title_for(self, language: str) -> str:
         return self.title_cy if language == "cy" and self.title_cy else self.title
+
+    def keeps_history(self) -> bool:
+        """Whether it is evidence of what people were given, so replacing or removing it
+        keeps it: its consultation was published, or it already has earlier versions."""
+        return self.consultation.is_published or self.replaces_id is not None
 
     @property
     def extension(self) -> str:

@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Count, F, Q, Value, When
 
-from chorus.consultations.models import Answer, Consultation, ConsultationQuerySet, Question
+from chorus.consultations.models import (
+    Answer,
+    Consultation,
+    ConsultationQuerySet,
+    Question,
+    SupportingDocument,
+)
 
 
 def public_consultations(filters: dict[str, Any]) -> ConsultationQuerySet:
@@ -89,3 +96,48 @@ def answer_counts(questions: Sequence[Question]) -> tuple[dict[int, dict[str, in
         for chosen in value if isinstance(value, list) else [value]:
             counts[question_id][str(chosen)] = counts[question_id].get(str(chosen), 0) + 1
     return counts, answered
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One version of a document, and when a newer one took its place."""
+
+    document: SupportingDocument
+    replaced_at: datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.replaced_at is None and self.document.withdrawn_at is None
+
+
+@dataclass(frozen=True)
+class DocumentHistory:
+    """A document and every version of it, the first first."""
+
+    versions: list[DocumentVersion]
+
+    @property
+    def latest(self) -> SupportingDocument:
+        return self.versions[-1].document
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.latest.withdrawn_at is not None
+
+
+def document_histories(consultation: Consultation) -> list[DocumentHistory]:
+    """Every document the consultation has held, each with all its versions, in the order
+    they were first added (one query)."""
+    documents = list(consultation.documents.select_related("added_by", "withdrawn_by"))
+    following = {d.replaces_id: d for d in documents if d.replaces_id is not None}
+    histories = []
+    for first in (d for d in documents if d.replaces_id is None):
+        chain = [first]
+        while (later := following.get(chain[-1].pk)) is not None:
+            chain.append(later)
+        versions = [
+            DocumentVersion(document, chain[at + 1].created_at if at + 1 < len(chain) else None)
+            for at, document in enumerate(chain)
+        ]
+        histories.append(DocumentHistory(versions))
+    return histories

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chorus.consultations.models import Consultation, Question, Section
+from chorus.consultations.models import Consultation, Question, Section, SupportingDocument
 from chorus.consultations.publishing import LOCKED, publish_checklist, ready_to_publish
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
@@ -138,6 +140,7 @@ def question_update(*, actor: User, request: HttpRequest, question: Question, **
     """Change a question, while nobody has responded. Moved to another section, it goes last there."""
     consultation = question.section.consultation
     _unlocked(consultation)
+    was = Question.objects.filter(pk=question.pk).values_list("text", flat=True).first() or ""
     with transaction.atomic():
         if fields["section"] != question.section:
             fields["order"] = _last_order(Question.objects.filter(section=fields["section"])) + 1
@@ -151,7 +154,9 @@ def question_update(*, actor: User, request: HttpRequest, question: Question, **
             action=AuditAction.CHANGE,
             obj=consultation,
             request=request,
-            detail={"question changed": question.text},
+            # What it said before, so the consultation record can show both.
+            detail={"question changed": question.text}
+            | ({"question was": was} if was and was != question.text else {}),
         )
     return question
 
@@ -260,3 +265,123 @@ def consultation_publish(*, actor: User, request: HttpRequest, consultation: Con
             request=request,
             detail={"published": True},
         )
+
+
+def _document_new(
+    *,
+    actor: User,
+    consultation: Consultation,
+    title: str,
+    title_cy: str,
+    file: UploadedFile,
+    replaces: SupportingDocument | None = None,
+) -> SupportingDocument:
+    document = SupportingDocument(
+        consultation=consultation,
+        title=title,
+        title_cy=title_cy,
+        file=file,
+        original_name=(file.name or "document")[-255:],
+        size=file.size or 0,
+        added_by=actor,
+        replaces=replaces,
+        version=replaces.version + 1 if replaces is not None else 1,
+    )
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+def _current(document: SupportingDocument) -> SupportingDocument:
+    """``document``, locked, while it is still the current version; refused once another
+    change replaced or withdrew it first."""
+    # The row is locked on its own: PostgreSQL cannot lock through the outer join that
+    # ``current()`` needs to look for a newer version.
+    found = SupportingDocument.objects.select_for_update().filter(pk=document.pk).first()
+    if (
+        found is None
+        or found.withdrawn_at is not None
+        or SupportingDocument.objects.filter(replaces=found).exists()
+    ):
+        raise ValidationError(_("That document was replaced or removed meanwhile: look at the list again"))
+    return found
+
+
+def document_add(
+    *,
+    actor: User,
+    request: HttpRequest,
+    consultation: Consultation,
+    title: str,
+    title_cy: str,
+    file: UploadedFile,
+) -> SupportingDocument:
+    with transaction.atomic():
+        document = _document_new(
+            actor=actor, consultation=consultation, title=title, title_cy=title_cy, file=file
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"document added": document.title},
+        )
+    return document
+
+
+def document_replace(
+    *,
+    actor: User,
+    request: HttpRequest,
+    document: SupportingDocument,
+    title: str,
+    title_cy: str,
+    file: UploadedFile,
+) -> SupportingDocument:
+    """Put a new version in the place of ``document``. Once the consultation is published
+    the old version is kept, and the new one records what it replaced; a draft's old
+    version is deleted."""
+    consultation = document.consultation
+    with transaction.atomic():
+        old = _current(document)
+        old.consultation = consultation
+        keep = old.keeps_history()
+        if not keep:
+            old.delete()
+            transaction.on_commit(lambda: old.file.delete(save=False))
+        new = _document_new(
+            actor=actor,
+            consultation=consultation,
+            title=title,
+            title_cy=title_cy,
+            file=file,
+            replaces=old if keep else None,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"document replaced": new.title},
+        )
+    return new
+
+
+def document_remove(*, actor: User, request: HttpRequest, document: SupportingDocument) -> None:
+    """Take ``document`` off the consultation. Once it is published the document is
+    withdrawn, its file and earlier versions kept; a draft's is deleted."""
+    consultation = document.consultation
+    with transaction.atomic():
+        found = _current(document)
+        found.consultation = consultation
+        if found.keeps_history():
+            found.withdrawn_at = timezone.now()
+            found.withdrawn_by = actor
+            found.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
+            detail = {"document withdrawn": found.title}
+        else:
+            found.delete()
+            transaction.on_commit(lambda: found.file.delete(save=False))
+            detail = {"document removed": found.title}
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=consultation, request=request, detail=detail)

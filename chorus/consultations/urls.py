@@ -29,6 +29,11 @@ urlpatterns = [
         name="document_staff_download",
     ),
     path(
+        "staff/consultations/<uuid:code>/documents/<uuid:document>/replace/",
+        documents.document_replace,
+        name="document_replace",
+    ),
+    path(
         "staff/consultations/<uuid:code>/documents/<uuid:document>/remove/",
         documents.document_remove,
         name="document_remove",

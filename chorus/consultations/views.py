@@ -21,7 +21,7 @@ from chorus.consultations.gunning import warnings_before_closing
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
 from chorus.consultations.moderation import published_name, published_responses, published_text, waiting
-from chorus.consultations.selectors import public_consultations_found, questions_in_order
+from chorus.consultations.selectors import document_histories, public_consultations_found, questions_in_order
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -74,6 +74,7 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     consultation = get_for_view(
         request, Consultation.objects.select_related("project", "owner", "team"), code=code
     )
+    documents = document_histories(consultation)
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -81,7 +82,9 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "consultation": consultation,
             "may_change": can_change(user, consultation),
             "impact": consultation.impact.all(),
-            "documents": consultation.documents.all(),
+            "documents": documents,
+            "current_documents": [h.latest for h in documents if not h.withdrawn],
+            "document_history_shown": any(len(h.versions) > 1 or h.withdrawn for h in documents),
             "document_form": DocumentForm(),
             "moderation_waiting": waiting(consultation).count(),
         },
@@ -165,7 +168,7 @@ def public_consultation(request: HttpRequest, code: UUID) -> HttpResponse:
             "status": consultation.status(),
             "impact": consultation.impact.filter(is_published=True),
             "has_questions": consultation.sections.filter(questions__isnull=False).exists(),
-            "documents": [_shown(d, language) for d in consultation.documents.all()],
+            "documents": [_shown(d, language) for d in consultation.documents.current()],
             "has_published_responses": consultation.status() == Consultation.Status.CLOSED
             and published_responses(consultation).exists(),
             "language": language,

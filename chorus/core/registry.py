@@ -1,5 +1,5 @@
-"""Extension points other apps register with: demo data builders, demo sign-ins and
-staff-home attention items.
+"""Extension points other apps register with: demo data builders, demo sign-ins,
+staff-home attention items, and sections of lower apps' pages and downloads.
 
 Apps contribute by defining ``demo.py`` and ``attention.py`` modules, which
 ``CoreConfig.ready`` imports.
@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from chorus.accounts.models import User
 
 
@@ -165,3 +167,40 @@ def page_section(place: str) -> Callable[[SectionProvider], SectionProvider]:
 
 def page_sections(place: str, user: User, subject: object) -> list[PageSection]:
     return [s for provider in PAGE_SECTIONS.get(place, []) if (s := provider(user, subject)) is not None]
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """A table a higher app adds to a lower app's download (the engagement report's CSV and
+    PDF): a heading, a line saying what the figures are of, a header row and rows. Every
+    figure is already disclosure-controlled and every word is one a reader understands;
+    figures stay numbers (a suppressed one is words), so a spreadsheet can add them up."""
+
+    heading: str | Promise
+    note: str | Promise
+    header: list[str | Promise]
+    rows: list[list[str | Promise | int | float]]
+
+
+# A provider gets the request (to record in the audit log what it exports, as its own page
+# records what it shows) and the download's subject, and returns its sections, if any.
+ExportProvider = Callable[["HttpRequest", object], list[ExportSection]]
+EXPORT_SECTIONS: dict[str, list[ExportProvider]] = {}
+
+
+def export_section(place: str) -> Callable[[ExportProvider], ExportProvider]:
+    """Register a provider of sections in the downloads called ``place``
+    ("engagement_report"), from an ``AppConfig.ready``."""
+
+    def decorator(provider: ExportProvider) -> ExportProvider:
+        providers = EXPORT_SECTIONS.setdefault(place, [])
+        if provider not in providers:
+            providers.append(provider)
+        return provider
+
+    return decorator
+
+
+def export_sections(place: str, request: HttpRequest, subject: object) -> list[ExportSection]:
+    """The sections of a download being made now: providers audit what they return."""
+    return [s for provider in EXPORT_SECTIONS.get(place, []) for s in provider(request, subject)]

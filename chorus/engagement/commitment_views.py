@@ -23,7 +23,12 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.engagement import services
-from chorus.engagement.forms import CommitmentFilterForm, CommitmentForm, CommitmentUpdateForm
+from chorus.engagement.forms import (
+    CommitmentFilterForm,
+    CommitmentForm,
+    CommitmentUpdateForm,
+    EvidenceRemoveForm,
+)
 from chorus.engagement.models import Commitment, ImpactRecord, Project
 from chorus.engagement.selectors import commitments_for, published_commitments
 from chorus.engagement.views import EDITORS
@@ -145,6 +150,23 @@ def commitment_update_add(request: HttpRequest, code: UUID) -> HttpResponse:
         actor=staff_user(request), request=request, commitment=commitment, **form.cleaned_data
     )
     messages.success(request, _("Update added."))
+    return redirect("engagement:commitment_detail", code=commitment.code)
+
+
+@require_POST
+@staff_required
+@role_required(*EDITORS)
+def commitment_evidence_remove(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Remove one of the commitment's evidence links, in one click; the audit log keeps it."""
+    commitment = get_for_change(request, Commitment.objects.all(), code=code)
+    form = EvidenceRemoveForm(data=request.POST, commitment=commitment)
+    if form.is_valid():
+        services.commitment_evidence_remove(
+            actor=staff_user(request), request=request, evidence=form.cleaned_data["evidence"]
+        )
+        messages.success(request, _("Evidence link removed."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("engagement:commitment_detail", code=commitment.code)
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.apps import apps
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,17 +21,22 @@ from chorus.engagement.models import (
     ActivityType,
     Checkpoint,
     Commitment,
+    CommitmentEvidence,
     ImpactRecord,
     Programme,
     Project,
     Stage,
     ToolkitItem,
 )
-from chorus.engagement.selectors import NEEDS_ACTION, projects_assignable_by
+from chorus.engagement.selectors import NEEDS_ACTION, projects_assignable_by, themes_offered
 
 # A project or team that is not offered (another team's) fails validation with these.
 PROJECT_NOT_OFFERED = _("Choose a project from the list: you can only link projects you can see")
 TEAM_NOT_OFFERED = _("Choose one of your own teams, or none")
+THEME_NOT_OFFERED = _(
+    "Choose themes from the list: you can only link themes of analyses you can see, "
+    "of this project's consultations"
+)
 
 
 def team_field(label: Any, **kwargs: Any) -> forms.ModelChoiceField[Team]:
@@ -248,6 +254,14 @@ class MaterialForm(forms.Form):
     )
 
 
+class ThemeChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Themes of analyses, each named with the analysis it comes from (its question, or its
+    consultation), since two analyses can find themes of the same name."""
+
+    def label_from_instance(self, obj: Model) -> str:
+        return f"{obj.label} — {Truncator(obj.run.title).chars(90)}"  # type: ignore[attr-defined]
+
+
 class ImpactForm(forms.Form):
     you_said = forms.CharField(
         label=_("You said"),
@@ -287,18 +301,36 @@ class ImpactForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Themes of analyses, a floor higher still, likewise: ``themes_offered`` sets them.
+    themes = ThemeChoiceField(
+        label=_("Themes it answers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Themes found by analysing the responses to this project's consultations"),
+        error_messages={
+            "invalid_choice": THEME_NOT_OFFERED,
+            "invalid_pk_value": THEME_NOT_OFFERED,
+        },
+    )
 
-    def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, project: Project, user: User, record: ImpactRecord | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["activities"].queryset = visible_to(user, project.activities.order_by("-starts_at"))
         fields["consultations"].queryset = visible_to(user, project.consultations.order_by("-opens_at"))
+        fields["themes"].queryset = themes_offered(user, project, record)
 
     def clean_activities(self) -> list[Model]:
         return chosen_with_hidden(self, "activities")
 
     def clean_consultations(self) -> list[Model]:
         return chosen_with_hidden(self, "consultations")
+
+    def clean_themes(self) -> list[Model]:
+        return chosen_with_hidden(self, "themes")
 
 
 class SharedBackForm(forms.Form):
@@ -864,3 +896,19 @@ class CommitmentImportForm(forms.Form):
         label=_("Upload the spreadsheet"),
         empty=_("The file is empty. It needs a header row, then one row per recommendation."),
     )
+
+
+class EvidenceRemoveForm(forms.Form):
+    """Which of a commitment's evidence links to remove: only its own can be chosen."""
+
+    evidence = forms.ModelChoiceField(
+        queryset=CommitmentEvidence.objects.none(),
+        error_messages={
+            "required": _("Choose a link to remove"),
+            "invalid_choice": _("That link was already removed: look at the list again"),
+        },
+    )
+
+    def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = commitment.evidence.all()  # type: ignore[attr-defined]

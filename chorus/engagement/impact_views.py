@@ -19,7 +19,7 @@ from chorus.core.models import AuditAction
 from chorus.engagement import services
 from chorus.engagement.forms import ImpactForm, ImpactUpdateForm, SharedBackForm
 from chorus.engagement.models import ImpactRecord, Project
-from chorus.engagement.selectors import latest_impact_update
+from chorus.engagement.selectors import latest_impact_update, public_themes
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
@@ -41,7 +41,10 @@ def impact_edit(request: HttpRequest, project: UUID, code: UUID | None = None) -
         }
         initial["activities"] = list(record.activities.all())
         initial["consultations"] = list(record.consultations.all())
-    form = ImpactForm(data=request.POST or None, initial=initial, project=the_project, user=user)
+        initial["themes"] = list(record.themes.all())
+    form = ImpactForm(
+        data=request.POST or None, initial=initial, project=the_project, user=user, record=record
+    )
     if request.method == "POST" and form.is_valid():
         services.impact_save(
             actor=user, request=request, project=the_project, record=record, **form.cleaned_data
@@ -140,7 +143,9 @@ def public_impact(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     if project is None:
         raise Http404
-    records = project.impact.filter(is_published=True).prefetch_related("activities", latest_impact_update())
+    records = project.impact.filter(is_published=True).prefetch_related(
+        "activities", latest_impact_update(), public_themes()
+    )
     if not records.exists():
         raise Http404
     return render(

@@ -264,6 +264,11 @@ class ImpactRecord(CodedModel):
         blank=True,
         related_name="impact",
     )
+    # The themes of an analysis (a floor above) that the record answers, declared by string
+    # like ``consultations``; a theme's ``impact`` is what changed because of it.
+    themes = models.ManyToManyField(
+        "analysis.Theme", verbose_name=_("themes it answers"), blank=True, related_name="impact"
+    )
     you_said = models.TextField(_("you said"))
     you_said_cy = models.TextField(_("you said, in Welsh"), blank=True)
     we_did = models.TextField(_("we did"))

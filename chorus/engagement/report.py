@@ -7,6 +7,7 @@ all render the one ``Report`` it returns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.core.access import visible_to
 from chorus.core.i18n import current_language
+from chorus.core.registry import ExportSection
 from chorus.directory.models import Membership, Person, Region, StakeholderGroup
 from chorus.engagement.models import (
     BROADCAST_TYPES,
@@ -378,10 +380,12 @@ def engagement_report(
     )
 
 
-def report_rows(report: Report) -> list[list[str | int]]:
-    """The report as CSV rows: section, item, this period, previous period, change.
-    Figures stay numbers, so a spreadsheet adds them up (and a fall such as -16 is not text)."""
-    rows: list[list[str | int]] = [
+def report_rows(report: Report, extra: Sequence[ExportSection] = ()) -> list[list[str | int | float]]:
+    """The report as CSV rows: section, item, this period, previous period, change; then
+    each of ``extra`` (what higher apps add) after a blank row, as its heading, its note,
+    its header row and its rows. Figures stay numbers, so a spreadsheet adds them up (and a
+    fall such as -16 is not text)."""
+    rows: list[list[str | int | float]] = [
         [
             "section",
             "item",
@@ -401,4 +405,9 @@ def report_rows(report: Report) -> list[list[str | int]]:
         rows.append(["Regions not engaged", name, 0, "", ""])
     for name, count in report.projects_overdue:
         rows.append(["Projects with overdue checkpoints", name, count, "", ""])
+    for added in extra:
+        rows += [[], [str(added.heading)]]
+        rows += [[str(added.note)]] if added.note else []
+        rows += [[str(cell) for cell in added.header]] if added.header else []
+        rows += [[str(cell) if isinstance(cell, Promise) else cell for cell in row] for row in added.rows]
     return rows

@@ -6,6 +6,7 @@ Welsh letters such as ŵ and ŷ, which the PDF core fonts do not).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from fpdf.fonts import FontFace
 
 from chorus.core.dates import date_and_time
 from chorus.core.pdf import fonts_add
+from chorus.core.registry import ExportSection
 from chorus.engagement.report import Report, Row, Section
 
 BLUE = (29, 112, 184)
@@ -113,6 +115,46 @@ def _bars(pdf: FPDF, section: Section) -> None:
     pdf.ln(3)
 
 
+def _shown(cell: object) -> str:
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        return str(cell)
+    return f"{cell:,}" if isinstance(cell, int) else f"{cell:,.1f}"
+
+
+def _extra(pdf: FPDF, section: ExportSection) -> None:
+    """A section a higher app adds, its figures right-aligned, each column as wide as its
+    longest cell (and the longest word of its heading) needs."""
+    _heading(pdf, str(section.heading))
+    if section.note:
+        pdf.multi_cell(0, 5, str(section.note), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    if not section.rows:
+        return
+    pdf.set_font("Roboto", size=8.5)
+    data = [[str(cell) for cell in section.header]] + [[_shown(cell) for cell in row] for row in section.rows]
+    widths = [
+        max(
+            *(pdf.get_string_width(row[column]) for row in data[1:]),
+            *(pdf.get_string_width(word) for word in data[0][column].split()),
+            8.0,
+        )
+        + 3
+        for column in range(len(data[0]))
+    ]
+    numeric = [any(isinstance(row[c], int | float) for row in section.rows) for c in range(len(data[0]))]
+    with pdf.table(
+        data,
+        col_widths=tuple(widths),
+        text_align=tuple("RIGHT" if n else "LEFT" for n in numeric),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(243, 242, 241)),
+        line_height=4.8,
+        padding=1.2,
+        width=180,
+    ):
+        pass
+    pdf.set_font("Roboto", size=10)
+
+
 def _heading(pdf: FPDF, text: str, size: float = 13) -> None:
     if pdf.get_y() > pdf.h - 50:
         pdf.add_page()
@@ -123,7 +165,8 @@ def _heading(pdf: FPDF, text: str, size: float = 13) -> None:
     pdf.ln(1)
 
 
-def report_pdf_bytes(report: Report) -> bytes:
+def report_pdf_bytes(report: Report, extra: Sequence[ExportSection] = ()) -> bytes:
+    """The report, then each of ``extra`` (the sections higher apps add)."""
     pdf = _Document(format="A4")
     pdf.set_title(_("Engagement report"))
     pdf.set_author(settings.CHORUS_ORGANISATION_NAME or settings.CHORUS_SERVICE_NAME)
@@ -181,4 +224,6 @@ def report_pdf_bytes(report: Report) -> bytes:
         pdf.set_font("Roboto", size=10)
         pdf.multi_cell(0, 5, ", ".join(names) if names else _("None."), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
+    for added in extra:
+        _extra(pdf, added)
     return bytes(pdf.output())

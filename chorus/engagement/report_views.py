@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chorus.core.access import staff_required, staff_user
 from chorus.core.downloads import csv_response
-from chorus.core.registry import page_sections
+from chorus.core.registry import export_sections, page_sections
 from chorus.engagement.forms import ReportForm
 from chorus.engagement.report import Report, engagement_report, quarter_label, quarter_of, report_rows
 
@@ -62,7 +62,8 @@ def report_csv(request: HttpRequest) -> HttpResponseBase:
     form, found, _quarters = _report(request)
     if found is None:
         return render(request, "engagement/report.html", {"form": form, "report": None}, status=400)
-    return csv_response(iter(report_rows(found)), _filename(found, "csv"))
+    extra = export_sections("engagement_report", request, found)
+    return csv_response(iter(report_rows(found, extra)), _filename(found, "csv"))
 
 
 @staff_required
@@ -72,6 +73,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     form, found, _quarters = _report(request)
     if found is None:
         return render(request, "engagement/report.html", {"form": form, "report": None}, status=400)
-    response = HttpResponse(report_pdf_bytes(found), content_type="application/pdf")
+    extra = export_sections("engagement_report", request, found)
+    response = HttpResponse(report_pdf_bytes(found, extra), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(found, "pdf")}"'
     return response

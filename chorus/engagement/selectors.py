@@ -104,6 +104,71 @@ def latest_impact_update() -> Prefetch[str]:
     return Prefetch("updates", queryset=ImpactUpdate.objects.order_by("-on", "-id"), to_attr="recent_updates")
 
 
+# Themes belong to analysis, a floor above engagement: they are reached through the
+# relation, and the states of their analysis named by value (``AnalysisRun.Status.DONE``,
+# ``ReviewStage.SIGNED_OFF``, which tests/engagement/test_impact_themes.py holds to them).
+ANALYSIS_DONE = "done"
+ANALYSIS_SIGNED_OFF = "signed_off"
+
+
+def _themes() -> QuerySet[Any]:
+    """Every analysis theme."""
+    return ImpactRecord._meta.get_field("themes").related_model._default_manager.all()  # type: ignore[union-attr]
+
+
+def _of_consultations(which: Q) -> Q:
+    """Themes of an analysis of a consultation that matches ``which``, whether of the whole
+    consultation or of one of its questions. The consultations are a subquery, so one that
+    many records link to still gives each of its themes once."""
+    consultations = ImpactRecord._meta.get_field("consultations").related_model._default_manager  # type: ignore[union-attr]
+    matching = consultations.filter(which).values("pk")
+    return Q(run__consultation__in=matching) | Q(run__question__section__consultation__in=matching)
+
+
+def themes_offered(user: User, project: Project, record: ImpactRecord | None = None) -> QuerySet[Any]:
+    """The themes a "you said, we did" record of ``project`` may answer, as ``user`` may
+    choose them: those of the finished analyses they may see of the project's consultations
+    and the record's own, each with its analysis; never the theme of empty answers."""
+    which = Q(project=project)
+    if record is not None:
+        which |= Q(impact=record)
+    themes = _themes().filter(_of_consultations(which), run__status=ANALYSIS_DONE, special="")
+    return visible_to(user, themes).select_related("run").order_by("run__title", "run__pk", "level", "label")
+
+
+def impact_themes(user: User) -> Prefetch[str]:
+    """Prefetch each record's themes as ``linked_themes``, each with its analysis and
+    ``seen``: whether ``user`` may see that analysis (a theme they may not is named, not linked)."""
+    seen = visible_to(user, _themes().filter(pk=models.OuterRef("pk")))
+    return Prefetch(
+        "themes",
+        queryset=_themes()
+        .select_related("run")
+        .annotate(seen=models.Exists(seen))
+        .order_by("run__title", "level", "label"),
+        to_attr="linked_themes",
+    )
+
+
+def public_themes() -> Prefetch[str]:
+    """Prefetch the themes the public may read of each record as ``public_themes``.
+
+    A theme's name comes from what people wrote, so it is shown only once a lead has signed
+    off the analysis's themes as the framework, and only for an analysis open to everyone
+    of a consultation everyone may read: the rule the open data on themes follows too."""
+    return Prefetch(
+        "themes",
+        queryset=_themes()
+        .filter(
+            _of_consultations(Q(is_published=True, team__isnull=True)),
+            run__review_stage=ANALYSIS_SIGNED_OFF,
+            run__team__isnull=True,
+        )
+        .order_by("label"),
+        to_attr="public_themes",
+    )
+
+
 def published_commitments() -> QuerySet[Commitment]:
     """What the public page shows: published commitments by who made them, each with its updates."""
     return (

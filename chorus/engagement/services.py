@@ -124,7 +124,7 @@ def material_add(
 def impact_save(
     *, actor: User, request: HttpRequest, project: Project, record: ImpactRecord | None, **fields: Any
 ) -> ImpactRecord:
-    relations = {name: fields.pop(name, None) for name in ("activities", "consultations")}
+    relations = {name: fields.pop(name, None) for name in ("activities", "consultations", "themes")}
     with transaction.atomic():
         return record_save(
             actor=actor,
@@ -269,6 +269,19 @@ def commitment_save(
                 commitment=saved, status=saved.status, note=saved.status_reason, by=actor
             )
     return saved
+
+
+def commitment_evidence_remove(*, actor: User, request: HttpRequest, evidence: CommitmentEvidence) -> None:
+    """Take an evidence link off its commitment; the audit log keeps what it linked to."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=evidence.commitment,
+            request=request,
+            detail={"evidence removed": f"{evidence.title} ({evidence.url})"},
+        )
+        evidence.delete()
 
 
 def commitment_update_add(

@@ -95,6 +95,11 @@ urlpatterns = [
         name="commitment_update_add",
     ),
     path(
+        "staff/commitments/<uuid:code>/remove-evidence/",
+        commitment_views.commitment_evidence_remove,
+        name="commitment_evidence_remove",
+    ),
+    path(
         "staff/commitments/<uuid:code>/publish/",
         commitment_views.commitment_publish,
         name="commitment_publish",

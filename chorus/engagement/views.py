@@ -47,6 +47,7 @@ from chorus.engagement.forms import (
 from chorus.engagement.models import Activity, Attendance, Checkpoint, Commitment, Project, ToolkitItem
 from chorus.engagement.selectors import (
     activities_for,
+    impact_themes,
     latest_impact_update,
     public_events,
     published_impact,
@@ -253,6 +254,7 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "impact": project.impact.prefetch_related(
                 "activities",
                 latest_impact_update(),
+                impact_themes(user),
                 # Only the commitments the reader may see, as everywhere.
                 Prefetch(
                     "commitments",

@@ -9,6 +9,6 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from chorus.insights import (
-            equity_views,  # noqa: F401  (the project page and report sections)
+            equity_views,  # noqa: F401  (the project page and report sections, the report downloads)
             jobs,  # noqa: F401  (registers the daily retention job)
         )

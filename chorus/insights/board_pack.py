@@ -545,21 +545,12 @@ def _equity(
     """Groups whose share of the people who took part differs from their share of the
     population beyond chance (``chorus.insights.equity``), by where people live and whether
     they prefer Welsh; never from equality answers."""
-    from chorus.insights.equity import EQUALITY_DIMENSIONS, OVER, UNDER, equity
-
-    words: dict[str, str | Promise] = {UNDER: _("Under-represented"), OVER: _("Over-represented")}
+    from chorus.insights.equity import EQUALITY_DIMENSIONS, equity
 
     def said(found: Any) -> dict[tuple[str, str], tuple[str, str | Promise]]:
         """Each group's flag, and what the pack says of it."""
         return {
-            (d.key, row.key): (
-                row.flag,
-                words[row.flag]
-                if row.flag
-                else _("Within chance")
-                if row.high is not None
-                else _("Not known"),
-            )
+            (d.key, row.key): (row.flag, row.representation)
             for d in found.dimensions
             if d.key not in EQUALITY_DIMENSIONS
             for row in d.rows

@@ -18,16 +18,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chorus.analysis.models import AnalysisRun, ReviewEvent, ThemeChange
+from chorus.analysis.models import AnalysisRun, ReviewEvent, Theme, ThemeChange
 from chorus.consultations import gunning
 from chorus.consultations.gunning import Check, Length
 from chorus.consultations.models import Consultation, HelpRequest, Question, Response, SupportingDocument
 from chorus.consultations.moderation import published_responses
+from chorus.consultations.selectors import DocumentHistory, document_histories
 from chorus.core.access import visible_to
 from chorus.core.audit_text import audit_sentences
 from chorus.core.models import AuditAction, AuditEntry
@@ -105,7 +106,8 @@ class Record:
     status: str
     closed: bool
     needs_welsh: bool
-    documents: list[SupportingDocument]
+    documents: list[SupportingDocument]  # the current versions, not withdrawn
+    document_histories: list[DocumentHistory]  # every version of every document it held
     questions: list[Question]
     history: list[Event]
     offers: list[Offer]
@@ -127,6 +129,19 @@ class Record:
     @property
     def checks_met(self) -> int:
         return sum(1 for check in self.checklist if check.met)
+
+    @property
+    def opened(self) -> bool:
+        return self.consultation.opens_at <= timezone.now()
+
+    @property
+    def question_changes(self) -> list[Event]:
+        """Every change to its questions and their pages, oldest first."""
+        return [event for event in self.history if event.questions]
+
+    @property
+    def questions_changed_after_opening(self) -> list[Event]:
+        return [event for event in self.question_changes if event.at > self.consultation.opens_at]
 
 
 def _name(user: User | None, label: str = "") -> str:
@@ -261,10 +276,9 @@ def _planned_check(record: Record) -> Check:
 
 def _questions_check(record: Record) -> Check:
     name = _("Questions settled before it opened")
-    opens = record.consultation.opens_at
     if not record.questions:
         return Check(gunning.FORMATIVE, name, gunning.MISSING, _("It has no questions."))
-    changed = [event for event in record.history if event.at > opens and event.questions]
+    changed = record.questions_changed_after_opening
     if changed:
         return Check(
             gunning.FORMATIVE,
@@ -359,7 +373,8 @@ def _checklist(record: Record) -> list[Check]:
 def consultation_record(consultation: Consultation, user: User) -> Record:
     """Everything the record shows of ``consultation``, as ``user`` may see it."""
     now = timezone.now()
-    documents = list(consultation.documents.select_related("added_by"))
+    histories = document_histories(consultation)
+    documents = [history.latest for history in histories if not history.withdrawn]
     questions = list(Question.objects.filter(section__consultation=consultation).select_related("section"))
     history, published_at = _history(consultation)
     help_requests = [
@@ -395,6 +410,7 @@ def consultation_record(consultation: Consultation, user: User) -> Record:
         closed=consultation.closes_at <= now,
         needs_welsh=needs_welsh,
         documents=documents,
+        document_histories=histories,
         questions=questions,
         history=history,
         offers=_offers(consultation, documents, help_requests, events, needs_welsh),
@@ -419,7 +435,11 @@ def consultation_record(consultation: Consultation, user: User) -> Record:
             for run in runs
         ],
         trail=_trail(runs),
-        impact=list(visible_to(user, consultation.impact.all()).order_by("decided_on", "id")),
+        impact=list(
+            visible_to(user, consultation.impact.all())
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("label")))
+            .order_by("decided_on", "id")
+        ),
     )
     record.checklist = _checklist(record)
     return record

@@ -4,11 +4,13 @@ People took part when they came to an activity (attendance marked), were on a pa
 it met, or answered a consultation from an email the directory holds for them (as the
 checkpoints count them, ``chorus.engagement.participation``). Their region and whether
 they prefer Welsh come from the directory. Age, sex, ethnic group and disability come
-only from equality answers, and only as the releases stored them: the figures of each
-consultation's latest ``EqualityRelease`` are added up, so they move only when a release
-of at least the suppression threshold of new people does (docs/architecture.md,
-"Equality figures"), and they are suppressed and rounded like every equality count. They
-cover every consultation of the organisation (or project) that asked, whatever the period.
+only from equality answers, and only as the releases stored them: the figures of the
+latest ``EqualityRelease`` of each consultation and each service's exit survey are added
+up, so they move only when a release of at least the suppression threshold of new people
+does (docs/architecture.md, "Equality figures"), and they are suppressed and rounded like
+every equality count. They cover every consultation and service of the organisation that
+asked, whatever the period. Service feedback is anonymous and carries no area, so it
+counts only there, never by region nor for one project (no feedback belongs to a project).
 
 Each group's share of the participants has a 95% Wilson interval. A group is
 under-represented beyond chance when its share of the population lies above the
@@ -17,12 +19,12 @@ interval, and over-represented when it lies below.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
@@ -33,9 +35,11 @@ from chorus.core.i18n import current_language
 from chorus.core.stats import wilson
 from chorus.directory.models import ContactPoint, GroupMembership, Person, Region
 from chorus.engagement.models import Activity, Attendance
+from chorus.equality.models import EqualityRelease
 from chorus.equality.questions import QUESTIONS
-from chorus.equality.services import latest_release, rounded
-from chorus.insights.population import TABLES, TOTAL, population
+from chorus.equality.services import rounded
+from chorus.feedback.models import Service
+from chorus.insights.population import TABLES, TOTAL, Figures, populations
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -90,6 +94,13 @@ class GroupRow:
             return OVER
         return ""
 
+    @property
+    def representation(self) -> Any:
+        """The flag in words, as the equity page and the downloads say it."""
+        if self.flag:
+            return _("Under-represented") if self.flag == UNDER else _("Over-represented")
+        return _("Within chance") if self.high is not None else _("Not known")
+
 
 @dataclass
 class Dimension:
@@ -128,10 +139,13 @@ def _in_period(prefix: str, start: date | None, end: date | None) -> Q:
     return condition
 
 
-def participant_ids(*, user: User, project: Project | None, start: date | None, end: date | None) -> set[int]:
+def participants(
+    *, user: User, project: Project | None, start: date | None, end: date | None
+) -> QuerySet[Person]:
     """The directory people who took part (in ``project``, or anywhere) in the period, in
     the activities and consultations ``user`` may see (another team's restricted ones are
-    not counted, nor can they be worked out by difference)."""
+    not counted, nor can they be worked out by difference). A query to count from, not
+    a list: the database adds them up."""
     activities = visible_to(user, Activity.objects.all()).values("pk")
     consultations = visible_to(user, Consultation.objects.all()).values("pk")
     attended = Attendance.objects.filter(
@@ -154,35 +168,49 @@ def participant_ids(*, user: User, project: Project | None, start: date | None, 
         responses = responses.filter(consultation__project=project)
     addresses = responses.values(address=Lower("email"))
     responded = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, normalised__in=addresses)
-    ids: set[int] = set()
-    for rows in (attended, panels, responded):
-        ids.update(rows.values_list("person_id", flat=True))
-    return ids
+    return Person.objects.filter(
+        Q(pk__in=attended.values("person_id"))
+        | Q(pk__in=panels.values("person_id"))
+        | Q(pk__in=responded.values("person_id"))
+    )
 
 
-def consultations_in(*, user: User) -> list[Consultation]:
-    """The consultations that ask the equality questions and that ``user`` may see, whatever
-    the period: were the period to choose them, comparing two periods' sums would pick out
-    one consultation's groups, small ones included."""
-    return list(visible_to(user, Consultation.objects.filter(equality_monitoring=True)))
+def _reach(people: QuerySet[Person], codes: Collection[str]) -> dict[str, Region]:
+    """The regions of ``codes``, each with how many of ``people`` live there
+    (``took_part``) and how many of those prefer Welsh (``welsh``), in one query."""
+    if not codes:
+        return {}
+    took_part = Q(person__in=people)
+    regions = Region.objects.filter(ons_code__in=list(codes)).annotate(
+        took_part=Count("person", filter=took_part),
+        welsh=Count("person", filter=took_part & Q(person__preferred_language="cy")),
+    )
+    return {region.ons_code: region for region in regions}
 
 
 Cells = dict[str, dict[str, int]]
 
 
-def released_answers(consultations: Iterable[Consultation]) -> tuple[Cells, set[tuple[str, str]]]:
-    """Question -> answer -> people, added up over each consultation's latest release, and
-    the (question, answer) cells that some consultation holds fewer than the suppression
-    threshold of (but some): those stay hidden in the sum too, or the sum less the other
-    consultations' figures would show them. Only the counts a release stored are read."""
+def released_answers(*, user: User) -> tuple[Cells, set[tuple[str, str]]]:
+    """Question -> answer -> people, added up over the latest release of each consultation
+    and each service's exit survey that asks the equality questions and that ``user`` may
+    see, whatever the period (were the period to choose them, comparing two periods' sums
+    would pick out one consultation's groups, small ones included); and the (question,
+    answer) cells that some of them holds fewer than the suppression threshold of (but
+    some): those stay hidden in the sum too, or the sum less the others' figures would show
+    them. Only the counts a release stored are read, in one query."""
+    consultations = visible_to(user, Consultation.objects.filter(equality_monitoring=True)).values("code")
+    services = visible_to(user, Service.objects.filter(equality_monitoring=True)).values("code")
+    newest = EqualityRelease.objects.filter(asked_for=OuterRef("asked_for")).order_by("-number")
+    releases = EqualityRelease.objects.filter(
+        Q(asked_for__in=consultations) | Q(asked_for__in=services),
+        number=Subquery(newest.values("number")[:1]),
+    )
     total: Cells = {}
     small: set[tuple[str, str]] = set()
     least = threshold()
-    for consultation in consultations:
-        release = latest_release(consultation.code)
-        if release is None:
-            continue
-        for question, answers in (release.counts or {}).get("answers", {}).items():
+    for counts in releases.values_list("counts", flat=True):
+        for question, answers in (counts or {}).get("answers", {}).items():
             for answer, count in answers.items():
                 total.setdefault(question, {})
                 total[question][answer] = total[question].get(answer, 0) + int(count)
@@ -224,71 +252,62 @@ def compare(
     return rows, total
 
 
-def _regions(codes: Iterable[str]) -> dict[str, Any]:
-    language = current_language()
-    return {r.ons_code: r.name_for(language) for r in Region.objects.filter(ons_code__in=list(codes))}
-
-
-def _region_dimension(people: set[int]) -> Dimension:
+def _region_dimension(held: Mapping[str, Figures], reach: Mapping[str, Region]) -> Dimension:
     dimension = Dimension(
         "region", _("Region"), _("People in the directory who took part, by where they live")
     )
     totals: dict[str, float] = {}
     for table in REGION_TOTALS:
-        for code, counts in population(table).items():
+        for code, counts in held.get(table, {}).items():
             totals.setdefault(code, counts.get(TOTAL, sum(counts.values())))
     if not totals:
         dimension.why_not = _("No population figures have been imported.")
         return dimension
-    found = dict.fromkeys(totals, 0)
-    for code in Person.objects.filter(pk__in=people, region__ons_code__in=list(totals)).values_list(
-        "region__ons_code", flat=True
-    ):
-        found[code] += 1
-    names = _regions(totals)
-    ordered = sorted(totals, key=lambda code: str(names.get(code, code)))
-    dimension.rows, dimension.participants = compare(
-        {code: found[code] for code in ordered}, {code: names.get(code, code) for code in ordered}, totals
-    )
+    language = current_language()
+    names = {code: reach[code].name_for(language) if code in reach else code for code in totals}
+    ordered = sorted(totals, key=lambda code: str(names[code]))
+    found = {code: getattr(reach.get(code), "took_part", 0) for code in ordered}
+    dimension.rows, dimension.participants = compare(found, {code: names[code] for code in ordered}, totals)
     return dimension
 
 
-def _welsh_dimension(people: set[int]) -> Dimension:
+def _welsh_dimension(held: Mapping[str, Figures], reach: Mapping[str, Region]) -> Dimension:
     table = TABLES["welsh"]
     dimension = Dimension(
         "welsh",
         _("Welsh speakers"),
         _("People in the directory in Wales who took part, by whether they prefer Welsh"),
     )
-    held = population("welsh")
-    if not held:
+    welsh = held.get("welsh", {})
+    if not welsh:
         dimension.why_not = _("No population figures for Welsh language skills have been imported.")
         return dimension
-    in_area = Person.objects.filter(pk__in=people, region__ons_code__in=list(held))
-    counts = {
-        "yes": in_area.filter(preferred_language="cy").count(),
-        "no": in_area.exclude(preferred_language="cy").count(),
-    }
-    pop = {c.key: float(sum(region.get(c.key, 0) for region in held.values())) for c in table.categories}
+    in_area = [reach[code] for code in welsh if code in reach]
+    yes = sum(region.welsh for region in in_area)  # type: ignore[attr-defined]
+    counts = {"yes": yes, "no": sum(region.took_part for region in in_area) - yes}  # type: ignore[attr-defined]
+    pop = {c.key: float(sum(region.get(c.key, 0) for region in welsh.values())) for c in table.categories}
     labels = {c.key: c.label for c in table.categories}
     dimension.rows, dimension.participants = compare(counts, labels, pop)
     return dimension
 
 
 def _equality_dimension(
-    key: str, answers: Mapping[str, Mapping[str, int]], small: set[tuple[str, str]]
+    key: str,
+    held: Mapping[str, Figures],
+    answers: Mapping[str, Mapping[str, int]],
+    small: set[tuple[str, str]],
 ) -> Dimension:
     question = next(q for q in QUESTIONS if q.name == QUESTION_OF[key])
     dimension = Dimension(
         key,
         question.heading,
         _(
-            "Respondents to every consultation that asked the equality questions, as at each one's "
-            "latest release, whatever the period"
+            "People who answered the equality questions in a consultation or after giving feedback on "
+            "a service, as at each one's latest release, whatever the period"
         ),
     )
-    held = population(key)
-    if not held:
+    figures = held.get(key, {})
+    if not figures:
         dimension.why_not = _("No population figures for this have been imported.")
         return dimension
     keys = [value for value, _label in question.choices if value != "prefer_not"]
@@ -297,7 +316,7 @@ def _equality_dimension(
     for value in keys:
         parts = AGE_BANDS[value] if key == "age" else {value: 1.0}
         pop[value] = sum(
-            weight * region.get(band, 0) for region in held.values() for band, weight in parts.items()
+            weight * region.get(band, 0) for region in figures.values() for band, weight in parts.items()
         )
     given = answers.get(question.name, {})
     dimension.rows, dimension.participants = compare(
@@ -323,9 +342,11 @@ def equity(
     project: a project's figures less the organisation's would narrow down the rest), and
     only to those who may see equality figures, on the equity page itself (which audits its
     views): the sections other pages show leave them out (``with_equality=False``)."""
-    people = participant_ids(user=user, project=project, start=start, end=end)
-    dimensions = [_region_dimension(people), _welsh_dimension(people)]
+    held = populations()
+    people = participants(user=user, project=project, start=start, end=end)
+    reach = _reach(people, {code for figures in held.values() for code in figures})
+    dimensions = [_region_dimension(held, reach), _welsh_dimension(held, reach)]
     if with_equality and user.can_see_equality_figures and project is None:
-        answers, small = released_answers(consultations_in(user=user))
-        dimensions += [_equality_dimension(key, answers, small) for key in EQUALITY_DIMENSIONS]
+        answers, small = released_answers(user=user)
+        dimensions += [_equality_dimension(key, held, answers, small) for key in EQUALITY_DIMENSIONS]
     return Equity(start=start, end=end, dimensions=dimensions)

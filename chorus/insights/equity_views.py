@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -24,13 +25,13 @@ from chorus.core.audit import audit_record
 from chorus.core.i18n import current_language
 from chorus.core.imports.forms import file_field
 from chorus.core.models import AuditAction
-from chorus.core.registry import PageSection, page_section
+from chorus.core.registry import ExportSection, PageSection, export_section, page_section
 from chorus.directory.models import Region
 from chorus.directory.reference import regions_ensure
 from chorus.engagement.forms import REPORT_LONGEST_PERIOD, PeriodForm
 from chorus.engagement.models import Project
 from chorus.engagement.report import quarter_label, quarter_of
-from chorus.insights.equity import UNDER, Equity, equity
+from chorus.insights.equity import EQUALITY_DIMENSIONS, UNDER, Dimension, Equity, equity
 from chorus.insights.population import TABLES, PopulationImportError, population_import, population_sources
 
 
@@ -88,25 +89,32 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date | None, date | None]
     return form, form.cleaned_data["start"], form.cleaned_data["end"]
 
 
+def _audit(
+    request: HttpRequest, action: AuditAction, project: Project | None, start: date, end: date, **detail: str
+) -> None:
+    """Record who saw (or took away) equity figures, of which project and period."""
+    audit_record(
+        actor=staff_user(request),
+        action=action,
+        object_type="insights.equity",
+        object_id=str(project.code) if project else "",
+        object_repr=(
+            _("Equity of reach: %(project)s") % {"project": project.name}
+            if project
+            else _("Equity of reach: the organisation's area")
+        ),
+        detail={"start": start.isoformat(), "end": end.isoformat(), **detail},
+        request=request,
+    )
+
+
 def _page(request: HttpRequest, project: Project | None) -> HttpResponse:
     user = staff_user(request)
     form, start, end = _period(request)
     found: Equity | None = None
     if start is not None and end is not None:
         found = equity(user=user, project=project, start=start, end=end)
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            object_type="insights.equity",
-            object_id=str(project.code) if project else "",
-            object_repr=(
-                _("Equity of reach: %(project)s") % {"project": project.name}
-                if project
-                else _("Equity of reach: the organisation's area")
-            ),
-            detail={"start": start.isoformat(), "end": end.isoformat()},
-            request=request,
-        )
+        _audit(request, AuditAction.VIEW, project, start, end)
     return render(
         request,
         "insights/equity.html",
@@ -168,7 +176,7 @@ def population_import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/population_import.html", {"form": form, "sources": population_sources()})
 
 
-# --- Sections on the project page and the engagement report -----------------------------
+# --- Sections on the project page and the engagement report, and in its downloads -------
 
 
 def _flag_lines(found: Equity) -> list[str]:
@@ -213,3 +221,68 @@ def report_equity_section(user: User, subject: object) -> PageSection | None:
         link_url=url + query,
         link_text=_("See who took part beside the population served"),
     )
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Group"),
+    gettext_lazy("People"),
+    gettext_lazy("Share, per cent"),
+    gettext_lazy("95 per cent interval, from"),
+    gettext_lazy("95 per cent interval, to"),
+    gettext_lazy("Share of population, per cent"),
+    gettext_lazy("Representation"),
+]
+
+
+def _number(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _export(dimension: Dimension) -> ExportSection:
+    """One dimension as the equity page shows it: the same suppressed and rounded counts,
+    a suppressed one in the same words, and each flag in words."""
+    heading = _("Equity of reach: %(dimension)s") % {"dimension": dimension.heading}
+    if dimension.why_not:
+        return ExportSection(heading=heading, note=dimension.why_not, header=[], rows=[])
+    note = f"{dimension.counted}. " + (
+        ngettext("%(counter)s person in all.", "%(counter)s people in all.", dimension.participants)
+        % {"counter": dimension.participants}
+        if dimension.participants
+        else _("Too few to report.")
+    )
+    if dimension.key in EQUALITY_DIMENSIONS:
+        note += " " + _(
+            "Figures from equality monitoring answers change only when a batch of at least 10 new "
+            "answers is released, and are rounded to the nearest 5."
+        )
+    rows: list[list[str | Promise | int | float]] = []
+    for row in dimension.rows:
+        percents = row.percents
+        population_share = percents["population_share"]
+        rows.append(
+            [
+                row.label,
+                _("Too small to report") if row.count is None else row.count,
+                _number(percents["share"]),
+                _number(percents["low"]),
+                _number(percents["high"]),
+                _("No figure") if population_share is None else population_share,
+                row.representation,
+            ]
+        )
+    return ExportSection(heading=heading, note=note, header=list(EXPORT_HEADER), rows=rows)
+
+
+@export_section("engagement_report")
+def report_equity_tables(request: HttpRequest, subject: object) -> list[ExportSection]:
+    """Equity of reach in the report's CSV and PDF: each group's share of the people who
+    took part in the report's period (and project, if it has one), its interval, its share
+    of the population and its flag; for the whole organisation, to those who may see them,
+    the groups of the equality answers too. Audited as the equity page audits a visit."""
+    start, end = getattr(subject, "start", None), getattr(subject, "end", None)
+    if start is None or end is None:
+        return []
+    project = getattr(subject, "project", None)
+    found = equity(user=staff_user(request), project=project, start=start, end=end)
+    _audit(request, AuditAction.EXPORT, project, start, end, download="engagement report")
+    return [_export(dimension) for dimension in found.dimensions]

@@ -287,13 +287,17 @@ def population_import(
     return len({figure.region_id for figure in figures})
 
 
-def population(dimension: str) -> dict[str, dict[str, int]]:
-    """Region ONS code -> category -> count, for one dimension."""
-    found: dict[str, dict[str, int]] = {}
-    for code, category, count in PopulationFigure.objects.filter(dimension=dimension).values_list(
-        "region__ons_code", "category", "count"
+Figures = dict[str, dict[str, int]]  # region ONS code -> category -> count
+
+
+def populations() -> dict[str, Figures]:
+    """Dimension -> region ONS code -> category -> count, for every dimension held, in one
+    query (a few thousand rows at most: a dozen regions, a few tables, their categories)."""
+    found: dict[str, Figures] = {}
+    for dimension, code, category, count in PopulationFigure.objects.values_list(
+        "dimension", "region__ons_code", "category", "count"
     ):
-        found.setdefault(code, {})[category] = count
+        found.setdefault(dimension, {}).setdefault(code, {})[category] = count
     return found
 
 

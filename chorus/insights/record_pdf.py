@@ -1,7 +1,7 @@
-"""The consultation record as files: an A4 PDF, and a ZIP file of the evidence (the PDF,
-every document file the consultation holds, and CSV files of responses by channel and
-respondent type, the help requests, the history of its documents and questions, and the
-analysis audit trail).
+"""The consultation record as files: an A4 PDF, and a ZIP file of the evidence (the PDF;
+every version of every document file the consultation held, a folder per document; and
+CSV files of every document version, responses by channel and respondent type, the help
+requests, the history of its documents and questions, and the analysis audit trail).
 
 fpdf2 writes the PDF in Roboto (``chorus.core.pdf``), which has the Welsh letters. The CSV
 files go through the spreadsheet-safe writer, so no cell runs as a formula.
@@ -14,10 +14,12 @@ import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -27,6 +29,9 @@ from chorus.core.dates import date_and_time, long_date
 from chorus.core.downloads import csv_text
 from chorus.core.pdf import FONT, fonts_add
 from chorus.insights.consultation_record import Event, Record
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
 
 TEXT = (11, 12, 12)
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(243, 242, 241))
@@ -155,22 +160,17 @@ def record_pdf_bytes(record: Record) -> bytes:
         + [[str(c.principle), c.name, _status_label(c.status), c.shows] for c in record.checklist],
         (40, 45, 20, 75),
     )
-    _heading(pdf, _("Documents"))
-    _table(
-        pdf,
-        [[_("Title"), _("Title in Welsh"), _("File"), _("Added")]]
-        + [
-            [d.title, d.title_cy or _("Not given"), d.original_name, date_and_time(d.created_at)]
-            for d in record.documents
-        ],
-        (55, 45, 40, 40),
-    )
+    _heading(pdf, _("Documents: every version"))
+    _table(pdf, _document_rows(record), (40, 15, 35, 30, 30, 30))
     _heading(pdf, _("Questions"))
+    _line(pdf, _questions_stand(record))
     _table(
         pdf,
         [[_("Page"), _("Question")]] + [[q.section.title, q.text] for q in record.questions],
         (50, 130),
     )
+    _heading(pdf, _("Every change to its questions"))
+    _table(pdf, _question_change_rows(record), (35, 30, 85, 30))
     _heading(pdf, _("History of its documents and questions"))
     _table(pdf, _events(record.history), (40, 40, 100))
     _heading(pdf, _("Formats and channels offered"))
@@ -200,19 +200,84 @@ def record_pdf_bytes(record: Record) -> bytes:
     _heading(pdf, _("Published response: you said, we did"))
     _table(
         pdf,
-        [[_("You said"), _("We did"), _("Decided"), _("Published")]]
+        [[_("You said"), _("We did"), _("Themes it answers"), _("Decided"), _("Published")]]
         + [
             [
                 i.you_said,
                 i.we_did,
+                "; ".join(t.label for t in i.themes.all()),
                 long_date(i.decided_on) + (f", {i.decided_by}" if i.decided_by else ""),
                 long_date(i.published_at) if i.is_published and i.published_at else _yes(i.is_published),
             ]
             for i in record.impact
         ],
-        (60, 60, 35, 25),
+        (45, 45, 35, 30, 25),
     )
     return bytes(pdf.output())
+
+
+def _person(user: User | None) -> str:
+    return (user.full_name or user.email) if user is not None else ""
+
+
+def _document_rows(record: Record) -> list[list[str]]:
+    """Every version of every document: what it was, when and by whom it was added, and
+    when it was replaced or withdrawn."""
+    heading = [
+        _("Document"),
+        _("Version"),
+        _("File"),
+        _("Added"),
+        _("Replaced or withdrawn"),
+        _("Title in Welsh"),
+    ]
+    rows = [heading]
+    for history in record.document_histories:
+        for version in history.versions:
+            d = version.document
+            if version.replaced_at is not None:
+                became = _("Replaced on %(when)s") % {"when": date_and_time(version.replaced_at)}
+            elif d.withdrawn_at is not None:
+                became = _("Withdrawn on %(when)s") % {"when": date_and_time(d.withdrawn_at)}
+                if d.withdrawn_by is not None:
+                    became += f", {_person(d.withdrawn_by)}"
+            else:
+                became = _("Current")
+            added = date_and_time(d.created_at) + (f", {_person(d.added_by)}" if d.added_by else "")
+            rows.append(
+                [
+                    d.title,
+                    str(d.version),
+                    f"{d.original_name} ({filesizeformat(d.size)})",
+                    added,
+                    became,
+                    d.title_cy or _("Not given"),
+                ]
+            )
+    return rows
+
+
+def _questions_stand(record: Record) -> str:
+    if record.questions_changed_after_opening:
+        return _(
+            "Its questions as they stand now. They were changed after it opened: the changes are listed next."
+        )
+    if record.opened:
+        return _("Its questions as they stood when it opened, unchanged since.")
+    return _("Its questions as they stand now; it has not opened yet.")
+
+
+def _question_change_rows(record: Record) -> list[list[str]]:
+    opens = record.consultation.opens_at
+    return [[_("When"), _("Who"), _("What changed"), _("Before or after it opened")]] + [
+        [
+            date_and_time(e.at),
+            e.who,
+            e.what,
+            _("After it opened") if e.at > opens else _("Before it opened"),
+        ]
+        for e in record.question_changes
+    ]
 
 
 def _help_rows(record: Record) -> list[list[str]]:
@@ -262,11 +327,13 @@ def _run_rows(record: Record) -> list[list[str]]:
     ]
 
 
-def _member_name(number: int, original: str) -> str:
-    """A document's place in the ZIP file: numbered, so two files of the same name both fit,
-    and with no folders of its own."""
+def _member_name(number: int, title: str, version: int, original: str) -> str:
+    """A version's place in the ZIP file: a numbered folder per document, each version's
+    file named by its version, so two files of the same name both fit, and no name from
+    an upload makes folders of its own."""
     name = PurePosixPath(original.replace("\\", "/")).name or "document"
-    return f"documents/{number:02d}-{name}"
+    folder = f"{number:02d}-{slugify(title)[:60]}".rstrip("-")
+    return f"documents/{folder}/v{version}-{name}"
 
 
 def record_zip_write(record: Record, file: IO[bytes]) -> None:
@@ -274,13 +341,19 @@ def record_zip_write(record: Record, file: IO[bytes]) -> None:
     from storage in chunks, so no file is held in memory whole."""
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("consultation-record.pdf", record_pdf_bytes(record))
-        for number, document in enumerate(record.documents, start=1):
-            try:
-                source = document.file.open("rb")
-            except OSError:
-                continue  # the file is gone from storage; the PDF still lists the document
-            with source, archive.open(_member_name(number, document.original_name), "w") as target:
-                shutil.copyfileobj(source, target, 1024 * 1024)
+        for number, history in enumerate(record.document_histories, start=1):
+            for version in history.versions:
+                document = version.document
+                try:
+                    source = document.file.open("rb")
+                except OSError:
+                    continue  # the file is gone from storage; the PDF still lists the document
+                member = _member_name(
+                    number, history.versions[0].document.title, document.version, document.original_name
+                )
+                with source, archive.open(member, "w") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+        archive.writestr("documents-every-version.csv", csv_text(_document_rows(record)))
         archive.writestr(
             "responses-by-channel-and-type.csv",
             csv_text(_count_rows(record)),

@@ -642,6 +642,7 @@ ARGS: dict[str, Args] = {
     "engagement:commitment_edit": lambda w: {"code": w.commitment.code},
     "engagement:commitment_update_add": lambda w: {"code": w.commitment.code},
     "engagement:commitment_publish": lambda w: {"code": w.commitment.code},
+    "engagement:commitment_evidence_remove": lambda w: {"code": w.commitment.code},
     # consultations
     "consultations:consultation_detail": lambda w: {"code": w.consultation.code},
     "consultations:consultation_edit": lambda w: {"code": w.consultation.code},
@@ -652,6 +653,7 @@ ARGS: dict[str, Args] = {
         "document": w.document.code,
     },
     "consultations:document_remove": lambda w: {"code": w.consultation.code, "document": w.document.code},
+    "consultations:document_replace": lambda w: {"code": w.consultation.code, "document": w.document.code},
     "consultations:consultation_equality": lambda w: {"code": w.consultation.code},
     "consultations:question_delete": lambda w: {"code": w.consultation.code, "question": w.question.code},
     "consultations:question_edit": lambda w: {"code": w.consultation.code, "question": w.question.code},

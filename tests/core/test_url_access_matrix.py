@@ -248,6 +248,8 @@ EXPECT: dict[str, Expect] = {
     # An empty update is refused on the commitment's own page, with its errors.
     "engagement:commitment_update_add": post_only(Expect(LOGIN, 403, 403, 404, 200)),
     "engagement:commitment_publish": post_only(CHANGE_TEAM_RECORD),
+    # With no link chosen, the editor is sent back to the commitment with the error.
+    "engagement:commitment_evidence_remove": post_only(CHANGE_TEAM_RECORD),
     "engagement:public_commitments": everyone(),
     "engagement:public_impact_index": everyone(),
     "engagement:public_impact": everyone(404),  # not published
@@ -263,6 +265,7 @@ EXPECT: dict[str, Expect] = {
     "consultations:document_add": post_only(CHANGE_TEAM_RECORD),
     "consultations:document_staff_download": team_record(),
     "consultations:document_remove": post_only(CHANGE_TEAM_RECORD),
+    "consultations:document_replace": team_record_change(),
     "consultations:consultation_equality": Expect(LOGIN, 403, 200, 404, 200),
     "consultations:question_delete": post_only(CHANGE_TEAM_RECORD),
     "consultations:question_edit": team_record_change(),

@@ -284,3 +284,41 @@ def test_the_csv_keeps_a_fall_as_a_negative_number(world, admin, admin_client: C
     report = engagement_report(user=admin, start=date(2026, 10, 1), end=date(2026, 12, 31))
     headline = next(row for row in report_rows(report) if row[:2] == ["Headline", "Activities"])
     assert headline[2:] == [0, 2, -2]  # numbers, so a spreadsheet can add them up
+
+
+def test_sections_other_apps_add_are_in_the_csv_and_pdf_after_the_report(
+    world, admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chorus.core import registry
+
+    asked: list[object] = []
+
+    def provider(request: object, subject: object) -> list[registry.ExportSection]:
+        asked.append(subject)
+        return [
+            registry.ExportSection(
+                heading="Reach by county",
+                note="People who came, by county.",
+                header=["County", "People", "Share, per cent"],
+                rows=[["Gwynedd", 1200, 61.5], ["Powys", "Too small to report", ""]],
+            )
+        ]
+
+    monkeypatch.setitem(registry.EXPORT_SECTIONS, "engagement_report", [provider])
+    query = "?start=2026-07-01&end=2026-09-30"
+    body = b"".join(admin_client.get(reverse("engagement:report_csv") + query)).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[-6:] == [
+        [],
+        ["Reach by county"],
+        ["People who came, by county."],
+        ["County", "People", "Share, per cent"],
+        ["Gwynedd", "1200", "61.5"],
+        ["Powys", "Too small to report", ""],
+    ]
+    response = admin_client.get(reverse("engagement:report_pdf") + query)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "Reach by county" in text and "1,200" in text and "61.5" in text and "Too small to report" in text
+    assert [(s.start, s.end) for s in asked] == [(date(2026, 7, 1), date(2026, 9, 30))] * 2  # type: ignore[attr-defined]
+    # The page shows its own sections, not these: it is a download's alone.
+    assert "Reach by county" not in admin_client.get(reverse("engagement:report") + query).content.decode()

@@ -284,13 +284,14 @@ def test_the_zip_holds_the_pdf_documents_and_csv_files(officer_client: Client, c
         names = set(archive.namelist())
         assert names == {
             "consultation-record.pdf",
-            "documents/01-p.pdf",
+            "documents/01-the-full-proposal/v1-p.pdf",
+            "documents-every-version.csv",
             "responses-by-channel-and-type.csv",
             "help-requests.csv",
             "history-of-documents-and-questions.csv",
             "analysis-audit-trail.csv",
         }
-        assert archive.read("documents/01-p.pdf") == b"%PDF-1.4 the proposal"
+        assert archive.read("documents/01-the-full-proposal/v1-p.pdf") == b"%PDF-1.4 the proposal"
         assert archive.read("consultation-record.pdf").startswith(b"%PDF")
         counts = list(csv.reader(io.StringIO(archive.read("responses-by-channel-and-type.csv").decode())))
         assert ["Channel", "Online", "3"] in counts

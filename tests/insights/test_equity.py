@@ -279,6 +279,9 @@ def test_the_project_page_shows_the_groups_under_represented_beside_its_checkpoi
     page = client.get(reverse("engagement:project_detail", args=[project_with_reach.code])).content.decode()  # type: ignore[attr-defined]
     section = page.split("Groups under-represented among the people who took part")[1]
     assert "Wales (Region)" in section.split("</ul>")[0]
+    # Next to the checkpoints, before the form that adds one.
+    checkpoints = page.index("Engagement checkpoints</h2>")
+    assert checkpoints < page.index("Groups under-represented") < page.index("Add checkpoint</h3>")
     assert reverse("insights:equity_project", args=[project_with_reach.code]) in section  # type: ignore[attr-defined]
 
 
@@ -457,7 +460,11 @@ def test_periods_do_not_choose_the_consultations_of_the_equality_rows(released: 
 
 
 def test_panel_members_when_it_met_and_known_respondents_took_part(team: object, admin: object) -> None:
-    from chorus.insights.equity import participant_ids
+    from chorus.insights.equity import participants
+
+    def participant_ids(**kwargs: object) -> set[int]:
+        return set(participants(**kwargs).values_list("pk", flat=True))  # type: ignore[arg-type]
+
     from tests.factories import GroupMembershipFactory, StakeholderGroupFactory, make_person
 
     project = ProjectFactory(team=team)
@@ -490,3 +497,201 @@ def test_a_group_one_consultation_holds_few_of_stays_hidden_in_the_sum(released:
     found = equity(user=admin, project=None, start=today - timedelta(days=7), end=today)
     sex = {row.key: row for row in next(d for d in found.dimensions if d.key == "sex").rows}
     assert sex["female"].count is None
+
+
+# --- In the engagement report's CSV and PDF --------------------------------------------------
+
+
+def _csv_rows(client: Client, url: str) -> list[list[str]]:
+    import csv
+    import io
+
+    got = client.get(url)
+    assert got.status_code == 200
+    return list(csv.reader(io.StringIO(b"".join(got.streaming_content).decode())))  # type: ignore[attr-defined]
+
+
+def _block(rows: list[list[str]], heading: str) -> list[list[str]]:
+    """The rows of one added section of the CSV: its heading, note, header and rows."""
+    start = rows.index([heading])
+    end = next((i for i in range(start, len(rows)) if not rows[i]), len(rows))
+    return rows[start:end]
+
+
+def _pdf_text(client: Client, url: str) -> str:
+    import io
+
+    import pypdf
+
+    got = client.get(url)
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(got.content)).pages)
+
+
+@pytest.fixture
+def reach_with_a_small_group(team: object, admin: User, regions: dict[str, Region]) -> None:
+    """40 people from the North East, 20 from London and 3 from Wales took part: Wales is
+    too few to show, and London is hidden too, or Wales would be the total less the rest."""
+    served = [regions["E12000001"], regions["W92000004"], regions["E12000007"]]
+    _import(admin, served)
+    activity = ActivityFactory(title="Open meeting", starts_at=timezone.now() - timedelta(days=3))
+    people = _people(served[0], 40) + _people(served[1], 3) + _people(served[2], 20)
+    Attendance.objects.bulk_create(Attendance(activity=activity, person=p, attended=True) for p in people)
+
+
+def test_the_report_csv_has_equity_of_reach_suppressed_as_the_equity_page_is(
+    reach_with_a_small_group: None, officer: User, client: Client
+) -> None:
+    sign_in(client, officer)
+    page = client.get(reverse("insights:equity") + _period()).content.decode()
+    region_table = page.split('id="dimension-region"')[1].split("</table>")[0]
+    for name in ("Wales", "London"):
+        shown = re.search(rf"{name}</th>.*?</tr>", region_table, re.S)
+        assert shown is not None and "Too small to report" in shown.group(0)
+
+    block = _block(_csv_rows(client, reverse("engagement:report_csv") + _period()), "Equity of reach: Region")
+    assert block[1] == ["People in the directory who took part, by where they live. 63 people in all."]
+    assert block[2] == [
+        "Group",
+        "People",
+        "Share, per cent",
+        "95 per cent interval, from",
+        "95 per cent interval, to",
+        "Share of population, per cent",
+        "Representation",
+    ]
+    by_group = {row[0]: row[1:] for row in block[3:]}
+    assert by_group["North East"][0] == "40"
+    assert by_group["Wales"] == ["Too small to report", "", "", "", "23.1", "Not known"]
+    assert by_group["London"] == ["Too small to report", "", "", "", "69.2", "Not known"]
+    assert by_group["North East"][-1] == "Over-represented"  # 7.7% of the population
+
+
+def test_the_report_csv_says_each_flag_in_words_and_nothing_internal(
+    project_with_reach: object, officer: User, client: Client
+) -> None:
+    sign_in(client, officer)
+    rows = _csv_rows(client, reverse("engagement:report_csv") + _period())
+    block = _block(rows, "Equity of reach: Region")
+    by_group = {row[0]: row[1:] for row in block[3:]}
+    assert by_group["Wales"] == ["10", "20.0", "11.2", "33.0", "75.0", "Under-represented"]
+    assert by_group["North East"] == ["40", "80.0", "67.0", "88.8", "25.0", "Over-represented"]
+    welsh = _block(rows, "Equity of reach: Welsh speakers")
+    assert welsh == [
+        ["Equity of reach: Welsh speakers"],
+        ["No population figures for Welsh language skills have been imported."],
+    ]
+    added = "\n".join(",".join(row) for row in rows[rows.index(["Equity of reach: Region"]) :])
+    for internal in ("None", "under", "over", "W92000004", "E12000001"):
+        assert internal not in added
+    assert not re.search(r"\d{4}-\d\d-\d\d", added)
+
+
+def test_the_report_pdf_has_equity_of_reach(
+    reach_with_a_small_group: None, officer: User, client: Client
+) -> None:
+    sign_in(client, officer)
+    text = _pdf_text(client, reverse("engagement:report_pdf") + _period())
+    assert "Equity of reach: Region" in text
+    assert "Too small to report" in text and "Over-represented" in text
+    assert "Representation" in text
+
+
+def test_the_report_downloads_are_audited_as_the_equity_page_is(
+    project_with_reach: object, officer: User, client: Client
+) -> None:
+    from chorus.core.models import AuditAction
+
+    sign_in(client, officer)
+    client.get(reverse("engagement:report") + _period())
+    assert not AuditEntry.objects.filter(object_type="insights.equity").exists()
+    _csv_rows(client, reverse("engagement:report_csv") + _period())
+    _pdf_text(client, reverse("engagement:report_pdf") + _period())
+    entries = AuditEntry.objects.filter(
+        object_type="insights.equity", action=AuditAction.EXPORT, actor=officer
+    )
+    assert entries.count() == 2
+    assert entries.first().object_repr == "Equity of reach: the organisation's area"  # type: ignore[union-attr]
+
+
+def test_the_report_csv_has_equality_rows_only_for_the_whole_organisation_and_those_who_may_see_them(
+    released: object, officer: User, viewer: User, team: object, client: Client
+) -> None:
+    sign_in(client, officer)
+    url = reverse("engagement:report_csv") + _period()
+    sex = _block(_csv_rows(client, url), "Equity of reach: Sex")
+    assert "rounded to the nearest 5" in sex[1][0]
+    by_group = {row[0]: row[1:] for row in sex[3:]}
+    assert by_group["Male"][0] == "30" and by_group["Female"][0] == "10"  # 28 and 12, rounded
+    project = ProjectFactory(team=team)
+    with_project = _csv_rows(client, url + f"&project={project.pk}")
+    assert ["Equity of reach: Region"] in with_project and ["Equity of reach: Sex"] not in with_project
+    sign_in(client, viewer)
+    as_viewer = _csv_rows(client, url)
+    assert ["Equity of reach: Region"] in as_viewer and ["Equity of reach: Sex"] not in as_viewer
+
+
+def test_equality_answers_given_with_service_feedback_count_too(
+    released: object, officer: User, team: object, other_team: object
+) -> None:
+    """Exit surveys ask the equality questions too; their givers have no area, so they
+    count only in the equality rows of the whole organisation."""
+    from tests.factories import ServiceFactory
+
+    service = ServiceFactory(equality_monitoring=True, team=team)
+    hidden = ServiceFactory(equality_monitoring=True, team=other_team)  # another team's
+    for asked in (service, hidden):
+        for _i in range(12):
+            equality_save(key=uuid.uuid4(), asked_for=asked.code, answers=CROWD, submitted=True)
+    release_due(now=timezone.now() + timedelta(days=2))
+    today = timezone.localdate()
+    found = equity(user=officer, project=None, start=today - timedelta(days=7), end=today)
+    sex = next(d for d in found.dimensions if d.key == "sex")
+    assert sex.participants == 50  # 40 respondents and 12 feedback givers, rounded
+    assert {row.key: row.count for row in sex.rows} == {"female": 10, "male": 40}
+
+
+# --- What it costs each page ------------------------------------------------------------------
+
+
+def test_the_equity_sections_cost_a_few_queries_however_many_took_part(
+    project_with_reach: object,
+    officer: User,
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: object,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chorus.core import registry
+
+    sign_in(client, officer)
+    pages = [
+        ("project", reverse("engagement:project_detail", args=[project_with_reach.code])),  # type: ignore[attr-defined]
+        ("engagement_report", reverse("engagement:report") + _period()),
+    ]
+    for place, url in pages:
+        client.get(url)  # the session, settled
+        with CaptureQueriesContext(connection) as with_section:
+            assert client.get(url).status_code == 200
+        with monkeypatch.context() as patched:
+            patched.setitem(registry.PAGE_SECTIONS, place, [])
+            with CaptureQueriesContext(connection) as without:
+                client.get(url)
+        # Population figures, the participants counted by region, and the user's teams twice.
+        assert len(with_section) - len(without) <= 4, place
+
+
+def test_equality_rows_cost_one_query_however_many_consultations_asked(
+    released: object, admin: User, django_assert_max_num_queries: object
+) -> None:
+    for _n in range(3):
+        other = ConsultationFactory(equality_monitoring=True)
+        for _i in range(10):
+            _respond(other, CROWD)
+    release_due(now=timezone.now() + timedelta(days=2))
+    today = timezone.localdate()
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
+        found = equity(user=admin, project=None, start=today - timedelta(days=7), end=today)
+    assert next(d for d in found.dimensions if d.key == "sex").participants == 70

@@ -102,6 +102,8 @@ def theme_merge(*, themes: Sequence[Theme], into: Theme, actor: User) -> Theme:
         )
         if into.level == Theme.Level.BROAD:
             Theme.objects.filter(parent__in=others).update(parent=into)
+        # What changed because of a merged theme answers the theme it is now part of.
+        into.impact.add(*{record for t in others for record in t.impact.all()})
         labels = [t.label for t in others]
         Theme.objects.filter(pk__in=[t.pk for t in others]).delete()
         _recentre(into)
@@ -155,6 +157,10 @@ def theme_split(*, theme: Theme, actor: User, parts: int = 2) -> list[Theme]:
             moved = [items[i].pk for i in members[p]]
             Assignment.objects.filter(theme=theme, item_id__in=moved).update(theme=part, by_analyst=True)
             created.append(part)
+        # What changed because of the theme answers each of its parts, until an analyst says otherwise.
+        answered = list(theme.impact.all())
+        for part in created:
+            part.impact.add(*answered)
         label = theme.label
         theme.delete()
         counts_refresh(created[0].run)
