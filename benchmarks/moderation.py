@@ -15,7 +15,12 @@ passages outside the inserted item are left out of precision and recall:
   overlaps (for a special-category sentence, any passage of that kind inside it);
 - precision of a kind: items of that kind found / (items found + passages of that kind
   that overlap an inserted item of another kind or a decoy). Every inserted item and
-  decoy was written to hold nothing of the other kinds, so such a passage is wrong;
+  decoy was written to hold nothing of the other kinds, so such a passage is wrong,
+  except where the template holds that kind after all: 27 of the blind sets' 1,120 name,
+  address, reference and decoy templates do ("My husband {first} has dementia"), as a
+  helper found reading them without the detector or its output
+  (moderation_sets/label_audit.json); a passage of a kind the audit found is neither
+  right nor wrong;
 - the flag rate on untouched comments (the share with at least one passage, by kind) is
   reported apart, with a sample to read: there a flag may be right or wrong.
 
@@ -649,6 +654,24 @@ BLIND_FILES = {
 }
 
 
+def label_audit() -> dict[tuple[str, str, str], frozenset[str]]:
+    """Templates of the blind sets that hold another kind after all (moderation_sets/
+    label_audit.json: read by a helper who saw neither the detector nor its output), by
+    (set, key, template). Someone else's private details count as any special kind, as
+    they do for the third-party items."""
+    folder = Path(__file__).resolve().parent / "moderation_sets"
+    audit = json.loads((folder / "label_audit.json").read_text(encoding="utf-8"))
+    by_file = {file: name for name, file in BLIND_FILES.items()}
+    found: dict[tuple[str, str, str], frozenset[str]] = {}
+    for file, entries in audit["sets"].items():
+        for entry in entries:
+            kinds = set(entry["kinds"])
+            if "third_party" in kinds:
+                kinds |= set(SPECIAL_KINDS)
+            found[(by_file[file], entry["key"], entry["template"])] = frozenset(kinds)
+    return found
+
+
 def blind_sets() -> dict[str, dict[str, Any]]:
     """Sets written blind (moderation_sets/README.md): without seeing the detector or the other
     sets. Nobody reads the misses of the held-out one while it is held out."""
@@ -666,7 +689,8 @@ class Item:
     sentence: str
     key_start: int  # the span that must be found, inside the sentence
     key_end: int
-    also: frozenset[str] = frozenset()  # other kinds the template holds on purpose
+    # Other kinds the template holds, on purpose or as the label audit found: not wrong passages.
+    also: frozenset[str] = frozenset()
 
 
 # --- Sources.
@@ -809,10 +833,12 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             for name, b in blind.items()
         },
     }
+    audited = label_audit()
     templates = {**NAMES, **{name: b["names"] for name, b in blind.items()}}
     for template_set in SETS:
         for first, last, source in name_sets[template_set]:
             template = rng.choice(templates[template_set])
+            holds = audited.get((template_set, "names", template), frozenset())
             values = {"full": f"{first} {last}", "first": first, "last": last}
             text, s, e = fill(template, values, "name")
             if "{first}" in template:
@@ -824,14 +850,16 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             listed_label = (
                 "first name in detector's list" if first.lower() in listed else "first name not in list"
             )
-            items.append(Item("name", f"{source}; {group}; {listed_label}", template_set, text, s, e))
+            items.append(Item("name", f"{source}; {group}; {listed_label}", template_set, text, s, e, holds))
         for full in rng.sample(known, min(len(known), per_kind // 4)):
+            template = rng.choice(templates[template_set])
+            holds = audited.get((template_set, "names", template), frozenset())
             text, s, e = fill(
-                rng.choice(templates[template_set]).replace("{first}", "{full}").replace("{last}", "{full}"),
+                template.replace("{first}", "{full}").replace("{last}", "{full}"),
                 {"full": full},
                 "name",
             )
-            items.append(Item("name", "directory name", template_set, text, s, e))
+            items.append(Item("name", "directory name", template_set, text, s, e, holds))
     street_list = streets(seed)
     suffixes = set(STREET_SUFFIXES.split("|"))
     street_sets = {
@@ -863,6 +891,7 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             else:
                 group = "suffix not in list"
             also = frozenset({"postcode"} if "{postcode}" in template else ())
+            also |= audited.get((template_set, "addresses", template), frozenset())
             items.append(Item("address", group, template_set, text, s, e, also))
     for template_set in SETS:
         for _ in range(per_kind):
@@ -877,8 +906,17 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
             else:
                 values = {"ref": reference(rng), "nhs": nhs_number(rng)}
             text, s, e = fill(template, values, key)
+            holds = audited.get((template_set, "references", template), frozenset())
             items.append(
-                Item("reference", "NHS number" if key == "nhs" else "reference", template_set, text, s, e)
+                Item(
+                    "reference",
+                    "NHS number" if key == "nhs" else "reference",
+                    template_set,
+                    text,
+                    s,
+                    e,
+                    holds,
+                )
             )
     for kind, sets in SPECIAL.items():
         # Someone else's health or crime is also health or crime: not a wrong passage.
@@ -891,7 +929,8 @@ def make_items(rng: random.Random, per_kind: int, data_root: Path, seed: int, kn
     for template_set in SETS:
         for template in blind[template_set]["decoys"] if template_set in blind else DECOYS[template_set]:
             for _ in range(max(1, per_kind // 20)):
-                items.append(Item("decoy", "decoy", template_set, template, 0, len(template)))
+                holds = audited.get((template_set, "decoys", template), frozenset())
+                items.append(Item("decoy", "decoy", template_set, template, 0, len(template), holds))
     return items
 
 
