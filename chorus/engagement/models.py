@@ -298,11 +298,10 @@ class ImpactRecord(CodedModel):
         return self.we_did_cy if language == "cy" and self.we_did_cy else self.we_did
 
 
-class ImpactUpdate(TimeStampedModel):
-    """A dated note of where a "you said, we did" record stands, with the status it left it at."""
+class StatusUpdate(TimeStampedModel):
+    """A dated note of progress, with who wrote it; each subclass adds what it is about and
+    the status (from that thing's own choices) it left it at."""
 
-    record = models.ForeignKey(ImpactRecord, on_delete=models.CASCADE, related_name="updates")
-    status = models.CharField(_("status"), max_length=20, choices=ImpactRecord.Status.choices)
     note = models.TextField(_("what has happened"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -315,7 +314,17 @@ class ImpactUpdate(TimeStampedModel):
     on = models.DateField(_("date"), default=timezone.localdate)
 
     class Meta:
+        abstract = True
         ordering = ["-on", "-id"]
+
+
+class ImpactUpdate(StatusUpdate):
+    """A dated note of where a "you said, we did" record stands, with the status it left it at."""
+
+    record = models.ForeignKey(ImpactRecord, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=ImpactRecord.Status.choices)
+
+    class Meta(StatusUpdate.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="not_doing") | ~Q(note=""),
@@ -590,24 +599,14 @@ class Commitment(CodedModel):
         )
 
 
-class CommitmentUpdate(TimeStampedModel):
+class CommitmentUpdate(StatusUpdate):
     """A dated note of progress on a commitment, with the status it left it at."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=20, choices=Commitment.Status.choices)
-    note = models.TextField(_("what has happened"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    on = models.DateField(_("date"), default=timezone.localdate)
 
-    class Meta:
-        ordering = ["-on", "-id"]
+    class Meta(StatusUpdate.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_status_display()} on {self.on}"
