@@ -4,12 +4,12 @@ a partner list, a sent bulletin with its deliveries and clicks, a sent trial, an
 from __future__ import annotations
 
 import random
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from chorus.bulletins.models import Arm, Bulletin, Delivery, Subscriber, SubscriberList
+from chorus.core.demo import rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import ContactPoint, Region, Topic
 from chorus.directory.reference import regions_ensure
@@ -60,31 +60,30 @@ def build_bulletins(scale: Scale, rng: random.Random) -> dict[str, int]:
         for i in range(count - len(rows))
     ]
     Subscriber.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    subscribers = list(Subscriber.objects.all())
+    # Keys and statuses, in the model's order (by email), rather than instances: the rows below
+    # are plain tuples (chorus.core.demo), as a large build writes a few hundred thousand.
+    subscribers = list(Subscriber.objects.values_list("pk", "status"))
     partners = SubscriberList.objects.create(
         name="Partner organisations",
         description="Advice agencies and charities who share our news.",
         is_partner_digest=True,
     )
     # Their regions, topics and lists, written in bulk (one query a row takes minutes at 100,000).
-    RegionLink = Subscriber.regions.through
-    TopicLink = Subscriber.topics.through
-    ListLink = Subscriber.lists.through
-    region_rows: list[Any] = []
-    topic_rows: list[Any] = []
-    list_rows: list[Any] = []
-    for s in subscribers:
+    region_rows: list[tuple[int, int]] = []
+    topic_rows: list[tuple[int, int]] = []
+    list_rows: list[tuple[int, int]] = []
+    for pk, _status in subscribers:
         if regions and rng.random() < 0.7:
-            region_rows.append(RegionLink(subscriber_id=s.pk, region=rng.choice(regions)))
+            region_rows.append((pk, rng.choice(regions).pk))
         if topics and rng.random() < 0.5:
             for topic in rng.sample(topics, min(len(topics), rng.randint(1, 2))):
-                topic_rows.append(TopicLink(subscriber_id=s.pk, topic=topic))
+                topic_rows.append((pk, topic.pk))
         if rng.random() < 0.1:
-            list_rows.append(ListLink(subscriber_id=s.pk, subscriberlist=partners))
-    RegionLink.objects.bulk_create(region_rows, batch_size=5000)
-    TopicLink.objects.bulk_create(topic_rows, batch_size=5000)
-    ListLink.objects.bulk_create(list_rows, batch_size=5000)
-    active = [s for s in subscribers if s.status == Subscriber.Status.ACTIVE]
+            list_rows.append((pk, partners.pk))
+    rows_load(Subscriber.regions.through, ["subscriber", "region"], region_rows)
+    rows_load(Subscriber.topics.through, ["subscriber", "topic"], topic_rows)
+    rows_load(Subscriber.lists.through, ["subscriber", "subscriberlist"], list_rows)
+    active = [pk for pk, status in subscribers if status == Subscriber.Status.ACTIVE]
     sent_on, trial_on = now - timedelta(days=20), now - timedelta(days=6)
     sent = Bulletin.objects.create(
         title="October regional bulletin",
@@ -115,30 +114,16 @@ def build_bulletins(scale: Scale, rng: random.Random) -> dict[str, int]:
     personal = Arm.objects.create(
         bulletin=trial, name="B", subject="Your views could change court opening hours"
     )
-    deliveries = []
-    for s in active:
-        deliveries.append(
-            Delivery(
-                bulletin=sent,
-                subscriber=s,
-                status=Delivery.Status.SENT,
-                sent_at=sent_on,
-                clicked_at=sent_on + timedelta(hours=2) if rng.random() < 0.12 else None,
-            )
-        )
+    deliveries: list[tuple[int, int, int | None, str, datetime, datetime | None]] = []
+    status = Delivery.Status.SENT.value
+    for pk in active:
+        clicked = sent_on + timedelta(hours=2) if rng.random() < 0.12 else None
+        deliveries.append((sent.pk, pk, None, status, sent_on, clicked))
         arm = plain if rng.random() < 0.5 else personal
         rate = 0.08 if arm is plain else 0.14
-        deliveries.append(
-            Delivery(
-                bulletin=trial,
-                subscriber=s,
-                arm=arm,
-                status=Delivery.Status.SENT,
-                sent_at=trial_on,
-                clicked_at=trial_on + timedelta(hours=3) if rng.random() < rate else None,
-            )
-        )
-    Delivery.objects.bulk_create(deliveries, batch_size=2000)
+        clicked = trial_on + timedelta(hours=3) if rng.random() < rate else None
+        deliveries.append((trial.pk, pk, arm.pk, status, trial_on, clicked))
+    rows_load(Delivery, ["bulletin", "subscriber", "arm", "status", "sent_at", "clicked_at"], deliveries)
     Bulletin.objects.create(
         title="December bulletin (draft)",
         subject="Events in December",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from chorus.consultations.models import Consultation
+from chorus.core.demo import column_update, ids_reserve, rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Region, Topic
 from chorus.engagement.models import ImpactRecord, Project
@@ -186,6 +188,20 @@ def _shares(total: int, consultations: list[Consultation], rng: random.Random) -
     return {c.pk: n for c, n in zip(consultations, counts, strict=True)}
 
 
+RESPONSE_COLUMNS = [
+    "id",
+    "consultation",
+    "reference",
+    "email",
+    "may_contact",
+    "channel",
+    "respondent_type",
+    "publish",
+    "language",
+    "submitted_at",
+]
+
+
 @demo_builder("consultation-questions", after=["consultations"])
 def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.consultations.journey import SCALE
@@ -196,7 +212,6 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
         return {}
     now = timezone.now()
     how_many = _shares(scale.responses, [c for c in consultations if c.opens_at <= now], rng)
-    answers: list[Answer] = []
     made = 0
     for consultation in consultations:
         proposal = Section.objects.create(
@@ -244,39 +259,36 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
             f"respondent.{consultation.pk}.{n}@example.org" if contact.random() < 0.5 else ""
             for n in range(how_many[consultation.pk])
         ]
-        responses = Response.objects.bulk_create(
-            Response(
-                consultation=consultation,
-                reference=f"D{consultation.pk:03d}{number:05d}"[:12],
-                email=emails[number],
-                may_contact=bool(emails[number]) and contact.random() < 0.4,
-                channel=rng.choices(["online", "email", "post", "phone", "assisted"], [80, 8, 5, 4, 3])[0],
-                respondent_type="organisation" if rng.random() < 0.1 else "individual",
-                publish=rng.choice(["no", "anonymous", "named"]),
-                language="cy" if rng.random() < 0.08 else "en",
-                submitted_at=consultation.opens_at + timedelta(seconds=rng.randint(0, span)),
+        # Plain rows rather than model instances (chorus.core.demo): a million responses and
+        # two and a half million answers are most of a large build. The random draws are the
+        # same, in the same order, as when they were model instances.
+        ids = ids_reserve(Response, how_many[consultation.pk])
+        response_rows = []
+        for number, pk in enumerate(ids):
+            email = emails[number]
+            response_rows.append(
+                (
+                    pk,
+                    consultation.pk,
+                    f"D{consultation.pk:03d}{number:05d}"[:12],
+                    email,
+                    bool(email) and contact.random() < 0.4,
+                    rng.choices(["online", "email", "post", "phone", "assisted"], [80, 8, 5, 4, 3])[0],
+                    "organisation" if rng.random() < 0.1 else "individual",
+                    rng.choice(["no", "anonymous", "named"]),
+                    "cy" if rng.random() < 0.08 else "en",
+                    consultation.opens_at + timedelta(seconds=rng.randint(0, span)),
+                )
             )
-            for number in range(how_many[consultation.pk])
-        )
-        made += len(responses)
-        for response in responses:
+        made += rows_load(Response, RESPONSE_COLUMNS, response_rows)
+        answer_rows: list[tuple[int, int, object]] = []
+        for pk, *_, language, _submitted in response_rows:
             chosen = rng.choice(SCALE)[0]
-            answers.append(Answer(response=response, question=stance, value=chosen))
-            answers.append(
-                Answer(
-                    response=response,
-                    question=used,
-                    value=rng.sample(["online", "phone", "court"], rng.randint(1, 2)),
-                )
-            )
+            answer_rows.append((pk, stance.pk, chosen))
+            answer_rows.append((pk, used.pk, rng.sample(["online", "phone", "court"], rng.randint(1, 2))))
             if rng.random() < 0.7:
-                answers.append(
-                    Answer(response=response, question=reasons, value=opinion(rng, chosen, response.language))
-                )
-        if len(answers) > 20000:
-            Answer.objects.bulk_create(answers, batch_size=5000)
-            answers = []
-    Answer.objects.bulk_create(answers, batch_size=5000)
+                answer_rows.append((pk, reasons.pk, opinion(rng, chosen, language)))
+        rows_load(Answer, ["response", "question", "value"], answer_rows)
     return {"consultation responses": made}
 
 
@@ -288,20 +300,17 @@ def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
 
     monitored = list(Consultation.objects.filter(is_published=True).order_by("pk")[::2])
     Consultation.objects.filter(pk__in=[c.pk for c in monitored]).update(equality_monitoring=True)
-    chosen: list[Response] = []
+    chosen: list[tuple[int, Consultation]] = []
     for consultation in monitored:
-        for response in (
+        for pk in (
             Response.objects.filter(consultation=consultation, channel="online", equality_key__isnull=True)
             .order_by("pk")
-            .only("pk")
+            .values_list("pk", flat=True)
         ):
             if rng.random() < 0.5:
-                response.consultation = consultation
-                chosen.append(response)
-    keys = demo_answers(rng, asked_for=[response.consultation.code for response in chosen])
-    for response, key in zip(chosen, keys, strict=True):
-        response.equality_key = key
-    Response.objects.bulk_update(chosen, ["equality_key"], batch_size=5000)
+                chosen.append((pk, consultation))
+    keys = demo_answers(rng, asked_for=[consultation.code for _, consultation in chosen])
+    column_update(Response, "equality_key", zip((pk for pk, _ in chosen), keys, strict=True))
     # The first release, as the hourly job would make it.
     return {"equality monitoring records": len(keys), "equality releases": release_due()}
 
@@ -344,7 +353,7 @@ def build_moderation(scale: Scale, rng: random.Random) -> dict[str, int]:
         part = distinct[begin : begin + DETECTOR_SAMPLE]
         for text, passages in zip(part, find_passages_many(part, models=begin == 0), strict=True):
             found[text] = [(p.start, p.end, p.kind) for p in passages]
-    made: list[ResponseModeration] = []
+    made: list[tuple[Any, ...]] = []
     counts = {str(status.label).lower(): 0 for status in ResponseModeration.Status}
     responses = (
         Response.objects.filter(moderation__isnull=True)
@@ -377,17 +386,14 @@ def build_moderation(scale: Scale, rng: random.Random) -> dict[str, int]:
         )
         counts[str(status.label).lower()] += 1
         made.append(
-            ResponseModeration(
-                response_id=pk,
-                status=status,
-                reason=WITHHELD_REASON if withhold else "",
-                texts={} if withhold else moderated,
-                decided_by=moderator,
-                decided_at=min(decided_at, now),
+            (
+                pk,
+                status.value,
+                WITHHELD_REASON if withhold else "",
+                {} if withhold else moderated,
+                moderator.pk if moderator else None,
+                min(decided_at, now),
             )
         )
-        if len(made) >= 5000:
-            ResponseModeration.objects.bulk_create(made)
-            made = []
-    ResponseModeration.objects.bulk_create(made)
+    rows_load(ResponseModeration, ["response", "status", "reason", "texts", "decided_by", "decided_at"], made)
     return {f"responses {label}": n for label, n in counts.items()}  # "responses waiting for a decision"

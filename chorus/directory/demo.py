@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
+from chorus.core.demo import rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.linkage.synthetic import generate_people
 from chorus.directory.models import (
@@ -143,8 +144,11 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         batch_size=2000,
     )
     by_name = {o.name: o for o in organisations}
-    for organisation in organisations[: min(len(organisations), 2000)]:
-        organisation.regions.add(rng.choice(regions))
+    rows_load(
+        Organisation.regions.through,
+        ["organisation", "region"],
+        [(organisation.pk, rng.choice(regions).pk) for organisation in organisations[:2000]],
+    )
 
     people: list[Person] = []
     for row in records.itertuples(index=False):
@@ -165,18 +169,18 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         )
     people = Person.objects.bulk_create(people, batch_size=2000)
     contacts: list[ContactPoint] = []
-    memberships: list[Membership] = []
+    # Plain rows for the tables nothing reads back here (chorus.core.demo); the random draws
+    # are the same, in the same order, as when they were model instances.
+    memberships: list[tuple[object, ...]] = []
     group_memberships: list[GroupMembership] = []
-    consents: list[Consent] = []
-    assessments: list[Assessment] = []
-    topic_links = []
+    consents: list[tuple[object, ...]] = []
+    assessments: list[tuple[object, ...]] = []
+    topic_links: list[tuple[int, int]] = []
     today = timezone.localdate()
     for person, row in zip(people, records.itertuples(index=False), strict=True):
         contacts += _contact_points(person, row.email, row.phone)
         if row.organisation in by_name:
-            memberships.append(
-                Membership(person=person, organisation=by_name[row.organisation], role=person.job_title)
-            )
+            memberships.append((person.pk, by_name[row.organisation].pk, person.job_title))
         if rng.random() < 0.6:
             group_memberships.append(GroupMembership(person=person, group=rng.choice(groups)))
         if rng.random() < 0.03:
@@ -188,35 +192,36 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
             )
         if rng.random() < 0.85:
             consents.append(
-                Consent(
-                    person=person,
-                    purpose="Engagement and bulletins",
-                    lawful_basis=rng.choice([LawfulBasis.CONSENT, LawfulBasis.PUBLIC_TASK]),
-                    given_on=today - timedelta(days=rng.randint(1, 900)),
-                    source=rng.choice(
-                        ["Event sign-up form", "Bulletin sign-up", "Imported list", "Staff contact"]
-                    ),
+                (
+                    person.pk,
+                    "Engagement and bulletins",
+                    rng.choice([LawfulBasis.CONSENT, LawfulBasis.PUBLIC_TASK]).value,
+                    today - timedelta(days=rng.randint(1, 900)),
+                    rng.choice(["Event sign-up form", "Bulletin sign-up", "Imported list", "Staff contact"]),
                 )
             )
         if rng.random() < 0.05:
             assessments.append(
-                Assessment(
-                    person=person,
-                    influence=rng.randint(1, 5),
-                    interest=rng.randint(1, 5),
-                    health=rng.choice(["good", "fair", "poor", ""]),
-                    assessed_by=rng.choice(owners) if owners else None,
-                    assessed_on=today - timedelta(days=rng.randint(1, 365)),
+                (
+                    person.pk,
+                    rng.randint(1, 5),
+                    rng.randint(1, 5),
+                    rng.choice(["good", "fair", "poor", ""]),
+                    rng.choice(owners).pk if owners else None,
+                    today - timedelta(days=rng.randint(1, 365)),
                 )
             )
         for topic in rng.sample(topics, rng.choice((0, 1, 1, 2, 3))):
-            topic_links.append(Person.topics.through(person_id=person.pk, topic_id=topic.pk))
+            topic_links.append((person.pk, topic.pk))
+    # These two ask to skip conflicting rows, which COPY cannot, so they stay with bulk_create.
     ContactPoint.objects.bulk_create(contacts, batch_size=5000, ignore_conflicts=True)
-    Membership.objects.bulk_create(memberships, batch_size=5000)
     GroupMembership.objects.bulk_create(group_memberships, batch_size=5000, ignore_conflicts=True)
-    Consent.objects.bulk_create(consents, batch_size=5000)
-    Assessment.objects.bulk_create(assessments, batch_size=5000)
-    Person.topics.through.objects.bulk_create(topic_links, batch_size=5000)
+    rows_load(Membership, ["person", "organisation", "role"], memberships)
+    rows_load(Consent, ["person", "purpose", "lawful_basis", "given_on", "source"], consents)
+    rows_load(
+        Assessment, ["person", "influence", "interest", "health", "assessed_by", "assessed_on"], assessments
+    )
+    rows_load(Person.topics.through, ["person", "topic"], topic_links)
     for offset in range(0, len(people), 5000):
         person_index(people[offset : offset + 5000])
     return {

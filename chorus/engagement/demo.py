@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from chorus.accounts.models import Role, Team, User
-from chorus.core.bulk import db_value, insert_rows
+from chorus.core.demo import rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import Person, Place, Region, StakeholderGroup, Topic
 from chorus.directory.services import people_first_attended_refresh
@@ -96,7 +96,6 @@ def _attendance_add(activities: list[Activity], scale: Scale, rng: random.Random
     people = list(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
     if not people:
         return 0
-    stamp = db_value(Attendance, "created_at", now)
     per_activity = max(1, scale.attendance // max(1, len(activities)))
     rows = []
     for activity in activities:
@@ -104,10 +103,8 @@ def _attendance_add(activities: list[Activity], scale: Scale, rng: random.Random
             continue
         past = activity.starts_at < now
         for person_id in rng.sample(people, min(len(people), rng.randint(1, per_activity * 2))):
-            rows.append((stamp, stamp, activity.pk, person_id, "accepted", past and rng.random() < 0.85))
-    attendance_rows = insert_rows(
-        Attendance, ["created_at", "updated_at", "activity", "person", "invitation", "attended"], rows
-    )
+            rows.append((activity.pk, person_id, "accepted", past and rng.random() < 0.85))
+    attendance_rows = rows_load(Attendance, ["activity", "person", "invitation", "attended"], rows)
     people_first_attended_refresh()
     return attendance_rows
 

@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Sequence
 
+from chorus.core.demo import rows_load
 from chorus.equality.models import EqualityRecord
 from chorus.equality.questions import QUESTIONS
 from chorus.equality.services import sealed
@@ -34,10 +35,13 @@ def demo_answers(rng: random.Random, *, asked_for: Sequence[uuid.UUID]) -> list[
     consultation or service that asked), and return their random keys, in the same order,
     for the responses to hold."""
     keys: list[uuid.UUID] = []
-    records: list[EqualityRecord] = []
+    names = [question.name for question in QUESTIONS]
+    rows = []
     for code in asked_for:
         key = uuid.UUID(int=rng.getrandbits(128), version=4)
         keys.append(key)
-        records.append(EqualityRecord(key=sealed(key), asked_for=code, submitted=True, **_answers(rng)))
-    EqualityRecord.objects.bulk_create(records, batch_size=5000)
+        answers = _answers(rng)
+        rows.append((sealed(key), code, True, *(answers.get(name, "") for name in names)))
+    # Plain rows (chorus.core.demo): a large build stores a couple of hundred thousand.
+    rows_load(EqualityRecord, ["key", "asked_for", "submitted", *names], rows)
     return keys

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from chorus.core.demo import column_update, rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.equality.demo import demo_answers
 from chorus.equality.services import release_due
@@ -71,6 +72,20 @@ IDEAS = [
 ]
 
 
+EXIT_COLUMNS = [
+    "service",
+    "satisfaction",
+    "effort",
+    "needed_help",
+    "help_from",
+    "improvement",
+    "came_from",
+    "language",
+    "submission_key",
+    "created_at",
+]
+
+
 @demo_builder("service-feedback")
 def build_service_feedback(scale: Scale, rng: random.Random) -> dict[str, int]:
     services = []
@@ -87,8 +102,10 @@ def build_service_feedback(scale: Scale, rng: random.Random) -> dict[str, int]:
             )[0]
         )
     now = timezone.now()
-    feedback: list[PageFeedback] = []
-    exits: list[ExitSurveyResponse] = []
+    # Plain rows (chorus.core.demo): a large build writes 300,000 of them. The random draws
+    # are the same, in the same order, as when they were model instances.
+    feedback: list[tuple[object, ...]] = []
+    exits: list[tuple[object, ...]] = []
     for number in range(scale.feedback):
         index = rng.choices(range(len(SERVICES)), [40, 25, 25, 10])[0]
         service, pages = services[index], SERVICES[index][3]
@@ -99,39 +116,39 @@ def build_service_feedback(scale: Scale, rng: random.Random) -> dict[str, int]:
         if kind == "problem":
             text = rng.choice(PROBLEMS)
         feedback.append(
-            PageFeedback(
-                service=service,
-                kind=kind,
-                page=page,
-                text=text,
-                language="cy" if rng.random() < 0.06 else "en",
-                submission_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                created_at=at,
+            (
+                service.pk,
+                kind,
+                page,
+                text,
+                "cy" if rng.random() < 0.06 else "en",
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                at,
             )
         )
         if number % 4 == 0:
             satisfaction = rng.choices([5, 4, 3, 2, 1], [30, 35, 15, 12, 8])[0]
             needed = rng.random() < 0.3
             exits.append(
-                ExitSurveyResponse(
-                    service=service,
-                    satisfaction=satisfaction,
-                    effort=max(1, min(5, 6 - satisfaction + rng.choice([-1, 0, 0, 1]))),
-                    needed_help=needed,
-                    help_from=rng.sample(
-                        ["family", "charity", "helpline", "staff", "adviser"], rng.randint(1, 2)
-                    )
+                (
+                    service.pk,
+                    satisfaction,
+                    max(1, min(5, 6 - satisfaction + rng.choice([-1, 0, 0, 1]))),
+                    needed,
+                    rng.sample(["family", "charity", "helpline", "staff", "adviser"], rng.randint(1, 2))
                     if needed
                     else [],
-                    improvement=rng.choice(IDEAS),
-                    came_from=f"https://{service.slug}.service.gov.uk/confirmation",
-                    language="cy" if rng.random() < 0.06 else "en",
-                    submission_key=uuid.UUID(int=rng.getrandbits(128), version=4),
-                    created_at=at,
+                    rng.choice(IDEAS),
+                    f"https://{service.slug}.service.gov.uk/confirmation",
+                    "cy" if rng.random() < 0.06 else "en",
+                    uuid.UUID(int=rng.getrandbits(128), version=4),
+                    at,
                 )
             )
-    PageFeedback.objects.bulk_create(feedback, batch_size=5000)
-    ExitSurveyResponse.objects.bulk_create(exits, batch_size=5000)
+    rows_load(
+        PageFeedback, ["service", "kind", "page", "text", "language", "submission_id", "created_at"], feedback
+    )
+    rows_load(ExitSurveyResponse, EXIT_COLUMNS, exits)
     return {"services": len(services), "page feedback": len(feedback), "exit survey answers": len(exits)}
 
 
@@ -140,17 +157,15 @@ def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
     """About two in five exit survey answers to a service that monitors equality came with
     answers to the equality questions."""
     chosen = [
-        answer
-        for answer in ExitSurveyResponse.objects.filter(
+        (pk, service_code)
+        for pk, service_code in ExitSurveyResponse.objects.filter(
             service__equality_monitoring=True, equality_key__isnull=True
         )
-        .select_related("service")
         .order_by("pk")
+        .values_list("pk", "service__code")
         if rng.random() < 0.4
     ]
-    keys = demo_answers(rng, asked_for=[answer.service.code for answer in chosen])
-    for answer, key in zip(chosen, keys, strict=True):
-        answer.equality_key = key
-    ExitSurveyResponse.objects.bulk_update(chosen, ["equality_key"], batch_size=5000)
+    keys = demo_answers(rng, asked_for=[service_code for _, service_code in chosen])
+    column_update(ExitSurveyResponse, "equality_key", zip((pk for pk, _ in chosen), keys, strict=True))
     # The first release, as the hourly job would make it.
     return {"equality monitoring records": len(keys), "equality releases": release_due()}
