@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "chorus.accounts",
     "chorus.directory",
     "chorus.engagement",
+    "chorus.events",
     "chorus.consultations",
     "chorus.equality",
     "chorus.feedback",

@@ -505,3 +505,26 @@ class DatasetVersionFactory(factory.django.DjangoModelFactory):
     rows = factory.LazyFunction(lambda: [[12]])
     threshold = 10
     published_by = factory.SubFactory(UserFactory, role=Role.ANALYST)
+
+
+# events
+
+
+class RegistrationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.RegistrationSettings"
+
+    activity = factory.SubFactory(ActivityFactory, starts_at=_days_from_now(14), is_public=True)
+    capacity = 20
+    mode = "in_person"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Registration"
+
+    activity = factory.LazyAttribute(lambda _o: RegistrationSettingsFactory().activity)
+    name = factory.Sequence(lambda n: f"Registrant {n}")
+    email = factory.Sequence(lambda n: f"registrant{n}@example.org")
+    email_normalised = factory.LazyAttribute(lambda o: o.email.lower())
+    status = "confirmed"

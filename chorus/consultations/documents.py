@@ -3,6 +3,8 @@
 Once the consultation is published, a replaced document keeps its earlier versions and a
 removed one is withdrawn, not deleted (``services.document_replace``, ``document_remove``):
 the public page offers only the current versions, staff see and download every one.
+An administrator may still delete one version's file for good, giving a reason
+(``document_file_delete``): the version stays in the history as a placeholder.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import mimetypes
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chorus.consultations import services
-from chorus.consultations.forms import DocumentForm
+from chorus.consultations.forms import DocumentFileDeleteForm, DocumentForm
 from chorus.consultations.models import Consultation, SupportingDocument
 from chorus.core.access import get_for_change, get_for_view, staff_required, staff_user
 
@@ -112,6 +114,49 @@ def document_remove(request: HttpRequest, code: UUID, document: UUID) -> HttpRes
     return redirect("consultations:consultation_detail", code=found.consultation.code)
 
 
+@staff_required
+@require_http_methods(["GET", "POST"])
+def document_file_delete(request: HttpRequest, code: UUID, document: UUID) -> HttpResponse:
+    """Administrators: delete one version's file of a published consultation for good,
+    with a reason; the GET is the page that asks for it."""
+    # The consultation first, so another team's officer learns nothing (404) and a
+    # reader is refused (403) as anywhere else; then only administrators go on.
+    consultation = get_for_change(request, Consultation.objects.all(), code=code)
+    user = staff_user(request)
+    if not user.is_administrator:
+        raise PermissionDenied
+    found = consultation.documents.filter(code=document, file_deleted_at__isnull=True).first()
+    if found is None:
+        raise Http404
+    found.consultation = consultation
+    if not found.keeps_history():
+        raise Http404  # a draft's document is removed, file and all, by "Remove"
+    form = DocumentFileDeleteForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_file_delete(
+                actor=user, request=request, document=found, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(
+                request, _("The file was deleted. Its version stays in the history, with your reason.")
+            )
+            return redirect("consultations:consultation_detail", code=consultation.code)
+    return render(
+        request,
+        "consultations/document_file_delete.html",
+        {
+            "consultation": consultation,
+            "document": found,
+            "current": found.withdrawn_at is None
+            and not SupportingDocument.objects.filter(replaces=found).exists(),
+            "form": form,
+        },
+    )
+
+
 def _file(document: SupportingDocument) -> FileResponse:
     extension = document.extension.lower()
     content_type = (
@@ -139,10 +184,17 @@ def document_download(request: HttpRequest, code: UUID, document: UUID) -> FileR
 
 @require_GET
 @staff_required
-def document_staff_download(request: HttpRequest, code: UUID, document: UUID) -> FileResponse:
+def document_staff_download(request: HttpRequest, code: UUID, document: UUID) -> HttpResponseBase:
     """Staff: any document of a consultation they may see, published or not."""
     consultation = get_for_view(request, Consultation.objects.all(), code=code)
     found = consultation.documents.filter(code=document).first()
     if found is None:
         raise Http404
+    if found.file_deleted_at is not None:
+        return render(
+            request,
+            "consultations/document_file_gone.html",
+            {"consultation": consultation, "document": found},
+            status=404,
+        )
     return _file(found)

@@ -14,7 +14,7 @@ from chorus.consultations.models import Consultation, HelpRequest, Question, Res
 from chorus.core.access import teams_assignable_by
 from chorus.core.forms import GovukDateField, GovukDateTimeField, NamedChoiceField
 from chorus.core.imports.forms import file_field
-from chorus.directory.models import Region, Topic
+from chorus.directory.models import AdjustmentCategory, Region, Topic
 from chorus.directory.normalise import normalise_phone
 from chorus.engagement.models import Project
 from chorus.engagement.selectors import projects_assignable_by
@@ -441,6 +441,16 @@ class DocumentForm(forms.Form):
         return upload
 
 
+class DocumentFileDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this file being deleted?"),
+        help_text=_("Kept with the version in place of its file, and in the audit log"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter why the file is being deleted")},
+    )
+
+
 STAFF_CHANNELS = [c for c in Response.Channel.choices if c[0] != Response.Channel.ONLINE]
 
 
@@ -625,6 +635,13 @@ class HelpRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     when = forms.CharField(label=_("Good times to contact you (optional)"), max_length=200, required=False)
+    adjustments = forms.MultipleChoiceField(
+        label=_("Do you need any of these to take part? (optional)"),
+        choices=AdjustmentCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select all that apply. Tell us more in the next box."),
+    )
     needs = forms.CharField(
         label=_("Anything else we should know, such as access needs (optional)"),
         required=False,

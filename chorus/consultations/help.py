@@ -3,8 +3,9 @@ complete the response on the person's behalf."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -25,7 +26,12 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.core.audit import audit_record
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
+from chorus.directory.adjustments import people_with_email
 from chorus.directory.normalise import normalise_phone
+from chorus.directory.selectors import people_for
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
 
 # Requests for help: at most this many from one address, and for one person (by their
 # contact details) on one consultation, in a day. Staff work through each one by hand.
@@ -100,6 +106,7 @@ def help_queue(request: HttpRequest) -> HttpResponse:
     elif status:
         requests_ = requests_.filter(status=status)
     page = Paginator(requests_, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    _match_adjustments(staff_user(request), page.object_list)
     if page.object_list:
         audit_record(
             actor=staff_user(request),
@@ -114,6 +121,20 @@ def help_queue(request: HttpRequest) -> HttpResponse:
         "consultations/help_queue.html",
         {"form": form, "page": page, "query": f"status={status}", "statuses": HelpRequest.Status.choices},
     )
+
+
+def _match_adjustments(user: User, found: Iterable[HelpRequest]) -> None:
+    """Give each request that asks for adjustments, from an email the directory holds for
+    one person the user may change, that person (``directory_person``), so staff can put the
+    adjustments on their record once they have checked them and the sharing with them."""
+    if user.role not in EDITORS:
+        return
+    for help_request in found:
+        if not (help_request.adjustments and help_request.email):
+            continue
+        matches = people_for(user).filter(pk__in=[p.pk for p in people_with_email(help_request.email)])
+        people = list(matches[:2])
+        setattr(help_request, "directory_person", people[0] if len(people) == 1 else None)  # noqa: B010
 
 
 @require_POST

@@ -10,10 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from chorus.core.dates import date_and_time
 from chorus.core.imports.models import StagedImport
 from chorus.core.models import CodedModel, TimeStampedModel
+from chorus.directory.models import AdjustmentCategory
 
 
 class ConsultationQuerySet(models.QuerySet["Consultation"]):
@@ -434,6 +437,9 @@ class HelpRequest(CodedModel):
     in_welsh = models.BooleanField(_("in Welsh"), default=False)
     when = models.CharField(_("good times to contact"), max_length=200, blank=True)
     needs = models.TextField(_("anything else we should know"), blank=True)
+    # Reasonable adjustments asked for, as the directory's categories. A help request is not
+    # linked to a directory person, so they are kept here for the staff who help.
+    adjustments = models.JSONField(_("adjustments asked for"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -450,6 +456,10 @@ class HelpRequest(CodedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_way_display()})"
+
+    def adjustment_labels(self) -> list[str]:
+        labels = dict(AdjustmentCategory.choices)
+        return [str(labels[value]) for value in self.adjustments if value in labels]
 
 
 class ResponseImport(StagedImport):
@@ -477,7 +487,8 @@ class SupportingDocument(CodedModel):
     Once the consultation is published its documents are evidence of what people were
     given: a replacement is a new version that ``replaces`` the one before, and removing
     one withdraws it (``withdrawn_at``); neither deletes a file. A draft's documents may
-    still be deleted.
+    still be deleted. An administrator may delete one version's file for good, with a
+    reason (``file_deleted_at``); its row stays, so the history still shows it was there.
     """
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
@@ -498,6 +509,13 @@ class SupportingDocument(CodedModel):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # An administrator's escape hatch for a file that should never have been published
+    # (personal data uploaded by mistake): the file goes, the version stays as a placeholder.
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
+    file_deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_deleted_reason = models.TextField(_("why the file was deleted"), blank=True)
 
     objects = SupportingDocumentQuerySet.as_manager()
 
@@ -520,6 +538,18 @@ class SupportingDocument(CodedModel):
         """Whether it is evidence of what people were given, so replacing or removing it
         keeps it: its consultation was published, or it already has earlier versions."""
         return self.consultation.is_published or self.replaces_id is not None
+
+    def file_deleted_note(self) -> str:
+        """ "File deleted on 5 December 2026 at 11:03pm by Alex Jones: <reason>", said in
+        place of the file wherever the version is listed; "" while it has its file."""
+        if self.file_deleted_at is None:
+            return ""
+        who = self.file_deleted_by
+        return gettext("File deleted on %(when)s by %(who)s: %(reason)s") % {
+            "when": date_and_time(self.file_deleted_at),
+            "who": (who.full_name or who.email) if who is not None else gettext("a former member of staff"),
+            "reason": self.file_deleted_reason,
+        }
 
     @property
     def extension(self) -> str:

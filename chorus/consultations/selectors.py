@@ -128,7 +128,7 @@ class DocumentHistory:
 def document_histories(consultation: Consultation) -> list[DocumentHistory]:
     """Every document the consultation has held, each with all its versions, in the order
     they were first added (one query)."""
-    documents = list(consultation.documents.select_related("added_by", "withdrawn_by"))
+    documents = list(consultation.documents.select_related("added_by", "withdrawn_by", "file_deleted_by"))
     following = {d.replaces_id: d for d in documents if d.replaces_id is not None}
     histories = []
     for first in (d for d in documents if d.replaces_id is None):

@@ -385,3 +385,50 @@ def document_remove(*, actor: User, request: HttpRequest, document: SupportingDo
             transaction.on_commit(lambda: found.file.delete(save=False))
             detail = {"document removed": found.title}
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=consultation, request=request, detail=detail)
+
+
+def document_file_delete(
+    *, actor: User, request: HttpRequest, document: SupportingDocument, reason: str
+) -> SupportingDocument:
+    """Delete one version's file for good: the escape hatch for a file published by
+    mistake (with personal data in it, say). Only a published consultation's versions
+    reach here, a draft's are simply deleted; the row stays as a placeholder that says
+    when, by whom and why, and a current version is withdrawn with its file."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Enter why the file is being deleted"))
+    consultation = document.consultation
+    with transaction.atomic():
+        found = SupportingDocument.objects.select_for_update().filter(pk=document.pk).first()
+        if found is None or found.file_deleted_at is not None:
+            raise ValidationError(_("That version's file was deleted meanwhile: look at the list again"))
+        found.consultation = consultation
+        if not found.keeps_history():
+            raise ValidationError(_("A draft's document is removed, not kept: remove it instead"))
+        now = timezone.now()
+        if found.withdrawn_at is None and not SupportingDocument.objects.filter(replaces=found).exists():
+            found.withdrawn_at, found.withdrawn_by = now, actor
+        stored = found.file.name
+        found.file = ""
+        found.file_deleted_at, found.file_deleted_by, found.file_deleted_reason = now, actor, reason
+        found.save(
+            update_fields=[
+                "file",
+                "withdrawn_at",
+                "withdrawn_by",
+                "file_deleted_at",
+                "file_deleted_by",
+                "file_deleted_reason",
+                "updated_at",
+            ]
+        )
+        storage = found.file.storage
+        transaction.on_commit(lambda: storage.delete(stored) if stored else None)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consultation,
+            request=request,
+            detail={"document file deleted": found.title, "version": found.version, "reason": reason},
+        )
+    return found

@@ -39,6 +39,11 @@ urlpatterns = [
         name="document_remove",
     ),
     path(
+        "staff/consultations/<uuid:code>/documents/<uuid:document>/delete-file/",
+        documents.document_file_delete,
+        name="document_file_delete",
+    ),
+    path(
         "staff/consultations/<uuid:code>/equality/", views.consultation_equality, name="consultation_equality"
     ),
     path(

@@ -75,6 +75,7 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         request, Consultation.objects.select_related("project", "owner", "team"), code=code
     )
     documents = document_histories(consultation)
+    may_delete_files = user.is_administrator and consultation.is_published
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -84,7 +85,11 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "impact": consultation.impact.all(),
             "documents": documents,
             "current_documents": [h.latest for h in documents if not h.withdrawn],
-            "document_history_shown": any(len(h.versions) > 1 or h.withdrawn for h in documents),
+            # An administrator may delete any version's file of a published consultation,
+            # from the history, so it is shown to them whenever there is a document.
+            "may_delete_files": may_delete_files,
+            "document_history_shown": any(len(h.versions) > 1 or h.withdrawn for h in documents)
+            or (may_delete_files and bool(documents)),
             "document_form": DocumentForm(),
             "moderation_waiting": waiting(consultation).count(),
         },

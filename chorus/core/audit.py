@@ -34,8 +34,12 @@ def audit_record(
     object_id: str = "",
     object_repr: str = "",
     detail: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
-    """Record that ``actor`` did ``action`` (to ``obj``), from the request's address."""
+    """Record that ``actor`` did ``action`` (to ``obj``), from the request's address.
+
+    ``actor_label`` names who did it when no staff user did (a person through their own
+    emailed link, say)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "code", None) or obj.pk)
@@ -43,7 +47,7 @@ def audit_record(
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
         actor=user,
-        actor_label=getattr(user, "email", "") if user else "",
+        actor_label=getattr(user, "email", "") if user else actor_label,
         action=action,
         object_type=object_type,
         object_id=object_id,

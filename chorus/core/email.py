@@ -7,13 +7,23 @@ from django.core.mail import EmailMessage
 
 from chorus.core.tasks import background, enqueue_after_commit
 
+# An attachment: file name, text content and its MIME type (text only: task arguments are JSON).
+Attachment = tuple[str, str, str]
+
 
 @background(queue="email")
-def send_email(*, to: list[str], subject: str, body: str) -> int:
+def send_email(*, to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None) -> int:
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 
-def email_send_later(*, to: list[str], subject: str, body: str) -> None:
+def email_send_later(
+    *, to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None
+) -> None:
     """Queue an email to go once the current transaction commits."""
-    enqueue_after_commit(send_email, to=to, subject=subject, body=body)
+    if attachments:
+        enqueue_after_commit(send_email, to=to, subject=subject, body=body, attachments=attachments)
+    else:
+        enqueue_after_commit(send_email, to=to, subject=subject, body=body)

@@ -22,6 +22,16 @@ class TopicAdmin(AuditedModelAdmin[Topic]):
 @admin.register(Place)
 class PlaceAdmin(AuditedModelAdmin[Place]):
     list_display = ["name", "postcode", "region", "step_free", "hearing_loop"]
+    # The facilities that the check of people's adjustments before an event reads.
+    list_filter = [
+        "step_free",
+        "hearing_loop",
+        "quiet_room",
+        "accessible_toilet",
+        "accessible_parking",
+        "accessible_seating",
+        "bsl_bookable",
+    ]
     search_fields = ["name", "other_names", "postcode"]
 
 

@@ -12,6 +12,9 @@ from chorus.core.demo import rows_load
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.linkage.synthetic import generate_people
 from chorus.directory.models import (
+    Adjustment,
+    AdjustmentCategory,
+    AdjustmentsRecord,
     Assessment,
     Consent,
     ContactPoint,
@@ -151,23 +154,29 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     )
 
     people: list[Person] = []
+    wants: list[bool] = []
     for row in records.itertuples(index=False):
         region = wales if rng.random() < 0.3 else rng.choice(regions)
+        # The draws in the order the fields used to take them, so the rest of the data stays the same.
+        job_title = rng.choice(JOB_TITLES)
+        language = "cy" if region == wales and rng.random() < 0.4 else "en"
+        needs = rng.choice(NEEDS) if rng.random() < 0.08 else ""
+        wants.append(rng.random() < 0.05 and bool(rng.choice(ADJUSTMENTS)))
         people.append(
             Person(
                 first_name=row.first_name,
                 last_name=row.surname,
                 postcode=row.postcode,
                 region=region,
-                job_title=rng.choice(JOB_TITLES),
-                preferred_language="cy" if region == wales and rng.random() < 0.4 else "en",
-                communication_needs=rng.choice(NEEDS) if rng.random() < 0.08 else "",
-                reasonable_adjustments=rng.choice(ADJUSTMENTS) if rng.random() < 0.05 else "",
+                job_title=job_title,
+                preferred_language=language,
+                communication_needs=needs,
                 owner=rng.choice(owners) if owners and rng.random() < 0.3 else None,
                 team=family if family and rng.random() < 0.1 else None,
             )
         )
     people = Person.objects.bulk_create(people, batch_size=2000)
+    _adjustments([p for p, wanted in zip(people, wants, strict=True) if wanted])
     contacts: list[ContactPoint] = []
     # Plain rows for the tables nothing reads back here (chorus.core.demo); the random draws
     # are the same, in the same order, as when they were model instances.
@@ -229,6 +238,50 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         "organisations": len(organisations),
         "stakeholder groups": len(groups) + len(panels),
     }
+
+
+# Needs and how often a person with adjustments has each (one to three of them).
+DEMO_NEEDS = [
+    (AdjustmentCategory.STEP_FREE, "", 5),
+    (AdjustmentCategory.HEARING_LOOP, "", 3),
+    (AdjustmentCategory.QUIET_SPACE, "Regular breaks, about every hour", 3),
+    (AdjustmentCategory.SEATING, "Near the front, to lip-read", 2),
+    (AdjustmentCategory.FORMATS, "Papers a week in advance, in 16 point", 2),
+    (AdjustmentCategory.BSL_INTERPRETER, "", 1),
+    (AdjustmentCategory.EASY_READ, "", 1),
+    (AdjustmentCategory.WELSH, "", 1),
+    (AdjustmentCategory.COMPANION, "Comes with a support worker", 1),
+    (AdjustmentCategory.EXTRA_TIME, "", 1),
+    (AdjustmentCategory.OTHER, "A room away from the lift: the noise sets off tinnitus", 1),
+]
+
+
+def _adjustments(people: list[Person]) -> None:
+    """Structured reasonable adjustments for the demo's people who have them, with their own
+    random stream so that the rest of the directory stays as it was."""
+    rng = random.Random("2026:directory-adjustments")  # noqa: S311  (repeatable demo data)
+    today = timezone.localdate()
+    records = AdjustmentsRecord.objects.bulk_create(
+        [
+            AdjustmentsRecord(
+                person=person,
+                share_event_team=rng.random() < 0.85,
+                share_venue=rng.random() < 0.5,
+                share_other_services=rng.random() < 0.3,
+                review_on=today + timedelta(days=rng.randint(-20, 365)),
+                recorded_via=rng.choice(list(AdjustmentsRecord.Source)),
+            )
+            for person in people
+        ],
+        batch_size=2000,
+    )
+    weights = [weight for *_, weight in DEMO_NEEDS]
+    rows: list[Adjustment] = []
+    for record in records:
+        picks = rng.choices(range(len(DEMO_NEEDS)), weights, k=rng.randint(1, 3))
+        for category, details, _ in (DEMO_NEEDS[k] for k in sorted(set(picks))):
+            rows.append(Adjustment(record=record, category=category, details=details))
+    Adjustment.objects.bulk_create(rows, batch_size=5000)
 
 
 @demo_builder("directory-duplicates", after=["directory"])

@@ -42,7 +42,6 @@ FILLABLE = (
     "region_id",
     "postcode",
     "communication_needs",
-    "reasonable_adjustments",
     "owner_id",
     "external_id",
 )

@@ -96,12 +96,6 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example, large print, British Sign Language, easy read"),
     )
-    reasonable_adjustments = forms.CharField(
-        label=_("Reasonable adjustments (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For example, step-free access, breaks, a quiet room"),
-    )
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics of interest"),
         queryset=Topic.objects.all(),

@@ -519,6 +519,11 @@ class Place(CodedModel):
     )
     step_free = models.BooleanField(_("step-free access"), default=False)
     hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    quiet_room = models.BooleanField(_("quiet room"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    accessible_parking = models.BooleanField(_("accessible parking"), default=False)
+    accessible_seating = models.BooleanField(_("accessible seating"), default=False)
+    bsl_bookable = models.BooleanField(_("British Sign Language interpreter can be booked"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -528,3 +533,71 @@ class Place(CodedModel):
 
     def other_name_list(self) -> list[str]:
         return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+
+
+class AdjustmentCategory(models.TextChoices):
+    BSL_INTERPRETER = "bsl_interpreter", _("British Sign Language interpreter")
+    OTHER_INTERPRETER = "other_interpreter", _("Another interpreter")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    STEP_FREE = "step_free", _("Step-free access")
+    SEATING = "seating", _("Seating")
+    FORMATS = "formats", _("Large print or other formats")
+    EASY_READ = "easy_read", _("Easy read")
+    WELSH = "welsh", _("Welsh language")
+    QUIET_SPACE = "quiet_space", _("A quiet space or breaks")
+    COMPANION = "companion", _("A companion or carer")
+    EXTRA_TIME = "extra_time", _("Extra time")
+    OTHER = "other", _("Something else")
+
+
+class AdjustmentsRecord(TimeStampedModel):
+    """A person's reasonable adjustments: what they need (``Adjustment`` rows), who they
+    agreed may see it, when to review it, and who recorded it from where. Special-ish
+    personal data: every view and change is audited against the person."""
+
+    class Source(models.TextChoices):
+        REGISTRATION = "registration", _("Event registration")
+        HELP_REQUEST = "help_request", _("Request for help to respond")
+        STAFF = "staff", _("Staff")
+        PERSON = "person", _("The person themselves")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="adjustments_record")
+    share_event_team = models.BooleanField(_("may be shared with the event team"), default=False)
+    share_venue = models.BooleanField(_("may be shared with the venue"), default=False)
+    share_other_services = models.BooleanField(
+        _("may be shared with other services of the organisation"), default=False
+    )
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_via = models.CharField(_("recorded from"), max_length=20, choices=Source.choices)
+
+    team_path = "person__team"
+
+    class Meta:
+        verbose_name = _("reasonable adjustments")
+        verbose_name_plural = _("reasonable adjustments")
+
+    def __str__(self) -> str:
+        return f"Reasonable adjustments of {self.person}"
+
+
+class Adjustment(models.Model):
+    """One need of a person's adjustments record, with the details they gave."""
+
+    record = models.ForeignKey(AdjustmentsRecord, on_delete=models.CASCADE, related_name="needs")
+    category = models.CharField(_("need"), max_length=30, choices=AdjustmentCategory.choices)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "category"], name="adjustment_once_per_record"),
+            models.CheckConstraint(
+                condition=~Q(category="other") | ~Q(details=""), name="adjustment_other_has_details"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()

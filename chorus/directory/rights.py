@@ -21,6 +21,8 @@ from chorus.core.downloads import csv_text
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
+    Adjustment,
+    AdjustmentsRecord,
     ContactPoint,
     DuplicateCandidate,
     MergeRecord,
@@ -89,6 +91,10 @@ def subject_access_contents(person: Person) -> dict[str, str]:
         rows = [_row(obj) for obj in model._default_manager.filter(**{relation.field.name: person})]
         if rows:
             files[f"{model._meta.model_name}.csv"] = _csv(rows)
+    # The needs hang off the adjustments record (found above), not the person: add them.
+    needs = [_row(n) for n in Adjustment.objects.filter(record__person=person)]
+    if needs:
+        files["adjustment.csv"] = _csv(needs)
     audit = AuditEntry.objects.filter(object_type="directory.person", object_id=str(person.code)).order_by(
         "at"
     )
@@ -101,7 +107,7 @@ def subject_access_contents(person: Person) -> dict[str, str]:
     files["README.txt"] = (
         "Everything Chorus holds about this person at the time of the request.\n"
         "person.json: the record itself. Each .csv file: records linked to the person\n"
-        "(contacts, memberships, consent, attendance, responses and so on).\n"
+        "(contacts, memberships, consent, reasonable adjustments, attendance, responses and so on).\n"
         "who_saw_or_changed_this_record.csv: every view and change of the record, from the audit log.\n"
         "Equality monitoring answers are held apart and are not linked to the person.\n"
     )
@@ -179,6 +185,7 @@ def person_erase(*, actor: User | None, person: Person, request: HttpRequest | N
         ContactPoint.objects.filter(person=person).delete()
         Note.objects.filter(person=person).delete()
         person.consents.all().delete()
+        AdjustmentsRecord.objects.filter(person=person).delete()
         person.topics.clear()
         for name, value in ERASED_FIELDS.items():
             setattr(person, name, value)

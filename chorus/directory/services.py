@@ -43,7 +43,6 @@ PERSON_FIELDS = (
     "postcode",
     "preferred_language",
     "communication_needs",
-    "reasonable_adjustments",
     "owner",
     "team",
     "external_id",
@@ -63,7 +62,6 @@ class PersonData:
     postcode: str = ""
     preferred_language: str = "en"
     communication_needs: str = ""
-    reasonable_adjustments: str = ""
     owner: User | None = None
     team: Team | None = None
     external_id: str = ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.directory import import_views, rights_views, views
+from chorus.directory import adjustments_views, import_views, rights_views, views
 
 app_name = "directory"
 
@@ -47,4 +47,13 @@ urlpatterns += [
     ),
     path("subject-access/<uuid:code>/", rights_views.subject_access_download, name="subject_access_download"),
     path("people/<uuid:code>/erase/", rights_views.person_erase_view, name="person_erase"),
+]
+
+urlpatterns += [
+    path("people/<uuid:code>/adjustments/", adjustments_views.person_adjustments, name="person_adjustments"),
+    path(
+        "people/<uuid:code>/adjustments/send-link/",
+        adjustments_views.person_adjustments_link,
+        name="person_adjustments_link",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +32,7 @@ from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import services
+from chorus.directory.adjustments import adjustments_audit_view, needs_of, record_of
 from chorus.directory.duplicates import (
     agreement_reasons,
     candidate_mark_not_same,
@@ -143,6 +145,9 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     if person.merged_into_id:
         messages.info(request, _("This record was merged into the one shown here."))
         return redirect("directory:person_detail", code=person.merged_into.code)  # type: ignore[union-attr]
+    adjustments = record_of(person) if user.can_see_contact_details else None
+    if adjustments is not None:
+        adjustments_audit_view(person=person, actor=user, request=request)
     return render(
         request,
         "directory/person_detail.html",
@@ -154,6 +159,9 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "memberships": person.memberships.select_related("organisation"),
             "groups": person.group_memberships.select_related("group"),
             "consents": person.consents.all(),
+            "adjustments": adjustments,
+            "adjustment_needs": needs_of(adjustments),
+            "today": timezone.localdate(),
             "assessment": person.assessments.first(),
             "timeline": record_timeline(person),
             "merges": merges_for(person),
@@ -200,7 +208,6 @@ def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         "postcode": person.postcode,
         "preferred_language": person.preferred_language,
         "communication_needs": person.communication_needs,
-        "reasonable_adjustments": person.reasonable_adjustments,
         "topics": list(person.topics.all()),
         "team": person.team,
         "owner": person.owner,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import Role
 from chorus.core.access import visible_to
 from chorus.core.registry import AttentionItem, attention_provider
-from chorus.engagement.models import Checkpoint, Commitment
+from chorus.engagement.briefing import unmet_for_activity
+from chorus.engagement.models import Activity, Checkpoint, Commitment
 from chorus.engagement.selectors import NEEDS_ACTION
 
 if TYPE_CHECKING:
@@ -70,5 +72,41 @@ def commitments_needing_attention(user: User) -> list[AttentionItem]:
             else reverse("engagement:commitment_detail", kwargs={"code": first.code}),
             count=count,
             urgent=any(c.is_overdue for c in found),
+        )
+    ]
+
+
+# How far ahead the organiser is told of adjustments not yet met.
+ADJUSTMENTS_AHEAD = timedelta(days=30)
+
+
+@attention_provider
+def adjustments_not_met(user: User) -> list[AttentionItem]:
+    """Upcoming activities the user organises where someone expected needs an adjustment
+    that the venue's recorded facilities or the booked support do not meet yet."""
+    if not user.can_see_contact_details:
+        return []
+    now = timezone.now()
+    upcoming = visible_to(
+        user,
+        Activity.objects.filter(organiser=user, starts_at__gte=now, starts_at__lte=now + ADJUSTMENTS_AHEAD)
+        .select_related("place")
+        .order_by("starts_at"),
+    )
+    found = [(activity, unmet) for activity in upcoming if (unmet := unmet_for_activity(activity, user))]
+    if not found:
+        return []
+    first, unmet = found[0]
+    return [
+        AttentionItem(
+            title=_("Adjustments not yet met"),
+            description=_(
+                "Activities you organise where people's needs are not met yet, "
+                "starting with %(title)s: %(need)s"
+            )
+            % {"title": first.title, "need": unmet[0].message},
+            url=reverse("engagement:activity_detail", kwargs={"code": first.code}),
+            count=len(found),
+            urgent=first.starts_at - now < timedelta(days=7),
         )
     ]

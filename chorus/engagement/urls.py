@@ -2,6 +2,7 @@ from django.urls import path
 
 from chorus.engagement import (
     attendance_views,
+    briefing_views,
     checkpoint_views,
     commitment_import_views,
     commitment_views,
@@ -108,4 +109,15 @@ urlpatterns = [
     path("you-said-we-did/", impact_views.public_impact_index, name="public_impact_index"),
     path("you-said-we-did/<uuid:code>/", impact_views.public_impact, name="public_impact"),
     path("events/<uuid:code>/", views.public_event, name="public_event"),
+]
+
+urlpatterns += [
+    path(
+        "staff/activities/<uuid:code>/briefing/", briefing_views.activity_briefing, name="activity_briefing"
+    ),
+    path(
+        "staff/activities/<uuid:code>/briefing.pdf",
+        briefing_views.activity_briefing_pdf,
+        name="activity_briefing_pdf",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 from uuid import UUID
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chorus.accounts.models import Role
+from chorus.accounts.models import Role, User
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -27,14 +28,16 @@ from chorus.core.access import (
     staff_user,
     visible_to,
 )
-from chorus.core.audit import audit_record
+from chorus.core.audit import audit_record, audit_record_many
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.registry import page_sections
+from chorus.directory.adjustments import UnmetNeed, briefing_rows
 from chorus.directory.reference import regions_ensure
 from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
 from chorus.engagement import participation, services
+from chorus.engagement.briefing import unmet_for_activity
 from chorus.engagement.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -154,6 +157,7 @@ def activity_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             object_type="engagement.attendance",
             detail={"attendees shown": len(attendance)},
         )
+    attendance_shown, unmet = _adjustments_shown(request, activity, list(attendance))
     query = request.GET.get("q", "").strip()
     candidates = search_people(people_for(user), query)[:20] if query else []
     return render(
@@ -161,15 +165,39 @@ def activity_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "engagement/activity_detail.html",
         {
             "activity": activity,
-            "attendance": attendance,
+            "attendance": attendance_shown,
+            "unmet": unmet,
             "may_change": can_change(user, activity),
             "show_needs": user.can_see_contact_details,
             "query": query,
             "candidates": candidates,
             "attended": sum(1 for a in attendance if a.attended),
             "material_form": MaterialForm(),
+            "sections": page_sections("activity", user, activity),
         },
     )
+
+
+def _adjustments_shown(
+    request: HttpRequest, activity: Activity, attendance: list[Attendance]
+) -> tuple[list[Attendance], list[UnmetNeed]]:
+    """Give each attendance the adjustments its person agreed to share with the event team
+    (``shared_needs``), auditing them as seen, and say which the venue does not meet yet.
+    Viewers see neither."""
+    user = staff_user(request)
+    if not user.can_see_contact_details:
+        return attendance, []
+    shared = {row.person_code: row.needs for row in briefing_rows(a.person for a in attendance)}
+    for a in attendance:
+        setattr(a, "shared_needs", shared.get(str(a.person.code), []))  # noqa: B010
+    if shared:
+        audit_record_many(
+            actor=user,
+            records=[(AuditAction.VIEW, a.person) for a in attendance if str(a.person.code) in shared],
+            request=request,
+            detail={"adjustments": True},
+        )
+    return attendance, unmet_for_activity(activity, user)
 
 
 @require_POST
@@ -327,7 +355,13 @@ def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "engagement/public_event.html",
-        {"event": event, "language": get_language(), "is_past": event.starts_at < timezone.now()},
+        {
+            "event": event,
+            "language": get_language(),
+            "is_past": event.starts_at < timezone.now(),
+            # Sections of public pages (registration) read nothing of the visitor.
+            "sections": page_sections("public_event", cast(User, request.user), event),
+        },
     )
 
 

@@ -437,7 +437,8 @@ def consultation_record(consultation: Consultation, user: User) -> Record:
         trail=_trail(runs),
         impact=list(
             visible_to(user, consultation.impact.all())
-            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("label")))
+            # Only the themes of analyses the reader may see: a theme's name is what people wrote.
+            .prefetch_related(Prefetch("themes", queryset=visible_to(user, Theme.objects.order_by("label"))))
             .order_by("decided_on", "id")
         ),
     )

@@ -237,7 +237,13 @@ def compare(
     cells, total = suppress(dict(counts))
     if equality:
         total = rounded(total)
-        cells = [cell if cell.key not in hidden else Cell(cell.key, None) for cell in cells]
+        # A cell hidden for one release's few is hidden like a small one: never alone
+        # beside a total, or the total less the other cells would give it back.
+        hide = {cell.key for cell in cells if cell.suppressed} | set(hidden)
+        if len(hide) == 1:
+            others = sorted((cell.count or 0, cell.key) for cell in cells if cell.key not in hide)
+            hide |= {key for _count, key in others[:1]}
+        cells = [cell if cell.key not in hide else Cell(cell.key, None) for cell in cells]
     whole = sum(population_counts.values())
     rows = []
     for cell in cells:

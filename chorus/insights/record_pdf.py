@@ -222,7 +222,8 @@ def _person(user: User | None) -> str:
 
 def _document_rows(record: Record) -> list[list[str]]:
     """Every version of every document: what it was, when and by whom it was added, and
-    when it was replaced or withdrawn."""
+    when it was replaced or withdrawn; a version whose file was deleted says so and why
+    in place of its file."""
     heading = [
         _("Document"),
         _("Version"),
@@ -248,7 +249,7 @@ def _document_rows(record: Record) -> list[list[str]]:
                 [
                     d.title,
                     str(d.version),
-                    f"{d.original_name} ({filesizeformat(d.size)})",
+                    d.file_deleted_note() or f"{d.original_name} ({filesizeformat(d.size)})",
                     added,
                     became,
                     d.title_cy or _("Not given"),
@@ -344,6 +345,8 @@ def record_zip_write(record: Record, file: IO[bytes]) -> None:
         for number, history in enumerate(record.document_histories, start=1):
             for version in history.versions:
                 document = version.document
+                if document.file_deleted_at is not None:
+                    continue  # deleted for good; the PDF and the CSV say when, by whom and why
                 try:
                     source = document.file.open("rb")
                 except OSError:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils.translation import gettext as _
 
 from chorus.consultations.models import Consultation
+from chorus.core import ical
 from chorus.engagement.models import Activity
 
 
@@ -22,35 +23,6 @@ def _description(activity: Activity, language: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, start = [], 0
-    while start < len(encoded):
-        end = min(start + (75 if start == 0 else 74), len(encoded))
-        while end < len(encoded) and (encoded[end] & 0xC0) == 0x80:  # do not split a UTF-8 character
-            end -= 1
-        parts.append(encoded[start:end].decode())
-        start = end
-    return "\r\n ".join(parts)
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def calendar(
     activities: Iterable[Activity],
     *,
@@ -61,44 +33,34 @@ def calendar(
     consultations: Iterable[Consultation] = (),
     consultation_url_for: Callable[[Consultation], str] | None = None,
 ) -> str:
-    now = _when(datetime.now(UTC))
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Chorus//Engagement calendar//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    now = datetime.now(UTC)
+    events: list[list[str]] = []
     for activity in activities:
         ends = activity.ends_at or activity.starts_at + timedelta(hours=1)
         location = activity.place.name if activity.place else (activity.online_link or "")
-        url = url_for(activity)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{activity.code}@{host}",
-            f"DTSTAMP:{now}",
-            f"DTSTART:{_when(activity.starts_at)}",
-            f"DTEND:{_when(ends)}",
-            f"SUMMARY:{_escape(activity.title_for(language))}",
-            f"DESCRIPTION:{_escape(_description(activity, language))}",
-            f"LOCATION:{_escape(location)}",
-            f"URL:{url}",
-            "END:VEVENT",
-        ]
+        events.append(
+            ical.event(
+                uid=f"{activity.code}@{host}",
+                starts=activity.starts_at,
+                ends=ends,
+                summary=activity.title_for(language),
+                description=_description(activity, language),
+                location=location,
+                url=url_for(activity),
+                stamp=now,
+            )
+        )
     for consultation in consultations:
         # A consultation is an event that lasts from its opening to its closing.
-        summary = _("Consultation: %(title)s") % {"title": consultation.title_for(language)}
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:consultation-{consultation.code}@{host}",
-            f"DTSTAMP:{now}",
-            f"DTSTART:{_when(consultation.opens_at)}",
-            f"DTEND:{_when(consultation.closes_at)}",
-            f"SUMMARY:{_escape(summary)}",
-            f"DESCRIPTION:{_escape(consultation.summary_for(language))}",
-            *([f"URL:{consultation_url_for(consultation)}"] if consultation_url_for else []),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        events.append(
+            ical.event(
+                uid=f"consultation-{consultation.code}@{host}",
+                starts=consultation.opens_at,
+                ends=consultation.closes_at,
+                summary=_("Consultation: %(title)s") % {"title": consultation.title_for(language)},
+                description=consultation.summary_for(language),
+                url=consultation_url_for(consultation) if consultation_url_for else None,
+                stamp=now,
+            )
+        )
+    return ical.calendar_text(events, product="Engagement calendar", name=name)

@@ -80,6 +80,7 @@ PARTICIPANT_EMAIL = "pavla@contact.example"
 SUBSCRIBER_EMAIL = "sabine@contact.example"
 RESEARCHER_EMAIL = "rhys@contact.example"
 IMPORTED_EMAIL = "ivor@contact.example"
+REGISTRANT_EMAIL = "regina@contact.example"
 
 # Looked for with spaces taken out of the page, so a phone number laid out differently
 # is still found.
@@ -91,10 +92,11 @@ CONTACTS = (
     SUBSCRIBER_EMAIL,
     RESEARCHER_EMAIL,
     IMPORTED_EMAIL,
+    REGISTRANT_EMAIL,
     PERSON_PHONE.replace(" ", ""),
     HELPER_PHONE.replace(" ", ""),
 )
-PERSONAL = ("Zebedee", "Ramona", "Hector", "Pavla", "Sabine", "Rhys Researcher", "Ivor")
+PERSONAL = ("Zebedee", "Ramona", "Hector", "Pavla", "Sabine", "Rhys Researcher", "Ivor", "Regina")
 
 
 @dataclass
@@ -149,6 +151,7 @@ def build_world() -> World:
     r["officer_a"] = officer_a
     _directory(r, team_a, team_b, world.admin)
     _engagement(r, team_a, team_b, now)
+    _events(r, now)
     _commitment_import(r, team_a, world.admin)
     _consultations(r, team_a, team_b, now)
     _feedback_and_analysis(r, team_a, now)
@@ -266,6 +269,16 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
         kind="meeting", title=f"Meeting {TEAM_B_MARK}", starts_at=now - timedelta(days=2), team=team_b
     )
     AttendanceFactory(activity=r["activity"], person=r["person"], attended=True)
+    from chorus.directory.adjustments import adjustments_save
+
+    adjustments_save(
+        person=r["person"],
+        needs={"hearing_loop": "", "other": "A seat near the front"},
+        share_with={"event_team"},
+        review_on=None,
+        via="staff",
+        actor=None,
+    )
     AttendanceFactory(activity=r["activity_b"], person=r["person_b"], attended=True)
     r["attendance_import"] = AttendanceImport.objects.create(
         activity=r["activity"],
@@ -310,6 +323,30 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
         team=team_b,
         due_on=(now - timedelta(days=1)).date(),
     )
+
+
+def _events(r: dict[str, Any], now: Any) -> None:
+    """Registration on team A's activity, with one registrant; and a public event open for registration."""
+    from chorus.events.models import Registration, RegistrationSettings
+
+    RegistrationSettings.objects.create(activity=r["activity"], capacity=10, mode="in_person")
+    r["registration"] = Registration.objects.create(
+        activity=r["activity"],
+        name="Regina Registrant",
+        email=REGISTRANT_EMAIL,
+        email_normalised=REGISTRANT_EMAIL,
+        status=Registration.Status.CONFIRMED,
+    )
+    r["open_event"] = ActivityFactory(
+        kind="event", title="Open day", starts_at=now + timedelta(days=10), is_public=True
+    )
+    RegistrationSettings.objects.create(activity=r["open_event"], capacity=10, mode="in_person")
+
+
+def _registration_token(w: World) -> str:
+    from chorus.events.services import registration_token
+
+    return registration_token(w.registration)
 
 
 def _commitment_import(r: dict[str, Any], team_a: Team, admin: Any) -> None:
@@ -576,6 +613,13 @@ def _insights(r: dict[str, Any], team_a: Team, admin: User) -> None:
 # is not here fails the matrix with a message asking for an entry.
 Args = Callable[[World], dict[str, Any]]
 
+
+def _adjustments_token(w: World) -> str:
+    from chorus.directory.adjustments import link_token
+
+    return link_token(w.person)
+
+
 ARGS: dict[str, Args] = {
     # core and accounts
     "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
@@ -590,6 +634,9 @@ ARGS: dict[str, Args] = {
     # directory
     "directory:person_detail": lambda w: {"code": w.person.code},
     "directory:person_edit": lambda w: {"code": w.person.code},
+    "directory:person_adjustments": lambda w: {"code": w.person.code},
+    "directory:person_adjustments_link": lambda w: {"code": w.person.code},
+    "directory_public:adjustments_change": lambda w: {"token": _adjustments_token(w)},
     "directory:person_note": lambda w: {"code": w.person.code},
     "directory:person_assess": lambda w: {"code": w.person.code},
     "directory:person_consent": lambda w: {"code": w.person.code},
@@ -612,6 +659,20 @@ ARGS: dict[str, Args] = {
     "directory:person_erase": lambda w: {"code": w.person.code},
     # engagement
     "engagement:activity_detail": lambda w: {"code": w.activity.code},
+    # events
+    "events:register_details": lambda w: {"code": w.open_event.code},
+    "events:register_questions": lambda w: {"code": w.open_event.code},
+    "events:register_check": lambda w: {"code": w.open_event.code},
+    "events:register_done": lambda w: {"code": w.open_event.code},
+    "events:manage": lambda w: {"token": _registration_token(w)},
+    "events:manage_change": lambda w: {"token": _registration_token(w)},
+    "events:manage_cancel": lambda w: {"token": _registration_token(w)},
+    "events:registration_settings": lambda w: {"code": w.activity.code},
+    "events:registration_list": lambda w: {"code": w.activity.code},
+    "events:registration_decide": lambda w: {"code": w.registration.code},
+    "events:registration_decline": lambda w: {"code": w.registration.code},
+    "engagement:activity_briefing": lambda w: {"code": w.activity.code},
+    "engagement:activity_briefing_pdf": lambda w: {"code": w.activity.code},
     "engagement:activity_edit": lambda w: {"code": w.activity.code},
     "engagement:attendee_set": lambda w: {"code": w.activity.code},
     "engagement:attendee_remove": lambda w: {"code": w.activity.code, "person": w.person.code},
@@ -654,6 +715,10 @@ ARGS: dict[str, Args] = {
     },
     "consultations:document_remove": lambda w: {"code": w.consultation.code, "document": w.document.code},
     "consultations:document_replace": lambda w: {"code": w.consultation.code, "document": w.document.code},
+    "consultations:document_file_delete": lambda w: {
+        "code": w.consultation.code,
+        "document": w.document.code,
+    },
     "consultations:consultation_equality": lambda w: {"code": w.consultation.code},
     "consultations:question_delete": lambda w: {"code": w.consultation.code, "question": w.question.code},
     "consultations:question_edit": lambda w: {"code": w.consultation.code, "question": w.question.code},

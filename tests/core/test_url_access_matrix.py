@@ -206,10 +206,31 @@ EXPECT: dict[str, Expect] = {
     "directory:subject_access_request": post_only(CHANGE_TEAM_RECORD),
     "directory:subject_access_download": team_record_change(),
     "directory:person_erase": administrators(),
+    "directory:person_adjustments": team_record_change(),
+    "directory:person_adjustments_link": post_only(CHANGE_TEAM_RECORD),
+    # A person's own adjustments, through the link emailed to them (audited as them).
+    "directory_public:adjustments_request": everyone(),
+    "directory_public:adjustments_change": everyone(),
+    # events: the public journey (a page of its own, or back to its first step while
+    # nothing has been typed), the registrant's own pages by their signed link, and staff's
+    "events:register_details": everyone(),
+    "events:register_questions": everyone(REDIRECT),
+    "events:register_check": everyone(REDIRECT),
+    "events:register_done": everyone(REDIRECT),
+    "events:manage": everyone(),
+    "events:manage_change": everyone(REDIRECT),  # the event has passed: back to the registration
+    "events:manage_cancel": everyone(REDIRECT),
+    "events:registration_settings": team_record_change(),
+    "events:registration_list": team_record(),
+    "events:registration_decide": post_only(CHANGE_TEAM_RECORD),
+    "events:registration_decline": team_record_change(),
     # engagement
     "engagement:activity_list": staff(),
     "engagement:activity_create": editors(),
     "engagement:activity_detail": team_record(),
+    # Names with adjustments: not for viewers, who see no one's needs.
+    "engagement:activity_briefing": Expect(LOGIN, 403, 200, 404, 200),
+    "engagement:activity_briefing_pdf": Expect(LOGIN, 403, 200, 404, 200),
     "engagement:activity_edit": team_record_change(),
     "engagement:attendee_set": post_only(CHANGE_TEAM_RECORD),
     "engagement:attendee_remove": post_only(CHANGE_TEAM_RECORD),
@@ -266,6 +287,8 @@ EXPECT: dict[str, Expect] = {
     "consultations:document_staff_download": team_record(),
     "consultations:document_remove": post_only(CHANGE_TEAM_RECORD),
     "consultations:document_replace": team_record_change(),
+    # Administrators only: the GET asks for the reason, the POST deletes the file.
+    "consultations:document_file_delete": team_record_change(),
     "consultations:consultation_equality": Expect(LOGIN, 403, 200, 404, 200),
     "consultations:question_delete": post_only(CHANGE_TEAM_RECORD),
     "consultations:question_edit": team_record_change(),
@@ -472,6 +495,7 @@ DOWNLOADS: list[Download] = [
     Download("directory:subject_access_download", may=TEAM_A_EDITORS, personal=True),
     Download("engagement:impact_participants", may=TEAM_A_EDITORS, personal=True),
     Download("engagement:report_csv", may=ALL_STAFF),
+    Download("engagement:activity_briefing_pdf", may=TEAM_A_EXPORTERS, personal=True),
     Download("engagement:report_pdf", may=ALL_STAFF),
     Download("calendar:public_calendar_feed", may=EVERYONE),
     Download("consultations:response_export", may=TEAM_A_READERS, personal=True),
@@ -529,6 +553,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.engagement.impact_views.impact_participants_csv": "engagement:impact_participants",
     "chorus.engagement.report_views.report_csv": "engagement:report_csv",
     "chorus.engagement.report_views.report_pdf": "engagement:report_pdf",
+    "chorus.engagement.briefing_views.activity_briefing_pdf": "engagement:activity_briefing_pdf",
     "chorus.public_calendar.views.public_calendar_feed": "calendar:public_calendar_feed",
     "chorus.consultations.responses.response_export": "consultations:response_export",
     "chorus.consultations.import_views.response_import_problems": "consultations:response_import_problems",

@@ -165,9 +165,10 @@ def test_the_project_page_lists_the_themes_a_record_answers(
     theme_url = reverse("analysis:theme_detail", kwargs={"code": cost.run.code, "key": cost.key})
     assert f'href="{theme_url}">Cost of applying</a>' in page
     assert "From the analysis “What about the fees?”" in page
-    # Named, not linked: the officer may not open the other team's analysis.
-    assert "Another team&#x27;s theme" in page and str(secret.run.code) not in page
-    assert "From an analysis you cannot see" in page
+    # Neither named nor linked: the officer may not see the other team's analysis, and a
+    # theme's name comes from what its respondents wrote.
+    assert "Another team" not in page and str(secret.run.code) not in page
+    assert "A theme of an analysis you cannot see" in page
     assert f'id="impact-{record.code}"' in page  # the run page links to the card
 
 
