@@ -11,6 +11,7 @@ from chorus.accounts.models import Team, User
 from chorus.consultations.journey import choices_for
 from chorus.consultations.labels import question_label, question_numbers
 from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
+from chorus.core import uploads
 from chorus.core.access import teams_assignable_by
 from chorus.core.forms import GovukDateField, GovukDateTimeField, NamedChoiceField
 from chorus.core.imports.forms import file_field
@@ -408,9 +409,10 @@ def question_initial(question: Question) -> dict[str, Any]:
     }
 
 
-# Supporting documents: the kinds of file staff may publish, and the largest.
-DOCUMENT_EXTENSIONS = {"pdf", "docx", "odt", "xlsx", "ods", "csv", "pptx", "odp", "txt", "rtf"}
-DOCUMENT_MOST_BYTES = 25 * 1024 * 1024
+# Supporting documents: the kinds of file staff may publish, and the largest (core keeps
+# them: events' materials follow the same rules).
+DOCUMENT_EXTENSIONS = uploads.DOCUMENT_EXTENSIONS
+DOCUMENT_MOST_BYTES = uploads.DOCUMENT_MOST_BYTES
 
 
 class DocumentForm(forms.Form):

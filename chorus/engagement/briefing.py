@@ -31,14 +31,15 @@ def people_expected(activity: Activity, user: User) -> QuerySet[Person]:
 
 
 def unmet_for_activity(
-    activity: Activity, user: User, booked_support: Collection[str] = ()
+    activity: Activity, user: User, booked_support: Collection[str] | None = None
 ) -> list[UnmetNeed]:
-    """What the expected people need that the activity's place and ``booked_support`` do not
-    meet. An activity with a joining link and no place is online: needs of the room do not apply."""
+    """What the expected people need that the activity's place and ``booked_support`` (by
+    default, the support booked for the activity) do not meet. An activity with a joining
+    link and no place is online: needs of the room do not apply."""
     return unmet_adjustments(
         people_expected(activity, user),
         activity.place,
-        booked_support,
+        activity.booked_support if booked_support is None else booked_support,
         online_only=activity.place_id is None and bool(activity.online_link),
     )
 

@@ -135,6 +135,10 @@ class Activity(CodedModel):
         "directory.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL
     )
     online_link = models.URLField(_("link to join online"), blank=True)
+    # Support arranged for the people who come (values of the directory's
+    # ``AdjustmentCategory``: an interpreter, a hearing loop hired): the unmet-needs check
+    # counts it as met. Event registration's settings page sets it.
+    booked_support = models.JSONField(_("support booked"), default=list, blank=True)
     regions = models.ManyToManyField("directory.Region", verbose_name=_("regions"), blank=True)
     projects = models.ManyToManyField(
         Project, verbose_name=_("projects"), blank=True, related_name="activities"

@@ -8,5 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Event registration")
 
     def ready(self) -> None:
-        # The registration section on the activity page and the link on the public event page.
-        from chorus.events import sections  # noqa: F401
+        # The registration section on the activity page and the link on the public event page;
+        # check-in and materials on the activity page, and the files on the public event page;
+        # the evaluation's results on the activity page and in the engagement report.
+        from chorus.events import evaluation_sections, materials, sections  # noqa: F401

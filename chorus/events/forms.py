@@ -12,6 +12,11 @@ from chorus.core.forms import GovukDateTimeField
 from chorus.directory.models import AdjustmentCategory
 from chorus.events.models import CustomQuestion, RegistrationSettings, StandardQuestion
 
+# Who a registrant may let see their needs (keys of the directory's adjustments ``SHARING``).
+SHARE_CHOICES = [
+    ("event_team", _("The team running the event")),
+    ("venue", _("The venue")),
+]
 CUSTOM_QUESTIONS = 3  # rows for custom questions on the settings page
 MOST_REMINDER_DAYS = 60
 
@@ -75,6 +80,16 @@ class RegistrationSettingsForm(forms.Form):
         choices=StandardQuestion.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    booked_support = forms.MultipleChoiceField(
+        label=_("Support booked for the event (optional)"),
+        choices=AdjustmentCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For example, a British Sign Language interpreter or a hearing loop you have hired. "
+            "Needs that booked support meets are not shown as still to arrange."
+        ),
     )
     offer_hours = forms.IntegerField(
         label=_("Hours to accept a place offered from the waiting list"),
@@ -162,10 +177,19 @@ class RegistrationSettingsForm(forms.Form):
         ]
 
     @staticmethod
-    def initial_from(settings_: RegistrationSettings | None) -> dict[str, Any]:
+    def initial_from(
+        settings_: RegistrationSettings | None, booked: list[str] | None = None
+    ) -> dict[str, Any]:
         if settings_ is None:
-            return {"is_open": "yes", "needs_approval": "no", "offer_hours": 48, "reminder_days": "7, 1"}
+            return {
+                "is_open": "yes",
+                "needs_approval": "no",
+                "offer_hours": 48,
+                "reminder_days": "7, 1",
+                "booked_support": booked or [],
+            }
         initial: dict[str, Any] = {
+            "booked_support": booked or [],
             "is_open": "yes" if settings_.is_open else "no",
             "capacity": settings_.capacity,
             "opens_at": settings_.opens_at,
@@ -259,6 +283,16 @@ class AnswersForm(forms.Form):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            self.fields["adjustments_share"] = forms.MultipleChoiceField(
+                label=_("Who may we share what you need with? (optional)"),
+                choices=SHARE_CHOICES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "We keep what you need on your record so that you need not tell us again. "
+                    "We only share it with the people you choose, to get things ready for you."
+                ),
+            )
         if StandardQuestion.HEARD in chosen:
             self.fields["heard"] = forms.CharField(
                 label=_("How did you hear about this event? (optional)"), required=False, max_length=300
@@ -273,6 +307,15 @@ class AnswersForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": _("Answer “%(question)s”") % {"question": label}},
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            AdjustmentCategory.OTHER in data.get("adjustment_categories", [])
+            and not data.get("adjustments", "").strip()
+        ):
+            self.add_error("adjustments", _("Tell us what else you need"))
+        return data
 
     def answers(self) -> dict[str, str]:
         """The answers to keep, by question (standard name, or the custom question's id)."""

@@ -10,7 +10,8 @@ from django.utils import timezone
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
 from chorus.events import notices
-from chorus.events.models import Registration, ReminderSent
+from chorus.events.evaluation import evaluations_send
+from chorus.events.models import Evaluation, Registration, ReminderSent
 from chorus.events.services import offers_lapse, registration_token
 
 # Reminders are looked for this far ahead; the settings form allows no more days before.
@@ -102,3 +103,24 @@ def registrations_of_erased_people_blank() -> int:
 @background(queue="default")
 def registrations_erased_blank() -> int:
     return registrations_of_erased_people_blank()
+
+
+@periodic(every=timedelta(hours=1))
+@background(queue="email")
+def evaluations_after_events() -> int:
+    """Ask the people who came how it went, once each, a couple of hours after the event."""
+    return evaluations_send()
+
+
+def evaluations_of_erased_people_blank() -> int:
+    """Unlink the evaluation answers of people whose directory record is erased and drop
+    their own words; the scores stay in the counts. Returns the number changed."""
+    return Evaluation.objects.filter(person__erased_at__isnull=False).update(
+        person=None, improve="", updated_at=timezone.now()
+    )
+
+
+@periodic(every=timedelta(hours=1))
+@background(queue="default")
+def evaluations_erased_blank() -> int:
+    return evaluations_of_erased_people_blank()

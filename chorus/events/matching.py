@@ -19,6 +19,7 @@ from chorus.core.imports.rows import CheckedRow
 from chorus.directory.import_people import match_people
 from chorus.directory.models import Consent, DuplicateCandidate, LawfulBasis, Person
 from chorus.directory.services import PersonData, person_create
+from chorus.events.adjustments import registration_adjustments_carry
 from chorus.events.models import Registration
 from chorus.events.services import attendance_sync
 
@@ -116,6 +117,7 @@ def _link(registration_id: int, found: dict[str, Any] | None, person: Person | N
         registration.person = person
         registration.save(update_fields=["person", "match", "updated_at"])
         attendance_sync(registration)
+        registration_adjustments_carry(registration=registration)
     return person
 
 

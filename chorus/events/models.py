@@ -146,6 +146,9 @@ class Registration(CodedModel):
     adjustments = models.TextField(_("adjustments asked for"), blank=True)
     # Values of the directory's ``AdjustmentCategory``, as the person's adjustments record keeps them.
     adjustment_categories = models.JSONField(default=list, blank=True)
+    # Who the registrant agreed may see those needs: keys of the directory's adjustments
+    # ``SHARING`` ("event_team", "venue"), carried to their adjustments record.
+    adjustments_share = models.JSONField(default=list, blank=True)
     # The journey's token: the same "check your answers" page sent twice registers once.
     submission = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     person = models.ForeignKey(
@@ -155,6 +158,14 @@ class Registration(CodedModel):
         _("directory match"), max_length=10, choices=Match.choices, blank=True, default=""
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Check-in at the door (``chorus.events.checkin``): the code the confirmation's QR code
+    # carries (given when the confirmation is sent), when the person arrived, and whether
+    # they walked in on the day without registering.
+    checkin_code = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    walk_in = models.BooleanField(_("walked in on the day"), default=False)
+    # When someone who did not come was told where to find the materials: once each.
+    materials_sent_at = models.DateTimeField(null=True, blank=True)
 
     team_path = "activity__team"
     audit_views = True
@@ -200,3 +211,92 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.days_before} days"
+
+
+class MaterialFile(CodedModel):
+    """A file from an event (slides, notes, a recording) published on its public page once
+    it has happened; links stay engagement's ``Material``."""
+
+    activity = models.ForeignKey(
+        "engagement.Activity", on_delete=models.CASCADE, related_name="material_files"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    file = models.FileField(upload_to="events/materials/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    team_path = "activity__team"
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_for(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title
+
+
+class Invitation(TimeStampedModel):
+    """That a person from the directory was invited to register for an activity, with a
+    personal link: once per person per activity, whatever staff send again."""
+
+    activity = models.ForeignKey("engagement.Activity", on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey("directory.Person", on_delete=models.CASCADE, related_name="event_invitations")
+    invited_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    team_path = "activity__team"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="invitation_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} invited to {self.activity}"
+
+
+class Evaluation(CodedModel):
+    """The short survey after an activity, sent once to each person who came, and their
+    one answer (blank until they give it)."""
+
+    class Accessible(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    activity = models.ForeignKey("engagement.Activity", on_delete=models.CASCADE, related_name="evaluations")
+    # Erasing the person keeps their scores in the counts but not who gave them.
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="event_evaluations"
+    )
+    language = models.CharField(max_length=2, default="en")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    useful = models.PositiveSmallIntegerField(_("how useful"), null=True, blank=True)
+    listened = models.PositiveSmallIntegerField(_("felt listened to"), null=True, blank=True)
+    accessible = models.CharField(_("accessible"), max_length=10, choices=Accessible.choices, blank=True)
+    improve = models.TextField(_("what to improve"), blank=True)
+
+    team_path = "activity__team"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="evaluation_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(useful__isnull=True) | Q(useful__gte=1, useful__lte=5),
+                name="evaluation_useful_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(listened__isnull=True) | Q(listened__gte=1, listened__lte=5),
+                name="evaluation_listened_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.activity}"

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chorus.core.email import Attachment, email_send_later
+from chorus.events.checkin import checkin_code, code_shown, qr_png_base64
 from chorus.events.ical import registration_calendar
 from chorus.events.models import Registration, RegistrationSettings
 
@@ -28,6 +29,7 @@ def _send(
     settings_: RegistrationSettings = activity.registration_settings
     with translation.override(registration.language):
         url = manage_url(registration, token) if token else ""
+        code = checkin_code(registration) if attach else ""
         title = activity.title_for(registration.language)
         context = {
             "kind": kind,
@@ -42,6 +44,7 @@ def _send(
             if registration.language == "cy"
             else settings.CHORUS_SERVICE_NAME,
             "support_email": settings.CHORUS_SUPPORT_EMAIL,
+            "checkin_code_shown": code_shown(code),
         }
         subjects = {
             "confirmed": _("Your place at %(title)s"),
@@ -61,6 +64,8 @@ def _send(
             attachments.append(
                 ("event.ics", registration_calendar(registration, manage_url=url), "text/calendar")
             )
+            # The code staff scan at the door, as a QR code and as text (``checkin``).
+            attachments.append(("check-in.png", qr_png_base64(code), "image/png"))
     email_send_later(to=[registration.email], subject=subject, body=body, attachments=attachments or None)
 
 

@@ -27,15 +27,21 @@ from chorus.directory.models import AdjustmentCategory
 from chorus.engagement.models import Activity
 from chorus.engagement.selectors import public_events
 from chorus.events import services
-from chorus.events.forms import AnswersForm, CancelForm, DetailsForm
+from chorus.events.checkin_views import checkin_shown
+from chorus.events.forms import SHARE_CHOICES, AnswersForm, CancelForm, DetailsForm
+from chorus.events.invitations import invited_to
 from chorus.events.models import Registration, RegistrationSettings, StandardQuestion
 
 # Registrations sent from one connection in 10 minutes before it is asked to wait.
 PER_ADDRESS = 20
 
 
-def _event(code: UUID) -> tuple[Activity, RegistrationSettings | None]:
-    activity = public_events({}).filter(code=code).select_related("place", "registration_settings").first()
+def _event(code: UUID, request: HttpRequest | None = None) -> tuple[Activity, RegistrationSettings | None]:
+    """The public event, or one this browser was personally invited to (a team's own event)."""
+    events = public_events({})
+    if request is not None and invited_to(request, code):
+        events = Activity.objects.all()
+    activity = events.filter(code=code).select_related("place", "registration_settings").first()
     if activity is None:
         raise Http404
     return activity, getattr(activity, "registration_settings", None)
@@ -55,7 +61,7 @@ def _save_draft(request: HttpRequest, activity: Activity, draft: dict[str, Any])
 def _open_event(request: HttpRequest, code: UUID) -> tuple[Activity, RegistrationSettings] | HttpResponse:
     """The event and its registration settings, or the page to show instead of the journey
     when registration is not open (never a bare 404 or 405)."""
-    activity, settings_ = _event(code)
+    activity, settings_ = _event(code, request)
     state = settings_.state() if settings_ is not None else "none"
     if settings_ is None or state != "open":
         return render(
@@ -79,7 +85,10 @@ def register_details(request: HttpRequest, code: UUID) -> HttpResponse:
         return found
     activity, settings_ = found
     draft = _draft(request, activity)
-    form = DetailsForm(request.POST if request.method == "POST" else None, initial=draft.get("details"))
+    form = DetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial=draft.get("details") or draft.get("prefill"),  # filled in from an invitation
+    )
     if request.method == "POST" and form.is_valid():
         draft["details"] = {
             "name": form.cleaned_data["name"],
@@ -117,6 +126,7 @@ def register_questions(request: HttpRequest, code: UUID) -> HttpResponse:
         draft["answers"] = form.answers()
         draft["adjustments"] = form.cleaned_data.get("adjustments", "").strip()
         draft["adjustment_categories"] = form.cleaned_data.get("adjustment_categories", [])
+        draft["adjustments_share"] = form.cleaned_data.get("adjustments_share", [])
         _save_draft(request, activity, draft)
         return redirect("events:register_check", code=activity.code)
     return render(request, "events/register_questions.html", {"event": activity, "form": form})
@@ -129,6 +139,7 @@ def _answer_initial(draft: dict[str, Any]) -> dict[str, Any]:
     }
     initial["adjustments"] = draft.get("adjustments", "")
     initial["adjustment_categories"] = draft.get("adjustment_categories", [])
+    initial["adjustments_share"] = draft.get("adjustments_share", [])
     return initial
 
 
@@ -138,6 +149,7 @@ def answer_rows(
     answers: dict[str, str],
     adjustments: str,
     categories: list[str],
+    share: list[str] | None = None,
 ) -> list[dict[str, str]]:
     """Each question asked with its answer, in the page's language, for "check your answers"
     and the personal page."""
@@ -155,6 +167,15 @@ def answer_rows(
             names = [str(AdjustmentCategory(c).label) for c in categories if c in AdjustmentCategory.values]
             text = "\n".join([*names, *([adjustments] if adjustments else [])])
             rows.append({"question": _("What you need to take part"), "answer": text})
+            if categories or adjustments:
+                chosen = dict(SHARE_CHOICES)
+                rows.append(
+                    {
+                        "question": _("Who we may share what you need with"),
+                        "answer": "\n".join(str(chosen[k]) for k in chosen if k in (share or []))
+                        or _("No one: kept on your record only"),
+                    }
+                )
         else:
             rows.append({"question": str(labels[StandardQuestion(key)]), "answer": answers.get(key, "")})
     for question in settings_.custom_questions.all():
@@ -164,7 +185,7 @@ def answer_rows(
 
 @require_http_methods(["GET", "POST"])
 def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
-    activity, _settings = _event(code)
+    activity, _settings = _event(code, request)
     draft = _draft(request, activity)
     done = request.session.get("event_registered", {}).get(str(activity.code))
     if request.method == "POST" and done and done.get("submission") == request.POST.get("submission"):
@@ -200,6 +221,7 @@ def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
                 answers=draft.get("answers", {}),
                 adjustments=draft.get("adjustments", ""),
                 adjustment_categories=draft.get("adjustment_categories", []),
+                adjustments_share=draft.get("adjustments_share", []),
                 submission=request.POST.get("submission") or draft.get("submission"),
             )
         except services.RegistrationRefused:
@@ -230,6 +252,7 @@ def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
                 draft.get("answers", {}),
                 draft.get("adjustments", ""),
                 draft.get("adjustment_categories", []),
+                draft.get("adjustments_share", []),
             ),
             "asks_questions": _asks_questions(settings_),
             "full": _full(activity, settings_),
@@ -241,7 +264,7 @@ def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @require_GET
 def register_done(request: HttpRequest, code: UUID) -> HttpResponse:
-    activity, _settings = _event(code)
+    activity, _settings = _event(code, request)
     done = request.session.get("event_registered", {}).get(str(activity.code))
     registration = (
         Registration.objects.filter(code=done["registration"], activity=activity).first() if done else None
@@ -293,8 +316,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                 registration.answers,
                 registration.adjustments,
                 registration.adjustment_categories,
+                registration.adjustments_share,
             ),
             "started": registration.activity.starts_at <= timezone.now(),
+            **checkin_shown(registration),
         },
     )
 
@@ -313,6 +338,7 @@ def manage_change(request: HttpRequest, token: str) -> HttpResponse:
             "answers": registration.answers,
             "adjustments": registration.adjustments,
             "adjustment_categories": registration.adjustment_categories,
+            "adjustments_share": registration.adjustments_share,
         }
     )
     initial["name"] = registration.name
@@ -330,6 +356,7 @@ def manage_change(request: HttpRequest, token: str) -> HttpResponse:
             answers=form.answers(),
             adjustments=form.cleaned_data.get("adjustments", ""),
             adjustment_categories=form.cleaned_data.get("adjustment_categories", []),
+            adjustments_share=form.cleaned_data.get("adjustments_share", []),
         )
         return redirect(reverse("events:manage", kwargs={"token": token}) + "?changed=1")
     return render(

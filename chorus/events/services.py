@@ -27,6 +27,7 @@ from chorus.core.tasks import enqueue_after_commit
 from chorus.directory.normalise import normalise_email
 from chorus.engagement.models import Activity, Attendance
 from chorus.events import notices
+from chorus.events.adjustments import registration_adjustments_carry
 from chorus.events.models import CustomQuestion, Registration, RegistrationSettings
 from chorus.events.tasks import registration_match
 
@@ -77,10 +78,13 @@ def registration_settings_save(
     activity: Activity,
     values: dict[str, Any],
     custom: list[dict[str, Any]],
+    booked_support: list[str] | None = None,
 ) -> RegistrationSettings:
     """Open or change registration on ``activity``. ``custom``: the custom questions in
     order (label, label_cy, required); a blank label removes that question. Raising the
-    number of places offers the new ones to the waiting list."""
+    number of places offers the new ones to the waiting list. ``booked_support``, when
+    given, is the support arranged (``AdjustmentCategory`` values), kept on the activity so
+    that its check of needs not yet met counts it."""
     with transaction.atomic():
         settings_ = RegistrationSettings.objects.select_for_update().filter(activity=activity).first()
         created = settings_ is None
@@ -115,6 +119,9 @@ def registration_settings_save(
         for row in kept:
             row.delete()
         _offer_free_places(settings_)
+        if booked_support is not None and sorted(booked_support) != sorted(activity.booked_support):
+            activity.booked_support = sorted(set(booked_support))
+            activity.save(update_fields=["booked_support", "updated_at"])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.CHANGE,
@@ -126,6 +133,7 @@ def registration_settings_save(
                 "places": settings_.capacity,
                 "approval": settings_.needs_approval,
                 "open": settings_.is_open,
+                "support booked": activity.booked_support,
             },
         )
     return settings_
@@ -197,7 +205,9 @@ def attendance_sync(registration: Registration) -> None:
         Attendance.objects.update_or_create(
             activity_id=registration.activity_id,
             person_id=registration.person_id,
-            defaults={"invitation": Attendance.Invitation.ACCEPTED},
+            # Someone checked in before they were matched came (``checkin``).
+            defaults={"invitation": Attendance.Invitation.ACCEPTED}
+            | ({"attended": True} if registration.arrived_at else {}),
         )
         return
     invitation = (
@@ -222,6 +232,7 @@ def registration_create(
     answers: dict[str, str],
     adjustments: str = "",
     adjustment_categories: list[str] | None = None,
+    adjustments_share: list[str] | None = None,
     submission: str | None = None,
 ) -> tuple[Registration, bool]:
     """Register someone: a place while there is one (waiting for approval if staff approve
@@ -258,6 +269,7 @@ def registration_create(
                 answers=answers,
                 adjustments=adjustments.strip(),
                 adjustment_categories=adjustment_categories or [],
+                adjustments_share=adjustments_share or [],
                 submission=submission or None,
             )
             audit_record(
@@ -290,16 +302,28 @@ def registration_update_answers(
     answers: dict[str, str],
     adjustments: str,
     adjustment_categories: list[str],
+    adjustments_share: list[str] | None = None,
 ) -> Registration:
-    """The registrant changes their answers from their personal link."""
+    """The registrant changes their answers from their personal link; needs they add reach
+    their adjustments record when they are in the directory already."""
     with transaction.atomic():
         registration.name = name.strip()[:200]
         registration.answers = answers
         registration.adjustments = adjustments.strip()
         registration.adjustment_categories = adjustment_categories
+        if adjustments_share is not None:
+            registration.adjustments_share = adjustments_share
         registration.save(
-            update_fields=["name", "answers", "adjustments", "adjustment_categories", "updated_at"]
+            update_fields=[
+                "name",
+                "answers",
+                "adjustments",
+                "adjustment_categories",
+                "adjustments_share",
+                "updated_at",
+            ]
         )
+        registration_adjustments_carry(registration=registration)
         audit_record(
             actor=None,
             action=AuditAction.CHANGE,

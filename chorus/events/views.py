@@ -47,7 +47,7 @@ def registration_settings(request: HttpRequest, code: UUID) -> HttpResponse:
     current = RegistrationSettings.objects.filter(activity=activity).first()
     form = RegistrationSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial=RegistrationSettingsForm.initial_from(current),
+        initial=RegistrationSettingsForm.initial_from(current, activity.booked_support),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,6 +57,7 @@ def registration_settings(request: HttpRequest, code: UUID) -> HttpResponse:
                 activity=activity,
                 values=form.values(),
                 custom=form.custom(),
+                booked_support=form.cleaned_data["booked_support"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

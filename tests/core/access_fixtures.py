@@ -341,12 +341,38 @@ def _events(r: dict[str, Any], now: Any) -> None:
         kind="event", title="Open day", starts_at=now + timedelta(days=10), is_public=True
     )
     RegistrationSettings.objects.create(activity=r["open_event"], capacity=10, mode="in_person")
+    # A public event that has happened, with a file from it (check-in and materials).
+    from chorus.events.models import MaterialFile
+
+    r["past_event"] = ActivityFactory(
+        kind="event", title="Past forum", starts_at=now - timedelta(days=3), is_public=True
+    )
+    r["material_file"] = MaterialFile(
+        activity=r["past_event"], title="Slides", original_name="slides.pdf", size=4
+    )
+    r["material_file"].file.save("slides.pdf", ContentFile(b"%PDF"))
 
 
 def _registration_token(w: World) -> str:
     from chorus.events.services import registration_token
 
     return registration_token(w.registration)
+
+
+def _invitation_token(w: World) -> str:
+    from chorus.events.invitations import invitation_token
+    from chorus.events.models import Invitation
+
+    Invitation.objects.get_or_create(activity=w.open_event, person=w.person)
+    return invitation_token(w.open_event, w.person)
+
+
+def _evaluation_token(w: World) -> str:
+    from chorus.events.evaluation import evaluation_token
+    from chorus.events.models import Evaluation
+
+    evaluation, _created = Evaluation.objects.get_or_create(activity=w.past_event, person=w.person)
+    return evaluation_token(evaluation)
 
 
 def _commitment_import(r: dict[str, Any], team_a: Team, admin: Any) -> None:
@@ -671,6 +697,17 @@ ARGS: dict[str, Args] = {
     "events:registration_list": lambda w: {"code": w.activity.code},
     "events:registration_decide": lambda w: {"code": w.registration.code},
     "events:registration_decline": lambda w: {"code": w.registration.code},
+    "events:invitations": lambda w: {"code": w.activity.code},
+    "events:invited": lambda w: {"token": _invitation_token(w)},
+    "events:evaluation": lambda w: {"token": _evaluation_token(w)},
+    "events:checkin": lambda w: {"code": w.activity.code},
+    "events:checkin_by_code": lambda w: {"code": w.activity.code},
+    "events:checkin_walk_in": lambda w: {"code": w.activity.code},
+    "events:checkin_mark": lambda w: {"code": w.registration.code},
+    "events:materials": lambda w: {"code": w.activity.code},
+    "events:materials_tell": lambda w: {"code": w.activity.code},
+    "events:public_materials": lambda w: {"code": w.past_event.code},
+    "events:material_download": lambda w: {"code": w.past_event.code, "file": w.material_file.code},
     "engagement:activity_briefing": lambda w: {"code": w.activity.code},
     "engagement:activity_briefing_pdf": lambda w: {"code": w.activity.code},
     "engagement:activity_edit": lambda w: {"code": w.activity.code},

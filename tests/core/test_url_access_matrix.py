@@ -224,6 +224,20 @@ EXPECT: dict[str, Expect] = {
     "events:registration_list": team_record(),
     "events:registration_decide": post_only(CHANGE_TEAM_RECORD),
     "events:registration_decline": team_record_change(),
+    # events: invitations (an invitee's link starts the journey) and the evaluation after the event
+    "events:invitations": team_record_change(),
+    "events:invited": everyone(REDIRECT),
+    "events:evaluation": everyone(),
+    # events: check-in at the door and materials (officers and administrators of the team);
+    # the files of a public event that has happened, for everyone
+    "events:checkin": team_record_change(),
+    "events:checkin_by_code": post_only(CHANGE_TEAM_RECORD),
+    "events:checkin_walk_in": team_record_change(),
+    "events:checkin_mark": post_only(CHANGE_TEAM_RECORD),
+    "events:materials": team_record_change(),
+    "events:materials_tell": post_only(CHANGE_TEAM_RECORD),
+    "events:public_materials": everyone(),
+    "events:material_download": everyone(),
     # engagement
     "engagement:activity_list": staff(),
     "engagement:activity_create": editors(),
@@ -510,6 +524,7 @@ DOWNLOADS: list[Download] = [
     Download("consultations:document_staff_download", may=TEAM_A_READERS),
     Download("consultations:summary_report_pdf", may=TEAM_A_READERS),
     Download("consultations:document_download"),  # the consultation is not public
+    Download("events:material_download", may=EVERYONE),  # a public event's file, after it
     Download("consultations:public_responses_download"),  # nor are its responses
     Download("consultations:respond_answers_pdf"),  # only for the session that sent the response
     Download("feedback:feedback_export", may=TEAM_A_READERS, personal=True),
@@ -558,6 +573,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.consultations.responses.response_export": "consultations:response_export",
     "chorus.consultations.import_views.response_import_problems": "consultations:response_import_problems",
     "chorus.consultations.documents._file": "consultations:document_download",
+    "chorus.events.materials_views.material_download": "events:material_download",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.consultations.answers_copy.respond_answers_pdf": "consultations:respond_answers_pdf",
     "chorus.consultations.summary_report.summary_report_pdf": "consultations:summary_report_pdf",

@@ -175,7 +175,7 @@ def test_someone_registers_and_gets_a_confirmation_with_a_calendar_file(client: 
     [message] = mail.outbox
     assert message.to == ["rhian@example.org"]
     assert "Your place at" in message.subject
-    [(filename, content, mimetype)] = message.attachments
+    (filename, content, mimetype), _check_in = message.attachments  # and the QR code (test_checkin)
     assert (filename, mimetype) == ("event.ics", "text/calendar")
     assert "BEGIN:VEVENT" in content and f"SUMMARY:{place.title}" in content
     assert f"DTSTART:{place.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}" in content

@@ -1,0 +1,127 @@
+"""Inviting people to an activity (staff), and the personal link an invitee follows."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
+from chorus.directory.adjustments import people_with_email
+from chorus.directory.models import Person, StakeholderGroup
+from chorus.directory.selectors import people_for
+from chorus.engagement.models import Activity
+from chorus.events.invitations import SESSION_KEY, email_of, invitation_from_token, invitations_send
+from chorus.events.views import EDITORS
+
+
+class InviteForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Stakeholder group or panel (optional)"),
+        queryset=StakeholderGroup.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Choose a group or panel"),
+        help_text=gettext_lazy("Everyone who is in it now is invited."),
+    )
+    emails = forms.CharField(
+        label=gettext_lazy("Or people in the directory, by email address (optional)"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("One email address a line."),
+    )
+
+    def __init__(self, *args: object, groups: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("group") and not str(data.get("emails", "")).strip():
+            raise forms.ValidationError(
+                _("Choose a group or panel, or enter email addresses of people to invite")
+            )
+        return data
+
+    def addresses(self) -> list[str]:
+        text = str(self.cleaned_data.get("emails", ""))
+        return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@role_required(*EDITORS)
+def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
+    user = staff_user(request)
+    activity = get_for_change(request, Activity.objects.all(), code=code)
+    groups = visible_to(user, StakeholderGroup.objects.all()).order_by("name")
+    form = InviteForm(request.POST if request.method == "POST" else None, groups=groups)
+    not_reachable: list[Person] = []
+    not_found: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        visible = people_for(user)
+        people: list[Person] = []
+        group = form.cleaned_data["group"]
+        if group is not None:
+            people += [m.person for m in group.memberships.select_related("person") if m.is_current()]
+        for address in form.addresses():
+            found = people_with_email(address)
+            people += found
+            if not visible.filter(pk__in=[p.pk for p in found]).exists():
+                not_found.append(address)
+        people = list(visible.filter(pk__in=[p.pk for p in people]))
+        result = invitations_send(actor=user, request=request, activity=activity, people=people)
+        not_reachable = result.not_reachable
+        messages.success(
+            request,
+            ngettext("%(count)d person invited.", "%(count)d people invited.", result.sent)
+            % {"count": result.sent}
+            + (
+                " "
+                + ngettext(
+                    "%(count)d was invited before and was not sent another.",
+                    "%(count)d were invited before and were not sent another.",
+                    result.already,
+                )
+                % {"count": result.already}
+                if result.already
+                else ""
+            ),
+        )
+        if not not_reachable and not not_found:
+            return redirect("events:invitations", code=activity.code)
+    invited = activity.invitations.select_related("person").order_by("-created_at")
+    return render(
+        request,
+        "events/invitations.html",
+        {
+            "activity": activity,
+            "form": form,
+            "invited": visible_to(user, invited),
+            "not_reachable": not_reachable,
+            "not_found": not_found,
+        },
+    )
+
+
+@require_GET
+def invited(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitee's personal link: remember the invitation in this browser, fill in their
+    name and email, and start the registration journey."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        return render(request, "events/link_not_working.html", status=404)
+    activity, person = invitation.activity, invitation.person
+    request.session.setdefault(SESSION_KEY, {})[str(activity.code)] = token
+    drafts = request.session.setdefault("event_registrations", {})
+    draft = drafts.setdefault(str(activity.code), {})
+    if "details" not in draft:
+        draft["prefill"] = {"name": person.full_name, "email": email_of(person)}
+    request.session.modified = True
+    return redirect("events:register_details", code=activity.code)
