@@ -40,16 +40,21 @@ def insert_rows(
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         quote(model._meta.db_table), ", ".join(quote(name) for name in names), ", ".join(["%s"] * len(names))
     )
+    with connection.cursor() as cursor:
+        return executemany_batched(cursor, sql, rows, batch_size)
+
+
+def executemany_batched(cursor: Any, sql: str, rows: Iterable[Sequence[Any]], batch_size: int) -> int:
+    """Run ``sql`` once per row, ``batch_size`` rows to a call; returns how many rows."""
     count = 0
     batch: list[Sequence[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= batch_size:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
             cursor.executemany(sql, batch)
             count += len(batch)
+            batch = []
+    if batch:
+        cursor.executemany(sql, batch)
+        count += len(batch)
     return count

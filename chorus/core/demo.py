@@ -19,6 +19,8 @@ from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from chorus.core.bulk import executemany_batched
+
 
 def _connection(model: type[models.Model]) -> BaseDatabaseWrapper:
     """Where ``model``'s rows are written (equality records may have a database of their own)."""
@@ -110,21 +112,15 @@ def rows_load(
                 count += 1
         return count
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(every))})"  # noqa: S608  # nosec B608
-    batch: list[list[Any]] = []
+    prepared = (
+        [
+            field.get_db_prep_save(v, connection)
+            for field, v in zip(every, [*row, *(make() for make in makers)], strict=True)
+        ]
+        for row in rows
+    )
     with connection.cursor() as cursor:
-        for row in rows:
-            values = [*row, *(make() for make in makers)]
-            batch.append(
-                [field.get_db_prep_save(v, connection) for field, v in zip(every, values, strict=True)]
-            )
-            if len(batch) >= batch_size:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+        return executemany_batched(cursor, sql, prepared, batch_size)
 
 
 def column_update(model: type[models.Model], column: str, values: Iterable[tuple[int, Any]]) -> int:
