@@ -144,6 +144,9 @@ class PageSection:
     empty: str | Promise
     link_url: str
     link_text: str | Promise
+    # Parts of the lower page this section stands in for, which it then leaves out (the
+    # public event page's "how_to_join" where people register for the event instead).
+    hides: tuple[str, ...] = ()
 
 
 # A provider gets the user and the page's subject (a project; the engagement report) and

@@ -352,6 +352,9 @@ def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
     event = public_events({}).filter(code=code).prefetch_related("materials", published_impact()).first()
     if event is None:
         raise Http404
+    # Sections of public pages (registration) read nothing of the visitor.
+    sections = page_sections("public_event", cast(User, request.user), event)
+    hidden = {part for section in sections for part in section.hides}
     return render(
         request,
         "engagement/public_event.html",
@@ -359,8 +362,8 @@ def public_event(request: HttpRequest, code: UUID) -> HttpResponse:
             "event": event,
             "language": get_language(),
             "is_past": event.starts_at < timezone.now(),
-            # Sections of public pages (registration) read nothing of the visitor.
-            "sections": page_sections("public_event", cast(User, request.user), event),
+            "sections": sections,
+            "show_how_to_join": "how_to_join" not in hidden,
         },
     )
 

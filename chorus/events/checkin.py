@@ -136,9 +136,10 @@ def registration_arrive(*, actor: User, request: HttpRequest | None, registratio
     """Mark someone arrived. False when they already were (another member of staff was
     first): one arrival, no error."""
     with transaction.atomic():
-        arrived = Registration.objects.filter(pk=registration.pk, arrived_at__isnull=True).update(
-            arrived_at=timezone.now(), updated_at=timezone.now()
-        )
+        # Only a confirmed place can arrive (walk-ins are given one first).
+        arrived = Registration.objects.filter(
+            pk=registration.pk, arrived_at__isnull=True, status=Registration.Status.CONFIRMED
+        ).update(arrived_at=timezone.now(), updated_at=timezone.now())
         registration.refresh_from_db()
         if not arrived:
             return False

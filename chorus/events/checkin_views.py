@@ -113,6 +113,18 @@ def checkin_by_code(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 def _arrive(request: HttpRequest, registration: Registration) -> None:
+    if registration.arrived_at is None and registration.status != Registration.Status.CONFIRMED:
+        # A cancelled, declined or waiting registration holds no place: say so at the door
+        # rather than letting the code through.
+        messages.warning(
+            request,
+            _(
+                "%(name)s has no confirmed place (%(status)s), so they are not marked as arrived. "
+                "Check with the organiser, or add them as a walk-in."
+            )
+            % {"name": registration.name, "status": registration.get_status_display().lower()},
+        )
+        return
     checkin.registration_arrive(actor=staff_user(request), request=request, registration=registration)
     # The same message whoever was first: two staff marking one person both see it done.
     messages.success(request, _("%(name)s has arrived.") % {"name": registration.name})

@@ -75,6 +75,8 @@ def public_event_registration(user: object, subject: object) -> PageSection | No
             empty=_("Register to get your place, a calendar invitation and reminders."),
             link_url=url,
             link_text=_("Join the waiting list") if full else _("Register for this event"),
+            # The joining link goes only to people with a place, and the form asks about adjustments.
+            hides=("how_to_join",),
         )
     if state == "not_yet" and settings_.opens_at:
         return PageSection(
@@ -83,6 +85,7 @@ def public_event_registration(user: object, subject: object) -> PageSection | No
             empty=_("Registration opens on %(when)s.") % {"when": date_and_time(settings_.opens_at)},
             link_url=url,
             link_text=_("About registering"),
+            hides=("how_to_join",),
         )
     return PageSection(
         heading=_("Register"),
@@ -90,4 +93,5 @@ def public_event_registration(user: object, subject: object) -> PageSection | No
         empty=_("Registration for this event has closed."),
         link_url=url,
         link_text=_("About registering"),
+        hides=("how_to_join",),
     )

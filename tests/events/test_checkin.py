@@ -199,3 +199,20 @@ def test_the_activity_page_links_officers_to_check_in_and_files(
     assert reverse("events:materials", kwargs={"code": event.code}) in page
     seen_by_viewer = sign_in(Client(), viewer).get(url).content.decode()
     assert _checkin_url(event) not in seen_by_viewer
+
+
+def test_a_cancelled_registrations_code_does_not_check_anyone_in(officer_client: Client, event) -> None:
+    registration = _register(event)
+    services.registration_cancel(actor=None, request=None, registration=registration)
+    registration.refresh_from_db()
+    response = officer_client.post(
+        reverse("events:checkin_by_code", kwargs={"code": event.code}),
+        {"checkin_code": registration.checkin_code},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Rhian Jones has no confirmed place (cancelled)" in page and "has arrived" not in page
+    registration.refresh_from_db()
+    assert registration.arrived_at is None
+    # The service refuses too, whatever calls it.
+    assert not checkin.registration_arrive(actor=None, request=None, registration=registration)  # type: ignore[arg-type]

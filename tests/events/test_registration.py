@@ -555,3 +555,12 @@ def test_one_new_person_registering_for_two_events_at_once_is_added_once() -> No
     assert set(Registration.objects.values_list("match", flat=True)) == {"created", "linked"}
     assert Attendance.objects.filter(person=Person.objects.get()).count() == 2
     assert registration_match_directory() == 0
+
+
+def test_an_event_taking_registrations_keeps_its_joining_link_for_those_with_a_place(client: Client) -> None:
+    settings_ = RegistrationSettingsFactory(
+        activity__online_link="https://meet.example.org/secret-room", activity__place=None
+    )
+    page = client.get(reverse("engagement:public_event", kwargs={"code": settings_.activity.code})).content
+    assert b"secret-room" not in page and b"How to join" not in page
+    assert b"Register for this event" in page

@@ -80,6 +80,10 @@ class Command(BaseCommand):
         if run_worker:
             commands.append([sys.executable, "-m", "chorus.cli", "worker"])
             commands.append([sys.executable, "-m", "chorus.cli", "scheduler"])
+        # Links in emails that tasks send (no request to read the host from) come from
+        # CHORUS_BASE_URL, which defaults to this port only if the children (restarted
+        # ones too) know it.
+        os.environ["PORT"] = str(port)
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603  (fixed arguments)
         self._announce(host, port, run_worker)
         self._supervise(children, commands)
