@@ -88,6 +88,44 @@ def _unconfirmed_subscribers(cutoff: Any) -> QuerySet[Any]:
     return Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
 
 
+def _event_registrations(cutoff: Any) -> QuerySet[Any]:
+    """Registrations for events that ended before the cutoff and still hold who registered."""
+    from django.db.models import Q
+
+    from chorus.events.models import Registration
+
+    ended = Q(activity__ends_at__lt=cutoff)
+    ended |= Q(activity__ends_at__isnull=True, activity__starts_at__lt=cutoff)
+    return Registration.objects.filter(ended).exclude(name="", email="")
+
+
+def _event_registrations_anonymise(due: QuerySet[Any], cutoff: Any) -> int:
+    """Clear what identifies the registrant and what they told us; the count of places,
+    arrivals and waiting-list moves stay, and so does attendance on the directory's person
+    (that follows the directory's own rule). The normalised email becomes the row's own
+    marker, so the one-live-registration-per-email rule still holds."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from chorus.events.models import Evaluation
+
+    activities = list(due.values_list("activity_id", flat=True).distinct())
+    done = due.update(
+        name="",
+        email="",
+        email_normalised=Concat(Value("erased-"), Cast("pk", CharField())),
+        answers={},
+        adjustments="",
+        adjustment_categories=[],
+        adjustments_share=[],
+        checkin_code=None,
+        person=None,
+    )
+    # Those events' evaluations no longer say who answered them.
+    Evaluation.objects.filter(activity_id__in=activities).exclude(person=None).update(person=None)
+    return int(done)
+
+
 def _import_files(cutoff: Any) -> QuerySet[Any]:
     from chorus.directory.models import ImportJob
 
@@ -183,6 +221,14 @@ KINDS: dict[str, Kind] = {
             30,
             _unconfirmed_subscribers,
             _delete,
+        ),
+        Kind(
+            "event_registrations",
+            _("Names, emails and answers of people registered for events"),
+            "anonymise",
+            365,
+            _event_registrations,
+            _event_registrations_anonymise,
         ),
         Kind(
             "import_files",

@@ -146,6 +146,33 @@ def _activity() -> dict[str, Any]:
     return {"activity": ActivityFactory()}
 
 
+def _event_registrations(old: bool) -> Callable[[], bool]:
+    from chorus.events.models import Evaluation, Registration
+    from tests.factories import ActivityFactory, RegistrationFactory, make_person
+
+    activity = ActivityFactory(starts_at=LONG_AGO if old else timezone.now() - timedelta(days=3))
+    person = make_person(first_name="Ffion", last_name="Rees", emails=[f"ffion{int(old)}@example.org"])
+    registration = RegistrationFactory(
+        activity=activity,
+        email=f"ffion{int(old)}@example.org",
+        status=Registration.Status.CONFIRMED,
+        person=person,
+        adjustments="A hearing loop, please",
+        answers={"organisation": "Rees and Daughters"},
+    )
+    # A second registrant of the same event, so two anonymised rows share it (the
+    # one-live-registration-per-email rule must still hold).
+    RegistrationFactory(activity=activity, status=Registration.Status.CONFIRMED)
+    evaluation = Evaluation.objects.create(activity=activity, person=person)
+
+    def still_there() -> bool:
+        kept = Registration.objects.get(pk=registration.pk)
+        identified = bool(kept.name or kept.email or kept.adjustments or kept.answers or kept.person_id)
+        return identified or Evaluation.objects.get(pk=evaluation.pk).person_id is not None
+
+    return still_there
+
+
 MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
     "import_files": _import_files,
     "response_import_rows": _staged(
@@ -160,6 +187,7 @@ MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
     "stopped_subscribers": _stopped,
     "unconfirmed_subscribers": _unconfirmed,
     "audit_entries": _audit,
+    "event_registrations": _event_registrations,
 }
 
 
