@@ -87,3 +87,25 @@ PARTICIPATION_SOURCES: dict[str, ParticipationSource] = {}
 def participation_source(source: ParticipationSource) -> None:
     """Register a way people take part in a project (from an ``AppConfig.ready``)."""
     PARTICIPATION_SOURCES[source.how] = source
+
+
+# --- A person erased from the directory, for apps above the directory that keep their own
+# copies of what identifies people (events' registrations and evaluations). Receivers run
+# inside the erasure's transaction, so the erasure and every copy's blanking stand or fall
+# together.
+
+PersonErasedReceiver = Callable[[int], None]
+PERSON_ERASED_RECEIVERS: list[PersonErasedReceiver] = []
+
+
+def on_person_erased(receiver: PersonErasedReceiver) -> PersonErasedReceiver:
+    """Register ``receiver`` (given the erased person's primary key) from an ``AppConfig.ready``."""
+    if receiver not in PERSON_ERASED_RECEIVERS:
+        PERSON_ERASED_RECEIVERS.append(receiver)
+    return receiver
+
+
+def person_erased(person_id: int) -> None:
+    """Tell the receivers, now, that the directory person ``person_id`` was erased."""
+    for receiver in PERSON_ERASED_RECEIVERS:
+        receiver(person_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_text
+from chorus.core.hooks import person_erased
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
@@ -186,6 +187,7 @@ def person_erase(*, actor: User | None, person: Person, request: HttpRequest | N
         Note.objects.filter(person=person).delete()
         person.consents.all().delete()
         AdjustmentsRecord.objects.filter(person=person).delete()
+        person_erased(person.pk)
         person.topics.clear()
         for name, value in ERASED_FIELDS.items():
             setattr(person, name, value)

@@ -70,11 +70,15 @@ def registration_reminders() -> int:
     return reminders_send()
 
 
-def registrations_of_erased_people_blank() -> int:
+def registrations_of_erased_people_blank(person_id: int | None = None) -> int:
     """Take out what identifies someone from their registrations once their directory record
-    is erased (the directory's erasure does not know this app); the rows stay, so counts of
-    places still add up. Returns the number of registrations blanked."""
-    erased = Registration.objects.filter(person__erased_at__isnull=False).exclude(name="")
+    is erased: at once, through core's ``person_erased`` hook (``person_id``), and hourly for
+    any the hook could not reach (records erased before it existed). The rows stay, so
+    counts of places still add up. Returns the number of registrations blanked."""
+    if person_id is None:
+        erased = Registration.objects.filter(person__erased_at__isnull=False).exclude(name="")
+    else:
+        erased = Registration.objects.filter(person_id=person_id).exclude(name="")
     count = 0
     with transaction.atomic():
         for registration in erased.select_for_update():
@@ -84,6 +88,8 @@ def registrations_of_erased_people_blank() -> int:
             registration.answers = {}
             registration.adjustments = ""
             registration.adjustment_categories = []
+            registration.adjustments_share = []
+            registration.checkin_code = None
             registration.save(
                 update_fields=[
                     "name",
@@ -92,6 +98,8 @@ def registrations_of_erased_people_blank() -> int:
                     "answers",
                     "adjustments",
                     "adjustment_categories",
+                    "adjustments_share",
+                    "checkin_code",
                     "updated_at",
                 ]
             )
@@ -112,12 +120,22 @@ def evaluations_after_events() -> int:
     return evaluations_send()
 
 
-def evaluations_of_erased_people_blank() -> int:
-    """Unlink the evaluation answers of people whose directory record is erased and drop
-    their own words; the scores stay in the counts. Returns the number changed."""
-    return Evaluation.objects.filter(person__erased_at__isnull=False).update(
-        person=None, improve="", updated_at=timezone.now()
-    )
+def evaluations_of_erased_people_blank(person_id: int | None = None) -> int:
+    """Unlink the evaluation answers of people whose directory record is erased (or of the
+    person ``person_id``, being erased now) and drop their own words; the scores stay in the
+    counts. Returns the number changed."""
+    if person_id is None:
+        found = Evaluation.objects.filter(person__erased_at__isnull=False)
+    else:
+        found = Evaluation.objects.filter(person_id=person_id)
+    return found.update(person=None, improve="", updated_at=timezone.now())
+
+
+def person_erased_blank(person_id: int) -> None:
+    """Core's ``person_erased`` hook: the erased person's registrations and evaluations, in
+    the erasure's own transaction."""
+    registrations_of_erased_people_blank(person_id)
+    evaluations_of_erased_people_blank(person_id)
 
 
 @periodic(every=timedelta(hours=1))
