@@ -280,7 +280,7 @@ def main() -> int:
         f"busy_p95_ms={busy_p95:.0f} errors={errors}"
     )
     notes = (
-        f"{size:,} distinct answers to one question (stored in {loaded:.0f} s, not counted), analysed in "
+        f"{size:,} distinct answers to one question (the database migrated and the answers stored in {loaded:.0f} s, not counted), analysed in "
         f"fast mode by one `chorus worker` through the real task (stored included) in {analysis_s:.0f} s, "
         "while two signed-in analysts opened the staff home, the directory, the consultations list, the "
         "analyses list and (while busy) the analysis's own page, each pausing half a second between pages, "
