@@ -61,6 +61,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "directory",
         "engagement",
         "consultations",
+        "events",
         "equality",
         "feedback",
         "analysis",
