@@ -118,6 +118,10 @@ Each kind has three sets of sentence templates:
   earlier set, the same shape as dev 9. Nobody tunes on it or reads its misses: the RESULT
   line reports it alone. Once its misses are read it becomes development data and a new
   held-out set is needed.
+- "held out 2": moderation_sets/heldout_2026_12i.json, written on 2026-12-07 by a ninth
+  helper, blind the same way, the same shape; added when the detector was changed on the
+  development sets, so the change is also scored on a set nobody had seen. Its figures are
+  in the tables; nobody reads its misses either.
 
 Names come from the rules and from the name model together; a table shows the held-out
 names with and without the model.
@@ -624,6 +628,7 @@ SETS = (
     "heldout_f",
     "heldout_g",
     "heldout_h",
+    "heldout_i",
 )
 # Column labels: "fresh" and "heldout" were read and acted on (2026-12-06), so they are
 # development data now, and so are "heldout_b" to "heldout_g" (see the docstring);
@@ -640,6 +645,7 @@ SET_LABELS = {
     "heldout_f": "dev 8",
     "heldout_g": "dev 9",
     "heldout_h": "held out",
+    "heldout_i": "held out 2",
 }
 HELD = "heldout_h"
 BLIND_FILES = {
@@ -651,6 +657,7 @@ BLIND_FILES = {
     "heldout_f": "heldout_2026_12f.json",
     "heldout_g": "heldout_2026_12g.json",
     "heldout_h": "heldout_2026_12h.json",
+    "heldout_i": "heldout_2026_12i.json",
 }
 
 

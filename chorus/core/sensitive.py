@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from chorus.core import sensitive_words as wordlists
@@ -1369,7 +1370,24 @@ _CUE_WORDS = {
     "being": 2,
     "dx": 3,
 }
-_I_VERBS_FIRST = wordlists.I_VERBS - {"a", "an", "myself", "both", "too", "since", "being"}
+_I_VERBS_FIRST = (wordlists.I_VERBS - {"a", "an", "myself", "both", "too", "since", "being"}) | {
+    # "I haven't slept with my wife since...": a negation is still the writer's own matter.
+    "haven't",
+    "havent",
+    "hadn't",
+    "don't",
+    "dont",
+    "didn't",
+    "didnt",
+    "can't",
+    "cant",
+    "couldn't",
+    "wasn't",
+    "won't",
+    "cannot",
+    "fast",
+    "fasted",
+}
 _WORD = re.compile(r"[\w'\u2019-]+")
 _AFTER_CUE = re.compile(
     r"^\W*(?:[\w'\u2019-]+\W+){0,4}?(?:(?i:me|my|myself)\b|I(?:['\u2019](?:m|ve|d))?\s+(?!\w+ly\b)\w)"
@@ -1388,12 +1406,64 @@ _HOME = re.compile(
 _SPECIAL_ORDER = ("third_party", "sexual_life", "criminal", "ethnicity", "religion", "health")
 
 
+# The writer in a term itself: "my skin", "my girlfriend and I".
+_FIRST_PERSON_TERM = re.compile(r"\b(?:I|(?i:me|my|myself))\b")
+# A parent or grandparent: their ethnicity, where the writer also speaks of themselves, is the
+# writer's heritage ("My parents came over on the Windrush and I was born here").
+_ANCESTOR = re.compile(
+    r"\b(?:parents?|mum|mam|mom|mother|dad|father|grand\w*|gran|nan|nana|nanna|granny|grandad|"
+    r"ancestors?|great-\w+)\b",
+    re.IGNORECASE,
+)
+_WRITER = re.compile(
+    r"\b(?:I|I['\u2019](?:m|ve|d)|(?i:me|myself))\b|(?i:\bmy\s+(?!(?:[\w-]+\s+)?(?:" + _RELATIONS + r")\b))"
+)
+
+
+_AND_I = re.compile(r"\s+(?:and|&)\s+(?:I\b|(?i:me|myself)\b)")
+
+
+def _heritage(text: str, sent_start: int, sent_end: int, cue: str) -> bool:
+    """A parent's or grandparent's ethnicity in a sentence where the writer speaks of themselves."""
+    if not _ANCESTOR.search(cue):
+        return False
+    rest = text[sent_start:sent_end].replace(cue, " ", 1)
+    return bool(_WRITER.search(rest))
+
+
+def _writer_too(
+    text: str, sent_start: int, sent_end: int, where: str, at: int, cue: str, term_kind: str
+) -> bool:
+    """Whether a relation before or after a term (the cue, found at ``at`` in ``where``) still
+    means the writer: "my husband and I break the fast at the mosque", or a parent's ethnicity."""
+    if _AND_I.match(where, at + len(cue)):
+        return True
+    return term_kind == "ethnicity" and _heritage(text, sent_start, sent_end, cue)
+
+
+def _cue_subject(
+    text: str, sent_start: int, sent_end: int, pre: str, best: tuple[str, int, str], term_kind: str
+) -> str:
+    if best[0] not in {"rel", "pron3", "pos3"}:
+        return "self"
+    writer = best[0] == "rel" and _writer_too(text, sent_start, sent_end, pre, best[1], best[2], term_kind)
+    return "self" if writer else "other"
+
+
 def _subject(
-    text: str, sent_start: int, term_start: int, term_end: int, sent_end: int, strong: bool
+    text: str,
+    sent_start: int,
+    term_start: int,
+    term_end: int,
+    sent_end: int,
+    strong: bool,
+    term_kind: str = "",
 ) -> str | None:
     """Who a term is about: "self", "other" or None when nothing ties it to a person."""
+    if _FIRST_PERSON_TERM.search(text[term_start:term_end]):
+        return "self"
     pre = text[max(sent_start, term_start - 120) : term_start]
-    best: tuple[str, int] | None = None
+    best: tuple[str, int, str] | None = None
     for m in _CUE.finditer(pre):
         kind = m.lastgroup or ""
         between = _WORD.findall(pre[m.end() :])
@@ -1423,13 +1493,14 @@ def _subject(
             and not m.group().lower().endswith(("re", "ve"))
         ):
             continue
-        best = (kind, m.start())
+        best = (kind, m.start(), m.group())
     if best:
-        return "other" if best[0] in {"rel", "pron3", "pos3"} else "self"
+        return _cue_subject(text, sent_start, sent_end, pre, best, term_kind)
     if strong:
         post = text[term_end : min(sent_end, term_end + 80)]
-        if _AFTER_THIRD.match(post):
-            return "other"
+        if third := _AFTER_THIRD.match(post):
+            writer = _writer_too(text, sent_start, sent_end, post, 0, third.group(), term_kind)
+            return "self" if writer else "other"
         if _AFTER_CUE.match(post):
             return "self"
     return None
@@ -1497,7 +1568,21 @@ def _classified(
     return [(s, e, kind) for (s, e), kind in found.items()]
 
 
-def _clause_kind(kinds: set[str], strong: set[str]) -> str:
+def _clause_kind(
+    kinds: set[str],
+    strong: set[str],
+    own_strong: AbstractSet[str] = frozenset(),
+    others: AbstractSet[tuple[str, bool]] = frozenset(),
+) -> str:
+    """The kind of a clause. Someone else's details win, except where the writer discloses
+    their own (a strong term) and the other person's terms are weak ("I'm an atheist and
+    don't want my children made to say prayers") or of the same inherited kind ("I'm mixed
+    race, with a white mum and a Jamaican dad")."""
+    writer_wins = not any(is_strong for _, is_strong in others) or (
+        "ethnicity" in own_strong and all(k == "ethnicity" for k, _ in others)
+    )
+    if "third_party" in kinds and own_strong and others and writer_wins:
+        kinds = (kinds - {"third_party"}) | set(own_strong)
     if "third_party" in kinds or "third_party_home" in kinds:
         return "third_party" if "third_party" in kinds else "third_party_home"
     chosen = (strong & kinds) or kinds
@@ -1518,13 +1603,40 @@ _AT_WORK = re.compile(
 )
 
 
+_POSSESSED_CARER = re.compile(r"['\u2019]s\s(?i:carers?)\b")
+
+
 def _at_work(text: str, start: int, end: int) -> bool:
     return bool(_AT_WORK.search(text[start:end]))
+
+
+def _set_aside(text: str, sent: tuple[int, int], start: int, end: int, kind: str, strong: bool) -> bool:
+    """A term that says nothing about anyone here: courts and prisons in a sentence about the
+    writer's work; "my mum's carer, Leslie, comes in" (a job, like "her nurse")."""
+    if kind == "criminal" and _at_work(text, *sent):
+        return True
+    return not strong and bool(_POSSESSED_CARER.match(text, max(0, start - 3), end))
+
+
+def _note_whose(
+    span: tuple[int, int],
+    kind: str,
+    strong: bool,
+    who: str,
+    own_strong: dict[tuple[int, int], set[str]],
+    others: dict[tuple[int, int], set[tuple[str, bool]]],
+) -> None:
+    if who == "other":
+        others.setdefault(span, set()).add((kind, strong))
+    elif strong:
+        own_strong.setdefault(span, set()).add(kind)
 
 
 def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> list[tuple[int, int, str]]:
     hits: dict[tuple[int, int], set[str]] = {}
     strong_kinds: dict[tuple[int, int], set[str]] = {}
+    own_strong: dict[tuple[int, int], set[str]] = {}  # the writer's own matters, by strong terms
+    others: dict[tuple[int, int], set[tuple[str, bool]]] = {}  # someone else's: (kind, strong)
     sentences: list[tuple[int, int]] | None = None
     for start, end, kind, strong in _lexicon_hits(text):
         if any(s <= start and end <= e for s, e in names):
@@ -1532,13 +1644,14 @@ def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> l
         if sentences is None:
             sentences = _sentences(text)
         sent = next(((s, e) for s, e in sentences if s <= start < e), None)
-        if sent is None or (kind == "criminal" and _at_work(text, *sent)):
+        if sent is None or _set_aside(text, sent, start, end, kind, strong):
             continue
-        who = _subject(text, sent[0], start, end, sent[1], strong)
+        who = _subject(text, sent[0], start, end, sent[1], strong, kind)
         if who is None:
             continue
         span = _clause(text, start, end, *sent)
         hits.setdefault(span, set()).add("third_party" if who == "other" else kind)
+        _note_whose(span, kind, strong, who, own_strong, others)
         if strong:
             strong_kinds.setdefault(span, set()).add(kind)
     for m in _HOME.finditer(text):
@@ -1547,7 +1660,19 @@ def _specials(text: str, names: list[tuple[int, int]], models: bool = True) -> l
         sent = next(((s, e) for s, e in sentences if s <= m.start() < e), None)
         if sent:
             hits.setdefault(_clause(text, m.start(), m.end(), *sent), set()).add("third_party_home")
-    out = [(s, e, _clause_kind(kinds, strong_kinds.get((s, e), set()))) for (s, e), kinds in hits.items()]
+    out = [
+        (
+            s,
+            e,
+            _clause_kind(
+                kinds,
+                strong_kinds.get((s, e), set()),
+                own_strong.get((s, e), set()),
+                others.get((s, e), set()),
+            ),
+        )
+        for (s, e), kinds in hits.items()
+    ]
     if models and _sentence_classifiers:
         out.extend(_classified(text, sentences or _sentences(text), [(s, e) for s, e, _ in out], names))
     return out

@@ -292,6 +292,42 @@ def test_ordinary_sentences_are_not_special(text: str) -> None:
     assert [k for k, _ in kinds_of(text) if k in SPECIAL_KINDS] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A parent's or grandparent's origin, where the writer speaks of themselves, is the
+        # writer's heritage, not someone else's details.
+        ("My mum is Ghanaian and my dad is Welsh, so none of the boxes fit me.", "ethnicity"),
+        ("I'm half Bengali on my father's side and Irish on my mother's.", "ethnicity"),
+        ("My grandparents were Jamaican and I was born in Bristol.", "ethnicity"),
+        # The writer in the term itself, or "my wife and I".
+        ("The lads on the estate mock my skin colour every time I walk past.", "ethnicity"),
+        ("As a Sikh I keep my hair uncut, and my son and I go to the gurdwara.", "religion"),
+        # A strong term about the writer outweighs a weak one about a relative.
+        ("I'm a humanist and I object to my kids saying prayers in assembly.", "religion"),
+        ("I haven't slept with my husband since the surgery and it's wrecked us.", "sexual_life"),
+    ],
+)
+def test_the_writers_own_matters_with_relatives_in_the_sentence(text: str, kind: str) -> None:
+    assert kinds_of(text) == [(kind, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My mum is Ghanaian and the receptionist laughed at her accent.",
+        "My son and his wife are both on dialysis.",
+        "My wife has bipolar and I'm worn out.",
+    ],
+)
+def test_someone_elses_matters_stay_someone_elses(text: str) -> None:
+    assert kinds_of(text) == [("third_party", text)]
+
+
+def test_a_relatives_carer_is_a_job_not_a_disclosure() -> None:
+    assert [k for k, _ in kinds_of("My nan's carer comes in twice a day and is always cheerful.")] == []
+
+
 def test_only_the_sensitive_sentence_is_flagged() -> None:
     text = "The staff were lovely. I have epilepsy. Parking was easy."
     assert kinds_of(text) == [("health", "I have epilepsy.")]

@@ -51,7 +51,18 @@ THRESHOLD = 0.7
 # probation period at work, strong convictions): 0.7% at 0.8 (1.0% at 0.7), development
 # sets' recall and false flags unchanged. Chosen on the development sets and those
 # unlabelled comments, never on the held-out set.
-KIND_THRESHOLDS = {"criminal": 0.8}
+# Someone else's details (2026-12-07): the classifier read nearly any sentence about a
+# relative or neighbour as private ("My daughter has just passed her driving test": 0.99).
+# With 379 ordinary sentences about relatives, neighbours and colleagues in "none" and 94
+# more third-party disclosures, such sentences score 0.7-0.9 rather than 0.99; at 0.8 the
+# development sets keep a third-party recall of 0.87 (0.89 at 0.7) and 2.8% of the 1,500
+# NHS comments carry a third-party passage (3.4% before the batch). That batch nudged
+# ordinary NHS comments towards criminal (1.3% to 1.7% at 0.8), so criminal now needs 0.85:
+# 1.3% again, development-set criminal recall 0.937 (0.942) and precision 0.951 (0.942);
+# and religion (decoys such as timetables for a festival) 0.8: recall 0.962, precision 0.942
+# (0.957 and 0.932 before the batch), 0.5% of the NHS comments as before.
+# Chosen on the development sets and those unlabelled comments, never on the held-out set.
+KIND_THRESHOLDS = {"criminal": 0.85, "third_party": 0.8, "religion": 0.8}
 # Shorter than this, a sentence says too little to read ("Thanks.", "Not really").
 MIN_WORDS = 4
 
