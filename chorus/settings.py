@@ -104,6 +104,20 @@ if _equality_url:
         ) from None
 DATABASE_ROUTERS = ["chorus.equality.routers.EqualityRouter"]
 CHORUS_SUPPRESS_BELOW = env_int("CHORUS_SUPPRESS_BELOW", 10)
+# Calls each staff API token may make a minute (chorus/api, docs/api.md).
+CHORUS_API_CALLS_PER_MINUTE = env_int("CHORUS_API_CALLS_PER_MINUTE", 600)
+# Webhooks (chorus/webhooks, docs/webhooks.md): how long to wait for an endpoint, the first
+# and longest wait between tries (doubling), how long to keep trying, and whether an
+# endpoint may be plain http on this machine (local mode only: never in production).
+CHORUS_WEBHOOK_TIMEOUT_SECONDS = env_int("CHORUS_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+CHORUS_WEBHOOK_RETRY_FIRST_SECONDS: float = env_int("CHORUS_WEBHOOK_RETRY_FIRST_SECONDS", 60, minimum=1)
+CHORUS_WEBHOOK_RETRY_LONGEST_SECONDS: float = env_int("CHORUS_WEBHOOK_RETRY_LONGEST_SECONDS", 3600, minimum=1)
+CHORUS_WEBHOOK_RETRY_HOURS = env_int("CHORUS_WEBHOOK_RETRY_HOURS", 24, minimum=1)
+CHORUS_WEBHOOK_ALLOW_LOOPBACK = LOCAL
+# Whose bank holidays cases' working days skip (chorus/cases/working_days.py).
+CASES_HOLIDAY_REGION = env_choice(
+    "CHORUS_CASES_HOLIDAY_REGION", "england-and-wales", ("england-and-wales", "scotland", "northern-ireland")
+)
 # How long a consultation is open by the organisation's standard (the consultation record
 # and the warnings before opening and closing, chorus/consultations/gunning.py).
 CHORUS_CONSULTATION_STANDARD_WEEKS = env_int("CHORUS_CONSULTATION_STANDARD_WEEKS", 12)
@@ -147,6 +161,7 @@ INSTALLED_APPS = [
     "chorus.directory",
     "chorus.engagement",
     "chorus.events",
+    "chorus.cases",
     "chorus.consultations",
     "chorus.equality",
     "chorus.feedback",
@@ -154,6 +169,8 @@ INSTALLED_APPS = [
     "chorus.bulletins",
     "chorus.ideas",
     "chorus.insights",
+    "chorus.api",
+    "chorus.webhooks",
     "chorus.admin_site.ChorusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,6 +184,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Django Ninja, for the staff API (chorus.api): its Swagger UI files, served from here.
+    "ninja",
 ]
 
 CSRF_FAILURE_VIEW = "chorus.core.views.csrf_failure"

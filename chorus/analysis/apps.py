@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from chorus.core.hooks import TextsReceived
 
 # The subjects analysis follows: texts about them go to the subject's live analyses.
-FOLLOWED_SUBJECTS = frozenset({"consultation", "service", "social"})
+FOLLOWED_SUBJECTS = frozenset({"consultation", "service", "social", "activity"})
 
 
 def assign_to_live_analyses(texts: TextsReceived) -> None:
@@ -25,6 +25,13 @@ def assign_to_live_analyses(texts: TextsReceived) -> None:
         texts_added(source=texts.source, ids=texts.ids, subject=texts.subject, target_id=texts.target_id)
 
 
+def drop_erased_comments(person_id: int) -> None:
+    """An erased person's event evaluation comments leave every analysis with them."""
+    from chorus.analysis.services import erased_comments_drop
+
+    erased_comments_drop(person_id)
+
+
 class AnalysisConfig(AppConfig):
     name = "chorus.analysis"
     label = "analysis"
@@ -32,10 +39,12 @@ class AnalysisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from chorus.analysis import demo, jobs  # noqa: F401  (registers demo data and periodic jobs)
-        from chorus.core.hooks import on_texts_received
+        # Registers demo data, periodic jobs and the section on the activity page.
+        from chorus.analysis import demo, event_sections, jobs  # noqa: F401
+        from chorus.core.hooks import on_person_erased, on_texts_received
 
         on_texts_received(assign_to_live_analyses)
+        on_person_erased(drop_erased_comments)
         if getattr(settings, "CHORUS_SENSITIVE_CLASSIFIER", True):
             # Moderation's detector also reads sentences by meaning (engine/special.py).
             from chorus.analysis.engine.special import classify_sentences

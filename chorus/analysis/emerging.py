@@ -14,6 +14,7 @@ from chorus.analysis.engine import emerging as engine
 from chorus.analysis.engine.pii import redact
 from chorus.analysis.models import AnalysisRun, Assignment, EmergingIssue, Item
 from chorus.core.email import email_send_later
+from chorus.core.hooks import event_happened
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 
 HISTORY_DAYS = 91
@@ -103,6 +104,7 @@ def service_emerging_detect(service: Service, today: date | None = None) -> list
                             comments=comments,
                             detected_on=today,
                         )
+                        event_happened("emerging_issue_flagged", issue)
                 except IntegrityError:
                     continue  # already found today
                 found.append(issue)

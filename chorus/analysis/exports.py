@@ -30,6 +30,7 @@ from chorus.core.disclosure import threshold
 from chorus.core.downloads import attachment
 from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
+from chorus.engagement.models import Activity
 from chorus.feedback.models import Service
 
 if TYPE_CHECKING:
@@ -44,12 +45,13 @@ def can_export(user: User) -> bool:
 
 
 def _subject(run: AnalysisRun) -> QuerySet[Any] | None:
-    """The consultation, question, service or social source the run analysed."""
+    """The consultation, question, service, social source or activity the run analysed."""
     subjects: tuple[tuple[int | None, type[Model]], ...] = (
         (run.question_id, Question),
         (run.consultation_id, Consultation),
         (run.service_id, Service),
         (run.social_source_id, SocialSource),
+        (run.activity_id, Activity),
     )
     for pk, model in subjects:
         if pk is not None:

@@ -17,8 +17,14 @@ MOST_FRAMEWORK_BYTES = 2 * 1024 * 1024
 class RunForm(forms.Form):
     subject = forms.ChoiceField(
         label=_("What to analyse"),
-        help_text=_("A question, a whole consultation, a service's feedback or social media posts."),
-        error_messages={"required": _("Choose what to analyse from the list.")},
+        help_text=_(
+            "A question, a whole consultation, a service's feedback, social media posts or the "
+            "comments people left in an event's evaluation."
+        ),
+        error_messages={
+            "required": _("Choose what to analyse from the list."),
+            "invalid_choice": _("Choose what to analyse from the list."),
+        },
     )
     mode = forms.ChoiceField(
         label=_("Mode"),

@@ -1,12 +1,13 @@
 """Every six hours: look for emerging issues in every active service's feedback and tell
-its team. Daily: remove fine-tuned sentiment models whose analysis was deleted."""
+its team. Daily: remove fine-tuned sentiment models whose analysis was deleted. Hourly:
+drop from analyses the event evaluation comments events has blanked (erased people's)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from chorus.analysis.emerging import emerging_notify, service_emerging_detect
-from chorus.analysis.services import tuned_sentiment_prune
+from chorus.analysis.services import erased_comments_drop, tuned_sentiment_prune
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
 from chorus.feedback.models import Service
@@ -27,3 +28,10 @@ def emerging_issues_detect() -> int:
 @background(queue="analysis")
 def tuned_sentiment_prune_daily() -> int:
     return tuned_sentiment_prune()
+
+
+@periodic(every=timedelta(hours=1))
+@background(queue="analysis")
+def erased_comments_drop_hourly() -> int:
+    """Catches comments blanked without the erasure hook (events' own hourly sweep)."""
+    return erased_comments_drop()

@@ -90,6 +90,7 @@ class AnalysisRun(CodedModel):
         CONSULTATION = "consultation", _("Every free-text question of a consultation")
         SERVICE = "service", _("A digital service's feedback")
         SOCIAL = "social", _("Social media posts")
+        EVENT = "event", _("An event's evaluation comments")
 
     class Mode(models.TextChoices):
         FAST = "fast", _("Fast")
@@ -120,6 +121,10 @@ class AnalysisRun(CodedModel):
     )
     social_source = models.ForeignKey(
         SocialSource, null=True, blank=True, on_delete=models.CASCADE, related_name="runs"
+    )
+    # An event's evaluation comments ("what could be better") are analysed by activity.
+    activity = models.ForeignKey(
+        "engagement.Activity", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -224,13 +229,16 @@ class Theme(TimeStampedModel):
 
 
 class Item(models.Model):
-    """One piece of free text in a run: a consultation answer, a piece of feedback, a post."""
+    """One piece of free text in a run: a consultation answer, a piece of feedback, a post, an
+    event evaluation's comment."""
 
     class Source(models.TextChoices):
         ANSWER = "answer", _("Consultation answer")
         PAGE_FEEDBACK = "page_feedback", _("In-page feedback")
         EXIT_SURVEY = "exit_survey", _("Exit survey")
         SOCIAL = "social", _("Social media post")
+        # The value is the source events sends texts received as (``events.evaluation.TEXT_SOURCE``).
+        EVALUATION = "event_evaluation", _("Event evaluation")
 
     class Sentiment(models.TextChoices):
         POSITIVE = "positive", _("Positive")

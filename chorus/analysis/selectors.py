@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from chorus.analysis.models import AnalysisRun, Theme
+from chorus.analysis.sources import event_comments
 from chorus.core.access import visible_to
+from chorus.engagement.models import Activity
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -45,3 +48,19 @@ def theme_impact(user: User) -> Prefetch[str]:
         queryset=visible_to(user, records.select_related("project")).order_by("-decided_on", "-id"),
         to_attr="visible_impact",
     )
+
+
+# The start page offers the latest this many events whose evaluations have comments.
+MOST_EVENTS_OFFERED = 200
+
+
+def activities_with_comments(user: User, *, wanted: UUID | None = None) -> list[Activity]:
+    """The activities ``user`` may see whose evaluations say what could be better, latest
+    first: the latest ``MOST_EVENTS_OFFERED``, and the one coded ``wanted`` wherever it falls."""
+    activities = visible_to(
+        user, Activity.objects.filter(pk__in=event_comments().values("activity_id"))
+    ).order_by("-starts_at", "-pk")
+    found = list(activities[:MOST_EVENTS_OFFERED])
+    if wanted is not None and all(a.code != wanted for a in found):
+        found.extend(activities.filter(code=wanted))
+    return found

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from chorus.analysis.models import AnalysisRun, Item, SocialPost
 from chorus.consultations.models import Answer, Question, Response
 from chorus.directory.models import ContactPoint
+from chorus.events.models import Evaluation
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback
 
 
@@ -67,6 +68,28 @@ def _answers(answers: QuerySet[Answer]) -> Iterable[Text]:
         )
 
 
+def event_comments(activity_id: int | None = None) -> QuerySet[Evaluation]:
+    """The answered evaluations that say what could be better: an activity's, or (with no
+    ``activity_id``) every activity's."""
+    comments = Evaluation.objects.filter(answered_at__isnull=False).exclude(improve="")
+    return comments if activity_id is None else comments.filter(activity_id=activity_id)
+
+
+def _evaluation_comments(run: AnalysisRun, ids: dict[str, list[int]] | None) -> Iterable[Text]:
+    # A run without an activity reads nothing, never every activity's comments.
+    comments = event_comments(run.activity_id or 0)
+    if ids is not None:
+        comments = comments.filter(pk__in=ids.get(Item.Source.EVALUATION, []))
+    for e in comments.order_by("pk").iterator(chunk_size=2000):
+        yield Text(
+            Item.Source.EVALUATION,
+            e.pk,
+            e.improve.strip(),
+            e.answered_at or e.updated_at,  # always answered: event_comments keeps no others
+            channel="Event evaluation",
+        )
+
+
 def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> list[Text]:
     """The free text of the run's subject (only rows in ``ids``, when given), with directory details."""
     out: list[Text] = []
@@ -108,6 +131,8 @@ def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> l
                     channel=p.platform or "Social media",
                 )
             )
+    elif run.subject == AnalysisRun.Subject.EVENT:
+        out.extend(_evaluation_comments(run, ids))
     _add_directory_details(out)
     return out
 

@@ -24,7 +24,7 @@ from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
 from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
 from chorus.analysis.search import items_search
-from chorus.analysis.selectors import theme_impact
+from chorus.analysis.selectors import activities_with_comments, theme_impact
 from chorus.consultations.labels import consultation_label, question_label, question_numbers
 from chorus.consultations.models import Consultation, Question
 from chorus.core.access import (
@@ -36,8 +36,10 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
+from chorus.core.dates import long_date
 from chorus.core.disclosure import threshold
 from chorus.core.models import AuditAction
+from chorus.engagement.models import Activity
 from chorus.feedback.models import Service
 
 
@@ -47,6 +49,19 @@ def run_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(runs, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     can_start = can_change(staff_user(request), AnalysisRun())
     return render(request, "analysis/run_list.html", {"page": page, "can_start": can_start})
+
+
+def _wanted_event(request: HttpRequest) -> UUID | None:
+    """The event named in the subject asked for (``?subject=event:<code>``, as the activity
+    page links here), offered even when older than the events the list shows."""
+    wanted = request.POST.get("subject") or request.GET.get("subject") or ""
+    kind, _sep, code = wanted.partition(":")
+    if kind != AnalysisRun.Subject.EVENT:
+        return None
+    try:
+        return UUID(code)
+    except ValueError:
+        return None
 
 
 def _subjects(request: HttpRequest) -> list[tuple[str, Any]]:
@@ -75,6 +90,12 @@ def _subjects(request: HttpRequest) -> list[tuple[str, Any]]:
         out.append(
             (f"social:{source.code}", (_("%(name)s: social media posts") % {"name": source.name}, source))
         )
+    for activity in activities_with_comments(user, wanted=_wanted_event(request)):
+        label = _("%(title)s (%(date)s): event evaluation comments") % {
+            "title": activity.title,
+            "date": long_date(activity.starts_at),
+        }
+        out.append((f"event:{activity.code}", (label, activity)))
     return out
 
 
@@ -105,7 +126,9 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, code: UUID) -> AnalysisRun:
-    return get_for_view(request, AnalysisRun.objects.select_related("created_by", "service"), code=code)
+    return get_for_view(
+        request, AnalysisRun.objects.select_related("created_by", "service", "activity"), code=code
+    )
 
 
 def _run_for_change(request: HttpRequest, code: UUID) -> AnalysisRun:
@@ -133,6 +156,10 @@ def run_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "analysis/run_detail.html",
         {
             "run": run,
+            # The event whose evaluation comments it read, linked when the user may see it.
+            "event": visible_to(staff_user(request), Activity.objects.filter(pk=run.activity_id)).first()
+            if run.activity_id
+            else None,
             "themes": themes,
             "level": level,
             "can_change": can_change(staff_user(request), run),

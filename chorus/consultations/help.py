@@ -24,6 +24,7 @@ from chorus.consultations.views import EDITORS
 from chorus.core import ratelimit
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.core.audit import audit_record
+from chorus.core.hooks import event_happened
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.directory.adjustments import people_with_email
@@ -81,7 +82,8 @@ def help_request(request: HttpRequest, code: UUID) -> HttpResponse:
                     back_url=reverse("consultations:public_consultation", args=[consultation.code]),
                     back_label=title,
                 )
-            HelpRequest.objects.create(consultation=consultation, **data)
+            asked = HelpRequest.objects.create(consultation=consultation, **data)
+            event_happened("help_requested", asked)
         return render(
             request,
             "consultations/help_sent.html",

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
 from chorus.core.forms import DayField
-from chorus.core.hooks import texts_received
+from chorus.core.hooks import event_happened, texts_received
 from chorus.core.i18n import in_language
 from chorus.equality.services import equality_answered, equality_submitted
 
@@ -487,6 +487,7 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
         texts_received(
             source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
         )
+        event_happened("response_submitted", response)
     if response.equality_key:
         # After the commit: the answers may be in another database.
         equality_submitted(response.equality_key)

@@ -38,7 +38,7 @@ from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.exports import export_start
-from chorus.core.hooks import texts_received
+from chorus.core.hooks import event_happened, texts_received
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 
@@ -96,6 +96,7 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
             texts_received(
                 source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
             )
+            event_happened("response_submitted", response)
             audit_record(
                 actor=user,
                 action=AuditAction.CREATE,

@@ -7,6 +7,7 @@ docs/architecture.md).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,8 @@ from django.db import transaction
 
 if TYPE_CHECKING:
     from django.db.models import Exists, QuerySet
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,3 +112,47 @@ def person_erased(person_id: int) -> None:
     """Tell the receivers, now, that the directory person ``person_id`` was erased."""
     for receiver in PERSON_ERASED_RECEIVERS:
         receiver(person_id)
+
+
+# --- Things that happened that integrations outside Chorus may want to hear of (webhooks).
+# A lower app calls ``event_happened`` with one of ``EVENT_KINDS`` and the record it is
+# about; a higher app (chorus.webhooks) registers a receiver. Receivers run after the
+# sender's transaction commits, and never break the sender: one that fails is logged.
+
+EVENT_KINDS = (
+    "response_submitted",
+    "help_requested",
+    "emerging_issue_flagged",
+    "idea_posted",
+    "idea_answered",
+    "subscriber_joined",
+    "subscriber_left",
+    "import_finished",
+    "commitment_overdue",
+)
+
+EventReceiver = Callable[[str, Any], object]
+EVENT_RECEIVERS: list[EventReceiver] = []
+
+
+def on_event(receiver: EventReceiver) -> EventReceiver:
+    """Register ``receiver(kind, record)`` to hear of every event (from an ``AppConfig.ready``)."""
+    if receiver not in EVENT_RECEIVERS:
+        EVENT_RECEIVERS.append(receiver)
+    return receiver
+
+
+def event_happened(kind: str, record: Any) -> None:
+    """Tell the receivers that ``kind`` happened to ``record``, once the transaction commits."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"Unknown event kind {kind!r}: add it to EVENT_KINDS.")
+
+    def send() -> None:
+        for receiver in EVENT_RECEIVERS:
+            try:
+                receiver(kind, record)
+            except Exception:
+                # An integration's trouble must never undo or fail what the person did.
+                logger.exception("An event receiver failed for %s", kind)
+
+    transaction.on_commit(send)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
@@ -147,6 +148,8 @@ class PageSection:
     # Parts of the lower page this section stands in for, which it then leaves out (the
     # public event page's "how_to_join" where people register for the event instead).
     hides: tuple[str, ...] = ()
+    # The link starts a journey (registering for an event): shown as a GOV.UK start button.
+    start: bool = False
 
 
 # A provider gets the user and the page's subject (a project; the engagement report) and
@@ -207,3 +210,29 @@ def export_section(place: str) -> Callable[[ExportProvider], ExportProvider]:
 def export_sections(place: str, request: HttpRequest, subject: object) -> list[ExportSection]:
     """The sections of a download being made now: providers audit what they return."""
     return [s for provider in EXPORT_SECTIONS.get(place, []) for s in provider(request, subject)]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A line a higher app adds to a directory record's timeline (a person's cases): when,
+    a title and short lines under it."""
+
+    at: datetime
+    title: str
+    lines: list[str]
+
+
+# A provider gets the directory record (a person or an organisation) and returns its entries.
+TimelineProvider = Callable[[object], list[TimelineEntry]]
+TIMELINE_PROVIDERS: list[TimelineProvider] = []
+
+
+def timeline_provider(provider: TimelineProvider) -> TimelineProvider:
+    """Register a provider of timeline entries, from an ``AppConfig.ready``."""
+    if provider not in TIMELINE_PROVIDERS:
+        TIMELINE_PROVIDERS.append(provider)
+    return provider
+
+
+def timeline_entries(record: object) -> list[TimelineEntry]:
+    return [entry for provider in TIMELINE_PROVIDERS for entry in provider(record)]

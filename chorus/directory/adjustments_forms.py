@@ -55,10 +55,16 @@ class AdjustmentNeedsForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    # Set by a form staff fill in for the person (``AdjustmentsForm(staff=True)``).
+    staff = False
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if Category.OTHER in data.get("needs", []) and not data.get(details_name(Category.OTHER), "").strip():
-            self.add_error(details_name(Category.OTHER), _("Enter what else you need"))
+            self.add_error(
+                details_name(Category.OTHER),
+                _("Enter what else they need") if self.staff else _("Enter what else you need"),
+            )
         return data
 
     def needs_with_details(self) -> dict[str, str]:
@@ -113,7 +119,15 @@ class AdjustmentsForm(AdjustmentNeedsForm):
     def __init__(self, *args: Any, staff: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if staff:
+            # Staff record the person's needs: the words speak of them, not to them.
             self.fields["needs"].label = _("What they need")
+            for category in Category.values:
+                self.fields[details_name(category)].label = (
+                    _("What else do they need?")
+                    if category == Category.OTHER
+                    else _("More about what they need (optional)")
+                )
+            self.staff = True
             self.fields["share_with"].label = _("Who they agreed may see these needs")
             self.fields["share_with"].help_text = _("Only what they chose. Select all that apply.")
             self.fields["share_with"].choices = STAFF_SHARE_CHOICES  # type: ignore[attr-defined]

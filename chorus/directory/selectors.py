@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from chorus.core.access import visible_to
 from chorus.core.audit_text import audit_heading, audit_sentences
 from chorus.core.models import AuditAction, AuditEntry
+from chorus.core.registry import timeline_entries
 from chorus.directory.models import (
     ContactPoint,
     DuplicateCandidate,
@@ -79,6 +80,9 @@ def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
             items.append(
                 TimelineItem(row.activity.starts_at, "engagement", row.activity.title, "", [str(status)])
             )
+    # Higher apps (cases) add their entries through core's registry.
+    for extra in timeline_entries(record):
+        items.append(TimelineItem(extra.at, "other", extra.title, "", extra.lines))
     for note in record.notes.select_related("author"):
         author = note.author.full_name if note.author else ""
         items.append(TimelineItem(note.created_at, "note", note.text, author, []))

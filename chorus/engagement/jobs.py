@@ -17,12 +17,16 @@ from django.utils.translation import ngettext
 
 from chorus.accounts.models import Role, Team, User
 from chorus.core.email import email_send_later
+from chorus.core.hooks import event_happened
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
 from chorus.engagement.models import Checkpoint, Commitment, CommitmentDigestSent
 
 # A team hears about an overdue checkpoint when it falls due, then weekly until it is met or waived.
 REMIND_AGAIN_AFTER = timedelta(days=7)
+# Commitments that fell due this recently and are still open are announced as overdue each
+# day; the receiver keeps one event per commitment and due date, so a missed day is caught up.
+OVERDUE_ANNOUNCED_FOR = timedelta(days=7)
 # The weekly commitments email lists what falls due this soon, beside what is overdue or at risk.
 DUE_SOON = timedelta(days=14)
 
@@ -172,3 +176,25 @@ def first_attended_daily() -> int:
     from chorus.directory.services import people_first_attended_refresh
 
     return people_first_attended_refresh()
+
+
+def commitments_overdue_announce(today: date | None = None) -> int:
+    """Tell integrations (``core.hooks.event_happened``) of each open commitment now overdue."""
+    today = today or timezone.localdate()
+    overdue = (
+        Commitment.objects.exclude(status__in=Commitment.CLOSED)
+        .filter(due_on__lt=today, due_on__gte=today - OVERDUE_ANNOUNCED_FOR)
+        .select_related("team")
+    )
+    count = 0
+    with transaction.atomic():
+        for commitment in overdue:
+            event_happened("commitment_overdue", commitment)
+            count += 1
+    return count
+
+
+@periodic(every=timedelta(days=1))
+@background(queue="default")
+def commitments_overdue() -> int:
+    return commitments_overdue_announce()

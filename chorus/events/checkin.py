@@ -21,7 +21,7 @@ from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
 from chorus.directory.normalise import normalise_email
 from chorus.engagement.models import Activity, Attendance
-from chorus.events.models import Registration
+from chorus.events.models import Registration, RegistrationSettings
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -174,12 +174,40 @@ def registration_not_arrived(*, actor: User, request: HttpRequest | None, regist
     return True
 
 
+class PlacesFull(Exception):
+    """Every place is taken: a walk-in would go over the number of places."""
+
+    def __init__(self, taken: int, capacity: int, arrived: int) -> None:
+        super().__init__(f"{taken} of {capacity} places taken")
+        self.taken, self.capacity, self.arrived = taken, capacity, arrived
+
+
+def places_full(activity: Activity) -> PlacesFull | None:
+    """Whether every place the event has is taken (None when there is a place, or no limit)."""
+    settings_ = RegistrationSettings.objects.filter(activity=activity).first()
+    if settings_ is None:
+        return None
+    taken = Registration.objects.filter(activity=activity, status__in=Registration.HOLDING).count()
+    if taken < settings_.capacity:
+        return None
+    arrived = Registration.objects.filter(activity=activity, arrived_at__isnull=False).count()
+    return PlacesFull(taken, settings_.capacity, arrived)
+
+
 def walk_in_add(
-    *, actor: User, request: HttpRequest | None, activity: Activity, name: str, email: str, language: str
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    activity: Activity,
+    name: str,
+    email: str,
+    language: str,
+    over_places: bool = False,
 ) -> Registration:
     """Someone who came without registering: a registration that has arrived, matched to the
     directory as registrants are (with the consent they gave at the door). Someone already
-    registered with that address is marked arrived instead."""
+    registered with that address is marked arrived instead. Raises ``PlacesFull`` when every
+    place is taken, unless staff chose to add them anyway (``over_places``)."""
     # Imported here: matching reads the services, which notices and this module sit beside.
     from chorus.events.matching import registration_match_directory
 
@@ -193,6 +221,11 @@ def walk_in_add(
             registration_arrive(actor=actor, request=request, registration=existing)
             return existing
     with transaction.atomic():
+        # Counted with the settings row locked, as registering counts places.
+        RegistrationSettings.objects.select_for_update().filter(activity=activity).first()
+        full = places_full(activity)
+        if full is not None and not over_places:
+            raise full
         registration = Registration(
             activity=activity,
             name=name.strip()[:200],
@@ -211,7 +244,8 @@ def walk_in_add(
             obj=registration,
             request=request,
             object_repr=str(activity),
-            detail={"activity": activity.title, "attended": True},
+            detail={"activity": activity.title, "attended": True}
+            | ({"over the number of places": True} if full is not None else {}),
         )
     registration_match_directory(registration.pk)
     registration.refresh_from_db()

@@ -18,11 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user
-from chorus.core.audit import audit_record
 from chorus.core.i18n import current_welsh_or_english
-from chorus.core.models import AuditAction
 from chorus.engagement.models import Activity
-from chorus.events import checkin
+from chorus.events import checkin, services
 from chorus.events.models import Registration
 from chorus.events.views import EDITORS
 
@@ -46,6 +44,27 @@ class WalkInForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("Ask them to agree before adding them")},
     )
+    over_places = forms.BooleanField(
+        label=gettext_lazy("Add them anyway, over the number of places"),
+        required=False,
+        help_text=gettext_lazy("Check with the organiser that the room has space for them first."),
+    )
+
+    def __init__(self, *args: Any, full: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not full:
+            # Asked only while every place is taken.
+            del self.fields["over_places"]
+
+    def clean_over_places(self) -> bool:
+        if not self.cleaned_data["over_places"]:
+            raise forms.ValidationError(
+                _(
+                    "Every place is taken. Tick “Add them anyway” to add them over the number of places, "
+                    "or check with the organiser"
+                )
+            )
+        return True
 
 
 def checkin_shown(registration: Registration) -> dict[str, Any]:
@@ -72,15 +91,7 @@ def checkin_page(request: HttpRequest, code: UUID) -> HttpResponse:
     activity = get_for_change(request, Activity.objects.all(), code=code)
     query = request.GET.get("q", "").strip()[:200]
     registrations = list(checkin.checkin_list(activity, query)[:100])
-    if registrations:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            obj=activity,
-            request=request,
-            object_type="events.registration",
-            detail={"registrants shown": len(registrations)},
-        )
+    services.registrants_shown(actor=user, request=request, activity=activity, count=len(registrations))
     arrived, expected = checkin.checkin_counts(activity)
     return render(
         request,
@@ -102,7 +113,20 @@ def checkin_page(request: HttpRequest, code: UUID) -> HttpResponse:
 def checkin_by_code(request: HttpRequest, code: UUID) -> HttpResponse:
     """A code typed, pasted or typed by a scanner app: the person is marked arrived at once."""
     activity = get_for_change(request, Activity.objects.all(), code=code)
-    registration = checkin.registration_by_code(activity, request.POST.get("checkin_code", ""))
+    typed = request.POST.get("checkin_code", "")
+    if not checkin.code_typed(typed):
+        messages.error(request, _("Enter the code from the person's confirmation email or QR code"))
+        return _back(activity)
+    if len(checkin.code_typed(typed)) != checkin.LENGTH:
+        messages.error(
+            request,
+            _(
+                "No one registered for this event has that code: a code is 8 letters and numbers, "
+                "like ACDE-3467. Check it, or search by name."
+            ),
+        )
+        return _back(activity)
+    registration = checkin.registration_by_code(activity, typed)
     if registration is None:
         messages.error(
             request, _("No one registered for this event has that code. Check it, or search by name.")
@@ -139,7 +163,10 @@ def checkin_mark(request: HttpRequest, code: UUID) -> HttpResponse:
         checkin.registration_not_arrived(
             actor=staff_user(request), request=request, registration=registration
         )
-        messages.success(request, _("%(name)s is marked as not arrived.") % {"name": registration.name})
+        messages.success(
+            request,
+            _("Arrival undone: %(name)s is no longer marked as arrived.") % {"name": registration.name},
+        )
     else:
         _arrive(request, registration)
     return _back(registration.activity, request.POST.get("q", "").strip()[:200])
@@ -150,16 +177,25 @@ def checkin_mark(request: HttpRequest, code: UUID) -> HttpResponse:
 @role_required(*EDITORS)
 def checkin_walk_in(request: HttpRequest, code: UUID) -> HttpResponse:
     activity = get_for_change(request, Activity.objects.all(), code=code)
-    form = WalkInForm(request.POST if request.method == "POST" else None)
+    full = checkin.places_full(activity)
+    form = WalkInForm(request.POST if request.method == "POST" else None, full=full is not None)
     if request.method == "POST" and form.is_valid():
-        registration = checkin.walk_in_add(
-            actor=staff_user(request),
-            request=request,
-            activity=activity,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            language=current_welsh_or_english(),
-        )
-        messages.success(request, _("%(name)s has arrived.") % {"name": registration.name})
-        return _back(activity)
-    return render(request, "events/checkin_walk_in.html", {"activity": activity, "form": form})
+        try:
+            registration = checkin.walk_in_add(
+                actor=staff_user(request),
+                request=request,
+                activity=activity,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                language=current_welsh_or_english(),
+                over_places=form.cleaned_data.get("over_places", False),
+            )
+        except checkin.PlacesFull as taken:
+            # The last place went while the form was being filled in: ask now.
+            full = taken
+            form = WalkInForm(request.POST, full=True)
+            form.is_valid()
+        else:
+            messages.success(request, _("%(name)s has arrived.") % {"name": registration.name})
+            return _back(activity)
+    return render(request, "events/checkin_walk_in.html", {"activity": activity, "form": form, "full": full})

@@ -135,6 +135,12 @@ def evaluation_answer(
             detail={"evaluation": "answered"},
         )
         if locked.improve:
+            # Staff analyse these comments by starting a run on the activity (analysis's
+            # ``event_sections``); nothing listens to this hook for them yet. To feed them
+            # to the engine as they arrive, analysis would register a receiver with
+            # ``core.hooks.on_texts_received`` in its ``AppConfig.ready`` that, for
+            # ``TEXT_SOURCE``, marks the activity's latest run out of date or queues a
+            # fresh one: events stays below analysis and imports nothing from it.
             texts_received(
                 source=TEXT_SOURCE, ids=[locked.pk], subject="activity", target_id=locked.activity_id
             )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.core.forms import GovukDateTimeField
 from chorus.directory.models import AdjustmentCategory
+from chorus.engagement.models import Activity, ActivityType
 from chorus.events.models import CustomQuestion, RegistrationSettings, StandardQuestion
 
 # Who a registrant may let see their needs (keys of the directory's adjustments ``SHARING``).
@@ -178,16 +179,21 @@ class RegistrationSettingsForm(forms.Form):
 
     @staticmethod
     def initial_from(
-        settings_: RegistrationSettings | None, booked: list[str] | None = None
+        settings_: RegistrationSettings | None,
+        booked: list[str] | None = None,
+        activity: Activity | None = None,
     ) -> dict[str, Any]:
         if settings_ is None:
-            return {
+            first: dict[str, Any] = {
                 "is_open": "yes",
                 "needs_approval": "no",
                 "offer_hours": 48,
                 "reminder_days": "7, 1",
                 "booked_support": booked or [],
+                # What people need to take part is what registration carries to the day.
+                "questions": [StandardQuestion.ADJUSTMENTS],
             }
+            return first | (_from_activity(activity) if activity is not None else {})
         initial: dict[str, Any] = {
             "booked_support": booked or [],
             "is_open": "yes" if settings_.is_open else "no",
@@ -206,6 +212,20 @@ class RegistrationSettingsForm(forms.Form):
             initial[f"custom_{n}_label_cy"] = question.label_cy
             initial[f"custom_{n}_required"] = question.required
         return initial
+
+
+def _from_activity(activity: Activity) -> dict[str, Any]:
+    """What opening registration can take from the activity: online or in person (a place,
+    or a joining link, or a webinar), and its joining link."""
+    Mode = RegistrationSettings.Mode
+    initial: dict[str, Any] = {}
+    if activity.place_id and not activity.online_link:
+        initial["mode"] = Mode.IN_PERSON
+    elif not activity.place_id and (activity.online_link or activity.kind == ActivityType.WEBINAR):
+        initial["mode"] = Mode.ONLINE
+    if activity.online_link:
+        initial["joining_link"] = activity.online_link
+    return initial
 
 
 class DetailsForm(forms.Form):
@@ -283,9 +303,11 @@ class AnswersForm(forms.Form):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            online = settings_.mode == RegistrationSettings.Mode.ONLINE
             self.fields["adjustments_share"] = forms.MultipleChoiceField(
                 label=_("Who may we share what you need with? (optional)"),
-                choices=SHARE_CHOICES,
+                # An online event has no venue to tell.
+                choices=[c for c in SHARE_CHOICES if not (online and c[0] == "venue")],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_(

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,17 +43,43 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
 
+    def clean_emails(self) -> list[str]:
+        """The addresses, one a line (or separated by commas). Any that is not an email
+        address is named with its line, and no one is invited until it is put right."""
+        addresses: list[str] = []
+        errors: list[forms.ValidationError] = []
+        for number, line in enumerate(str(self.cleaned_data["emails"]).splitlines(), start=1):
+            for entry in (part.strip() for part in line.split(",")):
+                if not entry:
+                    continue
+                try:
+                    validate_email(entry)
+                except ValidationError:
+                    errors.append(
+                        forms.ValidationError(
+                            _(
+                                "Line %(line)s, “%(entry)s”, is not an email address. "
+                                "Correct it to an address like name@example.com, or delete it"
+                            ),
+                            params={"line": number, "entry": entry[:100]},
+                        )
+                    )
+                else:
+                    addresses.append(entry)
+        if errors:
+            raise forms.ValidationError(errors)
+        return addresses
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if not data.get("group") and not str(data.get("emails", "")).strip():
+        if not data.get("group") and not data.get("emails") and "emails" not in self.errors:
             raise forms.ValidationError(
                 _("Choose a group or panel, or enter email addresses of people to invite")
             )
         return data
 
     def addresses(self) -> list[str]:
-        text = str(self.cleaned_data.get("emails", ""))
-        return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+        return list(self.cleaned_data.get("emails") or [])
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,6 +92,7 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
     form = InviteForm(request.POST if request.method == "POST" else None, groups=groups)
     not_reachable: list[Person] = []
     not_found: list[str] = []
+    nobody = False
     if request.method == "POST" and form.is_valid():
         visible = people_for(user)
         people: list[Person] = []
@@ -78,22 +107,26 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
         people = list(visible.filter(pk__in=[p.pk for p in people]))
         result = invitations_send(actor=user, request=request, activity=activity, people=people)
         not_reachable = result.not_reachable
-        messages.success(
-            request,
-            ngettext("%(count)d person invited.", "%(count)d people invited.", result.sent)
-            % {"count": result.sent}
-            + (
-                " "
-                + ngettext(
-                    "%(count)d was invited before and was not sent another.",
-                    "%(count)d were invited before and were not sent another.",
-                    result.already,
-                )
-                % {"count": result.already}
-                if result.already
-                else ""
-            ),
-        )
+        if result.sent or result.already:
+            messages.success(
+                request,
+                ngettext("%(count)d person invited.", "%(count)d people invited.", result.sent)
+                % {"count": result.sent}
+                + (
+                    " "
+                    + ngettext(
+                        "%(count)d was invited before and was not sent another.",
+                        "%(count)d were invited before and were not sent another.",
+                        result.already,
+                    )
+                    % {"count": result.already}
+                    if result.already
+                    else ""
+                ),
+            )
+        else:
+            # Not "success": the page says below why no one could be invited.
+            nobody = True
         if not not_reachable and not not_found:
             return redirect("events:invitations", code=activity.code)
     invited = activity.invitations.select_related("person").order_by("-created_at")
@@ -106,6 +139,7 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
             "invited": visible_to(user, invited),
             "not_reachable": not_reachable,
             "not_found": not_found,
+            "nobody": nobody,
         },
     )
 

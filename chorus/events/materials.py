@@ -60,6 +60,24 @@ def material_file_add(
     return material
 
 
+def material_file_remove(*, actor: User, request: HttpRequest | None, material: MaterialFile) -> None:
+    """Take a file off the event (and out of storage, once the removal is committed)."""
+    activity = material.activity
+    with transaction.atomic():
+        name, stored = material.title, material.file.name
+        material.delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=activity,
+            request=request,
+            detail={"material removed": name},
+        )
+        if stored:
+            storage = material.file.storage
+            transaction.on_commit(lambda: storage.delete(stored))
+
+
 def has_happened(activity: Activity) -> bool:
     return activity.starts_at <= timezone.now()
 

@@ -22,7 +22,7 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.engagement.models import Activity
 from chorus.engagement.selectors import public_events
 from chorus.events import materials
-from chorus.events.models import Registration
+from chorus.events.models import MaterialFile, Registration
 from chorus.events.views import EDITORS
 
 MATERIAL_EXTENSIONS = uploads.DOCUMENT_EXTENSIONS | uploads.RECORDING_EXTENSIONS
@@ -105,6 +105,20 @@ def materials_page(request: HttpRequest, code: UUID) -> HttpResponse:
             "told": registrations.filter(materials_sent_at__isnull=False).count(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@role_required(*EDITORS)
+def material_remove(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Removing a file takes it off the public event page for good: asked first."""
+    material = get_for_change(request, MaterialFile.objects.select_related("activity"), code=code)
+    activity = material.activity
+    if request.method == "POST":
+        materials.material_file_remove(actor=staff_user(request), request=request, material=material)
+        messages.success(request, _("“%(title)s” removed.") % {"title": material.title})
+        return redirect("events:materials", code=activity.code)
+    return render(request, "events/material_remove.html", {"activity": activity, "material": material})
 
 
 @require_POST

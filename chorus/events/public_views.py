@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,7 +130,11 @@ def register_questions(request: HttpRequest, code: UUID) -> HttpResponse:
         draft["adjustments_share"] = form.cleaned_data.get("adjustments_share", [])
         _save_draft(request, activity, draft)
         return redirect("events:register_check", code=activity.code)
-    return render(request, "events/register_questions.html", {"event": activity, "form": form})
+    return render(
+        request,
+        "events/register_questions.html",
+        {"event": activity, "form": form, "online": settings_.mode == RegistrationSettings.Mode.ONLINE},
+    )
 
 
 def _answer_initial(draft: dict[str, Any]) -> dict[str, Any]:
@@ -295,10 +300,18 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return found
     registration = found
     settings_ = registration.activity.registration_settings
-    accepted = None
     if request.method == "POST" and request.POST.get("action") == "accept":
-        accepted = services.registration_accept_offer(registration=registration)
-        registration.refresh_from_db()
+        if services.registration_accept_offer(registration=registration):
+            registration.refresh_from_db()
+            messages.success(
+                request,
+                _("You have accepted the place. The team will check your registration and email you.")
+                if registration.status == Registration.Status.PENDING
+                else _("You have accepted the place. Your place is confirmed."),
+            )
+        else:
+            messages.error(request, _("That place is no longer available: the time to accept it has passed."))
+        return redirect("events:manage", token=token)
     language = current_welsh_or_english()
     return render(
         request,
@@ -308,7 +321,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "event": registration.activity,
             "settings": settings_,
             "token": token,
-            "accepted": accepted,
             "online": settings_.mode == RegistrationSettings.Mode.ONLINE,
             "rows": answer_rows(
                 settings_,
@@ -377,10 +389,22 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"]:
-            services.registration_cancel(registration=registration)
+            was = registration.status
+            if services.registration_cancel(registration=registration):
+                messages.success(request, _cancelled_message(was))
         return redirect("events:manage", token=token)
     return render(
         request,
         "events/manage_cancel.html",
         {"registration": registration, "event": registration.activity, "form": form, "token": token},
     )
+
+
+def _cancelled_message(was: str) -> str:
+    """What the banner says once someone has given up a place, an offer or their place on
+    the waiting list."""
+    if was == Registration.Status.OFFERED:
+        return _("You have turned down the place. It will be offered to the next person waiting.")
+    if was == Registration.Status.WAITING:
+        return _("You have left the waiting list.")
+    return _("Your registration is cancelled. We have sent you an email to confirm it.")

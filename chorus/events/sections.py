@@ -77,6 +77,7 @@ def public_event_registration(user: object, subject: object) -> PageSection | No
             link_text=_("Join the waiting list") if full else _("Register for this event"),
             # The joining link goes only to people with a place, and the form asks about adjustments.
             hides=("how_to_join",),
+            start=True,
         )
     if state == "not_yet" and settings_.opens_at:
         return PageSection(

@@ -139,6 +139,21 @@ def registration_settings_save(
     return settings_
 
 
+def registrants_shown(*, actor: User, request: HttpRequest, activity: Activity, count: int) -> None:
+    """Record that a page showed ``count`` of the activity's registrants (their personal
+    data) to ``actor``: the registrations list and the check-in page say it the same way."""
+    if not count:
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=activity,
+        request=request,
+        object_type="events.registration",
+        detail={"registrants shown": count},
+    )
+
+
 # Counting -------------------------------------------------------------------------------
 
 
@@ -395,21 +410,27 @@ def _lapse(registration: Registration) -> None:
     notices.offer_lapsed(registration)
 
 
-def _offer_free_places(settings_: RegistrationSettings, *, now: datetime | None = None) -> int:
-    """Offer each free place to the next person waiting (the settings row is locked)."""
+def _offer_free_places(
+    settings_: RegistrationSettings, *, now: datetime | None = None, passed_over: int | None = None
+) -> int:
+    """Offer each free place to the next person waiting (the settings row is locked).
+    ``passed_over``: the registration staff have just moved off their place, which is not
+    offered straight back to them."""
     now = now or timezone.now()
     if now >= settings_.activity.starts_at:
         return 0
     free = settings_.capacity - _places_taken(settings_.activity_id)
     if free <= 0:
         return 0
-    waiting = list(
-        Registration.objects.filter(
-            activity_id=settings_.activity_id, status=Registration.Status.WAITING
-        ).order_by("queued_at", "id")[:free]
+    waiting = Registration.objects.filter(
+        activity_id=settings_.activity_id, status=Registration.Status.WAITING
     )
+    if passed_over is not None:
+        waiting = waiting.exclude(pk=passed_over)
+    waiting = waiting.order_by("queued_at", "id")
     expires = min(now + timedelta(hours=settings_.offer_hours), settings_.activity.starts_at)
-    for registration in waiting:
+    offered = list(waiting[:free])
+    for registration in offered:
         registration.status = Registration.Status.OFFERED
         registration.offer_expires_at = expires
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
@@ -417,7 +438,7 @@ def _offer_free_places(settings_: RegistrationSettings, *, now: datetime | None 
             actor=None, action=AuditAction.CHANGE, obj=registration, detail={"status": "place offered"}
         )
         notices.place_offered(registration, token=registration_token(registration))
-    return len(waiting)
+    return len(offered)
 
 
 def offers_lapse(now: datetime | None = None) -> int:
@@ -480,6 +501,8 @@ def registration_decide(
             _offer_free_places(settings_)
         elif registration.status == Registration.Status.WAITING:
             notices.moved_to_waiting_list(registration, token=token)
+            # The place they held goes to the next person waiting, as a cancelled one does.
+            _offer_free_places(settings_, passed_over=registration.pk)
     return registration
 
 

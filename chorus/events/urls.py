@@ -45,6 +45,11 @@ urlpatterns = [
     path("staff/registrations/<uuid:code>/arrived/", checkin_views.checkin_mark, name="checkin_mark"),
     path("staff/activities/<uuid:code>/material-files/", materials_views.materials_page, name="materials"),
     path(
+        "staff/material-files/<uuid:code>/remove/",
+        materials_views.material_remove,
+        name="material_remove",
+    ),
+    path(
         "staff/activities/<uuid:code>/material-files/tell/",
         materials_views.materials_tell,
         name="materials_tell",

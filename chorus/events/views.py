@@ -22,8 +22,6 @@ from chorus.core.access import (
     staff_required,
     staff_user,
 )
-from chorus.core.audit import audit_record
-from chorus.core.models import AuditAction
 from chorus.engagement.models import Activity
 from chorus.events import services
 from chorus.events.forms import RegistrationSettingsForm
@@ -47,7 +45,7 @@ def registration_settings(request: HttpRequest, code: UUID) -> HttpResponse:
     current = RegistrationSettings.objects.filter(activity=activity).first()
     form = RegistrationSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial=RegistrationSettingsForm.initial_from(current, activity.booked_support),
+        initial=RegistrationSettingsForm.initial_from(current, activity.booked_support, activity),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,15 +75,7 @@ def registration_list(request: HttpRequest, code: UUID) -> HttpResponse:
     activity = get_for_view(request, Activity.objects.all(), code=code)
     settings_ = RegistrationSettings.objects.filter(activity=activity).first()
     registrations = list(activity.registrations.select_related("person").order_by("queued_at", "id"))
-    if registrations:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            obj=activity,
-            request=request,
-            object_type="events.registration",
-            detail={"registrants shown": len(registrations)},
-        )
+    services.registrants_shown(actor=user, request=request, activity=activity, count=len(registrations))
     groups = [
         (_("Places"), [r for r in registrations if r.status in Registration.HOLDING]),
         (_("Waiting list"), [r for r in registrations if r.status == Registration.Status.WAITING]),

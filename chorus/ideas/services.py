@@ -22,7 +22,7 @@ from chorus.analysis.engine import pii
 from chorus.core.audit import audit_record
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
-from chorus.core.hooks import texts_received
+from chorus.core.hooks import event_happened, texts_received
 from chorus.core.models import AuditAction
 from chorus.ideas.forms import ChallengeForm
 from chorus.ideas.models import (
@@ -143,6 +143,7 @@ def idea_propose(
             _decide(idea=idea, action=Moderation.HELD, reason=reason, actor=None)
         Follow.objects.create(idea=idea, participant=participant)
         texts_received(source="idea", ids=[idea.pk], subject="challenge", target_id=challenge.pk)
+        event_happened("idea_posted", idea)
     return idea
 
 
@@ -268,6 +269,7 @@ def respond(*, ideas: Sequence[Idea], status: str, response: str, actor: User, i
                 update_fields=["status", "response", "responded_at", "responded_by", "impact", "updated_at"]
             )
             audit_record(actor=actor, action=AuditAction.CHANGE, obj=idea, detail={"status": status})
+            event_happened("idea_answered", idea)
         return _tell_followers(
             ideas,
             "ideas/email/response.txt",

@@ -88,6 +88,24 @@ def _unconfirmed_subscribers(cutoff: Any) -> QuerySet[Any]:
     return Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
 
 
+def _closed_cases(cutoff: Any) -> QuerySet[Any]:
+    """Cases closed before the cutoff that still say who they came from."""
+    from django.db.models import Q
+
+    from chorus.cases.models import Case, Status
+
+    identified = Q(person__isnull=False) | ~Q(name="") | ~Q(email="") | ~Q(phone="") | ~Q(address="")
+    return Case.objects.filter(identified, status=Status.CLOSED, closed_at__lt=cutoff)
+
+
+def _closed_cases_anonymise(due: QuerySet[Any], cutoff: Any) -> int:
+    """Clear who the case came from, what they wrote and the replies to them; the kind,
+    category, place, dates, outcome and lesson learned stay for the figures."""
+    from chorus.cases.erasure import cases_anonymise
+
+    return cases_anonymise(due)
+
+
 def _event_registrations(cutoff: Any) -> QuerySet[Any]:
     """Registrations for events that ended before the cutoff and still hold who registered."""
     from django.db.models import Q
@@ -221,6 +239,14 @@ KINDS: dict[str, Kind] = {
             30,
             _unconfirmed_subscribers,
             _delete,
+        ),
+        Kind(
+            "closed_cases",
+            _("Who enquiries, complaints and compliments came from, and what they wrote"),
+            "anonymise",
+            6 * 365,
+            _closed_cases,
+            _closed_cases_anonymise,
         ),
         Kind(
             "event_registrations",

@@ -76,7 +76,7 @@ def test_an_officer_records_adjustments_with_details_and_sharing(
     expect(summary).to_be_visible()
     assert page.title().startswith("Error:" if lang == "en" else "Gwall:")
     if lang == "en":
-        expect(summary).to_contain_text("Enter what else you need")
+        expect(summary).to_contain_text("Enter what else they need")
     _no_internals(page)
     assert_accessible(page)
     _shot(page, "staff-form-error", lang)

@@ -81,6 +81,7 @@ SUBSCRIBER_EMAIL = "sabine@contact.example"
 RESEARCHER_EMAIL = "rhys@contact.example"
 IMPORTED_EMAIL = "ivor@contact.example"
 REGISTRANT_EMAIL = "regina@contact.example"
+CASE_EMAIL = "cadfael@contact.example"
 
 # Looked for with spaces taken out of the page, so a phone number laid out differently
 # is still found.
@@ -93,10 +94,11 @@ CONTACTS = (
     RESEARCHER_EMAIL,
     IMPORTED_EMAIL,
     REGISTRANT_EMAIL,
+    CASE_EMAIL,
     PERSON_PHONE.replace(" ", ""),
     HELPER_PHONE.replace(" ", ""),
 )
-PERSONAL = ("Zebedee", "Ramona", "Hector", "Pavla", "Sabine", "Rhys Researcher", "Ivor", "Regina")
+PERSONAL = ("Zebedee", "Ramona", "Hector", "Pavla", "Sabine", "Rhys Researcher", "Ivor", "Regina", "Cadfael")
 
 
 @dataclass
@@ -152,6 +154,7 @@ def build_world() -> World:
     _directory(r, team_a, team_b, world.admin)
     _engagement(r, team_a, team_b, now)
     _events(r, now)
+    _cases(r, team_a, team_b)
     _commitment_import(r, team_a, world.admin)
     _consultations(r, team_a, team_b, now)
     _feedback_and_analysis(r, team_a, now)
@@ -159,6 +162,8 @@ def build_world() -> World:
     _ideas(r, team_a, now)
     _insights(r, team_a, world.admin)
     _export(r, world.admin)
+    _api_token(world)
+    _webhook_delivery(world)
     return world
 
 
@@ -351,6 +356,44 @@ def _events(r: dict[str, Any], now: Any) -> None:
         activity=r["past_event"], title="Slides", original_name="slides.pdf", size=4
     )
     r["material_file"].file.save("slides.pdf", ContentFile(b"%PDF"))
+    # A file from team A's activity, for the page that removes one.
+    r["team_material_file"] = MaterialFile(
+        activity=r["activity"], title="Notes", original_name="notes.pdf", size=4
+    )
+    r["team_material_file"].file.save("notes.pdf", ContentFile(b"%PDF"))
+
+
+def _cases(r: dict[str, Any], team_a: Team, team_b: Team) -> None:
+    """A complaint restricted to team A (with its person's contact details), and one of team B's."""
+    from chorus.cases.services import CaseData, case_open
+
+    r["case"] = case_open(
+        actor=None,
+        acknowledge=False,
+        data=CaseData(
+            kind="complaint",
+            channel="phone",
+            description="The hearing loop did not work.",
+            name=f"Cadfael {TEAM_A_MARK.title()}",
+            email=CASE_EMAIL,
+            team=team_a,
+        ),
+    )
+    from chorus.cases.models import CaseAttachment
+
+    r["case_attachment"] = CaseAttachment(case=r["case"], original_name="photo.jpg", size=4)
+    r["case_attachment"].file.save("photo.jpg", ContentFile(b"\xff\xd8\xff\xe0"))
+    r["case_b"] = case_open(
+        actor=None,
+        acknowledge=False,
+        data=CaseData(
+            kind="enquiry",
+            channel="letter",
+            description="Opening hours?",
+            name=f"Bethan {TEAM_B_MARK}",
+            team=team_b,
+        ),
+    )
 
 
 def _registration_token(w: World) -> str:
@@ -646,6 +689,49 @@ def _adjustments_token(w: World) -> str:
     return link_token(w.person)
 
 
+def _webhook_delivery(w: World) -> Any:
+    """A webhook endpoint the admin added, with one delivery in its log."""
+    from chorus.webhooks.models import Delivery
+    from chorus.webhooks.services import endpoint_create
+
+    if "webhook_delivery" not in w.records:
+        endpoint = endpoint_create(
+            actor=w.admin,
+            request=None,
+            name="Digital team channel",
+            url="https://hooks.example.org/chorus",
+            events=["emerging_issue_flagged"],
+            format="teams",
+        )[0]
+        # Off, so that the matrix's posts (test, send again) send nothing over the network.
+        endpoint.is_active = False
+        endpoint.save(update_fields=["is_active"])
+        w.records["webhook_delivery"] = Delivery.objects.create(
+            endpoint=endpoint,
+            kind="test",
+            payload={"title": "Test"},
+            retry_until=timezone.now(),
+            status="failed",
+        )
+    return w.records["webhook_delivery"]
+
+
+def _api_token(w: World) -> Any:
+    """A staff API token the admin issued, made with the world (a record made inside a test
+    is rolled back with it)."""
+    from chorus.api.services import token_issue
+
+    if "api_token" not in w.records:
+        w.records["api_token"] = token_issue(
+            actor=w.admin,
+            request=None,
+            name="Data platform",
+            scopes=["people:read"],
+            expires_at=timezone.now() + timedelta(days=30),
+        )[0]
+    return w.records["api_token"]
+
+
 ARGS: dict[str, Args] = {
     # core and accounts
     "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
@@ -706,8 +792,19 @@ ARGS: dict[str, Args] = {
     "events:checkin_mark": lambda w: {"code": w.registration.code},
     "events:materials": lambda w: {"code": w.activity.code},
     "events:materials_tell": lambda w: {"code": w.activity.code},
+    "events:material_remove": lambda w: {"code": w.team_material_file.code},
     "events:public_materials": lambda w: {"code": w.past_event.code},
     "events:material_download": lambda w: {"code": w.past_event.code, "file": w.material_file.code},
+    # cases
+    "cases:public_form": lambda w: {"kind": "complaint"},
+    "cases:public_done": lambda w: {"kind": "complaint"},
+    "cases:case_detail": lambda w: {"code": w.case.code},
+    "cases:case_assign": lambda w: {"code": w.case.code},
+    "cases:case_note": lambda w: {"code": w.case.code},
+    "cases:case_reply": lambda w: {"code": w.case.code},
+    "cases:case_escalate": lambda w: {"code": w.case.code},
+    "cases:case_close": lambda w: {"code": w.case.code},
+    "cases:case_attachment": lambda w: {"code": w.case.code, "attachment": w.case_attachment.code},
     "engagement:activity_briefing": lambda w: {"code": w.activity.code},
     "engagement:activity_briefing_pdf": lambda w: {"code": w.activity.code},
     "engagement:activity_edit": lambda w: {"code": w.activity.code},
@@ -900,4 +997,36 @@ ARGS: dict[str, Args] = {
     "insights:perception": lambda w: {"code": w.perception.code},
     "insights:perception_edit": lambda w: {"code": w.perception.code},
     "insights:request_detail": lambda w: {"code": w.data_request.code},
+    # The staff API: a call without a token is refused before any record is looked up.
+    "api:token_revoke": lambda w: {"code": _api_token(w).code},
+    "webhooks:endpoint_detail": lambda w: {"code": _webhook_delivery(w).endpoint.code},
+    "webhooks:endpoint_edit": lambda w: {"code": _webhook_delivery(w).endpoint.code},
+    "webhooks:endpoint_test": lambda w: {"code": _webhook_delivery(w).endpoint.code},
+    "webhooks:endpoint_active": lambda w: {"code": _webhook_delivery(w).endpoint.code},
+    "webhooks:delivery_replay": lambda w: {
+        "code": _webhook_delivery(w).endpoint.code,
+        "delivery": _webhook_delivery(w).code,
+    },
+    "api_v1:person_read": lambda w: {"code": w.person.code},
+    "api_v1:person_update": lambda w: {"code": w.person.code},
+    "api_v1:person_consent": lambda w: {"code": w.person.code},
+    "api_v1:person_group_add": lambda w: {"code": w.person.code},
+    "api_v1:person_membership_add": lambda w: {"code": w.person.code},
+    "api_v1:person_adjustments": lambda w: {"code": w.person.code},
+    "api_v1:organisation_read": lambda w: {"code": w.person.code},
+    "api_v1:organisation_update": lambda w: {"code": w.person.code},
+    "api_v1:activity_read": lambda w: {"code": w.person.code},
+    "api_v1:activity_update": lambda w: {"code": w.person.code},
+    "api_v1:attendance_list": lambda w: {"code": w.person.code},
+    "api_v1:attendance_put": lambda w: {"code": w.activity.code, "person": w.person.code},
+    "api_v1:consultation_read": lambda w: {"code": w.person.code},
+    "api_v1:responses_list": lambda w: {"code": w.person.code},
+    "api_v1:response_read": lambda w: {"code": w.person.code},
+    "api_v1:service_feedback": lambda w: {"code": w.person.code},
+    "api_v1:service_exit_survey": lambda w: {"code": w.person.code},
+    "api_v1:run_read": lambda w: {"code": w.person.code},
+    "api_v1:run_assignments": lambda w: {"code": w.person.code},
+    "api_v1:subscriber_read": lambda w: {"code": w.person.code},
+    "api_v1:idea_read": lambda w: {"code": w.person.code},
+    "api_v1:idea_respond": lambda w: {"code": w.person.code},
 }

@@ -124,6 +124,11 @@ def post_only(post: Expect, *, sign_in_first: bool = False) -> Expect:
 
 
 CHANGE_TEAM_RECORD = Expect(LOGIN, 403, 403, 404, REDIRECT)
+# The staff API answers a call without a token with a 401, whoever is signed in.
+API = Expect(401, 401, 401, 401, 401)
+API_POST_ONLY = Expect(405, 405, 405, 405, 405, post=API)
+# Taking only PUT: a GET or a POST is refused before the token is asked for.
+API_PUT_ONLY = Expect(405, 405, 405, 405, 405, post=Expect(405, 405, 405, 405, 405))
 POST_UNAUDITED = "a POST: what it changes is audited by the service that changes it"
 
 EXPECT: dict[str, Expect] = {
@@ -236,8 +241,23 @@ EXPECT: dict[str, Expect] = {
     "events:checkin_mark": post_only(CHANGE_TEAM_RECORD),
     "events:materials": team_record_change(),
     "events:materials_tell": post_only(CHANGE_TEAM_RECORD),
+    "events:material_remove": team_record_change(),
     "events:public_materials": everyone(),
     "events:material_download": everyone(),
+    # cases: the public forms (the confirmation goes back to the form until one is sent) and
+    # the staff pages of team A's complaint
+    "cases:contact": everyone(),
+    "cases:public_form": everyone(),
+    "cases:public_done": everyone(REDIRECT),
+    "cases:case_list": staff(),
+    "cases:case_create": editors(),
+    "cases:case_detail": team_record(),
+    "cases:case_assign": team_record_change(),
+    "cases:case_note": post_only(CHANGE_TEAM_RECORD),
+    "cases:case_reply": team_record_change(),
+    "cases:case_escalate": team_record_change(),
+    "cases:case_close": team_record_change(),
+    "cases:case_attachment": team_record_change(),
     # engagement
     "engagement:activity_list": staff(),
     "engagement:activity_create": editors(),
@@ -470,6 +490,55 @@ EXPECT: dict[str, Expect] = {
     "insights:request_list": staff(),
     "insights:request_detail": staff(),  # requests from outside researchers belong to no team
     "insights:staff_dataset": Expect(LOGIN, 403, 200, 200, 200),
+    # The staff API (chorus.api): a token, never a session, so every identity here gets a 401;
+    # tests/api checks what tokens get. Its OpenAPI document and reference page are public.
+    "api_v1:openapi-json": everyone(),
+    "api_v1:openapi-view": everyone(),
+    "api_v1:api-root": everyone(404),
+    "api_v1:people_list": API,
+    "api_v1:person_create": API,
+    "api_v1:person_read": API,
+    "api_v1:person_update": API,
+    "api_v1:person_consent": API_POST_ONLY,
+    "api_v1:person_group_add": API_POST_ONLY,
+    "api_v1:person_membership_add": API_POST_ONLY,
+    "api_v1:person_adjustments": API,
+    "api_v1:organisations_list": API,
+    "api_v1:organisation_create": API,
+    "api_v1:organisation_read": API,
+    "api_v1:organisation_update": API,
+    "api_v1:activities_list": API,
+    "api_v1:activity_create": API,
+    "api_v1:activity_read": API,
+    "api_v1:activity_update": API,
+    "api_v1:attendance_list": API,
+    "api_v1:attendance_put": API_PUT_ONLY,
+    "api_v1:consultations_list": API,
+    "api_v1:consultation_read": API,
+    "api_v1:responses_list": API,
+    "api_v1:response_read": API,
+    "api_v1:services_list": API,
+    "api_v1:service_feedback": API,
+    "api_v1:service_exit_survey": API,
+    "api_v1:runs_list": API,
+    "api_v1:run_read": API,
+    "api_v1:run_assignments": API,
+    "api_v1:subscribers_list": API,
+    "api_v1:subscriber_read": API,
+    "api_v1:challenges_list": API,
+    "api_v1:ideas_list": API,
+    "api_v1:idea_read": API,
+    "api_v1:idea_respond": API_POST_ONLY,
+    "api:token_list": administrators(),
+    "api:token_create": administrators(),
+    "api:token_revoke": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "webhooks:endpoint_list": administrators(),
+    "webhooks:endpoint_create": administrators(),
+    "webhooks:endpoint_detail": administrators(),
+    "webhooks:endpoint_edit": administrators(),
+    "webhooks:endpoint_test": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "webhooks:endpoint_active": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
+    "webhooks:delivery_replay": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
 }
 
 
@@ -553,6 +622,8 @@ DOWNLOADS: list[Download] = [
     Download("insights_files:api_dataset", may=EVERYONE),
     Download("insights_files:api_openapi", may=EVERYONE),
     Download("feedback_api:openapi", may=EVERYONE),
+    Download("api_v1:openapi-json", may=EVERYONE),
+    Download("cases:case_attachment", may=TEAM_A_EDITORS, personal=True),
 ]
 
 # Every function in chorus/ that builds a file or JSON response, and the DOWNLOADS entries
@@ -574,6 +645,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.consultations.import_views.response_import_problems": "consultations:response_import_problems",
     "chorus.consultations.documents._file": "consultations:document_download",
     "chorus.events.materials_views.material_download": "events:material_download",
+    "chorus.cases.views.case_attachment": "cases:case_attachment",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.consultations.answers_copy.respond_answers_pdf": "consultations:respond_answers_pdf",
     "chorus.consultations.summary_report.summary_report_pdf": "consultations:summary_report_pdf",
@@ -1021,6 +1093,40 @@ CSRF_EXEMPT = {
     "feedback_api:feedback": "the feedback API: JSON from listed origins, no cookies",
     "bulletins_tracking:delivery_status": "the mail service's callback, with a bearer token",
     "bulletins:unsubscribe": "mail clients' one-click unsubscribe (RFC 8058), by the subscriber's secret",
+    "api_v1:people_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_create": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_update": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_consent": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_group_add": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_membership_add": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:person_adjustments": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:organisations_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:organisation_create": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:organisation_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:organisation_update": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:activities_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:activity_create": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:activity_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:activity_update": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:attendance_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:attendance_put": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:consultations_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:consultation_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:responses_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:response_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:services_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:service_feedback": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:service_exit_survey": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:runs_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:run_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:run_assignments": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:subscribers_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:subscriber_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:challenges_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:ideas_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:idea_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:idea_respond": "the staff API: a bearer token in a header, no cookies",
 }
 
 

@@ -113,7 +113,7 @@ def test_saving_again_replaces_the_needs(person: Person) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"needs": ["other"], "details_other": " "}, "Enter what else you need"),
+        ({"needs": ["other"], "details_other": " "}, "Enter what else they need"),
         (
             {"review_on_day": "1", "review_on_month": "1", "review_on_year": "2020"},
             "The review date must be today or in the future",

@@ -216,3 +216,61 @@ def test_a_cancelled_registrations_code_does_not_check_anyone_in(officer_client:
     assert registration.arrived_at is None
     # The service refuses too, whatever calls it.
     assert not checkin.registration_arrive(actor=None, request=None, registration=registration)  # type: ignore[arg-type]
+
+
+def test_a_walk_in_over_the_number_of_places_needs_staff_to_say_add_anyway(
+    officer_client: Client, team
+) -> None:
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    _register(event)
+    url = reverse("events:checkin_walk_in", kwargs={"code": event.code})
+    page = officer_client.get(url).content.decode()
+    assert "place is taken" in page and 'name="over_places"' in page
+    refused = officer_client.post(url, {"name": "Ifan Rees", "consent": "on"})
+    assert refused.status_code == 200
+    assert "govuk-error-summary" in refused.content.decode()
+    assert "Every place is taken" in refused.content.decode()
+    assert not Registration.objects.filter(activity=event, walk_in=True).exists()
+    added = officer_client.post(url, {"name": "Ifan Rees", "consent": "on", "over_places": "on"})
+    assert added.status_code == 302
+    walk_in = Registration.objects.get(activity=event, walk_in=True)
+    assert walk_in.arrived_at is not None
+    entry = AuditEntry.objects.filter(object_type="events.registration", action="create").latest("id")
+    assert entry.detail.get("over the number of places") is True
+
+
+def test_a_walk_in_with_places_free_is_not_asked_about_the_number_of_places(
+    officer_client: Client, event
+) -> None:
+    url = reverse("events:checkin_walk_in", kwargs={"code": event.code})
+    assert 'name="over_places"' not in officer_client.get(url).content.decode()
+    assert officer_client.post(url, {"name": "Ifan Rees", "consent": "on"}).status_code == 302
+
+
+def test_the_service_refuses_a_walk_in_over_the_places_unless_told_to(officer, team) -> None:
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    _register(event)
+    with pytest.raises(checkin.PlacesFull):
+        checkin.walk_in_add(actor=officer, request=None, activity=event, name="A", email="", language="en")
+    added = checkin.walk_in_add(
+        actor=officer, request=None, activity=event, name="A", email="", language="en", over_places=True
+    )
+    assert added.walk_in
+
+
+def test_an_empty_code_says_what_to_enter(officer_client: Client, event) -> None:
+    response = officer_client.post(
+        reverse("events:checkin_by_code", kwargs={"code": event.code}), {"checkin_code": "  "}, follow=True
+    )
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Enter the code from the person's confirmation email or QR code" in page
+
+
+def test_an_arrival_is_undone_with_a_button_that_says_so(officer_client: Client, event) -> None:
+    registration = _register(event)
+    url = reverse("events:checkin_mark", kwargs={"code": registration.code})
+    officer_client.post(url, {"arrived": "yes"})
+    page = officer_client.get(_checkin_url(event)).content.decode()
+    assert "Undo arrival" in page and "Not arrived" not in page
+    undone = officer_client.post(url, {"arrived": "no"}, follow=True).content.decode()
+    assert "Arrival undone" in undone

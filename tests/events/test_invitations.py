@@ -99,3 +99,27 @@ def test_an_altered_invitation_link_is_refused(client: Client, officer, team) ->
     invitations_send(actor=officer, request=None, activity=settings_.activity, people=[person])
     link = _link(mail.outbox[0])
     assert client.get(link[:-3] + "xx/").status_code == 404
+
+
+def test_addresses_that_are_not_email_addresses_are_named_and_no_one_is_invited(
+    officer_client: Client, team
+) -> None:
+    settings_ = _team_activity_settings(team)
+    make_person(first_name="Tom", last_name="Hill", emails=["tom@example.org"], team=team)
+    url = reverse("events:invitations", kwargs={"code": settings_.activity.code})
+    response = officer_client.post(url, {"emails": "tom@example.org\nsian.example.org\n\njo@@example"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "Line 2, “sian.example.org”, is not an email address" in page
+    assert "Line 4, “jo@@example”, is not an email address" in page
+    assert "name@example.com" in page
+    assert "people invited" not in page and "Success" not in page
+    assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_addresses_no_one_has_do_not_say_success(officer_client: Client, team) -> None:
+    settings_ = _team_activity_settings(team)
+    url = reverse("events:invitations", kwargs={"code": settings_.activity.code})
+    page = officer_client.post(url, {"emails": "nobody@example.org"}).content.decode()
+    assert "Success" not in page and "0 people invited" not in page
+    assert "No one was invited." in page and "nobody@example.org" in page

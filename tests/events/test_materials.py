@@ -140,3 +140,37 @@ def test_a_viewer_is_refused_and_another_team_finds_nothing(client: Client, view
         signed_in = sign_in(Client(), user)
         for method, url in urls:
             assert getattr(signed_in, method)(url).status_code == status, (user, url)
+
+
+def test_staff_remove_a_file_after_confirming_and_it_is_audited(
+    officer_client: Client, officer, past_event
+) -> None:
+    from chorus.core.models import AuditEntry
+
+    _upload(officer_client, past_event)
+    material = MaterialFile.objects.get(activity=past_event)
+    storage, stored = material.file.storage, material.file.name
+    remove = reverse("events:material_remove", kwargs={"code": material.code})
+    listing = officer_client.get(reverse("events:materials", kwargs={"code": past_event.code}))
+    assert remove in listing.content.decode()
+    confirm = officer_client.get(remove).content.decode()
+    assert "Remove “Slides”?" in confirm and MaterialFile.objects.filter(pk=material.pk).exists()
+    done = officer_client.post(remove, follow=True).content.decode()
+    assert "“Slides” removed." in done
+    assert not MaterialFile.objects.filter(pk=material.pk).exists()
+    assert not storage.exists(stored)
+    assert any(e.detail.get("material removed") == "Slides" for e in AuditEntry.objects.filter(actor=officer))
+    download = reverse("events:material_download", kwargs={"code": past_event.code, "file": material.code})
+    assert Client().get(download).status_code == 404
+
+
+def test_only_the_teams_officers_may_remove_a_file(client: Client, officer, viewer, outsider, team) -> None:
+    past_event = _past(RegistrationSettingsFactory(activity__team=team).activity)
+    _upload(sign_in(Client(), officer), past_event)
+    material = MaterialFile.objects.get(activity=past_event)
+    remove = reverse("events:material_remove", kwargs={"code": material.code})
+    for user, status in ((viewer, 403), (outsider, 404)):
+        signed_in = sign_in(Client(), user)
+        assert signed_in.get(remove).status_code == status
+        assert signed_in.post(remove).status_code == status
+    assert MaterialFile.objects.filter(pk=material.pk).exists()

@@ -566,3 +566,144 @@ def test_an_event_taking_registrations_keeps_its_joining_link_for_those_with_a_p
     page = client.get(reverse("engagement:public_event", kwargs={"code": settings_.activity.code})).content
     assert b"secret-room" not in page and b"How to join" not in page
     assert b"Register for this event" in page
+
+
+# Found on a first walk through (#25) ----------------------------------------------------
+
+
+def test_moving_someone_to_the_waiting_list_offers_their_place_to_the_next_person(
+    officer_client: Client, officer
+) -> None:
+    settings_ = RegistrationSettingsFactory(capacity=1, activity__team=officer.teams.first())
+    first, second = _quick(settings_, 2)
+    mail.outbox.clear()
+    officer_client.post(
+        reverse("events:registration_decide", kwargs={"code": first.code}), {"decision": "to_waiting_list"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    # The freed place went to the person waiting, not straight back to the one moved.
+    assert (first.status, second.status) == ("waiting", "offered")
+    assert second.offer_expires_at is not None
+    assert any(m.to == ["p1@example.org"] and "A place is free" in m.subject for m in mail.outbox)
+
+
+def test_moving_the_only_person_to_the_waiting_list_does_not_offer_them_their_place_back(officer) -> None:
+    settings_ = RegistrationSettingsFactory(capacity=1)
+    [only] = _quick(settings_, 1)
+    services.registration_decide(actor=officer, request=None, registration=only, decision="to_waiting_list")
+    only.refresh_from_db()
+    assert only.status == "waiting"
+
+
+def test_opening_registration_is_filled_in_from_the_activity(officer_client: Client, officer) -> None:
+    online = ActivityFactory(
+        team=officer.teams.first(),
+        kind="webinar",
+        online_link="https://meet.example.org/webinar",
+        starts_at=timezone.now() + timedelta(days=10),
+    )
+    page = officer_client.get(
+        reverse("events:registration_settings", kwargs={"code": online.code})
+    ).content.decode()
+    assert re.search(r'value="online"[^>]*checked', page)
+    assert 'value="https://meet.example.org/webinar"' in page
+    # What people need to take part is asked unless staff untick it.
+    assert re.search(r'value="adjustments"[^>]*checked', page)
+    assert "filled in what we could from the activity" in page
+
+
+def test_an_activity_at_a_place_opens_registration_in_person(officer_client: Client, officer) -> None:
+    from chorus.directory.models import Place
+
+    activity = ActivityFactory(
+        team=officer.teams.first(),
+        place=Place.objects.create(name="Cardiff Civil Justice Centre"),
+        starts_at=timezone.now() + timedelta(days=10),
+    )
+    page = officer_client.get(
+        reverse("events:registration_settings", kwargs={"code": activity.code})
+    ).content.decode()
+    assert re.search(r'value="in_person"[^>]*checked', page)
+    assert not re.search(r'value="online"[^>]*checked', page)
+
+
+def test_the_registrations_list_has_few_columns_that_stack_on_a_phone(
+    officer_client: Client, officer
+) -> None:
+    settings_ = RegistrationSettingsFactory(activity__team=officer.teams.first())
+    _quick(settings_, 1)
+    page = officer_client.get(
+        reverse("events:registration_list", kwargs={"code": settings_.activity.code})
+    ).content.decode()
+    table = page[page.index("<table") : page.index("</table>")]
+    assert "chorus-stacked-table" in table
+    assert table.count('scope="col"') == 3  # name (with email), status (with date), actions
+    assert 'data-label="Name"' in table and 'data-label="Status"' in table
+    assert "p0@example.org" in table and "Registered " in table
+
+
+def test_both_pages_that_show_registrants_audit_it_the_same_way(officer_client: Client, officer) -> None:
+    settings_ = RegistrationSettingsFactory(activity__team=officer.teams.first())
+    _quick(settings_, 2)
+    code = settings_.activity.code
+    officer_client.get(reverse("events:registration_list", kwargs={"code": code}))
+    officer_client.get(reverse("events:checkin", kwargs={"code": code}))
+    entries = AuditEntry.objects.filter(object_type="events.registration", actor=officer, action="view")
+    assert [e.detail for e in entries] == [{"registrants shown": 2}, {"registrants shown": 2}]
+
+
+def test_the_questions_page_of_an_online_event_does_not_speak_of_a_visit_or_venue(client: Client) -> None:
+    settings_ = RegistrationSettingsFactory(
+        mode="online", joining_link="https://meet.example.org/x", questions=["adjustments"]
+    )
+    code = settings_.activity.code
+    response = client.post(
+        reverse("events:register_details", kwargs={"code": code}),
+        {"name": "A B", "email": "a@example.org", "agree": "on"},
+    )
+    page = client.get(response["Location"]).content.decode()
+    main = page[page.index("<main") : page.index("</main>")].lower()
+    assert "about you and taking part online" in main
+    assert "visit" not in main and "venue" not in main
+    in_person = RegistrationSettingsFactory(questions=["adjustments"])
+    other = Client()
+    response = other.post(
+        reverse("events:register_details", kwargs={"code": in_person.activity.code}),
+        {"name": "A B", "email": "a@example.org", "agree": "on"},
+    )
+    page = other.get(response["Location"]).content.decode()
+    assert "About you and your visit" in page and "The venue" in page
+
+
+def test_a_person_sees_a_banner_after_accepting_turning_down_or_cancelling(client: Client) -> None:
+    settings_ = RegistrationSettingsFactory(capacity=1)
+    first, second, third = _quick(settings_, 3)
+    cancel = reverse("events:manage_cancel", kwargs={"token": services.registration_token(first)})
+    page = client.post(cancel, {"confirm": "yes"}, follow=True).content.decode()
+    assert "govuk-notification-banner--success" in page and "Your registration is cancelled" in page
+    second.refresh_from_db()
+    assert second.status == "offered"
+    manage = reverse("events:manage", kwargs={"token": services.registration_token(second)})
+    assert "Turn down the place" in client.get(manage).content.decode()
+    page = client.post(manage, {"action": "accept"}, follow=True).content.decode()
+    assert "govuk-notification-banner--success" in page and "You have accepted the place" in page
+    services.registration_cancel(registration=second)
+    third.refresh_from_db()
+    assert third.status == "offered"
+    turn_down = reverse("events:manage_cancel", kwargs={"token": services.registration_token(third)})
+    page = client.post(turn_down, {"confirm": "yes"}, follow=True).content.decode()
+    assert "You have turned down the place" in page
+    third.refresh_from_db()
+    assert third.status == "cancelled"
+
+
+def test_the_public_event_page_starts_registering_with_a_start_button(client: Client) -> None:
+    settings_ = RegistrationSettingsFactory()
+    page = client.get(
+        reverse("engagement:public_event", kwargs={"code": settings_.activity.code})
+    ).content.decode()
+    start = re.search(
+        r'<a [^>]*class="govuk-button govuk-button--start"[^>]*>Register for this event<svg', page
+    )
+    assert start and reverse("events:register_details", kwargs={"code": settings_.activity.code}) in start[0]

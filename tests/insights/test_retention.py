@@ -173,6 +173,27 @@ def _event_registrations(old: bool) -> Callable[[], bool]:
     return still_there
 
 
+def _closed_cases(old: bool) -> Callable[[], bool]:
+    from chorus.cases.models import Case, Status
+    from chorus.cases.services import CaseData, case_open
+
+    case = case_open(
+        actor=None,
+        acknowledge=False,
+        data=CaseData(
+            kind="complaint", channel="phone", description="Late", name="Gwen", email="gwen@example.org"
+        ),
+    )
+    closed_at = LONG_AGO if old else timezone.now() - timedelta(days=3)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, outcome="upheld", closed_at=closed_at)
+
+    def still_there() -> bool:
+        kept = Case.objects.get(pk=case.pk)
+        return bool(kept.name or kept.email or kept.person_id or kept.description != "(removed)")
+
+    return still_there
+
+
 MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
     "import_files": _import_files,
     "response_import_rows": _staged(
@@ -188,6 +209,7 @@ MAKERS: dict[str, Callable[[bool], Callable[[], bool]]] = {
     "unconfirmed_subscribers": _unconfirmed,
     "audit_entries": _audit,
     "event_registrations": _event_registrations,
+    "closed_cases": _closed_cases,
 }
 
 

@@ -2,14 +2,20 @@
 
 - ``runs``: starting an analysis, running it, storing what the engine found;
 - ``models_cache``: the models a finished run scores new texts with;
-- ``assignment``: texts that arrive later, assigned to live analyses;
+- ``assignment``: texts that arrive later, assigned to live analyses, and texts taken back;
 - ``edits``: analysts' changes to themes, each recorded in ``ThemeChange``;
 - ``stored``: vectors, items and counts as stored, shared by the others.
 
 Callers import from here: ``from chorus.analysis.services import run_create``.
 """
 
-from chorus.analysis.services.assignment import assign_new_items, items_assign, responses_added, texts_added
+from chorus.analysis.services.assignment import (
+    assign_new_items,
+    erased_comments_drop,
+    items_assign,
+    responses_added,
+    texts_added,
+)
 from chorus.analysis.services.edits import (
     item_sentiment_set,
     items_move,
@@ -32,6 +38,7 @@ __all__ = [
     "LOCKED_MATCH",
     "assign_new_items",
     "embedder_for_run",
+    "erased_comments_drop",
     "item_sentiment_set",
     "items_assign",
     "items_move",

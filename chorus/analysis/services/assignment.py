@@ -1,5 +1,6 @@
 """Texts that arrive after an analysis finished: each live analysis of their subject
-takes them in, assigned to its current themes."""
+takes them in, assigned to its current themes; and texts taken back (an erased person's
+evaluation comments), which leave every analysis."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.db.models import Q
 from chorus.analysis.models import AnalysisRun, Assignment, Item
 from chorus.analysis.services.models_cache import analysis_for, embedder_for_run
 from chorus.analysis.services.stored import counts_refresh, item_build, known_names
-from chorus.analysis.sources import texts_for
+from chorus.analysis.sources import event_comments, texts_for
 from chorus.core.tasks import background, enqueue_after_commit
+from chorus.events.models import Evaluation
 
 
 def texts_added(*, source: str, ids: Iterable[int], subject: str, target_id: int) -> None:
@@ -43,6 +45,8 @@ def _live_runs(subject: str, target_id: int) -> list[AnalysisRun]:
         return list(done.filter(service_id=target_id))
     if subject == "social":
         return list(done.filter(social_source_id=target_id))
+    if subject == "activity":  # an event's evaluation comments, as events sends them
+        return list(done.filter(subject=AnalysisRun.Subject.EVENT, activity_id=target_id))
     raise ValueError(f"Unknown subject {subject!r}")
 
 
@@ -90,3 +94,26 @@ def items_assign(*, run: AnalysisRun, ids: dict[str, list[int]]) -> int:
         counts_refresh(run)
         AnalysisRun.objects.filter(pk=run.pk).update(item_count=run.items.count())
     return len(rows)
+
+
+def erased_comments_drop(person_id: int | None = None) -> int:
+    """Take out of every analysis the event evaluation comments that events no longer
+    holds: an erased person's (``person_id``, from core's ``person_erased`` hook, whether
+    events has blanked them yet or not) and any blanked since they were analysed. Returns
+    how many items went."""
+    comments = Item.objects.filter(source=Item.Source.EVALUATION)
+    gone = comments.exclude(source_id__in=event_comments().values("pk"))
+    if person_id is not None:
+        gone = gone | comments.filter(
+            source_id__in=Evaluation.objects.filter(person_id=person_id).values("pk")
+        )
+    ids = list(gone.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        runs = list(AnalysisRun.objects.filter(pk__in=Item.objects.filter(pk__in=ids).values("run_id")))
+        Item.objects.filter(pk__in=ids).delete()
+        for run in runs:
+            counts_refresh(run)
+            AnalysisRun.objects.filter(pk=run.pk).update(item_count=run.items.count())
+    return len(ids)

@@ -50,6 +50,7 @@ def sentiment_corrections(run: AnalysisRun) -> list[tuple[str, str]]:
         run__consultation=run.consultation,
         run__service=run.service,
         run__social_source=run.social_source,
+        run__activity=run.activity,
     ).exclude(run=run)
     return list(earlier.values_list("text", "sentiment")[:2000])
 

@@ -192,6 +192,7 @@ def framework_code(*, run: AnalysisRun, actor: User) -> AnalysisRun:
         AnalysisRun.Subject.CONSULTATION: run.consultation,
         AnalysisRun.Subject.SERVICE: run.service,
         AnalysisRun.Subject.SOCIAL: run.social_source,
+        AnalysisRun.Subject.EVENT: run.activity,
     }.get(AnalysisRun.Subject(run.subject))
     if target is None:
         raise ValidationError(_("The responses this analysis read are no longer there to code."))

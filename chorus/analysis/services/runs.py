@@ -41,7 +41,7 @@ def run_create(
     *, actor: User, subject: str, target: Any, mode: str, framework: list[dict[str, Any]]
 ) -> AnalysisRun:
     """Record a new analysis and queue it. ``target`` is the question, consultation,
-    service or social source to analyse."""
+    service, social source or activity (its evaluation comments) to analyse."""
     from chorus.analysis.engine.framework import CodedTheme, check
 
     if framework:
@@ -53,6 +53,7 @@ def run_create(
         AnalysisRun.Subject.CONSULTATION: "consultation",
         AnalysisRun.Subject.SERVICE: "service",
         AnalysisRun.Subject.SOCIAL: "social_source",
+        AnalysisRun.Subject.EVENT: "activity",
     }[AnalysisRun.Subject(subject)]
     team = target.section.consultation.team if field == "question" else target.team
     title = str(target.text if field == "question" else target)
@@ -317,6 +318,7 @@ def _previous_locked(run: AnalysisRun) -> list[Theme]:
             run__consultation=run.consultation,
             run__service=run.service,
             run__social_source=run.social_source,
+            run__activity=run.activity,
         )
         .exclude(run=run)
         .order_by("run__created_at")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chorus.bulletins.models import AddressEvent, Subscriber
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
+from chorus.core.hooks import event_happened
 from chorus.directory.models import LawfulBasis
 
 
@@ -85,6 +86,7 @@ def confirm(subscriber: Subscriber) -> None:
     subscriber.person = subscriber.person or _person_for(subscriber.email)
     subscriber.save()
     _record_consent(subscriber)
+    event_happened("subscriber_joined", subscriber)
 
 
 def _record_consent(subscriber: Subscriber) -> None:
@@ -113,6 +115,7 @@ def unsubscribe(subscriber: Subscriber, *, how: str) -> None:
     subscriber.unsubscribed_at = timezone.now()
     subscriber.stopped_reason = how
     subscriber.save(update_fields=["status", "unsubscribed_at", "stopped_reason", "updated_at"])
+    event_happened("subscriber_left", subscriber)
     if subscriber.person_id:
         from chorus.directory.models import Consent
 
@@ -135,6 +138,7 @@ def resubscribe(subscriber: Subscriber) -> None:
         subscriber.unsubscribed_at = None
         subscriber.consented_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "consented_at", "updated_at"])
+        event_happened("subscriber_joined", subscriber)
         _record_consent(subscriber)
 
 

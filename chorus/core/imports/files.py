@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chorus.core.hooks import event_happened
 from chorus.core.imports.kinds import ImportKind
 from chorus.core.imports.models import FileImport
 from chorus.core.imports.rows import CheckedRow
@@ -197,6 +198,7 @@ def import_run(job: J, kind: ImportKind) -> J:
         run_batch(batch)
     job.status = FileImport.Status.DONE
     job.save(update_fields=["status", "updated_at"])
+    event_happened("import_finished", job)
     return job
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chorus.core.hooks import event_happened
 from chorus.core.imports.models import StagedImport
 from chorus.core.imports.rows import CheckedRow, RowChecker
 from chorus.core.spreadsheets import Limits, SpreadsheetError, read_upload
@@ -45,6 +46,7 @@ def confirm_once(job: S, write: Callable[[S], list[str]]) -> S:
         changed = write(job)
         job.status = StagedImport.Status.DONE
         job.save(update_fields=["status", *changed, "updated_at"])
+        event_happened("import_finished", job)
     return job
 
 

@@ -1,0 +1,265 @@
+"""What every endpoint of the staff API shares: the bearer token, its scopes and rate
+limit, the audit of each call, JSON errors with a message per field, cursor pagination."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.responses import codes_4xx
+from ninja.security import HttpBearer
+from pydantic import WithJsonSchema
+
+from chorus.api.models import ApiToken, Level
+from chorus.api.services import token_for_secret, token_used
+from chorus.core import ratelimit
+from chorus.core.audit import audit_record
+from chorus.core.models import AuditAction
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+RATE_PER = timedelta(minutes=1)
+MOST_PER_PAGE = 200
+
+
+def rate_limit() -> int:
+    """Calls a token may make a minute (``CHORUS_API_CALLS_PER_MINUTE``)."""
+    return int(settings.CHORUS_API_CALLS_PER_MINUTE)
+
+
+class ApiError(Exception):
+    """Answer with ``status`` and ``{"errors": {field: [messages]}}``."""
+
+    def __init__(self, status: int, errors: dict[str, list[str]], headers: dict[str, str] | None = None):
+        super().__init__(errors)
+        self.status = status
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class ErrorOut(Schema):
+    """What went wrong, as a list of messages for each field (or ``token``, ``scope``,
+    ``rate``, ``cursor``, ``body``, ``record``) that says how to put it right."""
+
+    errors: dict[str, list[str]]
+
+
+def form_errors(form: forms.Form, names: dict[str, str] | None = None) -> ApiError:
+    """A form's errors, under the API's field names (``names`` maps form fields to them)."""
+    names = names or {}
+    errors: dict[str, list[str]] = {}
+    for field, messages in form.errors.items():
+        key = "body" if field == "__all__" else names.get(field, field)
+        errors.setdefault(key, []).extend(str(m) for m in messages)
+    return ApiError(400, errors)
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: unknown, expired or revoked tokens get a 401 that
+    says which; a token over its rate limit a 429 with ``Retry-After``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        found = token_for_secret(token.strip())
+        if found is None:
+            raise ApiError(401, {"token": [_("This token is not known. Check it was copied whole.")]})
+        if found.revoked_at is not None:
+            raise ApiError(401, {"token": [_("This token was revoked. Ask an administrator for a new one.")]})
+        if found.is_expired:
+            raise ApiError(401, {"token": [_("This token has expired. Ask an administrator for a new one.")]})
+        issuer = found.created_by
+        if issuer is None or not issuer.is_active or not issuer.is_administrator:
+            raise ApiError(
+                401,
+                {
+                    "token": [
+                        _(
+                            "The administrator who issued this token no longer is one. "
+                            "Ask an administrator for a new token."
+                        )
+                    ]
+                },
+            )
+        if ratelimit.hit("api-token", found.prefix, limit=rate_limit(), per=RATE_PER):
+            wait = ratelimit.seconds_left(RATE_PER)
+            raise ApiError(
+                429,
+                {
+                    "rate": [
+                        _("Too many calls with this token: wait %(seconds)s seconds.") % {"seconds": wait}
+                    ]
+                },
+                headers={"Retry-After": str(wait)},
+            )
+        token_used(found)
+        return found
+
+
+def token_of(request: HttpRequest) -> ApiToken:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token
+
+
+def need(request: HttpRequest, area: str, level: str = Level.READ) -> ApiToken:
+    """The request's token, if it has the scope; a 403 naming the scope otherwise."""
+    token = token_of(request)
+    if not token.allows(area, level):
+        if level == Level.WRITE:
+            message = _("This token may not change %(area)s. It needs the scope %(scope)s.")
+        else:
+            message = _("This token may not read %(area)s. It needs the scope %(scope)s.")
+        raise ApiError(403, {"scope": [message % {"area": area, "scope": f"{area}:{level}"}]})
+    return token
+
+
+def audit_call(
+    request: HttpRequest,
+    *,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_repr: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record the call as a view, as a page that shows the same would: by the token, on
+    behalf of the administrator who issued it."""
+    token = token_of(request)
+    audit_record(
+        actor=token.created_by,
+        action=AuditAction.VIEW,
+        obj=obj,
+        request=request,
+        object_type=object_type,
+        object_repr=object_repr or (str(obj) if obj is not None else f"API {request.method} {request.path}"),
+        detail={"api_token": token.prefix, "integration": token.name, **(detail or {})},
+    )
+
+
+def one(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+    """One record the token may see; a 404 (not a 403) when it may not, as on the pages."""
+    from chorus.api.services import token_visible
+
+    found = token_visible(token_of(request), queryset).filter(**lookup).first()
+    if found is None:
+        raise ApiError(404, {"record": [_("There is no record with that code that this token may see.")]})
+    return found
+
+
+class Page(Schema):
+    next: str | None = None
+
+
+def _cursor_after(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        after = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (binascii.Error, ValueError, UnicodeError):
+        raise ApiError(
+            400, {"cursor": [_("This cursor is not one the API gave. Use the next value of the last page.")]}
+        ) from None
+    if after < 0:
+        raise ApiError(
+            400, {"cursor": [_("This cursor is not one the API gave. Use the next value of the last page.")]}
+        )
+    return after
+
+
+def paged(queryset: QuerySet[M], cursor: str | None, limit: int) -> tuple[Sequence[M], str | None]:
+    """A page of ``queryset`` in a fixed order, after ``cursor``, and the cursor of the next
+    page (None on the last). Records added while paging never shift later pages."""
+    after = _cursor_after(cursor)
+    rows = list(queryset.filter(pk__gt=after).order_by("pk")[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1].pk
+    return rows, base64.urlsafe_b64encode(str(last).encode()).decode().rstrip("=")
+
+
+def no_nul(value: str | None, field: str) -> str | None:
+    """Refuse text with NUL characters, which databases refuse to compare."""
+    if value is not None and "\x00" in value:
+        raise ApiError(400, {field: [_("Remove the NUL character from this value.")]})
+    return value
+
+
+def when(value: str | None, field: str) -> datetime | None:
+    """A date and time sent as ISO 8601 text (``2026-03-27T14:00:00Z``; without a zone, the
+    organisation's), or None; a 400 naming ``field`` for anything else."""
+    if value is None:
+        return None
+    no_nul(value, field)
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or not 1900 <= parsed.year <= 2200:
+        raise ApiError(400, {field: [_("Send a date and time like 2026-03-27T14:00:00Z.")]})
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+# A date and time the API reads itself (with ``when``), described as one to the OpenAPI document.
+DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+ERRORS: dict[Any, Any] = {codes_4xx: ErrorOut}
+# How many records a page of a list holds.
+Limit = Annotated[int, Field(ge=1, le=MOST_PER_PAGE, description="How many records a page holds")]
+# A database id: within what every database stores, so no number sent can overflow one.
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class Named(Schema):
+    code: UUID
+    name: str
+
+
+def acting(request: HttpRequest) -> User:
+    """Whom the services record as doing what the token does: the administrator who issued it."""
+    issuer = token_of(request).created_by
+    if issuer is None:  # TokenAuth refuses such tokens before any endpoint runs
+        raise ApiError(401, {"token": [_("Ask an administrator for a new token.")]})
+    return issuer
+
+
+def as_form_data(values: dict[str, Any]) -> FormData:
+    """JSON values as a posted form holds them: codes as text, lists kept as lists."""
+    out = FormData()
+    for key, value in values.items():
+        if isinstance(value, list):
+            out[key] = [str(v) for v in value]
+        elif value is None:
+            out[key] = ""
+        else:
+            out[key] = str(value)
+    return out
+
+
+class FormData(dict[str, Any]):
+    """Form data that gives lists to ``getlist``, as a QueryDict does."""
+
+    def getlist(self, key: str, default: Any = None) -> list[Any]:
+        value = self.get(key, default if default is not None else [])
+        return value if isinstance(value, list) else [value]
+
+
+def check_texts(values: dict[str, Any]) -> None:
+    """Refuse NUL characters anywhere in a body's text."""
+    for key, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                no_nul(item, key)

@@ -1,0 +1,139 @@
+"""The public forms: one for each kind of case, in English and Welsh, with the confirmation
+page that gives the reference. The form's token is kept in the session, so the same form
+sent twice (a double click, a retry) opens one case."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chorus.cases import services
+from chorus.cases.forms import PublicCaseForm
+from chorus.cases.models import Case, Channel, Kind
+from chorus.core.i18n import current_welsh_or_english
+from chorus.core.ratelimit import HONEYPOT, hit, slow_down
+
+# Cases sent from one connection in 10 minutes before it is asked to wait.
+PER_ADDRESS = 10
+
+HEADINGS = {
+    Kind.ENQUIRY: (
+        gettext_lazy("Ask us a question"),
+        gettext_lazy("Ask a question about one of our services."),
+    ),
+    Kind.COMPLAINT: (
+        gettext_lazy("Make a complaint"),
+        gettext_lazy("Tell us what went wrong. We will reply within the time our complaints procedure sets."),
+    ),
+    Kind.COMPLIMENT: (
+        gettext_lazy("Pay a compliment"),
+        gettext_lazy("Tell us about something or someone that was good."),
+    ),
+    Kind.SUGGESTION: (
+        gettext_lazy("Make a suggestion"),
+        gettext_lazy("Tell us how we could do things better."),
+    ),
+}
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in Kind.values:
+        raise Http404
+    return Kind(kind)
+
+
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    """The four forms, to choose from."""
+    return render(request, "cases/contact.html", {"kinds": [(k, *HEADINGS[k]) for k in Kind]})
+
+
+@require_http_methods(["GET", "POST"])
+def case_form(request: HttpRequest, kind: str) -> HttpResponse:
+    chosen = _kind(kind)
+    tokens: dict[str, str] = request.session.setdefault("case_forms", {})
+    token = tokens.get(chosen) or secrets.token_urlsafe(24)
+    if tokens.get(chosen) != token:
+        tokens[chosen] = token
+        request.session.modified = True
+    sent = request.session.get("case_sent", {})
+    if (
+        request.method == "POST"
+        and sent.get("submission")
+        and sent["submission"] == request.POST.get("submission")
+    ):
+        # The same form sent again: the case is already open.
+        return redirect("cases:public_done", kind=chosen)
+    form = PublicCaseForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        kind=chosen,
+    )
+    if request.method == "POST" and form.is_valid():
+        # Checked for robots only once the form is otherwise right (see tests/core).
+        if request.POST.get(HONEYPOT):
+            return redirect("cases:public_form", kind=chosen)
+        address = getattr(request, "client_address", None) or request.META.get("REMOTE_ADDR", "")
+        if hit("cases-public", address, limit=PER_ADDRESS, per=timedelta(minutes=10)):
+            return slow_down(
+                request,
+                heading=_("Too many attempts"),
+                paragraphs=[
+                    _(
+                        "There have been too many messages from your connection. "
+                        "Wait 10 minutes and try again."
+                    )
+                ],
+            )
+        data = form.cleaned_data
+        submission = request.POST.get("submission") or token
+        case = services.case_open(
+            actor=None,
+            request=request,
+            submission=submission,
+            data=services.CaseData(
+                kind=chosen,
+                channel=Channel.WEB,
+                description=data["description"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                service=data["service"],
+                place=data["place"],
+                language=current_welsh_or_english(),
+                attachments=[data["attachment"]] if data.get("attachment") else [],
+            ),
+        )
+        request.session["case_sent"] = {"case": str(case.code), "submission": submission}
+        tokens.pop(chosen, None)
+        request.session.modified = True
+        return redirect("cases:public_done", kind=chosen)
+    heading, lede = HEADINGS[chosen]
+    return render(
+        request,
+        "cases/public_form.html",
+        {
+            "form": form,
+            "kind": chosen,
+            "heading": heading,
+            "lede": lede,
+            "submission": token,
+            "honeypot": HONEYPOT,
+        },
+    )
+
+
+@require_GET
+def public_done(request: HttpRequest, kind: str) -> HttpResponse:
+    chosen = _kind(kind)
+    sent = request.session.get("case_sent", {})
+    case = Case.objects.filter(code=sent.get("case"), kind=chosen).first() if sent.get("case") else None
+    if case is None:
+        return redirect("cases:public_form", kind=chosen)
+    return render(request, "cases/public_done.html", {"case": case, "kind": chosen})
