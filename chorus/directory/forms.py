@@ -27,6 +27,9 @@ from chorus.directory.models import (
 )
 from chorus.directory.normalise import is_postcode, normalise_phone, normalise_postcode
 
+# The longest email address the directory stores (``ContactPoint.value``), as RFC 5321 allows.
+CONTACT_MOST = 254
+
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
@@ -135,6 +138,14 @@ class PersonForm(forms.Form):
     def clean_emails(self) -> list[str]:
         emails = _lines(self.cleaned_data["emails"])
         for email in emails:
+            if len(email) > CONTACT_MOST:
+                raise forms.ValidationError(
+                    _(
+                        "%(value)s… is too long for an email address. "
+                        "Enter one of at most %(most)s characters"
+                    ),
+                    params={"value": email[:40], "most": CONTACT_MOST},
+                )
             try:
                 validate_email(email)
             except forms.ValidationError:
@@ -150,6 +161,14 @@ class PersonForm(forms.Form):
     def clean_phones(self) -> list[str]:
         phones = _lines(self.cleaned_data["phones"])
         for phone in phones:
+            if len(phone) > 40:
+                raise forms.ValidationError(
+                    _(
+                        "%(value)s… is too long for a phone number. "
+                        "Enter numbers like 029 2000 1234, one per line"
+                    ),
+                    params={"value": phone[:40]},
+                )
             digits = normalise_phone(phone).lstrip("+")
             if not digits.isdigit() or not 7 <= len(digits) <= 15:
                 raise forms.ValidationError(

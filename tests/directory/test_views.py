@@ -69,6 +69,26 @@ def test_exporting_the_directory_is_audited(client: Client, officer: User, restr
     ).exists()
 
 
+def test_contact_details_too_long_to_store_are_refused_with_a_clear_message(officer_client: Client) -> None:
+    # Valid to the email validator (64-character local part, long domain) but longer than the
+    # 254 characters the directory stores: PostgreSQL would have refused it with a 500.
+    long_email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert len(long_email) > 254
+    page = officer_client.post(
+        reverse("directory:person_create"),
+        {
+            "last_name": "Hughes",
+            "emails": long_email,
+            "phones": "029 2000 1234" + " " * 40 + "5",
+            "preferred_language": "en",
+        },
+    )
+    body = page.content.decode()
+    assert "is too long for an email address. Enter one of at most 254 characters" in body
+    assert "is too long for a phone number" in body
+    assert not Person.objects.exists()
+
+
 def test_adding_a_person_validates_every_field_and_saves_nothing_on_error(officer_client: Client) -> None:
     url = reverse("directory:person_create")
     bad = officer_client.post(
