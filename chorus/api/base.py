@@ -171,7 +171,7 @@ def _cursor_after(cursor: str | None) -> int:
         raise ApiError(
             400, {"cursor": [_("This cursor is not one the API gave. Use the next value of the last page.")]}
         ) from None
-    if after < 0:
+    if not 0 <= after < 2**63:
         raise ApiError(
             400, {"cursor": [_("This cursor is not one the API gave. Use the next value of the last page.")]}
         )

@@ -52,7 +52,10 @@ class ApiToken(CodedModel):
     # "area:read" or "area:write" (write includes read), for the areas in ``Area``.
     scopes = models.JSONField(default=list)
     expires_at = models.DateTimeField(_("expires"))
-    # Empty: what an administrator sees. Otherwise: what a member of these teams sees.
+    # Not restricted: what an administrator sees. Restricted: what a member of ``teams``
+    # sees; kept apart from the teams themselves, so a token whose teams are all deleted
+    # sees only records of no team, never everything.
+    restricted = models.BooleanField(_("restricted to teams"), default=False)
     teams = models.ManyToManyField("accounts.Team", verbose_name=_("teams"), blank=True, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

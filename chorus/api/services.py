@@ -42,9 +42,11 @@ def token_issue(
     """Make a token; return it with its secret, which is never stored and cannot be shown again."""
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    teams = list(teams)
     with transaction.atomic():
         token = ApiToken(
             name=name,
+            restricted=bool(teams),
             prefix=prefix,
             secret_hash=secret_hash(secret),
             scopes=sorted(set(scopes)),
@@ -100,12 +102,13 @@ def token_used(token: ApiToken) -> None:
 
 def token_visible(token: ApiToken, queryset: QuerySet[M]) -> QuerySet[M]:
     """The records of ``queryset`` the token may see: as ``core.access.visible_to`` does for
-    staff, with the token's teams in place of a user's (no teams: everything, as for the
-    administrator who issued it)."""
+    staff, with the token's teams in place of a user's (not restricted: everything, as for
+    the administrator who issued it; restricted with its teams since deleted: only records
+    of no team)."""
     team_path = getattr(queryset.model, "team_path", None)
-    team_ids = [team.pk for team in token.teams.all()]
-    if team_path is None or not team_ids:
+    if team_path is None or not token.restricted:
         return queryset
+    team_ids = [team.pk for team in token.teams.all()]
     return queryset.filter(Q(**{f"{team_path}__isnull": True}) | Q(**{f"{team_path}__in": team_ids}))
 
 
@@ -113,5 +116,6 @@ def token_teams(token: ApiToken) -> QuerySet[Team]:
     """The teams a record made through the token may be restricted to."""
     from chorus.accounts.models import Team
 
-    chosen = list(token.teams.all())
-    return Team.objects.filter(pk__in=[t.pk for t in chosen]) if chosen else Team.objects.all()
+    if not token.restricted:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=[t.pk for t in token.teams.all()])

@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from chorus.cases.models import Case, CaseAttachment, CaseReply
+from chorus.cases.models import Case, CaseAttachment, CaseNote, CaseReply
 
 REMOVED = "(removed)"
 
 
 def cases_anonymise(cases: QuerySet[Case]) -> int:
-    """Blank who each case came from, what they wrote, the replies and attachments."""
+    """Blank who each case came from, what they wrote, the replies, staff's own notes (which
+    may name them or what they said) and attachments."""
     ids = list(cases.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -22,6 +23,7 @@ def cases_anonymise(cases: QuerySet[Case]) -> int:
             attachment.file.delete(save=False)
         CaseAttachment.objects.filter(case_id__in=ids).delete()
         CaseReply.objects.filter(case_id__in=ids).update(to="", subject=REMOVED, body=REMOVED)
+        CaseNote.objects.filter(case_id__in=ids, kind=CaseNote.Kind.NOTE).update(text=REMOVED)
         return Case.objects.filter(pk__in=ids).update(
             person=None, name="", email="", phone="", address="", description=REMOVED
         )

@@ -4,6 +4,7 @@ sent twice (a double click, a retry) opens one case."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from chorus.cases.forms import PublicCaseForm
 from chorus.cases.models import Case, Channel, Kind
 from chorus.core.i18n import current_welsh_or_english
 from chorus.core.ratelimit import HONEYPOT, hit, slow_down
+
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 # Cases sent from one connection in 10 minutes before it is asked to wait.
 PER_ADDRESS = 10
@@ -92,7 +95,10 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
                 ],
             )
         data = form.cleaned_data
-        submission = request.POST.get("submission") or token
+        # The page's own token, sent back: anything else (too long, other characters) is not
+        # one this form gave, and the session's token stands in for it.
+        sent = request.POST.get("submission", "")
+        submission = sent if SUBMISSION_TOKEN.fullmatch(sent) else token
         case = services.case_open(
             actor=None,
             request=request,

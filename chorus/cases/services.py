@@ -287,7 +287,9 @@ def case_reply(
             action=AuditAction.CHANGE,
             obj=case,
             request=request,
-            detail={"reply sent": reply.subject, "template": template.name if template else ""},
+            # The reply's number, not its subject: a template may put the person's name in
+            # the subject, and the audit log outlives the case's erasure.
+            detail={"reply sent": reply.pk, "template": template.name if template else ""},
         )
     return reply
 

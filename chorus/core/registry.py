@@ -222,8 +222,10 @@ class TimelineEntry:
     lines: list[str]
 
 
-# A provider gets the directory record (a person or an organisation) and returns its entries.
-TimelineProvider = Callable[[object], list[TimelineEntry]]
+# A provider gets the directory record (a person or an organisation) and the staff user
+# looking at it, and returns the entries that user may see (another team's restricted
+# records are left out, as they are from every list).
+TimelineProvider = Callable[[object, "User"], list[TimelineEntry]]
 TIMELINE_PROVIDERS: list[TimelineProvider] = []
 
 
@@ -234,5 +236,5 @@ def timeline_provider(provider: TimelineProvider) -> TimelineProvider:
     return provider
 
 
-def timeline_entries(record: object) -> list[TimelineEntry]:
-    return [entry for provider in TIMELINE_PROVIDERS for entry in provider(record)]
+def timeline_entries(record: object, user: User) -> list[TimelineEntry]:
+    return [entry for provider in TIMELINE_PROVIDERS for entry in provider(record, user)]

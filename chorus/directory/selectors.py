@@ -62,7 +62,7 @@ class TimelineItem:
     lines: list[str]
 
 
-def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
+def record_timeline(record: Person | Organisation, user: User) -> list[TimelineItem]:
     """Changes, merges and notes about a person or an organisation, newest first."""
     items: list[TimelineItem] = []
     entries = AuditEntry.objects.filter(
@@ -81,7 +81,7 @@ def record_timeline(record: Person | Organisation) -> list[TimelineItem]:
                 TimelineItem(row.activity.starts_at, "engagement", row.activity.title, "", [str(status)])
             )
     # Higher apps (cases) add their entries through core's registry.
-    for extra in timeline_entries(record):
+    for extra in timeline_entries(record, user):
         items.append(TimelineItem(extra.at, "other", extra.title, "", extra.lines))
     for note in record.notes.select_related("author"):
         author = note.author.full_name if note.author else ""

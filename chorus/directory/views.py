@@ -163,7 +163,7 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "adjustment_needs": needs_of(adjustments),
             "today": timezone.localdate(),
             "assessment": person.assessments.first(),
-            "timeline": record_timeline(person),
+            "timeline": record_timeline(person, user),
             "merges": merges_for(person),
             "note_form": NoteForm(),
             "access_requests": SubjectAccessRequest.objects.filter(person=person).select_related(
@@ -299,7 +299,7 @@ def organisation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         request,
         "directory/organisation_detail.html",
         {
-            "timeline": record_timeline(organisation),
+            "timeline": record_timeline(organisation, user),
             "note_form": NoteForm(),
             "assessment": organisation.assessments.first(),
             "organisation": organisation,

@@ -56,7 +56,12 @@ class EndpointForm(forms.Form):
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"]
-        if url_problem(url):
+        problem = url_problem(url)
+        if problem == "credentials":
+            raise forms.ValidationError(
+                _("Take the user name and password out of the address: Chorus signs each message instead")
+            )
+        if problem:
             raise forms.ValidationError(_("Enter an address that starts with https://"))
         return url
 

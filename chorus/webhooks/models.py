@@ -61,6 +61,15 @@ class Endpoint(CodedModel):
     class Meta:
         ordering = ["name"]
 
+    @property
+    def url_shown(self) -> str:
+        """The address without its path, which for Teams, Slack and automations is the
+        credential: what the pages show after it is saved."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.hostname or ''}/…"
+
     def __str__(self) -> str:
         return self.name
 

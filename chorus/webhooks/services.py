@@ -93,6 +93,8 @@ def url_problem(url: str) -> str | None:
     """Why Chorus will not send to ``url``, in words for the form; None when it will."""
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if parts.username or parts.password:
+        return "credentials"
     if parts.scheme == "https" and host:
         return None
     if parts.scheme == "http" and host and is_loopback(host) and settings.CHORUS_WEBHOOK_ALLOW_LOOPBACK:
@@ -134,9 +136,9 @@ def endpoint_create(
 
 
 def _described(endpoint: Endpoint) -> dict[str, Any]:
-    # Never the secret.
+    # Never the secret, nor the address's path (see ``url_shown``).
     return {
-        "url": endpoint.url,
+        "url": endpoint.url_shown,
         "events": endpoint.events,
         "format": endpoint.format,
         "project_key": endpoint.project_key,

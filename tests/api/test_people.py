@@ -24,6 +24,14 @@ def test_it_lists_people_a_page_at_a_time(api: Api) -> None:
     assert first["results"][0]["emails"] == ["sam0@example.org"]
 
 
+def test_a_cursor_too_large_to_be_one_the_api_gave_is_a_clear_400(api: Api) -> None:
+    import base64
+
+    huge = base64.urlsafe_b64encode(str(10**30).encode()).decode().rstrip("=")
+    response = api.get("/people", cursor=huge)
+    assert response.status_code == 400 and "cursor" in response.json()["errors"]
+
+
 def test_it_filters_people_by_email_and_group(api: Api) -> None:
     group = StakeholderGroupFactory(name="Advice sector")
     wanted = make_person(first_name="Ann", last_name="Lee", emails=["ann@example.org"], groups=[group])
@@ -56,6 +64,18 @@ def test_a_person_of_a_team_the_token_is_not_restricted_to_is_a_404(issue: Issue
     assert api.patch(f"/people/{theirs.code}", {"job_title": "Chair"}).status_code == 404
     listed = {p["code"] for p in api.get("/people").json()["results"]}
     assert listed == {str(ours.code), str(open_to_all.code)}
+
+
+def test_deleting_a_tokens_only_team_leaves_it_seeing_records_of_no_team_not_everything(
+    issue: Issue,
+) -> None:
+    team, other = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    theirs = make_person(first_name="Ann", last_name="Lee", team=other)
+    open_to_all = make_person(first_name="Cy", last_name="Lee")
+    api = Api(issue(teams=[team]))
+    team.delete()
+    assert api.get(f"/people/{theirs.code}").status_code == 404
+    assert {p["code"] for p in api.get("/people").json()["results"]} == {str(open_to_all.code)}
 
 
 def test_it_adds_a_person_with_the_staff_forms_checks(api: Api) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from chorus.cases.demo import build
 from chorus.cases.matching import case_match_directory
-from chorus.cases.models import Case, CaseReply, Kind, Status
+from chorus.cases.models import Case, CaseNote, CaseReply, Kind, Status
 from chorus.core.registry import SCALES
 from chorus.directory.models import Person
 from chorus.directory.rights import person_erase, subject_access_contents
@@ -49,6 +49,17 @@ def test_the_case_is_on_the_persons_timeline(admin_client: Client) -> None:
     assert f"Complaint {case.reference}" in page
 
 
+def test_another_teams_case_is_not_on_the_persons_timeline(officer_client: Client) -> None:
+    from tests.factories import TeamFactory
+
+    person = make_person(first_name="Carys", last_name="Complainant", emails=["carys@contact.example"])
+    theirs = open_case(person=person, team=TeamFactory(name="Crime"))
+    mine = open_case(person=person, kind=Kind.ENQUIRY)
+    page = officer_client.get(reverse("directory:person_detail", args=[person.code])).content.decode()
+    assert f"Enquiry {mine.reference}" in page
+    assert theirs.reference not in page
+
+
 def test_the_case_is_in_the_subject_access_file() -> None:
     person = make_person(first_name="Carys", last_name="Complainant", emails=["carys@contact.example"])
     case = open_case(person=person, description="The loop in court 2 was off")
@@ -60,10 +71,12 @@ def test_erasing_the_person_takes_them_out_of_their_cases(admin) -> None:
     person = make_person(first_name="Carys", last_name="Complainant", emails=["carys@contact.example"])
     case = open_case(person=person)
     CaseReply.objects.create(case=case, to=case.email, subject="Sorry", body="Dear Carys")
+    CaseNote.objects.create(case=case, text="Rang Carys back on her mobile")
     person_erase(actor=admin, person=person)
     case.refresh_from_db()
     assert (case.name, case.email, case.person_id) == ("", "", None)
     assert "Carys" not in case.replies.get().body
+    assert not CaseNote.objects.filter(case=case, text__contains="Carys").exists()
     assert case.kind == Kind.COMPLAINT and case.reference
 
 

@@ -90,6 +90,15 @@ def test_sending_the_same_form_twice_opens_one_case(client: Client) -> None:
     assert Case.objects.count() == 1
 
 
+def test_a_tampered_form_token_opens_one_case_and_never_an_error(client: Client) -> None:
+    _form_page(client, "enquiry")
+    url = reverse("cases:public_form", args=["enquiry"])
+    data = {"submission": "x" * 300, "description": "Opening hours?", "name": "Sam"}
+    data["email"] = "sam@example.org"
+    assert client.post(url, data).status_code == 302
+    assert Case.objects.count() == 1 and len(Case.objects.get().submission or "") <= 64
+
+
 def test_the_welsh_form_opens_a_welsh_case(client: Client) -> None:
     page = client.get("/cy/contact-us/enquiry/").content.decode()
     assert 'lang="cy"' in page

@@ -34,7 +34,7 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client
         reverse("webhooks:endpoint_create"),
         {
             "name": "Digital team channel",
-            "url": "https://hooks.example.org/chorus",
+            "url": "https://hooks.example.org/T0SECRET/path",
             "events": ["emerging_issue_flagged", "help_requested"],
             "format": "teams",
         },
@@ -49,6 +49,9 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client
     assert "Digital team channel" in listing and "Help requested" in detail
     entry = AuditEntry.objects.get(object_id=str(endpoint.code), action="create")
     assert endpoint.secret not in str(entry.detail)
+    # The address's path is a Teams or Slack webhook's credential: only the host is kept.
+    assert all("T0SECRET" not in text for text in (str(entry.detail), detail, listing))
+    assert "https://hooks.example.org/…" in detail
 
 
 def test_the_form_says_what_is_wrong(admin_client: Client, settings: Any) -> None:
@@ -59,6 +62,11 @@ def test_the_form_says_what_is_wrong(admin_client: Client, settings: Any) -> Non
     ).content.decode()
     assert "Enter a name for the endpoint" in page
     assert "Enter an address that starts with https://" in page
+    with_password = admin_client.post(
+        reverse("webhooks:endpoint_create"),
+        {"name": "Tickets", "url": "https://bot:hunter2@hooks.example.org/x", "events": ["help_requested"]},
+    ).content.decode()
+    assert "Take the user name and password out of the address" in with_password
     assert "A ticket is made only for emerging issues" in page
     assert "Enter the key of the Jira project to make issues in" in page
     assert not Endpoint.objects.exists()
