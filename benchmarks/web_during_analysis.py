@@ -289,7 +289,7 @@ def main() -> int:
     )
     print(text)
     print(notes)
-    if not args.no_record and not args.quick:
+    if not args.no_record:
         record("Staff pages during a large analysis", PACKAGES, text, notes, result=result)
     print(result)
     return 0

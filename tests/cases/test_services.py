@@ -33,13 +33,24 @@ def test_a_complaint_starts_at_first_response_due_in_its_service_level() -> None
 
 
 def test_the_service_level_administrators_set_is_the_one_used() -> None:
-    ServiceLevel.objects.filter(kind=Kind.ENQUIRY, stage="").update(working_days=2)
+    ServiceLevel.objects.update_or_create(kind=Kind.ENQUIRY, stage="", defaults={"working_days": 2})
     case = open_case(kind=Kind.ENQUIRY, received_on=date(2027, 6, 11))
     assert case.stage == "" and case.due_on == date(2027, 6, 15)
 
 
 def test_the_data_migration_seeds_the_default_service_levels() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    # The migration's own function, on an empty table (another test's flush may have emptied
+    # it after the migration ran), twice: the second run changes nothing.
+    seeding = importlib.import_module("chorus.cases.migrations.0002_service_levels")
+    ServiceLevel.objects.all().delete()
+    seeding.seed(apps, None)
+    seeding.seed(apps, None)
     levels = {(s.kind, s.stage): s.working_days for s in ServiceLevel.objects.all()}
+    assert len(levels) == len(seeding.DEFAULTS)
     assert levels[(Kind.ENQUIRY, "")] == 10
     assert levels[(Kind.COMPLAINT, Stage.FIRST_RESPONSE)] == 10
     assert levels[(Kind.COMPLAINT, Stage.REVIEW)] == 20
