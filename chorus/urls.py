@@ -15,6 +15,7 @@ handler500 = "chorus.core.views.error_500"
 urlpatterns = [
     path("brand.css", core_views.brand_css, name="brand_css"),
     path("healthz", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("django-admin/", admin.site.urls),
     # Not under /cy/: the API and its script serve both languages.
     path("api/feedback/v1/", include("chorus.feedback.api_urls")),

@@ -28,12 +28,23 @@ install_chorus() {
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     echo "$want" > "$stamp"
   fi
-  local npm_stamp="node_modules/.chorus-$kind-installed"
+  # npm ci replaces node_modules whole: an install for running (base) removes the test tools
+  # (axe-core) that an install for tests (dev) added, and dev's packages include base's. So a
+  # dev install stands for both, and a base install clears the dev stamp.
+  local dev_stamp="node_modules/.chorus-dev-installed" base_stamp="node_modules/.chorus-base-installed"
   want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-  if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$want" ]; then
+  if [ "$kind" = dev ]; then
+    if [ "$(cat "$dev_stamp" 2>/dev/null)" != "$want" ]; then
+      echo "Installing front-end packages from package-lock.json ..."
+      npm ci --no-audit --no-fund --loglevel=error
+      echo "$want" > "$dev_stamp"
+      echo "$want" > "$base_stamp"
+    fi
+  elif [ "$(cat "$dev_stamp" 2>/dev/null)" != "$want" ] && [ "$(cat "$base_stamp" 2>/dev/null)" != "$want" ]; then
     echo "Installing front-end packages from package-lock.json ..."
-    if [ "$kind" = dev ]; then npm ci --no-audit --no-fund --loglevel=error; else npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
-    echo "$want" > "$npm_stamp"
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    rm -f "$dev_stamp"
+    echo "$want" > "$base_stamp"
   fi
   npm run --silent build
 }

@@ -17,12 +17,15 @@ from django.db.models.functions import Lower
 from chorus.consultations.models import Response
 from chorus.core.hooks import ParticipationSource, participation_source
 from chorus.directory.models import ContactPoint
+from chorus.engagement.models import checkpoint_due_before
 from chorus.engagement.participation import members
 
 
-def _responses(project: Any, due_on: Any) -> QuerySet[Response]:
+def _responses(project: Any, before: Any) -> QuerySet[Response]:
+    """Responses to the project's consultations sent before ``before`` (the moment a due date
+    ends: a datetime, or a checkpoint's ``OuterRef("due_before")``)."""
     return (
-        Response.objects.filter(consultation__project=project, submitted_at__date__lte=due_on)
+        Response.objects.filter(consultation__project=project, submitted_at__lt=before)
         .exclude(email="")
         .annotate(address=Lower("email"))
     )
@@ -39,11 +42,11 @@ def _responded_exists() -> Exists:
         .filter(normalised=OuterRef("address"))
         .filter(members(OuterRef(OuterRef("group")), "person__"))
     )
-    return Exists(_responses(OuterRef("project"), OuterRef("due_on")).filter(Exists(held)))
+    return Exists(_responses(OuterRef("project"), OuterRef("due_before")).filter(Exists(held)))
 
 
 def _responded_people(project_id: int, due_on: date) -> QuerySet[Any]:
-    addresses = _responses(project_id, due_on).values(email_address=Lower("email"))
+    addresses = _responses(project_id, checkpoint_due_before(due_on)).values(email_address=Lower("email"))
     return _emails().filter(normalised__in=addresses).values("person_id")
 
 

@@ -69,8 +69,9 @@ def texts_received(*, source: str, ids: Iterable[int], subject: str, target_id: 
 
 # A builder of a query expression that says whether a directory person of the outer
 # checkpoint's group took part in its project by its due date (``OuterRef("project")``,
-# ``OuterRef("group")``, ``OuterRef("due_on")``), and a builder of a query of the ids
-# (``person_id``) of the directory people who took part in a project by a date.
+# ``OuterRef("group")``, and ``OuterRef("due_before")``, the moment its due date ends), and a
+# builder of a query of the ids (``person_id``) of the directory people who took part in a
+# project by a date.
 # Consultations registers responses; engagement counts attendance and panels itself.
 # See ``chorus.engagement.participation``.
 ParticipationExists = Callable[[], "Exists"]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
@@ -127,6 +128,13 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     dark = "#{:02x}{:02x}{:02x}".format(*(int(c * 0.6) for c in (red, green, blue)))
     css = f":root {{ --chorus-brand: {colour}; --chorus-brand-dark: {dark}; }}\n"
     return HttpResponse(css, content_type="text/css")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to Chorus's icon."""
+    return redirect(static("chorus/favicon.svg"), permanent=True)
 
 
 @require_GET

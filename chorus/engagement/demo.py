@@ -241,9 +241,10 @@ def build_checkpoints(scale: Scale, rng: random.Random) -> dict[str, int]:
             )
             no_shows.update(attended=False)
             people_first_attended_refresh(no_shows.values("person_id"))
-            Checkpoint.objects.filter(project=project, group=missed).update(
-                due_on=today - timedelta(days=rng.randint(5, 40))
-            )
+            due_on = today - timedelta(days=rng.randint(5, 40))
+            for checkpoint in Checkpoint.objects.filter(project=project, group=missed):
+                checkpoint.due_on = due_on
+                checkpoint.save(update_fields=["due_on"])
     return {"checkpoints": created}
 
 

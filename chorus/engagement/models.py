@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -345,6 +346,15 @@ class ImpactUpdate(StatusUpdate):
             raise ValidationError({"note": _("Say why it will not be done")})
 
 
+def checkpoint_due_before(due_on: date) -> datetime:
+    """The moment ``due_on`` ends in the organisation's time zone: something happened by the
+    due date when it happened before this. Kept on each checkpoint (``due_before``) so that
+    participation compares stored times with it, with no per-row conversion to a local date."""
+    return timezone.make_aware(
+        datetime.combine(due_on + timedelta(days=1), time.min), timezone.get_default_timezone()
+    )
+
+
 def _engaging() -> Q:
     """Whether people of the checkpoint's group took part in its project by the due date
     (``participation.took_part``: came, were on a panel that met, or responded)."""
@@ -378,6 +388,8 @@ class Checkpoint(CodedModel):
         "directory.StakeholderGroup", verbose_name=_("stakeholder group"), on_delete=models.PROTECT
     )
     due_on = models.DateField(_("due by"))
+    # Set from ``due_on`` on every save (see ``checkpoint_due_before``).
+    due_before = models.DateTimeField(blank=True, editable=False)
     waived_reason = models.CharField(_("reason for waiving"), max_length=300, blank=True)
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -398,6 +410,13 @@ class Checkpoint(CodedModel):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.group} by {self.due_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.due_before = checkpoint_due_before(self.due_on)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "due_on" in fields:
+            kwargs["update_fields"] = {*fields, "due_before"}
+        super().save(*args, **kwargs)
 
     def status(self) -> str:
         """Waived, met (people of the group took part in the project by the due date: see

@@ -194,6 +194,44 @@ def places_full(activity: Activity) -> PlacesFull | None:
     return PlacesFull(taken, settings_.capacity, arrived)
 
 
+def _confirmed_at_the_door(
+    actor: User, request: HttpRequest | None, registration: Registration, *, over_places: bool
+) -> Registration:
+    """Someone registered but without a confirmed place (waiting, awaiting confirmation or
+    offered one) who came: their registration is confirmed and marked arrived. Called in
+    ``walk_in_add``'s transaction, with the places counted."""
+    now = timezone.now()
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Registration.Status.CONFIRMED, arrived_at=now, updated_at=now
+    )
+    registration.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=registration,
+        request=request,
+        detail={
+            "activity": registration.activity.title,
+            "attended": True,
+            "place confirmed at the door": True,
+        }
+        | ({"over the number of places": True} if over_places else {}),
+    )
+    _attended(registration, True)
+    return registration
+
+
+def registered_with(activity: Activity, email: str) -> Registration | None:
+    """The live registration for the event from ``email`` (compared as registering compares
+    addresses), if there is one: a walk-in with that address is them arriving."""
+    normalised = normalise_email(email.strip()) if email.strip() else ""
+    if not normalised:
+        return None
+    return Registration.objects.filter(
+        activity=activity, email_normalised=normalised, status__in=Registration.ACTIVE
+    ).first()
+
+
 def walk_in_add(
     *,
     actor: User,
@@ -213,19 +251,19 @@ def walk_in_add(
 
     email = email.strip()
     normalised = normalise_email(email) if email else ""
-    if normalised:
-        existing = Registration.objects.filter(
-            activity=activity, email_normalised=normalised, status__in=Registration.ACTIVE
-        ).first()
-        if existing is not None:
-            registration_arrive(actor=actor, request=request, registration=existing)
-            return existing
+    existing = registered_with(activity, email)
+    if existing is not None and existing.status == Registration.Status.CONFIRMED:
+        registration_arrive(actor=actor, request=request, registration=existing)
+        return existing
     with transaction.atomic():
         # Counted with the settings row locked, as registering counts places.
         RegistrationSettings.objects.select_for_update().filter(activity=activity).first()
-        full = places_full(activity)
+        # Someone whose place is held (awaiting confirmation, or offered) takes no extra place.
+        full = None if existing is not None and existing.holds_place else places_full(activity)
         if full is not None and not over_places:
             raise full
+        if existing is not None:
+            return _confirmed_at_the_door(actor, request, existing, over_places=full is not None)
         registration = Registration(
             activity=activity,
             name=name.strip()[:200],

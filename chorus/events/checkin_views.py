@@ -50,21 +50,33 @@ class WalkInForm(forms.Form):
         help_text=gettext_lazy("Check with the organiser that the room has space for them first."),
     )
 
-    def __init__(self, *args: Any, full: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, activity: Activity, full: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.activity = activity
         if not full:
             # Asked only while every place is taken.
             del self.fields["over_places"]
 
-    def clean_over_places(self) -> bool:
-        if not self.cleaned_data["over_places"]:
-            raise forms.ValidationError(
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "over_places" not in self.fields or cleaned.get("over_places"):
+            return cleaned
+        # Someone registered with a place (or one held for them) with the address they give
+        # is simply marked arrived: they take no extra place, so there is nothing to add anyway.
+        existing = (
+            None
+            if "email" in self.errors
+            else checkin.registered_with(self.activity, cleaned.get("email") or "")
+        )
+        if existing is None or existing.status == Registration.Status.WAITING:
+            self.add_error(
+                "over_places",
                 _(
                     "Every place is taken. Tick “Add them anyway” to add them over the number of places, "
                     "or check with the organiser"
-                )
+                ),
             )
-        return True
+        return cleaned
 
 
 def checkin_shown(registration: Registration) -> dict[str, Any]:
@@ -178,7 +190,9 @@ def checkin_mark(request: HttpRequest, code: UUID) -> HttpResponse:
 def checkin_walk_in(request: HttpRequest, code: UUID) -> HttpResponse:
     activity = get_for_change(request, Activity.objects.all(), code=code)
     full = checkin.places_full(activity)
-    form = WalkInForm(request.POST if request.method == "POST" else None, full=full is not None)
+    form = WalkInForm(
+        request.POST if request.method == "POST" else None, activity=activity, full=full is not None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = checkin.walk_in_add(
@@ -193,7 +207,7 @@ def checkin_walk_in(request: HttpRequest, code: UUID) -> HttpResponse:
         except checkin.PlacesFull as taken:
             # The last place went while the form was being filled in: ask now.
             full = taken
-            form = WalkInForm(request.POST, full=True)
+            form = WalkInForm(request.POST, activity=activity, full=True)
             form.is_valid()
         else:
             messages.success(request, _("%(name)s has arrived.") % {"name": registration.name})

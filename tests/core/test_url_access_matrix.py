@@ -135,6 +135,7 @@ EXPECT: dict[str, Expect] = {
     # The project
     "brand_css": everyone(),
     "health": everyone(),
+    "favicon": everyone(REDIRECT),
     # APIs and files outside the language prefix
     "feedback_api:feedback": everyone(405, post=everyone(415)),
     "feedback_api:openapi": everyone(),

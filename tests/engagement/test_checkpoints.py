@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -265,3 +265,35 @@ def test_moving_past_a_stage_with_unmet_checkpoints_asks_for_a_reason_and_record
     assert unmet.status() == "waived" and unmet.waived_reason == "The judiciary were engaged by the board"
     assert met.status() == "met" and not met.waived_reason
     assert AuditEntry.objects.filter(detail__waived="The judiciary were engaged by the board").exists()
+
+
+@pytest.mark.parametrize("due_on", [date(2026, 7, 15), date(2026, 1, 15)], ids=["summer time", "winter"])
+def test_the_due_date_ends_at_local_midnight_whatever_the_season(project: Project, due_on: date) -> None:
+    """Participation compares stored times with the moment the due date ends in the
+    organisation's time zone: 23:30 on the due date counts, 00:30 the next day does not."""
+    zone = timezone.get_default_timezone()
+    judges = StakeholderGroupFactory(name="Judiciary")
+    checkpoint = CheckpointFactory(project=project, stage_id="alpha", group=judges, due_on=due_on)
+    assert checkpoint.due_before == datetime(2026, due_on.month, 16, tzinfo=zone)
+    judge = GroupMembershipFactory(group=judges).person
+    after = _meeting(project)
+    after.starts_at = datetime.combine(due_on + timedelta(days=1), time(0, 30), tzinfo=zone)
+    after.save()
+    AttendanceFactory(activity=after, person=judge, attended=True)
+    assert checkpoint.status() == "overdue"
+    assert participation.progress(project.pk, judges.pk, due_on).lines == []
+
+    late_evening = _meeting(project)
+    late_evening.starts_at = datetime.combine(due_on, time(23, 30), tzinfo=zone)
+    late_evening.save()
+    AttendanceFactory(activity=late_evening, person=judge, attended=True)
+    assert checkpoint.status() == "met"
+    assert participation.progress(project.pk, judges.pk, due_on).lines == [("came to an activity", 1)]
+
+
+def test_moving_a_checkpoints_due_date_moves_the_moment_it_ends(project: Project) -> None:
+    checkpoint = _checkpoint(project, StakeholderGroupFactory(name="Judiciary"))
+    checkpoint.due_on = date(2027, 3, 1)
+    checkpoint.save(update_fields=["due_on"])
+    checkpoint.refresh_from_db()
+    assert checkpoint.due_before == datetime(2027, 3, 2, tzinfo=timezone.get_default_timezone())

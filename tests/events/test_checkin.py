@@ -239,6 +239,55 @@ def test_a_walk_in_over_the_number_of_places_needs_staff_to_say_add_anyway(
     assert entry.detail.get("over the number of places") is True
 
 
+def test_someone_registered_who_gives_their_address_at_a_full_event_is_simply_marked_arrived(
+    officer_client: Client, team
+) -> None:
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    registration = _register(event)
+    url = reverse("events:checkin_walk_in", kwargs={"code": event.code})
+    # No "add anyway": they hold the one place.
+    added = officer_client.post(url, {"name": "Rhian", "email": "RHIAN@example.org", "consent": "on"})
+    assert added.status_code == 302
+    registration.refresh_from_db()
+    assert registration.arrived_at is not None
+    assert Registration.objects.filter(activity=event).count() == 1
+
+
+def test_someone_on_the_waiting_list_at_a_full_event_is_given_a_place_only_when_staff_say_so(
+    officer_client: Client, team
+) -> None:
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    _register(event)
+    waiting = _register(event, "Alun Hughes", "alun@example.org")
+    assert waiting.status == Registration.Status.WAITING
+    url = reverse("events:checkin_walk_in", kwargs={"code": event.code})
+    refused = officer_client.post(url, {"name": "Alun Hughes", "email": "alun@example.org", "consent": "on"})
+    assert "Every place is taken" in refused.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.WAITING and waiting.arrived_at is None
+    added = officer_client.post(
+        url, {"name": "Alun Hughes", "email": "alun@example.org", "consent": "on", "over_places": "on"}
+    )
+    assert added.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED and waiting.arrived_at is not None
+    assert Registration.objects.filter(activity=event).count() == 2
+    entry = AuditEntry.objects.filter(object_type="events.registration", action="change").latest("id")
+    assert entry.detail.get("place confirmed at the door") is True
+    assert entry.detail.get("over the number of places") is True
+
+
+def test_someone_whose_place_is_held_is_confirmed_and_marked_arrived_at_the_door(officer, team) -> None:
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    held = _register(event)
+    Registration.objects.filter(pk=held.pk).update(status=Registration.Status.OFFERED)
+    came = checkin.walk_in_add(
+        actor=officer, request=None, activity=event, name="Rhian", email="rhian@example.org", language="en"
+    )
+    assert came.pk == held.pk
+    assert came.status == Registration.Status.CONFIRMED and came.arrived_at is not None
+
+
 def test_a_walk_in_with_places_free_is_not_asked_about_the_number_of_places(
     officer_client: Client, event
 ) -> None:
@@ -264,6 +313,9 @@ def test_an_empty_code_says_what_to_enter(officer_client: Client, event) -> None
     )
     page = response.content.decode().replace("&#x27;", "'")
     assert "Enter the code from the person's confirmation email or QR code" in page
+    # Shown as an error to put right (the GOV.UK error summary), not an "Important" notice.
+    assert "govuk-error-summary" in page and "There is a problem" in page
+    assert "govuk-notification-banner" not in page
 
 
 def test_an_arrival_is_undone_with_a_button_that_says_so(officer_client: Client, event) -> None:
