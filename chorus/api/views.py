@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime, time
 from uuid import UUID
 
@@ -28,11 +30,24 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(request, "api/token_list.html", {"rows": rows, "now": timezone.now()})
 
 
+# The forms this session sent that issued a token: the form's own id -> the token's code.
+ISSUED = "api_tokens_issued"
+SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 @never_cache
 @staff_required
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
+    submission = request.POST.get("submission", "")
+    issued: dict[str, str] = request.session.get(ISSUED, {})
+    if request.method == "POST" and submission in issued:
+        # The same form sent again (reloaded, or clicked twice): the token is issued
+        # already, and its secret was shown once.
+        already = ApiToken.objects.filter(code=issued[submission]).first()
+        if already is not None:
+            return render(request, "api/token_issued.html", {"token": already, "secret": None})
     form = TokenForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,11 +61,14 @@ def token_create(request: HttpRequest) -> HttpResponse:
             expires_at=expires_at,
             teams=list(data["teams"]),
         )
+        if SUBMISSION.fullmatch(submission):
+            issued = {**dict(list(issued.items())[-19:]), submission: str(token.code)}
+            request.session[ISSUED] = issued
         # Shown on this answer only: the secret is not kept, so it cannot be shown again.
         response = render(request, "api/token_issued.html", {"token": token, "secret": secret})
         response["Cache-Control"] = "no-store"
         return response
-    return render(request, "api/token_form.html", {"form": form})
+    return render(request, "api/token_form.html", {"form": form, "submission": secrets.token_urlsafe(24)})
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.accounts.models import Team, User
 from chorus.cases.models import Category, Channel, Kind, Outcome, ReplyTemplate, Status
 from chorus.core import uploads
-from chorus.core.forms import GovukDateField
+from chorus.core.forms import GovukDateField, NamedChoiceField
 from chorus.directory.models import Place, Region
 
 # What a person may attach: documents and photos, each at most 10 MB, at most 3 files.
@@ -39,10 +39,11 @@ class CaseFilterForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any")), *Kind.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any")), *Status.choices], required=False)
-    category = forms.ModelChoiceField(
+    # By their Welsh names on Welsh pages.
+    category = NamedChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("Any")
     )
-    region = forms.ModelChoiceField(
+    region = NamedChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("Any")
     )
     assignee = UserChoiceField(
@@ -98,7 +99,7 @@ class StaffCaseForm(forms.Form):
         error_messages={"required": _("Enter what the case is about")},
     )
     service = forms.CharField(label=_("Service (optional)"), max_length=200, required=False)
-    category = forms.ModelChoiceField(
+    category = NamedChoiceField(
         label=_("Category (optional)"), queryset=Category.objects.filter(is_active=True), required=False
     )
     place = forms.ModelChoiceField(
@@ -138,7 +139,10 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
         help_text=_("Only staff see notes."),
-        error_messages={"required": _("Enter the note")},
+        error_messages={
+            "required": _("Enter the note"),
+            "max_length": _("The note must be 10,000 characters or fewer"),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,6 +83,10 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
         # Checked for robots only once the form is otherwise right (see tests/core).
         if request.POST.get(HONEYPOT):
             return redirect("cases:public_form", kind=chosen)
+        if _same_as_last_sent(sent, chosen, form.cleaned_data):
+            # Sent, then Back (the browser puts the message back in the form, under a new
+            # token), then sent again: the case is already open.
+            return redirect("cases:public_done", kind=chosen)
         address = getattr(request, "client_address", None) or request.META.get("REMOTE_ADDR", "")
         if hit("cases-public", address, limit=PER_ADDRESS, per=timedelta(minutes=10)):
             return slow_down(
@@ -97,8 +102,8 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
         data = form.cleaned_data
         # The page's own token, sent back: anything else (too long, other characters) is not
         # one this form gave, and the session's token stands in for it.
-        sent = request.POST.get("submission", "")
-        submission = sent if SUBMISSION_TOKEN.fullmatch(sent) else token
+        posted = request.POST.get("submission", "")
+        submission = posted if SUBMISSION_TOKEN.fullmatch(posted) else token
         case = services.case_open(
             actor=None,
             request=request,
@@ -132,6 +137,19 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
             "submission": token,
             "honeypot": HONEYPOT,
         },
+    )
+
+
+def _same_as_last_sent(sent: dict[str, str], kind: Kind, data: dict[str, Any]) -> bool:
+    """Whether the form repeats the case this browser last sent: same kind, words and
+    email address."""
+    if not sent.get("case"):
+        return False
+    last = Case.objects.filter(code=sent["case"], kind=kind).first()
+    return (
+        last is not None
+        and last.description == data["description"].strip()
+        and last.email == (data["email"] or "").strip()
     )
 
 

@@ -5,7 +5,7 @@ transaction and records the audit entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -54,6 +54,8 @@ DEFAULT_DAYS: dict[tuple[str, str], int] = {
 
 # Kinds a person may send without saying who they are.
 ANONYMOUS_KINDS = (Kind.COMPLIMENT, Kind.SUGGESTION)
+# The same reply sent again within this time is the same reply (a double click, a retry).
+REPLY_REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def working_days_allowed(kind: str, stage: str) -> int:
@@ -264,7 +266,9 @@ def case_reply(
     template: ReplyTemplate | None = None,
     request: HttpRequest | None = None,
 ) -> CaseReply:
-    """Send a reply to the person by email and keep it on the case."""
+    """Send a reply to the person by email and keep it on the case. The same reply sent
+    again within a few minutes (a double click, a retry) is not sent twice: the one already
+    sent is returned."""
     if not case.email:
         raise ValidationError(_("This case has no email address to reply to"))
     if not subject.strip():
@@ -272,6 +276,20 @@ def case_reply(
     if not body.strip():
         raise ValidationError({"body": _("Enter the reply")})
     with transaction.atomic():
+        # One reply at a time for a case, so that two copies sent at once are seen as one.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        already = (
+            case.replies.filter(
+                subject=subject.strip(),
+                body=body.strip(),
+                sent_by=actor,
+                sent_at__gte=timezone.now() - REPLY_REPEAT_WINDOW,
+            )
+            .order_by("-sent_at")
+            .first()
+        )
+        if already is not None:
+            return already
         reply = CaseReply.objects.create(
             case=case,
             to=case.email,

@@ -89,7 +89,15 @@ def cases_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = CaseFilterForm(request.GET or None, users=_staff_users(user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # A filter from an old or changed address (a category since removed, someone who
+        # left): left out, and the others still applied.
+        kept = request.GET.copy()
+        for name in form.errors:
+            kept.pop(name, None)
+        form = CaseFilterForm(kept or None, users=_staff_users(user))
+        form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
     page = Paginator(cases_filtered(user, filters), PER_PAGE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     if cases:
@@ -187,10 +195,15 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
 @require_GET
 @staff_required
 def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
-    user = staff_user(request)
     case = get_for_view(
         request, Case.objects.select_related("category", "place", "team", "assignee", "person"), code=code
     )
+    return _detail_page(request, case)
+
+
+def _detail_page(request: HttpRequest, case: Case, note_form: NoteForm | None = None) -> HttpResponse:
+    """The case page; ``note_form`` is a note that was not added, with what is wrong with it."""
+    user = staff_user(request)
     may_change = can_change(user, case)
     # Linked only where the user may open the person's record (it may be another team's).
     person_visible = (
@@ -209,7 +222,7 @@ def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "may_change": may_change,
             "person_visible": person_visible,
             "show_contacts": user.can_see_contact_details,
-            "note_form": NoteForm() if may_change else None,
+            "note_form": (note_form or NoteForm()) if may_change else None,
             "templates": _templates_for(case) if may_change and case.email else [],
         },
     )
@@ -263,9 +276,9 @@ def case_note(request: HttpRequest, code: UUID) -> HttpResponse:
             actor=staff_user(request), case=case, text=form.cleaned_data["text"], request=request
         )
         messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("Enter the note"))
-    return redirect("cases:case_detail", code=case.code)
+        return redirect("cases:case_detail", code=case.code)
+    # Shown again with what is wrong, and the note as it was written.
+    return _detail_page(request, case, note_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -61,6 +61,13 @@ class EndpointForm(forms.Form):
             raise forms.ValidationError(
                 _("Take the user name and password out of the address: Chorus signs each message instead")
             )
+        if problem == "internal":
+            raise forms.ValidationError(
+                _(
+                    "Enter an address on the internet: "
+                    "Chorus does not send events to addresses inside a network"
+                )
+            )
         if problem:
             raise forms.ValidationError(_("Enter an address that starts with https://"))
         return url

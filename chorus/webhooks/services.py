@@ -89,15 +89,37 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def is_internal(host: str) -> bool:
+    """Whether ``host`` names this machine or an address inside a network (10.0.0.0/8,
+    169.254.169.254 and the like), which no endpoint may be: sending there would let the
+    delivery log show what answers on the inside."""
+    if is_loopback(host) or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global
+
+
 def url_problem(url: str) -> str | None:
     """Why Chorus will not send to ``url``, in words for the form; None when it will."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".").lower()
     if parts.username or parts.password:
         return "credentials"
-    if parts.scheme == "https" and host:
+    if (
+        host
+        and is_loopback(host)
+        and settings.CHORUS_WEBHOOK_ALLOW_LOOPBACK
+        and parts.scheme in ("http", "https")
+    ):
         return None
-    if parts.scheme == "http" and host and is_loopback(host) and settings.CHORUS_WEBHOOK_ALLOW_LOOPBACK:
+    if host and is_internal(host):
+        return "internal"
+    if parts.scheme == "https" and host:
         return None
     return "https"
 

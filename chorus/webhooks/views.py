@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,6 +20,9 @@ from chorus.webhooks.forms import EndpointForm
 from chorus.webhooks.models import Delivery, Endpoint, EventKind
 
 EVENT_LABELS = dict(EventKind.choices)
+# The forms this session sent that added an endpoint: the form's own id -> the endpoint's code.
+ADDED = "webhook_endpoints_added"
+SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _endpoint(request: HttpRequest, code: UUID) -> Endpoint:
@@ -37,16 +42,30 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def endpoint_create(request: HttpRequest) -> HttpResponse:
+    submission = request.POST.get("submission", "")
+    added: dict[str, str] = request.session.get(ADDED, {})
+    if request.method == "POST" and submission in added:
+        # The same form sent again (reloaded, or clicked twice): the endpoint is there
+        # already, and its secret was shown once.
+        already = Endpoint.objects.filter(code=added[submission]).first()
+        if already is not None:
+            return render(request, "webhooks/endpoint_added.html", {"endpoint": already, "secret": None})
     form = EndpointForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         endpoint, secret = services.endpoint_create(
             actor=staff_user(request), request=request, **form.cleaned_data
         )
+        if SUBMISSION.fullmatch(submission):
+            request.session[ADDED] = {**dict(list(added.items())[-19:]), submission: str(endpoint.code)}
         # Shown on this answer only.
         response = render(request, "webhooks/endpoint_added.html", {"endpoint": endpoint, "secret": secret})
         response["Cache-Control"] = "no-store"
         return response
-    return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": None})
+    return render(
+        request,
+        "webhooks/endpoint_form.html",
+        {"form": form, "endpoint": None, "submission": secrets.token_urlsafe(24)},
+    )
 
 
 @staff_required

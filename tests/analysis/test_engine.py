@@ -84,6 +84,21 @@ def test_near_duplicates_need_long_alike_texts() -> None:
     assert find_groups(texts) == [[2, 3]]
 
 
+def test_a_few_different_comments_have_no_near_duplicates() -> None:
+    """Long enough to compare, but no two alike: no bucket holds two texts (this raised
+    IndexError, failing every analysis of a handful of comments, such as an event's evaluation)."""
+    texts = [
+        "The speakers were clear and the room was easy to find from the station car park",
+        "More time for questions at the end would have helped everyone who travelled far",
+        "Please send the slides before the meeting so that we can read them in advance",
+        "The hearing loop did not work in the back rows and I missed half of what was said",
+        "Lunch was late and the afternoon session started without any break at all today",
+        "I would like the next forum to be held online so that carers can join it too",
+        "Thank you for listening; it felt as though our views were taken seriously here",
+    ]
+    assert find_groups(texts) == []
+
+
 def test_sentiment_is_scored_for_every_response(fast) -> None:
     result = analyse(
         ["The staff were wonderful and kind", "Terrible, rude and slow, I am furious", "I filled in the form"]

@@ -50,6 +50,28 @@ def test_an_administrator_issues_a_token_and_sees_its_secret_once(admin: User) -
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="api.apitoken").exists()
 
 
+def test_the_form_sent_again_issues_no_second_token_and_shows_no_secret(admin: User) -> None:
+    client = sign_in(Client(), admin)
+    form = client.get("/staff/api-tokens/new/").content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', form)
+    assert submission is not None
+    data = {
+        "submission": submission.group(1),
+        "name": "Data platform",
+        "scopes": ["people:read"],
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    }
+    first = client.post("/staff/api-tokens/new/", data).content.decode()
+    # Reloaded, or the button clicked twice.
+    again = client.post("/staff/api-tokens/new/", data).content.decode()
+    assert ApiToken.objects.count() == 1
+    assert 'value="chorus_' in first and "chorus_" + ApiToken.objects.get().prefix not in again
+    assert 'id="secret"' not in again and "no second token was issued" in again
+    # A new form issues a new token.
+    client.post("/staff/api-tokens/new/", {**data, "submission": "x" * 32})
+    assert ApiToken.objects.count() == 2
+
+
 def test_the_form_says_what_is_wrong(admin: User) -> None:
     client = sign_in(Client(), admin)
     page = client.post(

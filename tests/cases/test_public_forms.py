@@ -90,6 +90,21 @@ def test_sending_the_same_form_twice_opens_one_case(client: Client) -> None:
     assert Case.objects.count() == 1
 
 
+def test_back_and_send_again_opens_one_case_but_a_new_message_opens_another(client: Client) -> None:
+    url = reverse("cases:public_form", args=["enquiry"])
+    data = {"description": "Opening hours?", "name": "Sam", "email": "sam@example.org"}
+    _page, token = _form_page(client, "enquiry")
+    client.post(url, {**data, "submission": token})
+    # Back: the browser puts the message back in the form, which now has a new token.
+    _page, token = _form_page(client, "enquiry")
+    again = client.post(url, {**data, "submission": token})
+    assert again.status_code == 302 and again["Location"].endswith("/contact-us/enquiry/sent/")
+    assert Case.objects.count() == 1
+    _page, token = _form_page(client, "enquiry")
+    client.post(url, {**data, "description": "And on Saturdays?", "submission": token})
+    assert Case.objects.count() == 2
+
+
 def test_a_tampered_form_token_opens_one_case_and_never_an_error(client: Client) -> None:
     _form_page(client, "enquiry")
     url = reverse("cases:public_form", args=["enquiry"])

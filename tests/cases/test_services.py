@@ -149,6 +149,18 @@ def test_a_reply_is_sent_by_email_and_kept(officer: User, django_capture_on_comm
     assert reply.sent_by == officer and reply.to == "carys@contact.example"
 
 
+def test_the_same_reply_sent_twice_is_emailed_once(officer: User, django_capture_on_commit_callbacks) -> None:
+    case = open_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.case_reply(actor=officer, case=case, subject="Your complaint", body="We are sorry.")
+        again = services.case_reply(actor=officer, case=case, subject="Your complaint", body="We are sorry.")
+    assert again == first and case.replies.count() == 1 and len(mail.outbox) == 1
+    # A different reply is sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reply(actor=officer, case=case, subject="Your complaint", body="One more thing.")
+    assert case.replies.count() == 2 and len(mail.outbox) == 2
+
+
 def test_a_case_without_email_cannot_be_replied_to(officer: User) -> None:
     case = open_case(email="", phone="07700 900123")
     with pytest.raises(ValidationError):

@@ -56,6 +56,23 @@ def test_the_list_filters_by_what_the_address_says(officer_client: Client, team:
     assert "No cases match these filters." in page
 
 
+def test_a_filter_that_no_longer_fits_is_left_out_and_the_others_still_apply(
+    officer_client: Client, team: Team
+) -> None:
+    complaint = open_case(team=team)
+    enquiry = open_case(team=team, kind=Kind.ENQUIRY)
+    page = _page(officer_client, reverse("cases:case_list"), kind="enquiry", category="999999", due="x")
+    assert enquiry.reference in page and complaint.reference not in page
+    assert "Select a valid choice" not in page and "govuk-form-group--error" not in page
+
+
+def test_the_welsh_list_and_form_name_categories_in_welsh(officer_client: Client, team: Team) -> None:
+    Category.objects.create(name_en="Delays", name_cy="Oedi")
+    assert ">Oedi</option>" in _page(officer_client, "/cy/staff/cases/")
+    assert ">Oedi</option>" in _page(officer_client, "/cy/staff/cases/new/")
+    assert ">Delays</option>" in _page(officer_client, "/staff/cases/")
+
+
 def test_overdue_and_due_soon_filters(officer_client: Client, team: Team) -> None:
     today = timezone.localdate()
     late = open_case(team=team, name="Lara Late")
@@ -158,6 +175,28 @@ def test_an_internal_note_is_on_the_timeline(officer_client: Client, team: Team)
     officer_client.post(reverse("cases:case_note", args=[case.code]), {"text": "Called the court manager."})
     page = _page(officer_client, reverse("cases:case_detail", args=[case.code]))
     assert "Called the court manager." in page
+
+
+def test_what_the_person_wrote_is_marked_with_its_language(officer_client: Client, team: Team) -> None:
+    english = open_case(team=team, description="The lift was broken.")
+    welsh = open_case(team=team, description="Roedd y lifft wedi torri.", language="cy")
+    marked = '<p class="govuk-body chorus-break-words" lang="en">The lift'
+    assert marked in _page(officer_client, f"/cy/staff/cases/{english.code}/")
+    assert marked not in _page(officer_client, f"/staff/cases/{english.code}/")
+    marked = '<p class="govuk-body chorus-break-words" lang="cy">Roedd'
+    assert marked in _page(officer_client, f"/staff/cases/{welsh.code}/")
+    assert marked not in _page(officer_client, f"/cy/staff/cases/{welsh.code}/")
+
+
+def test_a_note_too_long_says_so_and_keeps_what_was_written(officer_client: Client, team: Team) -> None:
+    case = open_case(team=team)
+    response = officer_client.post(reverse("cases:case_note", args=[case.code]), {"text": "w" * 10_001})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "The note must be 10,000 characters or fewer" in page and "w" * 10_001 in page
+    assert "<title>Error:" in page and not case.notes.filter(text__startswith="www").exists()
+    page = officer_client.post(reverse("cases:case_note", args=[case.code]), {"text": " "}).content.decode()
+    assert "Enter the note" in page and 'href="#id_text"' in page
 
 
 def test_replying_from_a_template(

@@ -20,6 +20,15 @@ def test_the_public_home_page_speaks_english_and_welsh(client: Client) -> None:
     assert 'hreflang="en"' in welsh
 
 
+def test_the_home_page_and_every_footer_lead_to_contact_us(client: Client) -> None:
+    """Raising an enquiry or a complaint starts from the home page, or from any page's footer."""
+    home = client.get("/").content.decode()
+    assert home.count('href="/contact-us/"') == 2  # the list of what people can do, and the footer
+    elsewhere = client.get("/consultations/").content.decode()
+    assert 'href="/contact-us/"' in elsewhere
+    assert 'href="/cy/contact-us/"' in client.get("/cy/").content.decode()
+
+
 def test_public_pages_send_a_strict_content_security_policy(client: Client) -> None:
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy

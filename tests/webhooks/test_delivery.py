@@ -125,6 +125,26 @@ def test_no_endpoint_gets_plain_http_outside_this_machine(admin: Any) -> None:
     assert url_problem("http://hooks.example.org/x")
 
 
+@override_settings(CHORUS_WEBHOOK_ALLOW_LOOPBACK=False)
+def test_no_endpoint_is_inside_a_network() -> None:
+    from chorus.webhooks.services import url_problem
+
+    for url in (
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/x",
+        "https://172.16.0.1/x",
+        "https://100.64.0.1/x",
+        "https://0.0.0.0/x",
+        "https://[fd00::1]/x",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://LOCALHOST./x",
+        "https://jira.corp.internal/x",
+    ):
+        assert url_problem(url) == "internal", url
+    assert url_problem("https://8.8.8.8/x") is None
+    assert url_problem("https://jira.example.org/x") is None
+
+
 def test_send_again_uses_the_same_event_id_and_is_audited(
     endpoint: Endpoint, admin: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
 ) -> None:

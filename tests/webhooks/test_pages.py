@@ -72,6 +72,40 @@ def test_the_form_says_what_is_wrong(admin_client: Client, settings: Any) -> Non
     assert not Endpoint.objects.exists()
 
 
+def test_an_address_inside_a_network_is_refused(admin_client: Client, settings: Any) -> None:
+    settings.CHORUS_WEBHOOK_ALLOW_LOOPBACK = False
+    for url in (
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/hook",
+        "https://192.168.1.10/hook",
+        "https://127.0.0.1/hook",
+        "https://[::1]/hook",
+        "https://localhost/hook",
+    ):
+        page = admin_client.post(
+            reverse("webhooks:endpoint_create"),
+            {"name": "Inside", "url": url, "events": ["help_requested"], "format": "json"},
+        ).content.decode()
+        assert "Chorus does not send events to addresses inside a network" in page, url
+    assert not Endpoint.objects.exists()
+
+
+def test_the_form_sent_again_adds_one_endpoint_and_shows_no_secret(admin_client: Client) -> None:
+    form = admin_client.get(reverse("webhooks:endpoint_create")).content.decode()
+    submission = form.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "submission": submission,
+        "name": "Channel",
+        "url": "https://hooks.example.org/x",
+        "events": ["help_requested"],
+        "format": "json",
+    }
+    admin_client.post(reverse("webhooks:endpoint_create"), data)
+    again = admin_client.post(reverse("webhooks:endpoint_create"), data).content.decode()
+    endpoint = Endpoint.objects.get()
+    assert endpoint.secret not in again and "the endpoint was not added twice" in again
+
+
 def test_changing_and_turning_off_an_endpoint_is_audited(admin_client: Client, endpoint: Endpoint) -> None:
     admin_client.post(
         reverse("webhooks:endpoint_edit", args=[endpoint.code]),

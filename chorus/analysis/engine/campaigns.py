@@ -122,6 +122,9 @@ def _distinct(parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return np.zeros(0, dtype=np.int64)
     pairs = np.sort(np.concatenate(parts))
+    if not pairs.size:
+        # No band put two texts in one bucket (a few short, different comments): no pairs.
+        return np.zeros(0, dtype=np.int64)
     return np.asarray(pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])], dtype=np.int64)
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chorus.analysis.models import AnalysisRun, Assignment, Item, Theme
 from chorus.analysis.services.models_cache import (
@@ -73,6 +74,17 @@ def run_create(
     return run
 
 
+# Why a run failed, as stored in ``AnalysisRun.error``: English msgids, shown translated.
+FAULT = gettext_noop(
+    "The analysis stopped because of a fault in Chorus. Try it again; if it stops again, tell "
+    "your Chorus administrator the address of this page: the log names the analysis by it."
+)
+STOPPED = gettext_noop(
+    "The analysis did not finish: the worker running it stopped. Try it again; "
+    "if it stops again, tell your Chorus administrator."
+)
+
+
 @background(queue="analysis")
 def run_analysis(run_id: int) -> None:
     run = AnalysisRun.objects.get(pk=run_id)
@@ -83,12 +95,12 @@ def run_analysis(run_id: int) -> None:
     )
     try:
         run_execute(run)
-    except Exception as error:
-        log.exception("Analysis %s failed", run.pk)
+    except Exception:
+        # The details go to the log, named by the analysis's code (its page's address); the
+        # page says what to do, in the reader's language (``error`` holds the English msgid).
+        log.exception("Analysis %s (%s) failed", run.pk, run.code)
         AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
+            status=AnalysisRun.Status.FAILED, error=FAULT, finished_at=timezone.now()
         )
         raise
 
@@ -106,14 +118,7 @@ def run_interrupted(stopped: Interrupted) -> None:
         return
     AnalysisRun.objects.filter(
         pk=run_id, status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING]
-    ).update(
-        status=AnalysisRun.Status.FAILED,
-        error=_(
-            "The analysis did not finish: the worker running it stopped. Try it again; "
-            "if it stops again, tell your Chorus administrator."
-        ),
-        finished_at=timezone.now(),
-    )
+    ).update(status=AnalysisRun.Status.FAILED, error=STOPPED, finished_at=timezone.now())
 
 
 def run_retry(*, run: AnalysisRun, actor: User) -> AnalysisRun:
