@@ -17,6 +17,7 @@ import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -304,10 +305,29 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def resolves_inside(host: str) -> bool:
+    """Whether the name ``host`` leads to an address inside a network (a public name can be
+    pointed at 10.0.0.5 at any time): checked before each try, as well as on the form. The
+    loopback allowed in local mode stays allowed."""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # no such name: the try itself reports that there was no answer
+    for *_, address in found:
+        ip = str(address[0]).split("%")[0]
+        if is_loopback(ip) and settings.CHORUS_WEBHOOK_ALLOW_LOOPBACK:
+            continue
+        if is_internal(ip):
+            return True
+    return False
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     """POST ``body``; the status code (None when there was no answer) and what went wrong."""
     if url_problem(url):
         return None, "The address is not https"
+    if resolves_inside(urlsplit(url).hostname or ""):
+        return None, "The address leads inside a network: not sent"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (checked above)
     try:
         with _opener.open(request, timeout=settings.CHORUS_WEBHOOK_TIMEOUT_SECONDS) as answer:

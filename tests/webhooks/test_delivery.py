@@ -145,6 +145,28 @@ def test_no_endpoint_is_inside_a_network() -> None:
     assert url_problem("https://jira.example.org/x") is None
 
 
+@override_settings(CHORUS_WEBHOOK_ALLOW_LOOPBACK=False)
+def test_a_public_name_pointed_inside_a_network_is_not_sent_to() -> None:
+    """The form checks the address as typed; before each try, the name is looked up, and a
+    name that now leads to 10.0.0.5 (or the cloud's metadata address) gets nothing."""
+    import socket
+    from unittest import mock
+
+    from chorus.webhooks import services
+
+    inside = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 0))]
+    with (
+        mock.patch.object(services.socket, "getaddrinfo", return_value=inside),
+        mock.patch.object(services._opener, "open") as opened,
+    ):
+        status, problem = services.post("https://hooks.example.org/x", b"{}", {})
+    assert status is None and "inside a network" in problem
+    opened.assert_not_called()
+    outside = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 0))]
+    with mock.patch.object(services.socket, "getaddrinfo", return_value=outside):
+        assert not services.resolves_inside("hooks.example.org")
+
+
 def test_send_again_uses_the_same_event_id_and_is_audited(
     endpoint: Endpoint, admin: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
 ) -> None:
