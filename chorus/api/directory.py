@@ -525,15 +525,30 @@ def person_membership_add(request: HttpRequest, code: UUID, body: MembershipIn) 
     "/people/{code}/adjustments",
     response={200: AdjustmentsOut, **ERRORS},
     summary="Read a person's reasonable adjustments",
-    description="Needs the scope adjustments:read as well as people:read.",
+    description=(
+        "Needs the scope adjustments:read as well as people:read. A system calling the API is "
+        "another service of the organisation: it reads a person's adjustments only where they "
+        "agreed to share them with other services, and gets a 404 otherwise."
+    ),
 )
 def person_adjustments(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.PEOPLE)
     need(request, Area.ADJUSTMENTS)
     person = one(request, _people(), code=code)
     record = record_of(person)
-    if record is None:
-        raise ApiError(404, {"record": [_("No reasonable adjustments are recorded for this person.")]})
+    if record is None or not record.share_other_services:
+        # Not told apart: whether someone has adjustments they chose not to share is theirs.
+        raise ApiError(
+            404,
+            {
+                "record": [
+                    _(
+                        "No reasonable adjustments that this person agreed to share with other "
+                        "services are recorded."
+                    )
+                ]
+            },
+        )
     adjustments_audit_view(person=person, actor=acting(request), request=request)
     audit_call(request, obj=person, detail={"adjustments": True})
     return {

@@ -280,6 +280,9 @@ def case_reply(
         Case.objects.select_for_update().filter(pk=case.pk).first()
         already = (
             case.replies.filter(
+                # The same address too: a reply sent again after the address was put right
+                # goes to the right person.
+                to=case.email,
                 subject=subject.strip(),
                 body=body.strip(),
                 sent_by=actor,

@@ -202,7 +202,7 @@ def _confirmed_at_the_door(
     ``walk_in_add``'s transaction, with the places counted."""
     now = timezone.now()
     Registration.objects.filter(pk=registration.pk).update(
-        status=Registration.Status.CONFIRMED, arrived_at=now, updated_at=now
+        status=Registration.Status.CONFIRMED, offer_expires_at=None, arrived_at=now, updated_at=now
     )
     registration.refresh_from_db()
     audit_record(
@@ -258,6 +258,12 @@ def walk_in_add(
     with transaction.atomic():
         # Counted with the settings row locked, as registering counts places.
         RegistrationSettings.objects.select_for_update().filter(activity=activity).first()
+        # Looked up again under the lock: an offer may have lapsed (and its place gone to the
+        # next person waiting), or the registration been cancelled, since the look above.
+        existing = registered_with(activity, email)
+        if existing is not None and existing.status == Registration.Status.CONFIRMED:
+            registration_arrive(actor=actor, request=request, registration=existing)
+            return existing
         # Someone whose place is held (awaiting confirmation, or offered) takes no extra place.
         full = None if existing is not None and existing.holds_place else places_full(activity)
         if full is not None and not over_places:

@@ -51,6 +51,10 @@ CLAIM = timedelta(minutes=5)
 # (commitments still overdue tomorrow) is dropped rather than sent twice.
 EVENT_NAMESPACE = uuid.UUID("6a0c3a57-4d55-4bd5-9b51-0f4b5f6c9e21")
 LOOPBACK_HOSTS = {"localhost"}
+# IPv6 ranges whose last 32 bits are an IPv4 address: NAT64 (RFC 6052) and the old
+# "IPv4-compatible" form (::10.0.0.5).
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 
 # --- Signing
@@ -102,6 +106,14 @@ def is_internal(host: str) -> bool:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address carried inside an IPv6 one reaches that IPv4 address (through a
+        # NAT64 gateway, a 6to4 or Teredo relay): judged by the IPv4 address it carries.
+        carried = [address.sixtofour, *(address.teredo or ())]
+        if address in NAT64 or address in IPV4_COMPATIBLE:
+            carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if any(inside is not None and not inside.is_global for inside in carried):
+            return True
     return not address.is_global
 
 

@@ -43,3 +43,11 @@ def test_a_waiting_run_shows_its_progress_as_a_percentage(client: Client, team: 
     sign_in(client, UserFactory(role=Role.ANALYST, teams=[team]))
     page = client.get(reverse("analysis:run_detail", args=[run.code])).content.decode()
     assert "Progress: 25%" in page and "of 1." not in page
+
+
+def test_the_migration_words_match_what_a_failed_run_shows() -> None:
+    """The migration that rewords runs that failed before keeps its own copy of the words."""
+    import importlib
+
+    migration = importlib.import_module("chorus.analysis.migrations.0008_failed_runs_say_what_to_do")
+    assert migration.FAULT == runs.FAULT and migration.STOPPED == runs.STOPPED

@@ -177,7 +177,7 @@ def test_adjustments_need_their_own_scope(issue: Issue) -> None:
     from chorus.directory.models import AdjustmentsRecord
 
     person = make_person(first_name="Ann", last_name="Lee")
-    record = AdjustmentsRecord.objects.create(person=person, recorded_via="staff")
+    record = AdjustmentsRecord.objects.create(person=person, recorded_via="staff", share_other_services=True)
     record.needs.create(category="hearing_loop", details="Left ear")
     people_only = Api(issue(scopes=["people:read"]))
     refused = people_only.get(f"/people/{person.code}/adjustments")
@@ -187,6 +187,34 @@ def test_adjustments_need_their_own_scope(issue: Issue) -> None:
     shown = both.get(f"/people/{person.code}/adjustments")
     assert shown.status_code == 200, shown.json()
     assert shown.json()["needs"][0]["details"] == "Left ear"
+
+
+def test_adjustments_reach_another_service_only_where_the_person_agreed(issue: Issue) -> None:
+    """A system calling the API is another service of the organisation: adjustments shared
+    only with the event team or the venue are not for it, and it cannot tell them apart from
+    none at all."""
+    from chorus.core.models import AuditEntry
+    from chorus.directory.models import AdjustmentsRecord
+
+    api = Api(issue(scopes=["people:read", "adjustments:read"], name="Housing"))
+    private = make_person(first_name="Bea", last_name="Lloyd")
+    record = AdjustmentsRecord.objects.create(
+        person=private, recorded_via="staff", share_event_team=True, share_venue=True
+    )
+    record.needs.create(category="step_free", details="Wheelchair user")
+    nobody = make_person(first_name="Cai", last_name="Morgan")
+    refused = api.get(f"/people/{private.code}/adjustments")
+    none = api.get(f"/people/{nobody.code}/adjustments")
+    assert refused.status_code == none.status_code == 404
+    assert refused.json() == none.json()
+    assert "Wheelchair" not in refused.content.decode()
+    seen = AuditEntry.objects.filter(object_id=str(private.code), detail__adjustments=True)
+    assert not seen.exists()
+
+    AdjustmentsRecord.objects.filter(pk=record.pk).update(share_other_services=True)
+    shown = api.get(f"/people/{private.code}/adjustments")
+    assert shown.status_code == 200 and shown.json()["needs"][0]["details"] == "Wheelchair user"
+    assert seen.exists()  # the read that was allowed is audited
 
 
 def test_organisations_are_listed_read_added_and_changed(api: Api) -> None:

@@ -161,6 +161,20 @@ def test_the_same_reply_sent_twice_is_emailed_once(officer: User, django_capture
     assert case.replies.count() == 2 and len(mail.outbox) == 2
 
 
+def test_the_same_reply_sent_again_after_the_address_is_put_right_goes_to_the_new_address(
+    officer: User, django_capture_on_commit_callbacks
+) -> None:
+    case = open_case(email="carys@wrong.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reply(actor=officer, case=case, subject="Your complaint", body="We are sorry.")
+    case.email = "carys@contact.example"
+    case.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.case_reply(actor=officer, case=case, subject="Your complaint", body="We are sorry.")
+    assert again.to == "carys@contact.example" and case.replies.count() == 2
+    assert [m.to for m in mail.outbox] == [["carys@wrong.example"], ["carys@contact.example"]]
+
+
 def test_a_case_without_email_cannot_be_replied_to(officer: User) -> None:
     case = open_case(email="", phone="07700 900123")
     with pytest.raises(ValidationError):

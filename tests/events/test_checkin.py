@@ -288,6 +288,42 @@ def test_someone_whose_place_is_held_is_confirmed_and_marked_arrived_at_the_door
     assert came.status == Registration.Status.CONFIRMED and came.arrived_at is not None
 
 
+def test_an_offer_that_lapses_while_the_walk_in_is_added_takes_no_place_without_add_anyway(
+    officer, team, monkeypatch
+) -> None:
+    """The offer lapses (and its place goes to the next person waiting) between the look-up
+    and the places being counted: the walk-in is counted as a new person, so a full event
+    asks for "add anyway", and the lapsed registration stays lapsed."""
+    event = RegistrationSettingsFactory(activity__team=team, capacity=1).activity
+    offered = _register(event)
+    Registration.objects.filter(pk=offered.pk).update(status=Registration.Status.OFFERED)
+    other = _register(event, "Alun Hughes", "alun@example.org")
+    looked_up = checkin.registered_with
+
+    def lapsing(activity, email):
+        found = looked_up(activity, email)
+        if found is not None and found.status == Registration.Status.OFFERED:
+            # What the lapse job does meanwhile (it holds the same lock).
+            Registration.objects.filter(pk=found.pk).update(status=Registration.Status.LAPSED)
+            Registration.objects.filter(pk=other.pk).update(status=Registration.Status.OFFERED)
+        return found
+
+    monkeypatch.setattr(checkin, "registered_with", lapsing)
+    with pytest.raises(checkin.PlacesFull):
+        checkin.walk_in_add(
+            actor=officer,
+            request=None,
+            activity=event,
+            name="Rhian",
+            email="rhian@example.org",
+            language="en",
+        )
+    offered.refresh_from_db()
+    assert offered.status == Registration.Status.LAPSED and offered.arrived_at is None
+    holding = Registration.objects.filter(activity=event, status__in=Registration.HOLDING).count()
+    assert holding == 1
+
+
 def test_a_walk_in_with_places_free_is_not_asked_about_the_number_of_places(
     officer_client: Client, event
 ) -> None:

@@ -146,6 +146,27 @@ def test_no_endpoint_is_inside_a_network() -> None:
 
 
 @override_settings(CHORUS_WEBHOOK_ALLOW_LOOPBACK=False)
+def test_an_ipv4_address_inside_a_network_is_refused_when_carried_in_ipv6() -> None:
+    """NAT64 (64:ff9b::/96), 6to4 (2002::/16), Teredo and the old IPv4-compatible form all
+    reach the IPv4 address they carry: 10.0.0.5 or the metadata address that way is inside."""
+    from chorus.webhooks.services import is_internal, url_problem
+
+    for url in (
+        "https://[64:ff9b::a00:5]/x",  # 10.0.0.5 through a NAT64 gateway
+        "https://[64:ff9b::a9fe:a9fe]/x",  # 169.254.169.254
+        "https://[2002:a00:5::1]/x",  # 6to4 for 10.0.0.5
+        "https://[2002:7f00:1::1]/x",  # 6to4 for 127.0.0.1
+        "https://[::a00:5]/x",  # IPv4-compatible 10.0.0.5
+    ):
+        assert url_problem(url) == "internal", url
+    assert is_internal("2001:0:4136:e378:8000:63bf:f5ff:fffa")  # Teredo, client 10.0.0.5
+    # Public IPv4 addresses carried the same way are public.
+    assert url_problem("https://[64:ff9b::808:808]/x") is None
+    assert url_problem("https://[2002:808:808::1]/x") is None
+    assert url_problem("https://[2606:4700::1111]/x") is None
+
+
+@override_settings(CHORUS_WEBHOOK_ALLOW_LOOPBACK=False)
 def test_a_public_name_pointed_inside_a_network_is_not_sent_to() -> None:
     """The form checks the address as typed; before each try, the name is looked up, and a
     name that now leads to 10.0.0.5 (or the cloud's metadata address) gets nothing."""
