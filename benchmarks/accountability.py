@@ -19,7 +19,7 @@ data made here:
   record (built, then as PDF and ZIP), timed, and the board pack page fetched 20 times by a
   signed-in administrator (p95).
 
-    python benchmarks/accountability.py [--quick] [--people 50000] [--sqlite-only] [--demo large]
+    python benchmarks/accountability.py [--quick] [--people 50000] [--sqlite-only | --postgres-only] [--demo large]
 
 ``--demo SCALE`` first builds ``chorus demo --scale SCALE`` in each database (large: 100,000
 people and 1,000,000 responses), so the board pack covers the demo's quarter as well and
@@ -353,6 +353,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument(
+        "--postgres-only", action="store_true", help="one database at a time, where both take long"
+    )
+    parser.add_argument(
         "--demo", choices=["small", "medium", "large"], help="build this demo scale first, in each database"
     )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
@@ -362,6 +365,8 @@ def main() -> None:
         child(args.child, people, args.demo)
         return
     databases = ["sqlite"] if args.quick or args.sqlite_only else ["sqlite", "postgres"]
+    if args.postgres_only and not args.quick:
+        databases = ["postgres"]
     if "postgres" in databases and not sorted(Path("/usr/lib/postgresql").glob("*/bin")):
         print("(PostgreSQL is not installed: SQLite only.)")
         databases = ["sqlite"]

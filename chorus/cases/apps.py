@@ -8,9 +8,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Enquiries, complaints and compliments")
 
     def ready(self) -> None:
-        # The cases on a person's timeline, through core's registry; and erasing a person
-        # from the directory takes them out of their cases.
-        from chorus.cases import timeline  # noqa: F401
+        # The cases on a person's timeline and the notes and replies in their subject access
+        # file, through core's registry; and erasing a person from the directory takes them
+        # out of their cases.
+        from chorus.cases import subject_access, timeline  # noqa: F401
         from chorus.cases.erasure import person_erased_blank
         from chorus.core.hooks import on_person_erased
 

@@ -238,3 +238,26 @@ def timeline_provider(provider: TimelineProvider) -> TimelineProvider:
 
 def timeline_entries(record: object, user: User) -> list[TimelineEntry]:
     return [entry for provider in TIMELINE_PROVIDERS for entry in provider(record, user)]
+
+
+# A provider gets a directory person and returns, by file name ("casenote.csv"), records
+# that say something about them but hang off another record rather than the person (the
+# notes and replies of their cases), for their subject access file. Records that point at
+# the person themselves are found by the directory without a provider.
+SubjectAccessProvider = Callable[[object], dict[str, list[object]]]
+SUBJECT_ACCESS_PROVIDERS: list[SubjectAccessProvider] = []
+
+
+def subject_access_provider(provider: SubjectAccessProvider) -> SubjectAccessProvider:
+    """Register a provider of subject access records, from an ``AppConfig.ready``."""
+    if provider not in SUBJECT_ACCESS_PROVIDERS:
+        SUBJECT_ACCESS_PROVIDERS.append(provider)
+    return provider
+
+
+def subject_access_records(person: object) -> dict[str, list[object]]:
+    found: dict[str, list[object]] = {}
+    for provider in SUBJECT_ACCESS_PROVIDERS:
+        for name, records in provider(person).items():
+            found.setdefault(name, []).extend(records)
+    return found

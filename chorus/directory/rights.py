@@ -20,6 +20,7 @@ from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_text
 from chorus.core.hooks import person_erased
 from chorus.core.models import AuditAction, AuditEntry
+from chorus.core.registry import subject_access_records
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
     Adjustment,
@@ -96,6 +97,12 @@ def subject_access_contents(person: Person) -> dict[str, str]:
     needs = [_row(n) for n in Adjustment.objects.filter(record__person=person)]
     if needs:
         files["adjustment.csv"] = _csv(needs)
+    # Records that hang off another record (their cases' notes and replies), from the apps
+    # that keep them (``core.registry.subject_access_provider``).
+    for name, records in subject_access_records(person).items():
+        rows = [_row(cast("models.Model", r)) for r in records]
+        if rows:
+            files[name] = _csv(rows)
     audit = AuditEntry.objects.filter(object_type="directory.person", object_id=str(person.code)).order_by(
         "at"
     )
@@ -109,6 +116,9 @@ def subject_access_contents(person: Person) -> dict[str, str]:
         "Everything Chorus holds about this person at the time of the request.\n"
         "person.json: the record itself. Each .csv file: records linked to the person\n"
         "(contacts, memberships, consent, reasonable adjustments, attendance, responses and so on).\n"
+        "Other .csv files (casenote.csv, casereply.csv and the like): records that hang off those,\n"
+        "such as staff notes on their enquiries and complaints and the replies sent to them.\n"
+        "Check notes for other people's details before the file is released.\n"
         "who_saw_or_changed_this_record.csv: every view and change of the record, from the audit log.\n"
         "Equality monitoring answers are held apart and are not linked to the person.\n"
     )

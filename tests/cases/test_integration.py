@@ -67,6 +67,22 @@ def test_the_case_is_in_the_subject_access_file() -> None:
     assert case.reference in files["case.csv"] and "The loop in court 2 was off" in files["case.csv"]
 
 
+def test_the_notes_and_replies_of_their_cases_are_in_the_subject_access_file() -> None:
+    person = make_person(first_name="Carys", last_name="Complainant", emails=["carys@contact.example"])
+    case = open_case(person=person)
+    CaseReply.objects.create(
+        case=case, to=case.email, subject="Your complaint", body="We have fixed the loop"
+    )
+    CaseNote.objects.create(case=case, text="Rang Carys back on her mobile")
+    other = open_case(person=make_person(first_name="Ifan", last_name="Other"))
+    CaseNote.objects.create(case=other, text="Someone else's case")
+    files = subject_access_contents(person)
+    assert "We have fixed the loop" in files["casereply.csv"]
+    assert "Rang Carys back on her mobile" in files["casenote.csv"]
+    assert "Someone else's case" not in "".join(files.values())
+    assert "casenote.csv" in files["README.txt"]
+
+
 def test_erasing_the_person_takes_them_out_of_their_cases(admin) -> None:
     person = make_person(first_name="Carys", last_name="Complainant", emails=["carys@contact.example"])
     case = open_case(person=person)
