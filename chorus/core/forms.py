@@ -155,15 +155,14 @@ class GovukDateField(forms.MultiValueField):
         if not self.with_time:
             return found
         typed = values[3] if len(values) > 3 else ""
+        # Codes of their own, so that only the time box is marked wrong.
         if not typed:
-            raise ValidationError(
-                _("%(subject)s must include a time") % {"subject": subject}, code="incomplete"
-            )
+            raise ValidationError(_("%(subject)s must include a time") % {"subject": subject}, code="no_time")
         time = _time_from(typed)
         if time is None:
             raise ValidationError(
                 _("%(subject)s must be a real time, like 9:30am or 14:30") % {"subject": subject},
-                code="invalid",
+                code="bad_time",
             )
         return timezone.make_aware(datetime.datetime.combine(found, time))
 

@@ -135,3 +135,35 @@ def test_selects_say_choose_one_not_dashes(officer_client: Client) -> None:
     assert "<select" in page
     assert '<option value="">Choose one</option>' in page
     assert "---------" not in page
+
+
+def test_only_the_boxes_that_are_wrong_are_marked(officer_client: Client) -> None:
+    """31 February marks the date's boxes, not the empty time; a date with a wrong time marks
+    only the time."""
+    url = reverse("engagement:activity_create")
+    marked = re.compile(r'govuk-input--error" id="id_starts_at_(\w+)"')
+    not_real = officer_client.post(
+        url,
+        {
+            "kind": "meeting",
+            "title": "Open day",
+            "starts_at_day": "31",
+            "starts_at_month": "2",
+            "starts_at_year": "2026",
+        },
+    ).content.decode()
+    assert "Start date must be a real date" in not_real
+    assert set(marked.findall(not_real)) == {"day", "month", "year"}
+    bad_time = officer_client.post(
+        url,
+        {
+            "kind": "meeting",
+            "title": "Open day",
+            "starts_at_day": "3",
+            "starts_at_month": "2",
+            "starts_at_year": "2026",
+            "starts_at_time": "25:99",
+        },
+    ).content.decode()
+    assert "must be a real time" in bad_time
+    assert set(marked.findall(bad_time)) == {"time"}

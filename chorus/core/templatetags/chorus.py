@@ -94,8 +94,7 @@ def _date_boxes(field: BoundField, field_id: str, value: Any) -> list[dict[str, 
     labels = {"day": _("Day"), "month": _("Month"), "year": _("Year"), "time": _("Time")}
     widths = {"day": "2", "month": "2", "year": "4", "time": "5"}
     shown = [str(values[i] or "") if i < len(values) else "" for i in range(len(widget.parts))]
-    # As GOV.UK does: where some boxes are filled in, only the empty ones are marked wrong.
-    partial = any(shown) and not all(shown)
+    wrong = _wrong_boxes(field, widget.parts, shown)
     return [
         {
             "id": f"{field_id}_{part}",
@@ -104,10 +103,28 @@ def _date_boxes(field: BoundField, field_id: str, value: Any) -> list[dict[str, 
             "width": widths[part],
             "value": shown[index],
             "part": part,
-            "error": bool(field.errors) and not (partial and shown[index]),
+            "error": part in wrong,
         }
         for index, part in enumerate(widget.parts)
     ]
+
+
+def _wrong_boxes(field: BoundField, parts: list[str], shown: list[str]) -> set[str]:
+    """The boxes to mark wrong, as GOV.UK does: only the time box for a time that is missing
+    or not a time; the day, month and year for a date that is not a real date; the empty ones
+    where some of the date is missing; every box for anything else (a date out of range)."""
+    if not field.errors:
+        return set()
+    codes = {error.code for error in field.form.errors.as_data().get(field.name, [])}
+    date_parts = [part for part in parts if part != "time"]
+    if codes & {"no_time", "bad_time"}:
+        return {"time"}
+    if "invalid" in codes:
+        return set(date_parts)
+    if "incomplete" in codes:
+        empty = {part for part, value in zip(parts, shown, strict=False) if not value and part != "time"}
+        return empty or set(date_parts)
+    return set(parts)
 
 
 @register.inclusion_tag("includes/error_summary.html")
