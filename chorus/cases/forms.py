@@ -161,6 +161,22 @@ class ReplyForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the case being reopened?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2_000,
+        help_text=_(
+            "For example, the person replied that the answer did not resolve it. "
+            "This goes on the case's timeline."
+        ),
+        error_messages={
+            "required": _("Enter why the case is being reopened"),
+            "max_length": _("The reason must be 2,000 characters or fewer"),
+        },
+    )
+
+
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Was the complaint upheld?"),

@@ -242,6 +242,7 @@ class CaseNote(TimeStampedModel):
         ASSIGNED = "assigned", _("Assigned")
         STAGE = "stage", _("Escalated")
         CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)

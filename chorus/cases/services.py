@@ -367,3 +367,32 @@ def case_close(
             detail={"closed": outcome or True},
         )
     return case
+
+
+def case_reopen(*, actor: User, case: Case, reason: str, request: HttpRequest | None = None) -> Case:
+    """Open a closed case again (the person came back, or it was closed by mistake), with the
+    reason on its timeline: its outcome is cleared for the next closing, and it is due again
+    the working days its kind and stage allow, from today."""
+    reason = reason.strip()
+    if case.is_open:
+        raise ValidationError(_("This case is already open"))
+    if not reason:
+        raise ValidationError({"reason": _("Enter why the case is being reopened")})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.is_open:
+            raise ValidationError(_("This case is already open"))
+        before = case.outcome
+        today = timezone.localdate()
+        case.status, case.outcome, case.closed_at = Status.OPEN, Outcome.NONE, None
+        case.due_on = due_date(case.kind, case.stage, today)
+        case.save(update_fields=["status", "outcome", "closed_at", "due_on", "updated_at"])
+        _note(case, CaseNote.Kind.REOPENED, reason, actor)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=case,
+            request=request,
+            detail={"reopened": True, "outcome before": before or "", "due": case.due_on.isoformat()},
+        )
+    return case

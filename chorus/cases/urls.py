@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/cases/<uuid:code>/reply/", views.case_reply, name="case_reply"),
     path("staff/cases/<uuid:code>/escalate/", views.case_escalate, name="case_escalate"),
     path("staff/cases/<uuid:code>/close/", views.case_close, name="case_close"),
+    path("staff/cases/<uuid:code>/reopen/", views.case_reopen, name="case_reopen"),
     path(
         "staff/cases/<uuid:code>/attachments/<uuid:attachment>/",
         views.case_attachment,

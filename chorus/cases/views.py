@@ -21,7 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chorus.accounts.models import Role, User
 from chorus.cases import services
-from chorus.cases.forms import AssignForm, CaseFilterForm, CloseForm, NoteForm, ReplyForm, StaffCaseForm
+from chorus.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    CloseForm,
+    NoteForm,
+    ReopenForm,
+    ReplyForm,
+    StaffCaseForm,
+)
 from chorus.cases.labels import due_label
 from chorus.cases.models import Case, Kind, ReplyTemplate, Stage, Status
 from chorus.cases.working_days import add_working_days
@@ -369,6 +377,28 @@ def case_close(request: HttpRequest, code: UUID) -> HttpResponse:
             messages.success(request, _("Case closed."))
             return redirect("cases:case_detail", code=case.code)
     return render(request, "cases/case_close.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@role_required(*EDITORS)
+def case_reopen(request: HttpRequest, code: UUID) -> HttpResponse:
+    case = _case_for_change(request, code)
+    if case.is_open:
+        messages.error(request, _("This case is already open"))
+        return redirect("cases:case_detail", code=case.code)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(
+                actor=staff_user(request), case=case, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Case reopened."))
+            return redirect("cases:case_detail", code=case.code)
+    return render(request, "cases/case_reopen.html", {"case": case, "form": form})
 
 
 @require_GET

@@ -258,3 +258,45 @@ def test_the_staff_home_warns_of_the_users_cases_before_and_after_they_are_due(
     page = _page(officer_client, reverse("core:staff_home"))
     assert "Your cases past their reply date" in page and "Your cases due for a reply soon" in page
     assert f"assignee={officer.pk}&amp;due=overdue" in page
+
+
+def test_a_closed_case_is_reopened_with_a_reason_and_is_due_again(officer_client: Client, team: Team) -> None:
+    case = open_case(team=team)
+    detail = reverse("cases:case_detail", args=[case.code])
+    reopen = reverse("cases:case_reopen", args=[case.code])
+    assert reopen not in _page(officer_client, detail)  # open: nothing to reopen
+    officer_client.post(
+        reverse("cases:case_close", args=[case.code]), {"outcome": Outcome.NOT_UPHELD, "lesson_learned": ""}
+    )
+    assert reopen in _page(officer_client, detail)
+    page = _page(officer_client, reopen)
+    assert "Not upheld" in page and "is cleared" in page
+    empty = officer_client.post(reopen, {"reason": "  "}).content.decode()
+    assert "Enter why the case is being reopened" in empty and "govuk-error-summary" in empty
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+
+    done = officer_client.post(reopen, {"reason": "She wrote back: the loop is still off"}, follow=True)
+    assert "Case reopened." in done.content.decode()
+    assert "She wrote back: the loop is still off" in done.content.decode()  # on the timeline
+    case.refresh_from_db()
+    assert case.status == Status.OPEN and case.outcome == "" and case.closed_at is None
+    assert case.due_on > timezone.localdate()
+    entry = AuditEntry.objects.filter(
+        object_type="cases.case", object_id=str(case.code), action="change", detail__reopened=True
+    ).get()
+    assert entry.detail["reopened"] is True and entry.detail["outcome before"] == Outcome.NOT_UPHELD
+    # Sent again (a reload): the case is open already, and nothing changes.
+    again = officer_client.post(reopen, {"reason": "again"}, follow=True).content.decode()
+    assert "This case is already open" in again
+    assert case.notes.filter(kind="reopened").count() == 1
+
+
+def test_a_viewer_cannot_reopen_a_case(client: Client, team: Team) -> None:
+    case = open_case(team=team)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    viewer = UserFactory(role=Role.VIEWER, teams=[team])
+    response = sign_in(client, viewer).post(reverse("cases:case_reopen", args=[case.code]), {"reason": "x"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED

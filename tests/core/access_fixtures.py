@@ -804,6 +804,7 @@ ARGS: dict[str, Args] = {
     "cases:case_reply": lambda w: {"code": w.case.code},
     "cases:case_escalate": lambda w: {"code": w.case.code},
     "cases:case_close": lambda w: {"code": w.case.code},
+    "cases:case_reopen": lambda w: {"code": w.case.code},
     "cases:case_attachment": lambda w: {"code": w.case.code, "attachment": w.case_attachment.code},
     "engagement:activity_briefing": lambda w: {"code": w.activity.code},
     "engagement:activity_briefing_pdf": lambda w: {"code": w.activity.code},

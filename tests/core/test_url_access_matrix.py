@@ -259,6 +259,8 @@ EXPECT: dict[str, Expect] = {
     "cases:case_reply": team_record_change(),
     "cases:case_escalate": team_record_change(),
     "cases:case_close": team_record_change(),
+    # The world's case is open: reopening it sends the editor back to it.
+    "cases:case_reopen": CHANGE_TEAM_RECORD,
     "cases:case_attachment": team_record_change(),
     # engagement
     "engagement:activity_list": staff(),
