@@ -278,10 +278,19 @@ class PublicCaseForm(forms.Form):
         upload: UploadedFile | None = self.cleaned_data.get("attachment")
         if upload is None:
             return None
-        if uploads.extension(upload.name or "") not in ATTACHMENT_EXTENSIONS:
+        kind = uploads.extension(upload.name or "")
+        if kind not in ATTACHMENT_EXTENSIONS:
             raise ValidationError(_("The file must be a PDF, Word, OpenDocument, text, JPEG or PNG file"))
         if (upload.size or 0) > ATTACHMENT_MOST_BYTES:
             raise ValidationError(
                 _("The file must be smaller than %(size)s") % {"size": filesizeformat(ATTACHMENT_MOST_BYTES)}
+            )
+        if not uploads.content_matches(upload, kind):
+            raise ValidationError(
+                _(
+                    "The file's contents are not what its name says (.%(kind)s): choose the file again, "
+                    "or save it again in that format"
+                )
+                % {"kind": kind}
             )
         return upload

@@ -440,6 +440,14 @@ class DocumentForm(forms.Form):
             )
         if upload.size > DOCUMENT_MOST_BYTES:
             raise forms.ValidationError(_("The file must be smaller than 25 MB"))
+        if not uploads.content_matches(upload, extension):
+            raise forms.ValidationError(
+                _(
+                    "The file's contents are not what its name says (.%(kind)s): choose the file again, "
+                    "or save it again in that format"
+                )
+                % {"kind": extension}
+            )
         return upload
 
 

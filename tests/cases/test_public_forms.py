@@ -136,6 +136,42 @@ def test_an_attachment_of_the_wrong_type_or_too_large_is_refused(client: Client)
     assert not Case.objects.exists()
 
 
+def test_an_attachment_whose_contents_are_not_its_kind_is_refused(client: Client) -> None:
+    """A program renamed to look like a document is turned away before it is stored."""
+    url = reverse("cases:public_form", args=["complaint"])
+    base = {"description": "See file", "name": "Fay", "email": "fay@example.org"}
+    for name, content in (
+        ("statement.pdf", b"MZ\x90\x00 a Windows program"),
+        ("photo.jpg", b"<html><script>alert(1)</script>"),
+        ("notes.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00"),
+        ("letter.docx", b"%PDF-1.7 a PDF named as Word"),
+    ):
+        page = client.post(url, {**base, "attachment": SimpleUploadedFile(name, content)}).content.decode()
+        assert "contents are not what its name says" in page.replace("&#x27;", "'"), name
+    assert not Case.objects.exists()
+
+
+def test_files_of_every_kind_allowed_pass_the_contents_check() -> None:
+    from chorus.core import uploads
+
+    samples = {
+        "pdf": b"%PDF-1.4\n",
+        "png": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "jpeg": b"\xff\xd8\xff\xe0",
+        "docx": b"PK\x03\x04\x14\x00",
+        "odt": b"PK\x03\x04\x14\x00",
+        "rtf": b"{\\rtf1\\ansi",
+        "txt": "Caf\u00e9 in Caerdydd".encode(),
+        "csv": "name,town\nSi\u00e2n,Bangor\n".encode("cp1252"),
+        "heic": b"\x00\x00\x00\x18ftypheic",
+        "mp4": b"\x00\x00\x00\x18ftypmp42",
+        "wav": b"RIFF\x24\x00\x00\x00WAVEfmt ",
+        "mp3": b"ID3\x03\x00",
+    }
+    for kind, content in samples.items():
+        assert uploads.content_matches(SimpleUploadedFile(f"f.{kind}", content), kind), kind
+
+
 def test_an_attachment_is_kept_with_the_case(client: Client) -> None:
     _page, token = _form_page(client, "complaint")
     client.post(
