@@ -23,6 +23,7 @@ from chorus.api.base import (
     acting,
     as_form_data,
     audit_call,
+    audit_listed,
     check_texts,
     form_errors,
     need,
@@ -291,11 +292,12 @@ def attendance_list(
         cursor,
         limit,
     )
-    audit_call(
+    audit_listed(
         request,
+        [row.person for row in rows],
         object_type="directory.person",
         object_repr=f"API attendance of {activity.title}",
-        detail={"activity": str(activity.code), "shown": len(rows)},
+        detail={"activity": str(activity.code)},
     )
     return {
         "results": [

@@ -25,7 +25,7 @@ from pydantic import WithJsonSchema
 from chorus.api.models import ApiToken, Level
 from chorus.api.services import token_for_secret, token_used
 from chorus.core import ratelimit
-from chorus.core.audit import audit_record
+from chorus.core.audit import audit_record, audit_record_many
 from chorus.core.models import AuditAction
 
 if TYPE_CHECKING:
@@ -145,6 +145,32 @@ def audit_call(
         object_type=object_type,
         object_repr=object_repr or (str(obj) if obj is not None else f"API {request.method} {request.path}"),
         detail={"api_token": token.prefix, "integration": token.name, **(detail or {})},
+    )
+
+
+def audit_listed(
+    request: HttpRequest,
+    records: Sequence[Model],
+    *,
+    object_type: str,
+    object_repr: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record a page of a list that shows people's personal data (people, attendance,
+    responses, subscribers): the call, as ``audit_call`` does, and a view of each record on
+    it, so each person's own audit trail (and subject access file) says the API showed them."""
+    audit_call(
+        request,
+        object_type=object_type,
+        object_repr=object_repr,
+        detail={**(detail or {}), "shown": len(records)},
+    )
+    token = token_of(request)
+    audit_record_many(
+        actor=token.created_by,
+        records=[(AuditAction.VIEW, record) for record in records],
+        request=request,
+        detail={"api_token": token.prefix, "integration": token.name, "listed in": object_repr},
     )
 
 

@@ -19,6 +19,7 @@ from chorus.api.base import (
     Named,
     Page,
     audit_call,
+    audit_listed,
     need,
     no_nul,
     one,
@@ -257,11 +258,12 @@ def responses_list(
     if channel:
         responses = responses.filter(channel=channel)
     rows, after = paged(responses, cursor, limit)
-    audit_call(
+    audit_listed(
         request,
+        rows,
         object_type="consultations.response",
         object_repr=f"API responses to {consultation.title}",
-        detail={"consultation": str(consultation.code), "shown": len(rows)},
+        detail={"consultation": str(consultation.code)},
     )
     return {"results": [_response_out(r) for r in rows], "next": after}
 

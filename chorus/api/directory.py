@@ -24,6 +24,7 @@ from chorus.api.base import (
     acting,
     as_form_data,
     audit_call,
+    audit_listed,
     check_texts,
     form_errors,
     need,
@@ -377,12 +378,7 @@ def people_list(
     if since := when(changed_since, "changed_since"):
         people = people.filter(updated_at__gte=since)
     rows, after = paged(people.distinct(), cursor, limit)
-    audit_call(
-        request,
-        object_type="directory.person",
-        object_repr="API list of people",
-        detail={"shown": len(rows)},
-    )
+    audit_listed(request, rows, object_type="directory.person", object_repr="API list of people")
     return {"results": [_person_out(p) for p in rows], "next": after}
 
 

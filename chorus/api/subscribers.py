@@ -9,7 +9,19 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from chorus.api.base import ERRORS, DateTimeText, Limit, Page, audit_call, need, no_nul, one, paged, when
+from chorus.api.base import (
+    ERRORS,
+    DateTimeText,
+    Limit,
+    Page,
+    audit_call,
+    audit_listed,
+    need,
+    no_nul,
+    one,
+    paged,
+    when,
+)
 from chorus.api.models import Area
 from chorus.bulletins.models import Subscriber
 
@@ -78,12 +90,7 @@ def subscribers_list(
     if since := when(changed_since, "changed_since"):
         subscribers = subscribers.filter(updated_at__gte=since)
     rows, after = paged(subscribers, cursor, limit)
-    audit_call(
-        request,
-        object_type="bulletins.subscriber",
-        object_repr="API list of subscribers",
-        detail={"shown": len(rows)},
-    )
+    audit_listed(request, rows, object_type="bulletins.subscriber", object_repr="API list of subscribers")
     return {"results": [_subscriber_out(s) for s in rows], "next": after}
 
 

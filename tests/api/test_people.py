@@ -24,6 +24,25 @@ def test_it_lists_people_a_page_at_a_time(api: Api) -> None:
     assert first["results"][0]["emails"] == ["sam0@example.org"]
 
 
+def test_each_person_on_a_page_of_the_list_has_the_view_in_their_own_audit_trail(api: Api) -> None:
+    """A person's audit trail (and so their subject access file) says the API listed them."""
+    from chorus.core.models import AuditEntry
+    from chorus.directory.rights import subject_access_contents
+
+    shown = [make_person(first_name="Sam", last_name=f"Jones {n}") for n in range(3)]
+    not_shown = make_person(first_name="Zed", last_name="Zebedee")
+    api.get("/people", limit=3)
+    for person in shown:
+        entry = AuditEntry.objects.get(
+            object_type="directory.person", object_id=str(person.code), action="view"
+        )
+        assert entry.detail["listed in"] == "API list of people"
+        assert "API list of people" in subject_access_contents(person)["who_saw_or_changed_this_record.csv"]
+    assert not AuditEntry.objects.filter(object_id=str(not_shown.code), action="view").exists()
+    call = AuditEntry.objects.get(object_repr="API list of people")
+    assert call.detail["shown"] == 3
+
+
 def test_a_cursor_too_large_to_be_one_the_api_gave_is_a_clear_400(api: Api) -> None:
     import base64
 

@@ -161,8 +161,13 @@ def test_every_call_is_audited_naming_the_token(issue: Issue) -> None:
     api = Api(issue(name="Reporting"))
     make_person(first_name="Ann", last_name="Lee")
     api.get("/people")
-    entry = AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="directory.person").get()
+    entry = AuditEntry.objects.filter(
+        action=AuditAction.VIEW, object_type="directory.person", object_repr="API list of people"
+    ).get()
     assert entry.detail["integration"] == "Reporting" and entry.detail["shown"] == 1
+    # ... and the person listed, in their own trail, naming the token too.
+    listed = AuditEntry.objects.filter(action=AuditAction.VIEW, object_repr="Ann Lee").get()
+    assert listed.detail["integration"] == "Reporting"
     assert ApiToken.objects.get().last_used_at is not None
 
 
