@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +22,7 @@ from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
 from chorus.core.registry import PageSection, page_section
 from chorus.core.tasks import background, enqueue_after_commit
-from chorus.engagement.models import Activity
+from chorus.engagement.models import Activity, Attendance
 from chorus.events.models import MaterialFile, Registration
 
 if TYPE_CHECKING:
@@ -87,14 +87,22 @@ def has_materials(activity: Activity) -> bool:
 
 
 def no_shows(activity: Activity) -> QuerySet[Registration]:
-    """Who had a place but did not come, and has not been told about the materials yet."""
-    return Registration.objects.filter(
-        activity=activity,
-        status=Registration.Status.CONFIRMED,
-        arrived_at__isnull=True,
-        materials_sent_at__isnull=True,
-        walk_in=False,
-    ).exclude(email="")
+    """Who had a place but did not come, and has not been told about the materials yet.
+
+    Someone not checked in at the door but marked as came on the activity's list of
+    attendees (by hand or from a sign-up sheet) came: they are not told they were missed."""
+    came = Attendance.objects.filter(activity=activity, person=OuterRef("person"), attended=True)
+    return (
+        Registration.objects.filter(
+            activity=activity,
+            status=Registration.Status.CONFIRMED,
+            arrived_at__isnull=True,
+            materials_sent_at__isnull=True,
+            walk_in=False,
+        )
+        .exclude(email="")
+        .exclude(Exists(came))
+    )
 
 
 def materials_tell(*, actor: User, request: HttpRequest | None, activity: Activity) -> int:

@@ -67,6 +67,15 @@ class MaterialFileForm(forms.Form):
                 _("The file must be smaller than %(size)s")
                 % {"size": filesizeformat(uploads.DOCUMENT_MOST_BYTES)}
             )
+        kind = uploads.extension(upload.name)
+        if not uploads.content_matches(upload, kind):
+            raise forms.ValidationError(
+                _(
+                    "The file's contents are not what its name says (.%(kind)s): choose the file again, "
+                    "or save it again in that format"
+                )
+                % {"kind": kind}
+            )
         return upload
 
 

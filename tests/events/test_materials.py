@@ -85,6 +85,9 @@ def test_files_follow_the_rules_for_published_documents(
     monkeypatch.setattr(uploads, "DOCUMENT_MOST_BYTES", 10)
     big = _upload(officer_client, past_event, name="notes.txt", content=b"x" * 11)
     assert "The file must be smaller than" in big.content.decode()
+    monkeypatch.setattr(uploads, "DOCUMENT_MOST_BYTES", 10_000)
+    renamed = _upload(officer_client, past_event, name="slides.pdf", content=b"MZ\x90\x00 a program")
+    assert "contents are not what its name says" in renamed.content.decode().replace("&#x27;", "'")
     assert MaterialFile.objects.filter(activity=past_event).count() == 1
 
 
@@ -174,3 +177,49 @@ def test_only_the_teams_officers_may_remove_a_file(client: Client, officer, view
         assert signed_in.get(remove).status_code == status
         assert signed_in.post(remove).status_code == status
     assert MaterialFile.objects.filter(pk=material.pk).exists()
+
+
+def test_a_long_unbroken_title_or_file_name_wraps_on_every_page(officer_client: Client, past_event) -> None:
+    """A title or file name with no spaces (Slides_final_v3_...) wraps instead of running off
+    the page: each is inside an element that breaks long words."""
+    import lxml.html
+
+    title, name = "Slides_" + "x" * 190, "notes_" + "n" * 180 + ".pdf"
+    officer_client.post(
+        reverse("events:materials", kwargs={"code": past_event.code}),
+        {"title": title, "file": SimpleUploadedFile(name, b"%PDF-1.4 notes")},
+    )
+    material = MaterialFile.objects.get(activity=past_event)
+    pages = [
+        officer_client.get(reverse("events:materials", kwargs={"code": past_event.code})),
+        officer_client.get(reverse("events:material_remove", kwargs={"code": material.code})),
+        Client().get(reverse("events:public_materials", kwargs={"code": past_event.code})),
+    ]
+    for page in pages:
+        tree = lxml.html.fromstring(page.content.decode())
+        for text in (title, name) if page is not pages[2] else (title,):
+            holders = tree.xpath("//main//*[text()[contains(., $t)]]", t=text)
+            assert holders, text
+            for holder in holders:
+                assert holder.xpath("ancestor-or-self::*[contains(@class, 'chorus-break-words')]"), (
+                    page.request["PATH_INFO"],
+                    lxml.html.tostring(holder)[:120],
+                )
+
+
+def test_someone_marked_as_came_on_the_attendees_list_is_not_told_they_were_missed(
+    officer_client: Client, past_event
+) -> None:
+    """Not checked in at the door, but marked as came on the activity's attendees list (or
+    from a sign-up sheet): they came, so no "sorry we did not see you" email."""
+    from tests.factories import AttendanceFactory
+
+    Material.objects.create(activity=past_event, title="Recording", url="https://video.example.org/1")
+    came = AttendanceFactory(activity=past_event, attended=True)
+    RegistrationFactory(activity=past_event, person=came.person, email="came@example.org")
+    invited = AttendanceFactory(activity=past_event, attended=False)
+    RegistrationFactory(activity=past_event, person=invited.person, email="missed@example.org")
+    page = officer_client.get(reverse("events:materials", kwargs={"code": past_event.code})).content.decode()
+    assert "1 person registered but did not come" in page
+    officer_client.post(reverse("events:materials_tell", kwargs={"code": past_event.code}))
+    assert [m.to[0] for m in mail.outbox] == ["missed@example.org"]
