@@ -161,7 +161,9 @@ def _counted(rows: QuerySet[Item], key: str) -> dict[str, int]:
 def _labelled(counts: dict[str, int], labels: Mapping[str, object]) -> dict[str, int]:
     out: dict[str, int] = {}
     for value, n in counts.items():
-        label = str(labels.get(value, value) or NOT_KNOWN)
+        # A value with no label of its own is an English name kept on the item ("Exit survey").
+        label = str(labels[value]) if value in labels else (_(value) if value else str(NOT_KNOWN))
+        label = label or str(NOT_KNOWN)
         out[label] = out.get(label, 0) + n
     return out
 

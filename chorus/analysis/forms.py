@@ -178,7 +178,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, options: dict[str, list[str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, values in options.items():
-            cast(Any, self.fields)[name].choices = [("", _("Any"))] + [(v, v) for v in values]
+            # Stored as English names (channels: "Exit survey"): shown in the page's language.
+            cast(Any, self.fields)[name].choices = [("", _("Any"))] + [(v, _(v)) for v in values]
 
 
 class SocialSourceForm(forms.Form):

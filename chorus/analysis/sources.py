@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from chorus.analysis.models import AnalysisRun, Item, SocialPost
 from chorus.consultations.models import Answer, Question, Response
@@ -86,7 +87,7 @@ def _evaluation_comments(run: AnalysisRun, ids: dict[str, list[int]] | None) -> 
             e.pk,
             e.improve.strip(),
             e.answered_at or e.updated_at,  # always answered: event_comments keeps no others
-            channel="Event evaluation",
+            channel=gettext_noop("Event evaluation"),
         )
 
 
@@ -109,12 +110,20 @@ def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> l
             feedback = feedback.filter(pk__in=ids.get(Item.Source.PAGE_FEEDBACK, []))
             exits = exits.filter(pk__in=ids.get(Item.Source.EXIT_SURVEY, []))
         for f in feedback.order_by("pk").iterator(chunk_size=2000):
-            channel = "Report a problem" if f.kind == PageFeedback.Kind.PROBLEM else "Is this page useful?"
+            channel = (
+                gettext_noop("Report a problem")
+                if f.kind == PageFeedback.Kind.PROBLEM
+                else gettext_noop("Is this page useful?")
+            )
             out.append(Text(Item.Source.PAGE_FEEDBACK, f.pk, f.text.strip(), f.created_at, channel=channel))
         for e in exits.order_by("pk").iterator(chunk_size=2000):
             out.append(
                 Text(
-                    Item.Source.EXIT_SURVEY, e.pk, e.improvement.strip(), e.created_at, channel="Exit survey"
+                    Item.Source.EXIT_SURVEY,
+                    e.pk,
+                    e.improvement.strip(),
+                    e.created_at,
+                    channel=gettext_noop("Exit survey"),
                 )
             )
     elif run.subject == AnalysisRun.Subject.SOCIAL:
@@ -128,7 +137,7 @@ def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> l
                     p.pk,
                     p.text.strip(),
                     p.posted_at,
-                    channel=p.platform or "Social media",
+                    channel=p.platform or gettext_noop("Social media"),
                 )
             )
     elif run.subject == AnalysisRun.Subject.EVENT:

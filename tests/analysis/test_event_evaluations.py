@@ -88,6 +88,11 @@ def test_an_analysis_of_an_event_reads_exactly_its_comments_and_links_back_to_th
     assert page.status_code == 200
     assert "An event&#x27;s evaluation comments" in body and f'href="{link}"' in body
     assert officer_client.get(link).status_code == 200
+    # The channel is kept as its English name and shown in the page's language.
+    responses = reverse("analysis:run_responses", args=[run.code])
+    assert "Event evaluation" in officer_client.get(responses).content.decode()
+    welsh = officer_client.get("/cy" + responses).content.decode()
+    assert "Gwerthusiad digwyddiad" in welsh and ">Event evaluation<" not in welsh  # only as a value
 
 
 def test_out_of_team_events_are_not_offered_and_their_analyses_are_not_found(
