@@ -4,6 +4,7 @@ within the team rules activities follow."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -90,7 +91,9 @@ def test_an_analysis_of_an_event_reads_exactly_its_comments_and_links_back_to_th
     assert officer_client.get(link).status_code == 200
     # The channel is kept as its English name and shown in the page's language.
     responses = reverse("analysis:run_responses", args=[run.code])
-    assert "Event evaluation" in officer_client.get(responses).content.decode()
+    english = officer_client.get(responses).content.decode()
+    assert "Event evaluation" in english
+    assert re.search(r"\(\d{1,3}% sure\)", english)  # how sure the coding is, not a bare "(1.00)"
     welsh = officer_client.get("/cy" + responses).content.decode()
     assert "Gwerthusiad digwyddiad" in welsh and ">Event evaluation<" not in welsh  # only as a value
 
