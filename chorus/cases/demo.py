@@ -22,7 +22,7 @@ from chorus.cases.models import (
     Stage,
     Status,
 )
-from chorus.cases.services import due_date
+from chorus.cases.services import due_date, english
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import ContactPoint, Place
 
@@ -189,11 +189,26 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     for case in saved:
         case.reference = f"CAS-{case.received_on.year}-{case.pk:06d}"
     Case.objects.bulk_update(saved, ["reference"], batch_size=1000)
-    CaseNote.objects.bulk_create(
-        [
-            CaseNote(case=case, kind=CaseNote.Kind.OPENED, text=str(Channel(case.channel).label))
-            for case in saved
-        ],
-        batch_size=1000,
-    )
+    # The timeline as it happened: opened when the case came in, closed when it was closed,
+    # in English as the services keep it (the case page shows it in the reader's language).
+    notes = [
+        CaseNote(
+            case=case,
+            kind=CaseNote.Kind.OPENED,
+            text=english(Channel(case.channel).label),
+            created_at=timezone.make_aware(datetime.combine(case.received_on, time(8, 30))),
+        )
+        for case in saved
+    ]
+    notes += [
+        CaseNote(
+            case=case,
+            kind=CaseNote.Kind.CLOSED,
+            text=english(Outcome(case.outcome).label if case.outcome else Status.CLOSED.label),
+            created_at=case.closed_at,
+        )
+        for case in saved
+        if case.closed_at is not None
+    ]
+    CaseNote.objects.bulk_create(notes, batch_size=1000)
     return {"cases": len(cases), "case categories": len(categories)}

@@ -24,6 +24,7 @@ from chorus.cases.models import (
     CaseNote,
     CaseReply,
     Category,
+    Channel,
     Kind,
     Outcome,
     ReplyTemplate,
@@ -141,7 +142,7 @@ def case_open(
             CaseNote.objects.create(
                 case=case,
                 kind=CaseNote.Kind.OPENED,
-                text=str(case.get_channel_display()),
+                text=english(Channel(case.channel).label),
                 author=actor if actor is not None and actor.is_authenticated else None,
             )
             audit_record(
@@ -184,6 +185,13 @@ def _acknowledge(case: Case) -> None:
         }
         body = render_to_string("cases/email/received.txt", context)
     email_send_later(to=[case.email], subject=subject, body=body)
+
+
+def english(label: object) -> str:
+    """A choice's label in English, as the timeline keeps what happened (an "Opened" note's
+    channel, a stage, an outcome): the case page shows it in the reader's language."""
+    with translation.override("en"):
+        return str(label)
 
 
 def _note(case: Case, kind: str, text: str, actor: User | None) -> CaseNote:
@@ -328,7 +336,7 @@ def case_escalate(*, actor: User, case: Case, request: HttpRequest | None = None
         case.stage, case.stage_started_on = following, today
         case.due_on = due_date(case.kind, following, today)
         case.save(update_fields=["stage", "stage_started_on", "due_on", "updated_at"])
-        _note(case, CaseNote.Kind.STAGE, str(Stage(following).label), actor)
+        _note(case, CaseNote.Kind.STAGE, english(Stage(following).label), actor)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -357,7 +365,7 @@ def case_close(
         case.lesson_learned = lesson_learned.strip()
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "outcome", "lesson_learned", "closed_at", "updated_at"])
-        text = str(Outcome(outcome).label) if outcome else str(Status.CLOSED.label)
+        text = english(Outcome(outcome).label if outcome else Status.CLOSED.label)
         _note(case, CaseNote.Kind.CLOSED, text, actor)
         audit_record(
             actor=actor,

@@ -31,7 +31,7 @@ from chorus.cases.forms import (
     StaffCaseForm,
 )
 from chorus.cases.labels import due_label
-from chorus.cases.models import Case, Kind, ReplyTemplate, Stage, Status
+from chorus.cases.models import Case, CaseNote, Kind, ReplyTemplate, Stage, Status
 from chorus.cases.working_days import add_working_days
 from chorus.core.access import (
     can_change,
@@ -174,6 +174,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_create.html", {"form": form})
 
 
+SYSTEM_NOTES = (CaseNote.Kind.OPENED, CaseNote.Kind.STAGE, CaseNote.Kind.CLOSED)
+
+
 def _timeline(case: Case) -> list[dict[str, Any]]:
     """Notes, what happened and replies sent, oldest first."""
     items: list[dict[str, Any]] = [
@@ -181,7 +184,9 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
             "at": note.created_at,
             "kind": note.kind,
             "title": note.get_kind_display(),
-            "text": note.text,
+            # What happened is kept in English (a channel, a stage, an outcome) and shown in
+            # the reader's language; notes and reasons are people's own words.
+            "text": _(note.text) if note.kind in SYSTEM_NOTES else note.text,
             "by": note.author.full_name if note.author else "",
         }
         for note in case.notes.select_related("author")

@@ -300,3 +300,32 @@ def test_a_viewer_cannot_reopen_a_case(client: Client, team: Team) -> None:
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == Status.CLOSED
+
+
+def test_what_happened_is_kept_in_english_and_shown_in_the_readers_language(
+    officer_client: Client, team: Team
+) -> None:
+    from django.utils import translation
+
+    with translation.override("cy"):  # an officer working in Welsh records the case
+        case = open_case(team=team, channel="web")
+    assert case.notes.get(kind="opened").text == "Web form"
+    english = _page(officer_client, reverse("cases:case_detail", args=[case.code]))
+    welsh = _page(officer_client, "/cy" + reverse("cases:case_detail", args=[case.code]))
+    assert "Web form" in english
+    assert "Ffurflen ar y we" in welsh and "Web form" not in welsh
+
+
+def test_the_demo_timeline_is_dated_as_it_happened() -> None:
+    import random
+
+    from chorus.cases.demo import build
+    from chorus.cases.models import CaseNote
+    from chorus.core.registry import SCALES
+
+    build(SCALES["small"], random.Random(7))
+    closed = Case.objects.filter(status=Status.CLOSED).first()
+    assert closed is not None and closed.closed_at is not None
+    assert closed.notes.get(kind=CaseNote.Kind.CLOSED).created_at == closed.closed_at
+    opened = closed.notes.get(kind=CaseNote.Kind.OPENED)
+    assert timezone.localdate(opened.created_at) == closed.received_on
