@@ -4,6 +4,7 @@ who registered but did not come where to find them: once each, in their language
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from chorus.core.models import AuditAction
 from chorus.core.registry import PageSection, page_section
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.engagement.models import Activity, Attendance
-from chorus.events.models import MaterialFile, Registration
+from chorus.events.models import MaterialFile, Registration, RegistrationSettings
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -116,8 +117,25 @@ def materials_tell(*, actor: User, request: HttpRequest | None, activity: Activi
             request=request,
             detail={"materials sent": count},
         )
+        if count:
+            RegistrationSettings.objects.filter(activity=activity).update(
+                materials_requested_at=timezone.now()
+            )
         enqueue_after_commit(materials_notify, activity_id=activity.pk)
     return count
+
+
+# How long the page says the emails are on their way before offering the button again (a
+# worker that was down by then sends to those not yet told; nobody is told twice).
+SENDING_FOR = timedelta(hours=1)
+
+
+def materials_sending(activity: Activity) -> bool:
+    """Whether staff asked for the materials emails within ``SENDING_FOR`` and some are still
+    to go."""
+    since = timezone.now() - SENDING_FOR
+    asked = RegistrationSettings.objects.filter(activity=activity, materials_requested_at__gte=since).exists()
+    return asked and no_shows(activity).exists()
 
 
 @background(queue="email")

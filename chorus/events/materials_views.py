@@ -111,6 +111,7 @@ def materials_page(request: HttpRequest, code: UUID) -> HttpResponse:
             "happened": materials.has_happened(activity),
             "has_materials": materials.has_materials(activity),
             "to_tell": materials.no_shows(activity).count(),
+            "sending": materials.materials_sending(activity),
             "told": registrations.filter(materials_sent_at__isnull=False).count(),
         },
     )

@@ -48,6 +48,9 @@ class RegistrationSettings(TimeStampedModel):
     mode = models.CharField(_("online or in person"), max_length=20, choices=Mode.choices)
     joining_link = models.URLField(_("joining link"), blank=True)
     needs_approval = models.BooleanField(_("staff approve each registration"), default=False)
+    # When staff last asked for those who did not come to be told about the materials: the
+    # page says the emails are on their way (not the button again) while they go out.
+    materials_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     questions = models.JSONField(_("questions to ask"), default=list, blank=True)
     offer_hours = models.PositiveSmallIntegerField(_("hours to accept an offered place"), default=48)
     reminder_days = models.JSONField(_("reminders, days before"), default=_default_reminder_days, blank=True)

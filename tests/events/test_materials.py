@@ -223,3 +223,23 @@ def test_someone_marked_as_came_on_the_attendees_list_is_not_told_they_were_miss
     assert "1 person registered but did not come" in page
     officer_client.post(reverse("events:materials_tell", kwargs={"code": past_event.code}))
     assert [m.to[0] for m in mail.outbox] == ["missed@example.org"]
+
+
+def test_while_the_emails_go_out_the_page_says_so_instead_of_offering_the_button_again(
+    officer_client: Client, past_event
+) -> None:
+    from unittest import mock
+
+    Material.objects.create(activity=past_event, title="Recording", url="https://video.example.org/1")
+    RegistrationFactory(activity=past_event, name="Missed It", email="missed@example.org")
+    page_url = reverse("events:materials", kwargs={"code": past_event.code})
+    button = "Tell those who registered but did not come"
+    assert button in officer_client.get(page_url).content.decode()
+    # The worker has not sent them yet.
+    with mock.patch.object(materials, "enqueue_after_commit"):
+        officer_client.post(reverse("events:materials_tell", kwargs={"code": past_event.code}))
+    waiting = officer_client.get(page_url).content.decode()
+    assert "An email is on its way to 1 person who did not come" in waiting and button not in waiting
+    materials.materials_notify.call(activity_id=past_event.pk)
+    done = officer_client.get(page_url).content.decode()
+    assert "There is no one left to tell" in done and "on its way" not in done
