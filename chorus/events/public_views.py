@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -235,6 +236,10 @@ def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
                 "events/register_closed.html",
                 {"event": activity, "settings": settings_, "state": "closed"},
             )
+        except IntegrityError:
+            # The same answers sent twice at once (a double click): the other request
+            # registered them a moment before and keeps this browser's record of it.
+            return redirect("events:register_done", code=activity.code)
         registered = request.session.setdefault("event_registered", {})
         registered[str(activity.code)] = {
             "registration": str(registration.code),

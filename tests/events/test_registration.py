@@ -226,6 +226,29 @@ def test_a_double_submit_registers_once(client: Client) -> None:
     assert len(mail.outbox) == 1
 
 
+def test_a_double_submit_racing_the_first_is_sent_to_the_confirmation_not_an_error(client: Client) -> None:
+    """The second of two submits sent at once can lose the race to the database's one-live-
+    registration rule; it is sent on to the confirmation the first one recorded, never a 500."""
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    settings_ = RegistrationSettingsFactory()
+    code = settings_.activity.code
+    client.post(
+        reverse("events:register_details", kwargs={"code": code}),
+        {"name": "Dai Evans", "email": "dai@example.org", "agree": "on"},
+    )
+    page = client.get(reverse("events:register_check", kwargs={"code": code})).content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    with mock.patch.object(services, "registration_create", side_effect=IntegrityError("unique")):
+        response = client.post(
+            reverse("events:register_check", kwargs={"code": code}), {"submission": submission}
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("events:register_done", kwargs={"code": code})
+
+
 def test_the_same_address_from_another_browser_registers_once(client: Client) -> None:
     settings_ = RegistrationSettingsFactory()
     _register(client, settings_, email="Dai@Example.org")
