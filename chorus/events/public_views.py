@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chorus.core.i18n import current_welsh_or_english
 from chorus.core.ratelimit import HONEYPOT, hit, slow_down
 from chorus.directory.models import AdjustmentCategory
+from chorus.directory.normalise import normalise_email
 from chorus.engagement.models import Activity
 from chorus.engagement.selectors import public_events
 from chorus.events import services
@@ -238,8 +239,16 @@ def register_check(request: HttpRequest, code: UUID) -> HttpResponse:
             )
         except IntegrityError:
             # The same answers sent twice at once (a double click): the other request
-            # registered them a moment before and keeps this browser's record of it.
-            return redirect("events:register_done", code=activity.code)
+            # registered them a moment before. Read now, outside the failed transaction, the
+            # registration is there; this browser is shown it, as the other request shows it.
+            other = Registration.objects.filter(
+                activity=activity,
+                email_normalised=normalise_email(draft["details"]["email"]),
+                status__in=Registration.ACTIVE,
+            ).first()
+            if other is None:
+                raise
+            registration, created = other, True
         registered = request.session.setdefault("event_registered", {})
         registered[str(activity.code)] = {
             "registration": str(registration.code),

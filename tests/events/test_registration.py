@@ -241,12 +241,19 @@ def test_a_double_submit_racing_the_first_is_sent_to_the_confirmation_not_an_err
     )
     page = client.get(reverse("events:register_check", kwargs={"code": code})).content.decode()
     submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    # The first request registered them (from another client here) just before this one's
+    # insert failed.
+    first = services.registration_create(
+        activity=settings_.activity, name="Dai Evans", email="dai@example.org", language="en", answers={}
+    )[0]
     with mock.patch.object(services, "registration_create", side_effect=IntegrityError("unique")):
         response = client.post(
             reverse("events:register_check", kwargs={"code": code}), {"submission": submission}
         )
     assert response.status_code == 302
     assert response["Location"] == reverse("events:register_done", kwargs={"code": code})
+    done = client.get(response["Location"])
+    assert done.status_code == 200 and done.context["registration"] == first
 
 
 def test_the_same_address_from_another_browser_registers_once(client: Client) -> None:
