@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import datetime, time
 from uuid import UUID
 
@@ -19,6 +17,7 @@ from chorus.api import services
 from chorus.api.forms import TokenForm, scope_choices
 from chorus.api.models import ApiToken
 from chorus.core.access import administrator_required, get_for_change, staff_required, staff_user
+from chorus.core.submissions import new_submission, submission_made, submission_remember
 
 
 @staff_required
@@ -32,7 +31,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 # The forms this session sent that issued a token: the form's own id -> the token's code.
 ISSUED = "api_tokens_issued"
-SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @never_cache
@@ -40,12 +38,11 @@ SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
-    submission = request.POST.get("submission", "")
-    issued: dict[str, str] = request.session.get(ISSUED, {})
-    if request.method == "POST" and submission in issued:
+    issued = submission_made(request, ISSUED)
+    if issued is not None:
         # The same form sent again (reloaded, or clicked twice): the token is issued
         # already, and its secret was shown once.
-        already = ApiToken.objects.filter(code=issued[submission]).first()
+        already = ApiToken.objects.filter(code=issued).first()
         if already is not None:
             return render(request, "api/token_issued.html", {"token": already, "secret": None})
     form = TokenForm(data=request.POST or None)
@@ -61,14 +58,12 @@ def token_create(request: HttpRequest) -> HttpResponse:
             expires_at=expires_at,
             teams=list(data["teams"]),
         )
-        if SUBMISSION.fullmatch(submission):
-            issued = {**dict(list(issued.items())[-19:]), submission: str(token.code)}
-            request.session[ISSUED] = issued
+        submission_remember(request, ISSUED, token.code)
         # Shown on this answer only: the secret is not kept, so it cannot be shown again.
         response = render(request, "api/token_issued.html", {"token": token, "secret": secret})
         response["Cache-Control"] = "no-store"
         return response
-    return render(request, "api/token_form.html", {"form": form, "submission": secrets.token_urlsafe(24)})
+    return render(request, "api/token_form.html", {"form": form, "submission": new_submission()})
 
 
 @require_POST

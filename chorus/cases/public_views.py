@@ -4,8 +4,6 @@ sent twice (a double click, a retry) opens one case."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -20,8 +18,7 @@ from chorus.cases.forms import PublicCaseForm
 from chorus.cases.models import Case, Channel, Kind
 from chorus.core.i18n import current_welsh_or_english
 from chorus.core.ratelimit import HONEYPOT, hit, slow_down
-
-SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+from chorus.core.submissions import SUBMISSION, new_submission
 
 # Cases sent from one connection in 10 minutes before it is asked to wait.
 PER_ADDRESS = 10
@@ -62,7 +59,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 def case_form(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = _kind(kind)
     tokens: dict[str, str] = request.session.setdefault("case_forms", {})
-    token = tokens.get(chosen) or secrets.token_urlsafe(24)
+    token = tokens.get(chosen) or new_submission()
     if tokens.get(chosen) != token:
         tokens[chosen] = token
         request.session.modified = True
@@ -103,7 +100,7 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
         # The page's own token, sent back: anything else (too long, other characters) is not
         # one this form gave, and the session's token stands in for it.
         posted = request.POST.get("submission", "")
-        submission = posted if SUBMISSION_TOKEN.fullmatch(posted) else token
+        submission = posted if SUBMISSION.fullmatch(posted) else token
         case = services.case_open(
             actor=None,
             request=request,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.core.access import administrator_required, get_for_change, staff_required, staff_user
+from chorus.core.submissions import new_submission, submission_made, submission_remember
 from chorus.webhooks import services
 from chorus.webhooks.forms import EndpointForm
 from chorus.webhooks.models import Delivery, Endpoint, EventKind
@@ -22,7 +21,6 @@ from chorus.webhooks.models import Delivery, Endpoint, EventKind
 EVENT_LABELS = dict(EventKind.choices)
 # The forms this session sent that added an endpoint: the form's own id -> the endpoint's code.
 ADDED = "webhook_endpoints_added"
-SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _endpoint(request: HttpRequest, code: UUID) -> Endpoint:
@@ -42,12 +40,11 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def endpoint_create(request: HttpRequest) -> HttpResponse:
-    submission = request.POST.get("submission", "")
-    added: dict[str, str] = request.session.get(ADDED, {})
-    if request.method == "POST" and submission in added:
+    added = submission_made(request, ADDED)
+    if added is not None:
         # The same form sent again (reloaded, or clicked twice): the endpoint is there
         # already, and its secret was shown once.
-        already = Endpoint.objects.filter(code=added[submission]).first()
+        already = Endpoint.objects.filter(code=added).first()
         if already is not None:
             return render(request, "webhooks/endpoint_added.html", {"endpoint": already, "secret": None})
     form = EndpointForm(data=request.POST or None)
@@ -55,8 +52,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
         endpoint, secret = services.endpoint_create(
             actor=staff_user(request), request=request, **form.cleaned_data
         )
-        if SUBMISSION.fullmatch(submission):
-            request.session[ADDED] = {**dict(list(added.items())[-19:]), submission: str(endpoint.code)}
+        submission_remember(request, ADDED, endpoint.code)
         # Shown on this answer only.
         response = render(request, "webhooks/endpoint_added.html", {"endpoint": endpoint, "secret": secret})
         response["Cache-Control"] = "no-store"
@@ -64,7 +60,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "webhooks/endpoint_form.html",
-        {"form": form, "endpoint": None, "submission": secrets.token_urlsafe(24)},
+        {"form": form, "endpoint": None, "submission": new_submission()},
     )
 
 

@@ -208,7 +208,8 @@ def test_someone_waiting_for_approval_gets_no_joining_link_nor_reminder() -> Non
     assert "meet.example.org/y" not in received.body and not received.attachments
 
 
-def test_a_double_submit_registers_once(client: Client) -> None:
+def _at_check_your_answers(client: Client) -> tuple[RegistrationSettings, str]:
+    """Dai Evans's details typed for a new event: its settings and the check page's submission id."""
     settings_ = RegistrationSettingsFactory()
     code = settings_.activity.code
     client.post(
@@ -216,7 +217,12 @@ def test_a_double_submit_registers_once(client: Client) -> None:
         {"name": "Dai Evans", "email": "dai@example.org", "agree": "on"},
     )
     page = client.get(reverse("events:register_check", kwargs={"code": code})).content.decode()
-    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    return settings_, re.search(r'name="submission" value="([^"]+)"', page).group(1)
+
+
+def test_a_double_submit_registers_once(client: Client) -> None:
+    settings_, submission = _at_check_your_answers(client)
+    code = settings_.activity.code
     for _ in range(3):
         response = client.post(
             reverse("events:register_check", kwargs={"code": code}), {"submission": submission}
@@ -233,14 +239,8 @@ def test_a_double_submit_racing_the_first_is_sent_to_the_confirmation_not_an_err
 
     from django.db import IntegrityError
 
-    settings_ = RegistrationSettingsFactory()
+    settings_, submission = _at_check_your_answers(client)
     code = settings_.activity.code
-    client.post(
-        reverse("events:register_details", kwargs={"code": code}),
-        {"name": "Dai Evans", "email": "dai@example.org", "agree": "on"},
-    )
-    page = client.get(reverse("events:register_check", kwargs={"code": code})).content.decode()
-    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
     # The first request registered them (from another client here) just before this one's
     # insert failed.
     first = services.registration_create(
