@@ -267,16 +267,24 @@ def _reports(seed: dict[str, Any]) -> dict[str, Any]:
     from chorus.insights.record_pdf import record_pdf_bytes, record_zip_bytes
 
     admin = seed["admin"]
-    start, end = quarter_of(timezone.localdate())
+    # Two periods: this quarter, which holds the scratch data, and the last full quarter,
+    # the period the pack's page opens on. Each build and the page's p95 are over both.
+    this_quarter = quarter_of(timezone.localdate())
+    last_quarter = quarter_of(this_quarter[0] - timedelta(days=1))
     # The record of the consultation with the most responses: the demo's largest where the
     # demo was built first, else the scratch one.
     largest = Consultation.objects.annotate(n=Count("responses")).order_by("-n", "id").first()
     consultation = largest if largest is not None else seed["consultation"]
-    began = time.perf_counter()
-    pack = board_pack(admin, start, end)
-    built = time.perf_counter()
-    pdf = board_pack_pdf_bytes(pack)
-    docx = board_pack_docx_bytes(pack)
+    pack_times = []
+    build_times = []
+    for start, end in (this_quarter, last_quarter):
+        began = time.perf_counter()
+        pack = board_pack(admin, start, end)
+        built = time.perf_counter()
+        pdf = board_pack_pdf_bytes(pack)
+        docx = board_pack_docx_bytes(pack)
+        pack_times.append(time.perf_counter() - began)
+        build_times.append(built - began)
     pack_done = time.perf_counter()
     record_ = record_assemble(consultation, admin)
     record_built = time.perf_counter()
@@ -286,15 +294,17 @@ def _reports(seed: dict[str, Any]) -> dict[str, Any]:
     client = Client()
     client.force_login(admin)
     url = reverse("insights:board_pack")
+    this_query = {"start": this_quarter[0].isoformat(), "end": this_quarter[1].isoformat()}
     times = []
     status = 0
-    for _ in range(20):
+    for n in range(20):
         t0 = time.perf_counter()
-        status = client.get(url).status_code
+        # Alternately the page as it opens (the last full quarter) and this quarter.
+        status = max(status, client.get(url, this_query if n % 2 else {}).status_code)
         times.append((time.perf_counter() - t0) * 1000)
     return {
-        "pack_s": pack_done - began,
-        "pack_build_s": built - began,
+        "pack_s": max(pack_times),
+        "pack_build_s": max(build_times),
         "record_s": record_done - pack_done,
         "record_build_s": record_built - pack_done,
         "pack_pdf_kb": len(pdf) // 1024,
@@ -435,8 +445,9 @@ def main() -> None:
         f"Scratch data per database: {people:,} people to tell in one share-back (attendees of two activities, "
         "respondents who asked to be told, subscribers to the record's topic, overlapping), with people who "
         "unsubscribed, bounced or did not ask left out; then 200 newcomers and a second share-back. Emails go "
-        "through Django's SMTP backend to a local aiosmtpd sink that counts each address. The board pack is the "
-        "current quarter's; the record is of the consultation with the most responses. "
+        "through Django's SMTP backend to a local aiosmtpd sink that counts each address. The board pack is built "
+        "for this quarter and for the last full quarter (the period its page opens on), and the page is opened "
+        "for each in turn; the slower is reported. The record is of the consultation with the most responses. "
         + (
             f"The {args.demo} demo was built first in each database (chorus demo --scale {args.demo}), so the pack "
             "and record cover it as well as the scratch data. "

@@ -19,14 +19,15 @@ interval, and over-represented when it lies below.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Lower, Now
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,21 +163,9 @@ def participants(
         _in_period("activity__starts_at", start, end), attended=True, activity__in=activities
     )
     # A panel member took part when one of the panel's activities in the period fell
-    # within their membership (the same activity: two joins of the group's activities
-    # would let one activity's date stand in for another's).
-    panel_activities = Activity.objects.filter(
-        _in_period("starts_at", start, end), pk__in=activities, groups=OuterRef("group_id")
-    )
-    if project is not None:
-        panel_activities = panel_activities.filter(projects=project)
-    panels = GroupMembership.objects.filter(group__is_panel=True).filter(
-        Exists(
-            panel_activities.filter(
-                starts_at__date__gte=Coalesce(OuterRef("start"), Value(date.min)),
-                starts_at__date__lte=Coalesce(OuterRef("end"), Value(date.max)),
-            )
-        )
-    )
+    # within their membership (the same activity: the group having met at some other
+    # time of the period does not count).
+    whole, joined_or_left = _panel_members(activities, project, start, end)
     responses = Response.objects.filter(
         _in_period("submitted_at", start, end), consultation__in=consultations
     ).exclude(email="")
@@ -187,9 +176,64 @@ def participants(
     responded = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, normalised__in=addresses)
     return Person.objects.filter(
         Q(pk__in=attended.values("person_id"))
-        | Q(pk__in=panels.values("person_id"))
+        | Q(pk__in=whole)
+        | _any_of(joined_or_left)
         | Q(pk__in=responded.values("person_id"))
     )
+
+
+def _panel_members(
+    activities: QuerySet[Any], project: Project | None, start: date | None, end: date | None
+) -> tuple[QuerySet[Any], set[int]]:
+    """Who took part through a panel, in two parts: a query of the members who belonged
+    throughout the period, of panels that met in it (nearly all of them), and the ids of
+    those who joined or left within the period and were members on the day of one of
+    their panel's meetings. The second part is worked out here from the meetings' local
+    dates: in the database, each pair of membership and meeting would need its time turned
+    into a local date, which on SQLite is a Python call (over ten seconds on the large
+    demo data)."""
+    met = Activity.objects.filter(
+        _in_period("starts_at", start, end), pk__in=activities, groups__is_panel=True
+    )
+    if project is not None:
+        met = met.filter(projects=project)
+    days: dict[int, list[date]] = {}
+    for group, starts_at in met.values_list("groups", "starts_at").order_by():
+        days.setdefault(group, []).append(timezone.localdate(starts_at))
+    if not days:
+        return GroupMembership.objects.none().values("person_id"), set()
+    for found in days.values():
+        found.sort()
+    on_panels = GroupMembership.objects.filter(group__in=list(days), group__is_panel=True)
+    throughout = _member_throughout(start, end)
+    whole = on_panels.filter(throughout).values("person_id")
+    some_of_it: set[int] = set()
+    for person, group, joined, left in on_panels.exclude(throughout).values_list(
+        "person_id", "group_id", "start", "end"
+    ):
+        meetings = days[group]
+        first = bisect_left(meetings, joined or date.min)
+        if first < len(meetings) and meetings[first] <= (left or date.max):
+            some_of_it.add(person)
+    return whole, some_of_it
+
+
+def _any_of(ids: set[int]) -> Q:
+    """``pk__in=ids``, in parts small enough for any database's limit on parameters."""
+    ordered = sorted(ids)
+    condition = Q(pk__in=[])
+    for first in range(0, len(ordered), 10_000):
+        condition |= Q(pk__in=ordered[first : first + 10_000])
+    return condition
+
+
+def _member_throughout(start: date | None, end: date | None) -> Q:
+    """Panel memberships that cover the whole period (to today where it has no end)."""
+    last = end if end is not None else timezone.localdate()
+    throughout = Q(end__isnull=True) | Q(end__gte=last)
+    if start is None:
+        return throughout & Q(start__isnull=True)
+    return throughout & (Q(start__isnull=True) | Q(start__lte=start))
 
 
 def _reach(people: QuerySet[Person], codes: Collection[str]) -> dict[str, Region]:
@@ -202,7 +246,7 @@ def _reach(people: QuerySet[Person], codes: Collection[str]) -> dict[str, Region
         return {}
     counted = {
         row["region__ons_code"]: row
-        for row in Person.objects.filter(pk__in=people.values("pk"), region__ons_code__in=list(codes))
+        for row in people.filter(region__ons_code__in=list(codes))
         .values("region__ons_code")
         .annotate(took_part=Count("pk"), welsh=Count("pk", filter=Q(preferred_language="cy")))
         .order_by()

@@ -486,6 +486,38 @@ def test_panel_members_when_it_met_and_known_respondents_took_part(team: object,
     }
 
 
+def test_panel_members_who_joined_or_left_in_the_period_took_part_only_if_it_met_while_they_belonged(
+    admin: object,
+) -> None:
+    from chorus.insights.equity import participants
+    from tests.factories import GroupMembershipFactory, StakeholderGroupFactory
+
+    today = timezone.localdate()
+    panel = StakeholderGroupFactory(is_panel=True)
+    group = StakeholderGroupFactory(is_panel=False)
+    meeting = ActivityFactory(starts_at=timezone.now() - timedelta(days=10))
+    meeting.groups.add(panel, group)
+    met_on = timezone.localdate(meeting.starts_at)
+
+    def member(**dates: object) -> int:
+        return int(GroupMembershipFactory(group=panel, **dates).person.pk)
+
+    joined_before = member(start=met_on - timedelta(days=1))
+    joined_that_day = member(start=met_on)
+    joined_after = member(start=met_on + timedelta(days=1))
+    left_that_day = member(start=today - timedelta(days=400), end=met_on)
+    left_before = member(start=today - timedelta(days=400), end=met_on - timedelta(days=1))
+    throughout = member()
+    not_a_panel = GroupMembershipFactory(group=group).person.pk
+    took_part = set(
+        participants(user=admin, project=None, start=today - timedelta(days=20), end=today).values_list(  # type: ignore[arg-type]
+            "pk", flat=True
+        )
+    )
+    assert took_part == {joined_before, joined_that_day, left_that_day, throughout}
+    assert not took_part & {joined_after, left_before, not_a_panel}
+
+
 def test_a_group_one_consultation_holds_few_of_stays_hidden_in_the_sum(released: object, admin: User) -> None:
     """Another consultation with 3 women: the organisation's sum of women would otherwise
     show them, less the first consultation's figure."""
@@ -683,8 +715,9 @@ def test_the_equity_sections_cost_a_few_queries_however_many_took_part(
                 client.get(url)
         # Population figures, the participants counted by region and the regions' names (two
         # queries: counted inside one, SQLite worked out who took part again per region),
-        # and the user's teams twice.
-        assert len(with_section) - len(without) <= 5, place
+        # the user's teams twice, and the panels' meetings in the period with the
+        # memberships that began or ended within it.
+        assert len(with_section) - len(without) <= 7, place
 
 
 def test_equality_rows_cost_one_query_however_many_consultations_asked(
@@ -696,7 +729,8 @@ def test_equality_rows_cost_one_query_however_many_consultations_asked(
             _respond(other, CROWD)
     release_due(now=timezone.now() + timedelta(days=2))
     today = timezone.localdate()
-    # Population figures, participants by region, the regions' names, the equality answers.
-    with django_assert_max_num_queries(4):  # type: ignore[operator]
+    # Population figures, the panels that met, participants by region, the regions'
+    # names, the equality answers.
+    with django_assert_max_num_queries(5):  # type: ignore[operator]
         found = equity(user=admin, project=None, start=today - timedelta(days=7), end=today)
     assert next(d for d in found.dimensions if d.key == "sex").participants == 70
