@@ -159,9 +159,10 @@ def participants(
     a list: the database adds them up."""
     activities = visible_to(user, Activity.objects.all()).values("pk")
     consultations = visible_to(user, Consultation.objects.all()).values("pk")
-    attended = Attendance.objects.filter(
-        _in_period("activity__starts_at", start, end), attended=True, activity__in=activities
-    )
+    # The period's activities first, on their own index: filtered on the join instead,
+    # SQLite went through every activity the user may see (all of them, mostly).
+    held = visible_to(user, Activity.objects.filter(_in_period("starts_at", start, end))).values("pk")
+    attended = Attendance.objects.filter(attended=True, activity__in=held)
     # A panel member took part when one of the panel's activities in the period fell
     # within their membership (the same activity: the group having met at some other
     # time of the period does not count).
