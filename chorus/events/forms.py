@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.forms import GovukDateTimeField
@@ -149,6 +150,22 @@ class RegistrationSettingsForm(forms.Form):
             self.add_error("joining_link", _("Enter the link people use to join the event online"))
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("Registration must close after it opens"))
+        closes = data.get("closes_at")
+        # A closing time already past, newly entered, would close registration the moment it
+        # is saved: almost always a mistyped year or month. One saved earlier may stay.
+        if (
+            data.get("is_open")
+            and closes
+            and closes <= timezone.now()
+            and closes != self.initial.get("closes_at")
+        ):
+            self.add_error(
+                "closes_at",
+                _(
+                    "The closing date is in the past. Enter a later date and time, or leave it "
+                    "empty to close registration when the event starts"
+                ),
+            )
         for n in range(1, CUSTOM_QUESTIONS + 1):
             if (data.get(f"custom_{n}_label_cy") or data.get(f"custom_{n}_required")) and not data.get(
                 f"custom_{n}_label"

@@ -121,6 +121,37 @@ def test_the_settings_form_says_how_to_fix_each_mistake(officer_client: Client, 
     assert not RegistrationSettings.objects.exists()
 
 
+def test_a_closing_date_already_past_is_refused_unless_it_was_saved_before(
+    officer_client: Client, officer
+) -> None:
+    activity = ActivityFactory(team=officer.teams.first(), starts_at=timezone.now() + timedelta(days=10))
+    url = reverse("events:registration_settings", kwargs={"code": activity.code})
+    last_year = timezone.localtime() - timedelta(days=365)
+    form = {
+        "is_open": "yes",
+        "capacity": "30",
+        "mode": "in_person",
+        "needs_approval": "no",
+        "offer_hours": "48",
+        "closes_at_day": str(last_year.day),
+        "closes_at_month": str(last_year.month),
+        "closes_at_year": str(last_year.year),
+        "closes_at_time": "5pm",
+    }
+    response = officer_client.post(url, form)
+    assert response.status_code == 200
+    assert "The closing date is in the past" in response.content.decode()
+    assert not RegistrationSettings.objects.exists()
+    # Saved earlier (registration has since closed), it may stay while other things change.
+    closed = RegistrationSettingsFactory(
+        activity=activity, closes_at=last_year.replace(hour=17, minute=0, second=0, microsecond=0)
+    )
+    response = officer_client.post(url, {**form, "capacity": "40"})
+    assert response.status_code == 302, response.content.decode()
+    closed.refresh_from_db()
+    assert closed.capacity == 40
+
+
 def test_an_outsider_cannot_see_the_registrations(client: Client, outsider, team) -> None:
     settings_ = RegistrationSettingsFactory(activity__team=team)
     services.registration_create(
