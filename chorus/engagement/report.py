@@ -209,6 +209,15 @@ def _organisations(came: QuerySet[Attendance]) -> int:
     )
 
 
+def _sees_every_activity(user: User, visible: QuerySet[Activity]) -> bool:
+    """Whether ``user`` may see every activity (as administrators do, and everyone where no
+    activity is restricted to a team they are not in): then first-timers to the activities
+    they see are first-timers anywhere."""
+    if user.is_administrator:
+        return True
+    return not Activity.objects.exclude(pk__in=visible.values("pk")).exists()
+
+
 def _first_timers_anywhere(periods: list[tuple[date, date]]) -> list[int]:
     """Across every activity, first-timers are those whose first attendance (kept on the
     person, see ``people_first_attended_refresh``) falls in the period: one indexed count."""
@@ -277,7 +286,7 @@ def engagement_report(
         projects = projects.filter(team=team)
     now = _period(base, impact, start, end)
     before = _period(base, impact, previous_start, previous_end)
-    if user.is_administrator and project is None and team is None:
+    if project is None and team is None and _sees_every_activity(user, base):
         now["new_people"], before["new_people"] = _first_timers_anywhere(
             [(start, end), (previous_start, previous_end)]
         )
