@@ -75,6 +75,16 @@ class StakeholderGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Group {n}")
 
 
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    """A saved search of the directory; ``filters`` as the directory list's address has them."""
+
+    class Meta:
+        model = "directory.SavedSearch"
+
+    name = factory.Sequence(lambda n: f"Search {n}")
+    filters = factory.LazyFunction(lambda: {"q": ["advice"]})
+
+
 class PlaceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "directory.Place"

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,8 @@ from chorus.bulletins.models import Arm, Bulletin, SubscriberList
 from chorus.core.access import teams_assignable_by, visible_or_kept
 from chorus.core.forms import GovukDateTimeField, name_in
 from chorus.core.imports.forms import file_field
-from chorus.directory.models import LawfulBasis, Region, StakeholderGroup, Topic
+from chorus.directory.models import LawfulBasis, Region, SavedSearch, StakeholderGroup, Topic
+from chorus.directory.saved_searches import saved_searches_for
 
 
 class _Names(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -87,6 +89,7 @@ class BulletinForm(forms.ModelForm[Bulletin]):
             "topics",
             "groups",
             "lists",
+            "saved_searches",
             "team",
             "is_trial",
             "outcome",
@@ -99,6 +102,7 @@ class BulletinForm(forms.ModelForm[Bulletin]):
             "topics": forms.CheckboxSelectMultiple,
             "groups": forms.CheckboxSelectMultiple,
             "lists": forms.CheckboxSelectMultiple,
+            "saved_searches": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "body": _(
@@ -107,6 +111,10 @@ class BulletinForm(forms.ModelForm[Bulletin]):
             ),
             "regions": _("Subscribers who chose any of these areas, or chose every area."),
             "lists": _("Everyone on these lists, whatever their areas and topics."),
+            "saved_searches": _(
+                "Subscribers among the people each search finds when the bulletin is sent, "
+                "whatever their areas and topics. Only people the sender may see are included."
+            ),
         }
         error_messages = {
             "title": {"required": _("Enter a title, so colleagues can find the bulletin")},
@@ -120,6 +128,12 @@ class BulletinForm(forms.ModelForm[Bulletin]):
         fields["team"].queryset = teams_assignable_by(user)
         fields["groups"].queryset = StakeholderGroup.objects.order_by("name")
         fields["lists"].queryset = SubscriberList.objects.all()
+        # The searches the user may use, and any the bulletin has already (an edit never
+        # drops one silently).
+        kept = self.instance.saved_searches.values("pk") if self.instance.pk else []
+        fields["saved_searches"].queryset = SavedSearch.objects.filter(
+            Q(pk__in=saved_searches_for(user).values("pk")) | Q(pk__in=kept)
+        ).order_by("name", "pk")
         from chorus.consultations.labels import consultation_label
         from chorus.consultations.models import Consultation
 

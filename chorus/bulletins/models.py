@@ -145,6 +145,14 @@ class Bulletin(CodedModel):
         "directory.StakeholderGroup", verbose_name=_("stakeholder groups"), blank=True
     )
     lists = models.ManyToManyField(SubscriberList, verbose_name=_("lists"), blank=True)
+    # Saved searches of the directory: the subscribers among the people each finds when the
+    # audience is counted or sent, with the access of the officer who sends it.
+    saved_searches = models.ManyToManyField(
+        "directory.SavedSearch",
+        verbose_name=_("saved searches of the directory"),
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

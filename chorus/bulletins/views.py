@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.accounts.models import Role
+from chorus.accounts.models import Role, User
 from chorus.bulletins import services, trials
 from chorus.bulletins.forms import (
     ArmForm,
@@ -236,18 +236,24 @@ def bulletin_preview(request: HttpRequest) -> HttpResponse:
     """The live preview beside the editor (htmx): rendered Markdown and the reach."""
     body = services.blocks_fill(request.POST.get("body", ""), current_welsh_or_english())
     form = BulletinForm(request.POST, user=staff_user(request))
-    reach = _reach_of(form.cleaned_data) if form.is_valid() else None
+    reach = _reach_of(form.cleaned_data, staff_user(request)) if form.is_valid() else None
     return render(request, "bulletins/_preview.html", {"html": services.markdown_html(body), "reach": reach})
 
 
-def _reach_of(data: dict[str, Any]) -> int:
-    """How many the audience chosen in an unsaved form reaches."""
+def _reach_of(data: dict[str, Any], user: User) -> int:
+    """How many the audience chosen in an unsaved form reaches (saved searches as ``user``
+    may use them)."""
 
     def ids(name: str) -> list[int]:
         return [item.pk for item in data.get(name) or []]
 
     return services.audience_for(
-        regions=ids("regions"), topics=ids("topics"), lists=ids("lists"), groups=ids("groups")
+        regions=ids("regions"),
+        topics=ids("topics"),
+        lists=ids("lists"),
+        groups=ids("groups"),
+        saved_searches=list(data.get("saved_searches") or []),
+        user=user,
     ).count()
 
 
@@ -264,7 +270,7 @@ def _detail(request: HttpRequest, bulletin: Bulletin, *, send_form: SendForm | N
     if changeable and send_form is None:
         send_form = SendForm()
     arm_form = ArmForm(prefix="arm") if changeable and bulletin.is_trial else None
-    audience = services.audience(bulletin) if not bulletin.is_locked else None
+    audience = services.audience(bulletin, user) if not bulletin.is_locked else None
     preview_for = None
     preview_email = request.GET.get("as", "").strip().lower()
     if preview_email:
@@ -312,7 +318,7 @@ def bulletin_send(request: HttpRequest, code: UUID) -> HttpResponse:
     if request.method == "GET" or bulletin.is_locked:
         return redirect("bulletins:bulletin_detail", code=bulletin.code)
     user = staff_user(request)
-    welsh_waiting = services.welsh_without_welsh(bulletin)
+    welsh_waiting = services.welsh_without_welsh(bulletin, user)
     confirming = request.POST.get("confirm") == "yes"
     form = SendForm(request.POST, welsh_waiting=welsh_waiting if confirming else 0)
     if not form.is_valid():
@@ -349,7 +355,7 @@ def _confirm_page(
         {
             "bulletin": bulletin,
             "form": form,
-            "reach": services.audience(bulletin).count(),
+            "reach": services.audience(bulletin, staff_user(request)).count(),
             "welsh_waiting": welsh_waiting,
             "send_at": data.get("send_at") if data.get("when") == "later" else None,
             "carried": carried,

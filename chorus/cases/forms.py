@@ -3,11 +3,13 @@ closing; and the public form for each kind."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -294,3 +296,83 @@ class PublicCaseForm(forms.Form):
                 % {"kind": kind}
             )
         return upload
+
+
+class DashboardPeriod(models.TextChoices):
+    THIS_QUARTER = "this_quarter", _("This quarter so far")
+    LAST_QUARTER = "last_quarter", _("Last quarter")
+    CUSTOM = "custom", _("Dates you choose")
+
+
+# The longest period the dashboard counts over, as every report's chooser allows.
+DASHBOARD_LONGEST_PERIOD = timedelta(days=3 * 366)
+# Fields that narrow what is counted: a value that no longer fits (a category since
+# removed, a team the user left) is left out with a message, and the others still apply.
+DASHBOARD_FILTERS = ("period", "kind", "service", "category", "region", "team")
+
+
+class CaseDashboardForm(forms.Form):
+    """The dashboard's period and filters, read from the address so a view can be shared."""
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=DashboardPeriod.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Each figure is shown beside the period of the same length just before it"),
+    )
+    start = GovukDateField(
+        label=_("From"),
+        subject=_("First day"),
+        required=False,
+        help_text=_("For dates you choose. For example, 1 7 2026"),
+    )
+    end = GovukDateField(
+        label=_("To"),
+        subject=_("Last day"),
+        required=False,
+        help_text=_("For example, 30 9 2026"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any")), *Kind.choices], required=False)
+    service = forms.ChoiceField(label=_("Service"), choices=[("", _("Any"))], required=False)
+    category = NamedChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("Any")
+    )
+    region = NamedChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("Any")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("Any")
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], services: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
+        cast("forms.ChoiceField", self.fields["service"]).choices = [
+            ("", _("Any")),
+            *((name, name) for name in services),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        period = data.get("period") or ""
+        if not period:
+            # Dates in the address with no period chosen are a period of dates.
+            period = DashboardPeriod.CUSTOM if start or end else DashboardPeriod.THIS_QUARTER
+            data["period"] = period
+        if period != DashboardPeriod.CUSTOM:
+            # Dates left in the boxes count only for a period of dates.
+            for name in ("start", "end"):
+                self.errors.pop(name, None)
+            return data
+        if "start" not in self.errors and start is None:
+            self.add_error("start", _("Enter the first day"))
+        if "end" not in self.errors and end is None:
+            self.add_error("end", _("Enter the last day"))
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The last day must be on or after the first day"))
+            elif end - start > DASHBOARD_LONGEST_PERIOD:
+                self.add_error("end", _("Choose a period of three years or less"))
+        return data

@@ -193,6 +193,8 @@ class Case(CodedModel):
         indexes = [
             models.Index(fields=["status", "due_on"], name="case_status_due_idx"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received_idx"),
+            # The cases dashboard's timeliness and outcomes: cases closed in a period.
+            models.Index(fields=["status", "closed_at"], name="case_status_closed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.cases import public_views, views
+from chorus.cases import dashboard_views, public_views, views
 
 app_name = "cases"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("contact-us/<str:kind>/sent/", public_views.public_done, name="public_done"),
     path("staff/cases/", views.case_list, name="case_list"),
     path("staff/cases/new/", views.case_create, name="case_create"),
+    path("staff/cases/dashboard/", dashboard_views.case_dashboard_page, name="case_dashboard"),
     path("staff/cases/<uuid:code>/", views.case_detail, name="case_detail"),
     path("staff/cases/<uuid:code>/assign/", views.case_assign, name="case_assign"),
     path("staff/cases/<uuid:code>/note/", views.case_note, name="case_note"),

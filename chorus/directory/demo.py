@@ -344,3 +344,25 @@ def build_places(scale: Scale, rng: random.Random) -> dict[str, int]:
             },
         )
     return {"places": len(PLACES)}
+
+
+@demo_builder("saved-searches", after=["directory"])
+def build_saved_searches(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Two saved searches of the directory: one everyone may use, one for the family team."""
+    from chorus.directory.models import SavedSearch
+
+    officer = User.objects.filter(email="officer@demo.chorus.test").first()
+    family = Team.objects.filter(name="Family justice").first()
+    wales = Region.objects.filter(ons_code="W92000004").first()
+    topic = Topic.objects.filter(name_en="Family justice").first()
+    if wales is None or topic is None:
+        return {"saved searches": 0}
+    searches = [
+        ("People in Wales", {"region": [str(wales.pk)]}, None),
+        ("Family justice contacts in Wales", {"region": [str(wales.pk)], "topic": [str(topic.pk)]}, family),
+    ]
+    for name, filters, team in searches:
+        SavedSearch.objects.get_or_create(
+            name=name, owner=officer, defaults={"filters": filters, "team": team}
+        )
+    return {"saved searches": len(searches)}

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 
+from chorus.core.access import visible_to
 from chorus.core.exports import Exporter, Params, Table, register_exporter
 from chorus.directory.forms import DirectoryFilterForm
-from chorus.directory.models import Person
+from chorus.directory.models import Person, SavedSearch
+from chorus.directory.saved_searches import saved_search_people
 from chorus.directory.selectors import people_filtered
 
 if TYPE_CHECKING:
@@ -29,14 +31,18 @@ def _may_export(user: User, params: Params) -> bool:
 
 
 def _rows(user: User, params: Params) -> Table:
-    """What the user may see; contact details only if their role allows."""
+    return _table(user, _people(user, params))
+
+
+def _table(user: User, people: QuerySet[Person]) -> Table:
+    """``people`` (what the user may see); contact details only if their role allows."""
     contacts = user.can_see_contact_details
     header = ["id", "first name", "last name", "organisation", "job title", "region"]
     if contacts:
         header += ["email", "phone", "postcode"]
 
     def rows() -> Iterator[list[Any]]:
-        for person in _people(user, params).iterator(chunk_size=2000):
+        for person in people.iterator(chunk_size=2000):
             membership = next(iter(person.memberships.all()), None)
             row = [
                 str(person.code),
@@ -60,4 +66,27 @@ def _count(user: User, params: Params) -> int | None:
 
 PEOPLE = register_exporter(
     Exporter(name="directory.people", rows=_rows, may_export=_may_export, count=_count, sheet="People")
+)
+
+
+def _saved_search(user: User, params: Params) -> SavedSearch | None:
+    """The saved search ``params["saved_search"]`` names, if ``user`` may still use it."""
+    code = str(params.get("saved_search") or "")
+    return visible_to(user, SavedSearch.objects.all()).filter(code=code).first() if code else None
+
+
+def _saved_people(user: User, params: Params) -> QuerySet[Person]:
+    """The people the saved search finds now, for ``user`` (no one if it has gone)."""
+    saved = _saved_search(user, params)
+    return saved_search_people(user, saved) if saved is not None else Person.objects.none()
+
+
+SAVED_SEARCH = register_exporter(
+    Exporter(
+        name="directory.saved_search",
+        rows=lambda user, params: _table(user, _saved_people(user, params)),
+        may_export=lambda user, params: _saved_search(user, params) is not None,
+        count=lambda user, params: _saved_people(user, params).count(),
+        sheet="People",
+    )
 )

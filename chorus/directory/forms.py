@@ -428,3 +428,42 @@ class ImportConfirmForm(forms.Form):
     def clean_on_match(self) -> str:
         # Only asked when some row matches someone; otherwise it does not matter.
         return str(self.cleaned_data.get("on_match") or ImportJob.Matches.LINK)
+
+
+class SavedSearchForm(forms.Form):
+    """A saved search's name, and who may use it: everyone, or one of the user's teams."""
+
+    EVERYONE = "everyone"
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_("So you and colleagues can find it, for example “Advice agencies in Wales”"),
+        error_messages={
+            "required": _("Enter a name for the search"),
+            "max_length": _("The name must be 150 characters or fewer"),
+        },
+    )
+    sharing = forms.ChoiceField(
+        label=_("Who can use it"),
+        widget=forms.RadioSelect,
+        help_text=_("Whoever uses it sees only the people they may see in the directory."),
+        error_messages={"required": _("Choose who can use the search")},
+    )
+
+    def __init__(self, *args: Any, user: User, team: Team | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.teams = {str(t.pk): t for t in teams_assignable_by(user)}
+        if team is not None:
+            self.teams.setdefault(str(team.pk), team)  # an edit never drops the team silently
+        choices = [(pk, _("Only people in %(team)s") % {"team": t.name}) for pk, t in self.teams.items()]
+        self.fields["sharing"].choices = [*choices, (self.EVERYONE, _("Everyone in Chorus"))]  # type: ignore[attr-defined]
+        # A new search is for the user's own team unless they choose everyone.
+        self.initial.setdefault("sharing", next(iter(self.teams), self.EVERYONE))
+
+    def clean_name(self) -> str:
+        return str(self.cleaned_data["name"]).strip()
+
+    def clean_sharing(self) -> Team | None:
+        chosen = self.cleaned_data["sharing"]
+        return None if chosen == self.EVERYONE else self.teams[chosen]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -504,6 +505,50 @@ class SubjectAccessRequest(CodedModel):
 
     def __str__(self) -> str:
         return f"Subject access request for {self.person_label}"
+
+
+class SavedSearch(CodedModel):
+    """A directory search kept by name: its filters, never its people.
+
+    Whoever uses it (to open, export, send a bulletin to or invite) gets the people its
+    filters find at that moment, among the people they may see (``saved_searches.py``).
+    ``filters`` holds the directory filter form's own fields as the address carries them,
+    ``{"region": ["7"], "q": ["advice"]}``; only fields the form has are kept, so a filter
+    added to the form later is kept the same way. With no team, everyone may use it.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    filters = models.JSONField(_("filters"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A team's own search goes with the team rather than becoming everyone's.
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("shared with"), null=True, blank=True, on_delete=models.CASCADE
+    )
+
+    team_path = "team"
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                name="saved_search_name_unique_per_owner",
+                violation_error_message=_(
+                    "You already have a saved search with this name. Choose another name"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Place(CodedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus.directory import adjustments_views, import_views, rights_views, views
+from chorus.directory import adjustments_views, import_views, rights_views, saved_search_views, views
 
 app_name = "directory"
 
@@ -55,5 +55,22 @@ urlpatterns += [
         "people/<uuid:code>/adjustments/send-link/",
         adjustments_views.person_adjustments_link,
         name="person_adjustments_link",
+    ),
+]
+
+urlpatterns += [
+    path("saved-searches/", saved_search_views.saved_search_list, name="saved_search_list"),
+    path("saved-searches/new/", saved_search_views.saved_search_create, name="saved_search_create"),
+    path("saved-searches/<uuid:code>/", saved_search_views.saved_search_detail, name="saved_search_detail"),
+    path("saved-searches/<uuid:code>/edit/", saved_search_views.saved_search_edit, name="saved_search_edit"),
+    path(
+        "saved-searches/<uuid:code>/delete/",
+        saved_search_views.saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path(
+        "saved-searches/<uuid:code>/people.<str:file_format>",
+        saved_search_views.saved_search_export,
+        name="saved_search_export",
     ),
 ]

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chorus.accounts.models import Role
+from chorus.accounts.models import Role, User
 from chorus.core.access import (
     can_change,
     get_for_change,
@@ -53,9 +53,17 @@ from chorus.directory.forms import (
     OrganisationForm,
     PersonForm,
 )
-from chorus.directory.models import MergeRecord, Organisation, Person, StakeholderGroup, SubjectAccessRequest
+from chorus.directory.models import (
+    MergeRecord,
+    Organisation,
+    Person,
+    SavedSearch,
+    StakeholderGroup,
+    SubjectAccessRequest,
+)
 from chorus.directory.panels import current_memberships
 from chorus.directory.reference import regions_ensure
+from chorus.directory.saved_searches import filters_from_query, query_string, saved_searches_for
 from chorus.directory.selectors import (
     merges_for,
     pending_candidates,
@@ -91,16 +99,24 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format") in ("csv", "xlsx"):
         return _people_export(request, filters, request.GET["format"])
     page = Paginator(people, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    from_search = _saved_search_opened(request, user) if form.is_valid() else None
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         request=request,
         object_type="directory.person",
         object_repr="Directory search",
-        detail={"q": filters.get("q", ""), "page": page.number, "shown": len(page.object_list)},
+        detail={
+            "q": filters.get("q", ""),
+            "page": page.number,
+            "shown": len(page.object_list),
+            **({"saved search": str(from_search.code)} if from_search else {}),
+        },
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # Filters that found something worth keeping: offered to editors as a saved search.
+    saved = filters_from_query(request.GET) if form.is_valid() and user.role in EDITORS else {}
     return render(
         request,
         "directory/person_list.html",
@@ -108,32 +124,71 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "save_query": query_string(saved) if saved and from_search is None else "",
+            "from_search": from_search,
             "show_contacts": user.can_see_contact_details,
         },
     )
 
 
+def _saved_search_opened(request: HttpRequest, user: User) -> SavedSearch | None:
+    """The saved search the list was opened from (``?saved=``), while the list still shows
+    exactly its filters and the user may use it."""
+    try:
+        code = UUID(request.GET.get("saved", ""))
+    except ValueError:
+        return None
+    saved = saved_searches_for(user).filter(code=code).first()
+    return saved if saved is not None and saved.filters == filters_from_query(request.GET) else None
+
+
 def _people_export(request: HttpRequest, filters: dict[str, object], kind: str) -> HttpResponseBase:
     """Ask for what the user may see as CSV or XLSX, written by a task (``exporters.py``)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    return people_export(
+        request,
+        kind=kind,
+        filters=filters,
+        exporter="directory.people",
+        params={"query": query.urlencode()},
+        label=f"Directory {kind.upper()}",
+        title=_("People in the directory"),
+        download_name="directory",
+    )
+
+
+def people_export(
+    request: HttpRequest,
+    *,
+    kind: str,
+    filters: dict[str, object],
+    exporter: str,
+    params: dict[str, str],
+    label: str,
+    title: str,
+    download_name: str,
+    detail: dict[str, str] | None = None,
+) -> HttpResponseBase:
+    """Audit an export of people from the directory (the list's, or a saved search's) and
+    start the task that writes it; the user has been checked already."""
     user = staff_user(request)
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,
         request=request,
         object_type="directory.person",
-        object_repr=f"Directory {kind.upper()}",
-        detail={k: str(v) for k, v in filters.items() if v},
+        object_repr=label,
+        detail={**{k: str(v) for k, v in filters.items() if v}, **(detail or {})},
     )
-    query = request.GET.copy()
-    query.pop("format", None)
-    query.pop("page", None)
     export = export_start(
         user=user,
-        exporter="directory.people",
-        params={"query": query.urlencode()},
+        exporter=exporter,
+        params=params,
         file_format=kind,
-        title=_("People in the directory"),
-        download_name="directory",
+        title=title,
+        download_name=download_name,
     )
     return redirect("core:export_status", code=export.code)
 

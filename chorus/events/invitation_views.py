@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.core.access import get_for_change, role_required, staff_required, staff_user, visible_to
 from chorus.directory.adjustments import people_with_email
-from chorus.directory.models import Person, StakeholderGroup
+from chorus.directory.models import Person, SavedSearch, StakeholderGroup
+from chorus.directory.saved_searches import filters_in_words, saved_search_people, saved_searches_for
 from chorus.directory.selectors import people_for
 from chorus.engagement.models import Activity
 from chorus.events.invitations import SESSION_KEY, email_of, invitation_from_token, invitations_send
@@ -31,6 +33,13 @@ class InviteForm(forms.Form):
         empty_label=gettext_lazy("Choose a group or panel"),
         help_text=gettext_lazy("Everyone who is in it now is invited."),
     )
+    saved_search = forms.ModelChoiceField(
+        label=gettext_lazy("Or a saved search of the directory (optional)"),
+        queryset=SavedSearch.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Choose a saved search"),
+        help_text=gettext_lazy("Everyone it finds now, among the people you may see, is invited."),
+    )
     emails = forms.CharField(
         label=gettext_lazy("Or people in the directory, by email address (optional)"),
         required=False,
@@ -39,9 +48,22 @@ class InviteForm(forms.Form):
         help_text=gettext_lazy("One email address a line."),
     )
 
-    def __init__(self, *args: object, groups: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, groups: object, saved_searches: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["saved_search"].queryset = saved_searches  # type: ignore[attr-defined]
+
+    def clean_saved_search(self) -> SavedSearch | None:
+        saved: SavedSearch | None = self.cleaned_data.get("saved_search")
+        if saved is not None and filters_in_words(saved.filters) is None:
+            raise forms.ValidationError(
+                _(
+                    "The saved search “%(name)s” uses a filter that no longer exists. "
+                    "Choose another saved search"
+                ),
+                params={"name": saved.name},
+            )
+        return saved
 
     def clean_emails(self) -> list[str]:
         """The addresses, one a line (or separated by commas). Any that is not an email
@@ -72,9 +94,10 @@ class InviteForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if not data.get("group") and not data.get("emails") and "emails" not in self.errors:
+        chose = data.get("group") or data.get("saved_search") or data.get("emails")
+        if not chose and not {"emails", "saved_search"} & self.errors.keys():
             raise forms.ValidationError(
-                _("Choose a group or panel, or enter email addresses of people to invite")
+                _("Choose a group or panel or a saved search, or enter email addresses of people to invite")
             )
         return data
 
@@ -89,7 +112,11 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
     activity = get_for_change(request, Activity.objects.all(), code=code)
     groups = visible_to(user, StakeholderGroup.objects.all()).order_by("name")
-    form = InviteForm(request.POST if request.method == "POST" else None, groups=groups)
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        groups=groups,
+        saved_searches=saved_searches_for(user),
+    )
     not_reachable: list[Person] = []
     not_found: list[str] = []
     nobody = False
@@ -99,13 +126,24 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
         group = form.cleaned_data["group"]
         if group is not None:
             people += [m.person for m in group.memberships.select_related("person") if m.is_current()]
+        saved = form.cleaned_data["saved_search"]
         for address in form.addresses():
             found = people_with_email(address)
             people += found
             if not visible.filter(pk__in=[p.pk for p in found]).exists():
                 not_found.append(address)
-        people = list(visible.filter(pk__in=[p.pk for p in people]))
-        result = invitations_send(actor=user, request=request, activity=activity, people=people)
+        chosen = Q(pk__in=[p.pk for p in people])
+        if saved is not None:
+            # Found now, with this officer's access, as the directory list would find them.
+            chosen |= Q(pk__in=saved_search_people(user, saved).values("pk"))
+        people = list(visible.filter(chosen))
+        result = invitations_send(
+            actor=user,
+            request=request,
+            activity=activity,
+            people=people,
+            saved_search=saved,
+        )
         not_reachable = result.not_reachable
         if result.sent or result.already:
             messages.success(

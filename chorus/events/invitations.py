@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
-from chorus.directory.models import ContactPoint, Person
+from chorus.directory.models import ContactPoint, Person, SavedSearch
 from chorus.engagement.models import Activity
 from chorus.events.models import Invitation
 
@@ -87,11 +87,17 @@ class InvitationsSent:
 
 
 def invitations_send(
-    *, actor: User, request: HttpRequest | None, activity: Activity, people: Iterable[Person]
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    activity: Activity,
+    people: Iterable[Person],
+    saved_search: SavedSearch | None = None,
 ) -> InvitationsSent:
     """Invite ``people`` to register for ``activity``: each not invited before gets an email
     in their language with their personal link; those without an email address are
-    returned as not reachable. One audit entry says how many."""
+    returned as not reachable. One audit entry says how many (and which saved search of
+    the directory chose them, where one did)."""
     result = InvitationsSent()
     with transaction.atomic():
         invited = set(Invitation.objects.filter(activity=activity).values_list("person_id", flat=True))
@@ -116,6 +122,7 @@ def invitations_send(
                 "invited": result.sent,
                 "invited before": result.already,
                 "not reachable": len(result.not_reachable),
+                **({"saved search": f"{saved_search.name} ({saved_search.code})"} if saved_search else {}),
             },
         )
     return result

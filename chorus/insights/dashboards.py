@@ -5,7 +5,7 @@ queries whatever the volume; filters live in the URL; every chart has its table 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
 
@@ -13,6 +13,8 @@ from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from chorus.core.access import staff_required, staff_user, visible_to
 from chorus.core.disclosure import threshold
@@ -35,6 +37,11 @@ class ServiceRow:
     needed_help: float | None
     exit_count: int
     emerging: int
+    # Cases (chorus.cases) naming the service, in English or Welsh, received in each period.
+    complaints: int = 0
+    complaints_before: int = 0
+    compliments: int = 0
+    compliments_before: int = 0
 
     @property
     def change(self) -> int:
@@ -51,7 +58,94 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole >= threshold() else None
 
 
-def service_rows(services: Any, days: int) -> list[ServiceRow]:
+@dataclass
+class CaseFigure:
+    label: str | Promise
+    current: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+
+def _window(days: int) -> tuple[date, date]:
+    """The first days of this period and of the one before, as local dates (cases and
+    adjustments are counted by the day they came)."""
+    today = timezone.localdate()
+    return today - timedelta(days=days - 1), today - timedelta(days=2 * days - 1)
+
+
+def service_case_counts(user: Any, services: list[Any], days: int) -> dict[int, dict[str, int]]:
+    """Complaints and compliments the user may see that name each service (its English or
+    Welsh name, in any case), this period and the one before: one grouped query; the free
+    text is matched to services once per distinct name, not once per case."""
+    from chorus.cases.models import Case, Kind
+
+    start, before = _window(days)
+    names: dict[str, int] = {}
+    for service in services:
+        for name in (service.name, service.name_cy):
+            if name.strip():
+                names.setdefault(name.strip().casefold(), service.pk)
+    counts: dict[int, dict[str, int]] = {
+        s.pk: {"complaints": 0, "complaints_before": 0, "compliments": 0, "compliments_before": 0}
+        for s in services
+    }
+    this_period = Q(received_on__gte=start)
+    for row in (
+        visible_to(user, Case.objects.all())
+        .filter(kind__in=[Kind.COMPLAINT, Kind.COMPLIMENT], received_on__gte=before)
+        .exclude(service="")
+        .order_by()
+        .values("service", "kind")
+        .annotate(current=Count("pk", filter=this_period), previous=Count("pk", filter=~this_period))
+    ):
+        pk = names.get(row["service"].strip().casefold())
+        if pk is None:
+            continue
+        key = "complaints" if row["kind"] == Kind.COMPLAINT else "compliments"
+        counts[pk][key] += row["current"]
+        counts[pk][key + "_before"] += row["previous"]
+    return counts
+
+
+def case_figures(user: Any, days: int) -> list[CaseFigure]:
+    """Across the organisation (what the user may see): complaints and compliments received,
+    and people's reasonable adjustments first recorded, this period against the one before."""
+    from chorus.cases.models import Case, Kind
+    from chorus.directory.models import AdjustmentsRecord
+
+    start, before = _window(days)
+    this_period = Q(received_on__gte=start)
+    cases = (
+        visible_to(user, Case.objects.all())
+        .filter(received_on__gte=before)
+        .aggregate(
+            complaints=Count("pk", filter=this_period & Q(kind=Kind.COMPLAINT)),
+            complaints_before=Count("pk", filter=~this_period & Q(kind=Kind.COMPLAINT)),
+            compliments=Count("pk", filter=this_period & Q(kind=Kind.COMPLIMENT)),
+            compliments_before=Count("pk", filter=~this_period & Q(kind=Kind.COMPLIMENT)),
+        )
+    )
+    zone = timezone.get_current_timezone()
+    start_at = datetime.combine(start, time.min, tzinfo=zone)
+    adjustments = (
+        visible_to(user, AdjustmentsRecord.objects.all())
+        .filter(created_at__gte=datetime.combine(before, time.min, tzinfo=zone))
+        .aggregate(
+            current=Count("pk", filter=Q(created_at__gte=start_at)),
+            previous=Count("pk", filter=Q(created_at__lt=start_at)),
+        )
+    )
+    return [
+        CaseFigure(_("Complaints received"), cases["complaints"], cases["complaints_before"]),
+        CaseFigure(_("Compliments received"), cases["compliments"], cases["compliments_before"]),
+        CaseFigure(_("Reasonable adjustments requested"), adjustments["current"], adjustments["previous"]),
+    ]
+
+
+def service_rows(services: Any, days: int, user: Any = None) -> list[ServiceRow]:
     from chorus.analysis.models import EmergingIssue
     from chorus.feedback.models import ExitSurveyResponse, PageFeedback
 
@@ -94,8 +188,10 @@ def service_rows(services: Any, days: int) -> list[ServiceRow]:
         .values_list("service", "n")
     )
     below = threshold()
+    ordered = list(services.order_by("name"))
+    cases = service_case_counts(user, ordered, days) if user is not None else {}
     rows = []
-    for service in services.order_by("name"):
+    for service in ordered:
         f, e = feedback[service.pk], exits[service.pk]
         enough = e["n"] >= below
         rows.append(
@@ -113,6 +209,7 @@ def service_rows(services: Any, days: int) -> list[ServiceRow]:
                 needed_help=_share(e["helped"], e["n"]),
                 exit_count=e["n"],
                 emerging=emerging.get(service.pk, 0),
+                **cases.get(service.pk, {}),
             )
         )
     return rows
@@ -132,7 +229,7 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
     chosen = request.GET.getlist("service")
     if chosen:
         services = services.filter(code__in=[c for c in chosen if len(c) == 36])
-    rows = service_rows(services, days)
+    rows = service_rows(services, days, user)
     if request.GET.get("format") == "csv":
         header = [
             "service",
@@ -145,6 +242,10 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
             "needed_help_share",
             "exit_survey_answers",
             "emerging_issues",
+            "complaints",
+            "complaints_previous_period",
+            "compliments",
+            "compliments_previous_period",
         ]
         body = (
             [
@@ -158,6 +259,10 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
                 r.needed_help,
                 r.exit_count,
                 r.emerging,
+                r.complaints,
+                r.complaints_before,
+                r.compliments,
+                r.compliments_before,
             ]
             for r in rows
         )
@@ -175,6 +280,7 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
             "most": most,
             "query": request.GET.urlencode(),
             "below": threshold(),
+            "case_figures": case_figures(user, days),
         },
     )
 

@@ -188,6 +188,7 @@ def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> No
     from chorus.directory.models import (
         ImportJob,
         MergeRecord,
+        SavedSearch,
         SubjectAccessRequest,
     )
 
@@ -208,6 +209,12 @@ def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> No
         team=team_a,
         organisation=r["organisation"],
         groups=[r["panel"], r["group"]],
+    )
+    r["saved_search"] = SavedSearch.objects.create(
+        name=f"Advice contacts {TEAM_A_MARK}",
+        filters={"group": [str(r["group"].pk)]},
+        owner=r["officer_a"],
+        team=team_a,
     )
     r["person_twin"] = make_person(first_name="Zebedy", last_name=TEAM_A_MARK.title(), team=team_a)
     r["person_b"] = make_person(first_name="Bertha", last_name=TEAM_B_MARK.title(), team=team_b)
@@ -376,6 +383,8 @@ def _cases(r: dict[str, Any], team_a: Team, team_b: Team) -> None:
             description="The hearing loop did not work.",
             name=f"Cadfael {TEAM_A_MARK.title()}",
             email=CASE_EMAIL,
+            # Named on the cases dashboard: only to those who may see the case.
+            service=f"Hearing loops {TEAM_A_MARK}",
             team=team_a,
         ),
     )
@@ -391,6 +400,7 @@ def _cases(r: dict[str, Any], team_a: Team, team_b: Team) -> None:
             channel="letter",
             description="Opening hours?",
             name=f"Bethan {TEAM_B_MARK}",
+            service=f"Opening hours {TEAM_B_MARK}",
             team=team_b,
         ),
     )
@@ -769,6 +779,10 @@ ARGS: dict[str, Args] = {
     "directory:subject_access_request": lambda w: {"code": w.person.code},
     "directory:subject_access_download": lambda w: {"code": w.subject_access.code},
     "directory:person_erase": lambda w: {"code": w.person.code},
+    "directory:saved_search_detail": lambda w: {"code": w.saved_search.code},
+    "directory:saved_search_edit": lambda w: {"code": w.saved_search.code},
+    "directory:saved_search_delete": lambda w: {"code": w.saved_search.code},
+    "directory:saved_search_export": lambda w: {"code": w.saved_search.code, "file_format": "csv"},
     # engagement
     "engagement:activity_detail": lambda w: {"code": w.activity.code},
     # events

@@ -189,6 +189,13 @@ def world(db: None, admin: User, django_capture_on_commit_callbacks) -> SimpleNa
         organisation=OrganisationFactory(name=AT),
     )
     AssessmentFactory(person=w.person, influence=3, interest=4, assessed_by=admin)
+    from chorus.cases.services import CaseData, case_open
+
+    case_open(
+        actor=None,
+        acknowledge=False,
+        data=CaseData(kind="complaint", channel="phone", description=MINUS, name="Cai", service=LINK),
+    )
     NoteFactory(person=w.person, text=LINK, author=admin)
     StakeholderGroupFactory(name=LINK)
     w.sar = sar_request(actor=admin, person=w.person, reference=PLUS)
@@ -337,6 +344,7 @@ DOWNLOADS = [
     Download("audit log", _at("core:audit_log", query="format=csv")),
     Download("perception series", _at("insights:perception", "series", query="format=csv"), audited=False),
     Download("services dashboard", _at("insights:services_dashboard", query="format=csv"), audited=False),
+    Download("cases dashboard", _at("cases:case_dashboard", query="format=csv")),
     Download(
         "consultations dashboard",
         lambda w: (

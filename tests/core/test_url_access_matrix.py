@@ -214,6 +214,12 @@ EXPECT: dict[str, Expect] = {
     "directory:person_erase": administrators(),
     "directory:person_adjustments": team_record_change(),
     "directory:person_adjustments_link": post_only(CHANGE_TEAM_RECORD),
+    "directory:saved_search_list": staff(),
+    "directory:saved_search_create": editors(),
+    "directory:saved_search_detail": team_record(),
+    "directory:saved_search_edit": team_record_change(),
+    "directory:saved_search_delete": team_record_change(),
+    "directory:saved_search_export": team_record(),
     # A person's own adjustments, through the link emailed to them (audited as them).
     "directory_public:adjustments_request": everyone(),
     "directory_public:adjustments_change": everyone(),
@@ -252,6 +258,7 @@ EXPECT: dict[str, Expect] = {
     "cases:public_done": everyone(REDIRECT),
     "cases:case_list": staff(),
     "cases:case_create": editors(),
+    "cases:case_dashboard": staff(),
     "cases:case_detail": team_record(),
     "cases:case_assign": team_record_change(),
     # An empty note: the case page again, with the error.
@@ -578,6 +585,13 @@ DOWNLOADS: list[Download] = [
     Download("directory:person_list", "format=xlsx", ALL_STAFF, personal=True),
     Download("directory:stakeholder_map", "format=csv", ALL_STAFF, personal=True),
     Download("directory:stakeholder_map", "format=svg", ALL_STAFF, personal=True),
+    Download("directory:saved_search_export", may=TEAM_A_READERS, personal=True),
+    Download(
+        "directory:saved_search_export",
+        may=TEAM_A_READERS,
+        personal=True,
+        arguments=(("file_format", "xlsx"),),
+    ),
     Download("directory:import_rejected", may=TEAM_A_EDITORS, personal=True),
     Download("directory:subject_access_download", may=TEAM_A_EDITORS, personal=True),
     Download("engagement:impact_participants", may=TEAM_A_EDITORS, personal=True),
@@ -628,6 +642,7 @@ DOWNLOADS: list[Download] = [
     Download("feedback_api:openapi", may=EVERYONE),
     Download("api_v1:openapi-json", may=EVERYONE),
     Download("cases:case_attachment", may=TEAM_A_EDITORS, personal=True),
+    Download("cases:case_dashboard", "format=csv", ALL_STAFF),
 ]
 
 # Every function in chorus/ that builds a file or JSON response, and the DOWNLOADS entries
@@ -636,7 +651,7 @@ DOWNLOADS: list[Download] = [
 DOWNLOAD_CODE: dict[str, str] = {
     "chorus.core.views.audit_log": "core:audit_log",
     "chorus.core.export_views.export_download": "core:export_download",
-    "chorus.directory.views._people_export": "directory:person_list",
+    "chorus.directory.views.people_export": "directory:person_list (and directory:saved_search_export)",
     "chorus.directory.views.stakeholder_map": "directory:stakeholder_map",
     "chorus.directory.import_views.import_rejected": "directory:import_rejected",
     "chorus.directory.rights_views.subject_access_download": "directory:subject_access_download",
@@ -650,6 +665,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.consultations.documents._file": "consultations:document_download",
     "chorus.events.materials_views.material_download": "events:material_download",
     "chorus.cases.views.case_attachment": "cases:case_attachment",
+    "chorus.cases.dashboard_views.case_dashboard_page": "cases:case_dashboard",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.consultations.answers_copy.respond_answers_pdf": "consultations:respond_answers_pdf",
     "chorus.consultations.summary_report.summary_report_pdf": "consultations:summary_report_pdf",

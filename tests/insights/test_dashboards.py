@@ -136,3 +136,52 @@ def test_a_consultation_dashboard_shows_weeks_channels_types_and_closed_answers(
         "Choose a consultation from the list."
         in officer_client.get(url, {"consultation": "nope"}).content.decode()
     )
+
+
+def test_the_service_dashboard_shows_case_figures_beside_feedback(
+    officer_client: Client, officer, team, other_team, services
+) -> None:
+    from chorus.cases.models import Case, Kind
+    from chorus.directory.models import AdjustmentsRecord
+    from tests.cases.conftest import open_case
+    from tests.factories import make_person
+
+    today = timezone.localdate()
+
+    def case(kind: str, service: str, days_ago: int, team=team) -> None:
+        made = open_case(team=team, kind=kind, service=service)
+        Case.objects.filter(pk=made.pk).update(received_on=today - timedelta(days=days_ago))
+
+    case(Kind.COMPLAINT, "Apply for probate", 1)
+    case(Kind.COMPLAINT, "apply for probate ", 3)  # as a person typed it
+    case(Kind.COMPLAINT, "Apply for probate", 40)  # the period before
+    case(Kind.COMPLIMENT, "Apply for probate", 2)
+    case(Kind.ENQUIRY, "Apply for probate", 2)  # neither
+    case(Kind.COMPLAINT, "Apply for probate", 2, team=other_team)  # not theirs to see
+    case(Kind.COMPLIMENT, "Something else", 5)
+    now = make_person(first_name="Ada", last_name="Now")
+    AdjustmentsRecord.objects.create(person=now, recorded_via="staff")
+    then = make_person(first_name="Bo", last_name="Then")
+    AdjustmentsRecord.objects.create(
+        person=then, recorded_via="staff", created_at=timezone.now() - timedelta(days=45)
+    )
+
+    reply = officer_client.get(reverse("insights:services_dashboard"), {"days": 30, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(reply.streaming_content).decode())))
+    probate = next(r for r in rows if r["service"] == "Apply for probate")
+    assert (probate["complaints"], probate["complaints_previous_period"]) == ("2", "1")
+    assert (probate["compliments"], probate["compliments_previous_period"]) == ("1", "0")
+
+    page = officer_client.get(reverse("insights:services_dashboard"), {"days": 30}).content.decode()
+    assert "Cases and reasonable adjustments" in page
+    figures = page[page.index("Cases and reasonable adjustments") :]
+    assert "Complaints received</th>" in figures and "Reasonable adjustments requested</th>" in figures
+
+    from chorus.insights.dashboards import case_figures
+
+    got = {str(f.label): (f.current, f.previous) for f in case_figures(officer, 30)}
+    assert got == {
+        "Complaints received": (2, 1),
+        "Compliments received": (2, 0),
+        "Reasonable adjustments requested": (1, 1),
+    }

@@ -55,9 +55,12 @@ def bulletin_send(*, bulletin: Bulletin, actor: User, send_at: Any = None) -> Bu
                 raise SendError(_("Choose the outcome the trial measures before sending."))
             if bulletin.outcome == Bulletin.Outcome.RESPONSE and bulletin.outcome_consultation_id is None:
                 raise SendError(_("Choose the consultation whose responses the trial counts."))
-        if not audience(bulletin).exists():
+        if not audience(bulletin, actor).exists():
             raise SendError(
-                _("Nobody is in this audience yet. Choose other regions, topics, groups or lists.")
+                _(
+                    "Nobody is in this audience yet. "
+                    "Choose other regions, topics, groups, lists or saved searches."
+                )
             )
         bulletin.reviewed_by = actor
         if send_at and send_at > timezone.now():
@@ -76,12 +79,12 @@ def bulletin_send(*, bulletin: Bulletin, actor: User, send_at: Any = None) -> Bu
     return bulletin
 
 
-def welsh_without_welsh(bulletin: Bulletin) -> int:
+def welsh_without_welsh(bulletin: Bulletin, user: User | None = None) -> int:
     """How many in the audience asked for Welsh when the bulletin has no Welsh version
     (they would get the English text)."""
     if bulletin.body_cy.strip() or bulletin.is_locked:
         return 0
-    return audience(bulletin).filter(language="cy").count()
+    return audience(bulletin, user).filter(language="cy").count()
 
 
 def bulletin_test_send(*, bulletin: Bulletin, actor: User) -> list[str]:

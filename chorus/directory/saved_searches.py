@@ -1,0 +1,205 @@
+"""Saved searches of the directory: a name for a set of filters, whose people are found
+afresh, with the access of whoever uses it, every time it is used.
+
+A saved search keeps the directory filter form's fields as the address carries them, and
+nothing else, so the directory list, its export, a bulletin's audience and an activity's
+invitations all find people through the same ``people_filtered`` the list itself uses.
+A search whose filter no longer exists (a group deleted, an owner who left) finds no one
+rather than everyone: it says so, and asks to be saved again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from chorus.core.access import visible_to
+from chorus.core.audit import audit_record
+from chorus.core.forms import name_in
+from chorus.core.i18n import current_welsh_or_english
+from chorus.core.models import AuditAction
+from chorus.directory.forms import DirectoryFilterForm
+from chorus.directory.models import Person, SavedSearch
+from chorus.directory.selectors import people_filtered
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import Team, User
+
+Filters = dict[str, list[str]]
+
+
+def filters_from_query(query: QueryDict) -> Filters:
+    """The directory filters in ``query`` (an address's query string), as a saved search
+    keeps them: every field of the filter form that has a value, and nothing else (pages,
+    formats and anything made up are left out)."""
+    form = DirectoryFilterForm()
+    kept: Filters = {}
+    for name in form.fields:
+        values = [value.strip() for value in query.getlist(name) if value.strip()]
+        if values:
+            kept[name] = values
+    return kept
+
+
+def filter_form(filters: Filters) -> DirectoryFilterForm:
+    """The directory filter form, bound to ``filters``."""
+    data = QueryDict(mutable=True)
+    for name, values in filters.items():
+        data.setlist(name, list(values))
+    return DirectoryFilterForm(data=data)
+
+
+def filters_valid(filters: Filters) -> bool:
+    return filter_form(filters).is_valid()
+
+
+def query_string(filters: Filters) -> str:
+    """``filters`` as the directory list's address carries them."""
+    return urlencode(dict(filters), doseq=True)
+
+
+def saved_search_people(user: User, saved: SavedSearch) -> QuerySet[Person]:
+    """The people ``saved`` finds now among those ``user`` may see; no one if a filter it
+    uses no longer exists."""
+    form = filter_form(saved.filters)
+    if not form.is_valid():
+        return Person.objects.none()
+    return people_filtered(user, form.cleaned_data)
+
+
+def _shown(field: forms.Field, value: Any, language: str) -> str:
+    """A filter's value in words, as the page's reader would name it."""
+    if isinstance(value, (list, tuple, QuerySet)):
+        return ", ".join(_shown(field, item, language) for item in value)
+    if isinstance(field, forms.ModelChoiceField):
+        if hasattr(value, "name_en"):
+            return name_in(value, language)
+        return str(getattr(value, "full_name", "") or getattr(value, "name", "") or value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return f"“{value}”" if isinstance(field, forms.CharField) else str(value)
+
+
+def filters_in_words(filters: Filters) -> list[tuple[str, str]] | None:
+    """Each filter as (what it is, what it chose), in the page's language, in the order the
+    directory's filter shows them; None if a filter it uses no longer exists."""
+    form = filter_form(filters)
+    if not form.is_valid():
+        return None
+    language = current_welsh_or_english()
+    return [
+        (str(field.label), _shown(field, form.cleaned_data[name], language))
+        for name, field in form.fields.items()
+        if form.cleaned_data.get(name) not in (None, "", [], ())
+    ]
+
+
+def saved_searches_for(user: User) -> QuerySet[SavedSearch]:
+    """The saved searches ``user`` may use: everyone's, and their teams' (every one for an
+    administrator)."""
+    return visible_to(user, SavedSearch.objects.select_related("owner", "team")).order_by("name", "pk")
+
+
+# Writes
+
+
+def _name_taken(error: ValidationError) -> ValidationError:
+    """The duplicate-name error, said about the name, whichever check found it."""
+    messages = error.message_dict.get(NON_FIELD_ERRORS, []) if hasattr(error, "error_dict") else []
+    if messages:
+        return ValidationError({"name": messages})
+    return error
+
+
+def _taken() -> ValidationError:
+    return ValidationError(
+        {"name": [_("You already have a saved search with this name. Choose another name")]}
+    )
+
+
+def saved_search_create(
+    *,
+    actor: User,
+    name: str,
+    filters: Filters,
+    team: Team | None,
+    request: HttpRequest | None = None,
+) -> SavedSearch:
+    """Save ``filters`` (the directory filter form's fields) as ``name``, for ``team`` or
+    for everyone. Raises ValidationError for an unknown filter or a name the actor has used."""
+    kept = {
+        key: [str(v) for v in values]
+        for key, values in filters.items()
+        if key in DirectoryFilterForm.base_fields
+    }
+    if not kept or kept != filters or not filters_valid(kept):
+        raise ValidationError(_("Apply at least one filter that exists before saving the search"))
+    saved = SavedSearch(name=name.strip(), filters=kept, owner=actor, team=team)
+    try:
+        saved.full_clean()
+    except ValidationError as error:
+        raise _name_taken(error) from None
+    try:
+        with transaction.atomic():
+            saved.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=saved,
+                request=request,
+                detail={"filters": query_string(kept), "team": team.name if team else ""},
+            )
+    except IntegrityError:
+        # The same name saved at the same moment (a form sent twice at once).
+        raise _taken() from None
+    return saved
+
+
+def saved_search_change(
+    *, saved: SavedSearch, actor: User, name: str, team: Team | None, request: HttpRequest | None = None
+) -> SavedSearch:
+    """Rename ``saved`` or change who may use it; its filters stay as they are."""
+    before = {"name": saved.name, "team": saved.team.name if saved.team else ""}
+    saved.name = name.strip()
+    saved.team = team
+    try:
+        saved.full_clean()
+    except ValidationError as error:
+        raise _name_taken(error) from None
+    after = {"name": saved.name, "team": saved.team.name if saved.team else ""}
+    try:
+        with transaction.atomic():
+            saved.save(update_fields=["name", "team", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                obj=saved,
+                request=request,
+                detail={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+            )
+    except IntegrityError:
+        raise _taken() from None
+    return saved
+
+
+def saved_search_delete(*, saved: SavedSearch, actor: User, request: HttpRequest | None = None) -> None:
+    """Delete ``saved``; the people it found are untouched. Bulletins that had it in their
+    audience no longer do."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=saved,
+            request=request,
+            detail={"filters": query_string(saved.filters)},
+        )
+        saved.delete()
