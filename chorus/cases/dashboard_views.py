@@ -99,10 +99,18 @@ def case_dashboard_page(request: HttpRequest) -> HttpResponseBase:
             if t.closed or t.closed_before
         ],
     )
+    # The cases list filters by kind, category and region as this page does (not by
+    # service or team), so those carry over to its overdue cases.
+    overdue = QueryDict(mutable=True)
+    for name in ("kind", "category", "region"):
+        if name in filters and query.get(name):
+            overdue[name] = query[name]
+    overdue["due"] = "overdue"
     context.update(
         {
             "dashboard": dashboard,
             "shares": shares,
+            "overdue_query": overdue.urlencode(),
             "applied": filter_labels(filters),
             "query": query.urlencode(),
             "is_custom": data["period"] == DashboardPeriod.CUSTOM,

@@ -247,6 +247,14 @@ def test_filters_in_the_address_narrow_every_figure(officer_client: Client, case
     assert "Filters applied" in page and "Service: Probate" in page
 
 
+def test_overdue_cases_opens_the_list_with_the_filters_it_shares(
+    officer_client: Client, cases: dict[str, Any]
+) -> None:
+    page = _page(officer_client, **Q2, kind="complaint", service="Probate", category=str(cases["delays"].pk))
+    link = f"/staff/cases/?kind=complaint&amp;category={cases['delays'].pk}&amp;due=overdue"
+    assert link in page
+
+
 def test_a_filter_value_that_does_not_fit_is_left_out_with_a_message_and_the_others_kept(
     officer_client: Client, cases: dict[str, Any]
 ) -> None:
