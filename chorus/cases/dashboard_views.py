@@ -103,8 +103,9 @@ def case_dashboard_page(request: HttpRequest) -> HttpResponseBase:
     # service or team), so those carry over to its overdue cases.
     overdue = QueryDict(mutable=True)
     for name in ("kind", "category", "region"):
-        if name in filters and query.get(name):
-            overdue[name] = query[name]
+        chosen = query.get(name)
+        if name in filters and isinstance(chosen, str) and chosen:
+            overdue[name] = chosen
     overdue["due"] = "overdue"
     context.update(
         {
