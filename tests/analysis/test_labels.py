@@ -213,3 +213,27 @@ def test_the_description_keeps_acronyms_and_the_sentiment_mix() -> None:
     line = describe("NHS app not working", ["booking appointments"], {"negative": 0.8, "neutral": 0.2})
     said = "Responses about NHS app not working, often mentioning booking appointments"
     assert line == said + "; mostly negative (80%)."
+
+
+WELSH = [
+    "Roedd angen mwy o amser i drafod y cynllun gyda'r staff",
+    "Mae angen i chi drafod y ffioedd gyda ni cyn penderfynu",
+    "Hoffwn drafod y newidiadau yn Gymraeg gyda rhywun",
+    "Doedd dim amser i drafod y cwestiynau yn y cyfarfod",
+    "Roedd y sesiwn yn ddefnyddiol iawn, diolch",
+    "Sesiwn dda iawn, roedd y siaradwyr yn glir",
+    "Roedd y sesiwn yn rhy fyr ond yn ddefnyddiol",
+]
+
+
+def test_welsh_responses_are_told_from_english_ones() -> None:
+    assert all(labels.written_in_welsh(text) for text in WELSH)
+    english = [t.format(n=3) for templates in RESPONSES.values() for t in templates]
+    assert not any(labels.written_in_welsh(text) for text in english)
+
+
+def test_english_grammar_never_garbles_a_welsh_label() -> None:
+    """An English parse of Welsh made "Sesiwning yn" of "sesiwn" ("session")."""
+    made = theme_labels(WELSH, [[0, 1, 2, 3], [4, 5, 6]], None, None, None)
+    for theme in made:
+        assert not any(word.endswith("ing") for word in theme.label.lower().split()), theme.label

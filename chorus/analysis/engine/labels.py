@@ -240,7 +240,10 @@ class _Parsed:
         for row, doc in zip(missing, docs, strict=True):
             cache[row] = ParsedText(
                 lemmas={t.lemma_.lower() for t in doc if t.is_alpha},
-                candidates=_candidates(doc),
+                # English grammar would garble Welsh ("sesiwn" to "sesiwning"): a Welsh
+                # response offers no phrases, and its theme is labelled from its
+                # keyphrases and short answers, as people wrote them.
+                candidates=[] if written_in_welsh(texts[row]) else _candidates(doc),
                 words=[t.text for t in doc if t.is_alpha and len(t.text) > 1 and not t.is_sent_start],
                 names={t.text.lower() for t in doc if t.pos_ == "PROPN"},
             )
@@ -303,6 +306,61 @@ def _short_answers(texts: Sequence[str], rows: Sequence[int], found: _Parsed) ->
             if "'" not in label and not label_breaks_rules(label):
                 out.append(label)
     return out
+
+
+# Words common in Welsh and rare in English.
+_WELSH = frozenset(
+    [
+        "yn",
+        "yr",
+        "y",
+        "mae",
+        "ddim",
+        "wedi",
+        "gyda",
+        "ydy",
+        "oedd",
+        "roedd",
+        "doedd",
+        "eich",
+        "fy",
+        "nhw",
+        "chi",
+        "ni",
+        "hefyd",
+        "iawn",
+        "rhaid",
+        "ond",
+        "neu",
+        "hyn",
+        "gan",
+        "bod",
+        "cael",
+        "ein",
+        "dros",
+        "efo",
+        "mewn",
+        "ac",
+        "sy",
+        "sydd",
+        "hwn",
+        "hon",
+        "i'r",
+        "a'r",
+        "o'r",
+        "gyda'r",
+        "yw",
+    ]
+)
+
+
+def written_in_welsh(text: str) -> bool:
+    """Whether a response reads as Welsh: two or more words common in Welsh and rare in
+    English, making at least a sixth of its words."""
+    words = _SPLIT.split(text.lower())
+    words = [w for w in words if w]
+    found = sum(1 for w in words if w in _WELSH)
+    return found >= 2 and found * 6 >= len(words)
 
 
 def _opening(text: str) -> str:
