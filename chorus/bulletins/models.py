@@ -11,6 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chorus.core.imports.models import StagedImport
@@ -291,3 +294,23 @@ class AddressEvent(TimeStampedModel):
     class Meta:
         indexes = [models.Index(fields=["email"])]
         constraints = [models.CheckConstraint(condition=~Q(email=""), name="address_event_has_email")]
+
+
+@receiver(pre_delete, sender="directory.SavedSearch")
+def _saved_search_kept_while_a_bulletin_waits(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Refuse to delete a saved search that a bulletin not yet sent reaches people through
+    (whichever way the search goes: its page, the admin, its team deleted). Taken out of a
+    bulletin whose audience was only that search, the bulletin would have no audience
+    chosen, which means every active subscriber."""
+    waiting = Bulletin.objects.filter(
+        saved_searches=instance, status__in=[Bulletin.Status.DRAFT, Bulletin.Status.SCHEDULED]
+    )
+    if waiting.exists():
+        # Not named: the bulletin may be one of a team the person deleting cannot see.
+        raise models.ProtectedError(
+            gettext(
+                "This saved search is in the audience of a bulletin not yet sent. Take it out "
+                "of the bulletin's audience first, so the bulletin does not go to every subscriber."
+            ),
+            set(waiting),
+        )

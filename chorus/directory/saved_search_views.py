@@ -178,7 +178,11 @@ def saved_search_delete(request: HttpRequest, code: UUID) -> HttpResponse:
     saved = get_for_change(request, saved_searches_for(user), code=code)
     if request.method == "POST":
         name = saved.name
-        saved_searches.saved_search_delete(saved=saved, actor=user, request=request)
+        try:
+            saved_searches.saved_search_delete(saved=saved, actor=user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("directory:saved_search_detail", code=saved.code)
         messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": name})
         return redirect("directory:saved_search_list")
     return render(request, "directory/saved_search_delete.html", {"search": saved})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -41,19 +41,28 @@ def filters_from_query(query: QueryDict) -> Filters:
     formats and anything made up are left out)."""
     form = DirectoryFilterForm()
     kept: Filters = {}
-    for name in form.fields:
-        values = [value.strip() for value in query.getlist(name) if value.strip()]
+    for name, field in form.fields.items():
+        given = query.getlist(name)
+        # A field of one value reads the last one given, as the directory's form does: the
+        # others, never checked, are not kept.
+        if not isinstance(field, forms.MultipleChoiceField):
+            given = given[-1:]
+        values = [value.strip() for value in given if value.strip()]
         if values:
             kept[name] = values
     return kept
 
 
-def filter_form(filters: Filters) -> DirectoryFilterForm:
-    """The directory filter form, bound to ``filters``."""
+def _as_query(filters: Filters) -> QueryDict:
     data = QueryDict(mutable=True)
     for name, values in filters.items():
         data.setlist(name, list(values))
-    return DirectoryFilterForm(data=data)
+    return data
+
+
+def filter_form(filters: Filters) -> DirectoryFilterForm:
+    """The directory filter form, bound to ``filters``."""
+    return DirectoryFilterForm(data=_as_query(filters))
 
 
 def filters_valid(filters: Filters) -> bool:
@@ -141,6 +150,7 @@ def saved_search_create(
         for key, values in filters.items()
         if key in DirectoryFilterForm.base_fields
     }
+    kept = filters_from_query(_as_query(kept))
     if not kept or kept != filters or not filters_valid(kept):
         raise ValidationError(_("Apply at least one filter that exists before saving the search"))
     saved = SavedSearch(name=name.strip(), filters=kept, owner=actor, team=team)
@@ -192,14 +202,18 @@ def saved_search_change(
 
 
 def saved_search_delete(*, saved: SavedSearch, actor: User, request: HttpRequest | None = None) -> None:
-    """Delete ``saved``; the people it found are untouched. Bulletins that had it in their
-    audience no longer do."""
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            obj=saved,
-            request=request,
-            detail={"filters": query_string(saved.filters)},
-        )
-        saved.delete()
+    """Delete ``saved``; the people it found are untouched. Bulletins already sent that had
+    it in their audience no longer do. Raises ValidationError, deleting nothing, where
+    another app keeps it (a bulletin not yet sent reaches people through it)."""
+    try:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                obj=saved,
+                request=request,
+                detail={"filters": query_string(saved.filters)},
+            )
+            saved.delete()
+    except ProtectedError as error:
+        raise ValidationError(str(error.args[0])) from None

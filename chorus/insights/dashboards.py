@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponseBase
@@ -215,6 +216,14 @@ def service_rows(services: Any, days: int, user: Any = None) -> list[ServiceRow]
     return rows
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 @staff_required
 def services_dashboard(request: HttpRequest) -> HttpResponseBase:
     from chorus.feedback.models import Service
@@ -228,7 +237,7 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
     services = visible_to(user, Service.objects.all())
     chosen = request.GET.getlist("service")
     if chosen:
-        services = services.filter(code__in=[c for c in chosen if len(c) == 36])
+        services = services.filter(code__in=[c for c in chosen if _is_uuid(c)])
     rows = service_rows(services, days, user)
     if request.GET.get("format") == "csv":
         header = [

@@ -253,3 +253,13 @@ def test_opening_a_search_in_the_directory_names_it_and_the_view_is_audited(
     )
     # Changed filters are no longer the saved search, and the list does not say they are.
     assert "finds now" not in client.get(opened.replace("q=rees", "q=hill")).content.decode()
+
+
+def test_a_filter_given_more_than_once_keeps_only_the_value_the_directory_uses(officer: User) -> None:
+    """The directory reads the last value of each filter; a search keeps no other, so nothing
+    unchecked (a value past the field's length, thousands of them) is stored or audited."""
+    long = "x" * 5000
+    assert filters_from_query(QueryDict(f"q={long}&q=rees&region=1&region=")) == {"q": ["rees"]}
+    with pytest.raises(ValidationError):
+        saved_search_create(actor=officer, name="Padded", filters={"q": [long, "rees"]}, team=None)
+    assert not SavedSearch.objects.exists()

@@ -185,3 +185,8 @@ def test_the_service_dashboard_shows_case_figures_beside_feedback(
         "Compliments received": (2, 0),
         "Reasonable adjustments requested": (1, 1),
     }
+
+
+def test_a_service_code_that_is_not_one_is_ignored_not_a_server_error(officer_client: Client) -> None:
+    reply = officer_client.get(reverse("insights:services_dashboard"), {"service": "x" * 36})
+    assert reply.status_code == 200

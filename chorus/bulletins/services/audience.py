@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from chorus.bulletins.models import Bulletin, Subscriber
 from chorus.directory.models import SavedSearch
-from chorus.directory.saved_searches import saved_search_people
+from chorus.directory.saved_searches import saved_search_people, saved_searches_for
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -49,7 +49,8 @@ def audience_for(
     user: User | None = None,
 ) -> QuerySet[Subscriber]:
     """The audience for these choices (ids), as ``audience`` explains. Saved searches find
-    no one without a ``user`` whose access they are used with."""
+    no one without a ``user`` whose access they are used with, and only those the user may
+    use."""
     active = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
     if not (regions or topics or lists or groups or saved_searches):
         return active
@@ -69,7 +70,15 @@ def audience_for(
         chosen |= Q(lists__in=lists)
     if groups:
         chosen |= Q(person__group_memberships__group__in=groups)
-    if user is not None:
+    if user is not None and saved_searches:
+        # Only the searches ``user`` may use (one of another team's, kept on a bulletin a
+        # colleague wrote, finds no one for them).
+        usable = set(
+            saved_searches_for(user)
+            .filter(pk__in=[s.pk for s in saved_searches])
+            .values_list("pk", flat=True)
+        )
         for saved in saved_searches:
-            chosen |= Q(person__in=saved_search_people(user, saved).values("pk"))
+            if saved.pk in usable:
+                chosen |= Q(person__in=saved_search_people(user, saved).values("pk"))
     return active.filter(pk__in=active.filter(chosen).values("pk"))

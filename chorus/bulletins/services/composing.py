@@ -189,5 +189,22 @@ def bulletin_save(*, form: BulletinForm, actor: User) -> Bulletin:
     created = form.instance.pk is None
     with transaction.atomic():
         bulletin = form.save()
-        audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=bulletin)
+        detail = {}
+        if (
+            bulletin.status == Bulletin.Status.SCHEDULED
+            and bulletin.reviewed_by_id != actor.pk
+            and bulletin.saved_searches.exists()
+        ):
+            # Its saved searches find people, when it goes, with the access of whoever sent
+            # it (``audience``): whoever changes it while it waits now sends it, so a search
+            # they added never reaches people only the scheduler may see.
+            bulletin.reviewed_by = actor
+            bulletin.save(update_fields=["reviewed_by", "updated_at"])
+            detail = {"sent by": actor.full_name}
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            obj=bulletin,
+            detail=detail,
+        )
     return bulletin
