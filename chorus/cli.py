@@ -14,6 +14,7 @@ Operator commands:
   worker        Run background tasks (imports, analysis, email) from the database.
   demo          Fill the database with realistic demo data (--scale small|medium|large).
   createadmin   Create an administrator account.
+  mailbox_read  Read the email sent to the case address now (the scheduler does every 5 minutes).
   check         Check the configuration (add --deploy under production settings).
   migrate       Create or update the database tables.
   analyse       Analyse a CSV file of free-text responses; no server or database needed.

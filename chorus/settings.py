@@ -118,6 +118,21 @@ CHORUS_WEBHOOK_ALLOW_LOOPBACK = LOCAL
 CASES_HOLIDAY_REGION = env_choice(
     "CHORUS_CASES_HOLIDAY_REGION", "england-and-wales", ("england-and-wales", "scotland", "northern-ireland")
 )
+# The case address (chorus/core/mailbox.py, docs/deploying.md): email sent to it opens or adds
+# to a case. Read every five minutes from an IMAP mailbox over TLS when a host is set;
+# otherwise from a folder of .eml files (in local mode ./data/mailbox/cases unless set).
+CHORUS_CASES_IMAP_HOST = env_str("CHORUS_CASES_IMAP_HOST", "")
+CHORUS_CASES_IMAP_PORT = env_int("CHORUS_CASES_IMAP_PORT", 993, minimum=1)
+CHORUS_CASES_IMAP_USER = env_str("CHORUS_CASES_IMAP_USER", "")
+CHORUS_CASES_IMAP_PASSWORD = env_str("CHORUS_CASES_IMAP_PASSWORD", "")
+CHORUS_CASES_IMAP_FOLDER = env_str("CHORUS_CASES_IMAP_FOLDER", "INBOX")
+CHORUS_CASES_IMAP_DONE_FOLDER = env_str("CHORUS_CASES_IMAP_DONE_FOLDER", "")
+CHORUS_CASES_IMAP_CA_FILE = env_str("CHORUS_CASES_IMAP_CA_FILE", "")
+CHORUS_CASES_MAILBOX = env_str("CHORUS_CASES_MAILBOX", str(DATA_DIR / "mailbox" / "cases") if LOCAL else "")
+if CHORUS_CASES_IMAP_HOST and not (CHORUS_CASES_IMAP_USER and CHORUS_CASES_IMAP_PASSWORD):
+    raise ImproperlyConfigured(
+        "Set CHORUS_CASES_IMAP_USER and CHORUS_CASES_IMAP_PASSWORD with CHORUS_CASES_IMAP_HOST."
+    )
 # How long a consultation is open by the organisation's standard (the consultation record
 # and the warnings before opening and closing, chorus/consultations/gunning.py).
 CHORUS_CONSULTATION_STANDARD_WEEKS = env_int("CHORUS_CONSULTATION_STANDARD_WEEKS", 12)

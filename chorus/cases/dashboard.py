@@ -1,6 +1,7 @@
 """The cases dashboard: cases received by kind, category, service and region; how many were
 closed within their service level, kind by kind and stage by stage; what complaints came
-to; each beside the period of the same length just before.
+to; how satisfied the people asked were; each beside the period of the same length just
+before.
 
 ``case_dashboard`` counts in the database, a fixed number of grouped queries whatever the
 number of cases, over the cases the user may see (``visible_to``, as the cases list); the
@@ -21,10 +22,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from chorus.cases.models import Case, Category, Kind, Outcome, ServiceLevel, Stage, Status
+from chorus.cases.models import (
+    Case,
+    Category,
+    Kind,
+    Outcome,
+    SatisfactionSurvey,
+    ServiceLevel,
+    Stage,
+    Status,
+)
 from chorus.cases.services import DEFAULT_DAYS
 from chorus.cases.working_days import is_working_day
 from chorus.core.access import visible_to
+from chorus.core.disclosure import threshold
 from chorus.core.i18n import current_welsh_or_english
 from chorus.engagement.report import previous_period, quarter_of
 
@@ -168,6 +179,52 @@ class Timeliness:
 
 
 @dataclass
+class Satisfaction:
+    """Satisfaction surveys sent (when the case was closed) and answered in each period, and
+    how many answers were satisfied or very satisfied."""
+
+    sent: int = 0
+    sent_before: int = 0
+    answered: int = 0
+    answered_before: int = 0
+    satisfied: int = 0
+    satisfied_before: int = 0
+
+    @property
+    def sent_row(self) -> Row:
+        return Row(gettext_lazy("Surveys sent"), self.sent, self.sent_before)
+
+    @property
+    def answered_row(self) -> Row:
+        return Row(gettext_lazy("Surveys answered"), self.answered, self.answered_before)
+
+    @property
+    def fewest(self) -> int:
+        """The fewest answers whose share is shown."""
+        return threshold()
+
+    @property
+    def share(self) -> int | None:
+        """The share satisfied, as a whole percentage; None (hidden) when fewer answered than
+        the disclosure threshold, as a share of a few answers could point at who gave them."""
+        return _percent(self.satisfied, self.answered) if self.answered >= threshold() else None
+
+    @property
+    def share_before(self) -> int | None:
+        return (
+            _percent(self.satisfied_before, self.answered_before)
+            if self.answered_before >= threshold()
+            else None
+        )
+
+    @property
+    def share_change(self) -> int | None:
+        if self.share is None or self.share_before is None:
+            return None
+        return self.share - self.share_before
+
+
+@dataclass
 class Dashboard:
     period: Period
     filters: dict[str, Any]
@@ -182,6 +239,7 @@ class Dashboard:
     upheld_share_before: int | None
     open_now: int
     overdue_now: int
+    satisfaction: Satisfaction
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -334,7 +392,10 @@ def _timeliness(cases: QuerySet[Case], period: Period, today: date) -> list[Time
             row = rows.get((g["kind"], g["stage"]))
             if row is None:
                 continue
-            taken = max(0, index[g["closed_on"]] - index[g["stage_started_on"]])
+            # A stage can start after the case closed (a received date typed later than the
+            # day it was closed, past the index's last day): no working days taken.
+            done = index[g["closed_on"]]
+            taken = max(0, done - index.get(g["stage_started_on"], done))
             if g["closed_on"] >= period.start:
                 row.closed += g["n"]
                 row.within += g["within"]
@@ -380,6 +441,35 @@ def _outcomes(cases: QuerySet[Case], period: Period) -> Section:
     return Section(
         "outcomes", gettext_lazy("Outcomes of complaints closed"), rows, column=gettext_lazy("Outcome")
     )
+
+
+def _satisfaction(cases: QuerySet[Case], period: Period) -> Satisfaction:
+    """One aggregate over the surveys of the cases counted, sent or answered in either period."""
+    start, end = _span(period.previous_start, period.end)
+    this_start = _span(period.start, period.end)[0]
+    sent_now = Q(created_at__gte=this_start, created_at__lt=end)
+    sent_before = Q(created_at__gte=start, created_at__lt=this_start)
+    answered_now = Q(answered_at__gte=this_start, answered_at__lt=end)
+    answered_before = Q(answered_at__gte=start, answered_at__lt=this_start)
+    satisfied = Q(
+        satisfaction__in=[
+            SatisfactionSurvey.Satisfaction.VERY_SATISFIED,
+            SatisfactionSurvey.Satisfaction.SATISFIED,
+        ]
+    )
+    figures = (
+        SatisfactionSurvey.objects.filter(case__in=cases.values("pk"))
+        .filter(sent_now | sent_before | answered_now | answered_before)
+        .aggregate(
+            sent=Count("pk", filter=sent_now),
+            sent_before=Count("pk", filter=sent_before),
+            answered=Count("pk", filter=answered_now),
+            answered_before=Count("pk", filter=answered_before),
+            satisfied=Count("pk", filter=answered_now & satisfied),
+            satisfied_before=Count("pk", filter=answered_before & satisfied),
+        )
+    )
+    return Satisfaction(**{name: value or 0 for name, value in figures.items()})
 
 
 def case_dashboard(
@@ -455,6 +545,7 @@ def case_dashboard(
         upheld_share_before=_percent(headline[4].previous, complaints.previous),
         open_now=sum(t.open_now for t in timeliness),
         overdue_now=sum(t.overdue_now for t in timeliness),
+        satisfaction=_satisfaction(cases, period),
     )
 
 
@@ -523,6 +614,19 @@ def dashboard_rows(dashboard: Dashboard) -> list[list[Any]]:
             [heading, _("%(kind)s: open now") % {"kind": label}, t.open_now, "", ""],
             [heading, _("%(kind)s: overdue now") % {"kind": label}, t.overdue_now, "", ""],
         ]
+    s = dashboard.satisfaction
+    heading = _("Satisfaction")
+    rows += [
+        [heading, _("Surveys sent"), s.sent, s.sent_before, s.sent - s.sent_before],
+        [heading, _("Surveys answered"), s.answered, s.answered_before, s.answered - s.answered_before],
+        [
+            heading,
+            _("Share satisfied or very satisfied, per cent"),
+            "" if s.share is None else s.share,
+            "" if s.share_before is None else s.share_before,
+            "" if s.share_change is None else s.share_change,
+        ],
+    ]
     return rows
 
 

@@ -19,9 +19,11 @@ from chorus.cases.models import (
     Kind,
     Outcome,
     ReplyTemplate,
+    SatisfactionSurvey,
     Stage,
     Status,
 )
+from chorus.cases.satisfaction import survey_wanted
 from chorus.cases.services import due_date, english
 from chorus.core.registry import Scale, demo_builder
 from chorus.directory.models import ContactPoint, Place
@@ -219,4 +221,48 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         if case.closed_at is not None
     ]
     CaseNote.objects.bulk_create(notes, batch_size=1000)
-    return {"cases": len(cases), "case categories": len(categories)}
+    surveys = _surveys(saved, rng)
+    return {"cases": len(cases), "case categories": len(categories), "satisfaction surveys": surveys}
+
+
+# What people wrote when asked what we could do better (most leave it empty).
+BETTER = [
+    "Reply sooner, even just to say you are looking into it.",
+    "Tell me who is dealing with it.",
+    "The letter was hard to follow.",
+    "Ring back when you say you will.",
+]
+
+
+def _surveys(cases: list[Case], rng: random.Random) -> int:
+    """The satisfaction survey each closed enquiry and complaint with an email address was
+    sent, about half of them answered: people are more often satisfied when their
+    complaint was upheld and it was closed by its reply date."""
+    surveys = []
+    for case in cases:
+        if case.closed_at is None or not survey_wanted(case):
+            continue
+        survey = SatisfactionSurvey(case=case, language=case.language, created_at=case.closed_at)
+        if rng.random() < 0.45:
+            on_time = case.closed_at.date() <= case.due_on
+            upheld = case.kind != Kind.COMPLAINT or case.outcome != Outcome.NOT_UPHELD
+            good = 0.35 + 0.25 * on_time + 0.2 * upheld
+            choices = SatisfactionSurvey.Satisfaction
+            survey.satisfaction = rng.choices(
+                [
+                    choices.VERY_SATISFIED,
+                    choices.SATISFIED,
+                    choices.NEITHER,
+                    choices.DISSATISFIED,
+                    choices.VERY_DISSATISFIED,
+                ],
+                weights=[good / 2, good / 2, 0.15, (1 - good) / 2, (1 - good) / 2],
+            )[0]
+            survey.resolved = rng.choice(["yes", "yes", "partly", "no"] if upheld else ["partly", "no", "no"])
+            survey.timely = "yes" if on_time or rng.random() < 0.3 else "no"
+            survey.improve = rng.choice(BETTER) if rng.random() < 0.3 else ""
+            answered = case.closed_at + timedelta(days=rng.randint(0, 10), hours=3)
+            survey.answered_at = min(answered, timezone.now())
+        surveys.append(survey)
+    SatisfactionSurvey.objects.bulk_create(surveys, batch_size=1000)
+    return len(surveys)

@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from chorus.cases.models import Case, CaseAttachment, CaseNote, CaseReply
+from chorus.cases.models import Case, CaseAttachment, CaseEmail, CaseNote, CaseReply, SatisfactionSurvey
 
 REMOVED = "(removed)"
 
 
 def cases_anonymise(cases: QuerySet[Case]) -> int:
-    """Blank who each case came from, what they wrote, the replies, staff's own notes (which
-    may name them or what they said) and attachments."""
+    """Blank who each case came from, what they wrote (the case and what the satisfaction
+    survey asked them to say), the replies, staff's own notes (which may name them or what
+    they said) and attachments. The survey's chosen answers stay, counted without a name."""
     ids = list(cases.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -23,7 +24,14 @@ def cases_anonymise(cases: QuerySet[Case]) -> int:
             attachment.file.delete(save=False)
         CaseAttachment.objects.filter(case_id__in=ids).delete()
         CaseReply.objects.filter(case_id__in=ids).update(to="", subject=REMOVED, body=REMOVED)
-        CaseNote.objects.filter(case_id__in=ids, kind=CaseNote.Kind.NOTE).update(text=REMOVED)
+        # Staff's notes and the emails the person sent, with who they were from and to.
+        CaseNote.objects.filter(case_id__in=ids, kind__in=[CaseNote.Kind.NOTE, CaseNote.Kind.EMAIL]).update(
+            text=REMOVED
+        )
+        CaseEmail.objects.filter(case_id__in=ids).update(
+            message_id="", sender="", sender_name="", to="", cc="", subject=REMOVED, refused=[]
+        )
+        SatisfactionSurvey.objects.filter(case_id__in=ids).exclude(improve="").update(improve=REMOVED)
         return Case.objects.filter(pk__in=ids).update(
             person=None, name="", email="", phone="", address="", description=REMOVED
         )

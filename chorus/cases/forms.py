@@ -23,6 +23,8 @@ from chorus.directory.models import Place, Region
 # What a person may attach: documents and photos, each at most 10 MB, at most 3 files.
 ATTACHMENT_EXTENSIONS = uploads.DOCUMENT_EXTENSIONS | {"jpg", "jpeg", "png", "heic"}
 ATTACHMENT_MOST_BYTES = 10 * 1024 * 1024
+# Files kept from one email to the case address; any more are listed as not kept.
+EMAIL_MOST_ATTACHMENTS = 10
 
 
 class UserChoiceField(forms.ModelChoiceField[User]):
@@ -280,22 +282,40 @@ class PublicCaseForm(forms.Form):
         upload: UploadedFile | None = self.cleaned_data.get("attachment")
         if upload is None:
             return None
-        kind = uploads.extension(upload.name or "")
-        if kind not in ATTACHMENT_EXTENSIONS:
-            raise ValidationError(_("The file must be a PDF, Word, OpenDocument, text, JPEG or PNG file"))
-        if (upload.size or 0) > ATTACHMENT_MOST_BYTES:
-            raise ValidationError(
-                _("The file must be smaller than %(size)s") % {"size": filesizeformat(ATTACHMENT_MOST_BYTES)}
-            )
-        if not uploads.content_matches(upload, kind):
-            raise ValidationError(
-                _(
-                    "The file's contents are not what its name says (.%(kind)s): choose the file again, "
-                    "or save it again in that format"
-                )
-                % {"kind": kind}
-            )
+        problem = attachment_problem(upload)
+        if problem:
+            raise ValidationError(attachment_problem_text(problem, upload.name or ""))
         return upload
+
+
+def attachment_problem(upload: UploadedFile) -> str:
+    """Why a file a person sent may not be kept on their case ("type", "size" or "content",
+    the keys of ``attachment_problem_text``), or "" when it may: the public form and email
+    to the case address both check with this."""
+    kind = uploads.extension(upload.name or "")
+    if kind not in ATTACHMENT_EXTENSIONS:
+        return "type"
+    if (upload.size or 0) > ATTACHMENT_MOST_BYTES:
+        return "size"
+    if not uploads.content_matches(upload, kind):
+        return "content"
+    return ""
+
+
+def attachment_problem_text(problem: str, name: str) -> str:
+    """What ``attachment_problem`` found, said how to put it right (in the current language)."""
+    if problem == "type":
+        return str(_("The file must be a PDF, Word, OpenDocument, text, JPEG or PNG file"))
+    if problem == "size":
+        return _("The file must be smaller than %(size)s") % {"size": filesizeformat(ATTACHMENT_MOST_BYTES)}
+    if problem == "content":
+        return _(
+            "The file's contents are not what its name says (.%(kind)s): choose the file again, "
+            "or save it again in that format"
+        ) % {"kind": uploads.extension(name)}
+    if problem == "count":
+        return _("Only the first %(count)s files of an email are kept") % {"count": EMAIL_MOST_ATTACHMENTS}
+    return str(_("The file could not be read"))
 
 
 class DashboardPeriod(models.TextChoices):
@@ -370,7 +390,10 @@ class CaseDashboardForm(forms.Form):
             self.add_error("start", _("Enter the first day"))
         if "end" not in self.errors and end is None:
             self.add_error("end", _("Enter the last day"))
-        if start and end:
+        if end and end.year >= 9999:
+            # The period's end is counted to the next midnight, past the calendar's last day.
+            self.add_error("end", _("The last day must be before the year 9999"))
+        elif start and end:
             if end < start:
                 self.add_error("end", _("The last day must be on or after the first day"))
             elif end - start > DASHBOARD_LONGEST_PERIOD:

@@ -245,6 +245,7 @@ class CaseNote(TimeStampedModel):
         STAGE = "stage", _("Escalated")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        EMAIL = "email", _("Email received")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
@@ -287,3 +288,87 @@ class CaseReply(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Reply on {self.case}"
+
+
+class SatisfactionSurvey(CodedModel):
+    """The short survey sent to the person when their enquiry or complaint is first closed
+    (the row says it went, so it goes once however often the case is closed), and their one
+    answer, blank until they give it."""
+
+    class Satisfaction(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+        SATISFIED = "satisfied", _("Satisfied")
+        NEITHER = "neither", _("Neither satisfied nor dissatisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+        VERY_DISSATISFIED = "very_dissatisfied", _("Very dissatisfied")
+
+    class Resolved(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    class Timely(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="satisfaction")
+    # The language the email went in, and the page is first shown in.
+    language = models.CharField(max_length=2, default="en")
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("how satisfied with how we handled it"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    resolved = models.CharField(_("resolved"), max_length=10, choices=Resolved.choices, blank=True)
+    timely = models.CharField(_("in a reasonable time"), max_length=10, choices=Timely.choices, blank=True)
+    improve = models.TextField(_("what we could do better"), blank=True)
+
+    team_path = "case__team"
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        constraints = [
+            # An answer is whole: the three questions are required.
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True)
+                | (~Q(satisfaction="") & ~Q(resolved="") & ~Q(timely="")),
+                name="satisfaction_answer_complete",
+            ),
+        ]
+        indexes = [
+            # The cases dashboard counts surveys sent and answered in a period.
+            models.Index(fields=["created_at"], name="satisfaction_sent_idx"),
+            models.Index(fields=["answered_at", "satisfaction"], name="satisfaction_answered_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Satisfaction survey on {self.case}"
+
+    @property
+    def is_satisfied(self) -> bool:
+        return self.satisfaction in (self.Satisfaction.VERY_SATISFIED, self.Satisfaction.SATISFIED)
+
+
+class CaseEmail(TimeStampedModel):
+    """An email the person sent to the case address, as it came: who it was from and to, its
+    subject and date, and the attachments that were not kept, with why. Its text is the case's
+    description (the email that opened the case) or the timeline note it added (``note``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emails")
+    note = models.OneToOneField(
+        CaseNote, null=True, blank=True, on_delete=models.SET_NULL, related_name="email"
+    )
+    message_id = models.CharField(max_length=255, blank=True)
+    sender = models.EmailField(_("from"), max_length=254, blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=200, blank=True)
+    to = models.TextField(_("to"), blank=True)
+    cc = models.TextField(_("copied to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Attachments not kept: [{"name": "invoice.exe", "reason": "type"}] (see ``REFUSALS``).
+    refused = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Email on {self.case}"

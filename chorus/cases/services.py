@@ -11,16 +11,19 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chorus.cases.models import (
     NEXT_STAGE,
     Case,
     CaseAttachment,
+    CaseEmail,
     CaseNote,
     CaseReply,
     Category,
@@ -32,6 +35,7 @@ from chorus.cases.models import (
     Stage,
     Status,
 )
+from chorus.cases.satisfaction import survey_send
 from chorus.cases.working_days import add_working_days
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
@@ -40,6 +44,7 @@ from chorus.core.tasks import enqueue_after_commit
 
 if TYPE_CHECKING:
     from chorus.accounts.models import Team, User
+    from chorus.core.mailbox import IncomingEmail
     from chorus.directory.models import Person, Place
 
 # Working days when no service level is recorded for a kind and stage (the data migration
@@ -97,6 +102,7 @@ def case_open(
     request: HttpRequest | None = None,
     submission: str | None = None,
     acknowledge: bool = True,
+    actor_label: str = "the person, by the public form",
 ) -> Case:
     """Open a case; ``submission`` (a public form's token) opens it once however often the
     form is sent. The person is told by email, with the reference, where they gave one."""
@@ -136,9 +142,7 @@ def case_open(
             case.reference = f"CAS-{received.year}-{case.pk:06d}"
             case.save(update_fields=["reference"])
             for upload in data.attachments:
-                attachment = CaseAttachment(case=case, original_name=upload.name or "", size=upload.size or 0)
-                attachment.file.save(upload.name or "attachment", upload, save=False)
-                attachment.save()
+                _attach(case, upload)
             CaseNote.objects.create(
                 case=case,
                 kind=CaseNote.Kind.OPENED,
@@ -150,7 +154,7 @@ def case_open(
                 action=AuditAction.CREATE,
                 obj=case,
                 request=request,
-                actor_label="" if actor else "the person, by the public form",
+                actor_label="" if actor else actor_label,
                 detail={"kind": case.kind, "channel": case.channel},
             )
             if case.person is None and (case.email or case.name):
@@ -167,6 +171,13 @@ def case_open(
                 return found
         raise
     return case
+
+
+def _attach(case: Case, upload: UploadedFile) -> CaseAttachment:
+    attachment = CaseAttachment(case=case, original_name=upload.name or "", size=upload.size or 0)
+    attachment.file.save(upload.name or "attachment", upload, save=False)
+    attachment.save()
+    return attachment
 
 
 def _acknowledge(case: Case) -> None:
@@ -361,6 +372,10 @@ def case_close(
     if case.kind != Kind.COMPLAINT:
         outcome = Outcome.NONE
     with transaction.atomic():
+        # One close at a time: a close sent twice at once closes (and asks the person) once.
+        locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+        if locked is None or not locked.is_open:
+            raise ValidationError(_("This case is already closed"))
         case.status, case.outcome = Status.CLOSED, outcome
         case.lesson_learned = lesson_learned.strip()
         case.closed_at = timezone.now()
@@ -374,10 +389,19 @@ def case_close(
             request=request,
             detail={"closed": outcome or True},
         )
+        # The person is asked how we did, the first time it is closed (sent once it commits).
+        survey_send(case)
     return case
 
 
-def case_reopen(*, actor: User, case: Case, reason: str, request: HttpRequest | None = None) -> Case:
+def case_reopen(
+    *,
+    actor: User | None,
+    case: Case,
+    reason: str,
+    request: HttpRequest | None = None,
+    actor_label: str = "",
+) -> Case:
     """Open a closed case again (the person came back, or it was closed by mistake), with the
     reason on its timeline: its outcome is cleared for the next closing, and it is due again
     the working days its kind and stage allow, from today."""
@@ -401,6 +425,91 @@ def case_reopen(*, actor: User, case: Case, reason: str, request: HttpRequest | 
             action=AuditAction.CHANGE,
             obj=case,
             request=request,
+            actor_label=actor_label,
             detail={"reopened": True, "outcome before": before or "", "due": case.due_on.isoformat()},
         )
     return case
+
+
+# Email to the case address, read by chorus.core.mailbox (chorus/cases/mailbox.py) ----------
+
+# Who did it, in the audit log, for what an email to the case address did.
+BY_EMAIL = "the person, by email"
+# Kept in English on the timeline and shown in the reader's language (views._timeline).
+EMAILED_AGAIN = gettext_noop("They emailed about it again.")
+NO_TEXT = gettext_noop("The email had no text.")
+
+
+def _email_keep(
+    case: Case, message: IncomingEmail, refused: list[dict[str, str]], note: CaseNote | None
+) -> CaseEmail:
+    return CaseEmail.objects.create(
+        case=case,
+        note=note,
+        message_id=message.message_id[:255],
+        sender=message.sender[:254],
+        sender_name=message.sender_name[:200],
+        to=", ".join(message.to),
+        cc=", ".join(message.cc),
+        subject=message.subject[:300],
+        sent_at=message.sent_at,
+        refused=refused,
+    )
+
+
+def _email_text(message: IncomingEmail, *, or_subject: bool) -> str:
+    """The email's words; a case opened from one with none says what it is about by its
+    subject (a timeline line shows the subject beside the words anyway)."""
+    return message.text or (message.subject if or_subject else "") or NO_TEXT
+
+
+def case_open_from_email(
+    *, message: IncomingEmail, files: list[UploadedFile], refused: list[dict[str, str]]
+) -> Case:
+    """Open an enquiry from an email to the case address, from the name and address it came
+    from (matched to the directory as every case is). The person is told its reference, which
+    their replies then carry in the subject."""
+    email = message.sender
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""  # kept on the email's record, but not one to reply to
+    with transaction.atomic():
+        case = case_open(
+            actor=None,
+            actor_label=BY_EMAIL,
+            data=CaseData(
+                kind=Kind.ENQUIRY,
+                channel=Channel.EMAIL,
+                description=_email_text(message, or_subject=True),
+                name=(message.sender_name or ("" if email else message.sender))[:200],
+                email=email,
+                language="cy" if message.language == "cy" else "en",
+                attachments=files,
+            ),
+        )
+        _email_keep(case, message, refused, None)
+    return case
+
+
+def case_email_add(
+    *, case: Case, message: IncomingEmail, files: list[UploadedFile], refused: list[dict[str, str]]
+) -> CaseEmail:
+    """Put an email about a case (its reference in the subject) on the case's timeline as the
+    person's message, with its files; a closed case is opened again."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        note = _note(case, CaseNote.Kind.EMAIL, _email_text(message, or_subject=False), None)
+        for upload in files:
+            _attach(case, upload)
+        kept = _email_keep(case, message, refused, note)
+        audit_record(
+            actor=None,
+            action=AuditAction.CHANGE,
+            obj=case,
+            actor_label=BY_EMAIL,
+            detail={"email received": kept.pk, "files kept": len(files), "files not kept": len(refused)},
+        )
+        if not case.is_open:
+            case_reopen(actor=None, case=case, reason=EMAILED_AGAIN, actor_label=BY_EMAIL)
+    return kept

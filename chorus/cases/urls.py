@@ -1,11 +1,13 @@
 from django.urls import path
 
-from chorus.cases import dashboard_views, public_views, views
+from chorus.cases import dashboard_views, public_views, satisfaction_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("contact-us/", public_views.contact, name="contact"),
+    # Before the forms' own addresses, which take any word after contact-us/.
+    path("contact-us/how-did-we-do/<str:token>/", satisfaction_views.satisfaction, name="satisfaction"),
     path("contact-us/<str:kind>/", public_views.case_form, name="public_form"),
     path("contact-us/<str:kind>/sent/", public_views.public_done, name="public_done"),
     path("staff/cases/", views.case_list, name="case_list"),

@@ -29,9 +29,20 @@ from chorus.cases.forms import (
     ReopenForm,
     ReplyForm,
     StaffCaseForm,
+    attachment_problem_text,
 )
 from chorus.cases.labels import due_label
-from chorus.cases.models import Case, CaseNote, Kind, ReplyTemplate, Stage, Status
+from chorus.cases.models import (
+    Case,
+    CaseEmail,
+    CaseNote,
+    Kind,
+    ReplyTemplate,
+    SatisfactionSurvey,
+    Stage,
+    Status,
+)
+from chorus.cases.satisfaction import answer_lines, survey_is_open
 from chorus.cases.working_days import add_working_days
 from chorus.core.access import (
     can_change,
@@ -175,6 +186,28 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 SYSTEM_NOTES = (CaseNote.Kind.OPENED, CaseNote.Kind.STAGE, CaseNote.Kind.CLOSED)
+# What email to the case address writes on the timeline itself, kept in English.
+MACHINE_TEXTS = (services.EMAILED_AGAIN, services.NO_TEXT)
+
+
+def _email_details(email: CaseEmail | None) -> dict[str, Any]:
+    """An email's subject, sender and files not kept, for its line on the timeline or the
+    case's original email; nothing for anything else."""
+    if email is None:
+        return {}
+    sender = f"{email.sender_name} <{email.sender}>" if email.sender_name and email.sender else email.sender
+    return {
+        "subject": email.subject,
+        "sender": sender or email.sender_name,
+        "to": email.to,
+        "cc": email.cc,
+        "sent_at": email.sent_at,
+        "refused": [
+            (item.get("name", ""), attachment_problem_text(item.get("reason", ""), item.get("name", "")))
+            for item in email.refused
+            if isinstance(item, dict)
+        ],
+    }
 
 
 def _timeline(case: Case) -> list[dict[str, Any]]:
@@ -186,10 +219,11 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
             "title": note.get_kind_display(),
             # What happened is kept in English (a channel, a stage, an outcome) and shown in
             # the reader's language; notes and reasons are people's own words.
-            "text": _(note.text) if note.kind in SYSTEM_NOTES else note.text,
+            "text": _(note.text) if note.kind in SYSTEM_NOTES or note.text in MACHINE_TEXTS else note.text,
             "by": note.author.full_name if note.author else "",
+            **_email_details(getattr(note, "email", None)),
         }
-        for note in case.notes.select_related("author")
+        for note in case.notes.select_related("author", "email")
     ]
     items += [
         {
@@ -202,6 +236,33 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
         }
         for reply in case.replies.select_related("sent_by")
     ]
+    survey = SatisfactionSurvey.objects.filter(case=case).first()
+    if survey is not None:
+        survey.case = case
+        items.append(
+            {
+                "at": survey.created_at,
+                "kind": "survey_sent",
+                "title": _("Satisfaction survey sent"),
+                "text": ""
+                if survey.answered_at is not None
+                else _("Not answered yet.")
+                if survey_is_open(survey)
+                else _("Not answered: the link has closed."),
+            }
+        )
+        if survey.answered_at is not None:
+            # The person's own words among the answers: shown to whoever may see the case,
+            # escaped like the rest, and audited with the view of the case.
+            items.append(
+                {
+                    "at": survey.answered_at,
+                    "kind": "survey",
+                    "title": _("Satisfaction survey answered"),
+                    "text": "",
+                    "answers": answer_lines(survey),
+                }
+            )
     return sorted(items, key=lambda item: item["at"])
 
 
@@ -232,6 +293,8 @@ def _detail_page(request: HttpRequest, case: Case, note_form: NoteForm | None = 
             "overdue": case.is_open and case.due_on < timezone.localdate(),
             "timeline": _timeline(case),
             "attachments": case.attachments.all(),
+            # The email that opened the case, when one did (later ones are on the timeline).
+            "original_email": _email_details(case.emails.filter(note__isnull=True).first()),
             "may_change": may_change,
             "person_visible": person_visible,
             "show_contacts": user.can_see_contact_details,

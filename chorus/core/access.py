@@ -109,8 +109,13 @@ def visible_or_kept(user: User, queryset: QuerySet[M], keep: Model | int | None 
 
 
 def can_change(user: User, obj: Model) -> bool:
+    """Whether ``user`` may change ``obj``: a role that may (``change_roles``), and, for a
+    record that is its maker's (``changeable_by``), being that maker or an administrator."""
     roles: Collection[str] = getattr(obj, "change_roles", DEFAULT_CHANGE_ROLES)
-    return user.is_active and user.role in roles
+    if not (user.is_active and user.role in roles):
+        return False
+    changeable_by = getattr(obj, "changeable_by", None)
+    return changeable_by is None or bool(changeable_by(user))
 
 
 def get_for_view(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:

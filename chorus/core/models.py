@@ -258,3 +258,21 @@ class TaskLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} on {self.worker_id}"
+
+
+class MailboxMessage(models.Model):
+    """An email a mailbox reader handed on (``chorus.core.mailbox``): kept in the transaction
+    that stored what it held, so that reading it again stores nothing twice."""
+
+    mailbox = models.CharField(max_length=40)
+    # Its Message-ID, or a digest of it (or of the whole message, when it has none).
+    key = models.CharField(max_length=255)
+    read_at = models.DateTimeField(default=timezone.now)
+    # What the apps made of it, in a few words ("opened CAS-2026-000012").
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mailbox", "key"], name="mailbox_message_once")]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox}: {self.key}"

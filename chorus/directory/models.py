@@ -547,6 +547,11 @@ class SavedSearch(CodedModel):
             ),
         ]
 
+    def changeable_by(self, user: Any) -> bool:
+        """A search is its maker's: others use it, only the maker or an administrator
+        renames, re-shares or deletes it (a colleague could otherwise take it from them)."""
+        return bool(user.is_administrator or user.pk == self.owner_id)
+
     def __str__(self) -> str:
         return self.name
 

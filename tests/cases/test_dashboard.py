@@ -203,7 +203,8 @@ def test_the_page_shows_the_figures_beside_the_previous_period_with_charts_and_t
     assert (
         page.count('<svg class="chorus-chart" role="img"') == 6
     )  # kind, category, service, region, timeliness, outcomes
-    assert page.count('<table class="govuk-table">') == 8
+    # headline, the four received, two of timeliness, outcomes and satisfaction
+    assert page.count('<table class="govuk-table">') == 9
     assert "Probate" in page and "Family court" in page and "Delays" in page and "Wales" in page
     assert "Complaint: First response" in page and "11.5" in page and "50%" in page
     assert "BETAONLY" not in page
@@ -399,3 +400,23 @@ def test_the_median_is_read_from_counts() -> None:
 def test_the_cases_list_leads_to_the_dashboard(officer_client: Client) -> None:
     listing = officer_client.get(reverse("cases:case_list")).content.decode()
     assert f'href="{reverse("cases:case_dashboard")}"' in listing
+
+
+def test_dates_at_the_ends_of_the_calendar_are_explained_not_a_server_error(officer_client: Client) -> None:
+    dates = {"start_day": "1", "start_month": "1", "end_day": "31", "end_month": "12"}
+    last = {**dates, "start_year": "9999", "end_year": "9999"}
+    page = _page(officer_client, period="custom", **last)
+    assert "govuk-error-summary" in page and "The last day must be before the year 9999" in page
+    assert officer_client.get(URL, {"period": "custom", **last, "format": "csv"}).status_code == 400
+    first = {**dates, "start_year": "1000", "end_year": "1000"}
+    assert "Headline figures" in _page(officer_client, period="custom", **first)
+
+
+def test_a_case_closed_before_the_day_its_stage_started_does_not_break_the_page(
+    officer_client: Client, team: Team
+) -> None:
+    """Staff may type a received date after the day they close the case (a mistyped year):
+    the page still shows, counting it closed in no working days."""
+    _case(team=team, received=date(2027, 5, 11), closed=date(2026, 5, 12), outcome=Outcome.UPHELD)
+    page = _page(officer_client, **Q2)
+    assert "Headline figures" in page

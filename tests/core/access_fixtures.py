@@ -420,6 +420,14 @@ def _invitation_token(w: World) -> str:
     return invitation_token(w.open_event, w.person)
 
 
+def _satisfaction_token(w: World) -> str:
+    from chorus.cases.models import SatisfactionSurvey
+    from chorus.cases.satisfaction import survey_token
+
+    survey, _created = SatisfactionSurvey.objects.get_or_create(case=w.case)
+    return survey_token(survey)
+
+
 def _evaluation_token(w: World) -> str:
     from chorus.events.evaluation import evaluation_token
     from chorus.events.models import Evaluation
@@ -812,6 +820,7 @@ ARGS: dict[str, Args] = {
     # cases
     "cases:public_form": lambda w: {"kind": "complaint"},
     "cases:public_done": lambda w: {"kind": "complaint"},
+    "cases:satisfaction": lambda w: {"token": _satisfaction_token(w)},
     "cases:case_detail": lambda w: {"code": w.case.code},
     "cases:case_assign": lambda w: {"code": w.case.code},
     "cases:case_note": lambda w: {"code": w.case.code},

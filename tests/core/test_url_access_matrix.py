@@ -256,6 +256,8 @@ EXPECT: dict[str, Expect] = {
     "cases:contact": everyone(),
     "cases:public_form": everyone(),
     "cases:public_done": everyone(REDIRECT),
+    # the satisfaction survey, by the signed link emailed when a case is closed
+    "cases:satisfaction": everyone(),
     "cases:case_list": staff(),
     "cases:case_create": editors(),
     "cases:case_dashboard": staff(),
