@@ -496,7 +496,9 @@ def case_email_add(
     *, case: Case, message: IncomingEmail, files: list[UploadedFile], refused: list[dict[str, str]]
 ) -> CaseEmail:
     """Put an email about a case (its reference in the subject) on the case's timeline as the
-    person's message, with its files; a closed case is opened again."""
+    person's message, with its files. A closed case is opened again only by an email from
+    the case's own address: a reference is printed on letters and forwarded, so anyone may
+    write quoting it, and what they say is kept for staff to read without reopening it."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         note = _note(case, CaseNote.Kind.EMAIL, _email_text(message, or_subject=False), None)
@@ -510,6 +512,7 @@ def case_email_add(
             actor_label=BY_EMAIL,
             detail={"email received": kept.pk, "files kept": len(files), "files not kept": len(refused)},
         )
-        if not case.is_open:
+        from_the_person = bool(case.email) and message.sender.lower() == case.email.lower()
+        if not case.is_open and from_the_person:
             case_reopen(actor=None, case=case, reason=EMAILED_AGAIN, actor_label=BY_EMAIL)
     return kept

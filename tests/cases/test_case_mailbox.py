@@ -125,6 +125,19 @@ def test_a_reply_to_a_closed_case_opens_it_again(folder: Path, admin: User) -> N
     assert kinds[-2:] == [CaseNote.Kind.EMAIL, CaseNote.Kind.REOPENED]
 
 
+def test_someone_else_quoting_a_closed_case_s_reference_does_not_reopen_it(folder: Path, admin: User) -> None:
+    case = open_case(kind=Kind.ENQUIRY)
+    case_close(actor=admin, case=case, outcome="", lesson_learned="")
+    read(
+        folder,
+        build(subject=f"Fwd: {case.reference}", text="Forwarding this.", sender="someone@else.example"),
+    )
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    note = case.notes.get(kind=CaseNote.Kind.EMAIL)
+    assert note.text == "Forwarding this." and note.email.sender == "someone@else.example"
+
+
 def test_a_reference_chorus_does_not_hold_opens_a_new_case(folder: Path) -> None:
     read(folder, build(subject="About CAS-2019-999999"))
     assert Case.objects.get().channel == Channel.EMAIL
