@@ -37,7 +37,7 @@ from chorus.cases.working_days import is_working_day
 from chorus.core.access import visible_to
 from chorus.core.disclosure import threshold
 from chorus.core.i18n import current_welsh_or_english
-from chorus.engagement.report import previous_period, quarter_of
+from chorus.engagement.report import Row, previous_period, quarter_of
 
 if TYPE_CHECKING:
     from chorus.accounts.models import Team, User
@@ -74,23 +74,6 @@ def period_for(choice: str, today: date, start: date | None = None, end: date | 
         first, last = quarter_of(today)[0], today
     before = previous_period(first, last)
     return Period(first, last, before[0], before[1])
-
-
-@dataclass
-class Row:
-    label: str | Promise
-    current: int
-    previous: int
-
-    @property
-    def change(self) -> int:
-        return self.current - self.previous
-
-    @property
-    def change_percent(self) -> int | None:
-        if not self.previous:
-            return None
-        return round(100 * (self.current - self.previous) / self.previous)
 
 
 @dataclass

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chorus.cases.dashboard import (
-    Row,
     Section,
     case_dashboard,
     dashboard_rows,
@@ -23,6 +22,7 @@ from chorus.core.access import staff_required, staff_user, teams_assignable_by
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
+from chorus.engagement.report import Row
 
 FILTERS = ("kind", "service", "category", "region", "team")
 _DATE_KEYS = tuple(f"{name}{part}" for name in ("start", "end") for part in ("", "_day", "_month", "_year"))
