@@ -177,3 +177,16 @@ def test_merging_people_moves_their_attendance(officer: User) -> None:
     person_merge(actor=officer, survivor=survivor, duplicate=duplicate)
     assert Attendance.objects.get().person == survivor
     assert Person.objects.get(pk=duplicate.pk).merged_into == survivor
+
+
+def test_the_list_counts_who_came_to_each_activity_on_the_page(client: Client, officer: User) -> None:
+    busy = ActivityFactory(title="Busy forum", starts_at=timezone.now() - timedelta(days=1))
+    quiet = ActivityFactory(title="Quiet forum", starts_at=timezone.now() - timedelta(days=2))
+    for _ in range(3):
+        AttendanceFactory(activity=busy, attended=True)
+    AttendanceFactory(activity=busy, attended=False)  # invited, did not come
+    sign_in(client, officer)
+    page = client.get(reverse("engagement:activity_list"))
+    rows = {a.title: a.people for a in page.context["page"].object_list}
+    assert rows == {"Busy forum": 3, "Quiet forum": 0}
+    assert quiet.title in page.content.decode()
