@@ -6,11 +6,12 @@ and lessons. Written in bulk (no emails, no matching tasks)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from chorus.accounts.models import Role, User
+from chorus.accounts.models import Role, Team, User
 from chorus.cases.models import (
     Case,
     CaseNote,
@@ -104,6 +105,16 @@ PER_SCALE = {"small": 300, "medium": 2_000, "large": 10_000}
 
 @demo_builder("cases", after=["directory", "places"])
 def build(scale: Scale, rng: random.Random) -> dict[str, int]:
+    saved = cases_add(PER_SCALE.get(scale.name, 300), rng)
+    surveys = surveys_add(saved, rng)
+    return {"cases": len(saved), "case categories": len(CATEGORIES), "satisfaction surveys": surveys}
+
+
+def cases_add(total: int, rng: random.Random, *, days: int = 365, teams: Sequence[Team] = ()) -> list[Case]:
+    """Add ``total`` cases received over the last ``days`` days (most of them recently), with
+    their references and timelines; each given to one of ``teams`` or to none. Open ones are
+    assigned and some overdue; those older than a year are nearly all closed. The demo adds a
+    year's worth; benchmarks/cases.py adds three years' worth, in batches."""
     categories = [
         Category.objects.get_or_create(name_en=en, defaults={"name_cy": cy})[0] for en, cy in CATEGORIES
     ]
@@ -126,7 +137,6 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         .values_list("person_id", "person__first_name", "person__last_name", "value")[:500]
     )
     today = timezone.localdate()
-    total = PER_SCALE.get(scale.name, 300)
     kinds = [Kind.ENQUIRY] * 4 + [Kind.COMPLAINT] * 3 + [Kind.COMPLIMENT] * 2 + [Kind.SUGGESTION]
     channels = (
         [Channel.WEB] * 5
@@ -140,7 +150,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
     first_new = (Case.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     for number in range(total):
         kind = rng.choice(kinds)
-        received = today - timedelta(days=int(rng.triangular(0, 365, 10)))
+        received = today - timedelta(days=int(rng.triangular(0, days, 10)))
         stage = Stage.NONE
         if kind == Kind.COMPLAINT:
             stage = rng.choice([Stage.FIRST_RESPONSE] * 6 + [Stage.REVIEW] * 3 + [Stage.OMBUDSMAN])
@@ -148,7 +158,8 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         if key not in due_cache:
             due_cache[key] = due_date(kind, stage, received)
         due = due_cache[key]
-        closed = (today - received).days > 25 and rng.random() < 0.9
+        age = (today - received).days
+        closed = age > 25 and (rng.random() < 0.9 or age > 365)
         anonymous = kind in (Kind.COMPLIMENT, Kind.SUGGESTION) and rng.random() < 0.3
         person = None if anonymous or not people or rng.random() < 0.4 else rng.choice(people)
         name = (
@@ -181,6 +192,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
             description=rng.choice(TEXTS[kind]),
             language="cy" if rng.random() < 0.1 else "en",
             assignee=rng.choice(staff) if staff and rng.random() < 0.8 else None,
+            team=rng.choice(teams) if teams and rng.random() < 0.7 else None,
             received_on=received,
             stage_started_on=received,
             due_on=due,
@@ -221,8 +233,7 @@ def build(scale: Scale, rng: random.Random) -> dict[str, int]:
         if case.closed_at is not None
     ]
     CaseNote.objects.bulk_create(notes, batch_size=1000)
-    surveys = _surveys(saved, rng)
-    return {"cases": len(cases), "case categories": len(categories), "satisfaction surveys": surveys}
+    return saved
 
 
 # What people wrote when asked what we could do better (most leave it empty).
@@ -234,7 +245,7 @@ BETTER = [
 ]
 
 
-def _surveys(cases: list[Case], rng: random.Random) -> int:
+def surveys_add(cases: list[Case], rng: random.Random) -> int:
     """The satisfaction survey each closed enquiry and complaint with an email address was
     sent, about half of them answered: people are more often satisfied when their
     complaint was upheld and it was closed by its reply date."""
