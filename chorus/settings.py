@@ -133,6 +133,29 @@ if CHORUS_CASES_IMAP_HOST and not (CHORUS_CASES_IMAP_USER and CHORUS_CASES_IMAP_
     raise ImproperlyConfigured(
         "Set CHORUS_CASES_IMAP_USER and CHORUS_CASES_IMAP_PASSWORD with CHORUS_CASES_IMAP_HOST."
     )
+# The people address (chorus/engagement/emails.py, docs/deploying.md): email staff forward or
+# copy to it is logged on the directory people it concerns. Read like the case address.
+CHORUS_PEOPLE_IMAP_HOST = env_str("CHORUS_PEOPLE_IMAP_HOST", "")
+CHORUS_PEOPLE_IMAP_PORT = env_int("CHORUS_PEOPLE_IMAP_PORT", 993, minimum=1)
+CHORUS_PEOPLE_IMAP_USER = env_str("CHORUS_PEOPLE_IMAP_USER", "")
+CHORUS_PEOPLE_IMAP_PASSWORD = env_str("CHORUS_PEOPLE_IMAP_PASSWORD", "")
+CHORUS_PEOPLE_IMAP_FOLDER = env_str("CHORUS_PEOPLE_IMAP_FOLDER", "INBOX")
+CHORUS_PEOPLE_IMAP_DONE_FOLDER = env_str("CHORUS_PEOPLE_IMAP_DONE_FOLDER", "")
+CHORUS_PEOPLE_IMAP_CA_FILE = env_str("CHORUS_PEOPLE_IMAP_CA_FILE", "")
+CHORUS_PEOPLE_MAILBOX = env_str(
+    "CHORUS_PEOPLE_MAILBOX", str(DATA_DIR / "mailbox" / "people") if LOCAL else ""
+)
+if CHORUS_PEOPLE_IMAP_HOST and not (CHORUS_PEOPLE_IMAP_USER and CHORUS_PEOPLE_IMAP_PASSWORD):
+    raise ImproperlyConfigured(
+        "Set CHORUS_PEOPLE_IMAP_USER and CHORUS_PEOPLE_IMAP_PASSWORD with CHORUS_PEOPLE_IMAP_HOST."
+    )
+# The people address itself, and the domains of the organisation's own staff addresses
+# (comma-separated, "justice.gov.uk"): neither is matched to directory people. Staff with a
+# Chorus account are known by their account's address whatever these say.
+CHORUS_PEOPLE_ADDRESS = env_str("CHORUS_PEOPLE_ADDRESS", "")
+CHORUS_STAFF_EMAIL_DOMAINS = [
+    d.strip().lower().lstrip("@") for d in env_str("CHORUS_STAFF_EMAIL_DOMAINS", "").split(",") if d.strip()
+]
 # How long a consultation is open by the organisation's standard (the consultation record
 # and the warnings before opening and closing, chorus/consultations/gunning.py).
 CHORUS_CONSULTATION_STANDARD_WEEKS = env_int("CHORUS_CONSULTATION_STANDARD_WEEKS", 12)

@@ -48,7 +48,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "directory": {"core", "accounts"},
     "engagement": {"core", "accounts", "directory"},
     "consultations": {"core", "accounts", "directory", "engagement", "equality"},
-    "feedback": {"core", "accounts", "equality"},
+    # Feedback records the region or place a service says the person was in.
+    "feedback": {"core", "accounts", "directory", "equality"},
     "events": {"core", "accounts", "directory", "engagement"},
     "cases": {"core", "accounts", "directory", "engagement"},
     "analysis": {
@@ -59,6 +60,8 @@ MAY_IMPORT: dict[str, set[str]] = {
         "consultations",
         "events",
         "feedback",
+        # Emerging issues are looked for in enquiries and complaints as in feedback.
+        "cases",
         "analysis.engine",
     },
     "bulletins": {"core", "accounts", "directory", "engagement", "consultations"},

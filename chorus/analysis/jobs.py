@@ -1,12 +1,18 @@
-"""Every six hours: look for emerging issues in every active service's feedback and tell
-its team. Daily: remove fine-tuned sentiment models whose analysis was deleted. Hourly:
-drop from analyses the event evaluation comments events has blanked (erased people's)."""
+"""Every six hours: look for emerging issues in every active service's feedback, and in
+every team's enquiries and complaints, and tell the team. Daily: remove fine-tuned
+sentiment models whose analysis was deleted. Hourly: drop from analyses the event
+evaluation comments events has blanked (erased people's)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from chorus.analysis.emerging import emerging_notify, service_emerging_detect
+from chorus.analysis.emerging import (
+    cases_emerging_detect,
+    cases_emerging_notify,
+    emerging_notify,
+    service_emerging_detect,
+)
 from chorus.analysis.services import erased_comments_drop, tuned_sentiment_prune
 from chorus.core.schedule import periodic
 from chorus.core.tasks import background
@@ -21,7 +27,9 @@ def emerging_issues_detect() -> int:
         issues = service_emerging_detect(service)
         emerging_notify(service, issues)
         found += len(issues)
-    return found
+    in_cases = cases_emerging_detect()
+    cases_emerging_notify(in_cases)
+    return found + len(in_cases)
 
 
 @periodic(every=timedelta(days=1))

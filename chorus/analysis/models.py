@@ -442,3 +442,50 @@ class EmergingIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_about_display()} {self.key}: {self.get_kind_display()}"
+
+
+class CaseEmergingIssue(models.Model):
+    """A rise in the enquiries and complaints of one team (or of no team) about a service or a
+    category, beyond what their history predicts: found as in feedback (``EmergingIssue``).
+
+    The evidence is the cases themselves, kept by id and read afresh for whoever looks, so
+    that a person sees only the cases they may and an erased or deleted case drops out."""
+
+    class About(models.TextChoices):
+        SERVICE = "service", _("Service")
+        CATEGORY = "category", _("Category")
+
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    about = models.CharField(max_length=10, choices=About.choices)
+    key = models.CharField(max_length=200)  # the service's name as the cases give it, or the category
+    kind = models.CharField(max_length=10, choices=EmergingIssue.Kind.choices)
+    window_days = models.PositiveSmallIntegerField()
+    recent = models.FloatField()
+    expected = models.FloatField()
+    p_value = models.FloatField()
+    recent_count = models.PositiveIntegerField()
+    cases = models.JSONField(default=list)  # the primary keys of up to 10 cases, newest first
+    detected_on = models.DateField(default=timezone.localdate)
+    notified = models.BooleanField(default=False)
+
+    team_path = "team"
+
+    class Meta:
+        ordering = ["-detected_on", "p_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "about", "key", "kind", "window_days", "detected_on"],
+                condition=models.Q(team__isnull=False),
+                name="case_emerging_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["about", "key", "kind", "window_days", "detected_on"],
+                condition=models.Q(team__isnull=True),
+                name="case_emerging_once_a_day_no_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_about_display()} {self.key}: {self.get_kind_display()}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/analysis/new/", views.run_start, name="run_start"),
     path("staff/analysis/social/", social_views.source_list, name="source_list"),
     path("staff/analysis/social/<uuid:code>/", social_views.source_detail, name="source_detail"),
+    path("staff/analysis/emerging/cases/", social_views.case_emerging, name="case_emerging"),
     path("staff/analysis/emerging/<uuid:code>/", social_views.emerging, name="emerging"),
     path("staff/analysis/<uuid:code>/", views.run_detail, name="run_detail"),
     path("staff/analysis/<uuid:code>/retry/", views.run_retry, name="run_retry"),

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from chorus.api.base import ERRORS, DateTimeText, Limit, Page, audit_call, need, no_nul, one, paged, when
 from chorus.api.models import Area
@@ -37,6 +37,8 @@ class PageFeedbackOut(Schema):
     page: str
     text: str
     language: str
+    region: str | None = Field(description="ONS code of the region the service said the person was in")
+    place: UUID | None = Field(description="Code of the court, office or place the service said")
     created_at: datetime
 
 
@@ -53,6 +55,8 @@ class ExitSurveyOut(Schema):
     improvement: str
     came_from: str
     language: str
+    region: str | None = Field(description="ONS code of the region the service said the person was in")
+    place: UUID | None = Field(description="Code of the court, office or place the service said")
     created_at: datetime
 
 
@@ -95,7 +99,7 @@ def service_feedback(
     need(request, Area.FEEDBACK)
     no_nul(cursor, "cursor")
     service = one(request, Service.objects.all(), code=code)
-    feedback = PageFeedback.objects.filter(service=service)
+    feedback = PageFeedback.objects.filter(service=service).select_related("region", "place")
     if moment := when(since, "since"):
         feedback = feedback.filter(created_at__gte=moment)
     rows, after = paged(feedback, cursor, limit)
@@ -108,6 +112,8 @@ def service_feedback(
                 "page": f.page,
                 "text": f.text,
                 "language": f.language,
+                "region": f.region.ons_code if f.region else None,
+                "place": f.place.code if f.place else None,
                 "created_at": f.created_at,
             }
             for f in rows
@@ -131,7 +137,7 @@ def service_exit_survey(
     need(request, Area.FEEDBACK)
     no_nul(cursor, "cursor")
     service = one(request, Service.objects.all(), code=code)
-    answers = ExitSurveyResponse.objects.filter(service=service)
+    answers = ExitSurveyResponse.objects.filter(service=service).select_related("region", "place")
     if moment := when(since, "since"):
         answers = answers.filter(created_at__gte=moment)
     rows, after = paged(answers, cursor, limit)
@@ -147,6 +153,8 @@ def service_exit_survey(
                 "improvement": a.improvement,
                 "came_from": a.came_from,
                 "language": a.language,
+                "region": a.region.ons_code if a.region else None,
+                "place": a.place.code if a.place else None,
                 "created_at": a.created_at,
             }
             for a in rows

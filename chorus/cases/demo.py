@@ -204,6 +204,7 @@ def cases_add(total: int, rng: random.Random, *, days: int = 365, teams: Sequenc
             case.closed_at = timezone.make_aware(
                 datetime.combine(received + timedelta(days=rng.randint(1, 25)), time(9))
             )
+            case.closed_on = timezone.localdate(case.closed_at)  # bulk_create skips save()
         cases.append(case)
     Case.objects.bulk_create(cases, batch_size=1000)
     # References from the primary key, as ``case_open`` gives them, so later cases never clash.

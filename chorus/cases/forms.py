@@ -11,20 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.cases.models import Category, Channel, Kind, Outcome, ReplyTemplate, Status
-from chorus.core import uploads
 from chorus.core.forms import GovukDateField, NamedChoiceField
-from chorus.directory.models import Place, Region
 
-# What a person may attach: documents and photos, each at most 10 MB, at most 3 files.
-ATTACHMENT_EXTENSIONS = uploads.DOCUMENT_EXTENSIONS | {"jpg", "jpeg", "png", "heic"}
-ATTACHMENT_MOST_BYTES = 10 * 1024 * 1024
-# Files kept from one email to the case address; any more are listed as not kept.
-EMAIL_MOST_ATTACHMENTS = 10
+# What a person may attach and its checks (core, shared with email logged to people).
+from chorus.core.uploads import attachment_problem, attachment_problem_text
+from chorus.directory.models import Place, Region
 
 
 class UserChoiceField(forms.ModelChoiceField[User]):
@@ -286,36 +281,6 @@ class PublicCaseForm(forms.Form):
         if problem:
             raise ValidationError(attachment_problem_text(problem, upload.name or ""))
         return upload
-
-
-def attachment_problem(upload: UploadedFile) -> str:
-    """Why a file a person sent may not be kept on their case ("type", "size" or "content",
-    the keys of ``attachment_problem_text``), or "" when it may: the public form and email
-    to the case address both check with this."""
-    kind = uploads.extension(upload.name or "")
-    if kind not in ATTACHMENT_EXTENSIONS:
-        return "type"
-    if (upload.size or 0) > ATTACHMENT_MOST_BYTES:
-        return "size"
-    if not uploads.content_matches(upload, kind):
-        return "content"
-    return ""
-
-
-def attachment_problem_text(problem: str, name: str) -> str:
-    """What ``attachment_problem`` found, said how to put it right (in the current language)."""
-    if problem == "type":
-        return str(_("The file must be a PDF, Word, OpenDocument, text, JPEG or PNG file"))
-    if problem == "size":
-        return _("The file must be smaller than %(size)s") % {"size": filesizeformat(ATTACHMENT_MOST_BYTES)}
-    if problem == "content":
-        return _(
-            "The file's contents are not what its name says (.%(kind)s): choose the file again, "
-            "or save it again in that format"
-        ) % {"kind": uploads.extension(name)}
-    if problem == "count":
-        return _("Only the first %(count)s files of an email are kept") % {"count": EMAIL_MOST_ATTACHMENTS}
-    return str(_("The file could not be read"))
 
 
 class DashboardPeriod(models.TextChoices):

@@ -10,12 +10,10 @@ import re
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
-from chorus.cases.forms import EMAIL_MOST_ATTACHMENTS, attachment_problem
 from chorus.cases.models import Case
 from chorus.cases.services import case_email_add, case_open_from_email
-from chorus.core.mailbox import IncomingEmail, mailbox_consumer
+from chorus.core.mailbox import IncomingEmail, files_checked, mailbox_consumer
 
 logger = logging.getLogger(__name__)
 
@@ -33,20 +31,6 @@ def case_referenced(subject: str) -> Case | None:
     return None
 
 
-def files_checked(message: IncomingEmail) -> tuple[list[UploadedFile], list[dict[str, str]]]:
-    """The email's files that may be kept, and those that may not with why."""
-    kept: list[UploadedFile] = []
-    refused: list[dict[str, str]] = []
-    for attachment in message.attachments:
-        upload = SimpleUploadedFile(attachment.name, attachment.data, attachment.content_type)
-        problem = "count" if len(kept) >= EMAIL_MOST_ATTACHMENTS else attachment_problem(upload)
-        if problem:
-            refused.append({"name": attachment.name[:255], "reason": problem})
-        else:
-            kept.append(upload)
-    return kept, refused
-
-
 @mailbox_consumer("cases")
 def case_from_email(message: IncomingEmail) -> str:
     """Open or add to a case from one email; what it did, for the mailbox's record."""
@@ -58,7 +42,7 @@ def case_from_email(message: IncomingEmail) -> str:
     if message.sender.lower() == parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower():
         # Chorus's own acknowledgement or reply come back (the case address copied in): no loop.
         return "no case: sent by Chorus"
-    files, refused = files_checked(message)
+    files, refused = files_checked(message.attachments)
     case = case_referenced(message.subject)
     if case is not None:
         case_email_add(case=case, message=message, files=files, refused=refused)

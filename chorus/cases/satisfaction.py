@@ -144,14 +144,19 @@ def survey_answer(
     return True
 
 
-def answer_lines(survey: SatisfactionSurvey) -> list[tuple[str, str]]:
-    """The questions and answers as staff read them, in the page's language."""
+def answer_lines(survey: SatisfactionSurvey) -> list[tuple[str, str, str]]:
+    """The questions and answers as staff read them, in the page's language, each with the
+    language of the answer where it is the person's own words (the survey's), else ""."""
     if survey.answered_at is None:
         return []
     lines = [
-        (_("How satisfied with how we handled it"), survey.get_satisfaction_display()),
-        (_("Resolved"), survey.get_resolved_display()),
-        (_("Handled in a reasonable time"), survey.get_timely_display()),
-        (_("What we could do better"), survey.improve or _("Nothing written")),
+        (_("How satisfied with how we handled it"), survey.get_satisfaction_display(), ""),
+        (_("Resolved"), survey.get_resolved_display(), ""),
+        (_("Handled in a reasonable time"), survey.get_timely_display(), ""),
+        (
+            _("What we could do better"),
+            survey.improve or _("Nothing written"),
+            survey.language if survey.improve else "",
+        ),
     ]
-    return [(str(question), str(answer)) for question, answer in lines]
+    return [(str(question), str(answer), lang) for question, answer, lang in lines]

@@ -29,7 +29,6 @@ from chorus.cases.forms import (
     ReopenForm,
     ReplyForm,
     StaffCaseForm,
-    attachment_problem_text,
 )
 from chorus.cases.labels import due_label
 from chorus.cases.models import (
@@ -56,6 +55,7 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record
 from chorus.core.models import AuditAction
+from chorus.core.uploads import attachment_problem_text
 from chorus.directory.models import Person
 
 EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
@@ -221,6 +221,9 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
             # the reader's language; notes and reasons are people's own words.
             "text": _(note.text) if note.kind in SYSTEM_NOTES or note.text in MACHINE_TEXTS else note.text,
             "by": note.author.full_name if note.author else "",
+            # An email's words are the person's, in the case's language (marked so on a page
+            # in the other); staff notes and what Chorus writes are not.
+            "own_words": note.kind == CaseNote.Kind.EMAIL and note.text not in MACHINE_TEXTS,
             **_email_details(getattr(note, "email", None)),
         }
         for note in case.notes.select_related("author", "email")
@@ -231,6 +234,7 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
             "kind": "reply",
             "title": _("Reply sent"),
             "text": reply.body,
+            "own_words": True,
             "subject": reply.subject,
             "by": reply.sent_by.full_name if reply.sent_by else "",
         }

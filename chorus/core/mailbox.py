@@ -35,9 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 
 from chorus.core.models import MailboxMessage
+from chorus.core.uploads import EMAIL_MOST_ATTACHMENTS, attachment_problem
 
 logger = logging.getLogger(__name__)
 
@@ -264,6 +266,24 @@ def email_parse(raw: bytes) -> IncomingEmail:
         automatic=_automatic(message, sender.addr_spec),
         language=str(message.get("Content-Language", "") or "").strip().lower()[:2],
     )
+
+
+def files_checked(
+    attachments: Sequence[EmailAttachment],
+) -> tuple[list[UploadedFile], list[dict[str, str]]]:
+    """The files that may be kept (``uploads.attachment_problem``, at most
+    ``EMAIL_MOST_ATTACHMENTS``), and those that may not with why ("type", "size", "content",
+    "count")."""
+    kept: list[UploadedFile] = []
+    refused: list[dict[str, str]] = []
+    for attachment in attachments:
+        upload = SimpleUploadedFile(attachment.name, attachment.data, attachment.content_type)
+        problem = "count" if len(kept) >= EMAIL_MOST_ATTACHMENTS else attachment_problem(upload)
+        if problem:
+            refused.append({"name": attachment.name[:255], "reason": problem})
+        else:
+            kept.append(upload)
+    return kept, refused
 
 
 # Handing it on, once ---------------------------------------------------------------------

@@ -215,11 +215,12 @@ def export_sections(place: str, request: HttpRequest, subject: object) -> list[E
 @dataclass(frozen=True)
 class TimelineEntry:
     """A line a higher app adds to a directory record's timeline (a person's cases): when,
-    a title and short lines under it."""
+    a title and short lines under it, and the page the title links to ("" for none)."""
 
     at: datetime
     title: str
     lines: list[str]
+    url: str = ""
 
 
 # A provider gets the directory record (a person or an organisation) and the staff user

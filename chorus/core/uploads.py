@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
 # Documents: PDF, Word, OpenDocument, Excel, PowerPoint, CSV, text.
 DOCUMENT_EXTENSIONS = {"pdf", "docx", "odt", "xlsx", "ods", "csv", "pptx", "odp", "txt", "rtf"}
 # Recordings of an event, beside its documents.
 RECORDING_EXTENSIONS = {"mp3", "m4a", "mp4", "webm", "wav", "ogg"}
 DOCUMENT_MOST_BYTES = 25 * 1024 * 1024
+# What a person may send (a case's attachment, a file of an email logged to people):
+# documents and photos, each at most 10 MB.
+ATTACHMENT_EXTENSIONS = DOCUMENT_EXTENSIONS | {"jpg", "jpeg", "png", "heic"}
+ATTACHMENT_MOST_BYTES = 10 * 1024 * 1024
+# Files kept from one email to a Chorus address; any more are listed as not kept.
+EMAIL_MOST_ATTACHMENTS = 10
 
 
 def extension(name: str) -> str:
@@ -76,3 +85,33 @@ def content_matches(upload: Any, kind: str) -> bool:
         return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
     signatures = _SIGNATURES.get(kind)
     return signatures is None or head.startswith(signatures)
+
+
+def attachment_problem(upload: Any) -> str:
+    """Why a file a person sent may not be kept ("type", "size" or "content", the keys of
+    ``attachment_problem_text``), or "" when it may: the public case form, email to the case
+    address and email logged to people all check with this."""
+    kind = extension(upload.name or "")
+    if kind not in ATTACHMENT_EXTENSIONS:
+        return "type"
+    if (upload.size or 0) > ATTACHMENT_MOST_BYTES:
+        return "size"
+    if not content_matches(upload, kind):
+        return "content"
+    return ""
+
+
+def attachment_problem_text(problem: str, name: str) -> str:
+    """What ``attachment_problem`` found, said how to put it right (in the current language)."""
+    if problem == "type":
+        return str(_("The file must be a PDF, Word, OpenDocument, text, JPEG or PNG file"))
+    if problem == "size":
+        return _("The file must be smaller than %(size)s") % {"size": filesizeformat(ATTACHMENT_MOST_BYTES)}
+    if problem == "content":
+        return _(
+            "The file's contents are not what its name says (.%(kind)s): choose the file again, "
+            "or save it again in that format"
+        ) % {"kind": extension(name)}
+    if problem == "count":
+        return _("Only the first %(count)s files of an email are kept") % {"count": EMAIL_MOST_ATTACHMENTS}
+    return str(_("The file could not be read"))

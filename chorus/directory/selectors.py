@@ -60,6 +60,7 @@ class TimelineItem:
     text: str
     actor: str
     lines: list[str]
+    url: str = ""  # where the title links to (an entry a higher app adds may have a page)
 
 
 def record_timeline(record: Person | Organisation, user: User) -> list[TimelineItem]:
@@ -82,7 +83,7 @@ def record_timeline(record: Person | Organisation, user: User) -> list[TimelineI
             )
     # Higher apps (cases) add their entries through core's registry.
     for extra in timeline_entries(record, user):
-        items.append(TimelineItem(extra.at, "other", extra.title, "", extra.lines))
+        items.append(TimelineItem(extra.at, "other", extra.title, "", extra.lines, extra.url))
     for note in record.notes.select_related("author"):
         author = note.author.full_name if note.author else ""
         items.append(TimelineItem(note.created_at, "note", note.text, author, []))

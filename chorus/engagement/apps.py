@@ -8,5 +8,7 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self) -> None:
-        # Attendance and panels count towards checkpoints (participation.py registers them).
-        from chorus.engagement import participation  # noqa: F401
+        # Attendance and panels count towards checkpoints (participation.py registers them);
+        # email to the people address is logged on people's timelines, in their subject access
+        # file and gone with their erasure (core's mailbox, registry and hooks: emails.py).
+        from chorus.engagement import emails, mailbox, participation  # noqa: F401

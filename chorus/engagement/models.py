@@ -680,3 +680,97 @@ class CommitmentDigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.week}"
+
+
+class LoggedEmail(CodedModel):
+    """An email staff forwarded or copied to the people address (``chorus.core.mailbox``,
+    read by ``engagement.emails``): engagement with the directory people it concerns, on
+    each one's timeline, and on a project where its subject names one. One matched to no
+    one waits in "Emails to file" until staff file it to people or discard it.
+
+    Who may see one follows its people: a user sees it only if they may see every person
+    (and the project) it is logged to (``emails.emails_for``); its words are for those who
+    may see people's contact details, not viewers."""
+
+    class Status(models.TextChoices):
+        TO_FILE = "to_file", _("To file")
+        FILED = "filed", _("Filed")
+        DISCARDED = "discarded", _("Discarded")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    message_id = models.CharField(max_length=255, blank=True)
+    sender = models.EmailField(_("from"), max_length=254)
+    sender_name = models.CharField(_("sender's name"), max_length=200, blank=True)
+    to = models.TextField(_("to"), blank=True)  # addresses, one a line
+    cc = models.TextField(_("copied to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # The staff member who sent, forwarded or copied it (the From, when it is a staff address).
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    people = models.ManyToManyField(
+        "directory.Person", verbose_name=_("people"), blank=True, related_name="logged_emails"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="logged_emails",
+    )
+    # An iCalendar invitation it carried (kept as sent, to make the activity when it is
+    # filed), its UID, and the activity made from it.
+    calendar = models.TextField(blank=True)
+    calendar_uid = models.CharField(max_length=255, blank=True, db_index=True)
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_emails"
+    )
+    # Attachments not kept: [{"name": "invoice.exe", "reason": "type"}] (``uploads.attachment_problem``).
+    refused = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    discard_reason = models.CharField(_("reason for discarding"), max_length=300, blank=True)
+
+    audit_views = True
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="logged_email_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="discarded") | ~Q(discard_reason=""),
+                name="logged_email_discarded_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or "(no subject)"
+
+    @property
+    def at(self) -> datetime:
+        return self.sent_at or self.created_at
+
+
+class LoggedEmailAttachment(CodedModel):
+    """A file of a logged email that passed the checks every file people send passes."""
+
+    email = models.ForeignKey(LoggedEmail, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="engagement/emails/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

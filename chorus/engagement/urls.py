@@ -6,6 +6,7 @@ from chorus.engagement import (
     checkpoint_views,
     commitment_import_views,
     commitment_views,
+    email_views,
     impact_views,
     report_views,
     toolkit,
@@ -15,6 +16,15 @@ from chorus.engagement import (
 app_name = "engagement"
 
 urlpatterns = [
+    path("staff/emails/", email_views.email_list, name="email_list"),
+    path("staff/emails/<uuid:code>/", email_views.email_detail, name="email_detail"),
+    path("staff/emails/<uuid:code>/file/", email_views.email_file_view, name="email_file"),
+    path("staff/emails/<uuid:code>/discard/", email_views.email_discard_view, name="email_discard"),
+    path(
+        "staff/emails/<uuid:code>/files/<uuid:attachment>/",
+        email_views.email_attachment,
+        name="email_attachment",
+    ),
     path("staff/activities/", views.activity_list, name="activity_list"),
     path("staff/activities/new/", views.activity_edit, name="activity_create"),
     path("staff/activities/<uuid:code>/", views.activity_detail, name="activity_detail"),

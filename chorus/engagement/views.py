@@ -38,6 +38,7 @@ from chorus.directory.search import search_people
 from chorus.directory.selectors import people_for
 from chorus.engagement import participation, services
 from chorus.engagement.briefing import unmet_for_activity
+from chorus.engagement.emails import emails_for
 from chorus.engagement.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -47,7 +48,15 @@ from chorus.engagement.forms import (
     ProjectForm,
     unmet_checkpoints,
 )
-from chorus.engagement.models import Activity, Attendance, Checkpoint, Commitment, Project, ToolkitItem
+from chorus.engagement.models import (
+    Activity,
+    Attendance,
+    Checkpoint,
+    Commitment,
+    LoggedEmail,
+    Project,
+    ToolkitItem,
+)
 from chorus.engagement.selectors import (
     activities_for,
     impact_themes,
@@ -296,6 +305,9 @@ def project_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             ),
             "checkpoint_form": CheckpointForm(),
             "sections": page_sections("project", user, project),
+            # Emails logged to the project that the reader may read: subjects only, each
+            # opened (and its view audited) on its own page.
+            "emails": emails_for(user).filter(project=project, status=LoggedEmail.Status.FILED)[:50],
         },
     )
 

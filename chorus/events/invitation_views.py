@@ -22,6 +22,8 @@ from chorus.directory.saved_searches import filters_in_words, saved_search_peopl
 from chorus.directory.selectors import people_for
 from chorus.engagement.models import Activity
 from chorus.events.invitations import SESSION_KEY, email_of, invitation_from_token, invitations_send
+from chorus.events.models import RegistrationSettings
+from chorus.events.services import registration_counts
 from chorus.events.views import EDITORS
 
 
@@ -168,11 +170,16 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
         if not not_reachable and not not_found:
             return redirect("events:invitations", code=activity.code)
     invited = activity.invitations.select_related("person").order_by("-created_at")
+    # Said before anyone is invited: whoever registers from a full event's invitation joins
+    # the waiting list, which the invitation itself does not tell them.
+    settings_ = RegistrationSettings.objects.filter(activity=activity).first()
+    full = settings_ is not None and registration_counts(settings_).free == 0
     return render(
         request,
         "events/invitations.html",
         {
             "activity": activity,
+            "full": full,
             "form": form,
             "invited": visible_to(user, invited),
             "not_reachable": not_reachable,

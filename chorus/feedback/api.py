@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from chorus.core.i18n import current_language
 from chorus.core.ratelimit import client_address, hit
 from chorus.feedback import services
-from chorus.feedback.forms import TEXT_LIMIT, FeedbackForm
+from chorus.feedback.forms import TEXT_LIMIT, FeedbackForm, where_from
 from chorus.feedback.models import PageFeedback, Service
 
 logger = logging.getLogger("chorus.feedback")
@@ -87,6 +87,8 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     body = _json_body(request)
     if isinstance(body, HttpResponse):
         return body
+    # Where the person was is optional: null says "not known", as leaving it out does.
+    body = {k: v for k, v in body.items() if not (k in ("region", "place") and v is None)}
     form = FeedbackForm(data={k: v for k, v in body.items() if isinstance(v, str)}, present=set(body))
     not_text = sorted(k for k, v in body.items() if k in form.fields and not isinstance(v, str))
     if not_text or not form.is_valid():
@@ -112,6 +114,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(int(PER.total_seconds()))
         return response
     submission_id = data["id"] or uuid.uuid4()
+    region, place = where_from(data["region"], data["place"])
     try:
         stored = services.page_feedback_create(
             service=service,
@@ -120,6 +123,8 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
             text=data["text"],
             language=data["language"] or current_language()[:2],
             submission_id=submission_id,
+            region=region,
+            place=place,
         )
     except IntegrityError:
         existing = PageFeedback.objects.filter(submission_id=submission_id).first()
@@ -211,6 +216,25 @@ def openapi_document(server: str) -> dict[str, Any]:
                                             "description": "Made by the sender; a retry with the same id is stored once",  # noqa: E501
                                         },
                                         "language": {"type": "string", "enum": ["en", "cy"]},
+                                        "region": {
+                                            "type": "string",
+                                            "nullable": True,
+                                            "maxLength": 9,
+                                            "description": (
+                                                "Where the person is, when the service knows it: the ONS "
+                                                "code of a UK nation or English region. Optional"
+                                            ),
+                                            "example": "W92000004",
+                                        },
+                                        "place": {
+                                            "type": "string",
+                                            "format": "uuid",
+                                            "nullable": True,
+                                            "description": (
+                                                "The court, office or place the feedback is about, by its "
+                                                "code in Chorus; its region is recorded too. Optional"
+                                            ),
+                                        },
                                     },
                                 }
                             }
@@ -225,7 +249,10 @@ def openapi_document(server: str) -> dict[str, Any]:
                             "description": "Already stored under this id",
                             "content": {"application/json": {"schema": received}},
                         },
-                        "400": problem("Something in the body is wrong, or it is over 16 KB"),
+                        "400": problem(
+                            "Something in the body is wrong (an unknown region or place code, say), "
+                            "or it is over 16 KB"
+                        ),
                         "403": problem("The page's origin may not send feedback for this service"),
                         "404": problem("No such service"),
                         "405": problem("Not POST"),

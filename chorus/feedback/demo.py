@@ -169,3 +169,30 @@ def build_equality_answers(scale: Scale, rng: random.Random) -> dict[str, int]:
     column_update(ExitSurveyResponse, "equality_key", zip((pk for pk, _ in chosen), keys, strict=True))
     # The first release, as the hourly job would make it.
     return {"equality monitoring records": len(keys), "equality releases": release_due()}
+
+
+@demo_builder("service-feedback-regions", after=["service-feedback", "places"])
+def build_feedback_regions(scale: Scale, rng: random.Random) -> dict[str, int]:
+    """About three in five pieces of feedback and exit answers came from a service that knew
+    where the person was: a region, weighted roughly by population, Wales over-represented."""
+    from chorus.directory.models import Region
+    from chorus.directory.reference import regions_ensure
+
+    regions_ensure()
+    weights = {
+        "E12000007": 14, "E12000008": 14, "E12000002": 11, "E12000006": 10, "E12000005": 9,
+        "E12000009": 9, "E12000003": 8, "E12000004": 7, "E12000001": 4, "W92000004": 10,
+    }  # fmt: skip
+    regions = dict(Region.objects.filter(ons_code__in=weights).values_list("ons_code", "pk"))
+    codes = [code for code in weights if code in regions]
+    if not codes:
+        return {}
+    counted = {}
+    for model in (PageFeedback, ExitSurveyResponse):
+        pairs = [
+            (pk, regions[rng.choices(codes, [weights[c] for c in codes])[0]])
+            for pk in model.objects.filter(region__isnull=True).order_by("pk").values_list("pk", flat=True)
+            if rng.random() < 0.6
+        ]
+        counted[str(model._meta.verbose_name_plural)] = column_update(model, "region", pairs)
+    return {f"{what} with a region": n for what, n in counted.items()}

@@ -1,15 +1,46 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import User
 from chorus.core.access import teams_assignable_by
+from chorus.directory.models import Place, Region
 from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service, origin_of
 
 TEXT_LIMIT = 2000  # characters of in-page feedback
+
+
+def region_for_code(code: str) -> Region | None:
+    """The region with ONS code ``code`` (any case, spaces ignored), or None."""
+    code = (code or "").strip().upper()
+    return Region.objects.filter(ons_code=code).first() if code else None
+
+
+def place_for_code(code: str) -> Place | None:
+    """The directory place whose code is ``code``, or None (also for what is not a code)."""
+    try:
+        return Place.objects.select_related("region").filter(code=UUID(str(code).strip())).first()
+    except ValueError:
+        return None
+
+
+def where_from(region: Region | None, place: Place | None) -> tuple[Region | None, Place | None]:
+    """The region and place to store: a place's own region when no region was given."""
+    if place is not None and region is None:
+        region = place.region
+    return region, place
+
+
+def where_disagrees(region: Region | None, place: Place | None) -> bool:
+    """Whether a place is recorded in another region than the one given (a nation holds its
+    English regions, so England agrees with a place in London)."""
+    if region is None or place is None or place.region is None:
+        return False
+    return region.pk not in (place.region.pk, place.region.parent_id)
 
 
 class ServiceForm(forms.ModelForm[Service]):
@@ -137,17 +168,50 @@ class FeedbackForm(forms.Form):
         error_messages={"invalid": _("Id must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427")},
     )
     language = forms.ChoiceField(choices=[("en", "en"), ("cy", "cy")], required=False)
+    region = forms.CharField(max_length=9, required=False)
+    place = forms.CharField(max_length=36, required=False)
 
     def __init__(self, *args: Any, present: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Optional, but when sent they must be right: an empty id is not a UUID.
-        for name in ("id", "language"):
+        for name in ("id", "language", "region", "place"):
             self.fields[name].required = name in present
         self.fields["id"].error_messages["required"] = _("Id must be a UUID, or left out")
         self.fields["language"].error_messages["required"] = _("Language must be en or cy, or left out")
+        self.fields["region"].error_messages["required"] = _(
+            "Region must be the ONS code of a nation or English region, like W92000004, or left out"
+        )
+        self.fields["place"].error_messages["required"] = _("Place must be a place's code, or left out")
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data["region"]
+        region = region_for_code(code)
+        if code.strip() and region is None:
+            raise forms.ValidationError(
+                _(
+                    "There is no region with the code “%(code)s”: use an ONS code of a nation or "
+                    "English region, like E12000007 for London or W92000004 for Wales, or leave region out"
+                ),
+                params={"code": code.strip()[:9]},
+            )
+        return region
+
+    def clean_place(self) -> Place | None:
+        code = self.cleaned_data["place"]
+        place = place_for_code(code)
+        if code.strip() and place is None:
+            raise forms.ValidationError(
+                _("There is no place with that code: use a place's code from Chorus, or leave place out")
+            )
+        return place
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == PageFeedback.Kind.PROBLEM and not (data.get("text") or "").strip():
             self.add_error("text", _("Describe the problem: text is required when reporting a problem"))
+        if where_disagrees(data.get("region"), data.get("place")):
+            self.add_error(
+                "place",
+                _("This place is in another region: send the place's own region, or leave region out"),
+            )
         return data

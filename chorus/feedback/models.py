@@ -68,6 +68,23 @@ class PageFeedback(models.Model):
     language = models.CharField(max_length=5, default="en")
     # Sent by the script with every try, so a retry never stores the feedback twice.
     submission_id = models.UUIDField(unique=True, null=True, blank=True)
+    # Where the person was, when the service knows it (the embedding page or exit link says).
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.ForeignKey(
+        "directory.Place",
+        verbose_name=_("court, office or place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -116,6 +133,23 @@ class ExitSurveyResponse(models.Model):
     language = models.CharField(max_length=5, default="en")
     submission_key = models.UUIDField(unique=True)
     equality_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Where the person was, when the service knows it (the embedding page or exit link says).
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.ForeignKey(
+        "directory.Place",
+        verbose_name=_("court, office or place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.core.i18n import current_language
 from chorus.core.ratelimit import HONEYPOT, hit, slow_down
+from chorus.directory.models import Place, Region
 from chorus.equality.services import equality_answered
 from chorus.equality.views import equality_step
 from chorus.feedback import services
-from chorus.feedback.forms import ExitSurveyForm
+from chorus.feedback.forms import ExitSurveyForm, place_for_code, region_for_code, where_disagrees, where_from
 from chorus.feedback.models import ExitSurveyResponse, Service
 
 logger = logging.getLogger("chorus.feedback")
@@ -67,6 +69,28 @@ def _came_from(service: Service, address: str) -> str:
     return address if service.allows(address) else ""
 
 
+@dataclass(frozen=True)
+class Where:
+    region: Region | None = None
+    place: Place | None = None
+
+
+def _where(service: Service, data: QueryDict) -> Where:
+    """The region (ONS code) and place (its code) the service's link says the person was in.
+
+    The person cannot put a wrong code right, so one Chorus does not know (or a place in
+    another region) is left out, and logged for the service's team to fix its link."""
+    region_code, place_code = data.get("region", "")[:20], data.get("place", "")[:40]
+    region, place = region_for_code(region_code), place_for_code(place_code)
+    if (region_code.strip() and region is None) or (place_code.strip() and place is None):
+        logger.warning("Exit survey for %s: an unknown region or place in its link", service.slug)
+        return Where()
+    if where_disagrees(region, place):
+        logger.warning("Exit survey for %s: a place in another region in its link", service.slug)
+        return Where()
+    return Where(*where_from(region, place))
+
+
 @require_http_methods(["GET", "POST"])
 def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
     service = _service(slug)
@@ -78,11 +102,19 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "feedback/exit_survey.html",
-            _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
+            _context(
+                service,
+                form=form,
+                started=started,
+                came_from=came_from,
+                where=_where(service, request.GET),
+                honeypot=HONEYPOT,
+            ),
         )
     form = ExitSurveyForm(data=request.POST)
     started = request.POST.get("started", "")
     came_from = _came_from(service, request.POST.get("came_from", ""))
+    where = _where(service, request.POST)
     # Anti-spam checks come after the form's own, so a person with something to fix sees that.
     if form.is_valid():
         if request.POST.get(HONEYPOT):
@@ -103,7 +135,12 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
             logger.warning("Exit survey for %s rejected: too fast", service.slug)
             return _slow_down(request, service)
         response = services.exit_response_store(
-            service=service, data=form.cleaned_data, came_from=came_from, language=current_language()[:2]
+            service=service,
+            data=form.cleaned_data,
+            came_from=came_from,
+            language=current_language()[:2],
+            region=where.region,
+            place=where.place,
         )
         request.session[_session_key(service)] = str(response.submission_key)
         if service.equality_monitoring:
@@ -112,7 +149,7 @@ def exit_survey(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "feedback/exit_survey.html",
-        _context(service, form=form, started=started, came_from=came_from, honeypot=HONEYPOT),
+        _context(service, form=form, started=started, came_from=came_from, where=where, honeypot=HONEYPOT),
     )
 
 

@@ -15,6 +15,7 @@ from chorus.feedback.models import ExitSurveyResponse, PageFeedback, Service
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
+    from chorus.directory.models import Place, Region
 
 
 def service_save(
@@ -26,7 +27,13 @@ def service_save(
 
 
 def exit_response_store(
-    *, service: Service, data: dict[str, Any], came_from: str, language: str
+    *,
+    service: Service,
+    data: dict[str, Any],
+    came_from: str,
+    language: str,
+    region: Region | None = None,
+    place: Place | None = None,
 ) -> ExitSurveyResponse:
     """Store exit-survey answers once: a second post of the same form finds the first."""
     key: UUID = data["submission_key"]
@@ -45,6 +52,8 @@ def exit_response_store(
                 came_from=came_from,
                 language=language,
                 submission_key=key,
+                region=region,
+                place=place,
             )
             if stored.improvement:
                 texts_received(source="exit_survey", ids=[stored.pk], subject="service", target_id=service.pk)
@@ -62,7 +71,15 @@ def exit_response_equality_key(*, response: ExitSurveyResponse) -> UUID:
 
 
 def page_feedback_create(
-    *, service: Service, kind: str, page: str, text: str, language: str, submission_id: UUID
+    *,
+    service: Service,
+    kind: str,
+    page: str,
+    text: str,
+    language: str,
+    submission_id: UUID,
+    region: Region | None = None,
+    place: Place | None = None,
 ) -> PageFeedback:
     """Store in-page feedback. Raises ``IntegrityError`` when ``submission_id`` was used before."""
     with transaction.atomic():
@@ -73,6 +90,8 @@ def page_feedback_create(
             text=text.strip(),
             language=language,
             submission_id=submission_id,
+            region=region,
+            place=place,
         )
         if stored.text:
             texts_received(source="page_feedback", ids=[stored.pk], subject="service", target_id=service.pk)

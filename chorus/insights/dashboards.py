@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -216,6 +216,92 @@ def service_rows(services: Any, days: int, user: Any = None) -> list[ServiceRow]
     return rows
 
 
+@dataclass
+class RegionRow:
+    """One region's feedback (where the service recorded it) and cases (by their place)."""
+
+    name: str
+    code: str  # the ONS code; "" for the row of feedback and cases with no region recorded
+    feedback: int = 0
+    feedback_before: int = 0
+    negative: int = 0
+    exit_count: int = 0
+    satisfaction_sum: int = 0
+    cases: int = 0
+    cases_before: int = 0
+
+    @property
+    def change(self) -> int:
+        return self.feedback - self.feedback_before
+
+    @property
+    def negative_share(self) -> float | None:
+        return _share(self.negative, self.feedback)
+
+    @property
+    def has_any(self) -> bool:
+        return any((self.feedback, self.feedback_before, self.exit_count, self.cases, self.cases_before))
+
+    @property
+    def satisfaction(self) -> float | None:
+        if self.exit_count < threshold() or not self.exit_count:
+            return None
+        return round(self.satisfaction_sum / self.exit_count, 2)
+
+
+def region_rows(services: Any, days: int, user: Any = None) -> list[RegionRow]:
+    """In-page feedback and exit answers on ``services`` by the region recorded with them, and
+    the cases the user may see by their place's region, this period and the one before. Three
+    aggregate queries and one of the regions, whatever the volume; regions with nothing in
+    either period are left out, and what came with no region is the last row."""
+    from chorus.cases.models import Case
+    from chorus.directory.models import Region
+    from chorus.feedback.models import ExitSurveyResponse, PageFeedback
+
+    now = timezone.now()
+    start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
+    language = current_language()
+    rows: dict[int | None, RegionRow] = {
+        r.pk: RegionRow(name=r.name_for(language), code=r.ons_code) for r in Region.objects.all()
+    }
+    rows[None] = RegionRow(name=str(_("Not recorded")), code="")
+    for row in (
+        PageFeedback.objects.filter(service__in=services, created_at__gte=before)
+        .values("region")
+        .annotate(
+            now=Count("pk", filter=Q(created_at__gte=start)),
+            before=Count("pk", filter=Q(created_at__lt=start)),
+            negative=Count("pk", filter=Q(created_at__gte=start) & ~Q(kind=PageFeedback.Kind.USEFUL)),
+        )
+        .order_by()
+    ):
+        if (r := rows.get(row["region"])) is not None:
+            r.feedback, r.feedback_before, r.negative = row["now"], row["before"], row["negative"]
+    for row in (
+        ExitSurveyResponse.objects.filter(service__in=services, created_at__gte=start)
+        .values("region")
+        .annotate(n=Count("pk"), total=Sum("satisfaction"))
+        .order_by()
+    ):
+        if (r := rows.get(row["region"])) is not None:
+            r.exit_count, r.satisfaction_sum = row["n"], row["total"] or 0
+    if user is not None:
+        case_start, case_before = _window(days)
+        this_period = Q(received_on__gte=case_start)
+        for row in (
+            visible_to(user, Case.objects.all())
+            .filter(received_on__gte=case_before)
+            .values("place__region")
+            .annotate(current=Count("pk", filter=this_period), previous=Count("pk", filter=~this_period))
+            .order_by()
+        ):
+            if (r := rows.get(row["place__region"])) is not None:
+                r.cases, r.cases_before = row["current"], row["previous"]
+    unknown = rows.pop(None)
+    shown = sorted((r for r in rows.values() if r.has_any), key=lambda r: r.name)
+    return [*shown, unknown] if unknown.has_any else shown
+
+
 def _is_uuid(text: str) -> bool:
     try:
         UUID(text)
@@ -239,6 +325,33 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
     if chosen:
         services = services.filter(code__in=[c for c in chosen if _is_uuid(c)])
     rows = service_rows(services, days, user)
+    if request.GET.get("format") == "csv" and request.GET.get("table") == "regions":
+        header = [
+            "region",
+            "ons_code",
+            "feedback",
+            "feedback_previous_period",
+            "negative_share",
+            "exit_survey_answers",
+            "mean_satisfaction",
+            "cases",
+            "cases_previous_period",
+        ]
+        regions = (
+            [
+                r.name,
+                r.code,
+                r.feedback,
+                r.feedback_before,
+                r.negative_share,
+                r.exit_count,
+                r.satisfaction,
+                r.cases,
+                r.cases_before,
+            ]
+            for r in region_rows(services, days, user)
+        )
+        return csv_response(chain([header], regions), f"service-feedback-by-region-{days}-days.csv")
     if request.GET.get("format") == "csv":
         header = [
             "service",
@@ -290,6 +403,7 @@ def services_dashboard(request: HttpRequest) -> HttpResponseBase:
             "query": request.GET.urlencode(),
             "below": threshold(),
             "case_figures": case_figures(user, days),
+            "regions": region_rows(services, days, user),
         },
     )
 

@@ -62,7 +62,34 @@ def _help(help_request: Any) -> Payload:
     }
 
 
+def _case_emerging(issue: Any) -> Payload:
+    """An issue in a team's enquiries and complaints: what it is about, never the cases."""
+    what = "more cases than usual" if issue.kind == "volume" else "a higher share of complaints"
+    period = "today" if issue.window_days == 1 else f"in the last {issue.window_days} days"
+    team = issue.team
+    return {
+        "cases": {"team": {"code": str(team.code), "name": team.name} if team else None},
+        "issue": {
+            "id": issue.pk,
+            "about": issue.about,
+            "key": issue.key[:300],
+            "kind": issue.kind,
+            "window_days": issue.window_days,
+            "recent": round(float(issue.recent), 3),
+            "expected": round(float(issue.expected), 3),
+            "recent_count": issue.recent_count,
+            "p_value": float(issue.p_value),
+            "detected_on": _when(issue.detected_on),
+        },
+        "title": f"Emerging issue in enquiries and complaints, {issue.about} {issue.key[:120]}",
+        "summary": f"{what} {period} ({issue.recent:g} against {issue.expected:g} expected)",
+        "url": staff_url("analysis:case_emerging"),
+    }
+
+
 def _emerging(issue: Any) -> Payload:
+    if issue._meta.model_name == "caseemergingissue":
+        return _case_emerging(issue)
     service = issue.service
     what = "more comments than usual" if issue.kind == "volume" else "a higher share of negative comments"
     period = "today" if issue.window_days == 1 else f"in the last {issue.window_days} days"

@@ -120,6 +120,10 @@ def test_a_saved_search_a_bulletin_waits_to_send_to_cannot_be_deleted(
     with pytest.raises(ValidationError):
         saved_search_delete(saved=saved, actor=admin)
     delete = reverse("directory:saved_search_delete", kwargs={"code": saved.code})
+    # The question says so before it is asked, and promises nothing the refusal takes back.
+    confirm = officer_client.get(delete).content.decode()
+    assert "cannot be deleted: take it out of the bulletin" in confirm
+    assert "will no longer include" not in confirm
     page = officer_client.post(delete, follow=True).content.decode()
     assert "in the audience of a bulletin not yet sent" in page and "Rees news" not in page
     assert SavedSearch.objects.filter(pk=saved.pk).exists()

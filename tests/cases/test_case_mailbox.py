@@ -205,6 +205,23 @@ def test_the_case_page_shows_it_came_by_email_and_the_emails_details(
     assert not re.search(r">[^<]*\d{4}-\d\d-\d\dT", page), "an ISO timestamp shown as text"
 
 
+def test_their_emails_words_are_marked_with_the_cases_language_on_a_page_in_the_other(
+    folder: Path, admin_client: Client
+) -> None:
+    read(folder, build())
+    case = Case.objects.get()
+    read(folder, build(subject=f"Re: {case.reference}", text="Any news?"))
+    read(folder, build(subject=f"Re: {case.reference}", text=""))
+    english = admin_client.get(reverse("cases:case_detail", args=[case.code])).content.decode()
+    assert 'lang="en"' not in english.split("<main", 1)[1]
+    welsh = admin_client.get("/cy" + reverse("cases:case_detail", args=[case.code])).content.decode()
+    assert '<span lang="en">The hearing loop in court 2</span>' in welsh  # the email it came in
+    assert f'lang="en">Re: {case.reference}</p>' in welsh
+    assert '<div lang="en">Any news?</div>' in welsh
+    # What Chorus writes for an email with no words is in the page's language, not marked.
+    assert 'lang="en">Nid oedd' not in welsh and '<div lang="en">The email had no text' not in welsh
+
+
 def test_a_viewer_sees_the_email_but_not_who_it_was_from(folder: Path, client: Client, viewer: User) -> None:
     read(folder, build())
     sign_in(client, viewer)

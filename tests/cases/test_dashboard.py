@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -420,3 +420,19 @@ def test_a_case_closed_before_the_day_its_stage_started_does_not_break_the_page(
     _case(team=team, received=date(2027, 5, 11), closed=date(2026, 5, 12), outcome=Outcome.UPHELD)
     page = _page(officer_client, **Q2)
     assert "Headline figures" in page
+
+
+def test_a_case_keeps_the_london_day_it_closed_and_loses_it_when_reopened(admin: User) -> None:
+    from chorus.cases.services import case_close, case_reopen
+
+    case = open_case(kind=Kind.ENQUIRY)
+    # 11:30pm on a summer evening in UTC is already the next day in London.
+    late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: late)
+        case_close(actor=admin, case=case, outcome="", lesson_learned="")
+    case.refresh_from_db()
+    assert case.closed_on == date(2026, 7, 2)
+    case_reopen(actor=admin, case=case, reason="They wrote again")
+    case.refresh_from_db()
+    assert case.closed_on is None and case.closed_at is None

@@ -279,6 +279,20 @@ def test_staff_see_the_answers_on_the_case_escaped_and_the_view_is_audited(
     ).exists()
 
 
+def test_what_they_wrote_is_marked_with_its_language_on_a_page_in_the_other(
+    officer_client: Client, team: Team
+) -> None:
+    """Their own words (not the choices, shown in the page's language) carry the survey's
+    language, so a screen reader reads Welsh words as Welsh on an English page."""
+    welsh = SatisfactionSurvey.objects.create(case=open_case(team=team, language="cy"), language="cy")
+    english = reverse("cases:case_detail", args=[welsh.case.code])
+    Client().post(_url(welsh, welsh=True), {**GOOD, "improve": "Ffoniwch yn ôl yn gynt"})
+    page = officer_client.get(english).content.decode()
+    assert '<dd class="govuk-summary-list__value" lang="cy">Ffoniwch yn ôl yn gynt</dd>' in page
+    assert '<dd class="govuk-summary-list__value">Satisfied</dd>' in page
+    assert 'lang="cy">Ffoniwch' not in officer_client.get("/cy" + english).content.decode()
+
+
 def test_an_unanswered_survey_shows_only_that_it_was_sent(
     officer_client: Client, survey: SatisfactionSurvey
 ) -> None:

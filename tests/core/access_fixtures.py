@@ -328,12 +328,35 @@ def _engagement(r: dict[str, Any], team_a: Team, team_b: Team, now: Any) -> None
     )
     r["commitment"].activities.add(r["activity"])
     CommitmentUpdate.objects.create(commitment=r["commitment"], status="at_risk", note="Waiting on data")
+    _logged_emails(r)
     r["commitment_b"] = Commitment.objects.create(
         kind=Commitment.Kind.ACTION,
         title=f"Visit every prison {TEAM_B_MARK}",
         source_body="Engagement strategy",
         team=team_b,
         due_on=(now - timedelta(days=1)).date(),
+    )
+
+
+def _logged_emails(r: dict[str, Any]) -> None:
+    """An email logged to team A's person, with a file, and one waiting to be filed."""
+    from chorus.engagement.models import LoggedEmail, LoggedEmailAttachment
+
+    r["logged_email"] = LoggedEmail.objects.create(
+        status=LoggedEmail.Status.FILED,
+        sender=PERSON_EMAIL,
+        sender_name="Zebedee",
+        to="people@chorus.test",
+        subject=f"Court fees {TEAM_A_MARK}",
+        text="About the fee.",
+    )
+    r["logged_email"].people.add(r["person"])
+    r["logged_email_attachment"] = LoggedEmailAttachment(
+        email=r["logged_email"], original_name="letter.pdf", size=5
+    )
+    r["logged_email_attachment"].file.save("letter.pdf", ContentFile(b"%PDF-"))
+    r["email_to_file"] = LoggedEmail.objects.create(
+        status=LoggedEmail.Status.TO_FILE, sender="someone@unknown.example", subject="Hello", text="Hi."
     )
 
 
@@ -829,6 +852,13 @@ ARGS: dict[str, Args] = {
     "cases:case_close": lambda w: {"code": w.case.code},
     "cases:case_reopen": lambda w: {"code": w.case.code},
     "cases:case_attachment": lambda w: {"code": w.case.code, "attachment": w.case_attachment.code},
+    "engagement:email_detail": lambda w: {"code": w.logged_email.code},
+    "engagement:email_attachment": lambda w: {
+        "code": w.logged_email.code,
+        "attachment": w.logged_email_attachment.code,
+    },
+    "engagement:email_file": lambda w: {"code": w.email_to_file.code},
+    "engagement:email_discard": lambda w: {"code": w.email_to_file.code},
     "engagement:activity_briefing": lambda w: {"code": w.activity.code},
     "engagement:activity_briefing_pdf": lambda w: {"code": w.activity.code},
     "engagement:activity_edit": lambda w: {"code": w.activity.code},

@@ -284,6 +284,13 @@ EXPECT: dict[str, Expect] = {
     "engagement:attendance_import": team_record_change(),
     "engagement:attendance_import_review": team_record_change(unaudited="the rows of the user's own upload"),
     "engagement:material_add": post_only(CHANGE_TEAM_RECORD),
+    # emails logged to people: read by those who see contact details (not viewers) when they
+    # may see every person on it; the queue of those matched to no one is the editors'
+    "engagement:email_list": editors(),
+    "engagement:email_detail": Expect(LOGIN, 403, 200, 404, 200),
+    "engagement:email_attachment": Expect(LOGIN, 403, 200, 404, 200),
+    "engagement:email_file": editors(),
+    "engagement:email_discard": editors(),
     "engagement:project_list": staff(),
     "engagement:project_create": editors(),
     "engagement:project_detail": team_record(),
@@ -399,6 +406,8 @@ EXPECT: dict[str, Expect] = {
     "analysis:source_list": staff(),
     "analysis:source_detail": team_record(),
     "analysis:emerging": team_record(),
+    # every signed-in user: each sees only the issues and cases of their own teams
+    "analysis:case_emerging": staff(),
     "analysis:run_detail": team_record(),
     "analysis:run_responses": team_record(),
     "analysis:run_changes": team_record(),
@@ -644,6 +653,7 @@ DOWNLOADS: list[Download] = [
     Download("feedback_api:openapi", may=EVERYONE),
     Download("api_v1:openapi-json", may=EVERYONE),
     Download("cases:case_attachment", may=TEAM_A_EDITORS, personal=True),
+    Download("engagement:email_attachment", may=TEAM_A_EXPORTERS, personal=True),
     Download("cases:case_dashboard", "format=csv", ALL_STAFF),
 ]
 
@@ -667,6 +677,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.consultations.documents._file": "consultations:document_download",
     "chorus.events.materials_views.material_download": "events:material_download",
     "chorus.cases.views.case_attachment": "cases:case_attachment",
+    "chorus.engagement.email_views.email_attachment": "engagement:email_attachment",
     "chorus.cases.dashboard_views.case_dashboard_page": "cases:case_dashboard",
     "chorus.consultations.views.public_responses_download": "consultations:public_responses_download",
     "chorus.consultations.answers_copy.respond_answers_pdf": "consultations:respond_answers_pdf",

@@ -123,3 +123,21 @@ def test_addresses_no_one_has_do_not_say_success(officer_client: Client, team) -
     page = officer_client.post(url, {"emails": "nobody@example.org"}).content.decode()
     assert "Success" not in page and "0 people invited" not in page
     assert "No one was invited." in page and "nobody@example.org" in page
+
+
+def test_the_page_says_when_the_event_is_full_that_invitees_join_the_waiting_list(
+    officer_client: Client, team
+) -> None:
+    settings_ = _team_activity_settings(team)
+    settings_.capacity = 1
+    settings_.save()
+    url = reverse("events:invitations", kwargs={"code": settings_.activity.code})
+    full = "This event is full: people you invite join the waiting list when they register."
+    assert full not in officer_client.get(url).content.decode()
+    Registration.objects.create(
+        activity=settings_.activity,
+        name="Tom Hill",
+        email="tom@example.org",
+        status=Registration.Status.CONFIRMED,
+    )
+    assert full in officer_client.get(url).content.decode()

@@ -4,6 +4,10 @@
  *   <div id="chorus-feedback"></div>
  *   <script src="https://CHORUS/static/feedback/chorus-feedback.js" data-service="SHORT-NAME" defer></script>
  *
+ * Where the service knows where the person is, it may add data-region="ONS CODE" (a UK
+ * nation or English region, like W92000004) and data-place="PLACE CODE" (a court, office
+ * or place in Chorus). A code Chorus does not know is dropped, and the feedback still sent.
+ *
  * Sets and reads no cookies. Sends the page address (without its query string, which can
  * hold personal details) and, for "No" and problems, what the person writes. Speaks
  * Welsh on pages whose <html lang> is "cy". Uses GOV.UK Frontend classes, so it looks
@@ -14,6 +18,9 @@
   var script = document.currentScript;
   if (!script) return;
   var service = script.getAttribute("data-service");
+  var where = {};
+  if (script.getAttribute("data-region")) where.region = script.getAttribute("data-region");
+  if (script.getAttribute("data-place")) where.place = script.getAttribute("data-place");
   var endpoint = script.getAttribute("data-endpoint") || new URL("/api/feedback/v1/feedback", script.src).href;
   var welsh = (document.documentElement.lang || "").toLowerCase().indexOf("cy") === 0;
   var words = welsh ? {
@@ -63,6 +70,7 @@
 
   // One id per piece of feedback, kept across retries, so it is stored once.
   function send(body, tries) {
+    if (tries === 3) Object.keys(where).forEach(function (name) { body[name] = where[name]; });
     return fetch(endpoint, {
       method: "POST",
       mode: "cors",
@@ -72,6 +80,16 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       if (response.status >= 500 && tries > 1) return send(body, tries - 1);
+      if (response.status === 400 && (body.region || body.place)) {
+        // A region or place the page was set up with wrongly: send the feedback without it.
+        return response.json().then(function (answer) {
+          var errors = (answer && answer.errors) || {};
+          if (!errors.region && !errors.place) throw new Error("HTTP 400");
+          delete body.region;
+          delete body.place;
+          return send(body, 1);
+        });
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }, function (error) {
