@@ -114,6 +114,10 @@ class Addresses:
 
     logged_by: User | None
     outside: list[str]
+    # Whether someone of the organisation sent it, or was sent or copied it: only then is it
+    # logged straight away. Anyone can write to the people address giving a directory
+    # person's address as theirs; such an email waits for staff to file it.
+    staff_involved: bool = False
 
 
 def addresses_of(message: IncomingEmail) -> Addresses:
@@ -131,7 +135,8 @@ def addresses_of(message: IncomingEmail) -> Addresses:
         ours_or_seen = address in ours or address in outside
         if address and not ours_or_seen and not is_organisation_address(address, staff):
             outside.append(address)
-    return Addresses(logged_by=sender, outside=outside)
+    involved = any(is_organisation_address(normalise_email(a), staff) for a in on_message)
+    return Addresses(logged_by=sender, outside=outside, staff_involved=involved)
 
 
 def _forwarded_addresses(message: IncomingEmail) -> list[str]:
@@ -214,7 +219,7 @@ def email_log(
     """Keep ``message``: logged on the people it concerns (and the project its subject names),
     or waiting to be filed when it concerns no one in the directory."""
     addresses = addresses_of(message)
-    people = people_matched(addresses.outside)
+    people = people_matched(addresses.outside) if addresses.staff_involved else []
     with transaction.atomic():
         email = LoggedEmail.objects.create(
             status=LoggedEmail.Status.FILED if people else LoggedEmail.Status.TO_FILE,

@@ -77,7 +77,10 @@ def test_an_email_copied_to_chorus_goes_on_the_persons_page_with_who_logged_it(
 def test_an_email_between_two_people_is_on_both_their_timelines(folder: Path, officer: User) -> None:
     carys = make_person(first_name="Carys", last_name="Jones", emails=["carys@contact.example"])
     dai = make_person(first_name="Dai", last_name="Evans", emails=["dai@advice.example"])
-    read(folder, build(sender="carys@contact.example", to="dai@advice.example", cc=ADDRESS))
+    read(
+        folder,
+        build(sender="carys@contact.example", to="dai@advice.example, worker@justice.example", cc=ADDRESS),
+    )
     email = LoggedEmail.objects.get()
     assert set(email.people.all()) == {carys, dai}
     # A person writing copied Chorus in: no member of staff logged it.
@@ -170,7 +173,12 @@ def test_files_are_kept_only_when_they_pass_the_upload_checks(
         ("setup.exe", b"MZ\x90\x00", "application/octet-stream"),
         ("fake.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
     )
-    read(folder, build(sender="carys@contact.example", to=ADDRESS, attachments=attachments))
+    read(
+        folder,
+        build(
+            sender="carys@contact.example", to="worker@justice.example", cc=ADDRESS, attachments=attachments
+        ),
+    )
     email = LoggedEmail.objects.get(people=carys)
     assert sorted(a.original_name for a in email.attachments.all()) == ["letter.pdf", "photo.png"]
     assert email.refused == [
@@ -196,10 +204,23 @@ def test_a_project_named_in_the_subject_has_the_email(folder: Path, officer: Use
     read(
         folder,
         build(
-            sender="carys@contact.example", subject="Fees [Project: court FEES review]", message_id="<a@x>"
+            sender="carys@contact.example",
+            to="worker@justice.example",
+            subject="Fees [Project: court FEES review]",
+            message_id="<a@x>",
         ),
-        build(sender="carys@contact.example", subject=f"Wills [project: {other.code}]", message_id="<b@x>"),
-        build(sender="carys@contact.example", subject="[project: No such thing]", message_id="<c@x>"),
+        build(
+            sender="carys@contact.example",
+            to="worker@justice.example",
+            subject=f"Wills [project: {other.code}]",
+            message_id="<b@x>",
+        ),
+        build(
+            sender="carys@contact.example",
+            to="worker@justice.example",
+            subject="[project: No such thing]",
+            message_id="<c@x>",
+        ),
     )
     by_id = {e.message_id: e.project for e in LoggedEmail.objects.all()}
     assert by_id == {"a@x": project, "b@x": other, "c@x": None}
@@ -319,7 +340,13 @@ def test_another_teams_officer_sees_neither_the_email_of_a_restricted_person_nor
     carys = make_person(first_name="Carys", last_name="Jones", emails=["carys@contact.example"], team=team)
     public = make_person(first_name="Dai", last_name="Evans", emails=["dai@advice.example"])
     read(
-        folder, build(sender="carys@contact.example", to="dai@advice.example", cc=ADDRESS, subject="Private")
+        folder,
+        build(
+            sender="carys@contact.example",
+            to="dai@advice.example",
+            cc=f"{ADDRESS}, worker@justice.example",
+            subject="Private",
+        ),
     )
     email = LoggedEmail.objects.get()
     sign_in(client, outsider)
@@ -343,8 +370,18 @@ def test_emails_are_in_the_subject_access_file_and_go_with_an_erasure(folder: Pa
     dai = make_person(first_name="Dai", last_name="Evans", emails=["dai@advice.example"])
     read(
         folder,
-        build(sender="carys@contact.example", subject="Just Carys", message_id="<1@x>"),
-        build(sender="carys@contact.example", to="dai@advice.example", subject="Both", message_id="<2@x>"),
+        build(
+            sender="carys@contact.example",
+            to="worker@justice.example",
+            subject="Just Carys",
+            message_id="<1@x>",
+        ),
+        build(
+            sender="carys@contact.example",
+            to="dai@advice.example, worker@justice.example",
+            subject="Both",
+            message_id="<2@x>",
+        ),
     )
     assert "Just Carys" in subject_access_contents(carys)["loggedemail.csv"]
     person_erase(actor=admin, person=carys)
@@ -356,3 +393,12 @@ def test_the_queue_is_for_officers_and_administrators(client: Client, team: Team
     analyst = UserFactory(role="analyst", teams=[team])
     sign_in(client, analyst)
     assert client.get(reverse("engagement:email_list")).status_code == 403
+
+
+def test_someone_writing_to_the_people_address_as_a_directory_person_waits_to_be_filed(folder: Path) -> None:
+    """Anyone may send email giving Carys's address as theirs: with nobody of the
+    organisation on it, it is not put on her timeline until staff file it."""
+    make_person(first_name="Carys", last_name="Jones", emails=["carys@contact.example"])
+    read(folder, build(sender="carys@contact.example", to=ADDRESS, subject="Please note"))
+    email = LoggedEmail.objects.get()
+    assert email.status == LoggedEmail.Status.TO_FILE and not email.people.exists()
