@@ -26,7 +26,7 @@ def assign_to_live_analyses(texts: TextsReceived) -> None:
 
 
 def drop_erased_comments(person_id: int) -> None:
-    """An erased person's event evaluation comments leave every analysis with them."""
+    """An erased person's event evaluation comments and cases' messages leave every analysis with them."""
     from chorus.analysis.services import erased_comments_drop
 
     erased_comments_drop(person_id)
@@ -39,8 +39,9 @@ class AnalysisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers demo data, periodic jobs and the section on the activity page.
-        from chorus.analysis import demo, event_sections, jobs  # noqa: F401
+        # Registers demo data, periodic jobs and the sections on the activity page and the
+        # cases dashboard.
+        from chorus.analysis import case_sections, demo, event_sections, jobs  # noqa: F401
         from chorus.core.hooks import on_person_erased, on_texts_received
 
         on_texts_received(assign_to_live_analyses)

@@ -41,5 +41,6 @@ def tuned_sentiment_prune_daily() -> int:
 @periodic(every=timedelta(hours=1))
 @background(queue="analysis")
 def erased_comments_drop_hourly() -> int:
-    """Catches comments blanked without the erasure hook (events' own hourly sweep)."""
+    """Catches comments and cases' messages blanked without the erasure hook (events' own
+    hourly sweep, cases past their retention period)."""
     return erased_comments_drop()

@@ -91,6 +91,7 @@ class AnalysisRun(CodedModel):
         SERVICE = "service", _("A digital service's feedback")
         SOCIAL = "social", _("Social media posts")
         EVENT = "event", _("An event's evaluation comments")
+        CASES = "cases", _("The messages of enquiries and complaints")
 
     class Mode(models.TextChoices):
         FAST = "fast", _("Fast")
@@ -126,6 +127,10 @@ class AnalysisRun(CodedModel):
     activity = models.ForeignKey(
         "engagement.Activity", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Enquiries and complaints (the person's own message of each) are analysed as chosen on
+    # the cases dashboard: the cases it read, and the period and filters it was chosen by.
+    case_ids = models.JSONField(default=list, blank=True)
+    case_scope = models.CharField(max_length=300, blank=True)
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -239,6 +244,7 @@ class Item(models.Model):
         SOCIAL = "social", _("Social media post")
         # The value is the source events sends texts received as (``events.evaluation.TEXT_SOURCE``).
         EVALUATION = "event_evaluation", _("Event evaluation")
+        CASE = "case", _("Enquiry or complaint")
 
     class Sentiment(models.TextChoices):
         POSITIVE = "positive", _("Positive")

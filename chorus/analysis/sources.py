@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from chorus.analysis.models import AnalysisRun, Item, SocialPost
+from chorus.cases.erasure import REMOVED
+from chorus.cases.models import Case
 from chorus.consultations.models import Answer, Question, Response
 from chorus.directory.models import ContactPoint
 from chorus.events.models import Evaluation
@@ -91,6 +93,61 @@ def _evaluation_comments(run: AnalysisRun, ids: dict[str, list[int]] | None) -> 
         )
 
 
+# A case's kind, as the channel its text came by (English msgids, shown translated).
+CASE_CHANNELS = {
+    "enquiry": gettext_noop("Enquiry"),
+    "complaint": gettext_noop("Complaint"),
+    "compliment": gettext_noop("Compliment"),
+    "suggestion": gettext_noop("Suggestion"),
+}
+
+
+def case_messages() -> QuerySet[Case]:
+    """The cases whose person's message is still there: not blank, nor taken out when the
+    person was erased or the case passed its retention period."""
+    return Case.objects.exclude(description="").exclude(description=REMOVED)
+
+
+def _case_texts(run: AnalysisRun, ids: dict[str, list[int]] | None) -> Iterable[Text]:
+    """The person's own message of each case the run was started with (none erased since)."""
+    cases = case_messages().filter(pk__in=run.case_ids or [])
+    if ids is not None:
+        cases = cases.filter(pk__in=ids.get(Item.Source.CASE, []))
+    for c in cases.order_by("pk").iterator(chunk_size=2000):
+        if c.description.strip():
+            yield Text(
+                Item.Source.CASE,
+                c.pk,
+                c.description.strip(),
+                c.created_at,
+                channel=CASE_CHANNELS.get(c.kind, ""),
+            )
+
+
+def _service_texts(run: AnalysisRun, ids: dict[str, list[int]] | None) -> Iterable[Text]:
+    """A digital service's in-page feedback and exit survey answers."""
+    feedback = PageFeedback.objects.filter(service=run.service).exclude(text="")
+    exits = ExitSurveyResponse.objects.filter(service=run.service).exclude(improvement="")
+    if ids is not None:
+        feedback = feedback.filter(pk__in=ids.get(Item.Source.PAGE_FEEDBACK, []))
+        exits = exits.filter(pk__in=ids.get(Item.Source.EXIT_SURVEY, []))
+    for f in feedback.order_by("pk").iterator(chunk_size=2000):
+        channel = (
+            gettext_noop("Report a problem")
+            if f.kind == PageFeedback.Kind.PROBLEM
+            else gettext_noop("Is this page useful?")
+        )
+        yield Text(Item.Source.PAGE_FEEDBACK, f.pk, f.text.strip(), f.created_at, channel=channel)
+    for e in exits.order_by("pk").iterator(chunk_size=2000):
+        yield Text(
+            Item.Source.EXIT_SURVEY,
+            e.pk,
+            e.improvement.strip(),
+            e.created_at,
+            channel=gettext_noop("Exit survey"),
+        )
+
+
 def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> list[Text]:
     """The free text of the run's subject (only rows in ``ids``, when given), with directory details."""
     out: list[Text] = []
@@ -104,28 +161,7 @@ def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> l
             answers = answers.filter(pk__in=ids.get(Item.Source.ANSWER, []))
         out.extend(_answers(answers.order_by("pk")))
     elif run.subject == AnalysisRun.Subject.SERVICE:
-        feedback = PageFeedback.objects.filter(service=run.service).exclude(text="")
-        exits = ExitSurveyResponse.objects.filter(service=run.service).exclude(improvement="")
-        if ids is not None:
-            feedback = feedback.filter(pk__in=ids.get(Item.Source.PAGE_FEEDBACK, []))
-            exits = exits.filter(pk__in=ids.get(Item.Source.EXIT_SURVEY, []))
-        for f in feedback.order_by("pk").iterator(chunk_size=2000):
-            channel = (
-                gettext_noop("Report a problem")
-                if f.kind == PageFeedback.Kind.PROBLEM
-                else gettext_noop("Is this page useful?")
-            )
-            out.append(Text(Item.Source.PAGE_FEEDBACK, f.pk, f.text.strip(), f.created_at, channel=channel))
-        for e in exits.order_by("pk").iterator(chunk_size=2000):
-            out.append(
-                Text(
-                    Item.Source.EXIT_SURVEY,
-                    e.pk,
-                    e.improvement.strip(),
-                    e.created_at,
-                    channel=gettext_noop("Exit survey"),
-                )
-            )
+        out.extend(_service_texts(run, ids))
     elif run.subject == AnalysisRun.Subject.SOCIAL:
         posts = SocialPost.objects.filter(source=run.social_source)
         if ids is not None:
@@ -142,6 +178,8 @@ def texts_for(run: AnalysisRun, *, ids: dict[str, list[int]] | None = None) -> l
             )
     elif run.subject == AnalysisRun.Subject.EVENT:
         out.extend(_evaluation_comments(run, ids))
+    elif run.subject == AnalysisRun.Subject.CASES:
+        out.extend(_case_texts(run, ids))
     _add_directory_details(out)
     return out
 

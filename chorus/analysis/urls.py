@@ -1,12 +1,13 @@
 from django.urls import path
 
-from chorus.analysis import exports, review_views, social_views, views
+from chorus.analysis import case_sections, exports, review_views, social_views, views
 
 app_name = "analysis"
 
 urlpatterns = [
     path("staff/analysis/", views.run_list, name="run_list"),
     path("staff/analysis/new/", views.run_start, name="run_start"),
+    path("staff/analysis/new/cases/", case_sections.case_run_start, name="case_run_start"),
     path("staff/analysis/social/", social_views.source_list, name="source_list"),
     path("staff/analysis/social/<uuid:code>/", social_views.source_detail, name="source_detail"),
     path("staff/analysis/emerging/cases/", social_views.case_emerging, name="case_emerging"),

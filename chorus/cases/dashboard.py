@@ -285,6 +285,33 @@ def cases_for(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     return cases.order_by()
 
 
+@dataclass(frozen=True)
+class DashboardScope:
+    """The period and filters a user chose on the dashboard, as a higher app's section on it
+    (``core.registry.page_section("cases_dashboard")``) gets them; ``query`` is the address's
+    query that chose them."""
+
+    period: Period
+    filters: dict[str, Any]
+    query: str
+
+    @property
+    def key(self) -> str:
+        """The period and filters in a few characters, to find what was made for them again."""
+        parts = [f"{self.period.start.isoformat()}/{self.period.end.isoformat()}"]
+        for name in sorted(self.filters):
+            value = self.filters[name]
+            parts.append(f"{name}={getattr(value, 'pk', value)}")
+        return "&".join(parts)[:300]
+
+
+def scope_cases(user: User, scope: DashboardScope) -> QuerySet[Case]:
+    """The cases ``user`` may see that were received in the scope's period, narrowed by its filters."""
+    return cases_for(user, scope.filters).filter(
+        received_on__gte=scope.period.start, received_on__lte=scope.period.end
+    )
+
+
 def services_named(user: User) -> list[str]:
     """The services named on the cases ``user`` may see, for the filter."""
     return list(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import render
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chorus.cases.dashboard import (
+    DashboardScope,
     Section,
     case_dashboard,
     dashboard_rows,
@@ -22,7 +23,11 @@ from chorus.core.access import staff_required, staff_user, teams_assignable_by
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.models import AuditAction
+from chorus.core.registry import page_sections
 from chorus.engagement.report import Row
+
+if TYPE_CHECKING:
+    from chorus.accounts.models import User
 
 FILTERS = ("kind", "service", "category", "region", "team")
 _DATE_KEYS = tuple(f"{name}{part}" for name in ("start", "end") for part in ("", "_day", "_month", "_year"))
@@ -39,11 +44,14 @@ def _with_period(query: QueryDict) -> QueryDict:
 
 
 def _form(request: HttpRequest) -> tuple[CaseDashboardForm, list[str]]:
+    return dashboard_form(staff_user(request), request.GET)
+
+
+def dashboard_form(user: User, query: QueryDict) -> tuple[CaseDashboardForm, list[str]]:
     """The form bound to the address, and the labels of the filters left out because their
     values no longer fit (a category since removed, a team the user has left)."""
-    user = staff_user(request)
     teams, services = teams_assignable_by(user), services_named(user)
-    data = _with_period(request.GET)
+    data = _with_period(query)
     form = CaseDashboardForm(data, teams=teams, services=services)
     left_out: list[str] = []
     if not form.is_valid():
@@ -55,6 +63,20 @@ def _form(request: HttpRequest) -> tuple[CaseDashboardForm, list[str]]:
             form = CaseDashboardForm(_with_period(data), teams=teams, services=services)
             form.is_valid()
     return form, left_out
+
+
+def dashboard_scope(user: User, query: QueryDict) -> DashboardScope | None:
+    """The period and filters ``query`` chooses for ``user``, or None where they do not fit."""
+    form, _left_out = dashboard_form(user, query)
+    if form.errors:
+        return None
+    data = form.cleaned_data
+    period = period_for(data["period"], timezone.localdate(), data.get("start"), data.get("end"))
+    filters = {name: data[name] for name in FILTERS if data.get(name)}
+    chosen = cast(QueryDict, form.data).copy()
+    for name in ("format", "csrfmiddlewaretoken"):  # a download, and a form's token, choose nothing
+        chosen.pop(name, None)
+    return DashboardScope(period, filters, chosen.urlencode())
 
 
 def _audit_download(request: HttpRequest, form: CaseDashboardForm, start: Any, end: Any) -> None:
@@ -115,6 +137,12 @@ def case_dashboard_page(request: HttpRequest) -> HttpResponseBase:
             "applied": filter_labels(filters),
             "query": query.urlencode(),
             "is_custom": data["period"] == DashboardPeriod.CUSTOM,
+            # What higher apps add (the themes the analysis engine found in the cases' texts).
+            "sections": page_sections(
+                "cases_dashboard",
+                staff_user(request),
+                DashboardScope(period, filters, query.urlencode()),
+            ),
         }
     )
     return render(request, "cases/dashboard.html", context)

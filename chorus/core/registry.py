@@ -150,6 +150,9 @@ class PageSection:
     hides: tuple[str, ...] = ()
     # The link starts a journey (registering for an event): shown as a GOV.UK start button.
     start: bool = False
+    # A second link, shown before the first (the analysis whose themes the lines are).
+    also_url: str = ""
+    also_text: str | Promise = ""
 
 
 # A provider gets the user and the page's subject (a project; the engagement report) and

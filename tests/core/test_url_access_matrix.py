@@ -403,6 +403,8 @@ EXPECT: dict[str, Expect] = {
     # analysis: analysts change runs; viewers read them but take no exports away
     "analysis:run_list": staff(),
     "analysis:run_start": Expect(LOGIN, 403, 200, 200, 200),
+    # the cases dashboard's "Analyse the cases' texts": who may start any analysis
+    "analysis:case_run_start": Expect(LOGIN, 403, 200, 200, 200),
     "analysis:source_list": staff(),
     "analysis:source_detail": team_record(),
     "analysis:emerging": team_record(),

@@ -12,7 +12,8 @@ from django.db.models import Q
 from chorus.analysis.models import AnalysisRun, Assignment, Item
 from chorus.analysis.services.models_cache import analysis_for, embedder_for_run
 from chorus.analysis.services.stored import counts_refresh, item_build, known_names
-from chorus.analysis.sources import event_comments, texts_for
+from chorus.analysis.sources import case_messages, event_comments, texts_for
+from chorus.cases.models import Case
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.events.models import Evaluation
 
@@ -98,14 +99,20 @@ def items_assign(*, run: AnalysisRun, ids: dict[str, list[int]]) -> int:
 
 def erased_comments_drop(person_id: int | None = None) -> int:
     """Take out of every analysis the event evaluation comments that events no longer
-    holds: an erased person's (``person_id``, from core's ``person_erased`` hook, whether
-    events has blanked them yet or not) and any blanked since they were analysed. Returns
-    how many items went."""
+    holds, and the cases' messages that cases no longer holds: an erased person's
+    (``person_id``, from core's ``person_erased`` hook, whether events and cases have
+    blanked them yet or not) and any blanked since they were analysed (a case past its
+    retention period). Returns how many items went."""
     comments = Item.objects.filter(source=Item.Source.EVALUATION)
-    gone = comments.exclude(source_id__in=event_comments().values("pk"))
+    messages = Item.objects.filter(source=Item.Source.CASE)
+    gone = comments.exclude(source_id__in=event_comments().values("pk")) | messages.exclude(
+        source_id__in=case_messages().values("pk")
+    )
     if person_id is not None:
-        gone = gone | comments.filter(
-            source_id__in=Evaluation.objects.filter(person_id=person_id).values("pk")
+        gone = (
+            gone
+            | comments.filter(source_id__in=Evaluation.objects.filter(person_id=person_id).values("pk"))
+            | messages.filter(source_id__in=Case.objects.filter(person_id=person_id).values("pk"))
         )
     ids = list(gone.values_list("pk", flat=True))
     if not ids:
