@@ -18,7 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from chorus.cases.models import Case, Kind, SatisfactionSurvey
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
+from chorus.core.links import code_from_token, code_token
 from chorus.core.models import AuditAction
 
 SALT = "chorus.cases.satisfaction"
@@ -43,13 +43,12 @@ ANSWERER = "the person, through their survey link"
 
 
 def survey_token(survey: SatisfactionSurvey) -> str:
-    return signing.dumps(str(survey.code), salt=SALT, compress=True)
+    return code_token(survey, SALT)
 
 
 def survey_from_token(token: str) -> SatisfactionSurvey | None:
-    try:
-        code = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+    code = code_from_token(token, SALT)
+    if code is None:
         return None
     return SatisfactionSurvey.objects.select_related("case").filter(code=code).first()
 

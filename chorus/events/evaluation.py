@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from chorus.core.audit import audit_record
 from chorus.core.disclosure import mean, suppress
 from chorus.core.email import email_send_later
 from chorus.core.hooks import texts_received
+from chorus.core.links import code_from_token, code_token
 from chorus.core.models import AuditAction
 from chorus.engagement.models import Activity, Attendance
 from chorus.events.invitations import email_of
@@ -42,13 +42,12 @@ TEXT_SOURCE = "event_evaluation"
 
 
 def evaluation_token(evaluation: Evaluation) -> str:
-    return signing.dumps(str(evaluation.code), salt=EVALUATION_SALT, compress=True)
+    return code_token(evaluation, EVALUATION_SALT)
 
 
 def evaluation_from_token(token: str) -> Evaluation | None:
-    try:
-        code = signing.loads(token, salt=EVALUATION_SALT)
-    except signing.BadSignature:
+    code = code_from_token(token, EVALUATION_SALT)
+    if code is None:
         return None
     return Evaluation.objects.select_related("activity").filter(code=code).first()
 

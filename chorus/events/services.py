@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus.core.audit import audit_record
+from chorus.core.links import code_from_token, code_token
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory.normalise import normalise_email
@@ -52,14 +52,13 @@ class RegistrationRefused(Exception):
 
 def registration_token(registration: Registration) -> str:
     """The secret in a registrant's personal link: their registration's code, signed."""
-    return signing.dumps(str(registration.code), salt=LINK_SALT, compress=True)
+    return code_token(registration, LINK_SALT)
 
 
 def registration_from_token(token: str) -> Registration | None:
     """The registration a personal link names, or None for a link altered or made up."""
-    try:
-        code = signing.loads(token, salt=LINK_SALT)
-    except signing.BadSignature:
+    code = code_from_token(token, LINK_SALT)
+    if code is None:
         return None
     return (
         Registration.objects.select_related("activity", "activity__registration_settings")
