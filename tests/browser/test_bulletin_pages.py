@@ -78,6 +78,9 @@ def test_an_officer_writes_a_bulletin_with_a_live_preview_and_sends_it(page: Pag
     _sign_in(page, live_server.url, "", "officer@example.gov.uk")
     page.get_by_role("link", name="Bulletins", exact=True).click()
     page.get_by_role("link", name="Write a bulletin").click()
+    # htmx listens for typing only once the page has loaded: a slow machine can be typed into before.
+    page.wait_for_url("**/staff/bulletins/new/")
+    page.wait_for_load_state("load")
     page.get_by_label("Internal title").fill("December news")
     page.get_by_label("Subject line", exact=True).fill("What is happening in December")
     page.get_by_label("Message", exact=True).fill("**Come along** to the forum")
