@@ -15,7 +15,11 @@ class ChorusAdminSite(AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_authenticated and user.is_active and user.is_staff and user.is_verified())
+        from chorus.core.access import SSO_SESSION_KEY
+
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        return bool(user.is_verified() or request.session.get(SSO_SESSION_KEY))
 
     def register(
         self, model_or_iterable: Any, admin_class: type[ModelAdmin[Any]] | None = None, **options: Any

@@ -238,6 +238,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "chorus.accounts.middleware.SSORecheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -287,6 +288,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign_in"
+
+# Single sign-on with OpenID Connect (ADR 0016), off unless an issuer is set. The issuer's
+# discovery document gives every endpoint, so any standard provider works by settings alone.
+OIDC_ISSUER = env_str("CHORUS_OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env_str("CHORUS_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("CHORUS_OIDC_CLIENT_SECRET", "")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "CHORUS_OIDC_ISSUER is set, so single sign-on needs CHORUS_OIDC_CLIENT_ID and "
+        "CHORUS_OIDC_CLIENT_SECRET too: the application's id and secret from the provider."
+    )
+# The provider's name on the sign-in button: "Sign in with Microsoft".
+OIDC_PROVIDER_NAME = env_str("CHORUS_OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_SCOPES = env_str("CHORUS_OIDC_SCOPES", "openid email profile")
+# The claim that lists the groups a person is in (Entra ID: "groups", or "roles" for app roles).
+OIDC_GROUPS_CLAIM = env_str("CHORUS_OIDC_GROUPS_CLAIM", "groups")
+# "invited": only people an administrator added may sign in. "first-sign-in": anyone in a
+# mapped group gets an account the first time they sign in.
+OIDC_NEW_USERS = env_choice("CHORUS_OIDC_NEW_USERS", "invited", ("invited", "first-sign-in"))
+# "break-glass": passwords are refused except for the administrators listed below, kept for
+# when the provider is down. "on": passwords work beside single sign-on.
+OIDC_PASSWORDS = env_choice("CHORUS_OIDC_PASSWORDS", "on", ("on", "break-glass"))
+OIDC_BREAK_GLASS = [email.lower() for email in env_list("CHORUS_OIDC_BREAK_GLASS", [])]
+# How long a single sign-on session lasts before Chorus asks the provider again (sooner if
+# the provider's token expires first), so that someone switched off there loses access here.
+OIDC_RECHECK_MINUTES = env_int("CHORUS_OIDC_RECHECK_MINUTES", 60, minimum=1)
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "core:public_home"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +13,19 @@ from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chorus.accounts import lockout
-from chorus.accounts.models import Role, Team, User
+from chorus.accounts import lockout, sso
+from chorus.accounts.models import Role, SSOGroupMapping, Team, User
 
 # The error code of a sign-in refused because the address has failed too often.
 ADDRESS_LOCKED = "address_locked"
+
+
+def _passwords_off_message() -> str:
+    """Said to everyone but the break-glass administrators, whether or not the account exists."""
+    return str(
+        _("Sign in with %(provider)s instead. Staff accounts here do not use passwords.")
+        % {"provider": settings.OIDC_PROVIDER_NAME}
+    )
 
 
 class SignInForm(forms.Form):
@@ -47,6 +56,8 @@ class SignInForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         email, password = cleaned.get("email"), cleaned.get("password")
+        if email and not sso.passwords_allowed(email):
+            raise forms.ValidationError(_passwords_off_message(), code="passwords_off")
         if email and password:
             minutes = lockout.address_locked_minutes(self.request)
             if minutes:
@@ -259,4 +270,70 @@ class PasswordResetRequestForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        return str(self.cleaned_data["email"]).strip().lower()
+        email = str(self.cleaned_data["email"]).strip().lower()
+        if not sso.passwords_allowed(email):
+            raise forms.ValidationError(_passwords_off_message(), code="passwords_off")
+        return email
+
+
+class SSOGroupMappingForm(forms.Form):
+    """What one of the provider's groups gives in Chorus (administrators only)."""
+
+    group = forms.CharField(
+        label=_("Group"),
+        max_length=255,
+        help_text=_(
+            "As the sign-in service sends it: for Microsoft Entra ID the group's object ID, "
+            "like 3f2c1a6e-…; for most other services the group's name."
+        ),
+        error_messages={"required": _("Enter the group's ID or name, as the sign-in service sends it")},
+    )
+    description = forms.CharField(
+        label=_("What the group is (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("A name staff will recognise, like \u201cCommunity engagement team\u201d."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role it gives"),
+        choices=[("", _("No role: teams only")), *Role.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Someone in several groups gets the highest of their groups' roles."),
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams it gives"),
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Someone in several groups is in every team their groups give."),
+    )
+
+    def __init__(self, *args: Any, instance: SSOGroupMapping | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "group": instance.group,
+                "description": instance.description,
+                "role": instance.role,
+                "teams": list(instance.teams.all()),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_group(self) -> str:
+        group = str(self.cleaned_data["group"]).strip()
+        others = SSOGroupMapping.objects.filter(group=group)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This group is already mapped. Change that mapping instead."))
+        return group
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "group" in cleaned and not cleaned.get("role") and not cleaned.get("teams"):
+            self.add_error(
+                "role",
+                _("Choose a role, or at least one team: a group that gives nothing need not be mapped."),
+            )
+        return cleaned

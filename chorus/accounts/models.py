@@ -62,6 +62,9 @@ class User(CodedModel, AbstractBaseUser):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.VIEWER)
     teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="members")
     is_active = models.BooleanField(_("active"), default=True)
+    # Who the single sign-on provider says this is (its issuer and "sub"), bound at the first
+    # single sign-on, so that a changed email address still finds the same account.
+    sso_subject = models.CharField(_("single sign-on identity"), max_length=255, blank=True, db_index=True)
 
     audit_views = True
 
@@ -128,3 +131,27 @@ class User(CodedModel, AbstractBaseUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class SSOGroupMapping(CodedModel):
+    """What membership of one of the provider's groups gives in Chorus: a role, teams, or both.
+
+    At each single sign-on the highest role of the person's mapped groups, and all their
+    mapped teams, replace what the account had (chorus.accounts.sso)."""
+
+    group = models.CharField(
+        _("group"),
+        max_length=255,
+        unique=True,
+        help_text=_("The group as the provider sends it: its id (Microsoft Entra ID) or its name."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="sso_groups")
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name = _("single sign-on group")
+
+    def __str__(self) -> str:
+        return self.description or self.group

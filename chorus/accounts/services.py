@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chorus.accounts.models import Role, Team, User
+from chorus.accounts import sso
+from chorus.accounts.models import Role, SSOGroupMapping, Team, User
 from chorus.core.audit import audit_record
 from chorus.core.email import email_send_later
 from chorus.core.models import AuditAction
@@ -42,12 +43,16 @@ def user_invite(
         user.save()
         user.teams.set(teams)
         audit_record(actor=actor, action=AuditAction.CREATE, obj=user, request=request, detail={"role": role})
+        # Where passwords are off, the invitation says to sign in with the provider instead.
+        sso_only = not sso.passwords_allowed(user.email)
         body = render_to_string(
             "accounts/email/invitation.txt",
             {
                 "user": user,
                 "inviter": actor,
-                "url": _set_password_url(request, user),
+                "url": "" if sso_only else _set_password_url(request, user),
+                "sso_provider": settings.OIDC_PROVIDER_NAME if sso_only else "",
+                "sign_in_url": request.build_absolute_uri(reverse("accounts:sign_in")),
                 "service_name": settings.CHORUS_SERVICE_NAME,
                 "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
             },
@@ -110,7 +115,7 @@ def user_set_active(*, actor: User, request: HttpRequest, user: User, active: bo
 def user_send_password_reset(*, request: HttpRequest, email: str) -> None:
     """Email a reset link if an active account has this address; say nothing either way."""
     user = User.objects.filter(email=email.lower(), is_active=True).first()
-    if user is None:
+    if user is None or not sso.passwords_allowed(user.email):
         return
     body = render_to_string(
         "accounts/email/password_reset.txt",
@@ -171,3 +176,29 @@ def team_save(*, actor: User, request: HttpRequest, team: Team | None, name: str
             record=team or Team(),
             fields={"name": name, "description": description},
         )
+
+
+def sso_group_save(
+    *,
+    actor: User,
+    request: HttpRequest,
+    mapping: SSOGroupMapping | None,
+    group: str,
+    description: str,
+    role: str,
+    teams: Iterable[Team],
+) -> SSOGroupMapping:
+    with transaction.atomic():
+        return record_save(
+            actor=actor,
+            request=request,
+            record=mapping or SSOGroupMapping(),
+            fields={"group": group, "description": description, "role": role},
+            relations={"teams": list(teams)},
+        )
+
+
+def sso_group_delete(*, actor: User, request: HttpRequest, mapping: SSOGroupMapping) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, obj=mapping, request=request)
+        mapping.delete()

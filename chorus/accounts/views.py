@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
+import requests
 import segno
+from authlib.common.errors import AuthlibBaseError as OAuthError
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,21 +26,24 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from joserfc.errors import JoseError
 
-from chorus.accounts import services
+from chorus.accounts import services, sso
 from chorus.accounts.forms import (
     ADDRESS_LOCKED,
     PasswordResetRequestForm,
     SetPasswordForm,
     SignInForm,
+    SSOGroupMappingForm,
     TeamForm,
     TOTPSetupForm,
     TOTPVerifyForm,
     UserForm,
 )
-from chorus.accounts.models import ROLE_DESCRIPTIONS, Role, Team, User
+from chorus.accounts.models import ROLE_DESCRIPTIONS, Role, SSOGroupMapping, Team, User
 from chorus.core import ratelimit
 from chorus.core.access import (
+    SSO_SESSION_KEY,
     administrator_required,
     get_for_change,
     get_for_view,
@@ -83,13 +90,124 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             object_repr=form.cleaned_data.get("email", ""),
             detail={"by": "address"},
         )
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)}, status=status)
+    return render(request, "accounts/sign_in.html", _sign_in_context(request, form), status=status)
+
+
+def _sign_in_context(request: HttpRequest, form: SignInForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "next": _next_url(request),
+        "sso": sso.enabled(),
+        "sso_provider": settings.OIDC_PROVIDER_NAME,
+        "passwords_on": not sso.enabled() or settings.OIDC_PASSWORDS == "on",
+        **extra,
+    }
+
+
+SSO_NEXT_KEY = "chorus_sso_next"
+
+
+@never_cache
+@require_http_methods(["GET"])
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the provider to sign in (single sign-on, ADR 0016)."""
+    if not sso.enabled():
+        raise Http404
+    request.session[SSO_NEXT_KEY] = _next_url(request)
+    try:
+        return sso.client().authorize_redirect(  # type: ignore[no-any-return]
+            request, request.build_absolute_uri(reverse("accounts:sso_callback"))
+        )
+    except (OSError, requests.RequestException, OAuthError) as error:
+        return _sso_refused(
+            request,
+            _("The sign-in service cannot be reached just now. Try again in a few minutes."),
+            reason=f"provider unreachable: {type(error).__name__}",
+            status=503,
+        )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """Where the provider sends the browser back: check its answer and sign in."""
+    if not sso.enabled():
+        raise Http404
+    if request.GET.get("error"):
+        # Cancelled at the provider, or refused there.
+        return _sso_refused(
+            request,
+            _(
+                "Signing in with %(provider)s did not finish. Try again, or ask your IT team "
+                "if it keeps happening."
+            )
+            % {"provider": settings.OIDC_PROVIDER_NAME},
+            reason=f"provider said {request.GET.get('error', '')[:100]}",
+        )
+    try:
+        token = sso.client().authorize_access_token(request)
+        claims = sso.claims_with_userinfo(token)
+    except (OAuthError, JoseError) as error:
+        # A stale or replayed link, a token that has expired, or one that does not check out.
+        return _sso_refused(
+            request,
+            _("Your sign-in could not be checked: it may have expired. Sign in again."),
+            reason=f"token refused: {type(error).__name__}",
+        )
+    except (OSError, requests.RequestException) as error:
+        return _sso_refused(
+            request,
+            _("The sign-in service cannot be reached just now. Try again in a few minutes."),
+            reason=f"provider unreachable: {type(error).__name__}",
+            status=503,
+        )
+    try:
+        user = sso.user_for_claims(claims, request=request)
+    except sso.Refusal as refusal:
+        return _sso_refused(request, refusal.message, reason="refused", email=str(claims.get("email") or ""))
+    next_url = request.session.pop(SSO_NEXT_KEY, "") or reverse("core:staff_home")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    sso.start_session(request, token, claims)
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("core:staff_home")
+    return redirect(next_url)
+
+
+def _sso_refused(
+    request: HttpRequest, message: str, *, reason: str, email: str = "", status: int = 403
+) -> HttpResponse:
+    audit_record(
+        actor=None,
+        action=AuditAction.SIGN_IN_FAILED,
+        request=request,
+        object_type="accounts.signin",
+        object_repr=email,
+        detail={"by": "single sign-on", "reason": reason},
+    )
+    return render(
+        request,
+        "accounts/sign_in.html",
+        _sign_in_context(request, SignInForm(request), sso_error=message),
+        status=status,
+    )
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    """Sign out of Chorus, and of the provider too where the session came from it and the
+    provider can end its own (so the next person at the computer is not signed straight in)."""
+    session = request.session.get(SSO_SESSION_KEY) or {}
     logout(request)
     messages.success(request, _("You have signed out."))
+    if session and sso.enabled():
+        try:
+            url = sso.end_session_url(
+                str(session.get("id_token", "")), request.build_absolute_uri(reverse("accounts:sign_in"))
+            )
+        except (OSError, requests.RequestException, OAuthError):
+            url = None
+        if url:
+            return redirect(url)
     return redirect("accounts:sign_in")
 
 
@@ -321,3 +439,49 @@ def team_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
         return redirect("accounts:team_list")
     members = team.members.order_by("full_name") if team else User.objects.none()
     return render(request, "accounts/team_form.html", {"form": form, "team": team, "members": members})
+
+
+# Single sign-on groups: what each provider group gives in Chorus. Administrators only.
+
+
+@staff_required
+@administrator_required
+def sso_group_list(request: HttpRequest) -> HttpResponse:
+    mappings = SSOGroupMapping.objects.prefetch_related("teams").order_by("group")
+    return render(
+        request,
+        "accounts/sso_group_list.html",
+        {
+            "mappings": mappings,
+            "sso": sso.enabled(),
+            "new_users": settings.OIDC_NEW_USERS,
+            "passwords_on": settings.OIDC_PASSWORDS == "on",
+            "groups_claim": settings.OIDC_GROUPS_CLAIM,
+            "provider": settings.OIDC_PROVIDER_NAME,
+        },
+    )
+
+
+@staff_required
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def sso_group_edit(request: HttpRequest, code: UUID | None = None) -> HttpResponse:
+    mapping = get_for_change(request, SSOGroupMapping.objects.all(), code=code) if code else None
+    form = SSOGroupMappingForm(data=request.POST or None, instance=mapping)
+    if request.method == "POST" and form.is_valid():
+        services.sso_group_save(
+            actor=staff_user(request), request=request, mapping=mapping, **form.cleaned_data
+        )
+        messages.success(request, _("Group saved. It applies from each person's next sign-in."))
+        return redirect("accounts:sso_group_list")
+    return render(request, "accounts/sso_group_form.html", {"form": form, "mapping": mapping})
+
+
+@require_POST
+@staff_required
+@administrator_required
+def sso_group_delete(request: HttpRequest, code: UUID) -> HttpResponse:
+    mapping = get_for_change(request, SSOGroupMapping.objects.all(), code=code)
+    services.sso_group_delete(actor=staff_user(request), request=request, mapping=mapping)
+    messages.success(request, _("Group removed. It gives nothing from each person's next sign-in."))
+    return redirect("accounts:sso_group_list")

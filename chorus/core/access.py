@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
+# The session key that marks a session signed in through single sign-on (chorus.accounts.sso),
+# whose second factor is the provider's.
+SSO_SESSION_KEY = "chorus_sso"
+
 # Roles that may change records unless a model says otherwise.
 DEFAULT_CHANGE_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER})
 
@@ -44,7 +48,7 @@ def staff_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         user = staff_user(request)
-        if not user.is_verified():
+        if not user.is_verified() and not request.session.get(SSO_SESSION_KEY):
             if user.has_totp():
                 return redirect_to_login(request.get_full_path(), "accounts:verify")
             if user.is_administrator:

@@ -164,6 +164,7 @@ def build_world() -> World:
     _export(r, world.admin)
     _api_token(world)
     _webhook_delivery(world)
+    _sso_group(world)
     return world
 
 
@@ -773,6 +774,14 @@ def _api_token(w: World) -> Any:
     return w.records["api_token"]
 
 
+def _sso_group(w: World) -> Any:
+    from chorus.accounts.models import SSOGroupMapping
+
+    if "sso_group" not in w.records:
+        w.records["sso_group"] = SSOGroupMapping.objects.create(group="chorus-officers", role=Role.VIEWER)
+    return w.records["sso_group"]
+
+
 ARGS: dict[str, Args] = {
     # core and accounts
     "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
@@ -784,6 +793,8 @@ ARGS: dict[str, Args] = {
     "accounts:user_set_active": lambda w: {"code": w.officer_a.code},
     "accounts:user_reset_totp": lambda w: {"code": w.officer_a.code},
     "accounts:team_edit": lambda w: {"code": w.team_a.code},
+    "accounts:sso_group_edit": lambda w: {"code": _sso_group(w).code},
+    "accounts:sso_group_delete": lambda w: {"code": _sso_group(w).code},
     # directory
     "directory:person_detail": lambda w: {"code": w.person.code},
     "directory:person_edit": lambda w: {"code": w.person.code},

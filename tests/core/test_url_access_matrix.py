@@ -178,6 +178,12 @@ EXPECT: dict[str, Expect] = {
     "accounts:team_list": administrators(),
     "accounts:team_create": administrators(),
     "accounts:team_edit": administrators(),
+    "accounts:sso_start": everyone(404),  # single sign-on is off in the tests' settings
+    "accounts:sso_callback": everyone(404),
+    "accounts:sso_group_list": administrators(),
+    "accounts:sso_group_create": administrators(),
+    "accounts:sso_group_edit": administrators(),
+    "accounts:sso_group_delete": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
     # directory
     "directory:person_list": staff(),
     "directory:person_create": editors(),
