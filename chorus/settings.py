@@ -469,6 +469,12 @@ SECURE_HSTS_PRELOAD = _https
 if env_bool("CHORUS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Where the provider's sign-out page is, when not at the issuer's own address.
+_OIDC_ORIGINS = (
+    [env_str("CHORUS_OIDC_SIGN_OUT_ORIGIN", "") or "/".join(OIDC_ISSUER.split("/")[:3])]
+    if OIDC_ISSUER
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -478,7 +484,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # Signing out posts to Chorus, which sends the browser on to the provider's sign-out:
+        # browsers check that redirect against form-action too.
+        "form-action": [SELF, *_OIDC_ORIGINS],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

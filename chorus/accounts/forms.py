@@ -292,7 +292,7 @@ class SSOGroupMappingForm(forms.Form):
         label=_("What the group is (optional)"),
         max_length=200,
         required=False,
-        help_text=_("A name staff will recognise, like \u201cCommunity engagement team\u201d."),
+        help_text=_("A name staff will recognise, like “Community engagement team”."),
     )
     role = forms.ChoiceField(
         label=_("Role it gives"),

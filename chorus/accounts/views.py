@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -107,6 +108,13 @@ def _sign_in_context(request: HttpRequest, form: SignInForm, **extra: Any) -> di
 SSO_NEXT_KEY = "chorus_sso_next"
 
 
+def _unprefixed(name: str) -> str:
+    """The address without a language prefix: the provider has one address registered for
+    each, whatever language the person reads Chorus in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name)
+
+
 @never_cache
 @require_http_methods(["GET"])
 def sso_start(request: HttpRequest) -> HttpResponse:
@@ -116,7 +124,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     request.session[SSO_NEXT_KEY] = _next_url(request)
     try:
         return sso.client().authorize_redirect(  # type: ignore[no-any-return]
-            request, request.build_absolute_uri(reverse("accounts:sso_callback"))
+            request, request.build_absolute_uri(_unprefixed("accounts:sso_callback"))
         )
     except (OSError, requests.RequestException, OAuthError) as error:
         return _sso_refused(
@@ -202,7 +210,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if session and sso.enabled():
         try:
             url = sso.end_session_url(
-                str(session.get("id_token", "")), request.build_absolute_uri(reverse("accounts:sign_in"))
+                str(session.get("id_token", "")), request.build_absolute_uri(_unprefixed("accounts:sign_in"))
             )
         except (OSError, requests.RequestException, OAuthError):
             url = None
@@ -309,7 +317,17 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 @staff_required
 def account(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    return render(request, "accounts/account.html", {"account": user, "has_totp": user.has_totp()})
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "account": user,
+            "has_totp": user.has_totp(),
+            "sso_session": bool(request.session.get(SSO_SESSION_KEY)),
+            "sso_provider": settings.OIDC_PROVIDER_NAME,
+            "has_password": user.has_usable_password(),
+        },
+    )
 
 
 # Managing staff accounts: administrators only.

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 def two_factor(user: User) -> list[AttentionItem]:
     if user.has_totp():
         return []
+    if user.sso_subject and not user.has_usable_password():
+        return []  # signs in only through single sign-on, whose second factor is the provider's
     return [
         AttentionItem(
             title=_("Set up two-factor authentication"),
