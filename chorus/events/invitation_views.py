@@ -5,8 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -172,6 +174,9 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
     invited = activity.invitations.select_related("person").order_by("-created_at")
     # Said before anyone is invited: whoever registers from a full event's invitation joins
     # the waiting list, which the invitation itself does not tell them.
+    invited_page = Paginator(visible_to(user, invited), settings.CHORUS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     settings_ = RegistrationSettings.objects.filter(activity=activity).first()
     full = settings_ is not None and registration_counts(settings_).free == 0
     return render(
@@ -181,7 +186,10 @@ def invitations(request: HttpRequest, code: UUID) -> HttpResponse:
             "activity": activity,
             "full": full,
             "form": form,
-            "invited": visible_to(user, invited),
+            # Paged: a saved search or a panel can invite hundreds.
+            "invited": invited_page,
+            "page": invited_page,
+            "query": "",
             "not_reachable": not_reachable,
             "not_found": not_found,
             "nobody": nobody,

@@ -141,3 +141,23 @@ def test_the_page_says_when_the_event_is_full_that_invitees_join_the_waiting_lis
         status=Registration.Status.CONFIRMED,
     )
     assert full in officer_client.get(url).content.decode()
+
+
+def test_the_invited_list_is_paged_with_how_many_were_invited(
+    officer_client: Client, officer, team, settings
+) -> None:
+    settings.CHORUS_PAGE_SIZE = 5
+    settings_ = _team_activity_settings(team)
+    people = [
+        make_person(first_name=f"P{n}", last_name="Guest", emails=[f"p{n}@example.org"], team=team)
+        for n in range(7)
+    ]
+    invitations_send(actor=officer, request=None, activity=settings_.activity, people=people)
+    url = reverse("events:invitations", kwargs={"code": settings_.activity.code})
+
+    first = officer_client.get(url).content.decode()
+    second = officer_client.get(url + "?page=2").content.decode()
+
+    assert "7 people invited, the latest first." in first
+    assert first.count("/staff/directory/people/") == 5 and "Page 1 of 2" in first
+    assert second.count("/staff/directory/people/") == 2 and "Page 2 of 2" in second
