@@ -32,6 +32,8 @@ from chorus.engagement.emails import (
     email_file,
     emails_for,
     emails_to_file,
+    people_exact,
+    people_near,
     people_suggested,
     people_visible,
 )
@@ -133,6 +135,8 @@ def email_file_view(request: HttpRequest, code: UUID) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     found = list(search_people(people_visible(user), query)[:SEARCH_MOST]) if query else []
     suggested = people_suggested(email, user)
+    exact = people_exact(email, user)
+    near = people_near(email, user)
     form = EmailFileForm(
         request.POST if request.method == "POST" else None,
         people=people_visible(user),
@@ -153,7 +157,8 @@ def email_file_view(request: HttpRequest, code: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Email filed."))
             return redirect("engagement:email_detail", code=email.code)
-    choices = {p.pk: p for p in [*suggested, *found]}
+    choices = {p.pk: p for p in [*exact, *(n.person for n in near), *suggested, *found]}
+    near_by_person = {n.person.pk: n for n in near}
     if form.is_bound and form.is_valid():
         choices |= {p.pk: p for p in form.cleaned_data["people"]}
     chosen = set(request.POST.getlist("people")) if request.method == "POST" else set()
@@ -165,8 +170,11 @@ def email_file_view(request: HttpRequest, code: UUID) -> HttpResponse:
             "form": form,
             "query": query,
             "searched": bool(query),
-            "choices": list(choices.values()),
+            # Each person offered, with the near address that suggested them (or None).
+            "choices": [(person, near_by_person.get(person.pk)) for person in choices.values()],
             "suggested": {p.pk for p in suggested},
+            "exact": {p.pk for p in exact},
+            "near": set(near_by_person),
             "chosen": chosen,
         },
     )

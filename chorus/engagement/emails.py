@@ -6,9 +6,11 @@ consumer). Every address in From, To and Cc (and, in an email a member of staff 
 the From, To and Cc lines of the message forwarded) is matched to the directory's live
 people by their email contact points, exactly, once lower-cased; the organisation's own
 addresses (staff accounts, ``CHORUS_STAFF_EMAIL_DOMAINS``) and Chorus's own are never
-matched. Near matches are not linked automatically: the directory's linkage model reads the
-whole directory, too much for each message, so "Emails to file" suggests people whose names
-match the sender's name instead, for staff to choose.
+matched. Near matches are not linked automatically: an address a typo away from a
+person's may be someone else's, so filing it is a person's decision. "Emails to file"
+suggests, for staff to choose, people whose address is near one in the email by the
+directory linkage model's own "typo" rule (the same digits, at most two edits:
+``directory/linkage/engine.py``), and people whose names match the sender's name.
 
 A matched email is logged on each person it concerns; one matched to no one waits in
 "Emails to file". A subject naming a project as ``[project: Court fees review]`` (its name,
@@ -32,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,6 +175,80 @@ def people_suggested(email: LoggedEmail, user: User, most: int = 5) -> list[Pers
     if not name or "@" in name:
         return []
     return list(search_people(people_visible(user), name)[:most])
+
+
+# The linkage model's "typo" level for email addresses: the same digits and at most two edits.
+NEAR_EDITS = 2
+# The most directory addresses compared with one address in the email (a common domain has
+# many; those of about the same length, sharing its domain or its name part, are compared).
+_NEAR_CANDIDATES = 20000
+
+
+@dataclass(frozen=True)
+class NearMatch:
+    person: Person
+    theirs: str  # the person's address in the directory
+    written: str  # the address in the email
+
+
+def email_addresses_outside(email: LoggedEmail) -> list[str]:
+    """The addresses in a logged email that are not the organisation's or Chorus's own."""
+    addresses = [email.sender, *email.to.split(), *email.cc.split()]
+    staff = staff_by_address(addresses)
+    own = chorus_addresses()
+    return sorted(
+        {
+            normalise_email(a)
+            for a in addresses
+            if "@" in a and not is_organisation_address(a, staff) and normalise_email(a) not in own
+        }
+    )
+
+
+def people_exact(email: LoggedEmail, user: User) -> list[Person]:
+    """People the user may see with one of the email's addresses exactly: for an email that
+    waits because no one of the organisation sent or received it, staff confirm them."""
+    found = [p.pk for p in people_matched(email_addresses_outside(email))]
+    return list(people_visible(user).filter(pk__in=found).order_by("last_name", "first_name"))
+
+
+def people_near(email: LoggedEmail, user: User, most: int = 5) -> list[NearMatch]:
+    """People the user may see whose email address is a typo away from one in the email,
+    and who do not have one of its addresses exactly, nearest first."""
+    from rapidfuzz.distance import Levenshtein
+
+    written = email_addresses_outside(email)
+    best: dict[int, tuple[int, str, str]] = {}
+    visible = people_visible(user)
+    for address in written:
+        local, _, domain = address.rpartition("@")
+        if not local or not domain:
+            continue
+        digits = [c for c in address if c.isdigit()]
+        candidates = (
+            ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, person__in=visible)
+            .filter(Q(normalised__endswith=f"@{domain}") | Q(normalised__startswith=f"{local}@"))
+            .annotate(length=Length("normalised"))
+            .filter(length__gte=len(address) - NEAR_EDITS, length__lte=len(address) + NEAR_EDITS)
+            .values_list("normalised", "person_id")[:_NEAR_CANDIDATES]
+        )
+        for theirs, person_id in candidates:
+            if theirs == address or [c for c in theirs if c.isdigit()] != digits:
+                continue
+            edits = Levenshtein.distance(theirs, address, score_cutoff=NEAR_EDITS)
+            if edits <= NEAR_EDITS and (person_id not in best or edits < best[person_id][0]):
+                best[person_id] = (edits, theirs, address)
+    exact = {p.pk for p in people_matched(written)}
+    nearest = [
+        item
+        for item in sorted(best.items(), key=lambda item: (item[1][0], item[1][1]))
+        if item[0] not in exact
+    ]
+    nearest = nearest[:most]
+    people = Person.objects.in_bulk([person_id for person_id, _ in nearest])
+    return [
+        NearMatch(people[pid], theirs, written_) for pid, (_, theirs, written_) in nearest if pid in people
+    ]
 
 
 def people_visible(user: User) -> QuerySet[Person]:

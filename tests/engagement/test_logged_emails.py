@@ -402,3 +402,50 @@ def test_someone_writing_to_the_people_address_as_a_directory_person_waits_to_be
     read(folder, build(sender="carys@contact.example", to=ADDRESS, subject="Please note"))
     email = LoggedEmail.objects.get()
     assert email.status == LoggedEmail.Status.TO_FILE and not email.people.exists()
+
+
+def test_an_address_a_typo_away_from_a_persons_is_suggested_not_filed(
+    folder: Path, officer: User, client: Client
+) -> None:
+    carys = make_person(first_name="Carys", last_name="Jones", emails=["carys.jones@contact.example"])
+    domain_typo = make_person(first_name="Dai", last_name="Evans", emails=["dai.evans@advice.example"])
+    make_person(
+        first_name="Other", last_name="Person", emails=["carys.jones2@contact.example"]
+    )  # digits differ
+    make_person(
+        first_name="Far", last_name="Away", emails=["cerys.janes.x@contact.example"]
+    )  # too many edits
+    read(
+        folder,
+        build(sender="Someone <carys.jomes@contact.example>", to=ADDRESS, cc="dai.evans@advice.exmaple"),
+    )
+    email = LoggedEmail.objects.get()
+    # A near address is never filed on its own: it may be someone else's.
+    assert email.status == LoggedEmail.Status.TO_FILE and not email.people.exists()
+
+    page = sign_in(client, officer).get(reverse("engagement:email_file", args=[email.code])).content.decode()
+
+    assert page.count("Email address nearly matches") == 2
+    assert "Carys Jones" in page and "Dai Evans" in page
+    assert "Their address is carys.jones@contact.example; the email has carys.jomes@contact.example." in page
+    assert "Other Person" not in page and "Far Away" not in page
+    response = client.post(
+        reverse("engagement:email_file", args=[email.code]), {"people": [str(carys.code)], "project": ""}
+    )
+    assert response.status_code == 302
+    assert list(LoggedEmail.objects.get().people.all()) == [carys]
+    assert domain_typo not in LoggedEmail.objects.get().people.all()
+
+
+def test_an_email_from_a_directory_address_that_waits_offers_that_person(
+    folder: Path, officer: User, client: Client
+) -> None:
+    carys = make_person(first_name="Carys", last_name="Jones", emails=["carys@contact.example"])
+    read(folder, build(sender="Not Carys <carys@contact.example>", to=ADDRESS))
+    email = LoggedEmail.objects.get()
+    assert email.status == LoggedEmail.Status.TO_FILE  # no one of the organisation was involved
+
+    page = sign_in(client, officer).get(reverse("engagement:email_file", args=[email.code])).content.decode()
+
+    assert "Carys Jones" in page and "Email address matches" in page
+    assert str(carys.code) in page
