@@ -55,6 +55,7 @@ def _seed(people: int) -> dict[str, Any]:
 
     from chorus.accounts.models import User
     from chorus.bulletins.models import AddressEvent, Subscriber
+    from chorus.consultations.linking import responses_link
     from chorus.consultations.models import Consultation, Response
     from chorus.core.roles import Role
     from chorus.directory.models import ContactPoint, Person, Topic
@@ -161,6 +162,8 @@ def _seed(people: int) -> dict[str, Any]:
         for n in range(people // 10)
     ]
     Response.objects.bulk_create(responses, batch_size=5000)
+    # As the response journey does when it stores one: who in the directory each is from.
+    responses_link(Response.objects.filter(consultation=consultation))
     subscribers = Subscriber.objects.bulk_create(
         [
             Subscriber(

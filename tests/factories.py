@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -256,6 +257,16 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
     consultation = factory.SubFactory(ConsultationFactory)
     reference = factory.Sequence(lambda n: f"REF{n:05d}")
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        # Linked to the directory person holding its address, as the services that store
+        # responses do (chorus.consultations.linking), unless the test says whom.
+        if "person" not in kwargs and "person_id" not in kwargs:
+            from chorus.consultations.linking import person_for
+
+            kwargs["person_id"] = person_for(kwargs.get("email", ""))
+        return super()._create(model_class, *args, **kwargs)
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):

@@ -75,9 +75,12 @@ def claims_with_userinfo(token: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Refusal(Exception):
-    """Why someone the provider vouched for may not use Chorus, said to them."""
+    """Why someone the provider vouched for may not use Chorus: ``message`` said to them,
+    ``reason`` and ``detail`` for the audit log."""
 
     message: str
+    reason: str = "refused"
+    detail: dict[str, str] | None = None
 
 
 def _groups(claims: dict[str, Any]) -> list[str]:
@@ -88,11 +91,17 @@ def _groups(claims: dict[str, Any]) -> list[str]:
 
 
 def _email(claims: dict[str, Any]) -> str:
-    for name in ("email", "preferred_username", "upn"):
-        value = str(claims.get(name) or "").strip().lower()
-        if "@" in value:
-            return value
-    return ""
+    """The ``email`` claim only: ``preferred_username`` and ``upn`` are sign-in names, which
+    may look like someone else's address."""
+    value = str(claims.get("email") or "").strip().lower()
+    return value if "@" in value else ""
+
+
+def email_confirmed(claims: dict[str, Any]) -> bool:
+    """Whether the provider vouches that the address is the person's: ``email_verified``
+    true, or Microsoft Entra ID's ``xms_edov`` (the domain's owner verified it). Only then
+    may an account made before single sign-on be linked to them by its address."""
+    return claims.get("email_verified") is True or claims.get("xms_edov") in (True, 1, "1", "true")
 
 
 def mapped_access(groups: list[str]) -> tuple[bool, str | None, list[Team]]:
@@ -118,22 +127,13 @@ def user_for_claims(claims: dict[str, Any], *, request: HttpRequest) -> User:
                 "account. Ask your IT team to release the email claim to Chorus."
             )
         )
-    if claims.get("email_verified") is False:
-        raise Refusal(
-            _("The sign-in service has not checked your email address. Confirm it there, then try again.")
-        )
     matched, role, teams = mapped_access(_groups(claims))
     with transaction.atomic():
         user = User.objects.select_for_update().filter(sso_subject=subject).first()
         if user is None:
             user = User.objects.select_for_update().filter(email__iexact=email).first()
-            if user is not None and user.sso_subject and user.sso_subject != subject:
-                raise Refusal(
-                    _(
-                        "Your Chorus account is linked to a different sign-in account. "
-                        "Ask a Chorus administrator to check it."
-                    )
-                )
+            if user is not None:
+                _check_linkable(user, subject=subject, claims=claims, request=request)
         if user is None:
             if settings.OIDC_NEW_USERS == "invited":
                 raise Refusal(
@@ -165,12 +165,53 @@ def user_for_claims(claims: dict[str, Any], *, request: HttpRequest) -> User:
             return user
         if not user.is_active:
             raise Refusal(_("Your Chorus account has been switched off. Ask a Chorus administrator."))
-        if not matched and settings.OIDC_NEW_USERS == "first-sign-in":
-            raise Refusal(
-                _("None of your groups gives access to Chorus any more. Ask a Chorus administrator.")
-            )
-        _bring_up_to_date(user, subject=subject, matched=matched, role=role, teams=teams, request=request)
-        return user
+        left = not matched and settings.OIDC_NEW_USERS == "first-sign-in"
+        if not left:
+            _bring_up_to_date(user, subject=subject, matched=matched, role=role, teams=teams, request=request)
+            return user
+    # In no mapped group any more: a leaver. The account is switched off, so that nothing
+    # it left behind (a session elsewhere, an API token it issued) keeps working.
+    _switch_off(user, request=request)
+    raise Refusal(
+        _("None of your groups gives access to Chorus any more. Ask a Chorus administrator."),
+        reason="in no mapped group",
+    )
+
+
+def _switch_off(user: User, *, request: HttpRequest) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        audit_record(
+            actor=None,
+            action=AuditAction.CHANGE,
+            obj=user,
+            request=request,
+            actor_label=_("Single sign-on"),
+            detail={"active": False, "by": "single sign-on", "why": "in no mapped group"},
+        )
+
+
+def _check_linkable(user: User, *, subject: str, claims: dict[str, Any], request: HttpRequest) -> None:
+    """Refuse to link an account made before single sign-on (an invitation, a password
+    account) to whoever the provider signed in, unless the provider vouches for the address;
+    never a break-glass administrator's, kept for when single sign-on fails. Whoever
+    controls a provider account's email claim must not thereby get someone's Chorus account."""
+    reason = ""
+    if user.sso_subject and user.sso_subject != subject:
+        reason = "linked to another sign-in"
+    elif user.email.lower() in settings.OIDC_BREAK_GLASS:
+        reason = "break-glass account"
+    elif not email_confirmed(claims):
+        reason = "email not confirmed by the provider"
+    if reason:
+        raise Refusal(
+            _(
+                "Chorus cannot link your sign-in to a Chorus account. Ask a Chorus administrator "
+                "to check your account."
+            ),
+            reason=reason,
+            detail={"subject": subject, "account": str(user.code)},
+        )
 
 
 def _bring_up_to_date(
@@ -179,9 +220,11 @@ def _bring_up_to_date(
     changes: dict[str, Any] = {}
     if user.sso_subject != subject:
         user.sso_subject = subject
-        changes["sso"] = "linked"
+        changes["sso"] = f"linked to {subject}"
     if matched:
-        if role and user.role != role:
+        # The groups decide: someone left with only a teams-only group is a viewer.
+        role = role or Role.VIEWER
+        if user.role != role:
             changes["role"] = [user.role, role]
             user.role = role
         before = sorted(user.teams.values_list("name", flat=True))

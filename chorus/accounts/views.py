@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -150,7 +150,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
                 "if it keeps happening."
             )
             % {"provider": settings.OIDC_PROVIDER_NAME},
-            reason=f"provider said {request.GET.get('error', '')[:100]}",
+            reason=f"provider said {_code(request.GET.get('error', ''))}",
         )
     try:
         token = sso.client().authorize_access_token(request)
@@ -172,25 +172,48 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     try:
         user = sso.user_for_claims(claims, request=request)
     except sso.Refusal as refusal:
-        return _sso_refused(request, refusal.message, reason="refused", email=str(claims.get("email") or ""))
+        return _sso_refused(
+            request,
+            refusal.message,
+            reason=refusal.reason,
+            email=str(claims.get("email") or ""),
+            detail=refusal.detail,
+        )
     next_url = request.session.pop(SSO_NEXT_KEY, "") or reverse("core:staff_home")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     sso.start_session(request, token, claims)
+    # A fixed end, from this sign-in: a session that is only used never outlives it.
+    request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("core:staff_home")
     return redirect(next_url)
 
 
+def _code(value: str) -> str:
+    """An OAuth error code as the provider sent it, kept short and plain for the audit log."""
+    return "".join(c for c in value[:40] if c.isalnum() or c == "_")
+
+
 def _sso_refused(
-    request: HttpRequest, message: str, *, reason: str, email: str = "", status: int = 403
+    request: HttpRequest,
+    message: str,
+    *,
+    reason: str,
+    email: str = "",
+    status: int = 403,
+    detail: dict[str, str] | None = None,
 ) -> HttpResponse:
+    """The sign-in page with why, audited. A session this was renewing ends here: whoever
+    the provider no longer lets in is signed out of Chorus too."""
+    if request.user.is_authenticated:
+        logout(request)
     audit_record(
         actor=None,
         action=AuditAction.SIGN_IN_FAILED,
         request=request,
         object_type="accounts.signin",
         object_repr=email,
-        detail={"by": "single sign-on", "reason": reason},
+        detail={"by": "single sign-on", "reason": reason, **(detail or {})},
     )
     return render(
         request,

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from chorus.api.base import (
+    CUSTOM_IN,
+    CUSTOM_PATCH,
     ERRORS,
     ApiError,
     DateTimeText,
@@ -25,6 +27,8 @@ from chorus.api.base import (
     audit_call,
     audit_listed,
     check_texts,
+    custom_error_names,
+    custom_form_data,
     form_errors,
     need,
     no_nul,
@@ -35,6 +39,8 @@ from chorus.api.base import (
 )
 from chorus.api.models import Area, Level
 from chorus.api.services import token_teams, token_visible
+from chorus.core.custom_fields import definitions, visible_values
+from chorus.core.models import CustomField
 from chorus.directory.models import Person, Place
 from chorus.directory.reference import regions_ensure
 from chorus.engagement import services
@@ -66,6 +72,7 @@ class ActivityOut(Schema):
     impressions: int
     is_public: bool
     team: UUID | None
+    custom: dict[str, Any] = Field(description="Values of the fields administrators added, by key")
     created_at: datetime
     updated_at: datetime
 
@@ -94,6 +101,7 @@ class ActivityIn(Schema):
     impressions: int = Field(0, ge=0, le=2_147_483_647)
     is_public: bool = False
     team: UUID | None = None
+    custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
 class ActivityPatch(Schema):
@@ -116,6 +124,7 @@ class ActivityPatch(Schema):
     impressions: int | None = Field(None, ge=0, le=2_147_483_647)
     is_public: bool | None = None
     team: UUID | None = None
+    custom: dict[str, Any] | None = Field(None, description=CUSTOM_PATCH)
 
 
 class AttendanceOut(Schema):
@@ -139,7 +148,7 @@ def _activities() -> QuerySet[Activity]:
     )
 
 
-def _activity_out(activity: Activity) -> dict[str, Any]:
+def _activity_out(activity: Activity, defs: list[CustomField] | None = None) -> dict[str, Any]:
     return {
         "code": activity.code,
         "kind": activity.kind,
@@ -162,6 +171,7 @@ def _activity_out(activity: Activity) -> dict[str, Any]:
         "impressions": activity.impressions,
         "is_public": activity.is_public,
         "team": activity.team.code if activity.team else None,
+        "custom": visible_values(definitions("activity") if defs is None else defs, activity.custom),
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
     }
@@ -177,13 +187,19 @@ def _local(value: Any, field: str) -> str:
 
 def _activity_form(request: HttpRequest, values: dict[str, Any], activity: Activity | None) -> ActivityForm:
     token = token_of(request)
+    custom = custom_form_data(
+        request, "activity", values.pop("custom", None), activity.custom if activity else None
+    )
     data = as_form_data(values)
+    data.update(custom)
     data["starts_at"] = _local(values.get("starts_at"), "starts_at")
     data["ends_at"] = _local(values.get("ends_at"), "ends_at")
     if not values.get("is_public"):
         data.pop("is_public", None)  # an unticked box is not sent
     initial = {"projects": list(activity.projects.all())} if activity else None
-    form = ActivityForm(data=data, initial=initial, user=acting(request))
+    form = ActivityForm(
+        data=data, initial=initial, user=acting(request), custom=activity.custom if activity else None
+    )
     fields: Any = form.fields
     fields["projects"].queryset = token_visible(token, Project.objects.order_by("name"))
     fields["team"].queryset = token_teams(token)
@@ -221,7 +237,8 @@ def activities_list(
         activities = activities.filter(updated_at__gte=since)
     rows, after = paged(activities.distinct(), cursor, limit)
     audit_call(request, object_type="engagement.activity", detail={"shown": len(rows)})
-    return {"results": [_activity_out(a) for a in rows], "next": after}
+    defs = definitions("activity", acting(request))
+    return {"results": [_activity_out(a, defs) for a in rows], "next": after}
 
 
 @router.get("/activities/{code}", response={200: ActivityOut, **ERRORS}, summary="Read an activity")
@@ -240,7 +257,7 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> Status[dict[str, 
     check_texts(values)
     form = _activity_form(request, values, None)
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("activity"))
     activity = services.activity_save(
         actor=acting(request), request=request, activity=None, **form.cleaned_data
     )
@@ -257,7 +274,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     current = _activity_out(activity)
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
-    values = {key: current[key] for key in ActivityPatch.model_fields}
+    values = {key: current[key] for key in ActivityPatch.model_fields if key != "custom"}
     values["place"] = activity.place.code if activity.place else None
     for name in ("projects", "groups"):
         values[name] = [item["code"] for item in current[name]]
@@ -266,7 +283,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     values.update(changes)
     form = _activity_form(request, values, activity)
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("activity"))
     services.activity_save(actor=acting(request), request=request, activity=activity, **form.cleaned_data)
     activity = _activities().get(pk=activity.pk)
     audit_call(request, obj=activity)

@@ -26,6 +26,7 @@ from chorus.api.models import ApiToken, Level
 from chorus.api.services import token_for_secret, token_used
 from chorus.core import ratelimit
 from chorus.core.audit import audit_record, audit_record_many
+from chorus.core.custom_fields import definitions, form_data, form_name, visible_values
 from chorus.core.models import AuditAction
 
 if TYPE_CHECKING:
@@ -289,3 +290,35 @@ def check_texts(values: dict[str, Any]) -> None:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
                 no_nul(item, key)
+
+
+# Fields administrators add: a record's ``custom`` object
+
+CUSTOM_IN = (
+    "Values of the fields administrators added, by key: text, a number, a date as 2026-03-27, "
+    "true or false, a choice's value, or a list of choices' values"
+)
+CUSTOM_PATCH = "Only the keys sent are changed; null clears one"
+
+
+def custom_form_data(
+    request: HttpRequest, applies_to: str, sent: dict[str, Any] | None, kept: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The added fields' values ``sent`` (laid over the visible ones ``kept``) as form data;
+    a key the caller may not use is refused."""
+    defs = definitions(applies_to, acting(request))
+    unknown = sorted(set(sent or {}) - {d.key for d in defs})
+    if unknown:
+        raise ApiError(
+            400,
+            {
+                f"custom.{key}": [_("There is no added field with this key. Leave it out, or check the key.")]
+                for key in unknown
+            },
+        )
+    return form_data(defs, {**visible_values(defs, kept), **(sent or {})})
+
+
+def custom_error_names(applies_to: str) -> dict[str, str]:
+    """Form field -> the API's name for it in errors: custom.<key>."""
+    return {form_name(d): f"custom.{d.key}" for d in definitions(applies_to)}

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from chorus.api.base import (
+    CUSTOM_IN,
+    CUSTOM_PATCH,
     ERRORS,
     ApiError,
     DateTimeText,
@@ -26,6 +28,8 @@ from chorus.api.base import (
     audit_call,
     audit_listed,
     check_texts,
+    custom_error_names,
+    custom_form_data,
     form_errors,
     need,
     no_nul,
@@ -37,7 +41,8 @@ from chorus.api.base import (
 from chorus.api.models import Area, Level
 from chorus.api.services import token_teams, token_visible
 from chorus.core.audit import audit_record
-from chorus.core.models import AuditAction
+from chorus.core.custom_fields import definitions, visible_values
+from chorus.core.models import AuditAction, CustomField
 from chorus.directory import services
 from chorus.directory.adjustments import adjustments_audit_view, needs_of, record_of
 from chorus.directory.forms import ConsentForm, GroupMembershipForm, OrganisationForm, PersonForm
@@ -92,6 +97,7 @@ class PersonOut(Schema):
     organisations: list[MembershipOut]
     groups: list[GroupOut]
     consents: list[ConsentOut]
+    custom: dict[str, Any] = Field(description="Values of the fields administrators added, by key")
     created_at: datetime
     updated_at: datetime
 
@@ -121,6 +127,7 @@ class PersonIn(Schema):
     owner: str | None = Field(None, description="Email address of a member of staff")
     team: UUID | None = Field(None, description="Code of a team to restrict the record to")
     external_id: str = Field("", max_length=100)
+    custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
 class PersonPatch(Schema):
@@ -142,6 +149,7 @@ class PersonPatch(Schema):
     owner: str | None = None
     team: UUID | None = None
     external_id: str | None = Field(None, max_length=100)
+    custom: dict[str, Any] | None = Field(None, description=CUSTOM_PATCH)
 
 
 class OrganisationOut(Schema):
@@ -157,6 +165,7 @@ class OrganisationOut(Schema):
     groups: list[Named]
     team: UUID | None
     external_id: str
+    custom: dict[str, Any] = Field(description="Values of the fields administrators added, by key")
     created_at: datetime
     updated_at: datetime
 
@@ -175,6 +184,7 @@ class OrganisationIn(Schema):
     regions: list[str] = Field([], description="ONS codes of regions")
     topics: list[Id] = []
     groups: list[UUID] = []
+    custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
 class OrganisationPatch(Schema):
@@ -187,6 +197,7 @@ class OrganisationPatch(Schema):
     regions: list[str] | None = None
     topics: list[Id] | None = None
     groups: list[UUID] | None = None
+    custom: dict[str, Any] | None = Field(None, description=CUSTOM_PATCH)
 
 
 class ConsentIn(Schema):
@@ -224,7 +235,7 @@ class AdjustmentsOut(Schema):
 # Turning records into answers
 
 
-def _person_out(person: Person) -> dict[str, Any]:
+def _person_out(person: Person, defs: list[CustomField] | None = None) -> dict[str, Any]:
     contacts = list(person.contacts.all())
     return {
         "code": person.code,
@@ -266,6 +277,7 @@ def _person_out(person: Person) -> dict[str, Any]:
             }
             for c in person.consents.all()
         ],
+        "custom": visible_values(definitions("person") if defs is None else defs, person.custom),
         "created_at": person.created_at,
         "updated_at": person.updated_at,
     }
@@ -285,7 +297,7 @@ def _people() -> QuerySet[Person]:
     )
 
 
-def _organisation_out(organisation: Organisation) -> dict[str, Any]:
+def _organisation_out(organisation: Organisation, defs: list[CustomField] | None = None) -> dict[str, Any]:
     return {
         "code": organisation.code,
         "name": organisation.name,
@@ -299,6 +311,7 @@ def _organisation_out(organisation: Organisation) -> dict[str, Any]:
         "groups": [{"code": g.code, "name": g.name} for g in organisation.groups.all()],
         "team": organisation.team.code if organisation.team else None,
         "external_id": organisation.external_id,
+        "custom": visible_values(definitions("organisation") if defs is None else defs, organisation.custom),
         "created_at": organisation.created_at,
         "updated_at": organisation.updated_at,
     }
@@ -313,7 +326,9 @@ def _organisations() -> QuerySet[Organisation]:
 # Forms: the staff forms, choosing related records by the codes the API uses
 
 
-def _person_form(request: HttpRequest, data: dict[str, Any]) -> PersonForm:
+def _person_form(
+    request: HttpRequest, data: dict[str, Any], custom: dict[str, Any] | None = None
+) -> PersonForm:
     token = token_of(request)
     text = {
         **data,
@@ -321,7 +336,9 @@ def _person_form(request: HttpRequest, data: dict[str, Any]) -> PersonForm:
         "emails": "\n".join(data.get("emails") or []),
         "phones": "\n".join(data.get("phones") or []),
     }
-    form = PersonForm(data={k: v for k, v in text.items() if v is not None}, user=acting(request))
+    form = PersonForm(
+        data={k: v for k, v in text.items() if v is not None}, user=acting(request), custom=custom
+    )
     fields = form.fields
     fields["organisation"].queryset = token_visible(token, Organisation.objects.all())  # type: ignore[attr-defined]
     fields["organisation"].to_field_name = "code"  # type: ignore[attr-defined]
@@ -379,7 +396,8 @@ def people_list(
         people = people.filter(updated_at__gte=since)
     rows, after = paged(people.distinct(), cursor, limit)
     audit_listed(request, rows, object_type="directory.person", object_repr="API list of people")
-    return {"results": [_person_out(p) for p in rows], "next": after}
+    defs = definitions("person", acting(request))
+    return {"results": [_person_out(p, defs) for p in rows], "next": after}
 
 
 @router.get("/people/{code}", response={200: PersonOut, **ERRORS}, summary="Read a person")
@@ -396,9 +414,12 @@ def person_create(request: HttpRequest, body: PersonIn) -> Status[dict[str, Any]
     regions_ensure()
     values = body.model_dump()
     check_texts(values)
-    form = _person_form(request, as_form_data({k: v for k, v in values.items() if k != "external_id"}))
+    custom = custom_form_data(request, "person", values.pop("custom"))
+    form = _person_form(
+        request, {**as_form_data({k: v for k, v in values.items() if k != "external_id"}), **custom}
+    )
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("person"))
     person = services.person_create(
         actor=acting(request), data=_person_data(form, body.external_id), request=request, source="API"
     )
@@ -411,7 +432,7 @@ def _person_values(person: Person) -> dict[str, Any]:
     """The person as the API writes one, to lay a change over."""
     out = _person_out(person)
     return {
-        **{k: out[k] for k in PersonPatch.model_fields if k != "groups"},
+        **{k: out[k] for k in PersonPatch.model_fields if k not in ("groups", "custom")},
         "groups": [g["group"]["code"] for g in out["groups"]],
     }
 
@@ -423,11 +444,12 @@ def person_update(request: HttpRequest, code: UUID, body: PersonPatch) -> dict[s
     person = one(request, _people(), code=code)
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
+    custom = custom_form_data(request, "person", changes.pop("custom", None), person.custom)
     values = {**_person_values(person), **changes}
     external_id = values.pop("external_id") or ""
-    form = _person_form(request, as_form_data(values))
+    form = _person_form(request, {**as_form_data(values), **custom}, person.custom)
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("person"))
     data = _person_data(form, external_id)
     # Memberships of organisations are changed through their own endpoint, as on the pages.
     services.person_update(actor=acting(request), person=person, data=data, request=request)
@@ -589,7 +611,8 @@ def organisations_list(
         organisations = organisations.filter(updated_at__gte=since)
     rows, after = paged(organisations.distinct(), cursor, limit)
     audit_call(request, object_type="directory.organisation", detail={"shown": len(rows)})
-    return {"results": [_organisation_out(o) for o in rows], "next": after}
+    defs = definitions("organisation", acting(request))
+    return {"results": [_organisation_out(o, defs) for o in rows], "next": after}
 
 
 @router.get(
@@ -606,8 +629,11 @@ def _organisation_form(
     request: HttpRequest, values: dict[str, Any], instance: Organisation | None
 ) -> OrganisationForm:
     token = token_of(request)
+    custom = custom_form_data(
+        request, "organisation", values.pop("custom", None), instance.custom if instance else None
+    )
     data = {**values, "other_names": "\n".join(values.get("other_names") or [])}
-    form = OrganisationForm(data=as_form_data(data), user=acting(request), instance=instance)
+    form = OrganisationForm(data={**as_form_data(data), **custom}, user=acting(request), instance=instance)
     parents = token_visible(token, Organisation.objects.all())
     if instance is not None:
         parents = parents.exclude(pk=instance.pk)
@@ -626,7 +652,7 @@ def organisation_create(request: HttpRequest, body: OrganisationIn) -> Status[di
     check_texts(values)
     form = _organisation_form(request, values, None)
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("organisation"))
     organisation = services.organisation_save(
         actor=acting(request), organisation=None, request=request, **form.cleaned_data
     )
@@ -646,13 +672,13 @@ def organisation_update(request: HttpRequest, code: UUID, body: OrganisationPatc
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
     values = {
-        **{k: current[k] for k in OrganisationPatch.model_fields if k != "groups"},
+        **{k: current[k] for k in OrganisationPatch.model_fields if k not in ("groups", "custom")},
         "groups": [g["code"] for g in current["groups"]],
         **changes,
     }
     form = _organisation_form(request, values, organisation)
     if not form.is_valid():
-        raise form_errors(form)
+        raise form_errors(form, custom_error_names("organisation"))
     services.organisation_save(
         actor=acting(request), organisation=organisation, request=request, **form.cleaned_data
     )

@@ -25,13 +25,14 @@ class Area(models.TextChoices):
     ANALYSIS = "analysis", _("Analysis runs and themes")
     SUBSCRIBERS = "subscribers", _("Bulletin subscribers")
     IDEAS = "ideas", _("Ideas")
+    COMMITMENTS = "commitments", _("Commitments and their progress")
     # Reasonable adjustments are health and disability information: never given with
     # "people" alone, only when an administrator chooses this as well.
     ADJUSTMENTS = "adjustments", _("People's reasonable adjustments")
 
 
 # The areas the API changes as well as reads; the others it only reads.
-WRITABLE = frozenset({Area.PEOPLE, Area.ORGANISATIONS, Area.ACTIVITIES, Area.IDEAS})
+WRITABLE = frozenset({Area.PEOPLE, Area.ORGANISATIONS, Area.ACTIVITIES, Area.IDEAS, Area.COMMITMENTS})
 
 
 class Level(models.TextChoices):

@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from chorus.api import activities, analysis, consultations, directory, feedback, ideas, subscribers
+from chorus.api import (
+    activities,
+    analysis,
+    commitments,
+    consultations,
+    directory,
+    feedback,
+    ideas,
+    subscribers,
+)
 from chorus.api.base import ApiError, TokenAuth
 
 api = NinjaAPI(
@@ -33,6 +42,7 @@ api.add_router("", feedback.router)
 api.add_router("", analysis.router)
 api.add_router("", subscribers.router)
 api.add_router("", ideas.router)
+api.add_router("", commitments.router)
 
 
 def _errors(request: HttpRequest, status: int, errors: dict[str, list[str]]) -> HttpResponse:

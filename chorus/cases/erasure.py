@@ -33,7 +33,7 @@ def cases_anonymise(cases: QuerySet[Case]) -> int:
         )
         SatisfactionSurvey.objects.filter(case_id__in=ids).exclude(improve="").update(improve=REMOVED)
         return Case.objects.filter(pk__in=ids).update(
-            person=None, name="", email="", phone="", address="", description=REMOVED
+            person=None, name="", email="", phone="", address="", description=REMOVED, custom={}
         )
 
 

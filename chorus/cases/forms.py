@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
-from chorus.cases.models import Category, Channel, Kind, Outcome, ReplyTemplate, Status
+from chorus.cases.models import Case, Category, Channel, Kind, Outcome, ReplyTemplate, Status
+from chorus.core.custom_fields import CustomFieldsForm, filter_fields
 from chorus.core.forms import GovukDateField, NamedChoiceField
 
 # What a person may attach and its checks (core, shared with email logged to people).
@@ -50,12 +51,17 @@ class CaseFilterForm(forms.Form):
     )
     due = forms.ChoiceField(label=_("Due"), choices=DUE_CHOICES, required=False)
 
-    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, users: QuerySet[User], user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["assignee"]).queryset = users
+        if user is not None:
+            self.fields.update(filter_fields("case", user))
+
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("custom_")]
 
 
-class StaffCaseForm(forms.Form):
+class StaffCaseForm(CustomFieldsForm):
     """A case that came by phone, letter, email, in person or social media."""
 
     kind = forms.ChoiceField(
@@ -106,9 +112,11 @@ class StaffCaseForm(forms.Form):
     )
     team = forms.ModelChoiceField(label=_("Team (optional)"), queryset=Team.objects.none(), required=False)
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Team], user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
+        if user is not None:
+            self.custom_fields_add("case", user, None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -116,6 +124,14 @@ class StaffCaseForm(forms.Form):
         if data.get("kind") in (Kind.ENQUIRY, Kind.COMPLAINT) and anonymous:
             self.add_error("name", _("Enter their name: enquiries and complaints need someone to answer"))
         return data
+
+
+class CaseFieldsForm(CustomFieldsForm):
+    """The fields administrators added to cases, changed on their own page."""
+
+    def __init__(self, *args: Any, user: User, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.custom_fields_add("case", user, case.custom)
 
 
 class AssignForm(forms.Form):

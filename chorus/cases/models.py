@@ -181,6 +181,8 @@ class Case(CodedModel):
     closed_on = models.DateField(null=True, blank=True, editable=False)
     # The public form's token: the same form sent twice opens one case.
     submission = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Values of the fields administrators add (``chorus.core.custom_fields``), by key.
+    custom = models.JSONField(_("added fields"), default=dict, blank=True)
 
     team_path = "team"
     audit_views = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,6 +93,7 @@ class CaseData:
     language: str = "en"
     received_on: date | None = None
     attachments: list[UploadedFile] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
 
 
 def case_open(
@@ -132,6 +133,7 @@ def case_open(
         stage_started_on=received,
         due_on=due_date(data.kind, stage, received),
         submission=submission or None,
+        custom=data.custom,
     )
     if case.is_anonymous and case.kind not in ANONYMOUS_KINDS:
         raise ValidationError({"name": _("Enter your name")})
@@ -207,6 +209,26 @@ def english(label: object) -> str:
 
 def _note(case: Case, kind: str, text: str, actor: User | None) -> CaseNote:
     return CaseNote.objects.create(case=case, kind=kind, text=text, author=actor)
+
+
+def case_custom_set(
+    *, actor: User, case: Case, custom: dict[str, Any], request: HttpRequest | None = None
+) -> Case:
+    """Set the values of the fields administrators added (``CaseFieldsForm`` keeps those the
+    actor may not see)."""
+    with transaction.atomic():
+        before = dict(case.custom)
+        case.custom = custom
+        case.full_clean(exclude=["reference"])
+        case.save(update_fields=["custom", "updated_at"])
+        changed = {
+            key: [str(before.get(key, "")), str(custom.get(key, ""))]
+            for key in sorted({*before, *custom})
+            if before.get(key) != custom.get(key)
+        }
+        if changed:
+            audit_record(actor=actor, action=AuditAction.CHANGE, obj=case, request=request, detail=changed)
+    return case
 
 
 def case_assign(

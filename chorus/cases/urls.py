@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/cases/dashboard/", dashboard_views.case_dashboard_page, name="case_dashboard"),
     path("staff/cases/<uuid:code>/", views.case_detail, name="case_detail"),
     path("staff/cases/<uuid:code>/assign/", views.case_assign, name="case_assign"),
+    path("staff/cases/<uuid:code>/fields/", views.case_fields, name="case_fields"),
     path("staff/cases/<uuid:code>/note/", views.case_note, name="case_note"),
     path("staff/cases/<uuid:code>/reply/", views.case_reply, name="case_reply"),
     path("staff/cases/<uuid:code>/escalate/", views.case_escalate, name="case_escalate"),

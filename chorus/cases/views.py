@@ -23,6 +23,7 @@ from chorus.accounts.models import Role, User
 from chorus.cases import services
 from chorus.cases.forms import (
     AssignForm,
+    CaseFieldsForm,
     CaseFilterForm,
     CloseForm,
     NoteForm,
@@ -54,6 +55,8 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record
+from chorus.core.custom_fields import filtered as custom_filtered
+from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.models import AuditAction
 from chorus.core.uploads import attachment_problem_text
 from chorus.directory.models import Person
@@ -100,6 +103,7 @@ def cases_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(
             status=Status.OPEN, due_on__gte=today, due_on__lte=add_working_days(today, SOON_DAYS)
         )
+    cases = custom_filtered(cases, "case", filters)
     return cases.select_related("category", "assignee", "place").order_by("due_on", "id")
 
 
@@ -107,14 +111,14 @@ def cases_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = CaseFilterForm(request.GET or None, users=_staff_users(user))
+    form = CaseFilterForm(request.GET or None, users=_staff_users(user), user=user)
     if form.is_bound and not form.is_valid():
         # A filter from an old or changed address (a category since removed, someone who
         # left): left out, and the others still applied.
         kept = request.GET.copy()
         for name in form.errors:
             kept.pop(name, None)
-        form = CaseFilterForm(kept or None, users=_staff_users(user))
+        form = CaseFilterForm(kept or None, users=_staff_users(user), user=user)
         form.is_valid()
     filters = form.cleaned_data if form.is_bound else {}
     page = Paginator(cases_filtered(user, filters), PER_PAGE).get_page(request.GET.get("page"))
@@ -151,7 +155,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @role_required(*EDITORS)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = StaffCaseForm(request.POST if request.method == "POST" else None, teams=teams_assignable_by(user))
+    form = StaffCaseForm(
+        request.POST if request.method == "POST" else None, teams=teams_assignable_by(user), user=user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         team = data["team"]
@@ -175,6 +181,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     team=team,
                     language=data["language"],
                     received_on=data["received_on"],
+                    custom=data.get("custom", {}),
                 ),
             )
         except ValidationError as error:
@@ -300,6 +307,7 @@ def _detail_page(request: HttpRequest, case: Case, note_form: NoteForm | None = 
             # The email that opened the case, when one did (later ones are on the timeline).
             "original_email": _email_details(case.emails.filter(note__isnull=True).first()),
             "may_change": may_change,
+            "custom_rows": custom_rows("case", user, case.custom),
             "person_visible": person_visible,
             "show_contacts": user.can_see_contact_details,
             "note_form": (note_form or NoteForm()) if may_change else None,
@@ -343,6 +351,21 @@ def case_assign(request: HttpRequest, code: UUID) -> HttpResponse:
             messages.success(request, _("Case assigned."))
             return redirect("cases:case_detail", code=case.code)
     return render(request, "cases/case_assign.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@role_required(*EDITORS)
+def case_fields(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Change the values of the fields administrators added to cases."""
+    user = staff_user(request)
+    case = _case_for_change(request, code)
+    form = CaseFieldsForm(request.POST if request.method == "POST" else None, user=user, case=case)
+    if request.method == "POST" and form.custom_definitions and form.is_valid():
+        services.case_custom_set(actor=user, case=case, custom=form.cleaned_data["custom"], request=request)
+        messages.success(request, _("Changes saved."))
+        return redirect("cases:case_detail", code=case.code)
+    return render(request, "cases/case_fields.html", {"case": case, "form": form})
 
 
 @require_POST

@@ -205,6 +205,7 @@ RESPONSE_COLUMNS = [
 @demo_builder("consultation-questions", after=["consultations"])
 def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str, int]:
     from chorus.consultations.journey import SCALE
+    from chorus.consultations.linking import responses_link
     from chorus.consultations.models import Answer, Question, Response, Section
 
     consultations = list(Consultation.objects.filter(sections__isnull=True))
@@ -281,6 +282,8 @@ def build_questions_and_responses(scale: Scale, rng: random.Random) -> dict[str,
                 )
             )
         made += rows_load(Response, RESPONSE_COLUMNS, response_rows)
+        # As the journey does when it stores one: from whom in the directory, if anyone.
+        responses_link(Response.objects.filter(consultation=consultation).exclude(email=""))
         answer_rows: list[tuple[int, int, object]] = []
         for pk, *_, language, _submitted in response_rows:
             chosen = rng.choice(SCALE)[0]

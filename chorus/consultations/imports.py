@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus.consultations.journey import choices_for, is_visible, unique_reference
+from chorus.consultations.linking import person_for
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseImport
 from chorus.consultations.selectors import questions_in_order
 from chorus.core.audit import audit_record
@@ -248,6 +249,7 @@ def import_confirm(*, actor: Any, request: HttpRequest | None, job: ResponseImpo
                 organisation=about["organisation"],
                 name=about["name"],
                 email=about["email"],
+                person_id=person_for(about["email"]),
                 publish=about["publish"],
                 entered_by=actor,
                 submitted_at=datetime.combine(date.fromisoformat(about["received"]), time(12), tzinfo=zone),

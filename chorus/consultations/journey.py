@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chorus.consultations.linking import person_for
 from chorus.consultations.models import Answer, Consultation, Question, Response, ResponseDraft, Section
 from chorus.core.forms import DayField
 from chorus.core.hooks import event_happened, texts_received
@@ -471,6 +472,7 @@ def response_submit(*, draft: ResponseDraft, language: str) -> tuple[Response, b
             respondent_type=about.get("respondent_type", Response.RespondentType.INDIVIDUAL),
             name=about.get("name", ""),
             email=about.get("email", ""),
+            person_id=person_for(about.get("email", "")),
             may_contact=bool(about.get("may_contact") and about.get("email")),
             organisation=about.get("organisation", ""),
             publish=about.get("publish", Response.Publish.NO),

@@ -290,6 +290,19 @@ class Response(CodedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(default=timezone.now)
+    # The directory person whose email address the response came from, matched when it is
+    # stored and again whenever the directory's addresses change (``chorus.consultations.
+    # linking``), so that who took part is read from here instead of matching addresses at
+    # read time. Blank when no one in the directory holds the address.
+    person = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultation_responses",
+        db_index=False,  # the partial index below serves a person's responses too
+        editable=False,
+    )
 
     team_path = "consultation__team"
     audit_views = True
@@ -297,11 +310,21 @@ class Response(CodedModel):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
-            # With the address (on PostgreSQL, which keeps extra columns in an index): who
-            # responded in a period is matched to the directory from the index alone.
+            # With the address (on PostgreSQL, which keeps extra columns in an index): the
+            # addresses of who responded in a period are read from the index alone.
             models.Index(
                 fields=["consultation", "submitted_at"], include=["email"], name="response_period_idx"
-            )
+            ),
+            # Only the responses from someone in the directory (few of a million, mostly):
+            # who took part in a period reads this small index, not every response's row.
+            models.Index(
+                fields=["person", "submitted_at", "consultation"],
+                condition=Q(person__isnull=False),
+                name="response_person_idx",
+            ),
+            # When the directory's addresses change, the responses from them are linked
+            # again (``linking.responses_relink``), found by address without regard to case.
+            models.Index(Lower("email"), name="response_address_idx"),
         ]
 
     def __str__(self) -> str:

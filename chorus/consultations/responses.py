@@ -32,6 +32,7 @@ from chorus.consultations.journey import (
     shown_answer,
     unique_reference,
 )
+from chorus.consultations.linking import person_for
 from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response, ResponseTag
 from chorus.consultations.selectors import answer_counts, questions_in_order
 from chorus.consultations.views import EDITORS
@@ -81,6 +82,7 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
                 organisation=about.cleaned_data["organisation"],
                 name=about.cleaned_data["name"],
                 email=about.cleaned_data["email"],
+                person_id=person_for(about.cleaned_data["email"]),
                 may_contact=about.cleaned_data["may_contact"],
                 publish=about.cleaned_data["publish"],
                 entered_by=user,

@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from chorus.core.audit import audit_record
-from chorus.core.models import AuditAction, AuditEntry, DemoDataset
+from chorus.core.custom_fields import CustomFieldForm, has_values
+from chorus.core.models import AuditAction, AuditEntry, CustomField, DemoDataset
 
 if TYPE_CHECKING:
     from django.db.models.fields import Field
@@ -243,3 +244,37 @@ class DemoDatasetAdmin(AuditedModelAdmin[DemoDataset]):
 
     def has_change_permission(self, request: HttpRequest, obj: DemoDataset | None = None) -> bool:
         return False
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(AuditedModelAdmin[CustomField]):
+    form = CustomFieldForm
+    list_display = ["label_en", "applies_to", "key", "kind", "required", "active", "order"]
+    list_filter = ["applies_to", "kind", "active"]
+    search_fields = ["label_en", "label_cy", "key"]
+    fields = [
+        "applies_to",
+        "key",
+        "label_en",
+        "label_cy",
+        "help_en",
+        "help_cy",
+        "kind",
+        "choices_text",
+        "required",
+        "roles",
+        "order",
+        "active",
+    ]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # each one is checked for values on its own page
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: CustomField | None = None) -> bool:
+        # Deleting would leave values that no field reads: a field with values is stopped
+        # (unticked "in use") instead, which keeps them.
+        if obj is not None and has_values(obj.applies_to, obj.key):
+            return False
+        return super().has_delete_permission(request, obj)

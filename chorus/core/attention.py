@@ -91,7 +91,10 @@ def administration(user: User) -> list[AttentionItem]:
             AttentionItem(
                 title=_("Background tasks that failed this week"),
                 description=_("Open the task list in the administration site to see the errors."),
-                url=reverse("admin:django_tasks_db_dbtaskresult_changelist"),
+                # The app's label, not its module's name: the package renamed its label once.
+                url=reverse(
+                    f"admin:{DBTaskResult._meta.app_label}_{DBTaskResult._meta.model_name}_changelist"
+                ),
                 count=failed,
                 urgent=True,
             )

@@ -115,6 +115,31 @@ def person_erased(person_id: int) -> None:
         receiver(person_id)
 
 
+# --- Email addresses that people in the directory gained or lost (added, edited, imported,
+# deleted), for apps above the directory that link their records to people by address
+# (consultations' responses). Receivers run inside the directory's transaction, so the
+# change and every link's update stand or fall together.
+
+EmailsChangedReceiver = Callable[[frozenset[str]], None]
+EMAILS_CHANGED_RECEIVERS: list[EmailsChangedReceiver] = []
+
+
+def on_person_emails_changed(receiver: EmailsChangedReceiver) -> EmailsChangedReceiver:
+    """Register ``receiver`` (given the normalised addresses) from an ``AppConfig.ready``."""
+    if receiver not in EMAILS_CHANGED_RECEIVERS:
+        EMAILS_CHANGED_RECEIVERS.append(receiver)
+    return receiver
+
+
+def person_emails_changed(addresses: Iterable[str]) -> None:
+    """Tell the receivers, now, that who holds each of ``addresses`` (normalised) may have changed."""
+    changed = frozenset(address for address in addresses if address)
+    if not changed:
+        return
+    for receiver in EMAILS_CHANGED_RECEIVERS:
+        receiver(changed)
+
+
 # --- Things that happened that integrations outside Chorus may want to hear of (webhooks).
 # A lower app calls ``event_happened`` with one of ``EVENT_KINDS`` and the record it is
 # about; a higher app (chorus.webhooks) registers a receiver. Receivers run after the

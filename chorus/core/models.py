@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from chorus.core.roles import Role
 
 
 class TimeStampedModel(models.Model):
@@ -276,3 +280,99 @@ class MailboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailbox}: {self.key}"
+
+
+class CustomFieldTarget(models.TextChoices):
+    """The kinds of record administrators may add fields to (``custom_fields.TARGETS``)."""
+
+    PERSON = "person", _("People")
+    ORGANISATION = "organisation", _("Organisations")
+    ACTIVITY = "activity", _("Activities")
+    CASE = "case", _("Cases")
+
+
+class CustomFieldKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One choice")
+    CHOICES = "choices", _("One or more choices")
+
+
+class CustomField(CodedModel):
+    """A field an administrator added to one kind of record (``chorus.core.custom_fields``).
+
+    Values live in the record's ``custom`` JSON column under ``key``; ``choices`` is a list
+    of ``{"value", "label_en", "label_cy"}``; ``roles`` lists the staff roles that see the
+    field (empty: every role).
+    """
+
+    applies_to = models.CharField(_("added to"), max_length=20, choices=CustomFieldTarget.choices)
+    key = models.SlugField(
+        _("key"),
+        max_length=50,
+        help_text=_(
+            "Short name in imports, exports and the API, like funding_stream. It cannot change later."
+        ),
+    )
+    label_en = models.CharField(_("label in English"), max_length=100)
+    label_cy = models.CharField(_("label in Welsh"), max_length=100)
+    help_en = models.CharField(_("help text in English"), max_length=300, blank=True)
+    help_cy = models.CharField(_("help text in Welsh"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CustomFieldKind.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    roles = models.JSONField(_("roles that see it"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("custom field")
+        ordering = ["applies_to", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["applies_to", "key"], name="custom_field_key_unique_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_en} ({self.get_applies_to_display()})"
+
+    def roles_display(self) -> list[str]:
+        names = dict(Role.choices)
+        return [str(names.get(role, role)) for role in self.roles or []]
+
+    def clean(self) -> None:
+        from chorus.core.custom_fields import choices_problem  # it reads this model
+
+        # Letters first and no double underscore: the key is a step of a database lookup
+        # (``custom__<key>``), where "__" would start another step and digits an array index.
+        if self.key and (not re.fullmatch(r"[a-z][a-z0-9_]*", self.key) or "__" in self.key):
+            raise ValidationError(
+                {
+                    "key": _(
+                        "Enter a key of lower-case letters, digits and single underscores, "
+                        "starting with a letter, like funding_stream"
+                    )
+                }
+            )
+        if self.key and _is_lookup_name(self.key):
+            # "custom__isnull" would ask about the whole column, not a field called isnull.
+            raise ValidationError(
+                {
+                    "key": _("This key is a word the database uses. Choose another, like %(key)s_value")
+                    % {"key": self.key}
+                }
+            )
+        if problem := choices_problem(self.kind, self.choices):
+            raise ValidationError({"choices": problem})
+        if self.roles and not (isinstance(self.roles, list) and set(self.roles) <= set(Role.values)):
+            raise ValidationError({"roles": _("Choose roles Chorus has.")})
+
+
+def _is_lookup_name(key: str) -> bool:
+    """Whether ``key`` is a name Django's JSON lookups and transforms take (``isnull``,
+    ``has_key``, ``gt``, ...), so that ``custom__<key>`` would not mean the field."""
+    from django.db.models import JSONField
+
+    lookups: dict[str, Any] = JSONField.get_class_lookups()  # type: ignore[attr-defined]
+    return key in lookups or JSONField().get_lookup(key) is not None

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from chorus.core.audit import audit_record
-from chorus.core.models import AuditAction, SitePage
+from chorus.core.models import AuditAction, CustomField, SitePage
 
 if TYPE_CHECKING:
     from chorus.accounts.models import User
@@ -57,3 +57,10 @@ def site_page_update(
         page.save()
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=page, request=request)
     return page
+
+
+def custom_field_save(*, actor: User, request: HttpRequest, field: CustomField) -> CustomField:
+    """Create or change the definition of a field administrators add (checked by
+    ``CustomFieldForm``, which keeps the kind of a field with values)."""
+    with transaction.atomic():
+        return record_save(actor=actor, request=request, record=field, fields={})

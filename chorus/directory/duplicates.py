@@ -333,6 +333,10 @@ def person_merge(
             if name not in filled and not getattr(survivor, name) and getattr(duplicate, name):
                 filled[name] = getattr(survivor, name)
                 setattr(survivor, name, getattr(duplicate, name))
+        # Values of added fields the survivor lacks come from the duplicate (undo puts them back).
+        if set(duplicate.custom or {}) - set(survivor.custom or {}):
+            filled["custom"] = dict(survivor.custom or {})
+            survivor.custom = {**(duplicate.custom or {}), **(survivor.custom or {})}
         other_names = survivor.other_name_list()
         for name in [survivor_name, duplicate.full_name, *duplicate.other_name_list()]:
             if name and name != survivor.full_name and name not in other_names:

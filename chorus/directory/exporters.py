@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import QueryDict
 
 from chorus.core.access import visible_to
+from chorus.core.custom_fields import definitions, exported
 from chorus.core.exports import Exporter, Params, Table, register_exporter
 from chorus.directory.forms import DirectoryFilterForm
 from chorus.directory.models import Person, SavedSearch
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 def _people(user: User, params: Params) -> QuerySet[Person]:
     """The people the directory search in ``params["query"]`` finds for ``user`` now."""
-    form = DirectoryFilterForm(data=QueryDict(params.get("query", "")))
+    form = DirectoryFilterForm(data=QueryDict(params.get("query", "")), user=user)
     return people_filtered(user, form.cleaned_data if form.is_valid() else {})
 
 
@@ -37,14 +38,16 @@ def _rows(user: User, params: Params) -> Table:
 def _table(user: User, people: QuerySet[Person]) -> Table:
     """``people`` (what the user may see); contact details only if their role allows."""
     contacts = user.can_see_contact_details
+    added = definitions("person", user)
     header = ["id", "first name", "last name", "organisation", "job title", "region"]
     if contacts:
         header += ["email", "phone", "postcode"]
+    header += [d.label_en for d in added]
 
     def rows() -> Iterator[list[Any]]:
         for person in people.iterator(chunk_size=2000):
             membership = next(iter(person.memberships.all()), None)
-            row = [
+            row: list[Any] = [
                 str(person.code),
                 person.first_name,
                 person.last_name,
@@ -55,6 +58,8 @@ def _table(user: User, people: QuerySet[Person]) -> Table:
             if contacts:
                 primary = {c.kind: c.value for c in person.contacts.all()}
                 row += [primary.get("email", ""), primary.get("phone", ""), person.postcode]
+            custom = person.custom or {}
+            row += [exported(d, custom.get(d.key)) for d in added]
             yield row
 
     return header, rows()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.models import Team, User
 from chorus.core.access import teams_assignable_by, visible_or_kept
+from chorus.core.custom_fields import CustomFieldsForm, filter_fields
 from chorus.core.forms import GovukDateField
 from chorus.core.imports.forms import file_field, limits_hint
 from chorus.directory.models import (
@@ -46,13 +47,31 @@ class DirectoryFilterForm(forms.Form):
         label=_("Relationship owner"), queryset=User.objects.filter(is_active=True), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        """With ``user``, only the added fields their role sees filter; without, every one in
+        use (what a saved search may keep)."""
         super().__init__(*args, **kwargs)
         for name in ("group", "region", "topic", "owner"):
             self.fields[name].empty_label = _("Any")  # type: ignore[attr-defined]
+        self.fields.update(filter_fields("person", user))
+
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("custom_")]
 
 
-class PersonForm(forms.Form):
+class OrganisationFilterForm(forms.Form):
+    """The organisations list's filters by the added fields the user's role sees (the name
+    box is the list's own)."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(filter_fields("organisation", user))
+
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields]
+
+
+class PersonForm(CustomFieldsForm):
     title = forms.CharField(label=_("Title (optional)"), max_length=30, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(
@@ -124,8 +143,9 @@ class PersonForm(forms.Form):
         help_text=_("Only the team's members and administrators will see this person."),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, custom: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.custom_fields_add("person", user, custom)
         self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = visible_or_kept(  # type: ignore[attr-defined]
             user, Organisation.objects.all(), self.initial.get("organisation")
@@ -184,7 +204,7 @@ class PersonForm(forms.Form):
         return normalise_postcode(postcode) if postcode else ""
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(CustomFieldsForm):
     name = forms.CharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation's name")}
     )
@@ -220,6 +240,7 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, instance: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.custom_fields_add("organisation", user, instance.custom if instance else None)
         parents = visible_or_kept(user, Organisation.objects.all(), instance.parent if instance else None)
         if instance is not None:
             parents = parents.exclude(pk=instance.pk)

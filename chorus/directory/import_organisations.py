@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from rapidfuzz import fuzz, process
 
 from chorus.core.audit import audit_record_many
+from chorus.core.custom_fields import WithCustomFields, row_problems, row_values
+from chorus.core.custom_fields import definitions as custom_definitions
 from chorus.core.imports.columns import Field
 from chorus.core.imports.kinds import BatchWriter, ImportKind, Matches
 from chorus.core.imports.rows import CheckedRow, RowChecker
@@ -54,6 +56,7 @@ class OrganisationRowChecker(RowChecker):
         self.kinds = {fold(str(label)): value for value, label in OrganisationKind.choices}
         self.kinds.update({fold(value): value for value in OrganisationKind.values})
         self.url = URLValidator()
+        self.custom = custom_definitions("organisation")
 
     def check_row(self, checked: CheckedRow) -> None:
         values, errors = checked.values, checked.errors
@@ -86,6 +89,7 @@ class OrganisationRowChecker(RowChecker):
                 )
                 % {"value": region}
             )
+        errors.extend(row_problems(self.custom, values))
 
 
 def _name_index() -> dict[str, Organisation]:
@@ -172,6 +176,7 @@ class OrganisationWriter:
                     website=values.get("website", ""),
                     external_id=values.get("external_id", "")[:100],
                     team=job.team,
+                    custom=row_values(checker.custom, values),
                 )
                 pending[key] = organisation
                 created.append(organisation)
@@ -180,11 +185,13 @@ class OrganisationWriter:
             for name in FILLED_FROM_ROWS:
                 if values.get(name) and not getattr(existing, name):
                     setattr(existing, name, values[name])
+            # Added fields are filled in too, never overwritten.
+            existing.custom = {**row_values(checker.custom, values), **existing.custom}
             if existing.pk:
                 updated[existing.pk] = existing
             links.append((existing, row))
         Organisation.objects.bulk_create(created, batch_size=1000)
-        Organisation.objects.bulk_update(list(updated.values()), list(FILLED_FROM_ROWS))
+        Organisation.objects.bulk_update(list(updated.values()), [*FILLED_FROM_ROWS, "custom"])
         names = {**names, **{organisation_key(o.name): o for o in created}}
         for organisation, row in links:
             if region := checker.regions.get(fold(row.values.get("region", ""))):
@@ -223,7 +230,7 @@ def _done(created: int, updated: int) -> str:
 
 ORGANISATIONS = ImportKind(
     name="organisations",
-    fields=FIELDS,
+    fields=WithCustomFields(FIELDS, "organisation"),
     checker=OrganisationRowChecker,
     required=("name",),
     required_message=gettext_lazy("Match a column to Name: every organisation needs a name."),

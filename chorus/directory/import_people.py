@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from chorus.core.audit import audit_record_many
 from chorus.core.bulk import db_value, insert_rows
+from chorus.core.custom_fields import WithCustomFields, row_problems, row_values
+from chorus.core.custom_fields import definitions as custom_definitions
+from chorus.core.hooks import person_emails_changed
 from chorus.core.imports.columns import Field, Fields, guess_mapping
 from chorus.core.imports.kinds import BatchWriter, ImportKind, Matches
 from chorus.core.imports.rows import CheckedRow, RowChecker
@@ -98,6 +101,7 @@ class PeopleRowChecker(RowChecker):
     def __init__(self, headers: list[str], mapping: dict[str, str]) -> None:
         super().__init__(headers, mapping)
         self.regions: dict[str, Region] = regions_by_key()
+        self.custom = custom_definitions("person")
 
     def check_row(self, checked: CheckedRow) -> None:
         values, errors = checked.values, checked.errors
@@ -133,6 +137,7 @@ class PeopleRowChecker(RowChecker):
                 _("“%(value)s” is not a language Chorus offers. Use English or Welsh.")
                 % {"value": values["preferred_language"]}
             )
+        errors.extend(row_problems(self.custom, values))
 
 
 def _live_people() -> QuerySet[Person]:
@@ -318,6 +323,7 @@ class PeopleWriter:
         self._add_details(created, first_rows)
         # After the new people's own rows, so a later row about one of them only adds what is new.
         updated = self._apply_updates(updates)
+        person_emails_changed(normalise_email(row.values.get("email", "")) for row in rows)
         person_index([*created, *updated])
         audit_record_many(
             actor=job.created_by,
@@ -343,6 +349,7 @@ class PeopleWriter:
             communication_needs=values.get("communication_needs", ""),
             external_id=values.get("external_id", "")[:100],
             team=self.job.team,
+            custom=row_values(self.checker.custom, values),
         )
 
     def _add_details(self, created: list[Person], first_rows: dict[int, CheckedRow]) -> None:
@@ -403,6 +410,10 @@ class PeopleWriter:
             if values.get("postcode") and not person.postcode:
                 person.postcode = normalise_postcode(values["postcode"])
                 changed[person.pk] = person
+            for key, value in row_values(self.checker.custom, values).items():
+                if key not in person.custom:
+                    person.custom = {**person.custom, key: value}
+                    changed[person.pk] = person
             for kind, value, normalised in (
                 ("email", values.get("email", ""), normalise_email(values.get("email", ""))),
                 ("phone", values.get("phone", ""), normalise_phone(values.get("phone", ""))),
@@ -418,7 +429,9 @@ class PeopleWriter:
                 memberships.append(
                     Membership(person=person, organisation=organisation, role=values.get("job_title", ""))
                 )
-        Person.objects.bulk_update(list(changed.values()), [*FILLED_FROM_ROWS, "postcode"], batch_size=BATCH)
+        Person.objects.bulk_update(
+            list(changed.values()), [*FILLED_FROM_ROWS, "postcode", "custom"], batch_size=BATCH
+        )
         ContactPoint.objects.bulk_create(contacts, batch_size=BATCH, ignore_conflicts=True)
         Membership.objects.bulk_create(memberships, batch_size=BATCH)
         return list({person.pk: person for person, _row in updates}.values())
@@ -439,7 +452,7 @@ def _done(created: int, updated: int) -> str:
 
 PEOPLE = ImportKind(
     name="people",
-    fields=FIELDS,
+    fields=WithCustomFields(FIELDS, "person"),
     checker=PeopleRowChecker,
     required=("last_name", "full_name"),
     required_message=gettext_lazy("Match a column to Last name or to Full name: every person needs a name."),

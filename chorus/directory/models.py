@@ -105,6 +105,8 @@ class DirectoryRecord(CodedModel):
         on_delete=models.SET_NULL,
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True, db_index=True)
+    # Values of the fields administrators add (``chorus.core.custom_fields``), by key.
+    custom = models.JSONField(_("added fields"), default=dict, blank=True)
 
     team_path = "team"
 

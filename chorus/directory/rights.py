@@ -17,9 +17,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from chorus.core.audit import audit_record
+from chorus.core.custom_fields import exported
 from chorus.core.downloads import csv_text
 from chorus.core.hooks import person_erased
-from chorus.core.models import AuditAction, AuditEntry
+from chorus.core.models import AuditAction, AuditEntry, CustomField
 from chorus.core.registry import subject_access_records
 from chorus.core.tasks import background, enqueue_after_commit
 from chorus.directory.models import (
@@ -78,11 +79,24 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     )
 
 
+def custom_values_in_words(custom: dict[str, Any]) -> dict[str, Any]:
+    """The added fields' values by their English labels (every field, whoever may see it:
+    the file is the person's); values of a field since deleted by its key."""
+    words: dict[str, Any] = {}
+    left = dict(custom or {})
+    for definition in CustomField.objects.filter(applies_to="person"):
+        if definition.key in left:
+            words[definition.label_en] = exported(definition, left.pop(definition.key))
+    words.update(left)
+    return words
+
+
 def subject_access_contents(person: Person) -> dict[str, str]:
     """File name -> contents of everything held on ``person``, found through every relation,
     so records that later apps link to a person are included without changes here."""
     files: dict[str, str] = {}
     record = _row(person)
+    record["custom"] = custom_values_in_words(person.custom)
     record["topics"] = [str(t) for t in person.topics.all()]
     record["merged from"] = [str(m.duplicate.code) for m in MergeRecord.objects.filter(survivor=person)]
     files["person.json"] = json.dumps(record, indent=2, ensure_ascii=False)
@@ -201,6 +215,7 @@ def person_erase(*, actor: User | None, person: Person, request: HttpRequest | N
         person.topics.clear()
         for name, value in ERASED_FIELDS.items():
             setattr(person, name, value)
+        person.custom = {}  # the fields administrators added go with the rest
         person.erased_at = timezone.now()
         person.save()
         person_index([person])

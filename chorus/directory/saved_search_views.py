@@ -28,6 +28,7 @@ from chorus.directory.models import SavedSearch
 from chorus.directory.saved_searches import (
     filter_form,
     filters_from_query,
+    filters_hidden_from,
     filters_in_words,
     query_string,
     saved_search_people,
@@ -81,7 +82,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         if already is not None:
             return redirect("directory:saved_search_detail", code=already.code)
     carried = request.POST.get("filters", "") if request.method == "POST" else request.GET.urlencode()
-    filters = filters_from_query(QueryDict(carried))
+    filters = filters_from_query(QueryDict(carried), user)
     words = filters_in_words(filters) if filters else None
     form = SavedSearchForm(data=request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and words and form.is_valid():
@@ -195,8 +196,8 @@ def saved_search_export(request: HttpRequest, code: UUID, file_format: str) -> H
         raise Http404
     user = staff_user(request)
     saved = get_for_view(request, saved_searches_for(user), code=code)
-    form = filter_form(saved.filters)
-    if not form.is_valid():
+    form = filter_form(saved.filters, user)
+    if not form.is_valid() or filters_hidden_from(user, saved.filters):
         messages.error(request, _("This search uses a filter that no longer exists, so it finds no one."))
         return redirect("directory:saved_search_detail", code=saved.code)
     return people_export(

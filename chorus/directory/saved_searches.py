@@ -10,6 +10,7 @@ rather than everyone: it says so, and asks to be saved again.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from chorus.core.access import visible_to
 from chorus.core.audit import audit_record
+from chorus.core.dates import long_date
 from chorus.core.forms import name_in
 from chorus.core.i18n import current_welsh_or_english
 from chorus.core.models import AuditAction
@@ -35,11 +37,12 @@ if TYPE_CHECKING:
 Filters = dict[str, list[str]]
 
 
-def filters_from_query(query: QueryDict) -> Filters:
+def filters_from_query(query: QueryDict, user: User | None = None) -> Filters:
     """The directory filters in ``query`` (an address's query string), as a saved search
     keeps them: every field of the filter form that has a value, and nothing else (pages,
-    formats and anything made up are left out)."""
-    form = DirectoryFilterForm()
+    formats and anything made up are left out); with ``user``, only the added fields their
+    role sees."""
+    form = DirectoryFilterForm(user=user)
     kept: Filters = {}
     for name, field in form.fields.items():
         given = query.getlist(name)
@@ -60,9 +63,16 @@ def _as_query(filters: Filters) -> QueryDict:
     return data
 
 
-def filter_form(filters: Filters) -> DirectoryFilterForm:
-    """The directory filter form, bound to ``filters``."""
-    return DirectoryFilterForm(data=_as_query(filters))
+def filter_form(filters: Filters, user: User | None = None) -> DirectoryFilterForm:
+    """The directory filter form, bound to ``filters`` (with ``user``, only the added fields
+    their role sees)."""
+    return DirectoryFilterForm(data=_as_query(filters), user=user)
+
+
+def filters_hidden_from(user: User, filters: Filters) -> bool:
+    """Whether ``filters`` use a filter ``user`` does not have: an added field their role
+    does not see, or one no longer in use."""
+    return bool(set(filters) - set(DirectoryFilterForm(user=user).fields))
 
 
 def filters_valid(filters: Filters) -> bool:
@@ -76,9 +86,9 @@ def query_string(filters: Filters) -> str:
 
 def saved_search_people(user: User, saved: SavedSearch) -> QuerySet[Person]:
     """The people ``saved`` finds now among those ``user`` may see; no one if a filter it
-    uses no longer exists."""
-    form = filter_form(saved.filters)
-    if not form.is_valid():
+    uses no longer exists, or whose role may not filter by it."""
+    form = filter_form(saved.filters, user)
+    if not form.is_valid() or filters_hidden_from(user, saved.filters):
         return Person.objects.none()
     return people_filtered(user, form.cleaned_data)
 
@@ -95,6 +105,8 @@ def _shown(field: forms.Field, value: Any, language: str) -> str:
         return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return long_date(value)
     return f"“{value}”" if isinstance(field, forms.CharField) else str(value)
 
 
@@ -148,9 +160,9 @@ def saved_search_create(
     kept = {
         key: [str(v) for v in values]
         for key, values in filters.items()
-        if key in DirectoryFilterForm.base_fields
+        if key in DirectoryFilterForm(user=actor).fields
     }
-    kept = filters_from_query(_as_query(kept))
+    kept = filters_from_query(_as_query(kept), actor)
     if not kept or kept != filters or not filters_valid(kept):
         raise ValidationError(_("Apply at least one filter that exists before saving the search"))
     saved = SavedSearch(name=name.strip(), filters=kept, owner=actor, team=team)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from chorus.core.access import visible_to
 from chorus.core.audit_text import audit_heading, audit_sentences
+from chorus.core.custom_fields import filtered as custom_filtered
 from chorus.core.models import AuditAction, AuditEntry
 from chorus.core.registry import timeline_entries
 from chorus.directory.models import (
@@ -42,6 +43,7 @@ def people_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Person]:
         people = people.filter(topics=topic)
     if owner := filters.get("owner"):
         people = people.filter(owner=owner)
+    people = custom_filtered(people, "person", filters)
     people = people.distinct() if any(filters.get(k) for k in ("group", "topic")) else people
     if query := filters.get("q"):
         people = search_people(people, query)

@@ -12,6 +12,7 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from chorus.core.audit import audit_record
+from chorus.core.hooks import person_emails_changed
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 from chorus.directory.models import (
@@ -71,6 +72,9 @@ class PersonData:
     organisation: Organisation | None = None
     organisation_role: str = ""
     groups: list[StakeholderGroup] = field(default_factory=list)
+    # The whole ``custom`` value (``CustomFieldsForm`` keeps what the user may not see);
+    # None leaves it as it is.
+    custom: dict[str, Any] | None = None
 
 
 def _set_contacts(person: Person, emails: Iterable[str], phones: Iterable[str]) -> None:
@@ -81,6 +85,7 @@ def _set_contacts(person: Person, emails: Iterable[str], phones: Iterable[str]) 
     for value in phones:
         if value.strip():
             wanted.append((ContactPoint.Kind.PHONE, value.strip(), normalise_phone(value)))
+    had = set(person.contacts.filter(kind=ContactPoint.Kind.EMAIL).values_list("normalised", flat=True))
     keep: set[tuple[str, str]] = set()
     first_of_kind: set[str] = set()
     for kind, value, normalised in wanted:
@@ -97,11 +102,15 @@ def _set_contacts(person: Person, emails: Iterable[str], phones: Iterable[str]) 
     for contact in person.contacts.all():
         if (contact.kind, contact.normalised) not in keep:
             contact.delete()
+    # Responses from an address gained or lost may now be from someone else.
+    person_emails_changed(had ^ {normalised for kind, normalised in keep if kind == ContactPoint.Kind.EMAIL})
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
     data: dict[str, Any] = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
     data["contacts"] = sorted(person.contacts.values_list("value", flat=True))
+    for key, value in sorted((person.custom or {}).items()):
+        data[f"added field {key}"] = str(value)
     return data
 
 
@@ -109,7 +118,7 @@ def person_create(
     *, actor: User | None, data: PersonData, request: HttpRequest | None = None, source: str = ""
 ) -> Person:
     with transaction.atomic():
-        person = Person(**{name: getattr(data, name) for name in PERSON_FIELDS})
+        person = Person(**{name: getattr(data, name) for name in PERSON_FIELDS}, custom=data.custom or {})
         person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
         person.full_clean()
         person.save()
@@ -139,6 +148,8 @@ def person_update(
         before = _snapshot(person)
         for name in PERSON_FIELDS:
             setattr(person, name, getattr(data, name))
+        if data.custom is not None:
+            person.custom = data.custom
         person.postcode = normalise_postcode(person.postcode) if person.postcode else ""
         person.full_clean()
         person.save()
@@ -146,7 +157,11 @@ def person_update(
         person.topics.set(data.topics)
         person_index([person])
         after = _snapshot(person)
-        changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        changed = {
+            key: [before.get(key, ""), after.get(key, "")]
+            for key in {**before, **after}
+            if before.get(key, "") != after.get(key, "")
+        }
         if changed:
             audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, request=request, detail=changed)
     return person

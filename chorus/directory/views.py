@@ -27,6 +27,8 @@ from chorus.core.access import (
     staff_user,
 )
 from chorus.core.audit import audit_record
+from chorus.core.custom_fields import filtered as custom_filtered
+from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.dates import long_date
 from chorus.core.exports import export_start
 from chorus.core.models import AuditAction
@@ -50,6 +52,7 @@ from chorus.directory.forms import (
     MergeFieldsForm,
     MergeForm,
     NoteForm,
+    OrganisationFilterForm,
     OrganisationForm,
     PersonForm,
 )
@@ -93,7 +96,7 @@ def _audit_people_shown(request: HttpRequest, listing: str, shown: int) -> None:
 def person_list(request: HttpRequest) -> HttpResponseBase:
     regions_ensure()
     user = staff_user(request)
-    form = DirectoryFilterForm(data=request.GET or None)
+    form = DirectoryFilterForm(data=request.GET or None, user=user)
     filters = form.cleaned_data if form.is_valid() else {}
     people = people_filtered(user, filters)
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -116,7 +119,7 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     query = request.GET.copy()
     query.pop("page", None)
     # Filters that found something worth keeping: offered to editors as a saved search.
-    saved = filters_from_query(request.GET) if form.is_valid() and user.role in EDITORS else {}
+    saved = filters_from_query(request.GET, user) if form.is_valid() and user.role in EDITORS else {}
     return render(
         request,
         "directory/person_list.html",
@@ -139,7 +142,7 @@ def _saved_search_opened(request: HttpRequest, user: User) -> SavedSearch | None
     except ValueError:
         return None
     saved = saved_searches_for(user).filter(code=code).first()
-    return saved if saved is not None and saved.filters == filters_from_query(request.GET) else None
+    return saved if saved is not None and saved.filters == filters_from_query(request.GET, user) else None
 
 
 def _people_export(request: HttpRequest, filters: dict[str, object], kind: str) -> HttpResponseBase:
@@ -208,6 +211,7 @@ def person_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "directory/person_detail.html",
         {
             "person": person,
+            "custom_rows": custom_rows("person", user, person.custom),
             "show_contacts": user.can_see_contact_details,
             "may_change": can_change(user, person),
             "contacts": person.contacts.all(),
@@ -272,7 +276,7 @@ def person_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         "organisation": membership.organisation if membership else None,
         "organisation_role": membership.role if membership else "",
     }
-    form = PersonForm(data=request.POST or None, initial=initial, user=user)
+    form = PersonForm(data=request.POST or None, initial=initial, user=user, custom=person.custom)
     if request.method == "POST" and form.is_valid():
         data = _person_data(form)
         data.external_id = person.external_id
@@ -326,8 +330,11 @@ def person_assess(request: HttpRequest, code: UUID) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     from chorus.core.access import visible_to
 
-    organisations = visible_to(staff_user(request), Organisation.objects.all()).annotate(
-        people=Count("memberships")
+    user = staff_user(request)
+    organisations = visible_to(user, Organisation.objects.all()).annotate(people=Count("memberships"))
+    form = OrganisationFilterForm(data=request.GET or None, user=user)
+    organisations = custom_filtered(
+        organisations, "organisation", form.cleaned_data if form.is_valid() else {}
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -337,10 +344,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(organisations.order_by("name"), settings.CHORUS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    carried = request.GET.copy()
+    carried.pop("page", None)
     return render(
         request,
         "directory/organisation_list.html",
-        {"page": page, "q": query, "query": f"q={query}" if query else ""},
+        {"page": page, "q": query, "query": carried.urlencode(), "form": form},
     )
 
 
@@ -358,6 +367,7 @@ def organisation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "note_form": NoteForm(),
             "assessment": organisation.assessments.first(),
             "organisation": organisation,
+            "custom_rows": custom_rows("organisation", user, organisation.custom),
             "members": members,
             "may_change": can_change(user, organisation),
             "children": organisation.children.all(),
@@ -525,7 +535,7 @@ def stakeholder_map(request: HttpRequest) -> HttpResponse:
 
     regions_ensure()
     user = staff_user(request)
-    form = DirectoryFilterForm(data=request.GET or None)
+    form = DirectoryFilterForm(data=request.GET or None, user=user)
     filters = form.cleaned_data if form.is_valid() else {}
     points, total = map_points(user, filters)
     download = request.GET.get("format")

@@ -181,7 +181,10 @@ def people_suggested(email: LoggedEmail, user: User, most: int = 5) -> list[Pers
 NEAR_EDITS = 2
 # The most directory addresses compared with one address in the email (a common domain has
 # many; those of about the same length, sharing its domain or its name part, are compared).
-_NEAR_CANDIDATES = 20000
+_NEAR_CANDIDATES = 5000
+# The most addresses of one email looked at for near matches: anyone can write to the people
+# address with hundreds of addresses in Cc, and the filing page must still open at once.
+_NEAR_ADDRESSES = 10
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,10 @@ def people_near(email: LoggedEmail, user: User, most: int = 5) -> list[NearMatch
 
     written = email_addresses_outside(email)
     best: dict[int, tuple[int, str, str]] = {}
+    exact = {p.pk for p in people_matched(written)}
     visible = people_visible(user)
-    for address in written:
+    sender_first = sorted(written, key=lambda a: a != normalise_email(email.sender))
+    for address in sender_first[:_NEAR_ADDRESSES]:
         local, _, domain = address.rpartition("@")
         if not local or not domain:
             continue
@@ -238,7 +243,6 @@ def people_near(email: LoggedEmail, user: User, most: int = 5) -> list[NearMatch
             edits = Levenshtein.distance(theirs, address, score_cutoff=NEAR_EDITS)
             if edits <= NEAR_EDITS and (person_id not in best or edits < best[person_id][0]):
                 best[person_id] = (edits, theirs, address)
-    exact = {p.pk for p in people_matched(written)}
     nearest = [
         item
         for item in sorted(best.items(), key=lambda item: (item[1][0], item[1][1]))

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from chorus.accounts.models import Team, User
 from chorus.core.access import can_change, teams_assignable_by, visible_or_kept, visible_to
+from chorus.core.custom_fields import CustomFieldsForm, filter_fields
 from chorus.core.forms import GovukDateField, GovukDateTimeField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import LawfulBasis, Place, Region, StakeholderGroup, Topic
@@ -129,7 +130,7 @@ class ProjectForm(forms.Form):
         return data
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CustomFieldsForm):
     kind = forms.ChoiceField(
         label=_("Type"),
         choices=ActivityType.choices,
@@ -191,10 +192,11 @@ class ActivityForm(forms.Form):
     is_public = forms.BooleanField(label=_("Show on the public calendar"), required=False)
     team = team_field(_("Restrict to a team (optional)"))
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, custom: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, user)
         self.fields["place"].empty_label = _("None")  # type: ignore[attr-defined]
+        self.custom_fields_add("activity", user, custom)
 
     def clean_projects(self) -> list[Project]:
         """The projects chosen, plus any the activity is already linked to that this user
@@ -590,6 +592,10 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
+        self.fields.update(filter_fields("activity", user))
+
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("custom_")]
 
 
 class AttendanceUploadForm(forms.Form):

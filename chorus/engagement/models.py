@@ -170,6 +170,8 @@ class Activity(CodedModel):
         blank=True,
         on_delete=models.SET_NULL,
     )
+    # Values of the fields administrators add (``chorus.core.custom_fields``), by key.
+    custom = models.JSONField(_("added fields"), default=dict, blank=True)
 
     team_path = "team"
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chorus.core.access import visible_to
+from chorus.core.custom_fields import filtered as custom_filtered
 from chorus.engagement.models import (
     Activity,
     Attendance,
@@ -47,6 +48,7 @@ def activities_for(user: User, filters: dict[str, Any]) -> QuerySet[Activity]:
         activities = activities.filter(starts_at__lte=datetime.combine(end, time.max, tzinfo=zone))
     if query := filters.get("q"):
         activities = activities.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    activities = custom_filtered(activities, "activity", filters)
     # Who came is counted for each activity shown, not grouped over every activity before
     # the page is cut (a second over 50,000 activities and 500,000 attendance records).
     came = (

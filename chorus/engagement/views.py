@@ -29,6 +29,7 @@ from chorus.core.access import (
     visible_to,
 )
 from chorus.core.audit import audit_record, audit_record_many
+from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.registry import page_sections
@@ -130,7 +131,9 @@ def activity_edit(request: HttpRequest, code: UUID | None = None) -> HttpRespons
                 "title": plan.title_for(language),
                 "summary": plan.body_for(language),
             }
-    form = ActivityForm(data=request.POST or None, initial=initial, user=user)
+    form = ActivityForm(
+        data=request.POST or None, initial=initial, user=user, custom=activity.custom if activity else None
+    )
     if request.method == "POST" and form.is_valid():
         activity = services.activity_save(actor=user, request=request, activity=activity, **form.cleaned_data)
         messages.success(request, _("Activity saved."))
@@ -174,6 +177,7 @@ def activity_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "engagement/activity_detail.html",
         {
             "activity": activity,
+            "custom_rows": custom_rows("activity", user, activity.custom),
             "attendance": attendance_shown,
             "unmet": unmet,
             "may_change": can_change(user, activity),

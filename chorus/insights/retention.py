@@ -46,7 +46,8 @@ def _responses(cutoff: Any) -> QuerySet[Any]:
 
 
 def _responses_anonymise(due: QuerySet[Any], cutoff: Any) -> int:
-    return due.update(name="", email="", organisation="", may_contact=False)
+    # The link to the directory person goes with the address it was matched from.
+    return due.update(name="", email="", organisation="", may_contact=False, person=None)
 
 
 def _equality(cutoff: Any) -> QuerySet[Any]:

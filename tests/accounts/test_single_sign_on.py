@@ -285,6 +285,26 @@ def test_a_session_past_its_limit_goes_back_to_the_provider_and_a_removed_person
     refused = client.get(back.removeprefix("http://testserver"))
     assert refused.status_code == 403
     assert "None of your groups gives access to Chorus any more" in refused.content.decode()
+    # Signed out here, and switched off, so that nothing she left behind keeps working.
+    assert client.get("/staff/").status_code == 302
+    assert not User.objects.get(email="alice@example.gov.uk").is_active
+
+
+@pytest.mark.django_db
+def test_past_the_limit_a_form_or_a_part_of_a_page_waits_for_the_provider(oidc: Provider) -> None:
+    SSOGroupMapping.objects.create(group="chorus-officers", role=Role.ENGAGEMENT_OFFICER)
+    oidc.accounts({"alice": ALICE})
+    client = Client()
+    _sso(client, requests.Session(), "alice")
+    session = client.session
+    session[SSO_SESSION_KEY] = {**session[SSO_SESSION_KEY], "until": time.time() - 1}
+    session.save()
+
+    part = client.get("/staff/directory/", headers={"HX-Request": "true"})
+    posted = client.post("/staff/directory/people/new/", {"last_name": "Jones"})
+
+    assert part.status_code == 401 and part["HX-Redirect"].startswith("/sign-in/single-sign-on/")
+    assert posted.status_code == 401
 
 
 @pytest.mark.django_db
@@ -343,3 +363,65 @@ def test_the_sign_in_page_offers_single_sign_on_only_when_it_is_on(settings: Any
     page = Client().get("/sign-in/").content.decode()
     assert "Sign in with Test provider" not in page
     assert Client().get("/sign-in/single-sign-on/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_account_is_linked_by_its_address_only_when_the_provider_vouches_for_it(
+    oidc: Provider, settings: Any
+) -> None:
+    """Whoever controls a provider account's email claim must not get someone's Chorus account."""
+    settings.OIDC_NEW_USERS = "invited"
+    admin = UserFactory(email="root@example.gov.uk", role=Role.ADMINISTRATOR)
+    SSOGroupMapping.objects.create(group="chorus-admins", role=Role.ADMINISTRATOR)
+    oidc.accounts(
+        {
+            "mallory": {"email": "root@example.gov.uk", "name": "M", "groups": [], "email_verified": False},
+            "upn": {"preferred_username": "root@example.gov.uk", "name": "U", "groups": []},
+        }
+    )
+
+    for login in ("mallory", "upn"):
+        client = Client()
+        response = _sso(client, requests.Session(), login)
+        assert response.status_code == 403
+        assert client.get("/staff/").status_code == 302
+    admin.refresh_from_db()
+    assert admin.sso_subject == "" and admin.role == Role.ADMINISTRATOR
+    assert AuditEntry.objects.filter(
+        action=AuditAction.SIGN_IN_FAILED, detail__reason="email not confirmed by the provider"
+    ).exists()
+
+    oidc.accounts({"root": {"email": "root@example.gov.uk", "name": "Rae Root", "groups": ["chorus-admins"]}})
+    assert _sso(Client(), requests.Session(), "root").status_code == 302
+    admin.refresh_from_db()
+    assert admin.sso_subject == f"{oidc.issuer} root"
+
+
+@pytest.mark.django_db
+def test_a_break_glass_administrator_is_never_linked(oidc: Provider, settings: Any) -> None:
+    settings.OIDC_BREAK_GLASS = ["glass@example.gov.uk"]
+    glass = UserFactory(email="glass@example.gov.uk", role=Role.ADMINISTRATOR)
+    SSOGroupMapping.objects.create(group="chorus-admins", role=Role.ADMINISTRATOR)
+    oidc.accounts({"glass": {"email": "glass@example.gov.uk", "name": "G", "groups": ["chorus-admins"]}})
+
+    assert _sso(Client(), requests.Session(), "glass").status_code == 403
+    glass.refresh_from_db()
+    assert glass.sso_subject == ""
+
+
+@pytest.mark.django_db
+def test_leaving_the_administrators_group_takes_the_role_away_even_with_a_team_left(oidc: Provider) -> None:
+    east = TeamFactory(name="East")
+    SSOGroupMapping.objects.create(group="chorus-admins", role=Role.ADMINISTRATOR)
+    SSOGroupMapping.objects.create(group="east-team").teams.set([east])
+    oidc.accounts(
+        {"ada": {"email": "ada@example.gov.uk", "name": "Ada", "groups": ["chorus-admins", "east-team"]}}
+    )
+    _sso(Client(), requests.Session(), "ada")
+    assert User.objects.get(email="ada@example.gov.uk").role == Role.ADMINISTRATOR
+
+    oidc.accounts({"ada": {"email": "ada@example.gov.uk", "name": "Ada", "groups": ["east-team"]}})
+    _sso(Client(), requests.Session(), "ada")
+
+    ada = User.objects.get(email="ada@example.gov.uk")
+    assert ada.role == Role.VIEWER and [t.name for t in ada.teams.all()] == ["East"]

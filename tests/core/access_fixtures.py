@@ -185,7 +185,7 @@ def _export(r: dict[str, Any], admin: User) -> None:
 
 
 def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> None:
-    from chorus.core.models import SitePage
+    from chorus.core.models import CustomField, SitePage
     from chorus.directory.models import (
         ImportJob,
         MergeRecord,
@@ -195,6 +195,10 @@ def _directory(r: dict[str, Any], team_a: Team, team_b: Team, admin: User) -> No
 
     r["site_page"] = SitePage.objects.filter(slug="privacy").first() or SitePage.objects.create(
         slug="privacy", title_en="Privacy", title_cy="Preifatrwydd", body_en="Text", body_cy="Testun"
+    )
+    # Not in use, so the other pages of the matrix are as they would be without it.
+    r["custom_field"] = CustomField.objects.create(
+        applies_to="person", key="matrix", label_en="Matrix", label_cy="Matrics", kind="text", active=False
     )
     r["panel"] = StakeholderGroupFactory(name="Residents' panel", is_panel=True)
     r["group"] = StakeholderGroupFactory(name="Advice sector")
@@ -785,6 +789,7 @@ def _sso_group(w: World) -> Any:
 ARGS: dict[str, Args] = {
     # core and accounts
     "core:site_page_edit": lambda w: {"slug": w.site_page.slug},
+    "core:custom_field_edit": lambda w: {"code": w.custom_field.code},
     "core:export_status": lambda w: {"code": w.export.code},
     "core:export_download": lambda w: {"code": w.export.code},
     "accounts:set_password": lambda w: {"code": w.viewer.code, "token": "not-a-real-token"},
@@ -857,6 +862,7 @@ ARGS: dict[str, Args] = {
     "cases:satisfaction": lambda w: {"token": _satisfaction_token(w)},
     "cases:case_detail": lambda w: {"code": w.case.code},
     "cases:case_assign": lambda w: {"code": w.case.code},
+    "cases:case_fields": lambda w: {"code": w.case.code},
     "cases:case_note": lambda w: {"code": w.case.code},
     "cases:case_reply": lambda w: {"code": w.case.code},
     "cases:case_escalate": lambda w: {"code": w.case.code},
@@ -1094,4 +1100,7 @@ ARGS: dict[str, Args] = {
     "api_v1:subscriber_read": lambda w: {"code": w.person.code},
     "api_v1:idea_read": lambda w: {"code": w.person.code},
     "api_v1:idea_respond": lambda w: {"code": w.person.code},
+    "api_v1:commitment_read": lambda w: {"code": w.person.code},
+    "api_v1:commitment_change": lambda w: {"code": w.person.code},
+    "api_v1:commitment_progress": lambda w: {"code": w.person.code},
 }

@@ -108,3 +108,25 @@ def test_a_refused_staff_page_keeps_the_staff_header(viewer) -> None:
         assert response.status_code == 403
         page = response.content.decode()
         assert 'href="/sign-in/"' not in page and "/sign-out/" in page, url
+
+
+def test_the_administrators_home_links_failed_background_tasks_to_their_list(admin_client: Client) -> None:
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.FAILED,
+        task_path="chorus.core.tasks.nothing",
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        queue_name="default",
+        run_after=get_date_max(),
+        finished_at=timezone.now(),
+    )
+
+    page = admin_client.get("/staff/")
+
+    assert page.status_code == 200
+    assert "Background tasks that failed this week" in page.content.decode()
+    assert "/django-admin/django_tasks_database/dbtaskresult/" in page.content.decode()

@@ -161,6 +161,9 @@ EXPECT: dict[str, Expect] = {
     "core:export_download": Expect(LOGIN, 404, 404, 404, 200),
     "core:site_page_list": administrators(),
     "core:site_page_edit": administrators(),
+    "core:custom_field_list": administrators(),
+    "core:custom_field_create": administrators(),
+    "core:custom_field_edit": administrators(),
     # accounts
     "accounts:sign_in": everyone(),
     "accounts:sign_out": everyone(405, post=everyone(LOGIN)),
@@ -269,6 +272,7 @@ EXPECT: dict[str, Expect] = {
     "cases:case_dashboard": staff(),
     "cases:case_detail": team_record(),
     "cases:case_assign": team_record_change(),
+    "cases:case_fields": team_record_change(),
     # An empty note: the case page again, with the error.
     "cases:case_note": post_only(Expect(LOGIN, 403, 403, 404, 200)),
     "cases:case_reply": team_record_change(),
@@ -559,6 +563,11 @@ EXPECT: dict[str, Expect] = {
     "api_v1:ideas_list": API,
     "api_v1:idea_read": API,
     "api_v1:idea_respond": API_POST_ONLY,
+    "api_v1:commitments_list": API,
+    "api_v1:commitment_create": API,
+    "api_v1:commitment_read": API,
+    "api_v1:commitment_change": API,
+    "api_v1:commitment_progress": API_POST_ONLY,
     "api:token_list": administrators(),
     "api:token_create": administrators(),
     "api:token_revoke": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
@@ -1168,6 +1177,11 @@ CSRF_EXEMPT = {
     "api_v1:ideas_list": "the staff API: a bearer token in a header, no cookies",
     "api_v1:idea_read": "the staff API: a bearer token in a header, no cookies",
     "api_v1:idea_respond": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:commitments_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:commitment_create": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:commitment_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:commitment_change": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:commitment_progress": "the staff API: a bearer token in a header, no cookies",
 }
 
 
