@@ -18,6 +18,7 @@ from chorus.api.base import (
     Limit,
     Named,
     Page,
+    acting,
     audit_call,
     audit_listed,
     need,
@@ -29,6 +30,8 @@ from chorus.api.base import (
 from chorus.api.models import Area
 from chorus.api.services import token_visible
 from chorus.consultations.models import Answer, Consultation, Question, Response
+from chorus.core.custom_fields import definitions, visible_values
+from chorus.core.models import CustomField
 
 router = Router(tags=["consultations and responses"])
 
@@ -74,6 +77,7 @@ class ConsultationOut(Schema):
     regions: list[str]
     team: UUID | None
     responses: int
+    custom: dict[str, Any] = Field(description="Values of the fields administrators added, by key")
     created_at: datetime
     updated_at: datetime
 
@@ -114,7 +118,7 @@ def _consultations() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("project", "team").prefetch_related("topics", "regions")
 
 
-def _consultation_out(consultation: Consultation) -> dict[str, Any]:
+def _consultation_out(consultation: Consultation, defs: list[CustomField]) -> dict[str, Any]:
     project = consultation.project
     return {
         "code": consultation.code,
@@ -131,6 +135,7 @@ def _consultation_out(consultation: Consultation) -> dict[str, Any]:
         "regions": sorted(r.ons_code for r in consultation.regions.all()),
         "team": consultation.team.code if consultation.team else None,
         "responses": consultation.responses.count(),
+        "custom": visible_values(defs, consultation.custom),
         "created_at": consultation.created_at,
         "updated_at": consultation.updated_at,
     }
@@ -207,7 +212,8 @@ def consultations_list(
         consultations = consultations.filter(updated_at__gte=since)
     rows, after = paged(consultations, cursor, limit)
     audit_call(request, object_type="consultations.consultation", detail={"shown": len(rows)})
-    return {"results": [_consultation_out(c) for c in rows], "next": after}
+    defs = definitions("consultation", acting(request))
+    return {"results": [_consultation_out(c, defs) for c in rows], "next": after}
 
 
 @router.get(
@@ -221,7 +227,7 @@ def consultation_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     sections = consultation.sections.order_by("order", "id").prefetch_related("questions__follows")
     audit_call(request, obj=consultation)
     return {
-        **_consultation_out(consultation),
+        **_consultation_out(consultation, definitions("consultation", acting(request))),
         "sections": [
             {
                 "code": s.code,

@@ -13,6 +13,7 @@ from chorus.consultations.labels import question_label, question_numbers
 from chorus.consultations.models import Consultation, HelpRequest, Question, Response, Section
 from chorus.core import uploads
 from chorus.core.access import teams_assignable_by
+from chorus.core.custom_fields import CustomFieldsForm, filter_fields
 from chorus.core.forms import GovukDateField, GovukDateTimeField, NamedChoiceField
 from chorus.core.imports.forms import file_field
 from chorus.directory.models import AdjustmentCategory, Region, Topic
@@ -21,7 +22,7 @@ from chorus.engagement.models import Project
 from chorus.engagement.selectors import projects_assignable_by
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(CustomFieldsForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Consultation.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
     title_cy = forms.CharField(label=_("Title in Welsh (optional)"), max_length=200, required=False)
@@ -112,11 +113,12 @@ class ConsultationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, custom: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The same rule as every other form that offers projects and teams.
         self.fields["project"].queryset = projects_assignable_by(user)  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams_assignable_by(user)  # type: ignore[attr-defined]
+        self.custom_fields_add("consultation", user, custom)
 
     def clean_project(self) -> Project | None:
         """Keep a link to a project this user cannot see: it is not offered, so an empty
@@ -690,6 +692,18 @@ class HelpQueueFilterForm(forms.Form):
             ("", _("Any status")),
         ],
     )
+
+
+class ConsultationFilterForm(forms.Form):
+    """The filters of the staff list of consultations, read from the address (GET): the
+    added fields its user's role sees."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(filter_fields("consultation", user))
+
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("custom_")]
 
 
 class PublicConsultationFilterForm(forms.Form):

@@ -90,6 +90,8 @@ class Consultation(CodedModel):
             "answers. Answers are kept apart and only ever shown as counts."
         ),
     )
+    # Values of the fields administrators add (``chorus.core.custom_fields``), by key.
+    custom = models.JSONField(_("added fields"), default=dict, blank=True)
 
     team_path = "team"
 

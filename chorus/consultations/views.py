@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.accounts.models import Role
 from chorus.consultations import services
-from chorus.consultations.forms import ConsultationForm, DocumentForm, PublicConsultationFilterForm
+from chorus.consultations.forms import (
+    ConsultationFilterForm,
+    ConsultationForm,
+    DocumentForm,
+    PublicConsultationFilterForm,
+)
 from chorus.consultations.gunning import warnings_before_closing
 from chorus.consultations.journey import shown_answer
 from chorus.consultations.models import Answer, Consultation, Question, Response, SupportingDocument
@@ -31,6 +36,8 @@ from chorus.core.access import (
     staff_user,
     visible_to,
 )
+from chorus.core.custom_fields import filtered as custom_filtered
+from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.downloads import csv_response
 from chorus.core.i18n import current_language
 from chorus.core.text import render_page_text
@@ -63,9 +70,25 @@ FIELDS = (
 
 @staff_required
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    consultations = visible_to(staff_user(request), Consultation.objects.select_related("project", "team"))
+    user = staff_user(request)
+    form = ConsultationFilterForm(data=request.GET or None, user=user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    consultations = custom_filtered(
+        visible_to(user, Consultation.objects.select_related("project", "team")), "consultation", filters
+    )
     page = Paginator(consultations, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consultations/consultation_list.html", {"page": page, "query": ""})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v not in (None, "") for v in filters.values()),
+        },
+    )
 
 
 @staff_required
@@ -81,6 +104,7 @@ def consultation_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "consultations/consultation_detail.html",
         {
             "consultation": consultation,
+            "custom_rows": custom_rows("consultation", user, consultation.custom),
             "may_change": can_change(user, consultation),
             "impact": consultation.impact.all(),
             "documents": documents,
@@ -108,7 +132,12 @@ def consultation_edit(request: HttpRequest, code: UUID | None = None) -> HttpRes
         initial = {name: getattr(consultation, name) for name in FIELDS}
         initial["topics"] = list(consultation.topics.all())
         initial["regions"] = list(consultation.regions.all())
-    form = ConsultationForm(data=request.POST or None, initial=initial, user=user)
+    form = ConsultationForm(
+        data=request.POST or None,
+        initial=initial,
+        user=user,
+        custom=consultation.custom if consultation else None,
+    )
     if request.method == "POST" and form.is_valid():
         consultation = services.consultation_save(
             actor=user, request=request, consultation=consultation, **form.cleaned_data

@@ -1,4 +1,4 @@
-"""Fields administrators add to people and organisations (ADR 15).
+"""Fields administrators add to people, organisations, activities, consultations and cases (ADR 15).
 
 A ``CustomField`` defines one; its values live in the record's ``custom`` JSON column,
 keyed by the field's ``key``: text and choices as strings, numbers as JSON numbers, dates
@@ -43,6 +43,7 @@ TARGETS = {
     "organisation": "directory.Organisation",
     "activity": "engagement.Activity",
     "case": "cases.Case",
+    "consultation": "consultations.Consultation",
 }
 # Form fields (and filters) are named with this prefix and the field's key.
 PREFIX = "custom_"

@@ -289,6 +289,7 @@ class CustomFieldTarget(models.TextChoices):
     ORGANISATION = "organisation", _("Organisations")
     ACTIVITY = "activity", _("Activities")
     CASE = "case", _("Cases")
+    CONSULTATION = "consultation", _("Consultations")
 
 
 class CustomFieldKind(models.TextChoices):
