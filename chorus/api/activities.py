@@ -246,7 +246,7 @@ def activity_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.ACTIVITIES)
     activity = one(request, _activities(), code=code)
     audit_call(request, obj=activity)
-    return _activity_out(activity)
+    return _activity_out(activity, definitions("activity", acting(request)))
 
 
 @router.post("/activities", response={201: ActivityOut, **ERRORS}, summary="Add an activity")
@@ -263,7 +263,7 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> Status[dict[str, 
     )
     activity = _activities().get(pk=activity.pk)
     audit_call(request, obj=activity)
-    return Status(201, _activity_out(activity))
+    return Status(201, _activity_out(activity, definitions("activity", acting(request))))
 
 
 @router.patch("/activities/{code}", response={200: ActivityOut, **ERRORS}, summary="Change an activity")
@@ -271,7 +271,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     need(request, Area.ACTIVITIES, Level.WRITE)
     regions_ensure()
     activity = one(request, _activities(), code=code)
-    current = _activity_out(activity)
+    current = _activity_out(activity, definitions("activity", acting(request)))
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
     values = {key: current[key] for key in ActivityPatch.model_fields if key != "custom"}
@@ -287,7 +287,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     services.activity_save(actor=acting(request), request=request, activity=activity, **form.cleaned_data)
     activity = _activities().get(pk=activity.pk)
     audit_call(request, obj=activity)
-    return _activity_out(activity)
+    return _activity_out(activity, definitions("activity", acting(request)))
 
 
 @router.get(

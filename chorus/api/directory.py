@@ -405,7 +405,7 @@ def person_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.PEOPLE)
     person = one(request, _people(), code=code)
     audit_call(request, obj=person)
-    return _person_out(person)
+    return _person_out(person, definitions("person", acting(request)))
 
 
 @router.post("/people", response={201: PersonOut, **ERRORS}, summary="Add a person")
@@ -425,12 +425,12 @@ def person_create(request: HttpRequest, body: PersonIn) -> Status[dict[str, Any]
     )
     person = _people().get(pk=person.pk)
     audit_call(request, obj=person)
-    return Status(201, _person_out(person))
+    return Status(201, _person_out(person, definitions("person", acting(request))))
 
 
 def _person_values(person: Person) -> dict[str, Any]:
     """The person as the API writes one, to lay a change over."""
-    out = _person_out(person)
+    out = _person_out(person)  # its added fields are left out below
     return {
         **{k: out[k] for k in PersonPatch.model_fields if k not in ("groups", "custom")},
         "groups": [g["group"]["code"] for g in out["groups"]],
@@ -457,7 +457,7 @@ def person_update(request: HttpRequest, code: UUID, body: PersonPatch) -> dict[s
         _groups_set(request, person, list(form.cleaned_data["groups"]))
     person = _people().get(pk=person.pk)
     audit_call(request, obj=person)
-    return _person_out(person)
+    return _person_out(person, definitions("person", acting(request)))
 
 
 def _groups_set(request: HttpRequest, person: Person, groups: list[StakeholderGroup]) -> None:
@@ -493,7 +493,7 @@ def person_consent(request: HttpRequest, code: UUID, body: ConsentIn) -> Status[
     services.consent_record(actor=acting(request), request=request, person=person, **form.cleaned_data)
     person = _people().get(pk=person.pk)
     audit_call(request, obj=person)
-    return Status(201, _person_out(person))
+    return Status(201, _person_out(person, definitions("person", acting(request))))
 
 
 @router.post("/people/{code}/groups", response={201: PersonOut, **ERRORS}, summary="Add to a group")
@@ -509,7 +509,7 @@ def person_group_add(request: HttpRequest, code: UUID, body: GroupMembershipIn) 
     services.group_membership_add(actor=acting(request), request=request, person=person, **form.cleaned_data)
     person = _people().get(pk=person.pk)
     audit_call(request, obj=person)
-    return Status(201, _person_out(person))
+    return Status(201, _person_out(person, definitions("person", acting(request))))
 
 
 @router.post(
@@ -536,7 +536,7 @@ def person_membership_add(request: HttpRequest, code: UUID, body: MembershipIn) 
     )
     person = _people().get(pk=person.pk)
     audit_call(request, obj=person)
-    return Status(201, _person_out(person))
+    return Status(201, _person_out(person, definitions("person", acting(request))))
 
 
 @router.get(
@@ -622,7 +622,7 @@ def organisation_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.ORGANISATIONS)
     organisation = one(request, _organisations(), code=code)
     audit_call(request, obj=organisation)
-    return _organisation_out(organisation)
+    return _organisation_out(organisation, definitions("organisation", acting(request)))
 
 
 def _organisation_form(
@@ -658,7 +658,7 @@ def organisation_create(request: HttpRequest, body: OrganisationIn) -> Status[di
     )
     organisation = _organisations().get(pk=organisation.pk)
     audit_call(request, obj=organisation)
-    return Status(201, _organisation_out(organisation))
+    return Status(201, _organisation_out(organisation, definitions("organisation", acting(request))))
 
 
 @router.patch(
@@ -668,7 +668,7 @@ def organisation_update(request: HttpRequest, code: UUID, body: OrganisationPatc
     need(request, Area.ORGANISATIONS, Level.WRITE)
     regions_ensure()
     organisation = one(request, _organisations(), code=code)
-    current = _organisation_out(organisation)
+    current = _organisation_out(organisation, definitions("organisation", acting(request)))
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
     values = {
@@ -684,4 +684,4 @@ def organisation_update(request: HttpRequest, code: UUID, body: OrganisationPatc
     )
     organisation = _organisations().get(pk=organisation.pk)
     audit_call(request, obj=organisation)
-    return _organisation_out(organisation)
+    return _organisation_out(organisation, definitions("organisation", acting(request)))

@@ -102,3 +102,25 @@ def test_activities_take_added_fields_through_the_api(api: Api) -> None:
     assert refused.json()["errors"] == {"custom.venue_cost": ["Venue cost must be a number, like 12 or 3.5"]}
     kept = api.patch(f"/activities/{code}", {"summary": "Went well"})
     assert kept.json()["custom"] == {"venue_cost": 40}
+
+
+def test_a_field_hidden_from_the_tokens_administrator_is_in_no_answer(
+    api: Api, fields: dict[str, CustomField]
+) -> None:
+    CustomField.objects.create(
+        applies_to="person",
+        key="case_notes",
+        label_en="Caseworker notes",
+        label_cy="Nodiadau",
+        kind="text",
+        roles=["engagement_officer"],
+    )
+    person = make_person(last_name="Rees", custom={"stream": "health", "case_notes": "private"})
+
+    listed = api.get("/people").json()["results"][0]["custom"]
+    read = api.get(f"/people/{person.code}").json()["custom"]
+    changed = api.patch(f"/people/{person.code}", {"custom": {"staff": 3}}).json()["custom"]
+
+    assert "case_notes" not in listed and "case_notes" not in read and "case_notes" not in changed
+    person.refresh_from_db()
+    assert person.custom["case_notes"] == "private"  # kept, though unseen
