@@ -60,16 +60,16 @@ def client() -> DjangoOAuth2App:
 
 
 def claims_with_userinfo(token: dict[str, Any]) -> dict[str, Any]:
-    """The ID token's claims, with the userinfo endpoint's where the provider keeps some there
-    (many put groups and email only in userinfo). The ID token's subject must match."""
+    """The ID token's claims, with the userinfo endpoint's filling what it lacks (many
+    providers put groups and email only in userinfo). The ID token's claims win, and the
+    userinfo is used only for the same subject."""
     claims = dict(token.get("userinfo") or {})
     if settings.OIDC_GROUPS_CLAIM in claims and claims.get("email"):
         return claims
     if client().load_server_metadata().get("userinfo_endpoint"):
         extra = dict(client().userinfo(token=token))
         if extra.get("sub") == claims.get("sub"):
-            claims = {**extra, **claims} if claims.get("email") else {**claims, **extra}
-            claims.setdefault(settings.OIDC_GROUPS_CLAIM, extra.get(settings.OIDC_GROUPS_CLAIM))
+            claims = {**extra, **claims}
     return claims
 
 
