@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -30,6 +29,7 @@ from chorus.api.base import (
     custom_error_names,
     custom_form_data,
     form_errors,
+    local_text,
     need,
     no_nul,
     one,
@@ -177,14 +177,6 @@ def _activity_out(activity: Activity, defs: list[CustomField] | None = None) -> 
     }
 
 
-def _local(value: Any, field: str) -> str:
-    """A date and time sent to the API as the staff form's one box reads it (local time)."""
-    if value in (None, ""):
-        return ""
-    moment = when(str(value), field) or timezone.now()
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def _activity_form(request: HttpRequest, values: dict[str, Any], activity: Activity | None) -> ActivityForm:
     token = token_of(request)
     custom = custom_form_data(
@@ -192,8 +184,8 @@ def _activity_form(request: HttpRequest, values: dict[str, Any], activity: Activ
     )
     data = as_form_data(values)
     data.update(custom)
-    data["starts_at"] = _local(values.get("starts_at"), "starts_at")
-    data["ends_at"] = _local(values.get("ends_at"), "ends_at")
+    data["starts_at"] = local_text(values.get("starts_at"), "starts_at")
+    data["ends_at"] = local_text(values.get("ends_at"), "ends_at")
     if not values.get("is_public"):
         data.pop("is_public", None)  # an unticked box is not sent
     initial = {"projects": list(activity.projects.all())} if activity else None

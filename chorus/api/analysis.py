@@ -6,13 +6,32 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
-from chorus.analysis.models import AnalysisRun, Assignment, Item
-from chorus.api.base import ERRORS, Limit, Page, audit_call, need, no_nul, one, paged
-from chorus.api.models import Area
+from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource
+from chorus.analysis.services import run_create
+from chorus.api.base import (
+    ERRORS,
+    ApiError,
+    Limit,
+    Page,
+    acting,
+    audit_call,
+    need,
+    no_nul,
+    one,
+    paged,
+    token_of,
+)
+from chorus.api.models import Area, Level
 from chorus.api.services import token_visible
+from chorus.consultations.models import Consultation, Question
+from chorus.engagement.models import Activity
+from chorus.feedback.models import Service
 
 router = Router(tags=["analysis"])
 
@@ -59,6 +78,16 @@ class AssignmentOut(Schema):
     text: str = Field(description="The text with personal data taken out")
     sentiment: str
     themes: list[int] = Field(description="Ids of the themes it was given")
+
+
+class RunIn(Schema):
+    subject: str = Field(
+        description="What to analyse: question (a free-text question), consultation (each of its "
+        "free-text questions), service (a service's feedback), social (a source's posts) or event "
+        "(an event's evaluation comments)"
+    )
+    of: UUID = Field(description="The code of the question, consultation, service, social source or event")
+    mode: str = Field("fast", description="fast or accurate")
 
 
 class AssignmentsPage(Page):
@@ -163,3 +192,51 @@ def run_assignments(
         ],
         "next": after,
     }
+
+
+def _target(request: HttpRequest, subject: str, code: UUID) -> Any:
+    """The record a new run reads, if the token may see it; a 400 naming ``of`` otherwise."""
+    token = token_of(request)
+    found: Any = None
+    if subject == AnalysisRun.Subject.QUESTION:
+        questions = Question.objects.filter(kind=Question.Kind.TEXT).select_related("section__consultation")
+        found = token_visible(token, questions).filter(code=code).first()
+    else:
+        model: Any = {
+            AnalysisRun.Subject.CONSULTATION: Consultation,
+            AnalysisRun.Subject.SERVICE: Service,
+            AnalysisRun.Subject.SOCIAL: SocialSource,
+            AnalysisRun.Subject.EVENT: Activity,
+        }[AnalysisRun.Subject(subject)]
+        found = token_visible(token, model.objects.all()).filter(code=code).first()
+    if found is None:
+        raise ApiError(
+            400,
+            {"of": [_("There is nothing of that kind with this code that this token may see.")]},
+        )
+    return found
+
+
+@router.post(
+    "/analysis-runs",
+    response={201: RunOut, **ERRORS},
+    summary="Start an analysis",
+    description="It is queued as on its page; read the run until its status is done.",
+)
+def run_start(request: HttpRequest, body: RunIn) -> Status[dict[str, Any]]:
+    need(request, Area.ANALYSIS, Level.WRITE)
+    subjects = [s for s in AnalysisRun.Subject.values if s != AnalysisRun.Subject.CASES]
+    if body.subject not in subjects:
+        raise ApiError(400, {"subject": [_("Send one of: %(kinds)s.") % {"kinds": ", ".join(subjects)}]})
+    if body.mode not in (AnalysisRun.Mode.FAST, AnalysisRun.Mode.ACCURATE):
+        raise ApiError(400, {"mode": [_("Send fast or accurate.")]})
+    target = _target(request, body.subject, body.of)
+    try:
+        run = run_create(
+            actor=acting(request), subject=body.subject, target=target, mode=body.mode, framework=[]
+        )
+    except ValidationError as error:
+        raise ApiError(400, {"body": error.messages}) from None
+    found = _runs().get(pk=run.pk)
+    audit_call(request, obj=found)
+    return Status(201, _run_out(found))

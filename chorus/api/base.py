@@ -239,6 +239,14 @@ def when(value: str | None, field: str) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def local_text(value: Any, field: str) -> str:
+    """A date and time sent to the API as a staff form's one box reads it (local time)."""
+    if value in (None, ""):
+        return ""
+    moment = when(str(value), field) or timezone.now()
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 # A date and time the API reads itself (with ``when``), described as one to the OpenAPI document.
 DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 

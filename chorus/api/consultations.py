@@ -4,34 +4,52 @@ importing ``chorus.equality``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from chorus.api.base import (
+    CUSTOM_IN,
+    CUSTOM_PATCH,
     ERRORS,
+    ApiError,
     DateTimeText,
     Limit,
     Named,
     Page,
     acting,
+    as_form_data,
     audit_call,
     audit_listed,
+    check_texts,
+    custom_error_names,
+    custom_form_data,
+    form_errors,
+    local_text,
     need,
     no_nul,
     one,
     paged,
+    token_of,
     when,
 )
-from chorus.api.models import Area
-from chorus.api.services import token_visible
+from chorus.api.models import Area, Level
+from chorus.api.services import token_teams, token_visible
+from chorus.consultations import services
+from chorus.consultations.forms import ConsultationForm, EnteredResponseForm
+from chorus.consultations.journey import answers_from, field_name, section_form
 from chorus.consultations.models import Answer, Consultation, Question, Response
+from chorus.consultations.selectors import questions_in_order
 from chorus.core.custom_fields import definitions, visible_values
 from chorus.core.models import CustomField
+from chorus.directory.reference import regions_ensure
+from chorus.engagement.models import Project
 
 router = Router(tags=["consultations and responses"])
 
@@ -77,9 +95,63 @@ class ConsultationOut(Schema):
     regions: list[str]
     team: UUID | None
     responses: int
+    body: str = Field(description="What is consulted on: blank lines part paragraphs, '## ' starts a heading")
+    body_cy: str
+    shorter_reason: str = Field(description="Why it is open for less than the standard, if it is")
+    privacy_url: str
+    contact_email: str
+    contact_phone: str
+    equality_monitoring: bool
+    is_published: bool
     custom: dict[str, Any] = Field(description="Values of the fields administrators added, by key")
     created_at: datetime
     updated_at: datetime
+
+
+class ConsultationIn(Schema):
+    kind: str = Field(description="consultation or survey")
+    title: str = Field(description="200 characters at most")
+    title_cy: str = ""
+    summary: str = Field(description="One or two sentences, shown in lists and the calendar")
+    summary_cy: str = ""
+    body: str = ""
+    body_cy: str = ""
+    opens_at: DateTimeText = Field(description="When it opens, like 2026-03-27T09:00:00Z")
+    closes_at: DateTimeText = Field(description="When it closes, after it opens")
+    shorter_reason: str = Field("", description="Why it is open for less than the standard, if it is")
+    project: UUID | None = None
+    topics: list[int] = Field([], description="Topics' ids")
+    regions: list[str] = Field([], description="Regions' ONS codes")
+    team: UUID | None = Field(None, description="Restrict it to a team: never shown to the public")
+    privacy_url: str = Field("", description="The privacy notice's address: needed before publishing")
+    contact_email: str = ""
+    contact_phone: str = ""
+    equality_monitoring: bool = False
+    custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
+
+
+class ConsultationPatch(Schema):
+    """Only the fields sent change."""
+
+    kind: str | None = None
+    title: str | None = None
+    title_cy: str | None = None
+    summary: str | None = None
+    summary_cy: str | None = None
+    body: str | None = None
+    body_cy: str | None = None
+    opens_at: DateTimeText | None = None
+    closes_at: DateTimeText | None = None
+    shorter_reason: str | None = None
+    project: UUID | None = None
+    topics: list[int] | None = None
+    regions: list[str] | None = None
+    team: UUID | None = None
+    privacy_url: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    equality_monitoring: bool | None = None
+    custom: dict[str, Any] | None = Field(None, description=CUSTOM_PATCH)
 
 
 class ConsultationDetailOut(ConsultationOut):
@@ -114,6 +186,30 @@ class ResponsesPage(Page):
     results: list[ResponseOut]
 
 
+class AnswerIn(Schema):
+    question: UUID = Field(description="The question's code")
+    value: str | list[str] = Field(
+        description="Text; for a choice, the option's value; for several choices, a list of values"
+    )
+
+
+class ResponseIn(Schema):
+    channel: str = Field(description="How it came: email, post, phone, face_to_face or assisted")
+    received_on: date = Field(description="The date it was received (YYYY-MM-DD), not in the future")
+    respondent_type: str = Field("individual", description="individual or organisation")
+    organisation: str = ""
+    name: str = ""
+    email: str = ""
+    may_contact: bool = Field(False, description="They asked to be emailed what changed: needs email")
+    publish: str = Field("no", description="How they agreed to it being published (no, anonymous or named)")
+    answers: list[AnswerIn] = Field([], description="Their answers; none is required, as on the staff page")
+    submission_key: UUID | None = Field(
+        None,
+        description="Your own id for this response. Sent again (after a timeout, say), the response "
+        "already stored is returned with 200 and nothing is stored twice.",
+    )
+
+
 def _consultations() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("project", "team").prefetch_related("topics", "regions")
 
@@ -135,6 +231,14 @@ def _consultation_out(consultation: Consultation, defs: list[CustomField]) -> di
         "regions": sorted(r.ons_code for r in consultation.regions.all()),
         "team": consultation.team.code if consultation.team else None,
         "responses": consultation.responses.count(),
+        "body": consultation.body,
+        "body_cy": consultation.body_cy,
+        "shorter_reason": consultation.shorter_reason,
+        "privacy_url": consultation.privacy_url,
+        "contact_email": consultation.contact_email,
+        "contact_phone": consultation.contact_phone,
+        "equality_monitoring": consultation.equality_monitoring,
+        "is_published": consultation.is_published,
         "custom": visible_values(defs, consultation.custom),
         "created_at": consultation.created_at,
         "updated_at": consultation.updated_at,
@@ -280,3 +384,149 @@ def response_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     response = one(request, _responses(), code=code)
     audit_call(request, obj=response)
     return _response_out(response)
+
+
+# Writing: through the staff pages' forms and services, so the same checks and messages
+# apply, with the token's teams and visible projects in place of a user's.
+
+
+def _consultation_form(
+    request: HttpRequest, values: dict[str, Any], consultation: Consultation | None
+) -> ConsultationForm:
+    token = token_of(request)
+    custom = custom_form_data(
+        request, "consultation", values.pop("custom", None), consultation.custom if consultation else None
+    )
+    data = as_form_data(values)
+    data.update(custom)
+    for name in ("opens_at", "closes_at"):
+        data[name] = local_text(values.get(name), name)
+    if not values.get("equality_monitoring"):
+        data.pop("equality_monitoring", None)  # an unticked box is not sent
+    initial = None
+    if consultation is not None:
+        initial = {"project": consultation.project, "is_published": consultation.is_published}
+    form = ConsultationForm(
+        data=data, initial=initial, user=acting(request), custom=consultation.custom if consultation else None
+    )
+    fields: Any = form.fields
+    fields["project"].queryset = token_visible(token, Project.objects.order_by("name"))
+    fields["team"].queryset = token_teams(token)
+    for name in ("project", "team"):
+        fields[name].to_field_name = "code"
+    fields["regions"].to_field_name = "ons_code"
+    return form
+
+
+def _consultation_saved(
+    request: HttpRequest, form: ConsultationForm, consultation: Consultation | None
+) -> dict[str, Any]:
+    saved = services.consultation_save(
+        actor=acting(request), request=request, consultation=consultation, **form.cleaned_data
+    )
+    found = _consultations().get(pk=saved.pk)
+    audit_call(request, obj=found)
+    return _consultation_out(found, definitions("consultation", acting(request)))
+
+
+@router.post(
+    "/consultations",
+    response={201: ConsultationOut, **ERRORS},
+    summary="Add a consultation, as a draft",
+    description="It is published from its page in Chorus, after the publishing checklist.",
+)
+def consultation_create(request: HttpRequest, body: ConsultationIn) -> Status[dict[str, Any]]:
+    need(request, Area.CONSULTATIONS, Level.WRITE)
+    regions_ensure()
+    values = body.model_dump()
+    check_texts(values)
+    form = _consultation_form(request, values, None)
+    if not form.is_valid():
+        raise form_errors(form, custom_error_names("consultation"))
+    return Status(201, _consultation_saved(request, form, None))
+
+
+@router.patch(
+    "/consultations/{code}",
+    response={200: ConsultationOut, **ERRORS},
+    summary="Change a consultation",
+    description="Only the fields sent change. A published one cannot be restricted to a team.",
+)
+def consultation_change(request: HttpRequest, code: UUID, body: ConsultationPatch) -> dict[str, Any]:
+    need(request, Area.CONSULTATIONS, Level.WRITE)
+    regions_ensure()
+    consultation = one(request, _consultations(), code=code)
+    changes = body.model_dump(exclude_unset=True)
+    check_texts(changes)
+    current = _consultation_out(consultation, definitions("consultation", acting(request)))
+    values = {name: current[name] for name in ConsultationPatch.model_fields if name != "custom"}
+    values["project"] = consultation.project.code if consultation.project else None
+    values["opens_at"] = consultation.opens_at.isoformat()
+    values["closes_at"] = consultation.closes_at.isoformat()
+    values.update(changes)
+    form = _consultation_form(request, values, consultation)
+    if not form.is_valid():
+        raise form_errors(form, custom_error_names("consultation"))
+    return _consultation_saved(request, form, consultation)
+
+
+@router.post(
+    "/consultations/{code}/responses",
+    response={200: ResponseOut, 201: ResponseOut, **ERRORS},
+    summary="Add a response that came by email, post, phone or in person",
+    description=(
+        "As staff enter one on its page: no answer is required, and it is stored once. Send a "
+        "submission_key to retry safely. Equality monitoring answers are never taken here."
+    ),
+)
+def response_create(request: HttpRequest, code: UUID, body: ResponseIn) -> Status[dict[str, Any]]:
+    need(request, Area.CONSULTATIONS, Level.WRITE)
+    consultation = one(request, Consultation.objects.all(), code=code)
+    values = body.model_dump()
+    answers_sent = values.pop("answers")
+    key = values.pop("submission_key")
+    check_texts(values)
+    for answer in answers_sent:
+        check_texts({f"answers.{answer['question']}": answer["value"]})
+    if key is not None:
+        stored = _responses().filter(submission_key=key).first()
+        if stored is not None:
+            if stored.consultation_id != consultation.pk:
+                raise ApiError(
+                    409,
+                    {"submission_key": [_("This key was used for a response to another consultation.")]},
+                )
+            audit_call(request, obj=stored)
+            return Status(200, _response_out(stored))
+    questions = questions_in_order(consultation)
+    by_code = {str(q.code): q for q in questions}
+    data: dict[str, Any] = {}
+    unknown: dict[str, list[str]] = {}
+    for answer in answers_sent:
+        question = by_code.get(str(answer["question"]))
+        if question is None:
+            unknown[f"answers.{answer['question']}"] = [
+                _("This consultation has no question with this code. Read the consultation for them.")
+            ]
+        else:
+            data[field_name(question)] = answer["value"]
+    if unknown:
+        raise ApiError(400, unknown)
+    if not values["may_contact"]:
+        values.pop("may_contact")  # an unticked box is not sent
+    about = EnteredResponseForm(data=as_form_data(values))
+    answers_form = section_form(questions, "en", data=as_form_data(data), required=False)
+    if not (about.is_valid() and answers_form.is_valid()):
+        errors = form_errors(about).errors if about.errors else {}
+        errors |= form_errors(answers_form, {field_name(q): f"answers.{q.code}" for q in questions}).errors
+        raise ApiError(400, errors)
+    response = services.response_enter(
+        actor=acting(request),
+        request=request,
+        consultation=consultation,
+        questions=questions,
+        about=about.cleaned_data,
+        answers=answers_from(answers_form, questions),
+        submission_key=key,
+    )
+    return Status(201, _response_out(_responses().get(pk=response.pk)))

@@ -32,7 +32,18 @@ class Area(models.TextChoices):
 
 
 # The areas the API changes as well as reads; the others it only reads.
-WRITABLE = frozenset({Area.PEOPLE, Area.ORGANISATIONS, Area.ACTIVITIES, Area.IDEAS, Area.COMMITMENTS})
+WRITABLE = frozenset(
+    {
+        Area.PEOPLE,
+        Area.ORGANISATIONS,
+        Area.ACTIVITIES,
+        Area.CONSULTATIONS,
+        Area.ANALYSIS,
+        Area.SUBSCRIBERS,
+        Area.IDEAS,
+        Area.COMMITMENTS,
+    }
+)
 
 
 class Level(models.TextChoices):

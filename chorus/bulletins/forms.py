@@ -247,3 +247,61 @@ class SubscriberImportForm(forms.Form):
         required=False,
         empty_label=_("No list"),
     )
+
+
+class SubscriberRecordForm(forms.Form):
+    """One subscriber added or changed by another system (the staff API): the address, its
+    language and interests and, for one added, how Chorus may email it."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        error_messages={
+            "required": _("Enter an email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("en", _("English")), ("cy", _("Welsh"))],
+        error_messages={"invalid_choice": _("Choose en for English or cy for Welsh")},
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Areas"),
+        queryset=Region.objects.all(),
+        to_field_name="ons_code",
+        required=False,
+        error_messages={"invalid_choice": _("%(value)s is not an area's code. Use the area's ONS code.")},
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("%(value)s is not a topic's id.")},
+    )
+    lists = forms.ModelMultipleChoiceField(
+        label=_("Lists"),
+        queryset=SubscriberList.objects.all(),
+        to_field_name="name",
+        required=False,
+        error_messages={"invalid_choice": _("There is no list named %(value)s. Use a list's name exactly.")},
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis for emailing them"),
+        choices=[("", _("None: send them a link to confirm")), *LawfulBasis.choices],
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Choose consent, public_task, legitimate_interests, legal_obligation or contract, "
+                "or leave it out to send them a link to confirm"
+            )
+        },
+    )
+    source = forms.CharField(label=_("Where they came from"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("lawful_basis") and not data.get("source"):
+            self.add_error(
+                "source", _("Say where they came from, such as the sign-up form at the Cardiff forum")
+            )
+        return data

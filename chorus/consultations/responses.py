@@ -5,7 +5,6 @@ column an option of a multiple-choice question), written by a task (``exporters.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID, uuid4
@@ -13,7 +12,6 @@ from uuid import UUID, uuid4
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,23 +21,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chorus.accounts.models import User
+from chorus.consultations import services
 from chorus.consultations.forms import EnteredResponseForm
 from chorus.consultations.journey import (
     answers_from,
     choices_for,
-    is_visible,
     section_form,
     shown_answer,
-    unique_reference,
 )
-from chorus.consultations.linking import person_for
 from chorus.consultations.models import Answer, Consultation, HelpRequest, Question, Response, ResponseTag
 from chorus.consultations.selectors import answer_counts, questions_in_order
 from chorus.consultations.views import EDITORS
 from chorus.core.access import get_for_change, get_for_view, role_required, staff_required, staff_user
 from chorus.core.audit import audit_record
 from chorus.core.exports import export_start
-from chorus.core.hooks import event_happened, texts_received
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 
@@ -71,45 +66,16 @@ def response_enter(request: HttpRequest, code: UUID) -> HttpResponse:
         return redirect("consultations:response_list", code=consultation.code)
     if request.method == "POST" and about.is_valid() and answers_form.is_valid():
         user = staff_user(request)
-        answers = answers_from(answers_form, questions)
-        with transaction.atomic():
-            response = Response.objects.create(
-                consultation=consultation,
-                reference=unique_reference(),
-                submission_key=key,
-                channel=about.cleaned_data["channel"],
-                respondent_type=about.cleaned_data["respondent_type"],
-                organisation=about.cleaned_data["organisation"],
-                name=about.cleaned_data["name"],
-                email=about.cleaned_data["email"],
-                person_id=person_for(about.cleaned_data["email"]),
-                may_contact=about.cleaned_data["may_contact"],
-                publish=about.cleaned_data["publish"],
-                entered_by=user,
-                submitted_at=datetime.combine(
-                    about.cleaned_data["received_on"], time(12), tzinfo=timezone.get_current_timezone()
-                ),
-            )
-            Answer.objects.bulk_create(
-                Answer(response=response, question=q, value=answers[str(q.code)])
-                for q in questions
-                if answers.get(str(q.code)) not in (None, "", []) and is_visible(q, answers)
-            )
-            texts_received(
-                source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
-            )
-            event_happened("response_submitted", response)
-            audit_record(
-                actor=user,
-                action=AuditAction.CREATE,
-                obj=response,
-                request=request,
-                detail={"channel": response.channel},
-            )
-            if helped is not None:
-                helped.response, helped.status = response, HelpRequest.Status.DONE
-                helped.assigned_to = helped.assigned_to or user
-                helped.save(update_fields=["response", "status", "assigned_to", "updated_at"])
+        response = services.response_enter(
+            actor=user,
+            request=request,
+            consultation=consultation,
+            questions=questions,
+            about=about.cleaned_data,
+            answers=answers_from(answers_form, questions),
+            submission_key=key,
+            helped=helped,
+        )
         messages.success(request, _("Response %(reference)s saved.") % {"reference": response.reference})
         if helped is not None:
             return redirect("consultations:help_queue")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,9 +13,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chorus.consultations.models import Consultation, Question, Section, SupportingDocument
+from chorus.consultations.journey import is_visible, unique_reference
+from chorus.consultations.linking import person_for
+from chorus.consultations.models import (
+    Answer,
+    Consultation,
+    HelpRequest,
+    Question,
+    Response,
+    Section,
+    SupportingDocument,
+)
 from chorus.consultations.publishing import LOCKED, publish_checklist, ready_to_publish
 from chorus.core.audit import audit_record
+from chorus.core.hooks import event_happened, texts_received
 from chorus.core.models import AuditAction
 from chorus.core.services import record_save
 
@@ -35,6 +48,60 @@ def consultation_save(
             fields=fields,
             relations=relations,
         )
+
+
+def response_enter(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    consultation: Consultation,
+    questions: list[Question],
+    about: dict[str, Any],
+    answers: dict[str, Any],
+    submission_key: UUID | None,
+    helped: HelpRequest | None = None,
+) -> Response:
+    """Store a response that came by email, post, phone or in person (``about``: its
+    channel, date received, who responded and what they chose about publishing), once: a
+    second call with the same ``submission_key`` is refused by the database, not stored."""
+    received: date = about["received_on"]
+    with transaction.atomic():
+        response = Response.objects.create(
+            consultation=consultation,
+            reference=unique_reference(),
+            submission_key=submission_key,
+            channel=about["channel"],
+            respondent_type=about["respondent_type"],
+            organisation=about["organisation"],
+            name=about["name"],
+            email=about["email"],
+            person_id=person_for(about["email"]),
+            may_contact=about["may_contact"],
+            publish=about["publish"],
+            entered_by=actor,
+            submitted_at=datetime.combine(received, time(12), tzinfo=timezone.get_current_timezone()),
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, question=q, value=answers[str(q.code)])
+            for q in questions
+            if answers.get(str(q.code)) not in (None, "", []) and is_visible(q, answers)
+        )
+        texts_received(
+            source="response", ids=[response.pk], subject="consultation", target_id=consultation.pk
+        )
+        event_happened("response_submitted", response)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=response,
+            request=request,
+            detail={"channel": response.channel},
+        )
+        if helped is not None:
+            helped.response, helped.status = response, HelpRequest.Status.DONE
+            helped.assigned_to = helped.assigned_to or actor
+            helped.save(update_fields=["response", "status", "assigned_to", "updated_at"])
+    return response
 
 
 def _unlocked(consultation: Consultation) -> None:

@@ -204,10 +204,10 @@ def test_changes_are_offered_only_where_the_api_makes_them(admin: User) -> None:
         "/staff/api-tokens/new/",
         {
             "name": "Survey tool",
-            "scopes": ["consultations:write"],
+            "scopes": ["feedback:write"],
             "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
         },
     ).content.decode()
-    assert "consultations:write is not one of the available choices" in page
-    assert 'value="people:write"' in page and 'value="consultations:write"' not in page
+    assert "feedback:write is not one of the available choices" in page
+    assert 'value="consultations:write"' in page and 'value="feedback:write"' not in page
     assert not ApiToken.objects.exists()

@@ -1103,4 +1103,7 @@ ARGS: dict[str, Args] = {
     "api_v1:commitment_read": lambda w: {"code": w.person.code},
     "api_v1:commitment_change": lambda w: {"code": w.person.code},
     "api_v1:commitment_progress": lambda w: {"code": w.person.code},
+    "api_v1:consultation_change": lambda w: {"code": w.person.code},
+    "api_v1:response_create": lambda w: {"code": w.person.code},
+    "api_v1:subscriber_update": lambda w: {"code": w.person.code},
 }

@@ -14,9 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chorus.bulletins.models import AddressEvent, Subscriber
+from chorus.core.audit import audit_record
 from chorus.core.downloads import absolute_url
 from chorus.core.email import email_send_later
 from chorus.core.hooks import event_happened
+from chorus.core.models import AuditAction
 from chorus.directory.models import LawfulBasis
 
 
@@ -60,6 +62,104 @@ def subscribe(*, email: str, regions: Iterable[Any], topics: Iterable[Any], lang
                     },
                 ),
             )
+    return subscriber
+
+
+# Addresses Chorus never subscribes again for staff or another system: the person said
+# stop, or the address does not work. Only the person can, from the sign-up page.
+STOPPED = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
+
+
+class AddressStopped(Exception):
+    """The address unsubscribed or stopped working, so it is left as it is."""
+
+
+def subscriber_record(
+    *,
+    actor: Any,
+    request: Any,
+    email: str,
+    language: str,
+    regions: Iterable[Any],
+    topics: Iterable[Any],
+    lists: Iterable[Any],
+    lawful_basis: str,
+    source: str,
+) -> tuple[Subscriber, bool]:
+    """Subscribe an address for staff or another system, as an import does: on a recorded
+    lawful basis, subscribed now, with its consent recorded on the directory person; or,
+    with no basis, sent the public page's confirmation email. An address already there
+    gains the areas, topics and lists (with no change to its status); one that stopped is
+    refused with ``AddressStopped``. Returns the subscriber and whether it is new."""
+    email = email.strip().lower()
+    if not lawful_basis:
+        existing = Subscriber.objects.filter(email=email).first()
+        if existing is not None and existing.status in STOPPED[1:]:
+            raise AddressStopped(email)
+        subscriber = subscribe(email=email, regions=regions, topics=topics, language=language)
+        subscriber.lists.add(*lists)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE if existing else AuditAction.CREATE,
+            obj=subscriber,
+            request=request,
+            detail={"confirmation sent": True},
+        )
+        return subscriber, existing is None
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email,
+            defaults={
+                "language": language,
+                "status": Subscriber.Status.ACTIVE,
+                "source": Subscriber.Source.STAFF,
+                "source_detail": source[:200],
+                "lawful_basis": lawful_basis,
+                "consented_at": timezone.now(),
+                "person": _person_for(email),
+            },
+        )
+        if not created and subscriber.status in STOPPED:
+            raise AddressStopped(email)
+        subscriber.regions.add(*regions)
+        subscriber.topics.add(*topics)
+        subscriber.lists.add(*lists)
+        subscriber.save(update_fields=["updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            obj=subscriber,
+            request=request,
+            detail={"lawful_basis": lawful_basis, "source": source[:200]},
+        )
+        if created:
+            _record_consent(subscriber)
+            event_happened("subscriber_joined", subscriber)
+    return subscriber, created
+
+
+def subscriber_change(
+    *, actor: Any, request: Any, subscriber: Subscriber, changes: dict[str, Any], how: str
+) -> Subscriber:
+    """Change a subscriber's language, areas, topics or lists (each replaced by what is
+    sent), or unsubscribe them (``changes["status"] == "unsubscribed"``)."""
+    with transaction.atomic():
+        if "language" in changes:
+            subscriber.language = changes["language"]
+            subscriber.save(update_fields=["language", "updated_at"])
+        for name in ("regions", "topics", "lists"):
+            if name in changes:
+                getattr(subscriber, name).set(changes[name])
+        subscriber.save(update_fields=["updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=subscriber,
+            request=request,
+            detail={"changed": sorted(changes)},
+        )
+    if changes.get("status") == Subscriber.Status.UNSUBSCRIBED:
+        unsubscribe(subscriber, how=how)
     return subscriber
 
 

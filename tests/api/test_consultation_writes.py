@@ -1,0 +1,192 @@
+"""Consultations and entered responses through the staff API: added and changed with the
+staff pages' checks, audit and team limits; a response sent twice is stored once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from django.utils import timezone
+
+from chorus.api.models import Area, Level, scope_name
+from chorus.consultations.models import Consultation, Response
+from chorus.core.models import AuditAction, AuditEntry
+from chorus.directory.models import Region
+from chorus.directory.reference import regions_ensure
+from tests.api.conftest import Api, Issue
+from tests.factories import ConsultationFactory, QuestionFactory, TeamFactory, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(**more: object) -> dict:
+    opens = timezone.now() + timedelta(days=7)
+    return {
+        "kind": "consultation",
+        "title": "Court opening hours",
+        "summary": "Should courts open later on weekdays?",
+        "opens_at": opens.isoformat(),
+        "closes_at": (opens + timedelta(weeks=12)).isoformat(),
+        **more,
+    }
+
+
+def test_it_adds_a_draft_consultation_with_the_staff_forms_checks(api: Api) -> None:
+    regions_ensure()
+    region = Region.objects.order_by("ons_code").first()
+    assert region is not None
+
+    response = api.post("/consultations", _body(regions=[region.ons_code], equality_monitoring=True))
+
+    assert response.status_code == 201, response.json()
+    made = response.json()
+    assert made["status"] == "draft" and made["is_published"] is False
+    assert made["regions"] == [region.ons_code] and made["equality_monitoring"] is True
+    consultation = Consultation.objects.get(code=made["code"])
+    assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(consultation.code)).exists()
+
+    backwards = api.post(
+        "/consultations", _body(closes_at=(timezone.now() - timedelta(days=1)).isoformat())
+    ).json()
+    assert "The closing must be after the opening" in backwards["errors"]["closes_at"]
+    untitled = api.post("/consultations", _body(title="")).json()
+    assert "Enter a title" in untitled["errors"]["title"]
+    bad_when = api.post("/consultations", _body(opens_at="next Tuesday"))
+    assert bad_when.status_code == 400 and "opens_at" in bad_when.json()["errors"]
+    nowhere = api.post("/consultations", _body(regions=["X99999999"]))
+    assert nowhere.status_code == 400 and "regions" in nowhere.json()["errors"]
+    assert Consultation.objects.count() == 1
+
+
+def test_a_change_keeps_what_was_not_sent(api: Api) -> None:
+    made = api.post("/consultations", _body(title_cy="Oriau agor llysoedd")).json()
+
+    changed = api.patch(f"/consultations/{made['code']}", {"summary": "Later opening on weekdays?"})
+
+    assert changed.status_code == 200, changed.json()
+    body = changed.json()
+    assert body["summary"] == "Later opening on weekdays?"
+    assert body["title"] == "Court opening hours" and body["title_cy"] == "Oriau agor llysoedd"
+    assert body["opens_at"] == made["opens_at"] and body["closes_at"] == made["closes_at"]
+    refused = api.patch(f"/consultations/{made['code']}", {"title": ""})
+    assert refused.status_code == 400
+    assert Consultation.objects.get(code=made["code"]).title == "Court opening hours"
+
+
+def test_team_limits_and_scopes_hold_for_writes(issue: Issue) -> None:
+    family, crime = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    theirs = ConsultationFactory(team=crime)
+    api = Api(issue(teams=[family]))
+    entered = {"channel": "post", "received_on": timezone.localdate().isoformat()}
+    assert api.patch(f"/consultations/{theirs.code}", {"title": "Mine now"}).status_code == 404
+    assert api.post(f"/consultations/{theirs.code}/responses", entered).status_code == 404
+    other_team = api.post("/consultations", _body(team=str(crime.code)))
+    assert other_team.status_code == 400 and "team" in other_team.json()["errors"]
+    own = api.post("/consultations", _body(team=str(family.code)))
+    assert own.status_code == 201 and own.json()["team"] == str(family.code)
+
+    reader = Api(issue(scopes=[scope_name(Area.CONSULTATIONS, Level.READ)]))
+    assert reader.get("/consultations").status_code == 200
+    assert reader.post("/consultations", _body()).status_code == 403
+    assert reader.post(f"/consultations/{theirs.code}/responses", entered).status_code == 403
+
+
+def test_an_entered_response_is_stored_once_with_its_answers_and_linked(api: Api) -> None:
+    consultation = ConsultationFactory()
+    why = QuestionFactory(section__consultation=consultation, kind="text", text="Why?")
+    choice = QuestionFactory(
+        section=why.section,
+        kind="single",
+        text="Do you agree?",
+        options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+    )
+    person = make_person(first_name="Ann", last_name="Lewis", emails=["ann@example.org"])
+    key = str(uuid4())
+    body = {
+        "channel": "post",
+        "received_on": timezone.localdate().isoformat(),
+        "name": "Ann",
+        "email": "ann@example.org",
+        "publish": "anonymous",
+        "answers": [
+            {"question": str(why.code), "value": "Buses stop at six"},
+            {"question": str(choice.code), "value": "no"},
+        ],
+        "submission_key": key,
+    }
+
+    first = api.post(f"/consultations/{consultation.code}/responses", body)
+    again = api.post(f"/consultations/{consultation.code}/responses", body)
+
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    stored = Response.objects.get()
+    assert stored.channel == "post" and stored.person_id == person.pk and stored.entered_by is not None
+    assert {a["value"] for a in first.json()["answers"]} == {"Buses stop at six", "no"}
+    assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(stored.code)).exists()
+
+
+def test_a_bad_response_says_what_is_wrong_and_stores_nothing(api: Api) -> None:
+    consultation = ConsultationFactory()
+    choice = QuestionFactory(
+        section__consultation=consultation,
+        kind="single",
+        options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+    )
+    today = timezone.localdate()
+    path = f"/consultations/{consultation.code}/responses"
+
+    future = api.post(path, {"channel": "post", "received_on": (today + timedelta(days=2)).isoformat()})
+    online = api.post(path, {"channel": "online", "received_on": today.isoformat()})
+    no_email = api.post(path, {"channel": "post", "received_on": today.isoformat(), "may_contact": True})
+    wrong_option = api.post(
+        path,
+        {
+            "channel": "post",
+            "received_on": today.isoformat(),
+            "answers": [{"question": str(choice.code), "value": "maybe"}],
+        },
+    )
+    stranger = str(QuestionFactory().code)
+    elsewhere = api.post(
+        path,
+        {
+            "channel": "post",
+            "received_on": today.isoformat(),
+            "answers": [{"question": stranger, "value": "x"}],
+        },
+    )
+
+    assert "cannot be in the future" in str(future.json()["errors"]["received_on"])
+    assert "channel" in online.json()["errors"]
+    assert "Enter their email address" in str(no_email.json()["errors"]["email"])
+    assert list(wrong_option.json()["errors"]) == [f"answers.{choice.code}"]
+    assert list(elsewhere.json()["errors"]) == [f"answers.{stranger}"]
+    assert {r.status_code for r in (future, online, no_email, wrong_option, elsewhere)} == {400}
+    assert not Response.objects.exists()
+
+
+def test_an_analysis_is_started_for_what_the_token_may_see(issue: Issue) -> None:
+    family, crime = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    ours = QuestionFactory(section__consultation__team=family, kind="text")
+    theirs = QuestionFactory(section__consultation__team=crime, kind="text")
+    choice = QuestionFactory(section=ours.section, kind="single")
+    api = Api(issue(teams=[family]))
+
+    started = api.post("/analysis-runs", {"subject": "question", "of": str(ours.code), "mode": "fast"})
+
+    assert started.status_code == 201, started.json()
+    assert started.json()["status"] in ("queued", "running", "done") and started.json()["team"] == str(
+        family.code
+    )
+    for body, field in (
+        ({"subject": "question", "of": str(theirs.code)}, "of"),
+        ({"subject": "question", "of": str(choice.code)}, "of"),
+        ({"subject": "cases", "of": str(ours.code)}, "subject"),
+        ({"subject": "question", "of": str(ours.code), "mode": "remote"}, "mode"),
+    ):
+        refused = api.post("/analysis-runs", body)
+        assert refused.status_code == 400 and field in refused.json()["errors"], body
+    reader = Api(issue(scopes=[scope_name(Area.ANALYSIS, Level.READ)]))
+    assert reader.post("/analysis-runs", {"subject": "question", "of": str(ours.code)}).status_code == 403
