@@ -93,6 +93,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "consultations",
         "events",
         "feedback",
+        "cases",
         "analysis",
         "analysis.engine",
         "bulletins",

@@ -26,6 +26,7 @@ class Area(models.TextChoices):
     SUBSCRIBERS = "subscribers", _("Bulletin subscribers")
     IDEAS = "ideas", _("Ideas")
     COMMITMENTS = "commitments", _("Commitments and their progress")
+    CASES = "cases", _("Enquiries, complaints, compliments and suggestions")
     # Reasonable adjustments are health and disability information: never given with
     # "people" alone, only when an administrator chooses this as well.
     ADJUSTMENTS = "adjustments", _("People's reasonable adjustments")

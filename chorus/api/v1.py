@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from chorus.api import (
     activities,
     analysis,
+    cases,
     commitments,
     consultations,
     directory,
@@ -43,6 +44,7 @@ api.add_router("", analysis.router)
 api.add_router("", subscribers.router)
 api.add_router("", ideas.router)
 api.add_router("", commitments.router)
+api.add_router("", cases.router)
 
 
 def _errors(request: HttpRequest, status: int, errors: dict[str, list[str]]) -> HttpResponse:

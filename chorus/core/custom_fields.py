@@ -475,6 +475,18 @@ def exported(definition: CustomField, value: Any) -> str | int | float:
     return str(value)
 
 
+def export_header(defs: Iterable[CustomField]) -> list[str]:
+    """The columns an export adds for ``defs``: one a field, by its English label, as the
+    rest of every export's header is."""
+    return [d.label_en for d in defs]
+
+
+def export_cells(defs: Iterable[CustomField], custom: dict[str, Any] | None) -> list[str | int | float]:
+    """A record's cells under ``export_header(defs)``."""
+    custom = custom or {}
+    return [exported(d, custom.get(d.key)) for d in defs]
+
+
 def visible_values(defs: Iterable[CustomField], custom: dict[str, Any] | None) -> dict[str, Any]:
     """The values of ``defs`` in ``custom``: what the API returns for a record."""
     custom = custom or {}
@@ -497,7 +509,7 @@ def _parsed_choices(definition: CustomField, typed: str) -> str | list[str]:
         if item.lower() not in by_text:
             raise ValidationError(
                 _("“%(value)s” is not one of the choices for %(label)s")
-                % {"value": item, "label": definition.label_en}
+                % {"value": item, "label": label(definition)}
             )
         chosen.append(by_text[item.lower()])
     return chosen if many else chosen[0]
@@ -509,9 +521,7 @@ def _parsed_number(definition: CustomField, typed: str) -> int | float:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise ValidationError(
-            _("%(label)s must be a number, like 12 or 3.5") % {"label": definition.label_en}
-        )
+        raise ValidationError(_("%(label)s must be a number, like 12 or 3.5") % {"label": label(definition)})
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -521,7 +531,7 @@ def parsed(definition: CustomField, text: str) -> Any:
     typed = text.strip()
     if not typed:
         return None
-    name = definition.label_en
+    name = label(definition)
     kind = definition.kind
     if kind == CustomFieldKind.NUMBER:
         return _parsed_number(definition, typed)
@@ -543,18 +553,37 @@ def parsed(definition: CustomField, text: str) -> Any:
     return typed
 
 
+def _must_map(definition: CustomField) -> str:
+    name = label(definition)
+    return _(
+        "Match a column to %(label)s: every record needs one. If the file has no such column, "
+        "add one, or ask an administrator to make %(label)s optional."
+    ) % {"label": name}
+
+
 class WithCustomFields(Mapping[str, Field]):
     """An import kind's fields followed by the added fields in use on its records, read
-    afresh each time, so a field added today is a column to match today."""
+    afresh each time, so a field added today is a column to match today; with a user
+    (``for_user``), only the added fields their role sees. A required added field must be
+    matched to a column (``Field.must_map``)."""
 
-    def __init__(self, base: Mapping[str, Field], applies_to: str) -> None:
+    def __init__(self, base: Mapping[str, Field], applies_to: str, user: User | None = None) -> None:
         self.base = base
         self.applies_to = applies_to
+        self.user = user
+
+    def for_user(self, user: User | None) -> WithCustomFields:
+        """These fields as ``user`` may import them: the added fields their role sees."""
+        return WithCustomFields(self.base, self.applies_to, user)
 
     def _all(self) -> dict[str, Field]:
         added = {
-            form_name(d): Field(label(d), tuple({fold(d.key), fold(d.label_en), fold(d.label_cy)}))
-            for d in definitions(self.applies_to)
+            form_name(d): Field(
+                label(d),
+                tuple({fold(d.key), fold(d.label_en), fold(d.label_cy)}),
+                must_map=_must_map(d) if d.required else "",
+            )
+            for d in definitions(self.applies_to, self.user)
         }
         return {**self.base, **added}
 
@@ -579,9 +608,7 @@ def row_problems(defs: Iterable[CustomField], values: dict[str, str]) -> list[st
             problems.extend(error.messages)
             continue
         if value is None and definition.required and form_name(definition) in values:
-            problems.append(
-                _("%(label)s is missing. Every record needs one.") % {"label": definition.label_en}
-            )
+            problems.append(_("%(label)s is missing. Every record needs one.") % {"label": label(definition)})
     return problems
 
 

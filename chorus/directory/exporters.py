@@ -6,14 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
+from django.utils import translation
 
 from chorus.core.access import visible_to
-from chorus.core.custom_fields import definitions, exported
+from chorus.core.custom_fields import definitions, export_cells, export_header
 from chorus.core.exports import Exporter, Params, Table, register_exporter
-from chorus.directory.forms import DirectoryFilterForm
-from chorus.directory.models import Person, SavedSearch
+from chorus.directory.forms import DirectoryFilterForm, OrganisationFilterForm
+from chorus.directory.models import Organisation, OrganisationKind, Person, SavedSearch
 from chorus.directory.saved_searches import saved_search_people
-from chorus.directory.selectors import people_filtered
+from chorus.directory.selectors import organisations_filtered, people_filtered
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -42,7 +43,7 @@ def _table(user: User, people: QuerySet[Person]) -> Table:
     header = ["id", "first name", "last name", "organisation", "job title", "region"]
     if contacts:
         header += ["email", "phone", "postcode"]
-    header += [d.label_en for d in added]
+    header += export_header(added)
 
     def rows() -> Iterator[list[Any]]:
         for person in people.iterator(chunk_size=2000):
@@ -58,8 +59,7 @@ def _table(user: User, people: QuerySet[Person]) -> Table:
             if contacts:
                 primary = {c.kind: c.value for c in person.contacts.all()}
                 row += [primary.get("email", ""), primary.get("phone", ""), person.postcode]
-            custom = person.custom or {}
-            row += [exported(d, custom.get(d.key)) for d in added]
+            row += export_cells(added, person.custom)
             yield row
 
     return header, rows()
@@ -93,5 +93,51 @@ SAVED_SEARCH = register_exporter(
         may_export=lambda user, params: _saved_search(user, params) is not None,
         count=lambda user, params: _saved_people(user, params).count(),
         sheet="People",
+    )
+)
+
+
+def _organisations(user: User, params: Params) -> QuerySet[Organisation]:
+    """The organisations the list's search in ``params["query"]`` finds for ``user`` now."""
+    data = QueryDict(params.get("query", ""))
+    form = OrganisationFilterForm(data=data, user=user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return organisations_filtered(user, data.get("q", "").strip(), filters)
+
+
+def _organisation_rows(user: User, params: Params) -> Table:
+    """The organisations (those the user may see), with the added fields their role sees."""
+    added = definitions("organisation", user)
+    header = ["id", "name", "other names", "type", "sector", "website", "regions", "part of", "people"]
+    header += export_header(added)
+    organisations = _organisations(user, params).select_related("parent").prefetch_related("regions")
+    with translation.override("en"):  # in English, as the header and the regions are
+        kinds = {value: str(name) for value, name in OrganisationKind.choices}
+
+    def rows() -> Iterator[list[Any]]:
+        for organisation in organisations.iterator(chunk_size=2000):
+            yield [
+                str(organisation.code),
+                organisation.name,
+                "; ".join(organisation.other_name_list()),
+                kinds.get(organisation.kind, organisation.kind),
+                organisation.sector,
+                organisation.website,
+                "; ".join(r.name_en for r in organisation.regions.all()),
+                organisation.parent.name if organisation.parent else "",
+                organisation.people,  # type: ignore[attr-defined]
+                *export_cells(added, organisation.custom),
+            ]
+
+    return header, rows()
+
+
+ORGANISATIONS = register_exporter(
+    Exporter(
+        name="directory.organisations",
+        rows=_organisation_rows,
+        may_export=_may_export,
+        count=lambda user, params: _organisations(user, params).count(),
+        sheet="Organisations",
     )
 )

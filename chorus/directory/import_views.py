@@ -16,7 +16,7 @@ from chorus.core.access import get_for_change, role_required, staff_required, st
 from chorus.core.audit import audit_record
 from chorus.core.downloads import csv_response
 from chorus.core.imports import files
-from chorus.core.imports.columns import chosen_mapping, mapping_errors
+from chorus.core.imports.columns import chosen_mapping, mapping_errors, unmapped_fields
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import imports
@@ -94,19 +94,28 @@ def import_map(request: HttpRequest, code: UUID) -> HttpResponse:
         template = _partial(request, "imports/_reading.html", "imports/reading.html")
         return render(request, template, {"job": job, "urls": _urls(job)})
     kind = kind_of(job)
-    errors: list[str] = []
-    mapping = dict(job.mapping)
+    # Only the added fields the person's role sees are columns to match.
+    fields = kind.fields_for(staff_user(request))
+    errors: list[tuple[str, str]] = []  # (the field to go to, what is wrong)
+    unmapped: dict[str, str] = {}
+    mapping = kind.mapping_for(dict(job.mapping), staff_user(request))
     if request.method == "POST":
-        mapping = chosen_mapping(request.POST, kind.fields, job.headers)
-        errors = mapping_errors(mapping, required=kind.required, message=kind.required_message)
+        mapping = chosen_mapping(request.POST, fields, job.headers)
+        first = kind.required[0]
+        errors = [
+            (first, message)
+            for message in mapping_errors(mapping, required=kind.required, message=kind.required_message)
+        ]
+        unmapped = unmapped_fields(mapping, fields)
+        errors += list(unmapped.items())
         if not errors:
             imports.import_map(job, mapping)
             return redirect("directory:import_check", code=job.code)
     rows = [
-        {"name": name, "label": field.label, "column": mapping.get(name, "")}
-        for name, field in kind.fields.items()
+        {"name": name, "label": field.label, "column": mapping.get(name, ""), "error": unmapped.get(name, "")}
+        for name, field in fields.items()
     ]
-    context = {"job": job, "fields": rows, "errors": errors, "first_field": kind.required[0]}
+    context = {"job": job, "fields": rows, "errors": errors}
     return render(request, "imports/map.html", context)
 
 

@@ -53,7 +53,7 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     rows = []
     for saved in saved_searches_for(user):
-        words = filters_in_words(saved.filters)
+        words = filters_in_words(saved.filters, user)
         rows.append(
             {
                 "search": saved,
@@ -83,7 +83,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
             return redirect("directory:saved_search_detail", code=already.code)
     carried = request.POST.get("filters", "") if request.method == "POST" else request.GET.urlencode()
     filters = filters_from_query(QueryDict(carried), user)
-    words = filters_in_words(filters) if filters else None
+    words = filters_in_words(filters, user) if filters else None
     form = SavedSearchForm(data=request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and words and form.is_valid():
         try:
@@ -123,7 +123,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 def saved_search_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
     saved = get_for_view(request, saved_searches_for(user), code=code)
-    words = filters_in_words(saved.filters)
+    words = filters_in_words(saved.filters, user)
     return render(
         request,
         "directory/saved_search_detail.html",
@@ -167,7 +167,7 @@ def saved_search_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "directory/saved_search_form.html",
-        {"form": form, "search": saved, "words": filters_in_words(saved.filters)},
+        {"form": form, "search": saved, "words": filters_in_words(saved.filters, user)},
     )
 
 

@@ -110,18 +110,26 @@ def _shown(field: forms.Field, value: Any, language: str) -> str:
     return f"“{value}”" if isinstance(field, forms.CharField) else str(value)
 
 
-def filters_in_words(filters: Filters) -> list[tuple[str, str]] | None:
+def filters_in_words(filters: Filters, user: User | None = None) -> list[tuple[str, str]] | None:
     """Each filter as (what it is, what it chose), in the page's language, in the order the
-    directory's filter shows them; None if a filter it uses no longer exists."""
+    directory's filter shows them; None if a filter it uses no longer exists. With ``user``,
+    a filter by an added field their role may not see is neither named nor shown: one line
+    says there is such a filter (and so, for them, the search finds no one), with no value."""
     form = filter_form(filters)
     if not form.is_valid():
         return None
     language = current_welsh_or_english()
-    return [
+    theirs = set(DirectoryFilterForm(user=user).fields) if user is not None else set(form.fields)
+    words = [
         (str(field.label), _shown(field, form.cleaned_data[name], language))
         for name, field in form.fields.items()
-        if form.cleaned_data.get(name) not in (None, "", [], ())
+        if name in theirs and form.cleaned_data.get(name) not in (None, "", [], ())
     ]
+    if any(
+        name not in theirs and form.cleaned_data.get(name) not in (None, "", [], ()) for name in form.fields
+    ):
+        words.append((_("A filter by a field you cannot see, so the search finds no one for you"), ""))
+    return words
 
 
 def saved_searches_for(user: User) -> QuerySet[SavedSearch]:

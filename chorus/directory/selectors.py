@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from chorus.core.access import visible_to
@@ -63,6 +63,21 @@ class TimelineItem:
     actor: str
     lines: list[str]
     url: str = ""  # where the title links to (an entry a higher app adds may have a page)
+
+
+def organisations_filtered(user: User, query: str, filters: dict[str, Any]) -> QuerySet[Organisation]:
+    """The organisations ``user`` may see whose name (or another name) holds ``query``, by
+    the added-field ``filters`` of the list's form, by name, with how many people each has."""
+    organisations = custom_filtered(
+        visible_to(user, Organisation.objects.all()).annotate(people=Count("memberships")),
+        "organisation",
+        filters,
+    )
+    if query:
+        organisations = organisations.filter(name__icontains=query) | organisations.filter(
+            other_names__icontains=query
+        )
+    return organisations.order_by("name")
 
 
 def record_timeline(record: Person | Organisation, user: User) -> list[TimelineItem]:

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +26,6 @@ from chorus.core.access import (
     staff_user,
 )
 from chorus.core.audit import audit_record
-from chorus.core.custom_fields import filtered as custom_filtered
 from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.dates import long_date
 from chorus.core.exports import export_start
@@ -69,6 +67,7 @@ from chorus.directory.reference import regions_ensure
 from chorus.directory.saved_searches import filters_from_query, query_string, saved_searches_for
 from chorus.directory.selectors import (
     merges_for,
+    organisations_filtered,
     pending_candidates,
     people_filtered,
     people_for,
@@ -327,30 +326,47 @@ def person_assess(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @staff_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    from chorus.core.access import visible_to
-
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
-    organisations = visible_to(user, Organisation.objects.all()).annotate(people=Count("memberships"))
     form = OrganisationFilterForm(data=request.GET or None, user=user)
-    organisations = custom_filtered(
-        organisations, "organisation", form.cleaned_data if form.is_valid() else {}
-    )
+    filters = form.cleaned_data if form.is_valid() else {}
     query = request.GET.get("q", "").strip()
-    if query:
-        organisations = organisations.filter(name__icontains=query) | organisations.filter(
-            other_names__icontains=query
-        )
-    page = Paginator(organisations.order_by("name"), settings.CHORUS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    organisations = organisations_filtered(user, query, filters)
     carried = request.GET.copy()
     carried.pop("page", None)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _organisations_export(request, {"q": query, **filters}, carried)
+    page = Paginator(organisations, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "directory/organisation_list.html",
         {"page": page, "q": query, "query": carried.urlencode(), "form": form},
     )
+
+
+def _organisations_export(
+    request: HttpRequest, filters: dict[str, object], query: QueryDict
+) -> HttpResponseBase:
+    """Audit the export of the list's organisations, and start the task that writes it
+    (``exporters.py``)."""
+    kind = query.pop("format", ["csv"])[-1]
+    audit_record(
+        actor=staff_user(request),
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="directory.organisation",
+        object_repr=f"Organisations {kind.upper()}",
+        detail={k: str(v) for k, v in filters.items() if v},
+    )
+    export = export_start(
+        user=staff_user(request),
+        exporter="directory.organisations",
+        params={"query": query.urlencode()},
+        file_format=kind,
+        title=_("Organisations in the directory"),
+        download_name="organisations",
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 @staff_required

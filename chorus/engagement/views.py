@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -30,6 +30,7 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record, audit_record_many
 from chorus.core.custom_fields import rows as custom_rows
+from chorus.core.exports import export_start
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.registry import page_sections
@@ -70,17 +71,45 @@ EDITORS = (Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER)
 
 
 @staff_required
-def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(data=request.GET or None, user=staff_user(request))
+def activity_list(request: HttpRequest) -> HttpResponseBase:
+    user = staff_user(request)
+    form = ActivityFilterForm(data=request.GET or None, user=user)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(activities_for(staff_user(request), filters), settings.CHORUS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     query = request.GET.copy()
     query.pop("page", None)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _activities_export(request, filters, query)
+    page = Paginator(activities_for(user, filters), settings.CHORUS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request, "engagement/activity_list.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+def _activities_export(
+    request: HttpRequest, filters: dict[str, object], query: QueryDict
+) -> HttpResponseBase:
+    """Audit the export of the list's activities, and start the task that writes it
+    (``exporters.py``)."""
+    kind = query.pop("format", ["csv"])[-1]
+    audit_record(
+        actor=staff_user(request),
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="engagement.activity",
+        object_repr=f"Activities {kind.upper()}",
+        detail={k: str(v) for k, v in filters.items() if v},
+    )
+    export = export_start(
+        user=staff_user(request),
+        exporter="engagement.activities",
+        params={"query": query.urlencode()},
+        file_format=kind,
+        title=_("Activities"),
+        download_name="activities",
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 def _initial(activity: Activity) -> dict[str, object]:

@@ -404,3 +404,191 @@ def test_a_key_the_database_reads_as_a_lookup_is_refused(key: str) -> None:
     )
     assert not form.is_valid()
     assert "a word the database uses" in " ".join(form.errors["key"])
+
+
+def _csv_rows(client: Client, url: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(exported_bytes(client, url).decode())))
+
+
+def test_the_organisations_export_has_the_added_fields_the_user_sees_as_the_people_export_does(
+    client: Client, officer: User, viewer: User
+) -> None:
+    CustomField.objects.create(
+        applies_to="organisation",
+        key="charity",
+        label_en="Charity number",
+        label_cy="Rhif elusen",
+        kind="text",
+    )
+    CustomField.objects.create(
+        applies_to="organisation", key="since", label_en="Partner since", label_cy="Partner ers", kind="date"
+    )
+    CustomField.objects.create(
+        applies_to="organisation",
+        key="funded",
+        label_en="Funded",
+        label_cy="Wedi'i ariannu",
+        kind="yes_no",
+        roles=[Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER],
+    )
+    OrganisationFactory(
+        name="Shelter Cymru", custom={"charity": "515902", "since": "2026-03-27", "funded": True}
+    )
+    OrganisationFactory(name="Tenants Wales")
+    listing = reverse("directory:organisation_list")
+    sign_in(client, officer)
+    assert "format=csv" in client.get(listing).content.decode()
+    rows = _csv_rows(client, listing + "?q=shelter&format=csv")
+    header, row = rows[0], rows[1]
+    assert len(rows) == 2  # the list's search applies
+    assert header[-3:] == ["Charity number", "Partner since", "Funded"]
+    # Values as the people export writes them.
+    assert row[-3:] == ["515902", "2026-03-27", "yes"] and row[1] == "Shelter Cymru"
+    assert AuditEntry.objects.filter(action="export", object_type="directory.organisation").exists()
+    # A role that may not see a field gets neither its column nor its values.
+    sign_in(client, viewer)
+    rows = _csv_rows(client, listing + "?format=csv")
+    assert "Funded" not in rows[0] and "Charity number" in rows[0]
+    assert {r[1] for r in rows[1:]} == {"Shelter Cymru", "Tenants Wales"}
+    assert all("yes" not in r for r in rows[1:])
+    # A filter by a field the role may not see is not applied to its export either.
+    assert len(_csv_rows(client, listing + "?custom_funded=no&format=csv")) == 3
+
+
+def test_the_people_and_organisations_exports_write_added_fields_alike(
+    officer_client: Client, fields: dict[str, CustomField]
+) -> None:
+    CustomField.objects.create(
+        applies_to="organisation",
+        key="stream",
+        label_en="Funding stream",
+        label_cy="Ffrwd ariannu",
+        kind="choice",
+        choices=CHOICES,
+    )
+    make_person(last_name="Rees", custom={"stream": "housing"})
+    OrganisationFactory(name="Shelter Cymru", custom={"stream": "housing"})
+    people = _csv_rows(officer_client, reverse("directory:person_list") + "?format=csv")
+    organisations = _csv_rows(officer_client, reverse("directory:organisation_list") + "?format=csv")
+    at = people[0].index("Funding stream")
+    assert people[1][at] == "Housing"
+    assert organisations[1][organisations[0].index("Funding stream")] == "Housing"
+
+
+def _upload(client: Client, content: str, kind: str = "people") -> ImportJob:
+    client.post(
+        reverse("directory:import_upload"),
+        {"kind": kind, "file": SimpleUploadedFile("list.csv", content.encode())},
+    )
+    return ImportJob.objects.latest("created_at")
+
+
+def test_an_import_must_match_a_column_to_a_required_added_field(
+    officer_client: Client, fields: dict[str, CustomField], django_capture_on_commit_callbacks
+) -> None:
+    fields["stream"].required = True
+    fields["stream"].save()
+    job = _upload(officer_client, "Name,Staff count\nAnn Jones,7\n")
+    url = reverse("directory:import_map", kwargs={"code": job.code})
+    page = officer_client.post(url, dict(job.mapping)).content.decode()
+    message = (
+        "Match a column to Funding stream: every record needs one. If the file has no such column, "
+        "add one, or ask an administrator to make Funding stream optional."
+    )
+    assert message in page
+    assert 'href="#map-custom_stream"' in page and "govuk-select--error" in page
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.UPLOADED and not Person.objects.exists()
+    # Matched, a row without a value is a row to fix, named by its line; the others import.
+    job = _upload(officer_client, "Name,Funding stream\nAnn Jones,Housing\nBob Smith,\n")
+    response = officer_client.post(
+        reverse("directory:import_map", kwargs={"code": job.code}), dict(job.mapping)
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.problems == [{"line": 3, "errors": ["Funding stream is missing. Every record needs one."]}]
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse("directory:import_check", kwargs={"code": job.code}),
+            {"decision": "import", "on_match": "link", "source": "List", "lawful_basis": "consent"},
+        )
+    assert list(Person.objects.values_list("last_name", "custom")) == [("Jones", {"stream": "housing"})]
+    welsh = officer_client.post("/cy" + url, {}).content.decode()
+    assert "Ffrwd ariannu" in welsh  # the field by its Welsh label
+
+
+def test_an_organisation_import_must_match_a_column_to_a_required_added_field(
+    officer_client: Client,
+) -> None:
+    CustomField.objects.create(
+        applies_to="organisation",
+        key="charity",
+        label_en="Charity number",
+        label_cy="Rhif elusen",
+        kind="text",
+        required=True,
+    )
+    job = _upload(officer_client, "Organisation\nShelter Cymru\n", kind="organisations")
+    page = officer_client.post(
+        reverse("directory:import_map", kwargs={"code": job.code}), dict(job.mapping)
+    ).content.decode()
+    assert "Match a column to Charity number: every record needs one." in page
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.UPLOADED
+
+
+def test_an_import_reads_only_the_added_fields_the_importer_sees(
+    officer_client: Client, officer: User, fields: dict[str, CustomField], django_capture_on_commit_callbacks
+) -> None:
+    # Only administrators see the field, and it is required: an officer is not asked for it.
+    fields["vetted"].roles = [Role.ADMINISTRATOR]
+    fields["vetted"].required = True
+    fields["vetted"].save()
+    job = _upload(officer_client, "Name,Vetted,Staff count\nAnn Jones,yes,7\n")
+    assert "custom_vetted" not in job.mapping and job.mapping["custom_staff"] == "Staff count"
+    url = reverse("directory:import_map", kwargs={"code": job.code})
+    page = officer_client.get(url).content.decode()
+    assert "custom_vetted" not in page and "Staff count" in page
+    # A column matched to it by hand is not kept.
+    response = officer_client.post(url, {**job.mapping, "custom_vetted": "Vetted"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert "custom_vetted" not in job.mapping
+    # Even a mapping that names it (kept from before the field was hidden) is not read by
+    # the tasks that check and write the rows, which act as whoever started the import.
+    job.mapping = {**job.mapping, "custom_vetted": "Vetted"}
+    job.save()
+    from chorus.directory.imports import import_check
+
+    import_check(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse("directory:import_check", kwargs={"code": job.code}),
+            {"decision": "import", "on_match": "link", "source": "List", "lawful_basis": "consent"},
+        )
+    assert Person.objects.get(last_name="Jones").custom == {"staff": 7}
+
+
+def test_a_saved_searchs_description_hides_a_field_the_user_may_not_see(
+    client: Client, officer: User, viewer: User, fields: dict[str, CustomField]
+) -> None:
+    saved = SavedSearchFactory(
+        name="Checked housing",
+        filters={"custom_vetted": ["yes"], "custom_stream": ["housing"]},
+        owner=officer,
+    )
+    detail = reverse("directory:saved_search_detail", kwargs={"code": saved.code})
+    sign_in(client, officer)
+    page = client.get(detail).content.decode()
+    assert "Vetted: Yes" in page and "Funding stream: Housing" in page
+    sign_in(client, viewer)
+    for url in (detail, reverse("directory:saved_search_list")):
+        page = client.get(url).content.decode()
+        assert "Vetted" not in page, url
+        assert "Funding stream: Housing" in page
+        assert "A filter by a field you cannot see, so the search finds no one for you" in page
+    welsh = client.get("/cy" + detail).content.decode()
+    assert "Wedi'i fetio" not in welsh and "Wedi&#x27;i fetio" not in welsh
+    # The search keeps its filter: for the viewer it finds no one, rather than everyone.
+    make_person(last_name="Rees", custom={"stream": "housing", "vetted": False})
+    assert list(saved_search_people(viewer, saved)) == []

@@ -574,6 +574,8 @@ EXPECT: dict[str, Expect] = {
     "api_v1:commitment_read": API,
     "api_v1:commitment_change": API,
     "api_v1:commitment_progress": API_POST_ONLY,
+    "api_v1:cases_list": API,
+    "api_v1:case_read": API,
     "api:token_list": administrators(),
     "api:token_create": administrators(),
     "api:token_revoke": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
@@ -1200,6 +1202,8 @@ CSRF_EXEMPT = {
     "api_v1:run_start": "the staff API: a bearer token in a header, no cookies",
     "api_v1:subscriber_create": "the staff API: a bearer token in a header, no cookies",
     "api_v1:subscriber_update": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:cases_list": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:case_read": "the staff API: a bearer token in a header, no cookies",
 }
 
 

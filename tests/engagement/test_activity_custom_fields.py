@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -66,3 +69,41 @@ def test_the_activity_list_filters_by_added_fields_for_the_roles_that_see_them(
         reverse("engagement:activity_detail", kwargs={"code": activity.code})
     ).content.decode()
     assert "Venue cost" not in detail and "900" not in detail
+
+
+def test_the_activities_export_has_the_added_fields_the_user_sees(
+    client: Client, officer: User, viewer: User, venue_cost: CustomField
+) -> None:
+    from chorus.core.models import AuditEntry
+    from tests.core.export_helpers import exported_bytes
+
+    CustomField.objects.create(
+        applies_to="activity",
+        key="format",
+        label_en="Format",
+        label_cy="Fformat",
+        kind="choice",
+        choices=[
+            {"value": "in_person", "label_en": "In person", "label_cy": "Wyneb yn wyneb"},
+            {"value": "online", "label_en": "Online", "label_cy": "Ar-lein"},
+        ],
+    )
+    ActivityFactory(title="Costly forum", custom={"venue_cost": 900, "format": "in_person"})
+    ActivityFactory(title="Free forum", custom={"venue_cost": 0})
+    listing = reverse("engagement:activity_list")
+
+    def rows(url: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(exported_bytes(client, url).decode())))
+
+    sign_in(client, officer)
+    assert "format=xlsx" in client.get(listing).content.decode()
+    found = rows(listing + "?custom_venue_cost=900&format=csv")
+    assert found[0][-2:] == ["Venue cost", "Format"]
+    assert [r[1] for r in found[1:]] == ["Costly forum"]
+    assert found[1][-2:] == ["900", "In person"]
+    assert AuditEntry.objects.filter(action="export", object_type="engagement.activity").exists()
+    sign_in(client, viewer)
+    found = rows(listing + "?custom_venue_cost=900&format=csv")
+    assert "Venue cost" not in found[0] and found[0][-1] == "Format"
+    assert {r[1] for r in found[1:]} == {"Costly forum", "Free forum"}
+    assert not any("900" in r for r in found[1:])

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 class Field(NamedTuple):
     label: Any  # a lazy translation
     synonyms: tuple[str, ...]  # header names, folded, that usually mean this field
+    # What the mapping page says when no column is matched to this field, for a field every
+    # row must have (an added field an administrator made required); "" for the others.
+    must_map: Any = ""
 
 
 # An import's field name -> its Field, in the order the mapping page lists them.
@@ -52,3 +55,10 @@ def mapping_errors(mapping: Mapping[str, str], *, required: tuple[str, ...], mes
     if required and not any(name in mapping for name in required):
         errors.append(str(message))
     return errors
+
+
+def unmapped_fields(mapping: Mapping[str, str], fields: Fields) -> dict[str, str]:
+    """Field name -> what to do, for each field that must be matched to a column and is not."""
+    return {
+        name: str(field.must_map) for name, field in fields.items() if field.must_map and name not in mapping
+    }

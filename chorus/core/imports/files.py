@@ -83,7 +83,7 @@ def import_read(job: J, kind: ImportKind) -> J:
     if total == 0:
         raise SpreadsheetError(_("The file has a header row but no rows under it."))
     job.headers = table.headers
-    job.mapping = kind.guess_mapping(table.headers)
+    job.mapping = kind.guess_mapping(table.headers, job.created_by)
     job.total_rows = total
     return job
 
@@ -127,8 +127,9 @@ def import_map(job: FileImport, mapping: dict[str, str]) -> bool:
 
 
 def import_check(job: J, kind: ImportKind) -> J:
-    """Check every row and find which rows are already in Chorus. Writes only to the job."""
-    checker = kind.checker(job.headers, job.mapping)
+    """Check every row and find which rows are already in Chorus. Writes only to the job.
+    Only the fields whoever started the import may see are read (a task runs this too)."""
+    checker = kind.checker(job.headers, kind.mapping_for(job.mapping, job.created_by))
     problems: list[dict[str, Any]] = []
     valid: list[CheckedRow] = []
     for line, row in rows(job):
@@ -169,7 +170,7 @@ def import_run(job: J, kind: ImportKind) -> J:
     """Write the valid rows in atomic batches, from where any earlier run stopped."""
     if kind.writer is None:
         raise TypeError(f"The {kind.name} import has no batch writer")
-    checker = kind.checker(job.headers, job.mapping)
+    checker = kind.checker(job.headers, kind.mapping_for(job.mapping, job.created_by))
     write = kind.writer(job, checker)
 
     def run_batch(batch: list[CheckedRow]) -> None:

@@ -41,5 +41,17 @@ class ImportKind:
     batch_size: int = 1000
     guess: Callable[[list[str], Fields], dict[str, str]] = guess_mapping
 
-    def guess_mapping(self, headers: list[str]) -> dict[str, str]:
-        return self.guess(headers, self.fields)
+    def fields_for(self, user: Any) -> Fields:
+        """The fields ``user`` may match columns to: a kind whose fields include added
+        fields (``custom_fields.WithCustomFields``) offers only those their role sees."""
+        scoped = getattr(self.fields, "for_user", None)
+        return scoped(user) if callable(scoped) else self.fields
+
+    def mapping_for(self, mapping: dict[str, str], user: Any) -> dict[str, str]:
+        """``mapping`` without any field ``user`` may not import (a guess made before, or
+        a field hidden from their role since): what the check and the import read."""
+        fields = self.fields_for(user)
+        return {name: column for name, column in mapping.items() if name in fields}
+
+    def guess_mapping(self, headers: list[str], user: Any = None) -> dict[str, str]:
+        return self.guess(headers, self.fields if user is None else self.fields_for(user))
