@@ -199,8 +199,10 @@ def _target(request: HttpRequest, subject: str, code: UUID) -> Any:
     token = token_of(request)
     found: Any = None
     if subject == AnalysisRun.Subject.QUESTION:
-        questions = Question.objects.filter(kind=Question.Kind.TEXT).select_related("section__consultation")
+        questions = Question.objects.select_related("section__consultation")
         found = token_visible(token, questions).filter(code=code).first()
+        if found is not None and found.kind != Question.Kind.TEXT:
+            raise ApiError(400, {"of": [_("Only free-text questions are analysed: this one is not.")]})
     else:
         model: Any = {
             AnalysisRun.Subject.CONSULTATION: Consultation,
@@ -209,6 +211,9 @@ def _target(request: HttpRequest, subject: str, code: UUID) -> Any:
             AnalysisRun.Subject.EVENT: Activity,
         }[AnalysisRun.Subject(subject)]
         found = token_visible(token, model.objects.all()).filter(code=code).first()
+        texts = Question.objects.filter(section__consultation=found, kind=Question.Kind.TEXT)
+        if isinstance(found, Consultation) and not texts.exists():
+            raise ApiError(400, {"of": [_("This consultation has no free-text questions to analyse.")]})
     if found is None:
         raise ApiError(
             400,

@@ -54,8 +54,8 @@ class ApiError(Exception):
 
 
 class ErrorOut(Schema):
-    """What went wrong, as a list of messages for each field (or ``token``, ``scope``,
-    ``rate``, ``cursor``, ``body``, ``record``) that says how to put it right."""
+    """What went wrong, as a list of messages for each field (or token, scope, rate,
+    cursor, body, record, path or method) that says how to put it right."""
 
     errors: dict[str, list[str]]
 

@@ -24,6 +24,7 @@ from chorus.api.base import (
     no_nul,
     one,
     paged,
+    token_of,
     when,
 )
 from chorus.api.models import Area
@@ -31,6 +32,7 @@ from chorus.api.services import token_visible
 from chorus.cases.models import Case
 from chorus.core.custom_fields import definitions, visible_values
 from chorus.core.models import CustomField
+from chorus.directory.models import Person
 
 router = Router(tags=["cases"])
 
@@ -71,7 +73,7 @@ def _cases() -> Any:
     return Case.objects.select_related("category", "place", "person", "team", "assignee")
 
 
-def _out(case: Case, defs: list[CustomField], today: date) -> dict[str, Any]:
+def _out(case: Case, defs: list[CustomField], today: date, people: set[int]) -> dict[str, Any]:
     return {
         "code": case.code,
         "reference": case.reference,
@@ -83,7 +85,7 @@ def _out(case: Case, defs: list[CustomField], today: date) -> dict[str, Any]:
         "category": case.category.name_en if case.category else None,
         "place": case.place.code if case.place else None,
         "channel": case.channel,
-        "person": case.person.code if case.person else None,
+        "person": case.person.code if case.person and case.person_id in people else None,
         "name": case.name,
         "email": case.email,
         "phone": case.phone,
@@ -132,7 +134,8 @@ def cases_list(
     rows, after = paged(cases, cursor, limit)
     audit_listed(request, rows, object_type="cases.case", object_repr="API list of cases")
     defs, today = definitions("case", acting(request)), timezone.localdate()
-    return {"results": [_out(c, defs, today) for c in rows], "next": after}
+    people = _people_seen(request, [c.person_id for c in rows if c.person_id])
+    return {"results": [_out(c, defs, today, people) for c in rows], "next": after}
 
 
 @router.get("/cases/{code}", response={200: CaseOut, **ERRORS}, summary="Read a case")
@@ -140,4 +143,14 @@ def case_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.CASES)
     case = one(request, _cases(), code=code)
     audit_call(request, obj=case)
-    return _out(case, definitions("case", acting(request)), timezone.localdate())
+    people = _people_seen(request, [case.person_id] if case.person_id else [])
+    return _out(case, definitions("case", acting(request)), timezone.localdate(), people)
+
+
+def _people_seen(request: HttpRequest, ids: list[int]) -> set[int]:
+    """Of the directory people ``ids``, those the token may see (a case of no team may be
+    from a person kept to a team): the others are not named by their code."""
+    if not ids:
+        return set()
+    found = token_visible(token_of(request), Person.objects.filter(pk__in=ids, erased_at__isnull=True))
+    return set(found.values_list("pk", flat=True))

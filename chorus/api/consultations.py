@@ -8,8 +8,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -20,6 +22,7 @@ from chorus.api.base import (
     ERRORS,
     ApiError,
     DateTimeText,
+    Id,
     Limit,
     Named,
     Page,
@@ -43,7 +46,7 @@ from chorus.api.models import Area, Level
 from chorus.api.services import token_teams, token_visible
 from chorus.consultations import services
 from chorus.consultations.forms import ConsultationForm, EnteredResponseForm
-from chorus.consultations.journey import answers_from, field_name, section_form
+from chorus.consultations.journey import answers_from, choices_for, field_name, section_form
 from chorus.consultations.models import Answer, Consultation, Question, Response
 from chorus.consultations.selectors import questions_in_order
 from chorus.core.custom_fields import definitions, visible_values
@@ -120,7 +123,7 @@ class ConsultationIn(Schema):
     closes_at: DateTimeText = Field(description="When it closes, after it opens")
     shorter_reason: str = Field("", description="Why it is open for less than the standard, if it is")
     project: UUID | None = None
-    topics: list[int] = Field([], description="Topics' ids")
+    topics: list[Id] = Field([], description="Topics' ids")
     regions: list[str] = Field([], description="Regions' ONS codes")
     team: UUID | None = Field(None, description="Restrict it to a team: never shown to the public")
     privacy_url: str = Field("", description="The privacy notice's address: needed before publishing")
@@ -144,7 +147,7 @@ class ConsultationPatch(Schema):
     closes_at: DateTimeText | None = None
     shorter_reason: str | None = None
     project: UUID | None = None
-    topics: list[int] | None = None
+    topics: list[Id] | None = None
     regions: list[str] | None = None
     team: UUID | None = None
     privacy_url: str | None = None
@@ -178,7 +181,10 @@ class ResponseOut(Schema):
     organisation: str
     publish: str
     language: str
-    submitted_at: datetime
+    submitted_at: datetime = Field(
+        description="When it was sent (for one entered by staff, the day received)"
+    )
+    created_at: datetime = Field(description="When Chorus stored it")
     answers: list[AnswerOut]
 
 
@@ -245,6 +251,29 @@ def _consultation_out(consultation: Consultation, defs: list[CustomField]) -> di
     }
 
 
+def _options(question: Question) -> list[dict[str, str]]:
+    """What a question may be answered with: its own options, or the scale, rating or yes/no
+    answers Chorus asks with (answered by ``value``)."""
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        return [
+            {
+                "value": str(o.get("value", "")),
+                "label": str(o.get("label", "")),
+                "label_cy": str(o.get("label_cy", "")),
+            }
+            for o in question.options or []
+            if isinstance(o, dict)
+        ]
+    english, welsh = choices_for(question, "en"), dict(choices_for(question, "cy"))
+    with translation.override("en"):
+        shown = [(str(value), str(label)) for value, label in english]
+    with translation.override("cy"):
+        welsh_shown = {str(value): str(label) for value, label in welsh.items()}
+    return [
+        {"value": value, "label": label, "label_cy": welsh_shown.get(value, "")} for value, label in shown
+    ]
+
+
 def _question_out(question: Question) -> dict[str, Any]:
     return {
         "code": question.code,
@@ -254,15 +283,7 @@ def _question_out(question: Question) -> dict[str, Any]:
         "help_text": question.help_text,
         "help_text_cy": question.help_text_cy,
         "required": question.required,
-        "options": [
-            {
-                "value": str(o.get("value", "")),
-                "label": str(o.get("label", "")),
-                "label_cy": str(o.get("label_cy", "")),
-            }
-            for o in question.options or []
-            if isinstance(o, dict)
-        ],
+        "options": _options(question),
         "follows": question.follows.code if question.follows else None,
         "shown_for": [str(v) for v in question.shown_for or []],
     }
@@ -281,6 +302,7 @@ def _response_out(response: Response) -> dict[str, Any]:
         "publish": response.publish,
         "language": response.language,
         "submitted_at": response.submitted_at,
+        "created_at": response.created_at,
         "answers": [{"question": a.question.code, "value": a.value} for a in response.answers.all()],
     }
 
@@ -354,6 +376,7 @@ def responses_list(
     request: HttpRequest,
     code: UUID,
     submitted_since: DateTimeText | None = None,
+    stored_since: DateTimeText | None = None,
     channel: str | None = None,
     cursor: str | None = None,
     limit: Limit = 50,
@@ -365,6 +388,8 @@ def responses_list(
     responses = _responses().filter(consultation=consultation)
     if since := when(submitted_since, "submitted_since"):
         responses = responses.filter(submitted_at__gte=since)
+    if stored := when(stored_since, "stored_since"):
+        responses = responses.filter(created_at__gte=stored)
     if channel:
         responses = responses.filter(channel=channel)
     rows, after = paged(responses, cursor, limit)
@@ -460,7 +485,13 @@ def consultation_change(request: HttpRequest, code: UUID, body: ConsultationPatc
     check_texts(changes)
     current = _consultation_out(consultation, definitions("consultation", acting(request)))
     values = {name: current[name] for name in ConsultationPatch.model_fields if name != "custom"}
-    values["project"] = consultation.project.code if consultation.project else None
+    # A project the token may not see is kept by sending none (the form keeps such a link).
+    project = consultation.project
+    visible = (
+        project is not None
+        and token_visible(token_of(request), Project.objects.filter(pk=project.pk)).exists()
+    )
+    values["project"] = project.code if project is not None and visible else None
     values["opens_at"] = consultation.opens_at.isoformat()
     values["closes_at"] = consultation.closes_at.isoformat()
     values.update(changes)
@@ -488,30 +519,10 @@ def response_create(request: HttpRequest, code: UUID, body: ResponseIn) -> Statu
     check_texts(values)
     for answer in answers_sent:
         check_texts({f"answers.{answer['question']}": answer["value"]})
-    if key is not None:
-        stored = _responses().filter(submission_key=key).first()
-        if stored is not None:
-            if stored.consultation_id != consultation.pk:
-                raise ApiError(
-                    409,
-                    {"submission_key": [_("This key was used for a response to another consultation.")]},
-                )
-            audit_call(request, obj=stored)
-            return Status(200, _response_out(stored))
+    if (stored := _already_stored(request, key, consultation)) is not None:
+        return Status(200, stored)
     questions = questions_in_order(consultation)
-    by_code = {str(q.code): q for q in questions}
-    data: dict[str, Any] = {}
-    unknown: dict[str, list[str]] = {}
-    for answer in answers_sent:
-        question = by_code.get(str(answer["question"]))
-        if question is None:
-            unknown[f"answers.{answer['question']}"] = [
-                _("This consultation has no question with this code. Read the consultation for them.")
-            ]
-        else:
-            data[field_name(question)] = answer["value"]
-    if unknown:
-        raise ApiError(400, unknown)
+    data = _answers_data(answers_sent, questions)
     if not values["may_contact"]:
         values.pop("may_contact")  # an unticked box is not sent
     about = EnteredResponseForm(data=as_form_data(values))
@@ -520,13 +531,60 @@ def response_create(request: HttpRequest, code: UUID, body: ResponseIn) -> Statu
         errors = form_errors(about).errors if about.errors else {}
         errors |= form_errors(answers_form, {field_name(q): f"answers.{q.code}" for q in questions}).errors
         raise ApiError(400, errors)
-    response = services.response_enter(
-        actor=acting(request),
-        request=request,
-        consultation=consultation,
-        questions=questions,
-        about=about.cleaned_data,
-        answers=answers_from(answers_form, questions),
-        submission_key=key,
-    )
-    return Status(201, _response_out(_responses().get(pk=response.pk)))
+    try:
+        response = services.response_enter(
+            actor=acting(request),
+            request=request,
+            consultation=consultation,
+            questions=questions,
+            about=about.cleaned_data,
+            answers=answers_from(answers_form, questions),
+            submission_key=key,
+        )
+    except IntegrityError:
+        # The same key sent twice at once: the other call stored it.
+        if (stored := _already_stored(request, key, consultation)) is None:
+            raise
+        return Status(200, stored)
+    found = _responses().get(pk=response.pk)
+    audit_call(request, obj=found)
+    return Status(201, _response_out(found))
+
+
+def _already_stored(
+    request: HttpRequest, key: UUID | None, consultation: Consultation
+) -> dict[str, Any] | None:
+    """The response stored before with ``key``, if any (a 409 if it answers another consultation)."""
+    stored = _responses().filter(submission_key=key).first() if key is not None else None
+    if stored is None:
+        return None
+    if stored.consultation_id != consultation.pk:
+        raise ApiError(
+            409, {"submission_key": [_("This key was used for a response to another consultation.")]}
+        )
+    audit_call(request, obj=stored)
+    return _response_out(stored)
+
+
+def _answers_data(answers_sent: list[dict[str, Any]], questions: list[Question]) -> dict[str, Any]:
+    """The answers sent as the staff page's form posts them; a 400 naming each answer to a
+    question the consultation does not have, or a list sent to a question of one answer."""
+    by_code = {str(q.code): q for q in questions}
+    data: dict[str, Any] = {}
+    wrong: dict[str, list[str]] = {}
+    for answer in answers_sent:
+        question, value = by_code.get(str(answer["question"])), answer["value"]
+        if question is None:
+            wrong[f"answers.{answer['question']}"] = [
+                _("This consultation has no question with this code. Read the consultation for them.")
+            ]
+        elif isinstance(value, list) and question.kind != Question.Kind.MULTIPLE:
+            wrong[f"answers.{question.code}"] = [
+                _("This question takes one answer: send it as text, not a list.")
+            ]
+        else:
+            multiple = question.kind == Question.Kind.MULTIPLE and isinstance(value, str)
+            data[field_name(question)] = [value] if multiple else value
+    if wrong:
+        raise ApiError(400, wrong)
+    return data

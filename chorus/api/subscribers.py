@@ -15,6 +15,7 @@ from chorus.api.base import (
     ERRORS,
     ApiError,
     DateTimeText,
+    Id,
     Limit,
     Page,
     acting,
@@ -63,7 +64,7 @@ class SubscriberIn(Schema):
     email: str
     language: str = Field("en", description="en or cy")
     regions: list[str] = Field([], description="Areas' ONS codes")
-    topics: list[int] = Field([], description="Topics' ids")
+    topics: list[Id] = Field([], description="Topics' ids")
     lists: list[str] = Field([], description="Lists' names")
     lawful_basis: str | None = Field(
         None,
@@ -79,7 +80,7 @@ class SubscriberPatch(Schema):
 
     language: str | None = Field(None, description="en or cy")
     regions: list[str] | None = None
-    topics: list[int] | None = None
+    topics: list[Id] | None = None
     lists: list[str] | None = None
     status: str | None = Field(
         None, description="Only unsubscribed: nobody but the person can subscribe an address again"
@@ -182,7 +183,9 @@ def subscriber_create(request: HttpRequest, body: SubscriberIn) -> Status[dict[s
             "Only the person can, from the sign-up page."
         )
         raise ApiError(409, {"email": [stopped]}) from None
-    return Status(201 if created else 200, _subscriber_out(_subscribers().get(pk=subscriber.pk)))
+    found = _subscribers().get(pk=subscriber.pk)
+    audit_call(request, obj=found)
+    return Status(201 if created else 200, _subscriber_out(found))
 
 
 @router.patch(
@@ -214,4 +217,6 @@ def subscriber_update(request: HttpRequest, code: UUID, body: SubscriberPatch) -
         changes=cleaned,
         how=_("Staff API: %(name)s") % {"name": token_of(request).name},
     )
-    return _subscriber_out(_subscribers().get(pk=subscriber.pk))
+    found = _subscribers().get(pk=subscriber.pk)
+    audit_call(request, obj=found)
+    return _subscriber_out(found)

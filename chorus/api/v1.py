@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -27,8 +28,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read and change Chorus's records from other systems. Every call needs a token that an "
-        "administrator issued (Authorization: Bearer <token>), with a scope for each area it reads "
-        "(area:read) or changes (area:write). A record the token may not see is a 404. Errors are "
+        "administrator issued (the header `Authorization: Bearer` followed by the token), with a "
+        "scope for each area it reads (area:read) or changes (area:write). A record the token "
+        "may not see is a 404. Errors are "
         '{"errors": {"field": ["what is wrong"]}}. Lists are paged: pass the next value back as cursor.'
     ),
     auth=TokenAuth(),
@@ -69,16 +71,63 @@ def _no_token(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 def _field(location: Any) -> str:
-    """The name of the field a pydantic error is about, without where it was sent."""
-    parts = [str(p) for p in location if p not in ("body", "query", "path")]
+    """The name of the field a pydantic error is about, without where it was sent or the
+    type of a choice of types it was checked against (``value.str``, ``value.list[str]``)."""
+    parts = [
+        str(p)
+        for p in location
+        if p not in ("body", "query", "path") and not (isinstance(p, str) and (p in TYPE_NAMES or "[" in p))
+    ]
     return ".".join(parts) or "body"
+
+
+TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "none", "uuid", "date", "datetime"})
+
+
+# pydantic's error types, by how they begin, and what to send instead.
+SEND = (
+    ("missing", gettext_lazy("Send this: it is needed.")),
+    (
+        "uuid",
+        gettext_lazy("Send a code like 0b7c5e1a-4f1d-4c55-9d7e-2a1f0b9e8c11 (every record is named by one)."),
+    ),
+    ("datetime", gettext_lazy("Send a date and time like 2026-03-27T14:00:00Z.")),
+    ("date", gettext_lazy("Send a date like 2026-03-27.")),
+    ("int", gettext_lazy("Send a whole number.")),
+    ("bool", gettext_lazy("Send true or false.")),
+    ("string_type", gettext_lazy("Send text.")),
+    ("list_type", gettext_lazy('Send a list, like ["a", "b"].')),
+    ("model_", gettext_lazy('Send a JSON object, like {"name": "value"}.')),
+    ("dict_type", gettext_lazy('Send a JSON object, like {"name": "value"}.')),
+)
+# Types whose limit is in the error's context: (type, context key, message).
+LIMITS = (
+    ("less_than_equal", "le", gettext_lazy("Send %(limit)s or less.")),
+    ("greater_than_equal", "ge", gettext_lazy("Send %(limit)s or more.")),
+    ("string_too_long", "max_length", gettext_lazy("Send at most %(limit)s characters.")),
+)
+
+
+def _message(error: dict[str, Any]) -> str:
+    """What is wrong with a value, and how to send it, for pydantic's error ``type``."""
+    kind, context = str(error.get("type", "")), error.get("ctx") or {}
+    for start, message in SEND:
+        if kind.startswith(start):
+            return str(message)
+    for limited, key, template in LIMITS:
+        if kind == limited and key in context:
+            return str(template) % {"limit": context[key]}
+    return str(error.get("msg", _("This is not valid.")))
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field(error.get("loc", ())), []).append(str(error.get("msg", _("Not valid"))))
+        messages = errors.setdefault(_field(error.get("loc", ())), [])
+        message = _message(error)
+        if message not in messages:
+            messages.append(message)
     return _errors(request, 400, errors)
 
 

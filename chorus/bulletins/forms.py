@@ -255,6 +255,7 @@ class SubscriberRecordForm(forms.Form):
 
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         error_messages={
             "required": _("Enter an email address"),
             "invalid": _("Enter an email address in the correct format, like name@example.com"),

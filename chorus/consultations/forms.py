@@ -95,13 +95,18 @@ class ConsultationForm(CustomFieldsForm):
             "https://www.example.gov.uk/privacy. Needed before you can publish."
         ),
         required=False,
+        max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": _("Enter the link like https://www.example.gov.uk/privacy")},
+        error_messages={
+            "invalid": _("Enter the link like https://www.example.gov.uk/privacy"),
+            "max_length": _("The link must be 200 characters or fewer"),
+        },
     )
     contact_email = forms.EmailField(
         label=_("Contact email address"),
         help_text=_("For questions about the consultation. Give an email address, a phone number or both."),
         required=False,
+        max_length=254,
         error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
     )
     contact_phone = forms.CharField(label=_("Contact phone number"), max_length=40, required=False)
@@ -483,7 +488,7 @@ class EnteredResponseForm(forms.Form):
     )
     organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
     name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
-    email = forms.EmailField(label=_("Email address (optional)"), required=False)
+    email = forms.EmailField(label=_("Email address (optional)"), required=False, max_length=254)
     may_contact = forms.BooleanField(
         label=_("They asked to be emailed what changed because of this consultation"), required=False
     )

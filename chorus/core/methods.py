@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 
 class MethodsMiddleware:
@@ -30,9 +31,19 @@ class MethodsMiddleware:
         finally:
             if head:
                 request.method = "HEAD"
-        if response.status_code == 405 and not response.streaming and not response.content:
+        if response.status_code == 405 and not response.streaming and not _answered(request, response):
             return error_405(request, allowed=response.get("Allow", ""))
         return response
+
+
+def _answered(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a 405 already says what happened: it has a body, other than the plain text
+    an API's framework gives (an API answers in JSON)."""
+    from chorus.core.views import is_api
+
+    if is_api(request):
+        return response.get("Content-Type", "").startswith("application/json")
+    return bool(response.content)
 
 
 def _page_above(path: str) -> str | None:
@@ -49,6 +60,18 @@ def _page_above(path: str) -> str | None:
 
 
 def error_405(request: HttpRequest, *, allowed: str = "") -> HttpResponse:
+    from chorus.core.views import api_error, is_api
+
+    if is_api(request):
+        response = api_error(
+            405,
+            "method",
+            _("This address does not take %(method)s. It takes %(allowed)s.")
+            % {"method": request.method, "allowed": allowed or "GET"},
+        )
+        if allowed:
+            response["Allow"] = allowed
+        return response
     home = reverse("core:public_home")
     above = _page_above(request.path)
     response = render(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -164,7 +164,26 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is to one of Chorus's APIs, which answer in JSON, errors too."""
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, field: str, message: str) -> HttpResponse:
+    """An API's error as its endpoints give them: ``{"errors": {field: [message]}}``."""
+    return JsonResponse({"errors": {field: [message]}}, status=status)
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api(request):
+        return api_error(
+            404,
+            "path",
+            _(
+                "There is no such address in this API. Addresses end without a slash; "
+                "the API's documentation (/api/v1/docs) lists them all."
+            ),
+        )
     return render(request, "404.html", status=404)
 
 

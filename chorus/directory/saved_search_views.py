@@ -124,6 +124,7 @@ def saved_search_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     user = staff_user(request)
     saved = get_for_view(request, saved_searches_for(user), code=code)
     words = filters_in_words(saved.filters, user)
+    hidden = filters_hidden_from(user, saved.filters)
     return render(
         request,
         "directory/saved_search_detail.html",
@@ -131,7 +132,10 @@ def saved_search_detail(request: HttpRequest, code: UUID) -> HttpResponse:
             "search": saved,
             "words": words,
             "count": saved_search_people(user, saved).count() if words is not None else None,
-            "query": query_string(saved.filters),
+            # A filter the reader may not use is not put in the address (its value is theirs
+            # to see only through the search), so the directory is not offered at all.
+            "query": "" if hidden else query_string(saved.filters),
+            "hidden": hidden,
             "may_change": can_change(user, saved),
         },
     )

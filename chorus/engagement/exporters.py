@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from chorus.core.access import visible_to
 from chorus.core.custom_fields import definitions, export_cells, export_header
 from chorus.core.exports import Exporter, Params, Table, register_exporter
 from chorus.engagement.forms import ActivityFilterForm
-from chorus.engagement.models import Activity, ActivityType
+from chorus.engagement.models import Activity, ActivityType, Project
 from chorus.engagement.selectors import activities_for
 
 if TYPE_CHECKING:
@@ -52,7 +54,9 @@ def _when(value: datetime | None) -> str:
 def _rows(user: User, params: Params) -> Table:
     """The activities (those the user may see), with the added fields their role sees."""
     added = definitions("activity", user)
-    activities = _activities(user, params).prefetch_related("projects", "regions")
+    # Only the projects the user may see are named, as the activity's page does.
+    projects = Prefetch("projects", queryset=visible_to(user, Project.objects.order_by("name")))
+    activities = _activities(user, params).prefetch_related(projects, "regions")
     with translation.override("en"):  # in English, as the header and the regions are
         kinds = {value: str(name) for value, name in ActivityType.choices}
 

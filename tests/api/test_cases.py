@@ -49,3 +49,23 @@ def test_out_of_team_cases_are_not_there_and_the_scope_is_needed(issue: Issue) -
     people_only = Api(issue(scopes=[scope_name(Area.PEOPLE, Level.WRITE)]))
     assert people_only.get("/cases").status_code == 403
     assert Case.objects.count() == 2
+
+
+def test_a_case_names_only_a_person_the_token_may_see(issue: Issue) -> None:
+    from chorus.directory.models import Person
+
+    family, crime = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    case = open_case(team=None)
+    person = Person.objects.get(pk=case.person_id) if case.person_id else None
+    if person is None:
+        from tests.factories import make_person
+
+        person = make_person(first_name="Carys", last_name="Complainant")
+        Case.objects.filter(pk=case.pk).update(person=person)
+    Person.objects.filter(pk=person.pk).update(team=crime)
+
+    family_api = Api(issue(teams=[family]))
+    everyone = Api(issue())
+
+    assert family_api.get(f"/cases/{case.code}").json()["person"] is None
+    assert everyone.get(f"/cases/{case.code}").json()["person"] == str(person.code)

@@ -15,7 +15,7 @@ from chorus.core.models import AuditAction, AuditEntry
 from chorus.directory.models import Region
 from chorus.directory.reference import regions_ensure
 from tests.api.conftest import Api, Issue
-from tests.factories import ConsultationFactory, QuestionFactory, TeamFactory, make_person
+from tests.factories import ConsultationFactory, ProjectFactory, QuestionFactory, TeamFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +190,72 @@ def test_an_analysis_is_started_for_what_the_token_may_see(issue: Issue) -> None
         assert refused.status_code == 400 and field in refused.json()["errors"], body
     reader = Api(issue(scopes=[scope_name(Area.ANALYSIS, Level.READ)]))
     assert reader.post("/analysis-runs", {"subject": "question", "of": str(ours.code)}).status_code == 403
+
+
+def test_answers_are_checked_against_each_questions_kind(api: Api) -> None:
+    consultation = ConsultationFactory()
+    why = QuestionFactory(section__consultation=consultation, kind="text")
+    which = QuestionFactory(
+        section=why.section,
+        kind="multiple",
+        options=[{"value": "buses", "label": "Buses"}, {"value": "trains", "label": "Trains"}],
+    )
+    scale = QuestionFactory(section=why.section, kind="scale")
+    path = f"/consultations/{consultation.code}/responses"
+    today = timezone.localdate().isoformat()
+
+    listed = api.post(
+        path,
+        {
+            "channel": "post",
+            "received_on": today,
+            "answers": [{"question": str(why.code), "value": ["a", "b"]}],
+        },
+    )
+    one_of_several = api.post(
+        path,
+        {
+            "channel": "post",
+            "received_on": today,
+            "answers": [{"question": str(which.code), "value": "buses"}],
+        },
+    )
+
+    assert (
+        listed.status_code == 400 and "takes one answer" in listed.json()["errors"][f"answers.{why.code}"][0]
+    )
+    assert one_of_several.status_code == 201
+    assert one_of_several.json()["answers"] == [{"question": str(which.code), "value": ["buses"]}]
+    read = api.get(f"/consultations/{consultation.code}").json()
+    options = {q["code"]: q["options"] for s in read["sections"] for q in s["questions"]}
+    assert "agree" in [o["value"] for o in options[str(scale.code)]]  # what a scale question takes
+
+
+def test_a_change_keeps_a_project_the_token_may_not_see(issue: Issue) -> None:
+    family, crime = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    hidden = ProjectFactory(name="Crime's own project", team=crime)
+    consultation = ConsultationFactory(project=hidden)
+    api = Api(issue(teams=[family]))
+
+    changed = api.patch(f"/consultations/{consultation.code}", {"summary": "Changed"})
+
+    assert changed.status_code == 200, changed.json()
+    consultation.refresh_from_db()
+    assert consultation.project_id == hidden.pk and consultation.summary == "Changed"
+
+
+def test_wrong_addresses_methods_and_values_get_json_that_says_what_to_send(api: Api) -> None:
+    slash = api.get("/people/")
+    nowhere = api.get("/no-such-thing")
+    deleted = api.client.delete("/api/v1/people", headers=api.headers)
+    bad_code = api.get("/people/draft-1")
+
+    assert slash.status_code == 404 and "end without a slash" in slash.json()["errors"]["path"][0]
+    assert nowhere.status_code == 404 and nowhere["Content-Type"].startswith("application/json")
+    assert deleted.status_code == 405 and "GET" in deleted.json()["errors"]["method"][0]
+    assert "Send a code like" in bad_code.json()["errors"]["code"][0]
+    union = api.post(
+        f"/consultations/{ConsultationFactory().code}/responses",
+        {"channel": "post", "received_on": "2026-01-01", "answers": [{"question": str(uuid4()), "value": 3}]},
+    ).json()
+    assert list(union["errors"]) == ["answers.0.value"]

@@ -119,3 +119,34 @@ def test_reading_is_not_writing(issue: Issue) -> None:
     assert reader.get("/subscribers").status_code == 200
     assert reader.post("/subscribers", {"email": "x@example.org"}).status_code == 403
     assert reader.patch(f"/subscribers/{subscriber.code}", {"language": "cy"}).status_code == 403
+
+
+def test_without_a_basis_no_one_is_emailed_twice_or_subscribed_again(
+    api: Api, django_capture_on_commit_callbacks: Any
+) -> None:
+    topic, other = TopicFactory(), TopicFactory()
+    SubscriberFactory(email="gone@example.org", status=Subscriber.Status.UNSUBSCRIBED)
+    active = SubscriberFactory(email="here@example.org", status=Subscriber.Status.ACTIVE)
+    active.topics.add(topic)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = api.post("/subscribers", {"email": "gone@example.org"})
+        here = api.post("/subscribers", {"email": "here@example.org", "topics": [other.pk]})
+        first = api.post("/subscribers", {"email": "new@example.org", "topics": [topic.pk]})
+        again = api.post("/subscribers", {"email": "new@example.org", "topics": [other.pk]})
+
+    assert gone.status_code == 409
+    assert Subscriber.objects.get(email="gone@example.org").status == Subscriber.Status.UNSUBSCRIBED
+    assert here.status_code == 200 and sorted(here.json()["topics"]) == sorted([topic.pk, other.pk])
+    assert first.status_code == 201 and again.status_code == 200
+    assert sorted(again.json()["topics"]) == sorted([topic.pk, other.pk])  # gained, not replaced
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]  # one email, to the new address only
+
+
+def test_a_change_through_the_api_names_the_integration_in_the_audit_log(api: Api) -> None:
+    subscriber = SubscriberFactory(status=Subscriber.Status.ACTIVE)
+
+    api.patch(f"/subscribers/{subscriber.code}", {"language": "cy"})
+
+    change = AuditEntry.objects.get(action=AuditAction.CHANGE, object_id=str(subscriber.code))
+    assert "(API: " in change.actor_label and change.detail["integration"]

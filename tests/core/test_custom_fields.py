@@ -587,6 +587,8 @@ def test_a_saved_searchs_description_hides_a_field_the_user_may_not_see(
         assert "Vetted" not in page, url
         assert "Funding stream: Housing" in page
         assert "A filter by a field you cannot see, so the search finds no one for you" in page
+        assert "custom_vetted" not in page, url  # nor in a link's address
+    assert "Open in the directory" not in client.get(detail).content.decode()
     welsh = client.get("/cy" + detail).content.decode()
     assert "Wedi'i fetio" not in welsh and "Wedi&#x27;i fetio" not in welsh
     # The search keeps its filter: for the viewer it finds no one, rather than everyone.

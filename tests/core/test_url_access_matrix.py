@@ -738,6 +738,7 @@ DOWNLOAD_CODE: dict[str, str] = {
     "chorus.insights.views.api_datasets": "insights_files:api_datasets",
     "chorus.insights.views.api_dataset": "insights_files:api_dataset",
     "chorus.insights.views.api_openapi": "insights_files:api_openapi",
+    "chorus.core.views.api_error": "any unknown address under /api/ (an API's 404 and 405, in JSON, no data)",
 }
 DOWNLOAD_MARKERS = (
     "export_start(",  # an export, written by a task and served by core:export_download

@@ -107,3 +107,23 @@ def test_the_activities_export_has_the_added_fields_the_user_sees(
     assert "Venue cost" not in found[0] and found[0][-1] == "Format"
     assert {r[1] for r in found[1:]} == {"Costly forum", "Free forum"}
     assert not any("900" in r for r in found[1:])
+
+
+def test_the_activities_export_names_only_projects_the_user_may_see(client: Client, officer: User) -> None:
+    from tests.core.export_helpers import exported_bytes
+    from tests.factories import ProjectFactory, TeamFactory
+
+    open_project = ProjectFactory(name="Open project")
+    hidden = ProjectFactory(name="Crime secret project", team=TeamFactory(name="Crime"))
+    activity = ActivityFactory(title="Shared forum")
+    activity.projects.add(open_project, hidden)
+    sign_in(client, officer)
+
+    found = list(
+        csv.reader(
+            io.StringIO(exported_bytes(client, reverse("engagement:activity_list") + "?format=csv").decode())
+        )
+    )
+
+    row = next(r for r in found if r[1] == "Shared forum")
+    assert row[found[0].index("projects")] == "Open project"

@@ -4,6 +4,7 @@ working. Subscribers imported with a recorded lawful basis: ``chorus.bulletins.i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -92,20 +93,11 @@ def subscriber_record(
     gains the areas, topics and lists (with no change to its status); one that stopped is
     refused with ``AddressStopped``. Returns the subscriber and whether it is new."""
     email = email.strip().lower()
+    regions, topics, lists = list(regions), list(topics), list(lists)
     if not lawful_basis:
-        existing = Subscriber.objects.filter(email=email).first()
-        if existing is not None and existing.status in STOPPED[1:]:
-            raise AddressStopped(email)
-        subscriber = subscribe(email=email, regions=regions, topics=topics, language=language)
-        subscriber.lists.add(*lists)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE if existing else AuditAction.CREATE,
-            obj=subscriber,
-            request=request,
-            detail={"confirmation sent": True},
+        return _subscriber_invite(
+            actor=actor, request=request, email=email, language=language, interests=(regions, topics, lists)
         )
-        return subscriber, existing is None
     with transaction.atomic():
         subscriber, created = Subscriber.objects.select_for_update().get_or_create(
             email=email,
@@ -136,6 +128,51 @@ def subscriber_record(
             _record_consent(subscriber)
             event_happened("subscriber_joined", subscriber)
     return subscriber, created
+
+
+CONFIRM_AGAIN_AFTER = timedelta(minutes=10)
+
+
+def _subscriber_invite(
+    *, actor: Any, request: Any, email: str, language: str, interests: tuple[list[Any], list[Any], list[Any]]
+) -> tuple[Subscriber, bool]:
+    """``subscriber_record`` with no lawful basis: the sign-up page's confirmation email.
+    Someone already subscribed gains the interests sent and gets no email; someone sent a
+    confirmation in the last ten minutes is not sent another, so no caller can flood an
+    inbox; the areas and topics a confirmation asks about are those already asked for and
+    those sent."""
+    regions, topics, lists = interests
+    existing = Subscriber.objects.filter(email=email).first()
+    if existing is not None and existing.status in STOPPED:
+        raise AddressStopped(email)
+    recently = (
+        existing is not None
+        and existing.status == Subscriber.Status.PENDING
+        and existing.confirm_sent_at is not None
+        and existing.confirm_sent_at > timezone.now() - CONFIRM_AGAIN_AFTER
+    )
+    kept = existing is not None and (existing.status == Subscriber.Status.ACTIVE or recently)
+    if existing is not None and kept:
+        subscriber = existing
+        with transaction.atomic():
+            subscriber.regions.add(*regions)
+            subscriber.topics.add(*topics)
+            subscriber.lists.add(*lists)
+            subscriber.save(update_fields=["updated_at"])
+    else:
+        if existing is not None:
+            regions = [*existing.regions.all(), *regions]
+            topics = [*existing.topics.all(), *topics]
+        subscriber = subscribe(email=email, regions=regions, topics=topics, language=language)
+        subscriber.lists.add(*lists)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE if existing else AuditAction.CREATE,
+        obj=subscriber,
+        request=request,
+        detail={"confirmation sent": not kept},
+    )
+    return subscriber, existing is None
 
 
 def subscriber_change(
