@@ -16,6 +16,7 @@ from chorus.api.base import (
     CUSTOM_PATCH,
     ERRORS,
     ApiError,
+    Body,
     DateTimeText,
     Id,
     Limit,
@@ -33,6 +34,7 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
     when,
@@ -81,7 +83,7 @@ class ActivitiesPage(Page):
     results: list[ActivityOut]
 
 
-class ActivityIn(Schema):
+class ActivityIn(Body):
     kind: str = Field(description="; ".join(ActivityType.values))
     title: str
     title_cy: str = ""
@@ -104,7 +106,7 @@ class ActivityIn(Schema):
     custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(Body):
     kind: str | None = None
     title: str | None = None
     title_cy: str | None = None
@@ -137,7 +139,7 @@ class AttendancePage(Page):
     results: list[AttendanceOut]
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(Body):
     invitation: str = Field("not_invited", description="not_invited, invited, accepted or declined")
     attended: bool = False
 
@@ -216,6 +218,7 @@ def activities_list(
     token = need(request, Area.ACTIVITIES)
     no_nul(kind, "kind")
     no_nul(cursor, "cursor")
+    one_of(kind, ActivityType.values, "kind")
     activities = token_visible(token, _activities())
     if kind:
         activities = activities.filter(kind=kind)

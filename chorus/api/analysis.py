@@ -17,6 +17,7 @@ from chorus.analysis.services import run_create
 from chorus.api.base import (
     ERRORS,
     ApiError,
+    Body,
     Limit,
     Page,
     acting,
@@ -24,6 +25,7 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
 )
@@ -80,7 +82,7 @@ class AssignmentOut(Schema):
     themes: list[int] = Field(description="Ids of the themes it was given")
 
 
-class RunIn(Schema):
+class RunIn(Body):
     subject: str = Field(
         description="What to analyse: question (a free-text question), consultation (each of its "
         "free-text questions), service (a service's feedback), social (a source's posts) or event "
@@ -232,7 +234,7 @@ def run_start(request: HttpRequest, body: RunIn) -> Status[dict[str, Any]]:
     need(request, Area.ANALYSIS, Level.WRITE)
     subjects = [s for s in AnalysisRun.Subject.values if s != AnalysisRun.Subject.CASES]
     if body.subject not in subjects:
-        raise ApiError(400, {"subject": [_("Send one of: %(kinds)s.") % {"kinds": ", ".join(subjects)}]})
+        one_of(body.subject, subjects, "subject")
     if body.mode not in (AnalysisRun.Mode.FAST, AnalysisRun.Mode.ACCURATE):
         raise ApiError(400, {"mode": [_("Send fast or accurate.")]})
     target = _target(request, body.subject, body.of)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.responses import codes_4xx
 from ninja.security import HttpBearer
-from pydantic import WithJsonSchema
+from pydantic import ConfigDict, WithJsonSchema
 
 from chorus.api.models import ApiToken, Level
 from chorus.api.services import token_for_secret, token_used
@@ -224,6 +224,25 @@ def no_nul(value: str | None, field: str) -> str | None:
     return value
 
 
+def one_of(value: str | None, choices: Sequence[str], field: str) -> str | None:
+    """A filter's value, if it is one of ``choices``; a 400 listing them otherwise (a
+    misspelt value would otherwise find nothing, and look like no records)."""
+    if value is not None and value not in choices:
+        raise ApiError(400, {field: [_("Send one of: %(choices)s.") % {"choices": ", ".join(choices)}]})
+    return value
+
+
+def region_code(value: str | None, field: str = "region") -> str | None:
+    """A region filter's ONS code, if Chorus has that region; a 400 otherwise."""
+    from chorus.directory.models import Region
+
+    if value is not None and not Region.objects.filter(ons_code=value).exists():
+        raise ApiError(
+            400, {field: [_("There is no region with this ONS code. Send a code like W92000004.")]}
+        )
+    return value
+
+
 def when(value: str | None, field: str) -> datetime | None:
     """A date and time sent as ISO 8601 text (``2026-03-27T14:00:00Z``; without a zone, the
     organisation's), or None; a 400 naming ``field`` for anything else."""
@@ -256,6 +275,13 @@ ERRORS: dict[Any, Any] = {codes_4xx: ErrorOut}
 Limit = Annotated[int, Field(ge=1, le=MOST_PER_PAGE, description="How many records a page holds")]
 # A database id: within what every database stores, so no number sent can overflow one.
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class Body(Schema):
+    """What a call sends: a field the API does not have is refused (a mistyped name is said
+    to be wrong, not quietly ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Named(Schema):

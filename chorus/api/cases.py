@@ -23,13 +23,14 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
     when,
 )
 from chorus.api.models import Area
 from chorus.api.services import token_visible
-from chorus.cases.models import Case
+from chorus.cases.models import Case, Kind, Status
 from chorus.core.custom_fields import definitions, visible_values
 from chorus.core.models import CustomField
 from chorus.directory.models import Person
@@ -118,6 +119,8 @@ def cases_list(
     token = need(request, Area.CASES)
     for name, value in (("kind", kind), ("status", status), ("service", service), ("cursor", cursor)):
         no_nul(value, name)
+    one_of(kind, Kind.values, "kind")
+    one_of(status, Status.values, "status")
     cases = token_visible(token, _cases())
     if kind:
         cases = cases.filter(kind=kind)

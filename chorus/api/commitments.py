@@ -17,6 +17,7 @@ from chorus.accounts.models import User
 from chorus.api.base import (
     ERRORS,
     ApiError,
+    Body,
     Limit,
     Page,
     acting,
@@ -27,6 +28,7 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
 )
@@ -76,7 +78,7 @@ class CommitmentsPage(Page):
     results: list[CommitmentOut]
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(Body):
     kind: str = Field(description="recommendation, action or promise")
     title: str = Field(description="What was committed to (300 characters at most)")
     title_cy: str = ""
@@ -97,7 +99,7 @@ class CommitmentIn(Schema):
     consultations: list[UUID] = Field([], description="Evidence: consultations' codes")
 
 
-class CommitmentPatch(Schema):
+class CommitmentPatch(Body):
     """Only the fields sent change."""
 
     kind: str | None = None
@@ -120,7 +122,7 @@ class CommitmentPatch(Schema):
     consultations: list[UUID] | None = None
 
 
-class ProgressIn(Schema):
+class ProgressIn(Body):
     status: str = Field(..., description="not_started, on_track, at_risk, late, done or not_doing")
     note: str = Field(..., description="What has happened; for not_doing, why it will not be done")
     on: date | None = Field(None, description="When (YYYY-MM-DD); today if left out")
@@ -220,6 +222,8 @@ def commitments_list(
     token = need(request, Area.COMMITMENTS)
     for name, value in (("status", status), ("kind", kind), ("owner", owner), ("cursor", cursor)):
         no_nul(value, name)
+    one_of(status, Commitment.Status.values, "status")
+    one_of(kind, Commitment.Kind.values, "kind")
     commitments = token_visible(token, _commitments())
     if status:
         commitments = commitments.filter(status=status)

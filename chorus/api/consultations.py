@@ -21,6 +21,7 @@ from chorus.api.base import (
     CUSTOM_PATCH,
     ERRORS,
     ApiError,
+    Body,
     DateTimeText,
     Id,
     Limit,
@@ -38,6 +39,7 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
     when,
@@ -111,7 +113,7 @@ class ConsultationOut(Schema):
     updated_at: datetime
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(Body):
     kind: str = Field(description="consultation or survey")
     title: str = Field(description="200 characters at most")
     title_cy: str = ""
@@ -133,7 +135,7 @@ class ConsultationIn(Schema):
     custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
-class ConsultationPatch(Schema):
+class ConsultationPatch(Body):
     """Only the fields sent change."""
 
     kind: str | None = None
@@ -192,14 +194,14 @@ class ResponsesPage(Page):
     results: list[ResponseOut]
 
 
-class AnswerIn(Schema):
+class AnswerIn(Body):
     question: UUID = Field(description="The question's code")
     value: str | list[str] = Field(
         description="Text; for a choice, the option's value; for several choices, a list of values"
     )
 
 
-class ResponseIn(Schema):
+class ResponseIn(Body):
     channel: str = Field(description="How it came: email, post, phone, face_to_face or assisted")
     received_on: date = Field(description="The date it was received (YYYY-MM-DD), not in the future")
     respondent_type: str = Field("individual", description="individual or organisation")
@@ -329,6 +331,7 @@ def consultations_list(
     token = need(request, Area.CONSULTATIONS)
     no_nul(kind, "kind")
     no_nul(cursor, "cursor")
+    one_of(kind, Consultation.Kind.values, "kind")
     consultations = token_visible(token, _consultations())
     if kind:
         consultations = consultations.filter(kind=kind)
@@ -390,7 +393,7 @@ def responses_list(
         responses = responses.filter(submitted_at__gte=since)
     if stored := when(stored_since, "stored_since"):
         responses = responses.filter(created_at__gte=stored)
-    if channel:
+    if one_of(channel, Response.Channel.values, "channel"):
         responses = responses.filter(channel=channel)
     rows, after = paged(responses, cursor, limit)
     audit_listed(

@@ -18,6 +18,7 @@ from chorus.api.base import (
     CUSTOM_PATCH,
     ERRORS,
     ApiError,
+    Body,
     DateTimeText,
     Id,
     Limit,
@@ -35,6 +36,7 @@ from chorus.api.base import (
     no_nul,
     one,
     paged,
+    region_code,
     token_of,
     when,
 )
@@ -106,7 +108,7 @@ class PeoplePage(Page):
     results: list[PersonOut]
 
 
-class PersonIn(Schema):
+class PersonIn(Body):
     """A person, as the staff form takes one. Lists replace what the record had."""
 
     last_name: str
@@ -130,7 +132,7 @@ class PersonIn(Schema):
     custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
-class PersonPatch(Schema):
+class PersonPatch(Body):
     """Only the fields sent are changed."""
 
     last_name: str | None = None
@@ -174,7 +176,7 @@ class OrganisationsPage(Page):
     results: list[OrganisationOut]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(Body):
     name: str
     other_names: list[str] = []
     kind: str = "other"
@@ -187,7 +189,7 @@ class OrganisationIn(Schema):
     custom: dict[str, Any] = Field({}, description=CUSTOM_IN)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(Body):
     name: str | None = None
     other_names: list[str] | None = None
     kind: str | None = None
@@ -200,20 +202,20 @@ class OrganisationPatch(Schema):
     custom: dict[str, Any] | None = Field(None, description=CUSTOM_PATCH)
 
 
-class ConsentIn(Schema):
+class ConsentIn(Body):
     purpose: str
     lawful_basis: str
     given_on: str = Field(description="A date, like 2026-03-27")
     source: str
 
 
-class GroupMembershipIn(Schema):
+class GroupMembershipIn(Body):
     group: UUID
     start: str | None = Field(None, description="A date, like 2026-03-27")
     end: str | None = Field(None, description="A date, like 2026-03-27")
 
 
-class MembershipIn(Schema):
+class MembershipIn(Body):
     organisation: UUID
     role: str = ""
 
@@ -384,7 +386,7 @@ def people_list(
         people = people.filter(group_memberships__group__code=group)
     if organisation:
         people = people.filter(memberships__organisation__code=organisation)
-    if region:
+    if region_code(region):
         people = people.filter(region__ons_code=region)
     if topic is not None:
         people = people.filter(topics__pk=topic)
@@ -601,7 +603,7 @@ def organisations_list(
         organisations = organisations.filter(kind=kind)
     if group:
         organisations = organisations.filter(groups__code=group)
-    if region:
+    if region_code(region):
         organisations = organisations.filter(regions__ons_code=region)
     if topic is not None:
         organisations = organisations.filter(topics__pk=topic)

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from chorus.api.base import (
     ERRORS,
+    Body,
     Limit,
     Page,
     acting,
@@ -143,7 +144,7 @@ def idea_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     return _idea_out(idea)
 
 
-class IdeaResponseIn(Schema):
+class IdeaResponseIn(Body):
     status: str = Field(description="considering, taken_forward or not_taken_forward")
     response: str = Field(description="What was decided and why; everyone following the idea is emailed")
 

@@ -14,6 +14,7 @@ from ninja.responses import Status
 from chorus.api.base import (
     ERRORS,
     ApiError,
+    Body,
     DateTimeText,
     Id,
     Limit,
@@ -27,6 +28,7 @@ from chorus.api.base import (
     need,
     no_nul,
     one,
+    one_of,
     paged,
     token_of,
     when,
@@ -60,7 +62,7 @@ class SubscribersPage(Page):
     results: list[SubscriberOut]
 
 
-class SubscriberIn(Schema):
+class SubscriberIn(Body):
     email: str
     language: str = Field("en", description="en or cy")
     regions: list[str] = Field([], description="Areas' ONS codes")
@@ -75,7 +77,7 @@ class SubscriberIn(Schema):
     source: str = Field("", description="Where they came from; needed with a lawful basis")
 
 
-class SubscriberPatch(Schema):
+class SubscriberPatch(Body):
     """Only the fields sent change; areas, topics and lists are replaced by what is sent."""
 
     language: str | None = Field(None, description="en or cy")
@@ -121,6 +123,7 @@ def subscribers_list(
     need(request, Area.SUBSCRIBERS)
     for name, value in (("status", status), ("email", email), ("cursor", cursor)):
         no_nul(value, name)
+    one_of(status, Subscriber.Status.values, "status")
     subscribers = _subscribers()
     if status:
         subscribers = subscribers.filter(status=status)

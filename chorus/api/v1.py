@@ -19,6 +19,7 @@ from chorus.api import (
     directory,
     feedback,
     ideas,
+    reference,
     subscribers,
 )
 from chorus.api.base import ApiError, TokenAuth
@@ -47,6 +48,7 @@ api.add_router("", subscribers.router)
 api.add_router("", ideas.router)
 api.add_router("", commitments.router)
 api.add_router("", cases.router)
+api.add_router("", reference.router)
 
 
 def _errors(request: HttpRequest, status: int, errors: dict[str, list[str]]) -> HttpResponse:
@@ -99,6 +101,10 @@ SEND = (
     ("list_type", gettext_lazy('Send a list, like ["a", "b"].')),
     ("model_", gettext_lazy('Send a JSON object, like {"name": "value"}.')),
     ("dict_type", gettext_lazy('Send a JSON object, like {"name": "value"}.')),
+    (
+        "extra_forbidden",
+        gettext_lazy("There is no field of this name here. Leave it out, or check its spelling."),
+    ),
 )
 # Types whose limit is in the error's context: (type, context key, message).
 LIMITS = (

@@ -576,6 +576,11 @@ EXPECT: dict[str, Expect] = {
     "api_v1:commitment_progress": API_POST_ONLY,
     "api_v1:cases_list": API,
     "api_v1:case_read": API,
+    "api_v1:topics": API,
+    "api_v1:regions": API,
+    "api_v1:subscriber_lists": API,
+    "api_v1:teams": API,
+    "api_v1:projects": API,
     "api:token_list": administrators(),
     "api:token_create": administrators(),
     "api:token_revoke": post_only(Expect(LOGIN, 403, 403, 403, REDIRECT)),
@@ -1205,6 +1210,11 @@ CSRF_EXEMPT = {
     "api_v1:subscriber_update": "the staff API: a bearer token in a header, no cookies",
     "api_v1:cases_list": "the staff API: a bearer token in a header, no cookies",
     "api_v1:case_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:topics": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:regions": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:subscriber_lists": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:teams": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:projects": "the staff API: a bearer token in a header, no cookies",
 }
 
 
