@@ -49,3 +49,35 @@ def test_an_officer_downloads_the_responses_once_they_are_prepared(
     page.locator(f'.chorus-header__links a[href="{prefix}/staff/downloads/"]').click()
     expect(page.locator("td a")).to_contain_text("Court visits")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_an_officer_downloads_the_organisations_and_activities_with_their_added_fields(
+    page: Page, live_server, prefix: str, lang: str
+) -> None:
+    import csv
+
+    from chorus.core.models import CustomField
+    from tests.factories import ActivityFactory, OrganisationFactory
+
+    CustomField.objects.create(
+        applies_to="organisation", key="funder", label_en="Funder", label_cy="Cyllidwr", kind="text"
+    )
+    OrganisationFactory(name="Citizens Advice Cardiff", custom={"funder": "Lottery"})
+    ActivityFactory(title="Tenants forum")
+    UserFactory(email="officer@example.gov.uk", role=Role.ENGAGEMENT_OFFICER)
+    _sign_in(page, live_server.url, prefix, "officer@example.gov.uk")
+    csv_link = "Download as CSV" if lang == "en" else "Lawrlwytho fel CSV"
+    for listing, expected, header in (
+        ("/staff/directory/organisations/", "Citizens Advice Cardiff", "Funder"),
+        ("/staff/activities/", "Tenants forum", "title"),
+    ):
+        page.goto(f"{live_server.url}{prefix}{listing}")
+        assert_accessible(page)
+        page.locator("main").get_by_role("link", name=csv_link).click()
+        expect(page.locator(".govuk-panel--confirmation")).to_be_visible()
+        assert_accessible(page)
+        with page.expect_download() as waited:
+            page.locator("#export-status a.govuk-button").click()
+        rows = list(csv.reader(io.StringIO(waited.value.path().read_text(encoding="utf-8-sig"))))
+        assert header in rows[0] and any(expected in row for row in rows[1:]), rows[:3]
