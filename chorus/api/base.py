@@ -262,6 +262,9 @@ def local_text(value: Any, field: str) -> str:
     """A date and time sent to the API as a staff form's one box reads it (local time)."""
     if value in (None, ""):
         return ""
+    if len(str(value).strip()) <= len("2026-03-27"):
+        # A date alone would be midnight at its start: a closing date sent so would close a day early.
+        raise ApiError(400, {field: [_("Send a time as well as the date, like 2026-03-27T23:59:00+01:00.")]})
     moment = when(str(value), field) or timezone.now()
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 

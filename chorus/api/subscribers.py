@@ -50,7 +50,8 @@ class SubscriberOut(Schema):
     regions: list[str]
     topics: list[int]
     lists: list[str]
-    source: str
+    source: str = Field(description="sign_up, import, staff or share_back")
+    source_detail: str = Field(description="Where they came from, in words")
     lawful_basis: str
     consented_at: datetime | None
     unsubscribed_at: datetime | None
@@ -103,6 +104,7 @@ def _subscriber_out(subscriber: Subscriber) -> dict[str, Any]:
         "topics": sorted(t.pk for t in subscriber.topics.all()),
         "lists": sorted(sl.name for sl in subscriber.lists.all()),
         "source": subscriber.source,
+        "source_detail": subscriber.source_detail,
         "lawful_basis": subscriber.lawful_basis,
         "consented_at": subscriber.consented_at,
         "unsubscribed_at": subscriber.unsubscribed_at,

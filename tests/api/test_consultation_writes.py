@@ -259,3 +259,10 @@ def test_wrong_addresses_methods_and_values_get_json_that_says_what_to_send(api:
         {"channel": "post", "received_on": "2026-01-01", "answers": [{"question": str(uuid4()), "value": 3}]},
     ).json()
     assert list(union["errors"]) == ["answers.0.value"]
+
+
+def test_a_date_alone_is_not_taken_for_midnight(api: Api) -> None:
+    response = api.post("/consultations", _body(closes_at="2030-04-05"))
+
+    assert response.status_code == 400
+    assert "Send a time as well as the date" in response.json()["errors"]["closes_at"][0]
