@@ -31,7 +31,7 @@ from chorus.api.base import (
 )
 from chorus.api.models import Area, Level
 from chorus.api.services import token_visible
-from chorus.consultations.models import Consultation, Question
+from chorus.consultations.models import Answer, Consultation, Question
 from chorus.engagement.models import Activity
 from chorus.feedback.models import Service
 
@@ -79,6 +79,11 @@ class AssignmentOut(Schema):
     source_id: int
     text: str = Field(description="The text with personal data taken out")
     sentiment: str
+    stance: str = Field(
+        description="For a question that pairs agree or disagree with why: the answer it went with"
+    )
+    response: UUID | None = Field(description="For a consultation answer: the response's code")
+    question: UUID | None = Field(description="For a consultation answer: the question's code")
     themes: list[int] = Field(description="Ids of the themes it was given")
 
 
@@ -172,8 +177,16 @@ def run_assignments(
     no_nul(cursor, "cursor")
     run = one(request, AnalysisRun.objects.all(), code=code)
     rows, after = paged(
-        Item.objects.filter(run=run).only("pk", "source", "source_id", "redacted", "sentiment"), cursor, limit
+        Item.objects.filter(run=run).only("pk", "source", "source_id", "redacted", "sentiment", "stance"),
+        cursor,
+        limit,
     )
+    answers = {
+        pk: (response, question)
+        for pk, response, question in Answer.objects.filter(
+            pk__in=[i.source_id for i in rows if i.source == Item.Source.ANSWER]
+        ).values_list("pk", "response__code", "question__code")
+    }
     themes: dict[int, list[int]] = {}
     for item_id, theme_id in Assignment.objects.filter(item__in=[i.pk for i in rows]).values_list(
         "item_id", "theme_id"
@@ -188,12 +201,22 @@ def run_assignments(
                 "source_id": i.source_id,
                 "text": i.redacted,
                 "sentiment": i.sentiment,
+                "stance": i.stance,
+                "response": _answer_of(i, answers)[0],
+                "question": _answer_of(i, answers)[1],
                 "themes": sorted(themes.get(i.pk, [])),
             }
             for i in rows
         ],
         "next": after,
     }
+
+
+def _answer_of(item: Item, answers: dict[int, tuple[UUID, UUID]]) -> tuple[UUID | None, UUID | None]:
+    """The response and question of a consultation answer's item, by their codes."""
+    if item.source != Item.Source.ANSWER or item.source_id not in answers:
+        return None, None
+    return answers[item.source_id]
 
 
 def _target(request: HttpRequest, subject: str, code: UUID) -> Any:

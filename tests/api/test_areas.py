@@ -136,7 +136,12 @@ def test_service_feedback_and_exit_survey_answers(api: Api) -> None:
 
 
 def test_analysis_runs_with_themes_and_assignments(api: Api) -> None:
-    assignment = AssignmentFactory(item__text="Call me on 07700 900123", item__redacted="Call me on [phone]")
+    response = ResponseFactory()
+    question = QuestionFactory(section__consultation=response.consultation)
+    answer = AnswerFactory(response=response, question=question, value="Call me on 07700 900123")
+    assignment = AssignmentFactory(
+        item__text="Call me on 07700 900123", item__redacted="Call me on [phone]", item__source_id=answer.pk
+    )
     run = assignment.item.run
     read = api.get(f"/analysis-runs/{run.code}").json()
     assert [t["label"] for t in read["themes"]] == [assignment.theme.label]
@@ -148,6 +153,9 @@ def test_analysis_runs_with_themes_and_assignments(api: Api) -> None:
             "source_id": assignment.item.source_id,
             "text": "Call me on [phone]",
             "sentiment": "",
+            "stance": "",
+            "response": str(response.code),
+            "question": str(question.code),
             "themes": [assignment.theme.pk],
         }
     ]
