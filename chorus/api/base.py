@@ -60,7 +60,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
-def form_errors(form: forms.Form, names: dict[str, str] | None = None) -> ApiError:
+def form_errors(form: forms.BaseForm, names: dict[str, str] | None = None) -> ApiError:
     """A form's errors, under the API's field names (``names`` maps form fields to them)."""
     names = names or {}
     errors: dict[str, list[str]] = {}

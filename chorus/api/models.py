@@ -39,6 +39,7 @@ WRITABLE = frozenset(
         Area.ORGANISATIONS,
         Area.ACTIVITIES,
         Area.CONSULTATIONS,
+        Area.FEEDBACK,
         Area.ANALYSIS,
         Area.SUBSCRIBERS,
         Area.IDEAS,

@@ -204,10 +204,10 @@ def test_changes_are_offered_only_where_the_api_makes_them(admin: User) -> None:
         "/staff/api-tokens/new/",
         {
             "name": "Survey tool",
-            "scopes": ["feedback:write"],
+            "scopes": ["cases:write"],
             "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
         },
     ).content.decode()
-    assert "feedback:write is not one of the available choices" in page
-    assert 'value="consultations:write"' in page and 'value="feedback:write"' not in page
+    assert "cases:write is not one of the available choices" in page
+    assert 'value="feedback:write"' in page and 'value="cases:write"' not in page
     assert not ApiToken.objects.exists()

@@ -1107,4 +1107,6 @@ ARGS: dict[str, Args] = {
     "api_v1:response_create": lambda w: {"code": w.person.code},
     "api_v1:subscriber_update": lambda w: {"code": w.person.code},
     "api_v1:case_read": lambda w: {"code": w.person.code},
+    "api_v1:service_read": lambda w: {"code": w.person.code},
+    "api_v1:service_change": lambda w: {"code": w.person.code},
 }

@@ -555,6 +555,9 @@ EXPECT: dict[str, Expect] = {
     "api_v1:response_create": API,
     "api_v1:response_read": API,
     "api_v1:services_list": API,
+    "api_v1:service_create": API,
+    "api_v1:service_read": API,
+    "api_v1:service_change": API,
     "api_v1:service_feedback": API,
     "api_v1:service_exit_survey": API,
     "api_v1:runs_list": API,
@@ -1215,6 +1218,9 @@ CSRF_EXEMPT = {
     "api_v1:subscriber_lists": "the staff API: a bearer token in a header, no cookies",
     "api_v1:teams": "the staff API: a bearer token in a header, no cookies",
     "api_v1:projects": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:service_create": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:service_read": "the staff API: a bearer token in a header, no cookies",
+    "api_v1:service_change": "the staff API: a bearer token in a header, no cookies",
 }
 
 
