@@ -36,6 +36,7 @@ from chorus.api.base import (
     one,
     one_of,
     paged,
+    projects_seen,
     token_of,
     when,
 )
@@ -150,7 +151,10 @@ def _activities() -> QuerySet[Activity]:
     )
 
 
-def _activity_out(activity: Activity, defs: list[CustomField] | None = None) -> dict[str, Any]:
+def _activity_out(
+    activity: Activity, defs: list[CustomField] | None = None, seen: set[int] | None = None
+) -> dict[str, Any]:
+    """``seen``: the projects the token may see (the others are not named); all when None."""
     return {
         "code": activity.code,
         "kind": activity.kind,
@@ -161,7 +165,9 @@ def _activity_out(activity: Activity, defs: list[CustomField] | None = None) -> 
         "place": {"code": activity.place.code, "name": activity.place.name} if activity.place else None,
         "online_link": activity.online_link,
         "regions": sorted(r.ons_code for r in activity.regions.all()),
-        "projects": [{"code": p.code, "name": p.name} for p in activity.projects.all()],
+        "projects": [
+            {"code": p.code, "name": p.name} for p in activity.projects.all() if seen is None or p.pk in seen
+        ],
         "groups": [{"code": g.code, "name": g.name} for g in activity.groups.all()],
         "topics": sorted(t.pk for t in activity.topics.all()),
         "organiser": activity.organiser.email if activity.organiser else None,
@@ -204,6 +210,10 @@ def _activity_form(request: HttpRequest, values: dict[str, Any], activity: Activ
     return form
 
 
+def _seen(request: HttpRequest, activity: Activity) -> set[int]:
+    return projects_seen(request, [p.pk for p in activity.projects.all()])
+
+
 @router.get("/activities", response={200: ActivitiesPage, **ERRORS}, summary="List activities")
 def activities_list(
     request: HttpRequest,
@@ -233,7 +243,8 @@ def activities_list(
     rows, after = paged(activities.distinct(), cursor, limit)
     audit_call(request, object_type="engagement.activity", detail={"shown": len(rows)})
     defs = definitions("activity", acting(request))
-    return {"results": [_activity_out(a, defs) for a in rows], "next": after}
+    seen = projects_seen(request, [p.pk for a in rows for p in a.projects.all()])
+    return {"results": [_activity_out(a, defs, seen) for a in rows], "next": after}
 
 
 @router.get("/activities/{code}", response={200: ActivityOut, **ERRORS}, summary="Read an activity")
@@ -241,7 +252,7 @@ def activity_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     need(request, Area.ACTIVITIES)
     activity = one(request, _activities(), code=code)
     audit_call(request, obj=activity)
-    return _activity_out(activity, definitions("activity", acting(request)))
+    return _activity_out(activity, definitions("activity", acting(request)), _seen(request, activity))
 
 
 @router.post("/activities", response={201: ActivityOut, **ERRORS}, summary="Add an activity")
@@ -258,7 +269,9 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> Status[dict[str, 
     )
     activity = _activities().get(pk=activity.pk)
     audit_call(request, obj=activity)
-    return Status(201, _activity_out(activity, definitions("activity", acting(request))))
+    return Status(
+        201, _activity_out(activity, definitions("activity", acting(request)), _seen(request, activity))
+    )
 
 
 @router.patch("/activities/{code}", response={200: ActivityOut, **ERRORS}, summary="Change an activity")
@@ -266,7 +279,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     need(request, Area.ACTIVITIES, Level.WRITE)
     regions_ensure()
     activity = one(request, _activities(), code=code)
-    current = _activity_out(activity, definitions("activity", acting(request)))
+    current = _activity_out(activity, definitions("activity", acting(request)), _seen(request, activity))
     changes = body.model_dump(exclude_unset=True)
     check_texts(changes)
     values = {key: current[key] for key in ActivityPatch.model_fields if key != "custom"}
@@ -282,7 +295,7 @@ def activity_update(request: HttpRequest, code: UUID, body: ActivityPatch) -> di
     services.activity_save(actor=acting(request), request=request, activity=activity, **form.cleaned_data)
     activity = _activities().get(pk=activity.pk)
     audit_call(request, obj=activity)
-    return _activity_out(activity, definitions("activity", acting(request)))
+    return _activity_out(activity, definitions("activity", acting(request)), _seen(request, activity))
 
 
 @router.get(

@@ -236,9 +236,10 @@ def _target(request: HttpRequest, subject: str, code: UUID) -> Any:
             AnalysisRun.Subject.EVENT: Activity,
         }[AnalysisRun.Subject(subject)]
         found = token_visible(token, model.objects.all()).filter(code=code).first()
-        texts = Question.objects.filter(section__consultation=found, kind=Question.Kind.TEXT)
-        if isinstance(found, Consultation) and not texts.exists():
-            raise ApiError(400, {"of": [_("This consultation has no free-text questions to analyse.")]})
+        if isinstance(found, Consultation):
+            texts = Question.objects.filter(section__consultation=found, kind=Question.Kind.TEXT)
+            if not texts.exists():
+                raise ApiError(400, {"of": [_("This consultation has no free-text questions to analyse.")]})
     if found is None:
         raise ApiError(
             400,

@@ -258,6 +258,20 @@ def when(value: str | None, field: str) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def projects_seen(request: HttpRequest, ids: Sequence[int | None]) -> set[int]:
+    """Of the projects ``ids``, those the token may see: a record of no team may be linked
+    to another team's project, which it does not name."""
+    from chorus.api.services import token_visible
+    from chorus.engagement.models import Project
+
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return set()
+    return set(
+        token_visible(token_of(request), Project.objects.filter(pk__in=wanted)).values_list("pk", flat=True)
+    )
+
+
 def local_text(value: Any, field: str) -> str:
     """A date and time sent to the API as a staff form's one box reads it (local time)."""
     if value in (None, ""):

@@ -41,6 +41,7 @@ from chorus.api.base import (
     one,
     one_of,
     paged,
+    projects_seen,
     token_of,
     when,
 )
@@ -222,8 +223,11 @@ def _consultations() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("project", "team").prefetch_related("topics", "regions")
 
 
-def _consultation_out(consultation: Consultation, defs: list[CustomField]) -> dict[str, Any]:
-    project = consultation.project
+def _consultation_out(
+    consultation: Consultation, defs: list[CustomField], seen: set[int] | None = None
+) -> dict[str, Any]:
+    """``seen``: the projects the token may see (the others are not named); all when None."""
+    project = consultation.project if seen is None or consultation.project_id in seen else None
     return {
         "code": consultation.code,
         "kind": consultation.kind,
@@ -342,7 +346,8 @@ def consultations_list(
     rows, after = paged(consultations, cursor, limit)
     audit_call(request, object_type="consultations.consultation", detail={"shown": len(rows)})
     defs = definitions("consultation", acting(request))
-    return {"results": [_consultation_out(c, defs) for c in rows], "next": after}
+    seen = projects_seen(request, [c.project_id for c in rows])
+    return {"results": [_consultation_out(c, defs, seen) for c in rows], "next": after}
 
 
 @router.get(
@@ -356,7 +361,11 @@ def consultation_read(request: HttpRequest, code: UUID) -> dict[str, Any]:
     sections = consultation.sections.order_by("order", "id").prefetch_related("questions__follows")
     audit_call(request, obj=consultation)
     return {
-        **_consultation_out(consultation, definitions("consultation", acting(request))),
+        **_consultation_out(
+            consultation,
+            definitions("consultation", acting(request)),
+            projects_seen(request, [consultation.project_id]),
+        ),
         "sections": [
             {
                 "code": s.code,
@@ -454,7 +463,9 @@ def _consultation_saved(
     )
     found = _consultations().get(pk=saved.pk)
     audit_call(request, obj=found)
-    return _consultation_out(found, definitions("consultation", acting(request)))
+    return _consultation_out(
+        found, definitions("consultation", acting(request)), projects_seen(request, [found.project_id])
+    )
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """What other fields name: topics and regions (by id and ONS code), subscriber lists, teams
-and projects, so an integration can find the values it sends. Any live token may read them;
-projects are those the token may see, teams those it may restrict records to."""
+and projects, so an integration can find the values it sends. Any live token may read
+topics, regions and teams (those it may restrict records to); subscriber lists need
+subscribers:read, and projects (those the token may see) a scope that names them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from chorus.api.base import ERRORS, token_of
+from chorus.api.base import ERRORS, need, token_of
+from chorus.api.models import Area, Level
 from chorus.api.services import token_teams, token_visible
 from chorus.bulletins.models import SubscriberList
 from chorus.directory.models import Region, Topic
@@ -18,6 +20,10 @@ from chorus.directory.reference import regions_ensure
 from chorus.engagement.models import Project
 
 router = Router(tags=["reference"])
+
+# Projects are named by activities, consultations and commitments: a token that reads any
+# of them may list the projects it sees.
+PROJECT_AREAS = (Area.ACTIVITIES, Area.CONSULTATIONS, Area.COMMITMENTS)
 
 
 class TopicOut(Schema):
@@ -64,6 +70,7 @@ def regions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/subscriber-lists", response={200: list[ListOut], **ERRORS}, summary="Subscriber lists, by name")
 def subscriber_lists(request: HttpRequest) -> list[dict[str, Any]]:
+    need(request, Area.SUBSCRIBERS)
     return [{"name": name} for name in SubscriberList.objects.order_by("name").values_list("name", flat=True)]
 
 
@@ -74,5 +81,8 @@ def teams(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/projects", response={200: list[ProjectOut], **ERRORS}, summary="Projects the token may see")
 def projects(request: HttpRequest) -> list[dict[str, Any]]:
+    token = token_of(request)
+    if not any(token.allows(area, Level.READ) for area in PROJECT_AREAS):
+        need(request, Area.ACTIVITIES)  # the 403 names a scope that would do
     found = token_visible(token_of(request), Project.objects.select_related("team").order_by("name"))
     return [{"code": p.code, "name": p.name, "team": p.team.code if p.team else None} for p in found]

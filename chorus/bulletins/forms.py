@@ -305,4 +305,9 @@ class SubscriberRecordForm(forms.Form):
             self.add_error(
                 "source", _("Say where they came from, such as the sign-up form at the Cardiff forum")
             )
+        if data.get("lists") and not data.get("lawful_basis") and "lawful_basis" not in self.errors:
+            self.add_error(
+                "lists",
+                _("A list needs a lawful basis: send lawful_basis and source, or leave lists out"),
+            )
         return data

@@ -72,7 +72,7 @@ def audit_record(
         object_id=object_id,
         object_repr=object_repr[:200],
         ip_address=client_address(request),
-        detail={**through, **(detail or {})},
+        detail={**(detail or {}), **through},
     )
 
 
@@ -102,7 +102,7 @@ def audit_record_many(
     user = actor if actor is not None and actor.is_authenticated else None
     through = through_integration(request)
     at = db_value(AuditEntry, "at", timezone.now())
-    shared = db_value(AuditEntry, "detail", {**through, **(detail or {})})
+    shared = db_value(AuditEntry, "detail", {**(detail or {}), **through})
     address = client_address(request)
     label = _actor_label(user, through)
     return insert_rows(

@@ -266,3 +266,39 @@ def test_a_date_alone_is_not_taken_for_midnight(api: Api) -> None:
 
     assert response.status_code == 400
     assert "Send a time as well as the date" in response.json()["errors"]["closes_at"][0]
+
+
+def test_analyses_start_for_every_kind_of_subject(api: Api) -> None:
+    from tests.factories import ActivityFactory, ServiceFactory
+
+    service, event = ServiceFactory(), ActivityFactory()
+    consultation = ConsultationFactory()
+    QuestionFactory(section__consultation=consultation, kind="text")
+    no_text = ConsultationFactory()
+    QuestionFactory(section__consultation=no_text, kind="yes_no")
+
+    for subject, code in (
+        ("service", service.code),
+        ("event", event.code),
+        ("consultation", consultation.code),
+    ):
+        started = api.post("/analysis-runs", {"subject": subject, "of": str(code)})
+        assert started.status_code == 201, (subject, started.json())
+    refused = api.post("/analysis-runs", {"subject": "consultation", "of": str(no_text.code)})
+    assert refused.status_code == 400 and "no free-text questions" in refused.json()["errors"]["of"][0]
+
+
+def test_a_project_the_token_may_not_see_is_not_named(issue: Issue) -> None:
+    from tests.factories import ActivityFactory
+
+    family, crime = TeamFactory(name="Family"), TeamFactory(name="Crime")
+    hidden = ProjectFactory(name="Crime's own project", team=crime)
+    consultation = ConsultationFactory(project=hidden)
+    activity = ActivityFactory()
+    activity.projects.add(hidden)
+    api = Api(issue(teams=[family]))
+
+    assert api.get(f"/consultations/{consultation.code}").json()["project"] is None
+    assert api.get("/consultations").json()["results"][0]["project"] is None
+    assert api.get(f"/activities/{activity.code}").json()["projects"] == []
+    assert "Crime's own project" not in api.get("/activities").content.decode()

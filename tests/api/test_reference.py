@@ -18,7 +18,14 @@ def test_the_values_other_fields_name_can_be_looked_up_within_the_tokens_teams(i
     SubscriberListFactory(name="Partner organisations")
     ProjectFactory(name="Family courts", team=family)
     ProjectFactory(name="Crime's own", team=crime)
-    api = Api(issue(teams=[family], scopes=[scope_name(Area.PEOPLE, Level.READ)]))
+    api = Api(
+        issue(
+            teams=[family],
+            scopes=[
+                scope_name(area, Level.READ) for area in (Area.PEOPLE, Area.SUBSCRIBERS, Area.ACTIVITIES)
+            ],
+        )
+    )
 
     assert {"id": topic.pk, "name": topic.name_en, "name_cy": topic.name_cy} in api.get("/topics").json()
     assert "W92000004" in [r["ons_code"] for r in api.get("/regions").json()]
@@ -26,6 +33,10 @@ def test_the_values_other_fields_name_can_be_looked_up_within_the_tokens_teams(i
     assert [t["name"] for t in api.get("/teams").json()] == ["Family"]
     assert [p["name"] for p in api.get("/projects").json()] == ["Family courts"]
     assert Api("chorus_nope").get("/topics").status_code == 401
+    people_only = Api(issue(scopes=[scope_name(Area.PEOPLE, Level.READ)]))
+    assert people_only.get("/topics").status_code == 200
+    assert people_only.get("/subscriber-lists").status_code == 403
+    assert people_only.get("/projects").status_code == 403
 
 
 def test_a_filter_value_or_field_that_is_not_there_is_refused(api: Api) -> None:

@@ -150,3 +150,12 @@ def test_a_change_through_the_api_names_the_integration_in_the_audit_log(api: Ap
 
     change = AuditEntry.objects.get(action=AuditAction.CHANGE, object_id=str(subscriber.code))
     assert "(API: " in change.actor_label and change.detail["integration"]
+
+
+def test_a_list_needs_a_lawful_basis(api: Api) -> None:
+    SubscriberListFactory(name="Partner digest")
+
+    refused = api.post("/subscribers", {"email": "a@example.org", "lists": ["Partner digest"]})
+
+    assert refused.status_code == 400 and "lawful basis" in refused.json()["errors"]["lists"][0]
+    assert not Subscriber.objects.exists()

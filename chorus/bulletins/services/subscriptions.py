@@ -130,18 +130,18 @@ def subscriber_record(
     return subscriber, created
 
 
-CONFIRM_AGAIN_AFTER = timedelta(minutes=10)
+CONFIRM_AGAIN_AFTER = timedelta(days=1)
 
 
 def _subscriber_invite(
     *, actor: Any, request: Any, email: str, language: str, interests: tuple[list[Any], list[Any], list[Any]]
 ) -> tuple[Subscriber, bool]:
     """``subscriber_record`` with no lawful basis: the sign-up page's confirmation email.
-    Someone already subscribed gains the interests sent and gets no email; someone sent a
-    confirmation in the last ten minutes is not sent another, so no caller can flood an
+    Someone already subscribed gains the areas and topics sent and gets no email; someone
+    sent a confirmation in the last day is not sent another, so no caller can flood an
     inbox; the areas and topics a confirmation asks about are those already asked for and
-    those sent."""
-    regions, topics, lists = interests
+    those sent. Lists need a lawful basis (``subscriber_record`` refuses them without)."""
+    regions, topics, _lists = interests
     existing = Subscriber.objects.filter(email=email).first()
     if existing is not None and existing.status in STOPPED:
         raise AddressStopped(email)
@@ -157,14 +157,12 @@ def _subscriber_invite(
         with transaction.atomic():
             subscriber.regions.add(*regions)
             subscriber.topics.add(*topics)
-            subscriber.lists.add(*lists)
             subscriber.save(update_fields=["updated_at"])
     else:
         if existing is not None:
             regions = [*existing.regions.all(), *regions]
             topics = [*existing.topics.all(), *topics]
         subscriber = subscribe(email=email, regions=regions, topics=topics, language=language)
-        subscriber.lists.add(*lists)
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE if existing else AuditAction.CREATE,
