@@ -981,7 +981,21 @@ def main() -> None:
     parser.add_argument(
         "--no-record", action="store_true", help="Print only; leave docs/benchmarks.md alone."
     )
+    parser.add_argument(
+        "--sets",
+        help="Score only these template sets (comma-separated, e.g. heldout_h,heldout_j), recorded "
+        "apart from the full run; the RESULT line is still the held-out set, which must be among them.",
+    )
     args = parser.parse_args()
+    title = "Moderation: sensitive passages"
+    if args.sets:
+        global SETS
+        chosen = tuple(name.strip() for name in args.sets.split(",") if name.strip())
+        unknown = [name for name in chosen if name not in SET_LABELS]
+        if unknown or HELD not in chosen:
+            parser.error(f"--sets: choose from {', '.join(SET_LABELS)}, with {HELD} among them")
+        SETS = tuple(name for name in SETS if name in chosen)
+        title = "Moderation: sensitive passages, chosen sets"
     rng = random.Random(args.seed)
     per_kind = 60 if args.quick else 400
     host_texts = hosts(args.data, rng, 60 if args.quick else 2000)
@@ -1136,7 +1150,7 @@ def main() -> None:
     )
     result_line = "RESULT " + " ".join(f"{k}={v:.3f}" for k, v in result.items())
     if not args.no_record:
-        record("Moderation: sensitive passages", PACKAGES, text, notes, result=result_line)
+        record(title, PACKAGES, text, notes, result=result_line)
     print(result_line)
 
 
