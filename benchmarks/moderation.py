@@ -987,7 +987,6 @@ def main() -> None:
         "apart from the full run; the RESULT line is still the held-out set, which must be among them.",
     )
     args = parser.parse_args()
-    title = "Moderation: sensitive passages"
     if args.sets:
         global SETS
         chosen = tuple(name.strip() for name in args.sets.split(",") if name.strip())
@@ -995,7 +994,6 @@ def main() -> None:
         if unknown or HELD not in chosen:
             parser.error(f"--sets: choose from {', '.join(SET_LABELS)}, with {HELD} among them")
         SETS = tuple(name for name in SETS if name in chosen)
-        title = "Moderation: sensitive passages, chosen sets"
     rng = random.Random(args.seed)
     per_kind = 60 if args.quick else 400
     host_texts = hosts(args.data, rng, 60 if args.quick else 2000)
@@ -1150,7 +1148,10 @@ def main() -> None:
     )
     result_line = "RESULT " + " ".join(f"{k}={v:.3f}" for k, v in result.items())
     if not args.no_record:
-        record(title, PACKAGES, text, notes, result=result_line)
+        if not args.sets:
+            record("Moderation: sensitive passages", PACKAGES, text, notes, result=result_line)
+        else:
+            record("Moderation: sensitive passages (chosen sets)", PACKAGES, text, notes, result=result_line)
     print(result_line)
 
 
