@@ -184,7 +184,9 @@ def run_assignments(
     answers = {
         pk: (response, question)
         for pk, response, question in Answer.objects.filter(
-            pk__in=[i.source_id for i in rows if i.source == Item.Source.ANSWER]
+            pk__in=[i.source_id for i in rows if i.source == Item.Source.ANSWER],
+            # Named only where the token may open them (a consultation may move team after a run).
+            response__consultation__in=token_visible(token_of(request), Consultation.objects.all()),
         ).values_list("pk", "response__code", "question__code")
     }
     themes: dict[int, list[int]] = {}
