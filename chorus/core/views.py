@@ -176,14 +176,14 @@ def api_error(status: int, field: str, message: str) -> HttpResponse:
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api(request):
-        return api_error(
-            404,
-            "path",
-            _(
+        if request.path.startswith("/api/v1/"):
+            message = _(
                 "There is no such address in this API. Addresses end without a slash; "
                 "the API's documentation (/api/v1/docs) lists them all."
-            ),
-        )
+            )
+        else:
+            message = _("There is no such address in this API. Check it against the API's documentation.")
+        return api_error(404, "path", message)
     return render(request, "404.html", status=404)
 
 
