@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -86,6 +88,46 @@ def export_dir() -> Path:
 
 def export_path(export: ExportFile) -> Path | None:
     return export_dir() / export.path if export.path else None
+
+
+def export_requested(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    label: str,
+    filters: dict[str, object],
+    exporter: str,
+    params: Params,
+    file_format: str,
+    title: str,
+    download_name: str,
+    detail: dict[str, str] | None = None,
+) -> HttpResponseBase:
+    """What a page's "Download" link does: audit the export of ``object_type`` records (the
+    list's filters that are set, and ``detail``), queue the task that writes the file, and
+    send the person to the page that shows it being prepared. The caller has checked access."""
+    from chorus.core.access import staff_user
+    from chorus.core.audit import audit_record
+    from chorus.core.models import AuditAction
+
+    user = staff_user(request)
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type=object_type,
+        object_repr=label,
+        detail={**{k: str(v) for k, v in filters.items() if v}, **(detail or {})},
+    )
+    export = export_start(
+        user=user,
+        exporter=exporter,
+        params=params,
+        file_format=file_format,
+        title=title,
+        download_name=download_name,
+    )
+    return redirect("core:export_status", code=export.code)
 
 
 def export_start(

@@ -28,7 +28,7 @@ from chorus.core.access import (
 from chorus.core.audit import audit_record
 from chorus.core.custom_fields import rows as custom_rows
 from chorus.core.dates import long_date
-from chorus.core.exports import export_start
+from chorus.core.exports import export_requested
 from chorus.core.models import AuditAction
 from chorus.core.tasks import enqueue_after_commit
 from chorus.directory import services
@@ -175,24 +175,18 @@ def people_export(
 ) -> HttpResponseBase:
     """Audit an export of people from the directory (the list's, or a saved search's) and
     start the task that writes it; the user has been checked already."""
-    user = staff_user(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.EXPORT,
-        request=request,
+    return export_requested(
+        request,
         object_type="directory.person",
-        object_repr=label,
-        detail={**{k: str(v) for k, v in filters.items() if v}, **(detail or {})},
-    )
-    export = export_start(
-        user=user,
+        label=label,
+        filters=filters,
+        detail=detail,
         exporter=exporter,
         params=params,
         file_format=kind,
         title=title,
         download_name=download_name,
     )
-    return redirect("core:export_status", code=export.code)
 
 
 @staff_required
@@ -350,23 +344,17 @@ def _organisations_export(
     """Audit the export of the list's organisations, and start the task that writes it
     (``exporters.py``)."""
     kind = query.pop("format", ["csv"])[-1]
-    audit_record(
-        actor=staff_user(request),
-        action=AuditAction.EXPORT,
-        request=request,
+    return export_requested(
+        request,
         object_type="directory.organisation",
-        object_repr=f"Organisations {kind.upper()}",
-        detail={k: str(v) for k, v in filters.items() if v},
-    )
-    export = export_start(
-        user=staff_user(request),
+        label=f"Organisations {kind.upper()}",
+        filters=filters,
         exporter="directory.organisations",
         params={"query": query.urlencode()},
         file_format=kind,
         title=_("Organisations in the directory"),
         download_name="organisations",
     )
-    return redirect("core:export_status", code=export.code)
 
 
 @staff_required

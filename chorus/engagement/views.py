@@ -30,7 +30,7 @@ from chorus.core.access import (
 )
 from chorus.core.audit import audit_record, audit_record_many
 from chorus.core.custom_fields import rows as custom_rows
-from chorus.core.exports import export_start
+from chorus.core.exports import export_requested
 from chorus.core.i18n import current_language
 from chorus.core.models import AuditAction
 from chorus.core.registry import page_sections
@@ -93,23 +93,17 @@ def _activities_export(
     """Audit the export of the list's activities, and start the task that writes it
     (``exporters.py``)."""
     kind = query.pop("format", ["csv"])[-1]
-    audit_record(
-        actor=staff_user(request),
-        action=AuditAction.EXPORT,
-        request=request,
+    return export_requested(
+        request,
         object_type="engagement.activity",
-        object_repr=f"Activities {kind.upper()}",
-        detail={k: str(v) for k, v in filters.items() if v},
-    )
-    export = export_start(
-        user=staff_user(request),
+        label=f"Activities {kind.upper()}",
+        filters=filters,
         exporter="engagement.activities",
         params={"query": query.urlencode()},
         file_format=kind,
         title=_("Activities"),
         download_name="activities",
     )
-    return redirect("core:export_status", code=export.code)
 
 
 def _initial(activity: Activity) -> dict[str, object]:

@@ -750,6 +750,7 @@ DOWNLOAD_CODE: dict[str, str] = {
 }
 DOWNLOAD_MARKERS = (
     "export_start(",  # an export, written by a task and served by core:export_download
+    "export_requested(",  # the same, audited, from a page's download link
     "csv_response(",
     "xlsx_response(",
     "Content-Disposition",
