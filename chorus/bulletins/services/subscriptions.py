@@ -90,13 +90,14 @@ def subscriber_record(
     """Subscribe an address for staff or another system, as an import does: on a recorded
     lawful basis, subscribed now, with its consent recorded on the directory person; or,
     with no basis, sent the public page's confirmation email. An address already there
-    gains the areas, topics and lists (with no change to its status); one that stopped is
+    gains the areas, topics and (with a basis) lists, with no change to its status; one that stopped is
     refused with ``AddressStopped``. Returns the subscriber and whether it is new."""
     email = email.strip().lower()
     regions, topics, lists = list(regions), list(topics), list(lists)
     if not lawful_basis:
+        # Lists are only for a recorded basis: SubscriberRecordForm refuses them without one.
         return _subscriber_invite(
-            actor=actor, request=request, email=email, language=language, interests=(regions, topics, lists)
+            actor=actor, request=request, email=email, language=language, regions=regions, topics=topics
         )
     with transaction.atomic():
         subscriber, created = Subscriber.objects.select_for_update().get_or_create(
@@ -134,14 +135,13 @@ CONFIRM_AGAIN_AFTER = timedelta(days=1)
 
 
 def _subscriber_invite(
-    *, actor: Any, request: Any, email: str, language: str, interests: tuple[list[Any], list[Any], list[Any]]
+    *, actor: Any, request: Any, email: str, language: str, regions: list[Any], topics: list[Any]
 ) -> tuple[Subscriber, bool]:
     """``subscriber_record`` with no lawful basis: the sign-up page's confirmation email.
     Someone already subscribed gains the areas and topics sent and gets no email; someone
     sent a confirmation in the last day is not sent another, so no caller can flood an
     inbox; the areas and topics a confirmation asks about are those already asked for and
-    those sent. Lists need a lawful basis (``subscriber_record`` refuses them without)."""
-    regions, topics, _lists = interests
+    those sent."""
     existing = Subscriber.objects.filter(email=email).first()
     if existing is not None and existing.status in STOPPED:
         raise AddressStopped(email)
