@@ -126,6 +126,9 @@ Each kind has three sets of sentence templates:
   not lift them): so it is development data now, though nothing was tuned on it.
 - "held out 3": moderation_sets/heldout_2026_12j.json, written on 2026-12-07 by a tenth
   helper, blind the same way, the same shape. Nobody has read its sentences or its misses.
+- "held out 4": moderation_sets/heldout_2026_12k.json, written on 2026-12-07 by an
+  eleventh helper, blind the same way, the same shape; first scored with the detector
+  unchanged. Nobody has read its sentences or its misses.
 
 Names come from the rules and from the name model together; a table shows the held-out
 names with and without the model.
@@ -133,8 +136,9 @@ names with and without the model.
 Special-category passages come from word lists and rules, and from a sentence classifier
 (chorus/analysis/engine/special.py: all-MiniLM-L6-v2 embeddings and a logistic regression
 trained on chorus/analysis/data/special_training.json, written blind to every set here).
-The table shows the two side by side; the classifier's threshold and regularisation were
-chosen on the tuned, dev and dev 2 sets.
+The table shows the two side by side; the classifier's regularisation was chosen on the
+tuned, dev and dev 2 sets, and its thresholds (2026-12-07) on dev 3 to dev 9, held out 2
+and unlabelled NHS comments, by the rule written beside them in special.py.
 
     python benchmarks/moderation.py [--quick] [--data PATH] [--seed N] [--show N]
 """
@@ -634,6 +638,7 @@ SETS = (
     "heldout_h",
     "heldout_i",
     "heldout_j",
+    "heldout_k",
 )
 # Column labels: "fresh" and "heldout" were read and acted on (2026-12-06), so they are
 # development data now, and so are "heldout_b" to "heldout_g" (see the docstring);
@@ -652,6 +657,7 @@ SET_LABELS = {
     "heldout_h": "held out",
     "heldout_i": "held out 2",
     "heldout_j": "held out 3",
+    "heldout_k": "held out 4",
 }
 HELD = "heldout_h"
 BLIND_FILES = {
@@ -665,6 +671,7 @@ BLIND_FILES = {
     "heldout_h": "heldout_2026_12h.json",
     "heldout_i": "heldout_2026_12i.json",
     "heldout_j": "heldout_2026_12j.json",
+    "heldout_k": "heldout_2026_12k.json",
 }
 
 
