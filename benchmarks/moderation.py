@@ -136,9 +136,9 @@ names with and without the model.
 Special-category passages come from word lists and rules, and from a sentence classifier
 (chorus/analysis/engine/special.py: all-MiniLM-L6-v2 embeddings and a logistic regression
 trained on chorus/analysis/data/special_training.json, written blind to every set here).
-The table shows the two side by side; the classifier's regularisation was chosen on the
-tuned, dev and dev 2 sets, and its thresholds (2026-12-07) on dev 3 to dev 9, held out 2
-and unlabelled NHS comments, by the rule written beside them in special.py.
+The table shows the two side by side; the classifier's threshold and regularisation were
+chosen on the tuned, dev and dev 2 sets (a lower set of thresholds tried on 2026-12-07 is
+described, with why it was dropped, beside them in special.py).
 
     python benchmarks/moderation.py [--quick] [--data PATH] [--seed N] [--show N]
 """

@@ -39,39 +39,40 @@ NEGATIVES = DATA / "special_negatives.json"
 WEIGHTS = DATA / "special_weights.json"
 NONE = "none"
 KINDS = ("health", "religion", "sexual_life", "ethnicity", "criminal", "third_party")
-# A sentence is flagged when its most likely kind is special with at least its kind's
-# probability in KIND_THRESHOLDS (THRESHOLD where a kind has none).
-#
-# Chosen on 2026-12-07 by one rule, on the development sets of benchmarks/moderation.py
-# (dev 3 to dev 9 and held out 2) and 2,000 unlabelled NHS comments, never on a held-out
-# set: for each kind, the lowest of 0.5, 0.55, ... 0.9 at which (a) the classifier alone,
-# on the development sets' special sentences and decoys, is right in at least 9 of 10 of
-# its flags of that kind (the rules' own mistakes come on top, and the goal is 0.8), and
-# (b) the share of the NHS comments it flags as that kind rises by at most one percentage
-# point over the thresholds before. The classifier alone stands in for wording nobody has
-# tuned on: its training sentences were written blind to every set, while the word lists
-# were written from the development sets' misses. Classifier alone on the development
-# sets, recall / precision, before -> after:
-#   health       0.70 -> 0.65  0.795 / 0.936 -> 0.818 / 0.928  (NHS comments flagged 6.6% -> 7.3%)
-#   religion     0.80 -> 0.70  0.791 / 0.941 -> 0.818 / 0.914  (0.3% -> 0.4%)
-#   sexual_life  0.70 -> 0.50  0.814 / 0.957 -> 0.836 / 0.915  (0.7% -> 1.0%)
-#   ethnicity    0.70 -> 0.50  0.941 / 0.950 -> 0.950 / 0.913  (0.1% -> 0.4%)
-#   criminal     0.85 -> 0.70  0.759 / 0.977 -> 0.814 / 0.942  (1.2% -> 2.0%)
-#   third_party  0.80 -> 0.70  0.800 / 0.962 -> 0.836 / 0.953  (2.1% -> 2.9%)
-# In all, the classifier flags 12.4% of the NHS comments, against 9.8% before.
-# Earlier thresholds (0.7 for all, then criminal 0.85, third party and religion 0.8) were
-# raised for false flags on patient-transport comments ("it took me home on time" read as
-# criminal) and ordinary sentences about relatives; the training sentences added since for
-# those (README beside the training file) are why lower thresholds now pass (b).
-THRESHOLD = 0.5
-KIND_THRESHOLDS = {
-    "health": 0.65,
-    "religion": 0.7,
-    "sexual_life": 0.5,
-    "ethnicity": 0.5,
-    "criminal": 0.7,
-    "third_party": 0.7,
-}
+# A sentence is flagged when its most likely kind is special with at least this probability.
+# Chosen on the development sets of benchmarks/moderation.py, never on its held-out set.
+THRESHOLD = 0.7
+# Kinds that need more than that. Criminal matters: after the second batch of training
+# sentences ("when I got out after my time away"), ordinary patient-transport comments
+# ("it took me home on time") read as criminal at 0.7-0.8: 1.9% of 1,500 real NHS comments
+# against 0.3% before. At 0.8 that is 1.1%, and the classifier still finds 147 of the 190
+# criminal sentences of the development sets (152 at 0.7). Then 107 written everyday
+# sentences joined "none" (lifts home, waiting times, a judge at a village show, a
+# probation period at work, strong convictions): 0.7% at 0.8 (1.0% at 0.7), development
+# sets' recall and false flags unchanged. Chosen on the development sets and those
+# unlabelled comments, never on the held-out set.
+# Someone else's details (2026-12-07): the classifier read nearly any sentence about a
+# relative or neighbour as private ("My daughter has just passed her driving test": 0.99).
+# With 379 ordinary sentences about relatives, neighbours and colleagues in "none" and 94
+# more third-party disclosures, such sentences score 0.7-0.9 rather than 0.99; at 0.8 the
+# development sets keep a third-party recall of 0.87 (0.89 at 0.7) and 2.8% of the 1,500
+# NHS comments carry a third-party passage (3.4% before the batch). That batch nudged
+# ordinary NHS comments towards criminal (1.3% to 1.7% at 0.8), so criminal now needs 0.85:
+# 1.3% again, development-set criminal recall 0.937 (0.942) and precision 0.951 (0.942);
+# and religion (decoys such as timetables for a festival) 0.8: recall 0.962, precision 0.942
+# (0.957 and 0.932 before the batch), 0.5% of the NHS comments as before.
+# Chosen on the development sets and those unlabelled comments, never on the held-out set.
+KIND_THRESHOLDS = {"criminal": 0.85, "third_party": 0.8, "religion": 0.8}
+# Tried and dropped (2026-12-07): lower thresholds chosen by a rule on the development
+# sets (the classifier alone right in 9 of 10 of its flags on their special sentences and
+# decoys; at most one point more of 2,000 NHS comments flagged per kind): health 0.65,
+# religion 0.7, sexual life and ethnicity 0.5, criminal and third party 0.7. Special
+# recall rose on every blind set (held out 0.893 to 0.926; held out 3 and 4, unread, 0.850
+# to 0.866 and 0.826 to 0.855) with their precision still above 0.8, but the benchmark
+# counts only flags on the items it inserts. Read on real comments, the new flags were
+# nearly all wrong ("These ads target vulnerable men" as sexual life, "I was happy with the
+# help I got" as criminal, a victim of fraud as criminal; 24% to 38% of the complaint
+# narratives flagged), so a moderator would learn to ignore the highlights.
 # Shorter than this, a sentence says too little to read ("Thanks.", "Not really").
 MIN_WORDS = 4
 
