@@ -23,6 +23,7 @@ passages outside the inserted item are left out of precision and recall:
   right nor wrong;
 - the flag rate on untouched comments (the share with at least one passage, by kind) is
   reported apart, with a sample to read: there a flag may be right or wrong.
+  benchmarks/moderation_real.py scores the flags on real sentences labelled blind.
 
 Names come from sources the detector never saw: Faker's en_GB provider and Splink's
 fake people (../shared/data/linkage/). The detector's given names are the `nicknames`
