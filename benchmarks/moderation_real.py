@@ -77,20 +77,9 @@ def comments(folder: Path) -> dict[tuple[str, str], str]:
 
 def thresholded(kinds: dict[str, float]) -> Callable[[Sequence[str]], Sequence[str | None]]:
     """The shipped sentence classifier with other thresholds."""
-    from chorus.analysis.engine.special import MIN_WORDS, NONE, shipped
+    from chorus.analysis.engine.special import shipped
 
-    classifier = shipped()
-
-    def classify(sentences: Sequence[str]) -> list[str | None]:
-        out: list[str | None] = [None] * len(sentences)
-        todo = [i for i, s in enumerate(sentences) if len(s.split()) >= MIN_WORDS]
-        for row, i in zip(classifier.probabilities([sentences[i] for i in todo]), todo, strict=True):
-            kind = classifier.classes[int(row.argmax())]
-            if kind != NONE and row.max() >= kinds[kind]:
-                out[i] = kind
-        return out
-
-    return classify
+    return lambda sentences: shipped().classify(sentences, threshold=0.0, kind_thresholds=kinds)
 
 
 def flags(items: list[dict], texts: dict[tuple[str, str], str]) -> list[set[str]]:
@@ -112,7 +101,7 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=SHARED_DATA / "feedback", help="The feedback data folder."
     )
-    parser.add_argument("--quick", action="store_true", help="The same run (it ends within a minute or two).")
+    parser.add_argument("--quick", action="store_true", help="The same run: it ends within a minute.")
     parser.add_argument(
         "--no-record", action="store_true", help="Print only; leave docs/benchmarks.md alone."
     )
