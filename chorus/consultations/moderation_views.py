@@ -55,6 +55,10 @@ class TextAnswer:
     passages: list[Shown]
     heading: str = ""  # the question in the page's language
 
+    @property
+    def any_possible(self) -> bool:
+        return any(item.passage.possible for item in self.passages)
+
 
 @dataclass
 class Card:
@@ -100,7 +104,10 @@ def _card(response: Response, names: KnownNames, form: ModerationDecisionForm | 
         shown = []
         for passage in find_passages(text, known_names=names):
             number += 1
-            shown.append(Shown(number, passage, mod.kind_label(passage.kind), _(passage.reason)))
+            label = mod.kind_label(passage.kind)
+            if passage.possible:
+                label = _("%(kind)s, possibly") % {"kind": label}
+            shown.append(Shown(number, passage, label, _(passage.reason)))
         texts.append(
             TextAnswer(
                 answer.question,

@@ -152,7 +152,13 @@ class Passage:
     end: int
     text: str
     reason: str  # short English explanation for the moderator
+    # Found only by the sentence classifier, not by a word list and a cue. On real
+    # comments most such flags are wrong (benchmarks/moderation_real.py), so a page shows
+    # them apart, as possible, for the moderator to read rather than to redact on sight.
+    possible: bool = False
 
+
+POSSIBLE = "possible_"  # prefix of a classifier's reason key: "possible_health"
 
 REASONS = {
     "email": gettext_noop("Looks like an email address"),
@@ -170,6 +176,12 @@ REASONS = {
     "criminal": gettext_noop("Mentions an arrest, a conviction or a crime"),
     "third_party": gettext_noop("Gives sensitive details about someone other than the writer"),
     "third_party_home": gettext_noop("Says where someone other than the writer lives"),
+    "possible_health": gettext_noop("May say something about the writer's health or disability"),
+    "possible_religion": gettext_noop("May say something about the writer's religion or beliefs"),
+    "possible_sexual_life": gettext_noop("May say something about sexual orientation or sex life"),
+    "possible_ethnicity": gettext_noop("May say something about ethnicity or race"),
+    "possible_criminal": gettext_noop("May mention an arrest, a conviction or a crime"),
+    "possible_third_party": gettext_noop("May give sensitive details about someone other than the writer"),
 }
 
 
@@ -1565,7 +1577,7 @@ def _classified(
                 continue
             if kind in SPECIAL_KINDS and span not in found and not (named and kind == "third_party"):
                 found[span] = kind
-    return [(s, e, kind) for (s, e), kind in found.items()]
+    return [(s, e, POSSIBLE + kind) for (s, e), kind in found.items()]
 
 
 def _clause_kind(
@@ -1860,12 +1872,14 @@ def _point_items(
 
 
 def _passage(text: str, start: int, end: int, reason_key: str) -> Passage:
-    kind = reason_key
+    kind = reason_key.removeprefix(POSSIBLE)
     if reason_key == "known_name":
         kind = "name"
     elif reason_key == "third_party_home":
         kind = "third_party"
-    return Passage(kind, start, end, text[start:end], REASONS[reason_key])
+    return Passage(
+        kind, start, end, text[start:end], REASONS[reason_key], possible=reason_key.startswith(POSSIBLE)
+    )
 
 
 def find_passages(text: str, *, known_names: Iterable[str] = ()) -> list[Passage]:
@@ -1927,9 +1941,11 @@ def _passages(
     return sorted(passages, key=lambda p: p.start)
 
 
-def _rank(key: str) -> int:
+def _rank(key: str) -> tuple[int, bool]:
+    """Which of two overlapping clauses' kinds a merged passage keeps: the first in
+    ``_SPECIAL_ORDER``, and of the same kind, a word list's over a classifier's."""
     order = ("third_party", "third_party_home", *_SPECIAL_ORDER[1:])
-    return order.index(key)
+    return order.index(key.removeprefix(POSSIBLE)), key.startswith(POSSIBLE)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -60,6 +60,13 @@ def test_a_sentence_the_word_lists_miss_is_flagged_when_a_reader_says_so(
         ("health", "I was sectioned in 2021 and the aftercare was poor.")
     ]
     assert passages[0].reason
+    assert passages[0].possible  # the classifier's alone: shown apart, as possible
+    assert "May say" in passages[0].reason
+
+
+def test_a_word_list_flag_is_not_marked_possible(only_fake_reader: list[list[str]]) -> None:
+    (passage,) = find_passages("I have diabetes and need to eat on time.")
+    assert passage.kind == "health" and not passage.possible
 
 
 def test_sentences_the_word_lists_already_flag_are_not_read_again(

@@ -4,6 +4,7 @@ moderator decides; passages are redacted in one click; decisions are recorded an
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import pytest
@@ -132,6 +133,40 @@ def test_the_queue_highlights_passages_and_a_click_redacts_one(client: Client, c
     response.moderation.refresh_from_db()
     assert response.moderation.status == Status.REDACTED
     assert response.moderation.decided_by == officer and response.moderation.decided_at is not None
+
+
+@pytest.fixture
+def fake_classifier() -> Iterator[None]:
+    """Only a stand-in sentence classifier, which reads 'sectioned' as health."""
+    from chorus.core import sensitive
+
+    def fake(sentences: Sequence[str]) -> list[str | None]:
+        return ["health" if "sectioned" in s else None for s in sentences]
+
+    saved = list(sensitive._sentence_classifiers)
+    sensitive._sentence_classifiers[:] = [fake]
+    yield
+    sensitive._sentence_classifiers[:] = saved
+
+
+def test_the_classifier_s_flags_are_shown_apart_as_possible(
+    client: Client, consultation, officer, fake_classifier
+) -> None:
+    _respond(consultation, "AAAA1111", "I was sectioned last year. I have diabetes too.")
+    sign_in(client, officer)
+    queue = client.get(_queue(consultation)).content.decode()
+    assert "[1: Health or disability, possibly]" in queue and "May say something about the writer" in queue
+    assert "[2: Health or disability]" in queue and "Says something about the writer" in queue
+    assert queue.count(">Possible</strong>") == 1
+    assert "were found by Chorus\u2019s sentence model" in queue
+    # A possible passage still needs a moderator: the response is not offered for bulk publishing.
+    assert 'id="select-AAAA1111"' not in queue
+    from django.utils import translation
+
+    with translation.override("cy"):
+        welsh = client.get(_queue(consultation)).content.decode()
+    assert ">Posibl</strong>" in welsh and "Efallai ei fod yn dweud rhywbeth am iechyd" in welsh
+    assert "Model brawddegau Chorus" in welsh
 
 
 def test_a_stale_redaction_changes_nothing(client: Client, consultation, officer) -> None:
