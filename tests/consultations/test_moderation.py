@@ -167,6 +167,11 @@ def test_the_classifier_s_flags_are_shown_apart_as_possible(
         welsh = client.get(_queue(consultation)).content.decode()
     assert ">Posibl</strong>" in welsh and "Efallai ei fod yn dweud rhywbeth am iechyd" in welsh
     assert "Model brawddegau Chorus" in welsh
+    # The respondent's English on the Welsh page is marked as English; Chorus's labels are Welsh.
+    assert (
+        'lang="en"><mark>I was sectioned last year.</mark> <strong class="govuk-!-font-size-16" lang="cy">'
+        in welsh
+    )
 
 
 def test_a_stale_redaction_changes_nothing(client: Client, consultation, officer) -> None:
