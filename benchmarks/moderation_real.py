@@ -203,8 +203,9 @@ def main() -> None:
     notes = (
         "Sentences of real comments labelled blind (moderation_sets/real_text_labels.json); the detector runs on the "
         "whole comment and a sentence counts as flagged when a special-category passage overlaps it. Recall weights each "
-        "sentence by the sentences of its source and half it stands for. 28 of the 317 sentences hold special-category "
-        "data, so these figures are a check on the inserted-sentence benchmark, not a fine measure."
+        f"sentence by the sentences of its source and half it stands for. {sum(bool(t) for t in truth)} of the "
+        f"{len(items)} sentences hold special-category data, so these figures are a check on the inserted-sentence "
+        "benchmark, not a fine measure."
     )
     print(text)
     print()
