@@ -1552,6 +1552,9 @@ def unregister_sentence_classifier(classifier: SentenceClassifier) -> None:
         _sentence_classifiers.remove(classifier)
 
 
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\]")
+
+
 def _classified(
     text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]], names: list[tuple[int, int]]
 ) -> list[tuple[int, int, str]]:
@@ -1569,9 +1572,12 @@ def _classified(
     ]
     if not spans:
         return []
+    # A moderator's redaction ("[personal details removed]") says nothing about the writer:
+    # the classifier reads the sentence without it.
+    read = [_PLACEHOLDER.sub(" ", text[s:e]) for s, e in spans]
     found: dict[tuple[int, int], str] = {}
     for classifier in _sentence_classifiers:
-        for span, kind in zip(spans, classifier([text[s:e] for s, e in spans]), strict=True):
+        for span, kind in zip(spans, classifier(read), strict=True):
             named = any(ns < span[1] and span[0] < ne for ns, ne in names)
             if kind == "criminal" and _at_work(text, *span):
                 continue

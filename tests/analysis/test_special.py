@@ -64,6 +64,11 @@ def test_a_sentence_the_word_lists_miss_is_flagged_when_a_reader_says_so(
     assert "May say" in passages[0].reason
 
 
+def test_a_redaction_is_not_read_as_part_of_the_sentence(only_fake_reader: list[list[str]]) -> None:
+    find_passages("I was sectioned [personal details removed] and then the bus was late.")
+    assert only_fake_reader == [["I was sectioned   and then the bus was late."]]
+
+
 def test_a_word_list_flag_is_not_marked_possible(only_fake_reader: list[list[str]]) -> None:
     (passage,) = find_passages("I have diabetes and need to eat on time.")
     assert passage.kind == "health" and not passage.possible
