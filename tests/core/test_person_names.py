@@ -114,6 +114,8 @@ def test_a_careless_finders_real_names_still_count(careless_finder: None) -> Non
         # Given names of communities from many countries (data/given_names_more.txt).
         ("My support worker Chiamaka sorted the forms out.", "Chiamaka"),
         ("My support worker Zeynep sorted the forms out.", "Zeynep"),
+        # ...and of the English-speaking world, which the list lacked until 2026-12-07.
+        ("Honestly Hamish was the only one who listened.", "Hamish"),
     ],
 )
 def test_rules_for_how_people_say_they_know_a_name(rules_only: None, text: str, name: str) -> None:
@@ -128,6 +130,9 @@ def test_rules_for_how_people_say_they_know_a_name(rules_only: None, text: str, 
         "Thanks for your help, it was quick.",
         "I asked for a refund by name of the account holder.",
         "Every form makes me choose Mr or Mrs. Very few ask what I prefer.",
+        # Places that are given names too stay out of the list.
+        "The train from Kingston was late again.",
+        "I moved here from Georgia last year.",
     ],
 )
 def test_and_what_they_leave_alone(rules_only: None, text: str) -> None:
