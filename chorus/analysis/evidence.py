@@ -225,11 +225,14 @@ def theme_evidence(theme: Theme, *, quotes: int = 3) -> Evidence:
 
 
 def _stance(theme: Theme, items: QuerySet[Item], below: int) -> Breakdown:
-    """The stance the question asked for, where it asked; else the responses' sentiment."""
+    """The stance the question asked for, where it asked; else the responses' tone, named as
+    tone: tone is not stance ("Yes, ban them. My son started gambling after seeing these
+    ads" agrees in an angry voice; on the gambling consultation's labelled positions most
+    responses that agree are negative in tone, benchmarks/stance.py)."""
     stances = _counted(items.exclude(stance=""), "stance")
     if stances:
         return _breakdown(_("Stance"), stances, below)
     sentiments = _counted(items.exclude(sentiment=""), "sentiment")
     labels = dict(Item.Sentiment.choices)
     ordered = {str(labels[s]): sentiments.get(s, 0) for s in Item.Sentiment.values}
-    return _breakdown(_("Stance (from the tone of the responses)"), ordered, below)
+    return _breakdown(_("Tone of the responses"), ordered, below)

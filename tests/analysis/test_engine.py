@@ -301,3 +301,49 @@ def test_discovery_ties_in_a_group_that_only_neighbours_itself() -> None:
     labels = themes.discover(vectors, min_size=5).labels
     assert len(set(labels[300:])) == 1
     assert labels[300] not in set(labels[:300])
+
+
+def test_each_side_of_a_paired_answer_has_themes_of_its_own(fast) -> None:
+    # Both sides talk about every topic: found together, a theme would hold both sides.
+    texts, labels = corpus(per_topic=40)
+    sides = ["Strongly agree" if i % 2 else "Disagree" for i in range(len(texts))]
+    sides[0] = "Agree"  # the same side as "Strongly agree"
+    sides[1] = "Don't know"  # too rare to be a side: its response goes to its nearest theme
+    result = analyse(texts, embedder=fast, stances=sides, min_size=5)
+    fine = [t for t in result.fine if not t.special]
+    agree = [t for t in fine if set(t.stance) <= {"Strongly agree", "Agree"}]
+    disagree = [t for t in fine if set(t.stance) == {"Disagree"}]
+    assert agree and disagree
+    assert {t.key for t in agree} | {t.key for t in disagree} | {
+        t.key for t in fine if "Don't know" in t.stance
+    } == {t.key for t in fine}
+    for t in fine:  # one side each, the rare answer aside
+        assert len(set(t.stance) - {"Don't know"} - {"Agree"}) == 1
+    assert result.items[1].themes, "the rare answer's response has its nearest theme"
+    assert result.outlier_share <= 0.1
+    first = [item.themes[0][0] if item.themes else -1 for item in result.items]
+    assert adjusted_mutual_info_score(labels, first) > 0.4  # still grouped by what they say
+    broad_keys = {t.key for t in result.broad}
+    assert all(t.parent in broad_keys for t in fine)
+    # A new response is given a theme of its own side.
+    new = "Nobody answered the phone line, I was on hold for 40 minutes"
+    vectors = fast.encode([new, new, new])
+    found = result.assign_vectors([new] * 3, vectors, ["Disagree", "Agree", None])
+    sides = {t.key: set(t.stance) - {"Don't know"} for t in fine}
+    assert sides[found[0].themes[0][0]] == {"Disagree"}
+    assert sides[found[1].themes[0][0]] <= {"Strongly agree", "Agree"}
+    assert found[2].themes  # no side: the nearest theme of any
+
+
+def test_sides_need_enough_responses_and_a_fixed_count_is_not_split(fast) -> None:
+    from chorus.analysis.engine.pipeline import SIDE_LEAST, stance_sides
+
+    answered = np.arange(30)
+    few = ["Agree"] * 25 + ["Disagree"] * 5
+    assert stance_sides(few, answered, SIDE_LEAST) is None
+    both = ["Tend to agree"] * 15 + ["disagree "] * 14 + [None]
+    sides = stance_sides(both, answered, SIDE_LEAST)
+    assert sides is not None and set(sides[:15]) == {0} and set(sides[15:29]) == {1} and sides[29] == -1
+    texts, _ = corpus(per_topic=12)
+    result = analyse(texts, embedder=fast, stances=["Agree", "Disagree"] * 18, k=3)
+    assert len([t for t in result.fine if not t.special]) <= 3  # the analyst's count stands

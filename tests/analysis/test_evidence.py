@@ -50,7 +50,7 @@ def test_breakdowns_hide_every_count_under_the_threshold(team: Team) -> None:
     assert channels["Email"].count is None and channels["Post"].count is None
     regions = tables["Region"]
     assert regions["Wales"].count == 14 and regions["Not known"].fewer and regions["North East"].fewer
-    stance = tables["Stance (from the tone of the responses)"]
+    stance = tables["Tone of the responses"]  # not "Stance": no closed answer was paired
     assert stance["Negative"].count == 14 and stance["Positive"].fewer and stance["Neutral"].fewer
 
 

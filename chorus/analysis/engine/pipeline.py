@@ -119,7 +119,12 @@ class Analysis:
         vector = self.embedder.encode([text])
         return self.assign_vectors([text], vector)[0]
 
-    def assign_vectors(self, texts: Sequence[str], vectors: np.ndarray) -> list[Item]:
+    def assign_vectors(
+        self, texts: Sequence[str], vectors: np.ndarray, stances: Sequence[str | None] | None = None
+    ) -> list[Item]:
+        """Themes, sentiment and personal data for new comments. Where the themes were found
+        apart for each side of a paired closed answer (``stances``), a comment with a side
+        is given only that side's themes."""
         if self.tuned_sentiment is not None:
             labels, scores = self.tuned_sentiment.predict(list(texts))
         else:
@@ -131,6 +136,11 @@ class Analysis:
             mapped = self.framework.predict(texts, coded)
         else:
             mapped = _nearest(vectors, fine)
+            by_side = _themes_by_side(fine)
+            for i, stance in enumerate(stances or ()):
+                side = _side(stance)
+                if by_side and side in by_side:
+                    mapped[i] = _nearest(vectors[i : i + 1], by_side[side])[0]
         out = []
         for i, text in enumerate(texts):
             silent = is_non_answer(text)
@@ -200,6 +210,52 @@ def _campaigns(texts: list[str], min_words: int) -> tuple[list[list[int]], np.nd
     return groups, campaign_of, weight
 
 
+# A paired closed answer's degree words, so that "Strongly agree" and "Agree" are one side.
+_DEGREE = re.compile(r"^(?:strongly|somewhat|slightly|mostly|partly|partially|tend to|completely)\s+")
+SIDE_LEAST = 10  # responses a side needs to have its own themes
+
+
+def _side(stance: str | None) -> str:
+    return _DEGREE.sub("", stance.strip().casefold()) if stance and stance.strip() else ""
+
+
+def _themes_by_side(fine: Sequence[Theme]) -> dict[str, list[Theme]]:
+    """The themes of each side, where every theme's responses are on one side and there are
+    two sides or more (themes found apart for each side: ``stance_sides``); else nothing."""
+    totals: Counter[str] = Counter()
+    for theme in fine:
+        for stance, count in theme.stance.items():
+            totals[_side(stance)] += count
+    # A rare answer's responses were given their nearest theme, on whichever side it is.
+    major = {side for side, count in totals.items() if side and count >= SIDE_LEAST}
+    by_side: dict[str, list[Theme]] = {}
+    for theme in fine:
+        sides = {_side(s) for s in theme.stance} & major
+        if len(sides) > 1:
+            return {}
+        if sides:
+            by_side.setdefault(sides.pop(), []).append(theme)
+    return by_side if len(by_side) >= 2 else {}
+
+
+def stance_sides(stances: Sequence[str | None], answered: np.ndarray, least: int) -> np.ndarray | None:
+    """Each row's side of a paired closed answer (an index; -1 for none or a rare one),
+    where at least two sides have ``least`` answered responses each; else None.
+
+    People on either side of a proposal give different reasons, and an analyst wants them
+    apart: "a ban would protect children" and "a ban would cost grassroots sport" are two
+    themes, not one "gambling adverts" theme holding both (benchmarks/stance.py: on the
+    gambling consultation's labelled positions, the themes found in each side hold the stance
+    of the arguments they match about twice as closely)."""
+    keys = [_side(s) for s in stances]
+    counts = Counter(keys[row] for row in answered.tolist() if keys[row])
+    sides = sorted(key for key, count in counts.items() if count >= least)
+    if len(sides) < 2:
+        return None
+    index = {key: i for i, key in enumerate(sides)}
+    return np.array([index.get(key, -1) for key in keys])
+
+
 def _themes_discover(
     vectors: np.ndarray,
     answered: np.ndarray,
@@ -209,49 +265,88 @@ def _themes_discover(
     broad: int | None,
     k: int | None,
     seed: int,
+    sides: np.ndarray | None = None,
 ) -> tuple[list[Theme], list[list[tuple[int, float]]], int]:
     """Themes found in the answered texts (broad ones, then fine ones under them), each
-    row's themes with confidences (its own cluster's first), and the number of clusters chosen."""
+    row's themes with confidences (its own cluster's first), and the number of clusters chosen.
+
+    With ``sides`` (``stance_sides``), each side's responses are clustered apart, and the
+    rows on no side (no answer, or a rare one) are clustered together when there are enough
+    of them, else given their nearest theme."""
     n = len(vectors)
-    answered_vectors = vectors if len(answered) == n else vectors[answered]
-    clustering = themes.discover(answered_vectors, min_size=min_size, most=most, broad=broad, k=k, seed=seed)
-    del answered_vectors
+    groups: list[np.ndarray] = [answered]
+    nearest_only = np.zeros(n, dtype=bool)  # rows given their nearest theme, not clustered
+    if sides is not None:
+        groups = [answered[sides[answered] == side] for side in range(int(sides.max()) + 1)]
+        rest = answered[sides[answered] < 0]
+        if len(rest) >= SIDE_LEAST:
+            groups.append(rest)
+        else:
+            nearest_only[rest] = True
+    clusterings = [
+        themes.discover(
+            vectors if len(rows) == n else vectors[rows],
+            min_size=min_size,
+            most=most,
+            broad=broad,
+            k=k,
+            seed=seed,
+        )
+        for rows in groups
+    ]
     theme_list: list[Theme] = []
     fine_labels = np.full(n, -1)
-    fine_labels[answered] = clustering.labels
-    n_broad = len(clustering.broad_centroids)
-    for b in range(n_broad):
-        theme_list.append(
-            Theme(
-                key=b + 1,
-                level="broad",
-                label="",
-                description="",
-                keyphrases=[],
-                centroid=clustering.broad_centroids[b],
+    broad_offset = 0
+    parents: list[int] = []
+    fine_centroids: list[np.ndarray] = []
+    fine_group: list[int] = []  # the side each fine theme was found in
+    for group, (rows, clustering) in enumerate(zip(groups, clusterings, strict=True)):
+        labels = clustering.labels.copy()
+        labels[labels >= 0] += len(fine_centroids)
+        fine_labels[rows] = labels
+        for b in range(len(clustering.broad_centroids)):
+            theme_list.append(
+                Theme(
+                    key=broad_offset + b + 1,
+                    level="broad",
+                    label="",
+                    description="",
+                    keyphrases=[],
+                    centroid=clustering.broad_centroids[b],
+                )
             )
-        )
-    for f in range(len(clustering.centroids)):
+        fine_centroids += list(clustering.centroids)
+        fine_group += [group] * len(clustering.centroids)
+        parents += [broad_offset + int(p) + 1 for p in clustering.parents]
+        broad_offset += len(clustering.broad_centroids)
+    for f, centroid in enumerate(fine_centroids):
         theme_list.append(
             Theme(
-                key=n_broad + f + 1,
+                key=broad_offset + f + 1,
                 level="fine",
                 label="",
                 description="",
                 keyphrases=[],
-                centroid=clustering.centroids[f],
-                parent=int(clustering.parents[f]) + 1,
+                centroid=centroid,
+                parent=parents[f],
             )
         )
     fine = [t for t in theme_list if t.level == "fine"]
+    group_of = {t.key: g for t, g in zip(fine, fine_group, strict=True)}
     mapped = _nearest(vectors, fine)
     assignment: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for row in answered[fine_labels[answered] >= 0].tolist():
-        primary = fine[fine_labels[row]].key
-        others = [(k_, c) for k_, c in mapped[row] if k_ != primary]
+    for row in answered.tolist():
+        if fine_labels[row] >= 0:
+            primary = fine[fine_labels[row]].key
+        elif nearest_only[row] and mapped[row]:
+            primary = mapped[row][0][0]  # on no side, too few to cluster: the nearest theme
+        else:
+            continue
+        # A second theme only from the same side: a theme keeps the stance of its side.
+        others = [(k_, c) for k_, c in mapped[row] if k_ != primary and group_of[k_] == group_of[primary]]
         confidence = next((c for k_, c in mapped[row] if k_ == primary), 0.5)
         assignment[row] = [(primary, confidence), *others]
-    return theme_list, assignment, clustering.chosen_k
+    return theme_list, assignment, sum(c.chosen_k for c in clusterings)
 
 
 def analyse(
@@ -360,8 +455,18 @@ def analyse(
         framework_model.predict = _shifted(framework_model.predict)  # type: ignore[method-assign,no-untyped-call]
     else:
         step("Finding themes", 0.65)
+        # The sides of a paired closed answer are clustered apart, unless the analyst fixed
+        # the number of themes.
+        sides = stance_sides(stances, answered, SIDE_LEAST) if stances is not None and not k else None
         theme_list, assignment, chosen_k = _themes_discover(
-            vectors, answered, min_size=min_size, most=most_themes, broad=broad_themes, k=k, seed=seed
+            vectors,
+            answered,
+            min_size=min_size,
+            most=most_themes,
+            broad=broad_themes,
+            k=k,
+            seed=seed,
+            sides=sides,
         )
     if silent.any():
         no_answer_key = coded_no_answer + 1 if coded_no_answer is not None else _no_answer_themes(theme_list)

@@ -77,7 +77,7 @@ def items_assign(*, run: AnalysisRun, ids: dict[str, list[int]]) -> int:
     analysis = analysis_for(run, embedder)
     analysis.names = pii.NameList(known_names())
     vectors = embedder.encode([t.text for t in texts])
-    found = analysis.assign_vectors([t.text for t in texts], vectors)
+    found = analysis.assign_vectors([t.text for t in texts], vectors, [t.stance or None for t in texts])
     with transaction.atomic():
         rows = Item.objects.bulk_create(
             [

@@ -94,6 +94,7 @@ def analysis_for(run: AnalysisRun, embedder: Embedder) -> Analysis:
                 keyphrases=[],
                 centroid=vector_of(t.centroid),
                 special=t.special,
+                stance=dict(t.stance or {}),
             )
         )
     tuned = _tuned_sentiment(run)
