@@ -455,3 +455,31 @@ def _corrections_on_an_earlier_run(consultation: Consultation) -> None:
             sentiment=label,
             sentiment_by_analyst=True,
         )
+
+
+def test_coding_to_a_signed_off_framework_keeps_every_theme_once_when_one_was_locked(
+    client: Client, consultation, start, team, django_capture_on_commit_callbacks
+) -> None:
+    # Found walking the analyst's journey: the locked theme came back a second time in the
+    # coded run and took 82% of the responses, and the themes it emptied were deleted.
+    from chorus.analysis.services import review
+    from chorus.core.roles import Role
+    from tests.factories import UserFactory
+
+    analyst = UserFactory(role=Role.ANALYST, teams=[team])
+    sign_in(client, analyst)
+    question = Question.objects.get(section__consultation=consultation)
+    run = start(client, f"question:{question.code}")
+    run.refresh_from_db()
+    fine = list(run.themes.filter(level="fine", special="").order_by("-size"))
+    client.post(reverse("analysis:theme_lock", args=[run.code, fine[0].key]), {"locked": "1"})
+    review.framework_sign_off(run=run, actor=analyst)
+    run.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        coded = review.framework_code(run=run, actor=analyst)
+    coded.refresh_from_db()
+    assert coded.status == AnalysisRun.Status.DONE
+    labels = list(coded.themes.filter(level="fine").values_list("label", flat=True))
+    assert sorted(labels) == sorted(t["name"] for t in coded.framework), "each signed-off theme once"
+    locked = coded.themes.get(level="fine", label=fine[0].label)
+    assert locked.size < 0.6 * coded.item_count, "the locked theme does not take every response"

@@ -172,7 +172,11 @@ def run_execute(run: AnalysisRun) -> None:
         item_ids = _store_items(run, texts, result, vectors, themes)
         _store_quotes(result, item_ids, themes)
         no_answer = np.array([found.no_answer for found in result.items], dtype=bool)
-        _carry_locked_themes(run, item_ids, no_answer, vectors)
+        if not framework:
+            # Coding to a framework, the framework is what the analysts chose, locked themes
+            # and all: carrying a lock over as well would add a second theme of that name
+            # that takes every response close to it.
+            _carry_locked_themes(run, item_ids, no_answer, vectors)
         counts_refresh(run)
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.DONE,
