@@ -115,6 +115,13 @@ class ThemeForm(forms.Form):
             "max_length": _("Keep the theme's name to 200 characters or fewer."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would cut a longer name short without a word
+        # (GOV.UK: say what is wrong instead); the form says so.
+        self.fields["label"].widget.attrs.pop("maxlength", None)
+
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -157,7 +157,10 @@ def _summary_lines(report: Report) -> list[str]:
             "more than 100%."
         ),
         changes,
-        _("Quotes have personal data removed. Counts under %(below)s are not shown.")
+        _(
+            "Quotes have personal data removed. In the tables of who responded, counts under "
+            "%(below)s are not shown."
+        )
         % {"below": threshold()},
     ]
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chorus.analysis import services
@@ -223,7 +224,13 @@ def _query_without_page(request: HttpRequest) -> str:
 @staff_required
 def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
     run = _run(request, code)
-    theme = _theme(run, key)
+    return _theme_page(request, run, _theme(run, key))
+
+
+def _theme_page(
+    request: HttpRequest, run: AnalysisRun, theme: Theme, *, rename: ThemeForm | None = None
+) -> HttpResponse:
+    """A theme's page; with ``rename``, the rename form as sent, its errors shown."""
     prefetch_related_objects([theme], theme_impact(staff_user(request)))
     items = run.items.filter(assignments__theme__in=[theme, *theme.children.all()]).distinct()
     form, items = _filters(request, items)
@@ -249,7 +256,12 @@ def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
             "query": _query_without_page(request),
             "evidence": theme_evidence(theme, quotes=5),
             "below": threshold(),
-            "rename": ThemeForm(initial={"label": theme.label, "description": theme.description}),
+            "rename": rename or ThemeForm(initial={"label": theme.label, "description": theme.description}),
+            "errors": [
+                {"href": f"#id_{name}", "message": message}
+                for name, messages_ in (rename.errors.items() if rename else [])
+                for message in messages_
+            ],
             "merge": MergeForm(theme=theme),
             "move": MoveForm(run=run, exclude=theme),
             "can_change": can_change(staff_user(request), run),
@@ -299,7 +311,7 @@ def theme_rename(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
         theme = _theme(run, key)
         form = ThemeForm(request.POST)
         if not form.is_valid():
-            raise ValidationError(_("Enter a name for the theme (up to 200 characters)."))
+            return _theme_page(request, run, theme, rename=form)  # what they typed, and why not
         services.theme_rename(theme=theme, actor=staff_user(request), **form.cleaned_data)
         messages.success(request, _("Theme saved."))
         return _done(request, run, theme)
@@ -382,7 +394,10 @@ def items_move(request: HttpRequest, code: UUID) -> HttpResponse:
             source=source,
             target=form.cleaned_data["target"],
         )
-        messages.success(request, _("%(count)s responses moved.") % {"count": moved})
+        messages.success(
+            request,
+            ngettext("%(count)s response moved.", "%(count)s responses moved.", moved) % {"count": moved},
+        )
         return _done(request, run, source or form.cleaned_data["target"])
 
     return _change(request, code, act)

@@ -4,6 +4,7 @@ checking its coding with a second analyst (blind coding, Cohen's kappa, resolvin
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -528,3 +529,43 @@ def test_splitting_a_theme_labels_each_part_in_plain_words(run: AnalysisRun, ana
         assert part.label and " / " not in part.label
         assert part.description.startswith("Responses about")
         assert part.assignments.count() == 4
+
+
+def test_a_theme_name_that_is_empty_or_too_long_is_refused_on_the_page_with_what_was_typed(
+    run, analyst
+) -> None:
+    # Found walking the analyst's journey: the error was a bare message after a redirect,
+    # the typed name lost, and the browser cut a long name to 200 characters unannounced.
+    client = Client()
+    sign_in(client, analyst)
+    theme = _themes(run)["Parking"]
+    url = reverse("analysis:theme_rename", args=[run.code, theme.key])
+    page = client.get(reverse("analysis:theme_detail", args=[run.code, theme.key])).content.decode()
+    label_input = re.search(r'<input[^>]*name="label"[^>]*>', page)
+    assert label_input and "maxlength" not in label_input.group(0)
+    long = "Very long name " * 20
+    reply = client.post(url, {"label": long, "description": "Kept"})
+    html = reply.content.decode()
+    assert reply.status_code == 200
+    assert "<title>Error:" in html and "govuk-error-summary" in html
+    assert 'href="#id_label"' in html and "Keep the theme&#x27;s name to 200 characters or fewer." in html
+    assert long.strip() in html and "Kept" in html and '<details class="govuk-details" open>' in html
+    reply = client.post(url, {"label": "  ", "description": ""})
+    assert "Enter a name for the theme." in reply.content.decode()
+    theme.refresh_from_db()
+    assert theme.label == "Parking"
+
+
+def test_a_response_in_no_theme_says_so_and_the_sentiment_list_starts_at_its_own(run, analyst) -> None:
+    # Found walking the analyst's journey: "None" in the Themes column, and "Correct it"
+    # always starting on "Positive", so Save without looking turned a negative one positive.
+    ItemFactory(
+        run=run, text="Nothing like the others", redacted="Nothing like the others", sentiment="negative"
+    )
+    client = Client()
+    sign_in(client, analyst)
+    html = client.get(reverse("analysis:run_responses", args=[run.code])).content.decode()
+    assert "Not in any theme" in html and ">None<" not in html
+    row = html[html.index("Nothing like the others") :]
+    select = row[row.index("<select") : row.index("</select>")]
+    assert '<option value="negative" selected>' in select and 'positive" selected' not in select

@@ -292,7 +292,8 @@ def items_move(
             run,
             actor,
             ThemeChange.Action.MOVE,
-            f"{len(items)} responses moved {'from “' + source.label + '” ' if source else ''}"
+            f"{len(items)} {'response' if len(items) == 1 else 'responses'} moved "
+            f"{'from “' + source.label + '” ' if source else ''}"
             f"to “{target.label}”",
             items=items,
             target=target.pk,
