@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from sklearn.metrics import cohen_kappa_score
 
 from chorus.accounts.models import User
@@ -569,3 +570,22 @@ def test_a_response_in_no_theme_says_so_and_the_sentiment_list_starts_at_its_own
     row = html[html.index("Nothing like the others") :]
     select = row[row.index("<select") : row.index("</select>")]
     assert '<option value="negative" selected>' in select and 'positive" selected' not in select
+
+
+def test_text_in_the_other_language_is_marked_with_its_own(run, analyst) -> None:
+    # Found walking the analyst's journey in Welsh: descriptions Chorus writes in English,
+    # and Welsh responses on English pages, carried no lang of their own (WCAG 3.1.2).
+    theme = _themes(run)["Parking"]
+    welsh = "Mae'r llys agosaf yn rhy bell i deithio iddo ac nid oes bws."
+    item = ItemFactory(run=run, text=welsh, redacted=welsh)
+    AssignmentFactory(item=item, theme=theme)
+    client = Client()
+    sign_in(client, analyst)
+    english = client.get(reverse("analysis:run_responses", args=[run.code])).content.decode()
+    assert f'<span lang="cy">{welsh}' in english.replace("&#x27;", "'")
+    assert '<span lang="en">Response 1 about' not in english  # English on an English page: no mark
+    with translation.override("cy"):
+        url = reverse("analysis:theme_detail", args=[run.code, theme.key])
+    page = client.get(url).content.decode()
+    assert '<p class="govuk-body-l" lang="en">About parking</p>' in page
+    assert '<span lang="cy">' not in page.replace(f'<span lang="cy">{welsh}'.replace("'", "&#x27;"), "")
