@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.analysis import services
 from chorus.analysis.evidence import theme_evidence
 from chorus.analysis.exports import can_export
 from chorus.analysis.forms import FilterForm, MergeForm, MoveForm, NewThemeForm, RunForm, ThemeForm
-from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme
+from chorus.analysis.models import AnalysisRun, Assignment, Item, SocialSource, Theme, ThemeChange
 from chorus.analysis.search import items_search
 from chorus.analysis.selectors import activities_with_comments, theme_impact
 from chorus.consultations.labels import consultation_label, question_label, question_numbers
@@ -224,7 +224,33 @@ def _query_without_page(request: HttpRequest) -> str:
 @staff_required
 def theme_detail(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
     run = _run(request, code)
+    if not run.themes.filter(key=key).exists():
+        gone = _theme_gone(request, run, key)
+        if gone is not None:
+            return gone
     return _theme_page(request, run, _theme(run, key))
+
+
+def _theme_gone(request: HttpRequest, run: AnalysisRun, key: int) -> HttpResponse | None:
+    """Where a theme merged or deleted since the page was open went (the back button after a
+    merge), or None if it never was."""
+    changes = run.changes.filter(action__in=[ThemeChange.Action.MERGE, ThemeChange.Action.DELETE]).order_by(
+        "-at"
+    )
+    for change in changes:
+        detail = change.detail or {}
+        if change.action == ThemeChange.Action.MERGE and key in detail.get("merged_keys", []):
+            into = run.themes.filter(pk=int(detail.get("theme") or 0)).first()
+            if into is not None:
+                messages.info(
+                    request,
+                    _("That theme was merged into “%(label)s”, shown here.") % {"label": into.label},
+                )
+                return redirect("analysis:theme_detail", code=run.code, key=into.key)
+        if change.action == ThemeChange.Action.DELETE and detail.get("key") == key:
+            messages.info(request, _("That theme was deleted: its responses are in other themes or in none."))
+            return redirect("analysis:run_detail", code=run.code)
+    return None
 
 
 def _theme_page(
@@ -356,9 +382,22 @@ def theme_split(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
     return _change(request, code, act)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def theme_delete(request: HttpRequest, code: UUID, key: int) -> HttpResponse:
+    """GET asks to confirm, saying what happens to the responses; POST deletes."""
+    if request.method == "GET":
+        try:
+            run = _run_for_change(request, code)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("analysis:run_detail", code=code)
+        theme = _theme(run, key)
+        responses = theme.assignments.count()
+        return render(
+            request, "analysis/theme_delete.html", {"run": run, "theme": theme, "responses": responses}
+        )
+
     def act(run: AnalysisRun) -> HttpResponse:
         services.theme_delete(theme=_theme(run, key), actor=staff_user(request))
         messages.success(request, _("Theme deleted."))

@@ -589,3 +589,28 @@ def test_text_in_the_other_language_is_marked_with_its_own(run, analyst) -> None
     page = client.get(url).content.decode()
     assert '<p class="govuk-body-l" lang="en">About parking</p>' in page
     assert '<span lang="cy">' not in page.replace(f'<span lang="cy">{welsh}'.replace("'", "&#x27;"), "")
+
+
+def test_deleting_a_theme_asks_first_and_its_old_page_says_where_it_went(run, analyst) -> None:
+    # Found walking the analyst's journey: one click deleted a theme, and the back button
+    # after a merge showed "Page not found".
+    client = Client()
+    sign_in(client, analyst)
+    themes = _themes(run)
+    parking, waiting, staff = themes["Parking"], themes["Waiting times"], themes["Staff attitude"]
+    url = reverse("analysis:theme_delete", args=[run.code, parking.key])
+    page = client.get(url).content.decode()
+    assert "Delete the theme “Parking”?" in page and "Yes, delete this theme" in page
+    assert "Its 4 responses will go to their next closest theme, or to none." in page
+    assert Theme.objects.filter(pk=parking.pk).exists(), "asking deletes nothing"
+    reply = client.post(url, {"next": reverse("analysis:run_detail", args=[run.code])})
+    assert reply.status_code == 302 and not Theme.objects.filter(pk=parking.pk).exists()
+    gone = client.get(reverse("analysis:theme_detail", args=[run.code, parking.key]), follow=True)
+    assert "That theme was deleted" in gone.content.decode()
+    client.post(reverse("analysis:theme_merge", args=[run.code, waiting.key]), {"into": staff.pk})
+    back = client.get(reverse("analysis:theme_detail", args=[run.code, waiting.key]), follow=True)
+    html = back.content.decode()
+    assert back.redirect_chain[-1][0].endswith(f"/themes/{staff.key}/")
+    assert "That theme was merged into “Staff attitude”, shown here." in html
+    never = client.get(reverse("analysis:theme_detail", args=[run.code, 999]))
+    assert never.status_code == 404

@@ -432,7 +432,7 @@ EXPECT: dict[str, Expect] = {
     "analysis:theme_lock": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
     "analysis:theme_merge": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
     "analysis:theme_split": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
-    "analysis:theme_delete": post_only(Expect(LOGIN, 403, REDIRECT, 404, REDIRECT)),
+    "analysis:theme_delete": Expect(LOGIN, 403, 200, 404, 200),  # GET asks to confirm
     "analysis:themes_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:assignments_csv": Expect(LOGIN, 403, 200, 404, 200),
     "analysis:report": Expect(LOGIN, 403, 200, 404, 200),

@@ -105,6 +105,7 @@ def theme_merge(*, themes: Sequence[Theme], into: Theme, actor: User) -> Theme:
         # What changed because of a merged theme answers the theme it is now part of.
         into.impact.add(*{record for t in others for record in t.impact.all()})
         labels = [t.label for t in others]
+        keys = [t.key for t in others]
         Theme.objects.filter(pk__in=[t.pk for t in others]).delete()
         _recentre(into)
         counts_refresh(into.run)
@@ -115,6 +116,7 @@ def theme_merge(*, themes: Sequence[Theme], into: Theme, actor: User) -> Theme:
             f"{', '.join(labels)} merged into “{into.label}”",
             theme=into.pk,
             merged=labels,
+            merged_keys=keys,  # so that a page of a merged theme can say where it went
         )
     return into
 
@@ -185,10 +187,10 @@ def theme_delete(*, theme: Theme, actor: User) -> None:
         )
     with transaction.atomic():
         run = theme.run
-        label = theme.label
+        label, key = theme.label, theme.key
         theme.delete()
         counts_refresh(run)
-        _record(run, actor, ThemeChange.Action.DELETE, f"“{label}” deleted", theme=label)
+        _record(run, actor, ThemeChange.Action.DELETE, f"“{label}” deleted", theme=label, key=key)
 
 
 def theme_create(
