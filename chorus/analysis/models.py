@@ -195,6 +195,13 @@ class AnalysisRun(CodedModel):
     def is_signed_off(self) -> bool:
         return self.review_stage == ReviewStage.SIGNED_OFF
 
+    @property
+    def consultation_title(self) -> str:
+        """The consultation a question's analysis belongs to: two questions may both read
+        "Why do you say that?" (empty for other subjects, whose title names them)."""
+        question = self.question if self.question_id is not None else None
+        return str(question.section.consultation.title) if question is not None else ""
+
 
 class Theme(TimeStampedModel):
     class Level(models.TextChoices):

@@ -146,7 +146,13 @@ def _summary_lines(report: Report) -> list[str]:
         "Analysts made %(n)s changes to the themes.",
         report.changes,
     ) % {"n": report.changes}
+    consultation = (
+        [_("A question of the consultation “%(title)s”.") % {"title": report.run.consultation_title}]
+        if report.run.consultation_title
+        else []
+    )
     return [
+        *consultation,
         _("%(n)s responses, analysed by Chorus; report made %(made)s.")
         % {"n": report.run.item_count, "made": date_and_time(timezone.localtime(report.made))},
         _("Sentiment: positive %(p)s, neutral %(u)s, negative %(g)s.")

@@ -46,7 +46,10 @@ from chorus.feedback.models import Service
 
 @staff_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    runs = visible_to(staff_user(request), AnalysisRun.objects.select_related("created_by"))
+    runs = visible_to(
+        staff_user(request),
+        AnalysisRun.objects.select_related("created_by", "question__section__consultation"),
+    )
     page = Paginator(runs, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
     can_start = can_change(staff_user(request), AnalysisRun())
     return render(request, "analysis/run_list.html", {"page": page, "can_start": can_start})

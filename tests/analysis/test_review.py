@@ -614,3 +614,19 @@ def test_deleting_a_theme_asks_first_and_its_old_page_says_where_it_went(run, an
     assert "That theme was merged into “Staff attitude”, shown here." in html
     never = client.get(reverse("analysis:theme_detail", args=[run.code, 999]))
     assert never.status_code == 404
+
+
+def test_a_question_s_analysis_names_its_consultation_in_the_list_page_and_report(run, analyst) -> None:
+    # Found walking the analyst's journey: two analyses both read "Why do you say that?".
+    consultation = run.question.section.consultation
+    consultation.title = "Court visits in Wales"
+    consultation.save(update_fields=["title"])
+    client = Client()
+    sign_in(client, analyst)
+    listed = client.get(reverse("analysis:run_list")).content.decode()
+    assert "Court visits in Wales ·" in listed
+    page = client.get(reverse("analysis:run_detail", args=[run.code])).content.decode()
+    assert ": Court visits in Wales</span>" in page
+    report = client.get(reverse("analysis:report", args=[run.code]))
+    body = b"".join(report.streaming_content).decode() if report.streaming else report.content.decode()
+    assert "A question of the consultation “Court visits in Wales”." in body
