@@ -137,10 +137,13 @@ class Analysis:
         else:
             mapped = _nearest(vectors, fine)
             by_side = _themes_by_side(fine)
+            rows_of: dict[str, list[int]] = {}
             for i, stance in enumerate(stances or ()):
-                side = _side(stance)
-                if by_side and side in by_side:
-                    mapped[i] = _nearest(vectors[i : i + 1], by_side[side])[0]
+                if (side := _side(stance)) in by_side:
+                    rows_of.setdefault(side, []).append(i)
+            for side, rows in rows_of.items():  # one pass over each side's themes
+                for i, found in zip(rows, _nearest(vectors[rows], by_side[side]), strict=True):
+                    mapped[i] = found
         out = []
         for i, text in enumerate(texts):
             silent = is_non_answer(text)
@@ -256,6 +259,13 @@ def stance_sides(stances: Sequence[str | None], answered: np.ndarray, least: int
     return np.array([index.get(key, -1) for key in keys])
 
 
+def _unlabelled(key: int, level: str, centroid: np.ndarray, parent: int | None = None) -> Theme:
+    """A theme as clustering finds it: labels, descriptions and counts come later."""
+    return Theme(
+        key=key, level=level, label="", description="", keyphrases=[], centroid=centroid, parent=parent
+    )
+
+
 def _themes_discover(
     vectors: np.ndarray,
     answered: np.ndarray,
@@ -304,33 +314,18 @@ def _themes_discover(
         labels = clustering.labels.copy()
         labels[labels >= 0] += len(fine_centroids)
         fine_labels[rows] = labels
-        for b in range(len(clustering.broad_centroids)):
-            theme_list.append(
-                Theme(
-                    key=broad_offset + b + 1,
-                    level="broad",
-                    label="",
-                    description="",
-                    keyphrases=[],
-                    centroid=clustering.broad_centroids[b],
-                )
-            )
+        theme_list += [
+            _unlabelled(broad_offset + b + 1, "broad", centroid)
+            for b, centroid in enumerate(clustering.broad_centroids)
+        ]
         fine_centroids += list(clustering.centroids)
         fine_group += [group] * len(clustering.centroids)
         parents += [broad_offset + int(p) + 1 for p in clustering.parents]
         broad_offset += len(clustering.broad_centroids)
-    for f, centroid in enumerate(fine_centroids):
-        theme_list.append(
-            Theme(
-                key=broad_offset + f + 1,
-                level="fine",
-                label="",
-                description="",
-                keyphrases=[],
-                centroid=centroid,
-                parent=parents[f],
-            )
-        )
+    theme_list += [
+        _unlabelled(broad_offset + f + 1, "fine", centroid, parent=parents[f])
+        for f, centroid in enumerate(fine_centroids)
+    ]
     fine = [t for t in theme_list if t.level == "fine"]
     group_of = {t.key: g for t, g in zip(fine, fine_group, strict=True)}
     mapped = _nearest(vectors, fine)
